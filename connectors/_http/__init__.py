@@ -1,0 +1,1 @@
+"""Shared HTTP plumbing: client factory, error tree, retry policy, rate limiter, redaction."""

@@ -1,0 +1,68 @@
+"""The one factory for httpx clients: explicit timeouts and limits, an injectable transport."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from connectors._http.errors import UpstreamError, translate_transport_error
+
+USER_AGENT = "ekinerja-sync/0.1"
+
+
+@dataclass(frozen=True)
+class HttpOptions:
+    """Timeouts (seconds), pool limits and TLS settings for one upstream."""
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    write_timeout: float = 30.0
+    pool_timeout: float = 30.0
+    max_connections: int = 32
+    max_keepalive: int = 16
+    verify: bool | str = True
+
+    def timeout(self) -> httpx.Timeout:
+        """The httpx timeout built from these options."""
+        return httpx.Timeout(
+            connect=self.connect_timeout,
+            read=self.read_timeout,
+            write=self.write_timeout,
+            pool=self.pool_timeout,
+        )
+
+
+def build_async_client(
+    options: HttpOptions,
+    *,
+    base_url: str = "",
+    transport: httpx.AsyncBaseTransport | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.AsyncClient:
+    """Create an ``httpx.AsyncClient``; ``transport`` replaces the network (respx, simulators)."""
+    limits = httpx.Limits(
+        max_connections=options.max_connections,
+        max_keepalive_connections=options.max_keepalive,
+    )
+    return httpx.AsyncClient(
+        base_url=base_url,
+        timeout=options.timeout(),
+        limits=limits,
+        transport=transport,
+        verify=options.verify,
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
+        follow_redirects=False,
+    )
+
+
+async def send(client: httpx.AsyncClient, request: httpx.Request, *, upstream: str) -> httpx.Response:
+    """Send ``request`` and read the body; network failures become ``UpstreamError``."""
+    try:
+        response = await client.send(request)
+        await response.aread()
+    except httpx.HTTPError as exc:
+        raise translate_transport_error(exc, upstream=upstream) from exc
+    except UpstreamError:
+        raise
+    return response

@@ -1,0 +1,1 @@
+"""MyASN / ASN Digital accounts (Keycloak realm ``public-siasn``) and the SSO token provider."""

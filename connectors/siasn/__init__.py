@@ -1,0 +1,1 @@
+"""SIASN web service (BKN): APIM + SSO tokens, data-utama, riwayat, ref-unor."""

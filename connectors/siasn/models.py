@@ -1,0 +1,147 @@
+"""Pydantic wire models of SIASN responses, named and typed as the web service sends them."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+
+from connectors.siasn.types import LooseInt, SiasnDate, Text, WireModel
+
+
+class DataUtama(WireModel):
+    """``GET /pns/data-utama/{nip}`` → ``data`` (the main profile)."""
+
+    id: str = Field(alias="id")
+    nip_baru: str = Field(alias="nipBaru")
+    nip_lama: Text = Field(None, alias="nipLama")
+    nama: Text = Field(None, alias="nama")
+    gelar_depan: Text = Field(None, alias="gelarDepan")
+    gelar_belakang: Text = Field(None, alias="gelarBelakang")
+    tempat_lahir: Text = Field(None, alias="tempatLahir")
+    tgl_lahir: SiasnDate = Field(None, alias="tglLahir")
+    jenis_kelamin: Text = Field(None, alias="jenisKelamin")
+    email: Text = Field(None, alias="email")
+    email_gov: Text = Field(None, alias="emailGov")
+    no_hp: Text = Field(None, alias="noHp")
+    jenis_pegawai_id: Text = Field(None, alias="jenisPegawaiId")
+    jenis_pegawai_nama: Text = Field(None, alias="jenisPegawaiNama")
+    kedudukan_pns_id: Text = Field(None, alias="kedudukanPnsId")
+    kedudukan_pns_nama: Text = Field(None, alias="kedudukanPnsNama")
+    status_pegawai: Text = Field(None, alias="statusPegawai")
+    tmt_cpns: SiasnDate = Field(None, alias="tmtCpns")
+    tmt_pns: SiasnDate = Field(None, alias="tmtPns")
+    instansi_induk_id: Text = Field(None, alias="instansiIndukId")
+    instansi_induk_nama: Text = Field(None, alias="instansiIndukNama")
+    instansi_kerja_id: Text = Field(None, alias="instansiKerjaId")
+    instansi_kerja_nama: Text = Field(None, alias="instansiKerjaNama")
+    satuan_kerja_kerja_id: Text = Field(None, alias="satuanKerjaKerjaId")
+    unor_id: Text = Field(None, alias="unorId")
+    unor_nama: Text = Field(None, alias="unorNama")
+    unor_induk_id: Text = Field(None, alias="unorIndukId")
+    jenis_jabatan_id: LooseInt = Field(None, alias="jenisJabatanId")
+    jenis_jabatan: Text = Field(None, alias="jenisJabatan")
+    jabatan_nama: Text = Field(None, alias="jabatanNama")
+    jabatan_struktural_id: Text = Field(None, alias="jabatanStrukturalId")
+    jabatan_fungsional_id: Text = Field(None, alias="jabatanFungsionalId")
+    jabatan_fungsional_nama: Text = Field(None, alias="jabatanFungsionalNama")
+    jabatan_fungsional_umum_id: Text = Field(None, alias="jabatanFungsionalUmumId")
+    jabatan_fungsional_umum_nama: Text = Field(None, alias="jabatanFungsionalUmumNama")
+    tmt_jabatan: SiasnDate = Field(None, alias="tmtJabatan")
+    eselon: Text = Field(None, alias="eselon")
+    eselon_id: LooseInt = Field(None, alias="eselonId")
+    gol_ruang_akhir_id: LooseInt = Field(None, alias="golRuangAkhirId")
+    gol_ruang_akhir: Text = Field(None, alias="golRuangAkhir")
+    pangkat_akhir: Text = Field(None, alias="pangkatAkhir")
+    tmt_gol_akhir: SiasnDate = Field(None, alias="tmtGolAkhir")
+    tgl_meninggal: SiasnDate = Field(None, alias="tglMeninggal")
+    tmt_pensiun: SiasnDate = Field(None, alias="tmtPensiun")
+    tanggal_taspen: SiasnDate = Field(None, alias="tanggal_taspen")
+    kelas_jabatan: LooseInt = Field(None, alias="kelas_jabatan")
+    mk_tahun: LooseInt = Field(None, alias="mkTahun")
+    gaji_pokok: LooseInt = Field(None, alias="gajiPokok")
+
+
+class RwJabatan(WireModel):
+    """One row of ``GET /pns/rw-jabatan/{nip}``."""
+
+    id: str = Field(alias="id")
+    id_pns: Text = Field(None, alias="idPns")
+    jenis_jabatan: LooseInt = Field(None, alias="jenisJabatan")
+    unor_id: Text = Field(None, alias="unorId")
+    unor_nama: Text = Field(None, validation_alias=AliasChoices("unorNama", "namaUnor"))
+    eselon_id: LooseInt = Field(None, alias="eselonId")
+    eselon: Text = Field(None, alias="eselon")
+    jabatan_fungsional_nama: Text = Field(None, alias="jabatanFungsionalNama")
+    jabatan_fungsional_umum_nama: Text = Field(None, alias="jabatanFungsionalUmumNama")
+    nama_jabatan: Text = Field(None, alias="namaJabatan")
+    tmt_jabatan: SiasnDate = Field(None, alias="tmtJabatan")
+    nomor_sk: Text = Field(None, alias="nomorSk")
+    tanggal_sk: SiasnDate = Field(None, alias="tanggalSk")
+    tmt_pelantikan: SiasnDate = Field(None, alias="tmtPelantikan")
+
+
+class RwGolongan(WireModel):
+    """One row of ``GET /pns/rw-golongan/{nip}``."""
+
+    id: str = Field(alias="id")
+    id_pns: Text = Field(None, alias="idPns")
+    golongan_id: LooseInt = Field(None, alias="golonganId")
+    golongan: Text = Field(None, alias="golongan")
+    pangkat: Text = Field(None, alias="pangkat")
+    sk_nomor: Text = Field(None, alias="skNomor")
+    sk_tanggal: SiasnDate = Field(None, alias="skTanggal")
+    tmt_golongan: SiasnDate = Field(None, alias="tmtGolongan")
+    jenis_kp_id: LooseInt = Field(None, alias="jenisKPId")
+    jenis_kp_nama: Text = Field(None, alias="jenisKPNama")
+    masa_kerja_golongan_tahun: LooseInt = Field(None, alias="masaKerjaGolonganTahun")
+    masa_kerja_golongan_bulan: LooseInt = Field(None, alias="masaKerjaGolonganBulan")
+
+
+class RwSkp22(WireModel):
+    """One row of ``GET /pns/rw-skp22/{nip}`` (note the capitalised ``KuadranKinerjaNilai``)."""
+
+    id: str = Field(alias="id")
+    tahun: LooseInt = Field(None, alias="tahun")
+    hasil_kinerja_nilai: LooseInt = Field(None, alias="hasilKinerjaNilai")
+    perilaku_kerja_nilai: LooseInt = Field(None, alias="PerilakuKerjaNilai")
+    kuadran_kinerja_nilai: LooseInt = Field(None, alias="KuadranKinerjaNilai")
+    nama_penilai: Text = Field(None, alias="namaPenilai")
+    nip_nrp_penilai: Text = Field(None, alias="nipNrpPenilai")
+    penilai_golongan_id: LooseInt = Field(None, alias="penilaiGolonganId")
+    penilai_jabatan_nm: Text = Field(None, alias="penilaiJabatanNm")
+    penilai_unor_nm: Text = Field(None, alias="penilaiUnorNm")
+    pns_dinilai_id: Text = Field(None, alias="pnsDinilaiId")
+    status_penilai: Text = Field(None, alias="statusPenilai")
+
+
+class RwKinerjaPeriodik(WireModel):
+    """One row of ``GET /pns/rw-kinerjaperiodik/{nip}`` (``koefisenId`` is SIASN's spelling)."""
+
+    id: str = Field(alias="id")
+    tahun: LooseInt = Field(None, alias="tahun")
+    hasil_kinerja_nilai: LooseInt = Field(None, alias="hasilKinerjaNilai")
+    perilaku_kerja_nilai: LooseInt = Field(None, alias="perilakuKerjaNilai")
+    kuadran_kinerja_nilai: LooseInt = Field(None, alias="kuadranKinerjaNilai")
+    koefisien_id: Text = Field(None, validation_alias=AliasChoices("koefisenId", "koefisienId"))
+    periodik_id: LooseInt = Field(None, alias="periodikId")
+    periodik_nama: Text = Field(None, alias="periodikNama")
+    bulan_mulai_penilaian: LooseInt = Field(None, alias="bulanMulaiPenilaian")
+    bulan_selesai_penilaian: LooseInt = Field(None, alias="bulanSelesaiPenilaian")
+    penilai_nip_nrp: Text = Field(None, alias="penilaiNipNrp")
+    nama_penilai: Text = Field(None, alias="namaPenilai")
+    pns_dinilai_id: Text = Field(None, alias="pnsDinilaiId")
+    status_penilai: Text = Field(None, alias="statusPenilai")
+
+
+class RefUnor(WireModel):
+    """One row of ``GET /referensi/ref-unor`` (PascalCase keys; empty ``DiatasanId`` at root)."""
+
+    id: str = Field(alias="Id")
+    instansi_id: Text = Field(None, alias="InstansiId")
+    diatasan_id: Text = Field(None, alias="DiatasanId")
+    eselon_id: LooseInt = Field(None, alias="EselonId")
+    nama_unor: Text = Field(None, alias="NamaUnor")
+    nama_jabatan: Text = Field(None, alias="NamaJabatan")
+    cepat_kode: Text = Field(None, alias="CepatKode")
+    induk_unor_id: Text = Field(None, alias="IndukUnorId")
+    pemimpin_pns_id: Text = Field(None, alias="PemimpinPnsId")
+    jenis_unor_id: Text = Field(None, alias="JenisUnorId")
