@@ -1,0 +1,161 @@
+"""Table rows of the local store (the third type, after wire models and canonical records)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class Unit(Base):
+    """A unit of the instansi (SIASN unor), keyed by the SIASN unor id."""
+
+    __tablename__ = "unit"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nama: Mapped[str] = mapped_column(String(300))
+    parent_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    eselon_id: Mapped[int | None] = mapped_column(Integer)
+    nama_jabatan: Mapped[str | None] = mapped_column(String(300))
+    pemimpin_pns_id: Mapped[str | None] = mapped_column(String(64))
+    instansi_id: Mapped[str | None] = mapped_column(String(64))
+    jenis_unor_id: Mapped[str | None] = mapped_column(String(32))
+    cepat_kode: Mapped[str | None] = mapped_column(String(64))
+    aktif: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Pegawai(Base):
+    """An employee (ASN) of the local e-Kinerja app; never hard-deleted by a sync."""
+
+    __tablename__ = "pegawai"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    nip: Mapped[str] = mapped_column(String(18), unique=True)
+    pns_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    nama: Mapped[str | None] = mapped_column(String(200))
+    gelar_depan: Mapped[str | None] = mapped_column(String(60))
+    gelar_belakang: Mapped[str | None] = mapped_column(String(100))
+    tempat_lahir: Mapped[str | None] = mapped_column(String(100))
+    tanggal_lahir: Mapped[date | None] = mapped_column(Date)
+    jenis_kelamin: Mapped[str | None] = mapped_column(String(1))
+    jenis_pegawai: Mapped[str | None] = mapped_column(String(120))
+    kedudukan_hukum: Mapped[str | None] = mapped_column(String(120))
+    instansi_kerja_id: Mapped[str | None] = mapped_column(String(64))
+    instansi_kerja_nama: Mapped[str | None] = mapped_column(String(200))
+    tmt_cpns: Mapped[date | None] = mapped_column(Date)
+    tgl_meninggal: Mapped[date | None] = mapped_column(Date)
+    tmt_pensiun: Mapped[date | None] = mapped_column(Date)
+    unor_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    unor_nama: Mapped[str | None] = mapped_column(String(300))
+    jenis_jabatan_id: Mapped[int | None] = mapped_column(Integer)
+    jabatan: Mapped[str | None] = mapped_column(String(300))
+    eselon_id: Mapped[int | None] = mapped_column(Integer)
+    tmt_jabatan: Mapped[date | None] = mapped_column(Date)
+    golongan: Mapped[str | None] = mapped_column(String(8))
+    golongan_id: Mapped[int | None] = mapped_column(Integer)
+    pangkat: Mapped[str | None] = mapped_column(String(60))
+    tmt_golongan: Mapped[date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(200))
+    no_hp: Mapped[str | None] = mapped_column(String(40))
+    catatan: Mapped[str | None] = mapped_column(Text)
+    sk_jabatan_nomor: Mapped[str | None] = mapped_column(String(120))
+    sk_golongan_nomor: Mapped[str | None] = mapped_column(String(120))
+    aktif: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    nonaktif_alasan: Mapped[str | None] = mapped_column(String(200))
+    siasn_status: Mapped[str] = mapped_column(String(20), default="ada", server_default="ada")
+    last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class FieldState(Base):
+    """Per-field sync state: the value last received from SIASN (the merge base)."""
+
+    __tablename__ = "field_state"
+
+    pegawai_id: Mapped[int] = mapped_column(ForeignKey("pegawai.id"), primary_key=True)
+    field: Mapped[str] = mapped_column(String(64), primary_key=True)
+    base_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    diverged_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SupervisorLink(Base):
+    """The derived atasan of an employee and where it came from."""
+
+    __tablename__ = "supervisor_link"
+
+    pegawai_id: Mapped[int] = mapped_column(ForeignKey("pegawai.id"), primary_key=True)
+    atasan_id: Mapped[int | None] = mapped_column(ForeignKey("pegawai.id"))
+    via_unit_id: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(60))
+    derived_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Conflict(Base):
+    """A field where the local value and SIASN both changed, differently; waits for an admin."""
+
+    __tablename__ = "conflict"
+    __table_args__ = (
+        Index(
+            "uq_conflict_open",
+            "pegawai_id",
+            "field",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    pegawai_id: Mapped[int] = mapped_column(ForeignKey("pegawai.id"), index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    base_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    local_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    remote_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    explanation: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by: Mapped[str | None] = mapped_column(String(120))
+    resolution: Mapped[str | None] = mapped_column(String(30))
+    resolution_reason: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[str | None] = mapped_column(String(40))
+
+
+class AuditEntry(Base):
+    """Append-only record of every change and who made it."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    pegawai_nip: Mapped[str | None] = mapped_column(String(18), index=True)
+    field: Mapped[str | None] = mapped_column(String(64))
+    old_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[str | None] = mapped_column(String(40))
