@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from typing import Any
 
@@ -23,13 +24,11 @@ async def request_token(
     auth_error: type[UpstreamError],
 ) -> tuple[AccessToken, dict[str, Any]]:
     """POST ``form`` to a token endpoint; return the token and the whole JSON answer."""
-    request = client.build_request(
-        "POST",
-        url,
-        data=form,
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-        auth=httpx.BasicAuth(*auth) if auth else httpx.USE_CLIENT_DEFAULT,  # type: ignore[arg-type]
-    )
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if auth is not None:
+        pair = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+        headers["Authorization"] = f"Basic {pair}"
+    request = client.build_request("POST", url, data=form, headers=headers)
     response = await send(client, request, upstream=upstream)
     body = _json_or_none(response)
     if response.status_code >= 400:

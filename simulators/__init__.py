@@ -1,0 +1,1 @@
+"""Faithful fake SIASN (and later MyASN, PMM) servers over a generated province."""

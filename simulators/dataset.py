@@ -1,0 +1,320 @@
+"""A generated province, deterministic for a seed: units, employees with valid NIPs, riwayat.
+
+Golongan is consistent with age, education and years of service; unit heads hold the eselon of
+their unit; schools sit under Cabang Dinas of the Dinas Pendidikan, each led by a kepala sekolah;
+some posts are vacant and some PPPK employees carry NI PPPK numbers and grades I..XVII.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from random import Random
+
+from simulators import names
+
+EDU_ENTRY = {"SMA": 21, "D3": 23, "S1": 31, "S2": 32}
+EDU_CAP = {"SMA": 32, "D3": 33, "S1": 34, "S2": 41}
+HEAD_MIN = {21: 43, 22: 42, 31: 34, 32: 33, 41: 32, 42: 31}
+PPPK_GRADE = {"SMA": "V", "D3": "VII", "S1": "IX", "S2": "X"}
+
+
+@dataclass
+class SimUnit:
+    """A unit as SIASN's ref-unor knows it."""
+
+    id: str
+    nama: str
+    parent_id: str | None
+    eselon_id: int | None
+    nama_jabatan: str | None
+    pemimpin_pns_id: str | None = None
+    jenis_unor_id: str = "1"
+    cepat_kode: str = ""
+
+
+@dataclass
+class SimPegawai:
+    """An employee as SIASN's data-utama and riwayat know them."""
+
+    pns_id: str
+    nip: str
+    nama: str
+    gelar_depan: str
+    gelar_belakang: str
+    tempat_lahir: str
+    tgl_lahir: date
+    jenis_kelamin: str
+    pendidikan: str
+    pppk: bool
+    tmt_cpns: date | None
+    unor_id: str
+    jenis_jabatan_id: int
+    jabatan_nama: str
+    eselon_id: int | None
+    tmt_jabatan: date
+    golongan_id: int | None
+    pppk_grade: str | None
+    tmt_golongan: date
+    nuptk: str | None = None
+    kedudukan_id: str = "01"
+    kedudukan_nama: str = "Aktif"
+    tgl_meninggal: date | None = None
+    quirky_keys: bool = False
+    rw_golongan: list[dict[str, str]] = field(default_factory=list)
+    rw_jabatan: list[dict[str, object]] = field(default_factory=list)
+
+
+@dataclass
+class World:
+    """The whole simulated instansi."""
+
+    seed: int
+    instansi_id: str
+    instansi_nama: str
+    today: date
+    units: dict[str, SimUnit] = field(default_factory=dict)
+    pegawai: dict[str, SimPegawai] = field(default_factory=dict)
+
+    def by_pns_id(self, pns_id: str) -> SimPegawai | None:
+        """The employee with SIASN PNS id ``pns_id``."""
+        return next((p for p in self.pegawai.values() if p.pns_id == pns_id), None)
+
+
+def hex_id(rng: Random) -> str:
+    """A 32-character upper-case hex id like SIASN's."""
+    return f"{rng.getrandbits(128):032X}"
+
+
+def promote(golongan_id: int) -> int:
+    """The next golongan (III/d -> IV/a, IV/e stays)."""
+    group, ruang = divmod(golongan_id, 10)
+    top = 5 if group == 4 else 4
+    if ruang < top:
+        return golongan_id + 1
+    return golongan_id if group == 4 else (group + 1) * 10 + 1
+
+
+def generate_world(seed: int, employees: int, today: date = date(2026, 1, 5)) -> World:
+    """Generate a province of about ``employees`` employees, the same for the same seed."""
+    rng = Random(seed)
+    province = rng.choice(names.PROVINCES)
+    world = World(seed, hex_id(rng), f"Pemerintah Provinsi {province}", today)
+    builder = _Builder(rng, world, employees)
+    builder.build()
+    return world
+
+
+class _Builder:
+    def __init__(self, rng: Random, world: World, employees: int) -> None:
+        self.rng = rng
+        self.world = world
+        self.target = max(employees, 1)
+        self.sequence: dict[str, int] = {}
+        self.schools: list[SimUnit] = []
+        self.leaves: list[SimUnit] = []
+        self.inner: list[SimUnit] = []
+
+    def build(self) -> None:
+        root = self._unit(f"Pemerintah Provinsi {self.world.instansi_nama.split()[-1]}", None, None,
+                          "Gubernur")
+        root.nama = self.world.instansi_nama
+        n_opd = min(len(names.OPD), 2 + self.target // 300)
+        for nama in names.OPD[:n_opd]:
+            self._opd(nama, root)
+        self._heads()
+        while len(self.world.pegawai) < self.target:
+            self._staff()
+
+    # units -------------------------------------------------------------------------------
+    def _unit(self, nama: str, parent: SimUnit | None, eselon: int | None, jabatan: str | None,
+              jenis: str = "1") -> SimUnit:
+        unit = SimUnit(hex_id(self.rng), nama, parent.id if parent else None, eselon, jabatan,
+                       jenis_unor_id=jenis, cepat_kode=f"{len(self.world.units):05d}")
+        self.world.units[unit.id] = unit
+        return unit
+
+    def _opd(self, nama: str, root: SimUnit) -> None:
+        opd = self._unit(nama, root, 21, f"Kepala {nama}")
+        sekretariat = self._unit(f"Sekretariat {nama}", opd, 31, "Sekretaris")
+        for sub in names.SUBBAG:
+            self.leaves.append(self._unit(f"Subbagian {sub}", sekretariat, 41,
+                                          f"Kepala Subbagian {sub}"))
+        self.inner += [opd, sekretariat]
+        for bidang_nama in self.rng.sample(names.BIDANG, 3):
+            bidang = self._unit(f"Bidang {bidang_nama}", opd, 31, f"Kepala Bidang {bidang_nama}")
+            self.inner.append(bidang)
+            for seksi in self.rng.sample(names.SEKSI, self.rng.randint(2, 3)):
+                self.leaves.append(self._unit(f"Seksi {seksi} {bidang_nama}", bidang, 41,
+                                              f"Kepala Seksi {seksi}"))
+        if nama == "Dinas Pendidikan":
+            self._schools(opd)
+        if nama == "Dinas Kesehatan":
+            uptd = self._unit("UPTD Laboratorium Kesehatan Daerah", opd, 41, "Kepala UPTD")
+            self.inner.append(uptd)
+            self.leaves.append(self._unit("Subbagian Tata Usaha UPTD Labkesda", uptd, 42,
+                                          "Kepala Subbagian Tata Usaha"))
+
+    def _schools(self, dinas: SimUnit) -> None:
+        n_schools = max(2, int(self.target * 0.5) // 25)
+        n_cabang = max(1, n_schools // 8)
+        cabang = [self._unit(f"Cabang Dinas Pendidikan Wilayah {i + 1}", dinas, 32,
+                             "Kepala Cabang Dinas") for i in range(n_cabang)]
+        self.inner += cabang
+        kinds = ("SMA Negeri", "SMA Negeri", "SMK Negeri", "SLB Negeri")
+        for i in range(n_schools):
+            kind = kinds[i % len(kinds)]
+            city = self.rng.choice(names.CITIES[:8])
+            school = self._unit(f"{kind} {i // len(kinds) + 1} {city}", cabang[i % n_cabang], None,
+                                "Kepala Sekolah", jenis="2")
+            self.schools.append(school)
+
+    # people ------------------------------------------------------------------------------
+    def _heads(self) -> None:
+        for unit in list(self.world.units.values()):
+            if unit.parent_id is None or len(self.world.pegawai) >= self.target:
+                continue
+            if self.rng.random() < 0.05:
+                continue  # a vacant post
+            if unit.eselon_id is not None:
+                head = self._person(unit, edu=self.rng.choice(("S1", "S2")) if unit.eselon_id > 22
+                                    else "S2", kind="struktural")
+            else:
+                head = self._person(unit, edu="S2" if self.rng.random() < 0.3 else "S1",
+                                    kind="guru", kepala_sekolah=True)
+            unit.pemimpin_pns_id = head.pns_id
+
+    def _staff(self) -> None:
+        roll = self.rng.random()
+        if self.schools and roll < 0.5:
+            self._person(self.rng.choice(self.schools), edu="S1", kind="guru")
+        elif roll < 0.53 and self.inner:
+            self._person(self.rng.choice(self.inner), edu="S1", kind="pelaksana")
+        elif roll < 0.68:
+            self._person(self.rng.choice(self.leaves), edu=self.rng.choice(("S1", "S2")),
+                         kind="fungsional")
+        else:
+            edu = self.rng.choices(("SMA", "D3", "S1"), (3, 2, 5))[0]
+            self._person(self.rng.choice(self.leaves), edu=edu, kind="pelaksana")
+
+    def _person(self, unit: SimUnit, *, edu: str, kind: str, kepala_sekolah: bool = False
+                ) -> SimPegawai:
+        rng = self.rng
+        pppk = kind in ("guru", "pelaksana") and not kepala_sekolah and rng.random() < 0.12
+        gender = rng.choice("MF")
+        structural = kind == "struktural"
+        born, tmt_cpns = self._dates(edu, senior=structural or kepala_sekolah, pppk=pppk)
+        golongan_id, tmt_gol, rw_gol = self._rank(edu, tmt_cpns, unit.eselon_id if structural
+                                                  else None, kepala_sekolah)
+        jenis, jabatan = self._jabatan(unit, kind, golongan_id, kepala_sekolah, pppk)
+        nip = self._nip(born, tmt_cpns, gender, pppk)
+        first = rng.choice(names.MALE if gender == "M" else names.FEMALE)
+        person = SimPegawai(
+            pns_id=hex_id(rng), nip=nip, nama=f"{first} {rng.choice(names.FAMILY)}".upper(),
+            gelar_depan="Dr." if edu == "S2" and rng.random() < 0.1 else "",
+            gelar_belakang=self._gelar(edu, kind), tempat_lahir=rng.choice(names.CITIES),
+            tgl_lahir=born, jenis_kelamin=gender, pendidikan=edu, pppk=pppk,
+            tmt_cpns=None if pppk else tmt_cpns, unor_id=unit.id, jenis_jabatan_id=jenis,
+            jabatan_nama=jabatan, eselon_id=unit.eselon_id if structural else None,
+            tmt_jabatan=max(tmt_gol, date(self.world.today.year - rng.randint(0, 6), 1, 2)),
+            golongan_id=None if pppk else golongan_id, pppk_grade=PPPK_GRADE[edu] if pppk else None,
+            tmt_golongan=tmt_cpns if pppk else tmt_gol,
+            nuptk="".join(str(rng.randint(0, 9)) for _ in range(16)) if kind == "guru" else None,
+            quirky_keys=rng.random() < 0.1,
+        )
+        person.rw_golongan = [] if pppk else [self._rw_gol_row(person, g, t) for g, t in rw_gol]
+        person.rw_jabatan = [self._rw_jab_row(person)]
+        self.world.pegawai[nip] = person
+        return person
+
+    def _dates(self, edu: str, *, senior: bool, pppk: bool) -> tuple[date, date]:
+        rng = self.rng
+        today = self.world.today
+        start_age = {"SMA": (19, 27), "D3": (21, 29), "S1": (23, 32), "S2": (26, 35)}[edu]
+        service = rng.randint(12, 30) if senior else rng.randint(0, 30)
+        if pppk:
+            service = rng.randint(1, 4)
+        age_at_entry = rng.randint(*start_age)
+        age_at_entry = min(age_at_entry, 57 - service)
+        entry_year = today.year - service
+        born = date(entry_year - age_at_entry, rng.randint(1, 12), rng.randint(1, 28))
+        tmt = date(entry_year, rng.choice((1, 3, 4, 7, 10, 12)), 1)
+        return born, tmt
+
+    def _rank(self, edu: str, tmt_cpns: date, eselon: int | None, kepala_sekolah: bool
+              ) -> tuple[int, date, list[tuple[int, date]]]:
+        golongan = EDU_ENTRY[edu]
+        history = [(golongan, tmt_cpns)]
+        cap = EDU_CAP[edu] if eselon is None else 45
+        if kepala_sekolah:
+            cap = max(cap, 42)
+        year = tmt_cpns.year + 4
+        while year <= self.world.today.year and golongan < cap:
+            golongan = promote(golongan)
+            history.append((golongan, date(year, self.rng.choice((4, 10)), 1)))
+            year += 4
+        floor = HEAD_MIN.get(eselon or 0, 0)
+        while golongan < floor:
+            golongan = promote(golongan)
+            history.append((golongan, date(min(year, self.world.today.year), 4, 1)))
+        return golongan, history[-1][1], history
+
+    def _jabatan(self, unit: SimUnit, kind: str, golongan_id: int, kepala_sekolah: bool,
+                 pppk: bool) -> tuple[int, str]:
+        if kind == "struktural":
+            return 1, unit.nama_jabatan or f"Kepala {unit.nama}"
+        if kind == "guru":
+            jenjang = "Ahli Pertama" if pppk or golongan_id < 33 else (
+                "Ahli Muda" if golongan_id < 41 else "Ahli Madya")
+            return 2, f"Guru {jenjang}"
+        if kind == "fungsional":
+            jenjang = "Ahli Pertama" if golongan_id < 33 else (
+                "Ahli Muda" if golongan_id < 41 else "Ahli Madya")
+            return 2, f"{self.rng.choice(names.FUNGSIONAL)} {jenjang}"
+        return 4, self.rng.choice(names.PELAKSANA)
+
+    def _nip(self, born: date, tmt: date, gender: str, pppk: bool) -> str:
+        middle = f"{tmt.year}{self.rng.choice(('21', '22', '24'))}" if pppk else f"{tmt:%Y%m}"
+        prefix = f"{born:%Y%m%d}{middle}{'1' if gender == 'M' else '2'}"
+        self.sequence[prefix] = self.sequence.get(prefix, 0) + 1
+        return f"{prefix}{self.sequence[prefix]:03d}"
+
+    def _gelar(self, edu: str, kind: str) -> str:
+        if edu == "S2":
+            return "M.Pd." if kind == "guru" else self.rng.choice(names.GELAR_S2)
+        if edu == "S1":
+            return "S.Pd." if kind == "guru" else self.rng.choice(names.GELAR_S1)
+        return "A.Md." if edu == "D3" else ""
+
+    def _rw_gol_row(self, person: SimPegawai, golongan_id: int, tmt: date) -> dict[str, str]:
+        from mappings.ranks import golongan_by_id
+
+        rank = golongan_by_id(golongan_id)
+        return {
+            "id": hex_id(self.rng), "idPns": person.pns_id, "nipBaru": person.nip,
+            "golonganId": str(golongan_id), "golongan": rank.kode, "pangkat": rank.pangkat or "",
+            "skNomor": f"823.3/{self.rng.randint(100, 9999)}/BKD/{tmt.year}",
+            "skTanggal": f"{tmt.replace(day=1):%d-%m-%Y}", "tmtGolongan": f"{tmt:%d-%m-%Y}",
+            "jenisKPId": self.rng.choice(("101", "201", "-")), "jenisKPNama": "Reguler",
+            "masaKerjaGolonganTahun": str(max(0, tmt.year - (person.tmt_cpns or tmt).year)),
+            "masaKerjaGolonganBulan": "0",
+        }
+
+    def _rw_jab_row(self, person: SimPegawai) -> dict[str, object]:
+        unit = self.world.units[person.unor_id]
+        return jabatan_row(person, unit, self.rng)
+
+
+def jabatan_row(person: SimPegawai, unit: SimUnit, rng: Random) -> dict[str, object]:
+    """An ``rw-jabatan`` row for the employee's current position."""
+    fungsional = person.jabatan_nama if person.jenis_jabatan_id == 2 else ""
+    umum = person.jabatan_nama if person.jenis_jabatan_id == 4 else ""
+    return {
+        "id": hex_id(rng), "idPns": person.pns_id, "nipBaru": person.nip,
+        "jenisJabatan": str(person.jenis_jabatan_id), "unorId": unit.id, "unorNama": unit.nama,
+        "eselonId": str(person.eselon_id or ""), "namaJabatan": person.jabatan_nama,
+        "jabatanFungsionalNama": fungsional, "jabatanFungsionalUmumNama": umum,
+        "tmtJabatan": f"{person.tmt_jabatan:%d-%m-%Y}",
+        "nomorSk": f"821.2/{rng.randint(100, 9999)}/BKD/{person.tmt_jabatan.year}",
+        "tanggalSk": f"{person.tmt_jabatan:%d-%m-%Y}", "tmtPelantikan": "",
+    }
