@@ -81,7 +81,7 @@ def ref_unor(world: World, unit: SimUnit) -> dict[str, Any]:
 
 def skp22_rows(p: SimPegawai) -> list[dict[str, Any]]:
     """``rw-skp22`` rows: one annual result per year since 2022 (capitalised keys as SIASN)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for year in range(2022, 2026):
         if p.tmt_golongan.year > year and p.tmt_cpns and p.tmt_cpns.year > year:
             continue

@@ -12,6 +12,7 @@ import base64
 import secrets
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,7 +188,7 @@ class SiasnSimulator:
             person = self.world.pegawai.get(parts[2])
             if person is None:
                 return JSONResponse(NOT_FOUND, 404)
-            handlers = {
+            handlers: dict[str, Callable[[], Any]] = {
                 "data-utama": lambda: payloads.data_utama(self.world, person),
                 "rw-golongan": lambda: person.rw_golongan,
                 "rw-jabatan": lambda: person.rw_jabatan,
@@ -244,7 +245,7 @@ HTML_ERROR = ("<html><head><title>502 Bad Gateway</title></head><body><center><h
               "Gateway</h1></center><hr><center>nginx</center></body></html>")
 HTML_LOGIN = "<!DOCTYPE html><html><head><title>SIASN - Login</title></head><body></body></html>"
 
-FAULT_RESPONSES = {
+FAULT_RESPONSES: dict[str, Callable[[int], Response]] = {
     "500": lambda _ra: JSONResponse({"code": "101503", "message": "Runtime Error",
                                      "description": "Error connecting to the back end"}, 500),
     "502": lambda _ra: Response(HTML_ERROR, 502, media_type="text/html"),

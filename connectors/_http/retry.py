@@ -40,8 +40,8 @@ class RetryPolicy:
     def wait_seconds(self, attempt: int, exc: BaseException | None) -> float:
         """Seconds to wait before attempt ``attempt + 1``: Retry-After, else jittered backoff."""
         if isinstance(exc, RateLimited) and exc.retry_after is not None:
-            return exc.retry_after
-        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+            return float(exc.retry_after)
+        backoff: float = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
         return backoff * (1 - self.jitter) + random.uniform(0, backoff * self.jitter)
 
 

@@ -88,7 +88,8 @@ class WireModel(BaseModel):
         known = set(cls._folded.values())
         out: dict[str, Any] = {}
         for key, value in data.items():
-            target = key if key in known else cls._folded.get(str(key).lower(), key)
+            key = str(key)
+            target = key if key in known else cls._folded.get(key.lower(), key)
             if target not in out or out[target] in (None, ""):
                 out[target] = value
         return out

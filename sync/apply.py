@@ -1,0 +1,246 @@
+"""Apply a fetched SIASN profile to the store: merge, write, audit, conflicts, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mappings.notices import Notice
+from store.models import Conflict, FieldState, Pegawai, Unit
+from sync import audit
+from sync.authority import label
+from sync.merge import Decision, FieldMerge, merge_record
+from sync.outcome import Applied, Atasan, ConflictView, SinkronOutcome, Status, WarningView
+from sync.profile import RemoteProfile
+from sync.supervision import load_tree, update_supervisor
+from sync.values import local_values, pegawai_view, set_field, to_json
+
+
+@dataclass
+class _Context:
+    session: Session
+    pegawai: Pegawai
+    remote: RemoteProfile
+    actor: str
+    run_id: str | None
+    created: bool
+    states: dict[str, FieldState]
+    applied: list[Applied] = field(default_factory=list)
+    converged: list[str] = field(default_factory=list)
+    conflicts: list[ConflictView] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    atasan: Pegawai | None = None
+
+
+def apply_profile(session: Session, nip: str, remote: RemoteProfile | None, *, actor: str,
+                  run_id: str | None = None) -> SinkronOutcome:
+    """Merge ``remote`` into the stored employee ``nip`` (creating them if new)."""
+    pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == nip).with_for_update())
+    if remote is None:
+        return _not_found(session, nip, pegawai, actor, run_id)
+    created = pegawai is None
+    if pegawai is None:
+        pegawai = Pegawai(nip=nip, siasn_status="ada", aktif=True)
+        session.add(pegawai)
+        session.flush()
+    states = {s.field: s for s in session.scalars(
+        select(FieldState).where(FieldState.pegawai_id == pegawai.id))}
+    ctx = _Context(session, pegawai, remote, actor, run_id, created, states)
+    base = {name: state.base_value for name, state in states.items()}
+    for merge in merge_record(base, local_values(pegawai), remote.record.values()):
+        _HANDLERS[merge.decision](ctx, merge)
+    _finish(ctx)
+    return _outcome(ctx)
+
+
+def _unchanged(ctx: _Context, merge: FieldMerge) -> None:
+    _set_base(ctx, merge.field, merge.remote)
+    _close_stale_conflict(ctx, merge.field)
+
+
+def _apply_remote(ctx: _Context, merge: FieldMerge) -> None:
+    set_field(ctx.pegawai, merge.field, merge.remote)
+    _set_base(ctx, merge.field, merge.remote)
+    _close_stale_conflict(ctx, merge.field)
+    if ctx.created:
+        return
+    ctx.applied.append(Applied(field=merge.field, old=merge.local, new=merge.remote))
+    audit.record(ctx.session, actor=ctx.actor, action="sinkron_terapkan", nip=ctx.pegawai.nip,
+                 field=merge.field, old=merge.local, new=merge.remote,
+                 reason=_evidence(ctx, merge.field), run_id=ctx.run_id)
+    if merge.overrides_local:
+        ctx.notices.append(Notice(
+            "nilai_lokal_ditimpa",
+            f"Nilai lokal {label(merge.field)} ({merge.local}) diganti nilai SIASN "
+            f"({merge.remote}) karena {label(merge.field)} dimiliki SIASN.",
+        ))
+
+
+def _converged(ctx: _Context, merge: FieldMerge) -> None:
+    _set_base(ctx, merge.field, merge.remote)
+    _close_stale_conflict(ctx, merge.field)
+    if merge.field in ctx.states and not ctx.created:
+        ctx.converged.append(merge.field)
+        audit.record(ctx.session, actor=ctx.actor, action="sinkron_konvergen",
+                     nip=ctx.pegawai.nip, field=merge.field, old=merge.base, new=merge.remote,
+                     reason="perubahan lokal kini sama dengan SIASN", run_id=ctx.run_id)
+
+
+def _keep_local(ctx: _Context, merge: FieldMerge) -> None:
+    state = ctx.states[merge.field]
+    if state.diverged_since is None:
+        state.diverged_since = audit.now()
+    _close_stale_conflict(ctx, merge.field)
+    ctx.notices.append(Notice(
+        "menunggu_perbaikan_siasn",
+        f"{label(merge.field).capitalize()} lokal ({merge.local}) berbeda dengan SIASN "
+        f"({merge.remote}) sejak {state.diverged_since:%d-%m-%Y}; perubahan lokal "
+        "dipertahankan. Ajukan perbaikan data ke BKN bila nilai lokal benar.",
+    ))
+
+
+def _conflict(ctx: _Context, merge: FieldMerge) -> None:
+    explanation = _explain_conflict(ctx, merge)
+    existing = _open_conflict(ctx, merge.field)
+    stamp = audit.now()
+    values = (merge.base, merge.local, merge.remote)
+    if existing is None:
+        ctx.session.add(Conflict(
+            pegawai_id=ctx.pegawai.id, field=merge.field, base_value=merge.base,
+            local_value=merge.local, remote_value=merge.remote, status="open",
+            explanation=explanation, opened_at=stamp, updated_at=stamp, run_id=ctx.run_id))
+        audit.record(ctx.session, actor=ctx.actor, action="konflik_dibuka", nip=ctx.pegawai.nip,
+                     field=merge.field, old=merge.local, new=merge.remote, reason=explanation,
+                     run_id=ctx.run_id)
+    elif (existing.base_value, existing.local_value, existing.remote_value) != values:
+        existing.base_value, existing.local_value, existing.remote_value = values
+        existing.explanation, existing.updated_at = explanation, stamp
+        audit.record(ctx.session, actor=ctx.actor, action="konflik_diperbarui",
+                     nip=ctx.pegawai.nip, field=merge.field, old=merge.local, new=merge.remote,
+                     reason=explanation, run_id=ctx.run_id)
+    ctx.conflicts.append(ConflictView(field=merge.field, base=merge.base, local=merge.local,
+                                      remote=merge.remote, explanation=explanation))
+
+
+_HANDLERS = {
+    Decision.UNCHANGED: _unchanged,
+    Decision.APPLY_REMOTE: _apply_remote,
+    Decision.CONVERGED: _converged,
+    Decision.KEEP_LOCAL: _keep_local,
+    Decision.CONFLICT: _conflict,
+}
+
+
+def _set_base(ctx: _Context, name: str, value: Any) -> None:
+    state = ctx.states.get(name)
+    if state is None:
+        state = FieldState(pegawai_id=ctx.pegawai.id, field=name, base_value=value,
+                           received_at=audit.now())
+        ctx.session.add(state)
+        ctx.states[name] = state
+    elif state.base_value != value or state.diverged_since is not None:
+        state.base_value, state.received_at, state.diverged_since = value, audit.now(), None
+
+
+def _open_conflict(ctx: _Context, name: str) -> Conflict | None:
+    return ctx.session.scalar(select(Conflict).where(
+        Conflict.pegawai_id == ctx.pegawai.id, Conflict.field == name, Conflict.status == "open"))
+
+
+def _close_stale_conflict(ctx: _Context, name: str) -> None:
+    if ctx.created:
+        return
+    existing = _open_conflict(ctx, name)
+    if existing is None:
+        return
+    existing.status, existing.resolution = "resolved", "selesai_sendiri"
+    existing.resolved_at, existing.resolved_by = audit.now(), ctx.actor
+    existing.resolution_reason = "nilai lokal dan SIASN tidak lagi bertentangan"
+    audit.record(ctx.session, actor=ctx.actor, action="konflik_selesai_sendiri",
+                 nip=ctx.pegawai.nip, field=name, reason=existing.resolution_reason,
+                 run_id=ctx.run_id)
+
+
+def _evidence(ctx: _Context, name: str) -> str:
+    sk = None
+    if name in ("golongan", "tmt_golongan"):
+        sk = ctx.remote.sk_golongan
+    elif name in ("unor_id", "jabatan", "jenis_jabatan_id", "eselon_id", "tmt_jabatan"):
+        sk = ctx.remote.sk_jabatan
+    return f"data SIASN ({sk})" if sk else "data SIASN"
+
+
+def _explain_conflict(ctx: _Context, merge: FieldMerge) -> str:
+    what = label(merge.field)
+    advice = (f"Saran: ambil nilai SIASN bila SK-nya sudah terbit ({_evidence(ctx, merge.field)}),"
+              " atau pertahankan nilai lokal dan ajukan perbaikan ke BKN.")
+    return (f"{what.capitalize()} diubah di e-Kinerja menjadi {merge.local!r} dan di SIASN menjadi "
+            f"{merge.remote!r} (sebelumnya {merge.base!r}); tidak ada yang diterapkan sampai admin "
+            f"memilih. {advice}")
+
+
+def _finish(ctx: _Context) -> None:
+    pegawai = ctx.pegawai
+    record = ctx.remote.record
+    unit = ctx.session.get(Unit, pegawai.unor_id) if pegawai.unor_id else None
+    pegawai.unor_nama = unit.nama if unit else (
+        record.unor_nama if pegawai.unor_id == record.unor_id else pegawai.unor_nama)
+    if ctx.remote.sk_golongan and pegawai.golongan == record.golongan:
+        pegawai.sk_golongan_nomor = ctx.remote.sk_golongan
+    if ctx.remote.sk_jabatan and pegawai.jabatan == record.jabatan:
+        pegawai.sk_jabatan_nomor = ctx.remote.sk_jabatan
+    if pegawai.siasn_status != "ada":
+        audit.record(ctx.session, actor=ctx.actor, action="ditemukan_kembali", nip=pegawai.nip,
+                     reason="NIP kembali ditemukan di SIASN", run_id=ctx.run_id)
+    pegawai.siasn_status = "ada"
+    pegawai.last_synced_at = audit.now()
+    if ctx.created:
+        audit.record(ctx.session, actor=ctx.actor, action="pegawai_dibuat", nip=pegawai.nip,
+                     new=pegawai.nama, reason="dibuat dari data SIASN", run_id=ctx.run_id)
+    if ctx.created or ctx.applied:
+        pegawai.updated_at = audit.now()
+    ctx.session.flush()
+    tree = load_tree(ctx.session)
+    if pegawai.unor_id and tree.get(pegawai.unor_id) and not tree.is_smallest(pegawai.unor_id) \
+            and tree.units[pegawai.unor_id].pemimpin_pns_id != pegawai.pns_id:
+        ctx.notices.append(Notice(
+            "unor_bukan_terkecil",
+            f"Unit kerja {pegawai.unor_nama} masih memiliki sub-unit; pegawai sebaiknya "
+            "ditempatkan pada unit organisasi terkecil.",
+        ))
+    supervisor = update_supervisor(ctx.session, pegawai, tree, actor=ctx.actor, run_id=ctx.run_id)
+    ctx.notices.extend(supervisor.notices)
+    ctx.atasan = supervisor.atasan
+
+
+def _outcome(ctx: _Context) -> SinkronOutcome:
+    status = (Status.CONFLICT if ctx.conflicts else Status.CREATED if ctx.created
+              else Status.UPDATED if ctx.applied else Status.CONFIRMED)
+    atasan = ctx.atasan
+    notices = [*ctx.remote.notices, *ctx.notices]
+    return SinkronOutcome(
+        nip=ctx.pegawai.nip, status=status, pegawai=pegawai_view(ctx.pegawai),
+        applied=ctx.applied, converged=ctx.converged, conflicts=ctx.conflicts,
+        warnings=[WarningView(code=n.code, text=n.text) for n in notices],
+        atasan=Atasan(nip=atasan.nip, nama=atasan.nama) if atasan else None,
+    )
+
+
+def _not_found(session: Session, nip: str, pegawai: Pegawai | None, actor: str,
+               run_id: str | None) -> SinkronOutcome:
+    if pegawai is None:
+        return SinkronOutcome(nip=nip, status=Status.NOT_FOUND,
+                              reason="NIP tidak ditemukan di SIASN dan belum ada di data lokal.")
+    if pegawai.siasn_status != "tidak_ditemukan":
+        pegawai.siasn_status = "tidak_ditemukan"
+        audit.record(session, actor=actor, action="tidak_ditemukan_di_siasn", nip=nip,
+                     old=to_json(pegawai.nama), reason="SIASN menjawab 404: Data tidak ditemukan",
+                     run_id=run_id)
+    return SinkronOutcome(
+        nip=nip, status=Status.NOT_FOUND, pegawai=pegawai_view(pegawai),
+        reason="NIP tidak ditemukan di SIASN. Data lokal tidak dihapus; periksa NIP atau status "
+               "kepegawaian di SIASN.",
+    )

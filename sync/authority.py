@@ -1,0 +1,66 @@
+"""Field authority (DESIGN §6): which source owns each field, and so which fields can conflict.
+
+- ``SIASN``: national master data; SIASN's value always wins, a local edit is refused.
+- ``SHARED``: both may change it; three-way merge, conflicting changes go to an admin.
+- ``LOCAL``: local-only; a sync never touches it.
+Derived fields (``unor_nama``, ``golongan_id``, ``pangkat``) follow their driver field.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Authority(StrEnum):
+    """Who owns a field."""
+
+    SIASN = "siasn"
+    SHARED = "shared"
+    LOCAL = "local"
+
+
+FIELD_AUTHORITY: dict[str, Authority] = {
+    "pns_id": Authority.SIASN,
+    "nama": Authority.SIASN,
+    "gelar_depan": Authority.SIASN,
+    "gelar_belakang": Authority.SIASN,
+    "tempat_lahir": Authority.SIASN,
+    "tanggal_lahir": Authority.SIASN,
+    "jenis_kelamin": Authority.SIASN,
+    "jenis_pegawai": Authority.SIASN,
+    "kedudukan_hukum": Authority.SIASN,
+    "instansi_kerja_id": Authority.SIASN,
+    "instansi_kerja_nama": Authority.SIASN,
+    "tmt_cpns": Authority.SIASN,
+    "tgl_meninggal": Authority.SIASN,
+    "tmt_pensiun": Authority.SIASN,
+    "unor_id": Authority.SHARED,
+    "jenis_jabatan_id": Authority.SHARED,
+    "jabatan": Authority.SHARED,
+    "eselon_id": Authority.SHARED,
+    "tmt_jabatan": Authority.SHARED,
+    "golongan": Authority.SHARED,
+    "tmt_golongan": Authority.SHARED,
+    "email": Authority.SHARED,
+    "no_hp": Authority.SHARED,
+    "catatan": Authority.LOCAL,
+}
+
+MERGED_FIELDS: tuple[str, ...] = tuple(
+    name for name, owner in FIELD_AUTHORITY.items() if owner is not Authority.LOCAL
+)
+EDITABLE_FIELDS: tuple[str, ...] = tuple(
+    name for name, owner in FIELD_AUTHORITY.items() if owner is not Authority.SIASN
+)
+
+FIELD_LABEL: dict[str, str] = {
+    "unor_id": "unit kerja", "jenis_jabatan_id": "jenis jabatan", "jabatan": "jabatan",
+    "eselon_id": "eselon", "tmt_jabatan": "TMT jabatan", "golongan": "golongan",
+    "tmt_golongan": "TMT golongan", "email": "email", "no_hp": "nomor HP", "nama": "nama",
+    "catatan": "catatan",
+}
+
+
+def label(field: str) -> str:
+    """The Indonesian label of a field for explanations."""
+    return FIELD_LABEL.get(field, field.replace("_", " "))

@@ -1,0 +1,94 @@
+"""Sinkron SIASN for one employee: fetch (async), then merge and write in one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors._http.errors import (
+    ApimAuthError,
+    NotFoundError,
+    PayloadError,
+    SsoAuthError,
+    TransientError,
+    UpstreamError,
+)
+from connectors.siasn.client import SiasnClient
+from mappings.nip import normalize_nip
+from store.db import transaction
+from store.models import FieldState, Pegawai
+from sync.apply import apply_profile
+from sync.audit import SYSTEM_ACTOR
+from sync.outcome import SinkronOutcome, Status
+from sync.profile import Known, RemoteProfile, fetch_profile
+
+log = structlog.get_logger(__name__)
+
+FAILURE_REASONS: tuple[tuple[type[UpstreamError], str], ...] = (
+    (SsoAuthError, "Token SSO SIASN ditolak atau kedaluwarsa; operator perlu memperbarui token "
+                   "SSO (EKINERJA_SIASN__SSO_ACCESS_TOKEN)."),
+    (ApimAuthError, "Kredensial APIM (consumer key/secret) ditolak SIASN; periksa konfigurasi."),
+    (TransientError, "SIASN sedang tidak dapat dihubungi atau sibuk; coba lagi beberapa saat lagi."),
+    (PayloadError, "Jawaban SIASN tidak sesuai format yang diharapkan; data lokal tidak diubah."),
+    (NotFoundError, "Layanan SIASN yang diminta tidak ditemukan; periksa alamat API."),
+)
+
+
+def failure_reason(exc: UpstreamError) -> str:
+    """The one-line Indonesian reason shown for an upstream failure."""
+    for kind, reason in FAILURE_REASONS:
+        if isinstance(exc, kind):
+            return reason
+    return "Permintaan ditolak SIASN; data lokal tidak diubah."
+
+
+class Sinkron:
+    """The Sinkron SIASN action, shared by the CLI, the HTTP API and the demo."""
+
+    def __init__(self, siasn: SiasnClient, sessions: sessionmaker[Session]) -> None:
+        self._siasn = siasn
+        self._sessions = sessions
+
+    async def run(self, nip: str, *, actor: str = SYSTEM_ACTOR) -> SinkronOutcome:
+        """Refresh ``nip`` from SIASN; raises ``NipError`` for a NIP that is not 18 digits."""
+        nip = normalize_nip(nip)
+        bound = log.bind(nip=nip, connector="siasn")
+        known = await asyncio.to_thread(self._known, nip)
+        try:
+            remote = await fetch_profile(self._siasn, nip, known)
+        except UpstreamError as exc:
+            bound.warning("sinkron_failed", error=str(exc), kind=type(exc).__name__)
+            return SinkronOutcome(nip=nip, status=Status.FAILED, reason=failure_reason(exc),
+                                  error=str(exc))
+        outcome = await asyncio.to_thread(self._apply, nip, remote, actor)
+        bound.info("sinkron_done", status=outcome.status.value, applied=len(outcome.applied),
+                   conflicts=len(outcome.conflicts))
+        return outcome
+
+    def _known(self, nip: str) -> Known | None:
+        with self._sessions() as session:
+            pegawai_id = session.scalar(select(Pegawai.id).where(Pegawai.nip == nip))
+            if pegawai_id is None:
+                return None
+            rows = session.execute(select(FieldState.field, FieldState.base_value).where(
+                FieldState.pegawai_id == pegawai_id,
+                FieldState.field.in_(("golongan", "jabatan", "unor_id")))).all()
+        base = {name: value for name, value in rows}
+        if not base:
+            return None
+        return Known(base.get("golongan"), base.get("jabatan"), base.get("unor_id"))
+
+    def _apply(self, nip: str, remote: RemoteProfile | None, actor: str) -> SinkronOutcome:
+        for attempt in (1, 2):
+            try:
+                with transaction(self._sessions) as session:
+                    return apply_profile(session, nip, remote, actor=actor)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                log.info("sinkron_concurrent_create_retry", nip=nip)
+        raise AssertionError("unreachable")  # pragma: no cover
