@@ -96,7 +96,7 @@ def _keep_local(ctx: _Context, merge: FieldMerge) -> None:
     _close_stale_conflict(ctx, merge.field)
     ctx.notices.append(Notice(
         "menunggu_perbaikan_siasn",
-        f"{label(merge.field).capitalize()} lokal ({merge.local}) berbeda dengan SIASN "
+        f"{label(merge.field, title=True)} lokal ({merge.local}) berbeda dengan SIASN "
         f"({merge.remote}) sejak {state.diverged_since:%d-%m-%Y}; perubahan lokal "
         "dipertahankan. Ajukan perbaikan data ke BKN bila nilai lokal benar.",
     ))
@@ -174,12 +174,22 @@ def _evidence(ctx: _Context, name: str) -> str:
 
 
 def _explain_conflict(ctx: _Context, merge: FieldMerge) -> str:
-    what = label(merge.field)
+    what = label(merge.field, title=True)
+    local, remote, base = (_describe(ctx, merge.field, v) for v in (merge.local, merge.remote,
+                                                                       merge.base))
     advice = (f"Saran: ambil nilai SIASN bila SK-nya sudah terbit ({_evidence(ctx, merge.field)}),"
               " atau pertahankan nilai lokal dan ajukan perbaikan ke BKN.")
-    return (f"{what.capitalize()} diubah di e-Kinerja menjadi {merge.local!r} dan di SIASN menjadi "
-            f"{merge.remote!r} (sebelumnya {merge.base!r}); tidak ada yang diterapkan sampai admin "
-            f"memilih. {advice}")
+    return (f"{what} diubah di e-Kinerja menjadi {local} dan di SIASN menjadi {remote} "
+            f"(sebelumnya {base}); tidak ada yang diterapkan sampai admin memilih. {advice}")
+
+
+def _describe(ctx: _Context, name: str, value: Any) -> str:
+    if value is None:
+        return "(kosong)"
+    if name == "unor_id":
+        unit = ctx.session.get(Unit, value)
+        return f"'{unit.nama}' ({value})" if unit else repr(value)
+    return repr(value)
 
 
 def _finish(ctx: _Context) -> None:

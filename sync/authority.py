@@ -61,6 +61,7 @@ FIELD_LABEL: dict[str, str] = {
 }
 
 
-def label(field: str) -> str:
-    """The Indonesian label of a field for explanations."""
-    return FIELD_LABEL.get(field, field.replace("_", " "))
+def label(field: str, *, title: bool = False) -> str:
+    """The Indonesian label of a field for explanations (``title`` capitalises the first letter)."""
+    text = FIELD_LABEL.get(field, field.replace("_", " "))
+    return text[:1].upper() + text[1:] if title else text

@@ -7,6 +7,7 @@ token's ``exp`` so its expiry can be watched and reported before it lapses.
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import httpx
@@ -69,12 +70,14 @@ class PasswordGrantSso:
         self._retry = retry or RetryPolicy()
         self._skew = skew
         self._cached: AccessToken | None = None
+        self._lock = asyncio.Lock()
 
     async def token(self) -> AccessToken:
         """Return the cached token, logging in again when it is about to expire."""
-        if self._cached is None or self._cached.expires_within(self._skew):
-            self._cached = await call_with_retry(self._retry, self._login)
-        return self._cached
+        async with self._lock:
+            if self._cached is None or self._cached.expires_within(self._skew):
+                self._cached = await call_with_retry(self._retry, self._login)
+            return self._cached
 
     def invalidate(self) -> None:
         """Forget the cached token."""

@@ -1,0 +1,116 @@
+"""HTTP API: Sinkron SIASN and the local profile read/edit path used by the e-Kinerja app."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from mappings.nip import NipError, normalize_nip
+from service.container import Container
+from store.db import transaction
+from store.models import Conflict, Pegawai, SupervisorLink
+from sync.edit import EditError, PegawaiNotFound, edit_pegawai
+from sync.outcome import SinkronOutcome, Status
+from sync.sinkron import Sinkron
+from sync.values import pegawai_view
+
+STATUS_CODES = {Status.NOT_FOUND: 404, Status.FAILED: 502}
+
+
+class EditRequest(BaseModel):
+    """Body of ``PATCH /api/v1/pegawai/{nip}``: the changes, who made them and why."""
+
+    changes: dict[str, Any] = Field(min_length=1)
+    actor: str = Field(min_length=1, max_length=120)
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+def create_app(container: Container, transport: httpx.AsyncBaseTransport | None = None
+               ) -> FastAPI:
+    """The FastAPI application; SIASN clients live as long as the app."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with container.siasn(transport) as siasn:
+            app.state.sinkron = Sinkron(siasn, container.sessions)
+            yield
+
+    app = FastAPI(title="ekinerja-sync", version="0.1.0", lifespan=lifespan)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/api/v1/pegawai/{nip}/sinkron-siasn", response_model=SinkronOutcome)
+    async def sinkron_siasn(nip: str, request: Request) -> JSONResponse:
+        sinkron: Sinkron = request.app.state.sinkron
+        try:
+            outcome = await sinkron.run(nip, actor="api")
+        except NipError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        return JSONResponse(outcome.model_dump(mode="json"),
+                            status_code=STATUS_CODES.get(outcome.status, 200))
+
+    @app.get("/api/v1/pegawai/{nip}")
+    async def get_pegawai(nip: str) -> dict[str, Any]:
+        return await asyncio.to_thread(_read_pegawai, container, _nip(nip))
+
+    @app.patch("/api/v1/pegawai/{nip}")
+    async def patch_pegawai(nip: str, body: EditRequest) -> dict[str, Any]:
+        return await asyncio.to_thread(_edit, container, _nip(nip), body)
+
+    return app
+
+
+def _nip(value: str) -> str:
+    try:
+        return normalize_nip(value)
+    except NipError as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
+def read_profile(container: Container, nip: str) -> dict[str, Any] | None:
+    """The stored employee with supervisor and open conflicts; None when unknown locally."""
+    with container.sessions() as session:
+        pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == nip))
+        if pegawai is None:
+            return None
+        link = session.get(SupervisorLink, pegawai.id)
+        atasan = session.get(Pegawai, link.atasan_id) if link and link.atasan_id else None
+        conflicts = session.scalars(select(Conflict).where(
+            Conflict.pegawai_id == pegawai.id, Conflict.status == "open")).all()
+        return {
+            "pegawai": pegawai_view(pegawai),
+            "atasan": {"nip": atasan.nip, "nama": atasan.nama} if atasan else None,
+            "conflicts": [{"field": c.field, "base": c.base_value, "local": c.local_value,
+                           "remote": c.remote_value, "explanation": c.explanation}
+                          for c in conflicts],
+        }
+
+
+def _read_pegawai(container: Container, nip: str) -> dict[str, Any]:
+    profile = read_profile(container, nip)
+    if profile is None:
+        raise HTTPException(404, f"no local employee with NIP {nip}")
+    return profile
+
+
+def _edit(container: Container, nip: str, body: EditRequest) -> dict[str, Any]:
+    try:
+        with transaction(container.sessions) as session:
+            result = edit_pegawai(session, nip, body.changes, actor=body.actor,
+                                  reason=body.reason)
+    except PegawaiNotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except EditError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    changed = [{"field": f, "old": old, "new": new} for f, (old, new) in result.changed.items()]
+    return {"nip": nip, "changed": changed, **_read_pegawai(container, nip)}

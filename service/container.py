@@ -1,0 +1,111 @@
+"""The composition root: builds settings-driven engine, sessions and SIASN clients once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors._http.client import HttpOptions, build_async_client
+from connectors._http.ratelimit import RateLimiter
+from connectors._http.retry import RetryPolicy
+from connectors._http.tokens import TokenSource
+from connectors.myasn.sso import PasswordGrantSso, SuppliedSsoToken
+from connectors.siasn.auth import ApimToken
+from connectors.siasn.client import SiasnClient
+from service.settings import Settings, SiasnSettings
+from store.db import ensure_schema, make_engine, session_factory
+
+
+class ConfigError(ValueError):
+    """Configuration that cannot work; the message names the variables to set."""
+
+
+@dataclass
+class Container:
+    """Everything a command or the HTTP API needs, built once."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def build(cls, settings: Settings, *, migrate: bool = True) -> Container:
+        """Create the engine; migrate SQLite, refuse a PostgreSQL schema that is behind."""
+        engine = make_engine(settings.database_url)
+        if migrate:
+            ensure_schema(engine)
+        return cls(settings, engine, session_factory(engine))
+
+    @asynccontextmanager
+    async def siasn(self, transport: httpx.AsyncBaseTransport | None = None
+                    ) -> AsyncIterator[SiasnClient]:
+        """A SIASN client for the duration of the block (one connection pool, one limiter)."""
+        config = self.settings.siasn
+        check_siasn(config)
+        http = build_async_client(http_options(config), base_url=config.api_url,
+                                  transport=transport)
+        try:
+            yield siasn_client(config, http)
+        finally:
+            await http.aclose()
+
+    def close(self) -> None:
+        """Release database connections."""
+        self.engine.dispose()
+
+
+def http_options(config: SiasnSettings) -> HttpOptions:
+    """HTTP options from SIASN settings."""
+    verify: bool | str = config.ca_bundle or config.verify_tls
+    return HttpOptions(connect_timeout=config.connect_timeout, read_timeout=config.read_timeout,
+                       max_connections=config.max_connections,
+                       max_keepalive=config.max_connections, verify=verify)
+
+
+def retry_policy(config: SiasnSettings) -> RetryPolicy:
+    """The retry policy from SIASN settings."""
+    return RetryPolicy(attempts=config.retry_attempts, base_delay=config.retry_base_delay,
+                       max_delay=config.retry_max_delay,
+                       max_retry_after=config.retry_max_retry_after)
+
+
+def check_siasn(config: SiasnSettings) -> None:
+    """Refuse settings that cannot authenticate, naming what to set."""
+    missing = [name for name, value in (
+        ("EKINERJA_SIASN__CONSUMER_KEY", config.consumer_key),
+        ("EKINERJA_SIASN__CONSUMER_SECRET", config.consumer_secret.get_secret_value()),
+    ) if not value]
+    if missing:
+        raise ConfigError(f"SIASN APIM credentials missing: set {', '.join(missing)}")
+    if config.sso_mode() is None:
+        raise ConfigError(
+            "SIASN SSO token not configured: set EKINERJA_SIASN__SSO_ACCESS_TOKEN, or "
+            "EKINERJA_SIASN__SSO_CLIENT_ID, EKINERJA_SIASN__SSO_USERNAME and "
+            "EKINERJA_SIASN__SSO_PASSWORD for an account without MFA"
+        )
+
+
+def sso_source(config: SiasnSettings, http: httpx.AsyncClient) -> TokenSource:
+    """The SSO token provider for the configured mode."""
+    retry = retry_policy(config)
+    if config.sso_mode() == "access_token":
+        return SuppliedSsoToken(config.sso_access_token)
+    return PasswordGrantSso(http, token_url=config.sso_token_url, client_id=config.sso_client_id,
+                            username=config.sso_username, password=config.sso_password,
+                            retry=retry)
+
+
+def siasn_client(config: SiasnSettings, http: httpx.AsyncClient) -> SiasnClient:
+    """Assemble the SIASN client: APIM token, SSO token, retry policy, rate limiter."""
+    retry = retry_policy(config)
+    apim = ApimToken(http, token_url=config.apim_token_url, consumer_key=config.consumer_key,
+                     consumer_secret=config.consumer_secret, retry=retry)
+    limiter = RateLimiter(config.rate or None, burst=config.rate_burst)
+    return SiasnClient(http, apim=apim, sso=sso_source(config, http), retry=retry,
+                       limiter=limiter, auth_scheme=config.auth_scheme, cookie=config.cookie,
+                       page_size=config.page_size)

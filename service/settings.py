@@ -1,0 +1,79 @@
+"""Typed, immutable configuration from ``EKINERJA_*`` variables (``__`` nests) and ``.env``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PRODUCTION_API = "https://apimws.bkn.go.id:8243/apisiasn/1.0"
+PRODUCTION_APIM_TOKEN = "https://apimws.bkn.go.id/oauth2/token"
+PRODUCTION_SSO_TOKEN = (
+    "https://sso-siasn.bkn.go.id/auth/realms/public-siasn/protocol/openid-connect/token"
+)
+
+
+class SiasnSettings(BaseModel):
+    """Where SIASN is and how to authenticate, time out, pace and retry calls to it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    api_url: str = PRODUCTION_API
+    apim_token_url: str = PRODUCTION_APIM_TOKEN
+    sso_token_url: str = PRODUCTION_SSO_TOKEN
+    consumer_key: str = ""
+    consumer_secret: SecretStr = SecretStr("")
+    sso_client_id: str = ""
+    sso_username: str = ""
+    sso_password: SecretStr = SecretStr("")
+    sso_access_token: SecretStr = SecretStr("")
+    auth_scheme: str = "bearer"
+    cookie: SecretStr | None = None
+    connect_timeout: float = Field(5.0, gt=0)
+    read_timeout: float = Field(30.0, gt=0)
+    max_connections: int = Field(32, ge=1)
+    rate: float = Field(10.0, ge=0, description="requests per second; 0 = unlimited")
+    rate_burst: int = Field(5, ge=1)
+    retry_attempts: int = Field(4, ge=1)
+    retry_base_delay: float = Field(0.5, ge=0)
+    retry_max_delay: float = Field(20.0, ge=0)
+    retry_max_retry_after: float = Field(120.0, ge=0)
+    verify_tls: bool = True
+    ca_bundle: str | None = None
+    page_size: int = Field(500, ge=1)
+
+    def sso_mode(self) -> Literal["access_token", "password"] | None:
+        """Which SSO credential is configured (a supplied token wins)."""
+        if self.sso_access_token.get_secret_value().strip():
+            return "access_token"
+        if self.sso_username and self.sso_password.get_secret_value() and self.sso_client_id:
+            return "password"
+        return None
+
+
+class ApiSettings(BaseModel):
+    """Where ``ekinerja-sync serve`` listens (loopback until authentication is configured)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+
+
+class Settings(BaseSettings):
+    """All configuration; built once by the composition root and passed down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="EKINERJA_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+    )
+
+    database_url: str = "sqlite:///ekinerja.db"
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: str = "INFO"
+    siasn: SiasnSettings = SiasnSettings()
+    api: ApiSettings = ApiSettings()

@@ -1,0 +1,143 @@
+"""The local "Edit Profil" path of the e-Kinerja app: validated, audited with who and why."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from connectors.siasn.types import parse_siasn_date
+from mappings.positions import ESELON, JENIS_JABATAN
+from mappings.ranks import RankError, parse_golongan
+from store.models import Pegawai, Unit
+from sync import audit
+from sync.authority import EDITABLE_FIELDS, FIELD_AUTHORITY, Authority
+from sync.values import DATE_FIELDS, local_values, set_field, to_json
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class EditError(ValueError):
+    """A local edit that is refused; the message says which field and why."""
+
+
+class PegawaiNotFound(LookupError):
+    """No local employee with that NIP."""
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """Fields changed by one edit: field -> (old, new)."""
+
+    nip: str
+    changed: dict[str, tuple[Any, Any]]
+
+
+def edit_pegawai(session: Session, nip: str, changes: Mapping[str, Any], *, actor: str,
+                 reason: str) -> EditResult:
+    """Validate every change first, then apply and audit them all (or none)."""
+    if not actor.strip():
+        raise EditError("who made the edit is required (oleh/actor)")
+    if not reason.strip():
+        raise EditError("why the edit was made is required (alasan/reason)")
+    if not changes:
+        raise EditError("no field to change was given")
+    pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == nip).with_for_update())
+    if pegawai is None:
+        raise PegawaiNotFound(f"no local employee with NIP {nip}")
+    parsed = {name: _validate(session, name, value) for name, value in changes.items()}
+    current = local_values(pegawai)
+    changed: dict[str, tuple[Any, Any]] = {}
+    for name, value in parsed.items():
+        if current[name] == value:
+            continue
+        set_field(pegawai, name, value)
+        changed[name] = (current[name], value)
+        audit.record(session, actor=actor, action="edit_lokal", nip=nip, field=name,
+                     old=current[name], new=value, reason=reason)
+    if "unor_id" in changed:
+        unit = session.get(Unit, pegawai.unor_id)
+        pegawai.unor_nama = unit.nama if unit else None
+    if changed:
+        pegawai.updated_at = audit.now()
+    return EditResult(nip=nip, changed=changed)
+
+
+def _validate(session: Session, name: str, value: Any) -> Any:
+    owner = FIELD_AUTHORITY.get(name)
+    if owner is None:
+        raise EditError(f"unknown field {name!r}; editable fields: {', '.join(EDITABLE_FIELDS)}")
+    if owner is Authority.SIASN:
+        raise EditError(f"field {name!r} is owned by SIASN and cannot be edited locally; "
+                        "propose a correction to BKN instead")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if name in ("unor_id", "jabatan", "golongan"):
+            raise EditError(f"field {name!r} cannot be emptied")
+        return None
+    return _VALIDATORS.get(name, _text)(session, name, value)
+
+
+def _text(_session: Session, name: str, value: Any) -> str:
+    text = " ".join(str(value).split())
+    if len(text) > 300:
+        raise EditError(f"field {name!r} is longer than 300 characters")
+    return text
+
+
+def _date(_session: Session, name: str, value: Any) -> str:
+    try:
+        parsed = parse_siasn_date(value)
+    except ValueError as exc:
+        raise EditError(f"field {name!r}: {exc}") from exc
+    if parsed is None or parsed > date(2100, 1, 1):
+        raise EditError(f"field {name!r}: {value!r} is not a usable date")
+    return str(to_json(parsed))
+
+
+def _golongan(_session: Session, name: str, value: Any) -> str:
+    try:
+        return parse_golongan(str(value)).kode
+    except RankError as exc:
+        raise EditError(f"field {name!r}: {exc}") from exc
+
+
+def _unor(session: Session, name: str, value: Any) -> str:
+    unit_id = str(value).strip()
+    unit = session.get(Unit, unit_id)
+    if unit is None or not unit.aktif:
+        raise EditError(f"field {name!r}: unit {unit_id!r} is not an active unit of the instansi")
+    return unit_id
+
+
+def _choice(table: Mapping[int, object]) -> Any:
+    def check(_session: Session, name: str, value: Any) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = -1
+        if number not in table:
+            raise EditError(f"field {name!r}: {value!r} is not one of {sorted(table)}")
+        return number
+    return check
+
+
+def _email(_session: Session, name: str, value: Any) -> str:
+    text = str(value).strip()
+    if not _EMAIL.match(text):
+        raise EditError(f"field {name!r}: {text!r} is not an email address")
+    return text
+
+
+_VALIDATORS: dict[str, Any] = {
+    **{name: _date for name in DATE_FIELDS},
+    "golongan": _golongan,
+    "unor_id": _unor,
+    "jenis_jabatan_id": _choice(JENIS_JABATAN),
+    "eselon_id": _choice(ESELON),
+    "email": _email,
+}
