@@ -1,0 +1,94 @@
+"""Helpers for tests that drive Sinkron SIASN against the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import func, select
+
+from service.container import Container
+from simulators.dataset import World
+from store.db import transaction
+from store.models import AuditEntry, Conflict, FieldState, Pegawai
+from sync.edit import edit_pegawai
+from sync.outcome import SinkronOutcome
+from sync.sinkron import Sinkron
+from sync.units import apply_units, fetch_units
+
+
+def load_units(container: Container) -> None:
+    """Store the simulator's unit tree (ref-unor)."""
+
+    async def go() -> None:
+        async with container.siasn() as siasn:
+            units = await fetch_units(siasn)
+        with transaction(container.sessions) as session:
+            apply_units(session, units, actor="test")
+
+    asyncio.run(go())
+
+
+def sinkron(container: Container, *nips: str) -> list[SinkronOutcome]:
+    """Run Sinkron SIASN for ``nips`` in order, through one client."""
+
+    async def go() -> list[SinkronOutcome]:
+        async with container.siasn() as siasn:
+            runner = Sinkron(siasn, container.sessions)
+            return [await runner.run(nip, actor="test") for nip in nips]
+
+    return asyncio.run(go())
+
+
+def edit(container: Container, nip: str, **changes: Any) -> None:
+    """A local Edit Profil by an operator."""
+    with transaction(container.sessions) as session:
+        edit_pegawai(session, nip, changes, actor="operator", reason="berkas pegawai")
+
+
+def pegawai(container: Container, nip: str) -> Pegawai | None:
+    """The stored employee."""
+    with container.sessions() as session:
+        return session.scalar(select(Pegawai).where(Pegawai.nip == nip))
+
+
+def base_value(container: Container, nip: str, field: str) -> Any:
+    """The stored merge base of one field."""
+    with container.sessions() as session:
+        return session.scalar(select(FieldState.base_value).join(
+            Pegawai, Pegawai.id == FieldState.pegawai_id).where(
+            Pegawai.nip == nip, FieldState.field == field))
+
+
+def conflicts(container: Container, nip: str) -> list[Conflict]:
+    """All conflict rows of an employee."""
+    with container.sessions() as session:
+        return list(session.scalars(select(Conflict).join(
+            Pegawai, Pegawai.id == Conflict.pegawai_id).where(Pegawai.nip == nip)))
+
+
+def audit_actions(container: Container, nip: str) -> list[tuple[str, str | None]]:
+    """(action, field) of an employee's audit entries, oldest first."""
+    with container.sessions() as session:
+        rows = session.execute(select(AuditEntry.action, AuditEntry.field).where(
+            AuditEntry.pegawai_nip == nip).order_by(AuditEntry.id)).all()
+    return [(a, f) for a, f in rows]
+
+
+def count_rows(container: Container, model: type[Any]) -> int:
+    """Number of rows in a table."""
+    with container.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def staff_nip(world: World, index: int = 0) -> str:
+    """A PNS pelaksana who heads no unit (stable for a seed)."""
+    heads = {u.pemimpin_pns_id for u in world.units.values()}
+    staff = [p.nip for p in world.pegawai.values()
+             if p.pns_id not in heads and not p.pppk and p.jenis_jabatan_id == 4]
+    return staff[index]
+
+
+def leaf_units(world: World, exclude: str) -> list[str]:
+    """Ids of eselon IV units other than ``exclude``."""
+    return [u.id for u in world.units.values() if u.eselon_id == 41 and u.id != exclude]
