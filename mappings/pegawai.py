@@ -76,7 +76,7 @@ def map_data_utama(data: DataUtama) -> tuple[PegawaiRecord, list[Notice]]:
     record = PegawaiRecord(
         nip=_nip(data.nip_baru, notices),
         pns_id=data.id,
-        nama=data.nama,
+        nama=_squeeze(data.nama),
         gelar_depan=data.gelar_depan,
         gelar_belakang=data.gelar_belakang,
         tempat_lahir=data.tempat_lahir,
@@ -104,6 +104,10 @@ def map_data_utama(data: DataUtama) -> tuple[PegawaiRecord, list[Notice]]:
                              jenis_kelamin=record.jenis_kelamin, tmt_cpns=record.tmt_cpns,
                              pppk=record.is_pppk))
     return record, notices
+
+
+def _squeeze(text: str | None) -> str | None:
+    return " ".join(text.split()) if text else None
 
 
 def _nip(value: str, notices: list[Notice]) -> str:
