@@ -62,6 +62,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'ekinerja.db'}"
         return
     if PG_SKIP_REASON:
+        if os.environ.get("EKINERJA_TEST_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{PG_SKIP_REASON} (EKINERJA_TEST_REQUIRE_POSTGRES=1)")
         pytest.skip(PG_SKIP_REASON)
     url = fresh_postgres_url()
     try:

@@ -54,8 +54,8 @@ def _httpx_errors() -> list[type[httpx.HTTPError]]:
 def test_every_httpx_exception_is_translated(kind: type[httpx.HTTPError]) -> None:
     """Every httpx exception class becomes one of ours; transport failures are retryable."""
     request = httpx.Request("GET", "http://x")
-    exc = kind("boom", request=request) if "request" in inspect.signature(kind).parameters \
-        else kind("boom")
+    takes_request = "request" in inspect.signature(kind).parameters
+    exc = kind("boom", request=request) if takes_request else kind("boom")  # type: ignore[call-arg]
     translated = translate_transport_error(exc, upstream="t")
     assert isinstance(translated, errors.UpstreamError)
     if issubclass(kind, httpx.TransportError):
@@ -131,9 +131,11 @@ class FakeClock:
         self.slept: list[float] = []
 
     def __call__(self) -> float:
+        """The current fake time."""
         return self.now
 
     async def sleep(self, seconds: float) -> None:
+        """Advance the fake time instead of waiting."""
         self.slept.append(seconds)
         self.now += seconds
 

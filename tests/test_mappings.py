@@ -133,7 +133,7 @@ def test_unit_tree_queries() -> None:
     assert [u.id for u in tree.orphans()] == ["ORPHAN"]
     cyclic = UnitTree([UnitRecord("A", "A", "B"), UnitRecord("B", "B", "A")])
     assert sorted(cyclic.cycles()) == ["A", "B"]
-    assert list(cyclic.ancestors("A"))[0].id == "B"
+    assert next(iter(cyclic.ancestors("A"))).id == "B"
 
 
 @pytest.mark.parametrize(("field", "base", "local", "remote", "has_base", "decision"), [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 
 import httpx
@@ -45,11 +46,11 @@ def test_generated_people_are_plausible() -> None:
 
 
 @pytest.fixture
-def served() -> tuple[SiasnSimulator, str]:
+def served() -> Iterator[tuple[SiasnSimulator, str]]:
     """A small simulator on a socket (yielded with its URL)."""
     sim = SiasnSimulator(generate_world(2, 40))
     server = ServerThread(sim.app()).start()
-    yield sim, server.url  # type: ignore[misc]
+    yield sim, server.url
     server.stop()
 
 
