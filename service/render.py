@@ -31,8 +31,7 @@ def render_outcome(console: Console, outcome: SinkronOutcome) -> None:
     for name in outcome.converged:
         console.print(f"  [cyan]konvergen[/] {name}: nilai lokal kini sama dengan SIASN")
     for conflict in outcome.conflicts:
-        console.print(f"  [yellow]konflik[/] {conflict.field}: dasar {conflict.base!r}, lokal "
-                      f"{conflict.local!r}, SIASN {conflict.remote!r}")
+        console.print(f"  [yellow]konflik[/] {conflict.field}: {conflict.explanation}")
     for warning in outcome.warnings:
         console.print(f"  [magenta]peringatan[/] {warning.code}: {warning.text}")
     if outcome.reason:
