@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -130,6 +131,7 @@ class Conflict(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     pegawai_id: Mapped[int] = mapped_column(ForeignKey("pegawai.id"), index=True)
     field: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20), default="merge", server_default="merge")
     base_value: Mapped[Any] = mapped_column(JSON, nullable=True)
     local_value: Mapped[Any] = mapped_column(JSON, nullable=True)
     remote_value: Mapped[Any] = mapped_column(JSON, nullable=True)
@@ -159,3 +161,75 @@ class AuditEntry(Base):
     new_value: Mapped[Any] = mapped_column(JSON, nullable=True)
     reason: Mapped[str | None] = mapped_column(Text)
     run_id: Mapped[str | None] = mapped_column(String(40))
+
+
+class RosterEntry(Base):
+    """A NIP from the SIASN "Export Data ASN" CSV: part of the roster even before it is local."""
+
+    __tablename__ = "roster_entry"
+
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    nama: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(300))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SyncRun(Base):
+    """One reconciliation run: options, phase, counts per situation, guard verdict."""
+
+    __tablename__ = "sync_run"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    phase: Mapped[str] = mapped_column(String(20))
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    options: Mapped[Any] = mapped_column(JSON, nullable=True)
+    counts: Mapped[Any] = mapped_column(JSON, nullable=True)
+    unit_changes: Mapped[Any] = mapped_column(JSON, nullable=True)
+    units_snapshot: Mapped[Any] = mapped_column(JSON, nullable=True)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    conflicts_opened: Mapped[int] = mapped_column(Integer, default=0)
+    guard_reason: Mapped[str | None] = mapped_column(Text)
+    integrity: Mapped[Any] = mapped_column(JSON, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    duration_s: Mapped[float | None] = mapped_column()
+
+
+class RunItem(Base):
+    """One employee within a run: fetched snapshot (staged), then its applied situation."""
+
+    __tablename__ = "run_item"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("sync_run.id"), primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    situation: Mapped[str | None] = mapped_column(String(20))
+    snapshot: Mapped[Any] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RunLock(Base):
+    """A lease that keeps two runs of one kind from overlapping, across processes and hosts."""
+
+    __tablename__ = "run_lock"
+
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(40))
+    owner: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[float] = mapped_column(Float)
+
+
+class UnitClaim(Base):
+    """Klaim Pimpinan Unit Kerja: a structural official's local claim to head a unit."""
+
+    __tablename__ = "unit_claim"
+
+    unit_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pegawai_id: Mapped[int] = mapped_column(ForeignKey("pegawai.id"))
+    claimed_by: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(Text)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

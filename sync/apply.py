@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mappings.departure import departure_reason
 from mappings.notices import Notice
 from store.models import Conflict, FieldState, Pegawai, Unit
 from sync import audit
@@ -15,7 +16,7 @@ from sync.authority import label
 from sync.merge import Decision, FieldMerge, merge_record
 from sync.outcome import Applied, Atasan, ConflictView, SinkronOutcome, Status, WarningView
 from sync.profile import RemoteProfile
-from sync.supervision import load_tree, update_supervisor
+from sync.supervision import OrgContext, load_context, update_supervisor
 from sync.values import local_values, pegawai_view, set_field, to_json
 
 
@@ -28,19 +29,31 @@ class _Context:
     run_id: str | None
     created: bool
     states: dict[str, FieldState]
+    org: OrgContext
+    supervisors: bool
     applied: list[Applied] = field(default_factory=list)
     converged: list[str] = field(default_factory=list)
     conflicts: list[ConflictView] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     atasan: Pegawai | None = None
+    left: bool = False
 
 
 def apply_profile(session: Session, nip: str, remote: RemoteProfile | None, *, actor: str,
-                  run_id: str | None = None) -> SinkronOutcome:
-    """Merge ``remote`` into the stored employee ``nip`` (creating them if new)."""
+                  run_id: str | None = None, org: OrgContext | None = None,
+                  supervisors: bool = True) -> SinkronOutcome:
+    """Merge ``remote`` into the stored employee ``nip`` (creating them if new).
+
+    A run passes ``org`` once for all employees and ``supervisors=False``, recomputing every
+    supervisor link at the end instead.
+    """
     pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == nip).with_for_update())
     if remote is None:
         return _not_found(session, nip, pegawai, actor, run_id)
+    twin = session.scalar(select(Pegawai).where(Pegawai.pns_id == remote.record.pns_id,
+                                                Pegawai.nip != nip))
+    if twin is not None:
+        return _ambiguous(nip, pegawai, twin)
     created = pegawai is None
     if pegawai is None:
         pegawai = Pegawai(nip=nip, siasn_status="ada", aktif=True)
@@ -48,7 +61,8 @@ def apply_profile(session: Session, nip: str, remote: RemoteProfile | None, *, a
         session.flush()
     states = {s.field: s for s in session.scalars(
         select(FieldState).where(FieldState.pegawai_id == pegawai.id))}
-    ctx = _Context(session, pegawai, remote, actor, run_id, created, states)
+    ctx = _Context(session, pegawai, remote, actor, run_id, created, states,
+                   org or load_context(session), supervisors)
     base = {name: state.base_value for name, state in states.items()}
     for merge in merge_record(base, local_values(pegawai), remote.record.values()):
         _HANDLERS[merge.decision](ctx, merge)
@@ -154,7 +168,7 @@ def _close_stale_conflict(ctx: _Context, name: str) -> None:
     if ctx.created:
         return
     existing = _open_conflict(ctx, name)
-    if existing is None:
+    if existing is None or existing.kind != "merge":
         return
     existing.status, existing.resolution = "resolved", "selesai_sendiri"
     existing.resolved_at, existing.resolved_by = audit.now(), ctx.actor
@@ -212,23 +226,43 @@ def _finish(ctx: _Context) -> None:
                      new=pegawai.nama, reason="dibuat dari data SIASN", run_id=ctx.run_id)
     if ctx.created or ctx.applied:
         pegawai.updated_at = audit.now()
+    _departure(ctx)
     ctx.session.flush()
-    tree = load_tree(ctx.session)
+    tree = ctx.org.tree
     if pegawai.unor_id and tree.get(pegawai.unor_id) and not tree.is_smallest(pegawai.unor_id) \
-            and tree.units[pegawai.unor_id].pemimpin_pns_id != pegawai.pns_id:
+            and ctx.org.heads.get(pegawai.unor_id) != pegawai.pns_id:
         ctx.notices.append(Notice(
             "unor_bukan_terkecil",
             f"Unit kerja {pegawai.unor_nama} masih memiliki sub-unit; pegawai sebaiknya "
             "ditempatkan pada unit organisasi terkecil.",
         ))
-    supervisor = update_supervisor(ctx.session, pegawai, tree, actor=ctx.actor, run_id=ctx.run_id)
-    ctx.notices.extend(supervisor.notices)
-    ctx.atasan = supervisor.atasan
+    if ctx.supervisors and pegawai.aktif:
+        supervisor = update_supervisor(ctx.session, pegawai, ctx.org, actor=ctx.actor,
+                                       run_id=ctx.run_id)
+        ctx.notices.extend(supervisor.notices)
+        ctx.atasan = supervisor.atasan
+
+
+def _departure(ctx: _Context) -> None:
+    pegawai = ctx.pegawai
+    reason = departure_reason(ctx.remote.record, ctx.org.instansi_id)
+    if reason and pegawai.aktif:
+        pegawai.aktif, pegawai.nonaktif_alasan = False, reason
+        ctx.left = True
+        audit.record(ctx.session, actor=ctx.actor, action="dinonaktifkan", nip=pegawai.nip,
+                     reason=reason, run_id=ctx.run_id)
+        ctx.notices.append(Notice("pegawai_keluar",
+                                  f"Pegawai dinonaktifkan (tidak dihapus): {reason}."))
+    elif reason is None and not pegawai.aktif:
+        pegawai.aktif, pegawai.nonaktif_alasan = True, None
+        audit.record(ctx.session, actor=ctx.actor, action="diaktifkan_kembali", nip=pegawai.nip,
+                     reason="SIASN kembali mencatat pegawai aktif di instansi", run_id=ctx.run_id)
 
 
 def _outcome(ctx: _Context) -> SinkronOutcome:
-    status = (Status.CONFLICT if ctx.conflicts else Status.CREATED if ctx.created
-              else Status.UPDATED if ctx.applied else Status.CONFIRMED)
+    status = (Status.CONFLICT if ctx.conflicts else Status.LEFT if ctx.left
+              else Status.CREATED if ctx.created else Status.UPDATED if ctx.applied
+              else Status.CONFIRMED)
     atasan = ctx.atasan
     notices = [*ctx.remote.notices, *ctx.notices]
     return SinkronOutcome(
@@ -236,6 +270,15 @@ def _outcome(ctx: _Context) -> SinkronOutcome:
         applied=ctx.applied, converged=ctx.converged, conflicts=ctx.conflicts,
         warnings=[WarningView(code=n.code, text=n.text) for n in notices],
         atasan=Atasan(nip=atasan.nip, nama=atasan.nama) if atasan else None,
+    )
+
+
+def _ambiguous(nip: str, pegawai: Pegawai | None, twin: Pegawai) -> SinkronOutcome:
+    return SinkronOutcome(
+        nip=nip, status=Status.AMBIGUOUS, pegawai=pegawai_view(pegawai) if pegawai else None,
+        reason=f"PNS id SIASN untuk NIP ini sudah dimiliki pegawai lokal lain (NIP {twin.nip}): "
+               "satu orang, dua catatan. Tidak ada yang diterapkan; admin perlu memperbaiki "
+               "salah satu catatan.",
     )
 
 

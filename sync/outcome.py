@@ -17,6 +17,8 @@ class Status(StrEnum):
     CONFLICT = "conflict"
     NOT_FOUND = "not_found"
     FAILED = "failed"
+    LEFT = "left"
+    AMBIGUOUS = "ambiguous"
 
 
 class Applied(BaseModel):

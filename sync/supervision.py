@@ -1,8 +1,9 @@
-"""Derive and store an employee's supervisor link from the stored unit tree."""
+"""Derive and store supervisor links from the stored unit tree, heads and local claims."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,8 +11,18 @@ from sqlalchemy.orm import Session
 from mappings.notices import Notice
 from mappings.supervisors import derive_supervisor
 from mappings.units import UnitRecord, UnitTree
-from store.models import Pegawai, SupervisorLink, Unit
+from store.models import Pegawai, SupervisorLink, Unit, UnitClaim
 from sync import audit
+
+
+@dataclass
+class OrgContext:
+    """What supervisor derivation and departure checks need, loaded once per run."""
+
+    tree: UnitTree
+    heads: dict[str, str]
+    instansi_id: str | None
+    claimed: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -22,55 +33,81 @@ class SupervisorOutcome:
     notices: list[Notice]
 
 
-def load_tree(session: Session) -> UnitTree:
-    """The stored unit tree (active units)."""
-    rows = session.scalars(select(Unit).where(Unit.aktif.is_(True)))
-    return UnitTree(
+def load_context(session: Session) -> OrgContext:
+    """The stored unit tree (active units), heads (SIASN, then local claims) and instansi."""
+    units = list(session.scalars(select(Unit).where(Unit.aktif.is_(True))))
+    tree = UnitTree(
         UnitRecord(id=u.id, nama=u.nama, parent_id=u.parent_id, eselon_id=u.eselon_id,
                    nama_jabatan=u.nama_jabatan, pemimpin_pns_id=u.pemimpin_pns_id,
                    instansi_id=u.instansi_id, jenis_unor_id=u.jenis_unor_id)
-        for u in rows
+        for u in units
     )
+    heads = {u.id: u.pemimpin_pns_id for u in units if u.pemimpin_pns_id}
+    claims = session.execute(select(UnitClaim.unit_id, Pegawai.pns_id).join(
+        Pegawai, Pegawai.id == UnitClaim.pegawai_id)).all()
+    claimed = set()
+    for unit_id, pns_id in claims:
+        if pns_id and unit_id not in heads:
+            heads[unit_id] = pns_id
+            claimed.add(unit_id)
+    instansi = Counter(u.instansi_id for u in units if u.instansi_id).most_common(1)
+    return OrgContext(tree, heads, instansi[0][0] if instansi else None, claimed)
 
 
-def heads_of(tree: UnitTree) -> dict[str, str]:
-    """Unit id -> PNS id of its head, from SIASN's ``PemimpinPnsId``."""
-    return {u.id: u.pemimpin_pns_id for u in tree.units.values() if u.pemimpin_pns_id}
-
-
-def update_supervisor(
-    session: Session, pegawai: Pegawai, tree: UnitTree, *, actor: str, run_id: str | None = None
-) -> SupervisorOutcome:
+def update_supervisor(session: Session, pegawai: Pegawai, context: OrgContext, *, actor: str,
+                      run_id: str | None = None,
+                      by_pns_id: dict[str, Pegawai] | None = None) -> SupervisorOutcome:
     """Derive the supervisor of ``pegawai``, store the link, audit a change."""
-    result = derive_supervisor(pegawai.pns_id or "", pegawai.unor_id, tree, heads_of(tree))
+    result = derive_supervisor(pegawai.pns_id or "", pegawai.unor_id, context.tree, context.heads)
     notices = [result.notice] if result.notice else []
     atasan = None
     if result.atasan_pns_id:
-        atasan = session.scalar(select(Pegawai).where(Pegawai.pns_id == result.atasan_pns_id))
+        atasan = (by_pns_id.get(result.atasan_pns_id) if by_pns_id is not None else
+                  session.scalar(select(Pegawai).where(Pegawai.pns_id == result.atasan_pns_id)))
         if atasan is None:
             notices.append(Notice(
                 "atasan_belum_ada_di_lokal",
                 "Pimpinan unit menurut SIASN belum ada di data pegawai lokal; jalankan Sinkron "
                 "SIASN untuk pimpinan tersebut atau rekonsiliasi instansi.",
             ))
-    _store_link(session, pegawai, atasan, result.via_unit_id, result.reason, actor, run_id)
+    source = "klaim" if result.via_unit_id in context.claimed else "unor"
+    _store_link(session, pegawai, atasan, result.via_unit_id, result.reason, source, actor, run_id)
     return SupervisorOutcome(atasan, notices)
 
 
+def recompute_all(session: Session, *, actor: str, run_id: str | None = None) -> int:
+    """Recompute every active employee's link; returns how many links changed."""
+    context = load_context(session)
+    people = list(session.scalars(select(Pegawai).where(Pegawai.aktif.is_(True))))
+    by_pns_id = {p.pns_id: p for p in people if p.pns_id}
+    links = {link.pegawai_id: (link.atasan_id, link.reason)
+             for link in session.scalars(select(SupervisorLink))}
+    for person in people:
+        update_supervisor(session, person, context, actor=actor, run_id=run_id,
+                          by_pns_id=by_pns_id)
+    session.flush()
+    after = {link.pegawai_id: (link.atasan_id, link.reason)
+             for link in session.scalars(select(SupervisorLink))}
+    return sum(1 for pid, value in after.items() if links.get(pid) != value)
+
+
 def _store_link(session: Session, pegawai: Pegawai, atasan: Pegawai | None, via: str | None,
-                reason: str, actor: str, run_id: str | None) -> None:
+                reason: str, source: str, actor: str, run_id: str | None) -> None:
     link = session.get(SupervisorLink, pegawai.id)
     new_id = atasan.id if atasan else None
-    if link is not None and link.atasan_id == new_id and link.reason == reason:
+    if link is not None and (link.atasan_id, link.reason, link.source) == (new_id, reason,
+                                                                          source):
         return
     old_nip = None
     if link is not None and link.atasan_id is not None:
         previous = session.get(Pegawai, link.atasan_id)
         old_nip = previous.nip if previous else None
     if link is None:
-        link = SupervisorLink(pegawai_id=pegawai.id, source="unor")
+        link = SupervisorLink(pegawai_id=pegawai.id, source=source)
         session.add(link)
-    link.atasan_id, link.via_unit_id, link.reason = new_id, via, reason
+    link.atasan_id, link.via_unit_id, link.reason, link.source = new_id, via, reason, source
     link.derived_at = audit.now()
-    audit.record(session, actor=actor, action="atasan_berubah", nip=pegawai.nip, field="atasan",
-                 old=old_nip, new=atasan.nip if atasan else None, reason=reason, run_id=run_id)
+    new_nip = atasan.nip if atasan else None
+    if old_nip != new_nip:
+        audit.record(session, actor=actor, action="atasan_berubah", nip=pegawai.nip,
+                     field="atasan", old=old_nip, new=new_nip, reason=reason, run_id=run_id)
