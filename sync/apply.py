@@ -37,6 +37,7 @@ class _Context:
     notices: list[Notice] = field(default_factory=list)
     atasan: Pegawai | None = None
     left: bool = False
+    open_conflicts: dict[str, Conflict] = field(default_factory=dict)
 
 
 def apply_profile(session: Session, nip: str, remote: RemoteProfile | None, *, actor: str,
@@ -63,6 +64,9 @@ def apply_profile(session: Session, nip: str, remote: RemoteProfile | None, *, a
         select(FieldState).where(FieldState.pegawai_id == pegawai.id))}
     ctx = _Context(session, pegawai, remote, actor, run_id, created, states,
                    org or load_context(session), supervisors)
+    if not created:
+        ctx.open_conflicts = {c.field: c for c in session.scalars(select(Conflict).where(
+            Conflict.pegawai_id == pegawai.id, Conflict.status == "open"))}
     base = {name: state.base_value for name, state in states.items()}
     for merge in merge_record(base, local_values(pegawai), remote.record.values()):
         _HANDLERS[merge.decision](ctx, merge)
@@ -122,10 +126,11 @@ def _conflict(ctx: _Context, merge: FieldMerge) -> None:
     stamp = audit.now()
     values = (merge.base, merge.local, merge.remote)
     if existing is None:
-        ctx.session.add(Conflict(
-            pegawai_id=ctx.pegawai.id, field=merge.field, base_value=merge.base,
+        ctx.open_conflicts[merge.field] = Conflict(
+            pegawai_id=ctx.pegawai.id, field=merge.field, kind="merge", base_value=merge.base,
             local_value=merge.local, remote_value=merge.remote, status="open",
-            explanation=explanation, opened_at=stamp, updated_at=stamp, run_id=ctx.run_id))
+            explanation=explanation, opened_at=stamp, updated_at=stamp, run_id=ctx.run_id)
+        ctx.session.add(ctx.open_conflicts[merge.field])
         audit.record(ctx.session, actor=ctx.actor, action="konflik_dibuka", nip=ctx.pegawai.nip,
                      field=merge.field, old=merge.local, new=merge.remote, reason=explanation,
                      run_id=ctx.run_id)
@@ -160,8 +165,7 @@ def _set_base(ctx: _Context, name: str, value: Any) -> None:
 
 
 def _open_conflict(ctx: _Context, name: str) -> Conflict | None:
-    return ctx.session.scalar(select(Conflict).where(
-        Conflict.pegawai_id == ctx.pegawai.id, Conflict.field == name, Conflict.status == "open"))
+    return ctx.open_conflicts.get(name)
 
 
 def _close_stale_conflict(ctx: _Context, name: str) -> None:
@@ -170,6 +174,7 @@ def _close_stale_conflict(ctx: _Context, name: str) -> None:
     existing = _open_conflict(ctx, name)
     if existing is None or existing.kind != "merge":
         return
+    del ctx.open_conflicts[name]
     existing.status, existing.resolution = "resolved", "selesai_sendiri"
     existing.resolved_at, existing.resolved_by = audit.now(), ctx.actor
     existing.resolution_reason = "nilai lokal dan SIASN tidak lagi bertentangan"

@@ -87,3 +87,34 @@ def _what(unit: Unit, kind: str) -> str | None:
 def _record_what(record: UnitRecord, kind: str) -> str | None:
     return {"renamed": record.nama, "moved": record.parent_id,
             "head_changed": record.pemimpin_pns_id}[kind]
+
+
+def open_removed_unit_conflicts(session: Session, removed: list[str], *, actor: str,
+                                run_id: str | None = None) -> int:
+    """Employees sitting in a removed unit become conflicts (never orphans); returns how many."""
+    from store.models import Conflict, Pegawai
+
+    if not removed:
+        return 0
+    opened = 0
+    names = {u.id: u.nama for u in session.scalars(select(Unit).where(Unit.id.in_(removed)))}
+    people = session.scalars(select(Pegawai).where(Pegawai.unor_id.in_(removed),
+                                                   Pegawai.aktif.is_(True)))
+    for person in people:
+        exists = session.scalar(select(Conflict.id).where(
+            Conflict.pegawai_id == person.id, Conflict.field == "unor_id",
+            Conflict.status == "open"))
+        if exists is not None:
+            continue
+        text = (f"Unit kerja '{names.get(person.unor_id or '', person.unor_id)}' tidak ada lagi "
+                "di ref-unor SIASN (dihapus atau digabung). Pilih unit kerja aktif untuk pegawai "
+                "ini; sampai itu, unit lama tetap tercatat.")
+        stamp = audit.now()
+        session.add(Conflict(pegawai_id=person.id, field="unor_id", kind="unor_dihapus",
+                             base_value=person.unor_id, local_value=person.unor_id,
+                             remote_value=None, status="open", explanation=text,
+                             opened_at=stamp, updated_at=stamp, run_id=run_id))
+        audit.record(session, actor=actor, action="konflik_dibuka", nip=person.nip,
+                     field="unor_id", old=person.unor_id, reason=text, run_id=run_id)
+        opened += 1
+    return opened

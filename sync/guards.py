@@ -1,0 +1,60 @@
+"""Guards checked on the full plan before anything is applied (DESIGN §6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GuardPolicy:
+    """Thresholds, as shares of the employees in the run."""
+
+    max_failed_share: float = 0.5
+    max_missing_share: float = 0.5
+    max_unit_change_share: float = 0.33
+    max_deactivate_share: float = 0.10
+    min_employees_for_share: int = 20
+
+
+@dataclass(frozen=True)
+class PlanStats:
+    """What the fetched data would do if applied."""
+
+    total: int
+    failed: int
+    missing: int
+    unit_changes: int
+    deactivations: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``abort``: stop, change nothing. ``hold``: stop before applying until confirmed."""
+
+    abort: bool = False
+    hold: bool = False
+    reason: str | None = None
+
+
+def check(stats: PlanStats, policy: GuardPolicy) -> Verdict:
+    """The verdict for a plan; aborts win over holds."""
+    if stats.total and stats.failed == stats.total:
+        return Verdict(abort=True, reason=f"sumber kosong/gagal: semua {stats.total} panggilan "
+                       "data-utama gagal; tidak ada yang diubah")
+    big = stats.total >= policy.min_employees_for_share
+    if big and stats.failed > policy.max_failed_share * stats.total:
+        return Verdict(abort=True, reason=f"{stats.failed} dari {stats.total} pegawai gagal "
+                       f"diambil (> {policy.max_failed_share:.0%}); tidak ada yang diubah")
+    if big and stats.missing > policy.max_missing_share * stats.total:
+        return Verdict(abort=True, reason=f"SIASN tidak mengenal {stats.missing} dari "
+                       f"{stats.total} NIP (> {policy.max_missing_share:.0%}); sumber tampak "
+                       "kosong, tidak ada yang diubah")
+    if big and stats.unit_changes > policy.max_unit_change_share * stats.total:
+        return Verdict(hold=True, reason=f"{stats.unit_changes} dari {stats.total} pegawai akan "
+                       f"pindah unit (> {policy.max_unit_change_share:.0%}); jalankan ulang "
+                       "dengan --confirm bila memang benar")
+    if big and stats.deactivations > policy.max_deactivate_share * stats.total:
+        return Verdict(hold=True, reason=f"{stats.deactivations} dari {stats.total} pegawai akan "
+                       f"dinonaktifkan (> {policy.max_deactivate_share:.0%}); jalankan ulang "
+                       "dengan --confirm bila memang benar")
+    return Verdict()

@@ -1,0 +1,440 @@
+"""Nightly reconciliation of a whole instansi (DESIGN §6).
+
+Phases, each checkpointed in ``sync_run.phase`` so a killed run resumes where it stopped:
+
+1. ``units``: fetch ref-unor (abort when empty), stage it, list the roster in ``run_item``.
+2. ``fetch``: data-utama per NIP (riwayat only on rank/position change), concurrently within the
+   shared rate budget; results staged in batches. Nothing local changes yet.
+3. ``guard``: on the complete plan: abort when the source is empty or mostly failing, hold
+   before a mass unit change or deactivation until ``--confirm``.
+4. ``apply``: the unit tree (removed units -> conflicts), then employees in batches, each batch's
+   data and item states in one transaction.
+5. ``supervisors``: recompute every supervisor link, integrity report, final counts.
+
+A dry run does the same work in memory and in one transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import structlog
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors._http.errors import AuthError, UpstreamError
+from connectors.siasn.client import SiasnClient
+from store.db import transaction
+from store.models import RunItem, SyncRun
+from sync import audit, runs
+from sync.guards import GuardPolicy, check
+from sync.integrity import integrity_report
+from sync.profile import Known, RemoteProfile, fetch_profile
+from sync.run_steps import (
+    FAILED,
+    apply_item,
+    apply_unit_phase,
+    conflicts_opened,
+    count_situations,
+    known_bases,
+    org_context,
+    plan_stats,
+    roster_nips,
+    units_from_json,
+    units_to_json,
+)
+from sync.snapshot import from_snapshot, to_snapshot
+from sync.supervision import recompute_all
+from sync.units import fetch_units
+
+KIND = "reconcile"
+log = structlog.get_logger(__name__)
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ReconcileOptions:
+    """How a run behaves."""
+
+    dry_run: bool = False
+    confirm: bool = False
+    concurrency: int = 16
+    batch_size: int = 200
+    guards: GuardPolicy = field(default_factory=GuardPolicy)
+    actor: str = "rekonsiliasi"
+
+
+class RunStopped(RuntimeError):
+    """The run stopped cleanly (credentials refused); it resumes with the next ``reconcile``."""
+
+
+@dataclass
+class _Fetched:
+    results: dict[str, RemoteProfile | object | None] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+class Reconciler:
+    """Runs (or resumes) one reconciliation."""
+
+    def __init__(self, siasn: SiasnClient, sessions: sessionmaker[Session],
+                 options: ReconcileOptions | None = None, progress: Progress | None = None
+                 ) -> None:
+        self.siasn = siasn
+        self.sessions = sessions
+        self.options = options or ReconcileOptions()
+        self.progress = progress or (lambda _phase, _done, _total: None)
+
+    async def run(self) -> dict[str, Any]:
+        """Run to completion (or to a guard); returns the run report."""
+        if self.options.dry_run:
+            return await self._dry_run()
+        run_id = await asyncio.to_thread(self._begin)
+        bound = log.bind(run_id=run_id)
+        try:
+            await self._advance(run_id)
+        except RunStopped as exc:
+            await asyncio.to_thread(self._mark, run_id, status="stopped", reason=str(exc))
+            bound.warning("reconcile_stopped", reason=str(exc))
+        finally:
+            await asyncio.to_thread(runs.release, self.sessions, KIND)
+        report = await asyncio.to_thread(self._report, run_id)
+        bound.info("reconcile_finished", status=report["status"], counts=report["counts"])
+        return report
+
+    # lifecycle ---------------------------------------------------------------------------
+    def _begin(self) -> str:
+        provisional = uuid.uuid4().hex[:16]
+        runs.acquire(self.sessions, KIND, provisional)
+        with transaction(self.sessions) as session:
+            existing = runs.unfinished(session, KIND)
+            if existing is not None and existing.status == "held" and not self.options.confirm:
+                existing.status, existing.phase = "superseded", "done"
+                existing = None
+            if existing is not None:
+                existing.status = "running"
+                log.info("reconcile_resuming", run_id=existing.id, phase=existing.phase)
+                return existing.id
+            session.add(SyncRun(id=provisional, kind=KIND, status="running", phase="units",
+                                dry_run=False, options=_options_json(self.options), counts={},
+                                started_at=audit.now(), calls=0, failed=0, conflicts_opened=0))
+        return provisional
+
+    async def _advance(self, run_id: str) -> None:
+        steps = {"units": self._units, "fetch": self._fetch, "guard": self._guard,
+                 "apply": self._apply, "supervisors": self._supervisors}
+        while True:
+            phase = await asyncio.to_thread(self._phase, run_id)
+            if phase not in steps:
+                return
+            await steps[phase](run_id)
+
+    def _phase(self, run_id: str) -> str:
+        with self.sessions() as session:
+            run = session.get(SyncRun, run_id)
+            assert run is not None
+            return run.phase if run.status == "running" else "done"
+
+    def _mark(self, run_id: str, *, status: str, reason: str | None = None,
+              phase: str | None = None) -> None:
+        with transaction(self.sessions) as session:
+            run = session.get(SyncRun, run_id)
+            assert run is not None
+            run.status, run.guard_reason = status, reason
+            if phase is not None:
+                run.phase = phase
+            if status in ("aborted", "completed"):
+                _finish(run)
+
+    # phases ------------------------------------------------------------------------------
+    async def _units(self, run_id: str) -> None:
+        calls = self.siasn.calls
+        units = await self._guarded(fetch_units(self.siasn))
+        if not units:
+            await asyncio.to_thread(self._mark, run_id, status="aborted", phase="done",
+                                    reason="sumber kosong: ref-unor tidak mengembalikan unit; "
+                                    "tidak ada yang diubah")
+            return
+
+        def stage() -> None:
+            with transaction(self.sessions) as session:
+                nips = roster_nips(session)
+                run = session.get(SyncRun, run_id)
+                assert run is not None
+                run.units_snapshot = units_to_json(units)
+                run.calls += self.siasn.calls - calls
+                session.execute(insert(RunItem), [
+                    {"run_id": run_id, "nip": nip, "state": "pending", "calls": 0}
+                    for nip in nips])
+                run.phase = "fetch"
+
+        await asyncio.to_thread(stage)
+
+    async def _fetch(self, run_id: str) -> None:
+        pending, known = await asyncio.to_thread(self._pending, run_id)
+        total = len(pending)
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        for nip in pending:
+            queue.put_nowait(nip)
+        staged: list[tuple[str, object]] = []
+        done = 0
+        calls = self.siasn.calls
+
+        async def flush() -> None:
+            nonlocal calls, done
+            batch, staged[:] = list(staged), []
+            delta, calls = self.siasn.calls - calls, self.siasn.calls
+            await asyncio.to_thread(self._stage, run_id, batch, delta)
+            done += len(batch)
+            self.progress("fetch", done, total)
+
+        async def worker() -> None:
+            while not queue.empty():
+                nip = queue.get_nowait()
+                staged.append((nip, await self._fetch_one(nip, known.get(nip))))
+                if len(staged) >= self.options.batch_size:
+                    await flush()
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                for _ in range(max(1, self.options.concurrency)):
+                    group.create_task(worker())
+        except* RunStopped as stopped:
+            raise stopped.exceptions[0] from None
+        await flush()
+        await asyncio.to_thread(self._set_phase, run_id, "guard")
+
+    async def _fetch_one(self, nip: str, known: Known | None) -> object:
+        try:
+            return await fetch_profile(self.siasn, nip, known)
+        except AuthError as exc:
+            raise RunStopped(f"kredensial SIASN ditolak: {exc}") from exc
+        except UpstreamError as exc:
+            return _Failure(str(exc))
+
+    async def _guarded(self, work: Any) -> Any:
+        try:
+            return await work
+        except AuthError as exc:
+            raise RunStopped(f"kredensial SIASN ditolak: {exc}") from exc
+
+    def _pending(self, run_id: str) -> tuple[list[str], dict[str, Known]]:
+        with self.sessions() as session:
+            nips = list(session.scalars(select(RunItem.nip).where(
+                RunItem.run_id == run_id, RunItem.state == "pending").order_by(RunItem.nip)))
+            return nips, known_bases(session, nips)
+
+    def _stage(self, run_id: str, batch: list[tuple[str, object]], calls: int) -> None:
+        with transaction(self.sessions) as session:
+            for nip, result in batch:
+                values: dict[str, Any] = {"state": "fetched", "snapshot": None, "error": None}
+                if isinstance(result, _Failure):
+                    values = {"state": "failed", "error": result.error}
+                elif isinstance(result, RemoteProfile):
+                    values["snapshot"] = to_snapshot(result)
+                session.execute(update(RunItem).where(RunItem.run_id == run_id,
+                                                      RunItem.nip == nip).values(**values))
+            run = session.get(SyncRun, run_id)
+            assert run is not None
+            run.calls += calls
+        runs.renew(self.sessions, KIND)
+
+    def _set_phase(self, run_id: str, phase: str) -> None:
+        with transaction(self.sessions) as session:
+            run = session.get(SyncRun, run_id)
+            assert run is not None
+            run.phase = phase
+
+    async def _guard(self, run_id: str) -> None:
+        await asyncio.to_thread(self._guard_sync, run_id)
+
+    def _guard_sync(self, run_id: str) -> None:
+        with transaction(self.sessions) as session:
+            run = session.get(SyncRun, run_id)
+            assert run is not None
+            fetched = _staged(session, run_id)
+            instansi = _instansi(run.units_snapshot)
+            verdict = check(plan_stats(session, fetched, instansi), self.options.guards)
+            if verdict.abort:
+                run.status, run.phase, run.guard_reason = "aborted", "done", verdict.reason
+                run.counts = count_situations([])
+                _finish(run)
+            elif verdict.hold and not self.options.confirm:
+                run.status, run.guard_reason = "held", verdict.reason
+            else:
+                run.phase, run.guard_reason = "apply", verdict.reason
+
+    async def _apply(self, run_id: str) -> None:
+        await asyncio.to_thread(self._apply_units, run_id)
+        while await asyncio.to_thread(self._apply_batch, run_id):
+            pass
+        await asyncio.to_thread(self._set_phase, run_id, "supervisors")
+
+    def _apply_units(self, run_id: str) -> None:
+        with transaction(self.sessions) as session:
+            run = session.get(SyncRun, run_id)
+            assert run is not None
+            if run.unit_changes is not None:
+                return
+            changes, _ = apply_unit_phase(session, units_from_json(run.units_snapshot),
+                                          actor=self.options.actor, run_id=run_id)
+            run.unit_changes = changes.counts()
+
+    def _apply_batch(self, run_id: str) -> bool:
+        with transaction(self.sessions) as session:
+            items = list(session.scalars(select(RunItem).where(
+                RunItem.run_id == run_id, RunItem.state.in_(("fetched", "failed")))
+                .order_by(RunItem.nip).limit(self.options.batch_size)))
+            if not items:
+                return False
+            org = org_context(session)
+            for item in items:
+                remote = FAILED if item.state == "failed" else from_snapshot(item.snapshot)
+                item.situation = apply_item(session, item.nip, remote, org,
+                                            actor=self.options.actor, run_id=run_id)
+                item.state, item.snapshot = "done", None
+            total, done = _progress_counts(session, run_id)
+        runs.renew(self.sessions, KIND)
+        self.progress("apply", done, total)
+        return True
+
+    async def _supervisors(self, run_id: str) -> None:
+        await asyncio.to_thread(self._supervisors_sync, run_id)
+
+    def _supervisors_sync(self, run_id: str) -> None:
+        with transaction(self.sessions) as session:
+            run = session.get(SyncRun, run_id)
+            assert run is not None
+            recompute_all(session, actor=self.options.actor, run_id=run_id)
+            run.integrity = integrity_report(session, _instansi(run.units_snapshot))
+            situations = session.scalars(select(RunItem.situation).where(
+                RunItem.run_id == run_id))
+            run.counts = count_situations(s for s in situations if s)
+            run.failed = run.counts["failed"]
+            run.conflicts_opened = conflicts_opened(session, run_id)
+            run.status, run.phase = "completed", "done"
+            _finish(run)
+
+    def _report(self, run_id: str) -> dict[str, Any]:
+        with self.sessions() as session:
+            run = session.get(SyncRun, run_id)
+            assert run is not None
+            return runs.run_summary(run)
+
+    # dry run -----------------------------------------------------------------------------
+    async def _dry_run(self) -> dict[str, Any]:
+        started = time.monotonic()
+        calls = self.siasn.calls
+        units = await self._guarded(fetch_units(self.siasn))
+        nips, known = await asyncio.to_thread(self._dry_roster)
+        fetched = _Fetched()
+        if units:
+            await self._fetch_memory(nips, known, fetched)
+        report = await asyncio.to_thread(self._dry_apply, units, fetched)
+        report.update(calls=self.siasn.calls - calls, dry_run=True,
+                      duration_s=round(time.monotonic() - started, 3))
+        return report
+
+    def _dry_roster(self) -> tuple[list[str], dict[str, Known]]:
+        with self.sessions() as session:
+            nips = roster_nips(session)
+            return nips, known_bases(session, nips)
+
+    async def _fetch_memory(self, nips: list[str], known: dict[str, Known],
+                            fetched: _Fetched) -> None:
+        semaphore = asyncio.Semaphore(max(1, self.options.concurrency))
+
+        async def one(nip: str) -> None:
+            async with semaphore:
+                result = await self._fetch_one(nip, known.get(nip))
+            fetched.results[nip] = FAILED if isinstance(result, _Failure) else result
+            if isinstance(result, _Failure):
+                fetched.errors[nip] = result.error
+            self.progress("fetch", len(fetched.results), len(nips))
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                for nip in nips:
+                    group.create_task(one(nip))
+        except* RunStopped as stopped:
+            raise stopped.exceptions[0] from None
+
+    def _dry_apply(self, units: list[Any], fetched: _Fetched) -> dict[str, Any]:
+        run_id = f"dry-{uuid.uuid4().hex[:12]}"
+        report: dict[str, Any] = {"run_id": run_id, "kind": KIND, "status": "dry_run",
+                                  "guard_reason": None, "counts": count_situations([]),
+                                  "unit_changes": {}, "integrity": {}, "conflicts_opened": 0}
+        if not units:
+            report.update(status="aborted", guard_reason="sumber kosong: ref-unor tidak "
+                          "mengembalikan unit; tidak ada yang diubah")
+            return report
+        with self.sessions() as session:
+            try:
+                instansi = _instansi(units_to_json(units))
+                verdict = check(plan_stats(session, fetched.results, instansi),
+                                self.options.guards)
+                changes, _ = apply_unit_phase(session, units, actor=self.options.actor,
+                                              run_id=run_id)
+                org = org_context(session)
+                situations = [apply_item(session, nip, remote, org, actor=self.options.actor,
+                                         run_id=run_id)
+                              for nip, remote in sorted(fetched.results.items())]
+                recompute_all(session, actor=self.options.actor, run_id=run_id)
+                session.flush()
+                report.update(counts=count_situations(situations),
+                              unit_changes=changes.counts(),
+                              integrity=integrity_report(session, instansi),
+                              conflicts_opened=conflicts_opened(session, run_id),
+                              guard_reason=verdict.reason,
+                              status="dry_run_aborted" if verdict.abort else (
+                                  "dry_run_held" if verdict.hold else "dry_run"))
+            finally:
+                session.rollback()
+        report["failed"] = report["counts"]["failed"]
+        return report
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: str
+
+
+def _staged(session: Session, run_id: str) -> dict[str, RemoteProfile | object | None]:
+    out: dict[str, RemoteProfile | object | None] = {}
+    for nip, state, snapshot in session.execute(select(RunItem.nip, RunItem.state,
+                                                       RunItem.snapshot).where(
+            RunItem.run_id == run_id)):
+        out[nip] = FAILED if state == "failed" else from_snapshot(snapshot)
+    return out
+
+
+def _progress_counts(session: Session, run_id: str) -> tuple[int, int]:
+    states = list(session.scalars(select(RunItem.state).where(RunItem.run_id == run_id)))
+    return len(states), sum(1 for s in states if s == "done")
+
+
+def _instansi(units: list[dict[str, Any]] | None) -> str | None:
+    from collections import Counter
+
+    ids = Counter(u.get("instansi_id") for u in units or [] if u.get("instansi_id"))
+    return ids.most_common(1)[0][0] if ids else None
+
+
+def _finish(run: SyncRun) -> None:
+    run.finished_at = audit.now()
+    started = run.started_at
+    if started.tzinfo is None:
+        run.duration_s = round((run.finished_at.replace(tzinfo=None) - started).total_seconds(), 3)
+    else:
+        run.duration_s = round((run.finished_at - started).total_seconds(), 3)
+
+
+def _options_json(options: ReconcileOptions) -> dict[str, Any]:
+    data = asdict(options)
+    data["guards"] = asdict(options.guards)
+    return data

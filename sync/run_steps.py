@@ -1,0 +1,127 @@
+"""Session-level steps of a reconciliation, shared by real runs and dry runs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mappings.departure import departure_reason
+from mappings.units import UnitRecord
+from store.models import AuditEntry, FieldState, Pegawai, RosterEntry
+from sync.apply import apply_profile
+from sync.guards import PlanStats
+from sync.merge import Decision, merge_field
+from sync.outcome import Status
+from sync.profile import Known, RemoteProfile
+from sync.supervision import OrgContext, load_context
+from sync.units import UnitChanges, apply_units, open_removed_unit_conflicts
+
+SITUATION = {
+    Status.CONFIRMED: "confirmed", Status.UPDATED: "updated", Status.CONFLICT: "conflict",
+    Status.CREATED: "absent", Status.NOT_FOUND: "missing", Status.LEFT: "left",
+    Status.AMBIGUOUS: "ambiguous", Status.FAILED: "failed",
+}
+SITUATIONS = ("confirmed", "updated", "conflict", "absent", "missing", "left", "ambiguous",
+              "failed")
+
+FAILED = object()  # marks an item whose fetch failed
+
+
+def roster_nips(session: Session) -> list[str]:
+    """Who a run covers: active local employees plus imported roster NIPs not yet local."""
+    local = set(session.scalars(select(Pegawai.nip).where(Pegawai.aktif.is_(True))))
+    known = set(session.scalars(select(Pegawai.nip)))
+    roster = {nip for nip in session.scalars(select(RosterEntry.nip)) if nip not in known}
+    return sorted(local | roster)
+
+
+def known_bases(session: Session, nips: Iterable[str]) -> dict[str, Known]:
+    """Merge bases of the fields that decide whether riwayat is fetched, per NIP."""
+    wanted = set(nips)
+    rows = session.execute(select(Pegawai.nip, FieldState.field, FieldState.base_value).join(
+        FieldState, FieldState.pegawai_id == Pegawai.id).where(
+        FieldState.field.in_(("golongan", "jabatan", "unor_id")))).all()
+    bases: dict[str, dict[str, Any]] = {}
+    for nip, name, value in rows:
+        if nip in wanted:
+            bases.setdefault(nip, {})[name] = value
+    return {nip: Known(b.get("golongan"), b.get("jabatan"), b.get("unor_id"))
+            for nip, b in bases.items()}
+
+
+def units_to_json(units: list[UnitRecord]) -> list[dict[str, Any]]:
+    """Unit snapshot for staging."""
+    return [asdict(u) for u in units]
+
+
+def units_from_json(rows: list[dict[str, Any]]) -> list[UnitRecord]:
+    """Unit snapshot back from staging."""
+    return [UnitRecord(**row) for row in rows]
+
+
+def apply_unit_phase(session: Session, units: list[UnitRecord], *, actor: str,
+                     run_id: str | None) -> tuple[UnitChanges, int]:
+    """Apply the unit tree, then open conflicts for employees left in removed units."""
+    changes = apply_units(session, units, actor=actor, run_id=run_id)
+    session.flush()
+    opened = open_removed_unit_conflicts(session, changes.removed, actor=actor, run_id=run_id)
+    return changes, opened
+
+
+def apply_item(session: Session, nip: str, remote: RemoteProfile | object | None,
+               org: OrgContext, *, actor: str, run_id: str | None) -> str:
+    """Apply one fetched employee; returns its situation."""
+    if remote is FAILED:
+        return "failed"
+    assert remote is None or isinstance(remote, RemoteProfile)
+    outcome = apply_profile(session, nip, remote, actor=actor, run_id=run_id, org=org,
+                            supervisors=False)
+    return SITUATION[outcome.status]
+
+
+def plan_stats(session: Session, fetched: dict[str, RemoteProfile | object | None],
+               instansi_id: str | None) -> PlanStats:
+    """What applying ``fetched`` would do: failures, 404s, unit changes, deactivations."""
+    people = {nip: (unor_id, aktif) for nip, unor_id, aktif in session.execute(
+        select(Pegawai.nip, Pegawai.unor_id, Pegawai.aktif))}
+    bases = known_bases(session, fetched)
+    failed = missing = moves = leaving = 0
+    for nip, remote in fetched.items():
+        if remote is FAILED:
+            failed += 1
+            continue
+        if remote is None:
+            missing += int(nip in people)
+            continue
+        assert isinstance(remote, RemoteProfile)
+        if nip not in people:
+            continue
+        unor_id, aktif = people[nip]
+        base = bases.get(nip)
+        decision = merge_field("unor_id", base.unor_id if base else None, unor_id,
+                               remote.record.unor_id, has_base=base is not None)
+        moves += int(decision.decision is Decision.APPLY_REMOTE and unor_id is not None)
+        leaving += int(aktif and departure_reason(remote.record, instansi_id) is not None)
+    return PlanStats(len(fetched), failed, missing, moves, leaving)
+
+
+def conflicts_opened(session: Session, run_id: str) -> int:
+    """Conflicts a run opened (from its audit entries)."""
+    return int(session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.run_id == run_id, AuditEntry.action == "konflik_dibuka")) or 0)
+
+
+def count_situations(situations: Iterable[str]) -> dict[str, int]:
+    """Counts for every situation, zeros included."""
+    counted = Counter(situations)
+    return {name: counted.get(name, 0) for name in SITUATIONS}
+
+
+def org_context(session: Session) -> OrgContext:
+    """The organisation context for a batch."""
+    return load_context(session)
