@@ -49,9 +49,11 @@ def cli_errors() -> Iterator[None]:
         raise fail(f"database unavailable: {exc.orig}") from None
 
 
-def build_container(*, migrate: bool = True) -> Container:
+def build_container(*, migrate: bool = True, rate: float | None = None) -> Container:
     """Settings, logging and the container, once per command."""
-    settings = Settings()
+    from service.cli_runs import with_rate
+
+    settings = with_rate(Settings(), rate)
     configure_logging(settings.log_format, settings.log_level)
     return Container.build(settings, migrate=migrate)
 
@@ -248,6 +250,15 @@ def demo(
 
     configure_logging("console", "WARNING")
     raise typer.Exit(run_demo(out, employees=employees, seed=seed, db_path=db))
+
+
+def _register_runs() -> None:
+    from service.cli_runs import register
+
+    register(app, build_container, fail, cli_errors)
+
+
+_register_runs()
 
 
 def main() -> None:

@@ -70,6 +70,7 @@ def apply_profile(session: Session, nip: str, remote: RemoteProfile | None, *, a
     base = {name: state.base_value for name, state in states.items()}
     for merge in merge_record(base, local_values(pegawai), remote.record.values()):
         _HANDLERS[merge.decision](ctx, merge)
+    _other_open_conflicts(ctx)
     _finish(ctx)
     return _outcome(ctx)
 
@@ -153,6 +154,16 @@ _HANDLERS = {
 }
 
 
+def _other_open_conflicts(ctx: _Context) -> None:
+    """Open conflicts this merge did not raise (a removed unit) still need an admin."""
+    listed = {c.field for c in ctx.conflicts}
+    for name, conflict in ctx.open_conflicts.items():
+        if name not in listed:
+            ctx.conflicts.append(ConflictView(
+                field=name, base=conflict.base_value, local=conflict.local_value,
+                remote=conflict.remote_value, explanation=conflict.explanation))
+
+
 def _set_base(ctx: _Context, name: str, value: Any) -> None:
     state = ctx.states.get(name)
     if state is None:
@@ -172,7 +183,9 @@ def _close_stale_conflict(ctx: _Context, name: str) -> None:
     if ctx.created:
         return
     existing = _open_conflict(ctx, name)
-    if existing is None or existing.kind != "merge":
+    if existing is None:
+        return
+    if existing.kind != "merge" and getattr(ctx.pegawai, name) == existing.local_value:
         return
     del ctx.open_conflicts[name]
     existing.status, existing.resolution = "resolved", "selesai_sendiri"

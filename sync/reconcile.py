@@ -45,6 +45,7 @@ from sync.run_steps import (
     org_context,
     plan_stats,
     roster_nips,
+    strand_conflicts,
     units_from_json,
     units_to_json,
 )
@@ -157,8 +158,8 @@ class Reconciler:
         units = await self._guarded(fetch_units(self.siasn))
         if not units:
             await asyncio.to_thread(self._mark, run_id, status="aborted", phase="done",
-                                    reason="sumber kosong: ref-unor tidak mengembalikan unit; "
-                                    "tidak ada yang diubah")
+                                    reason="sumber kosong atau gagal: ref-unor tidak "
+                                    "mengembalikan unit; tidak ada yang diubah")
             return
 
         def stage() -> None:
@@ -218,10 +219,14 @@ class Reconciler:
             return _Failure(str(exc))
 
     async def _guarded(self, work: Any) -> Any:
+        """Units: credentials refused stop the run; any other failure means an empty source."""
         try:
             return await work
         except AuthError as exc:
             raise RunStopped(f"kredensial SIASN ditolak: {exc}") from exc
+        except UpstreamError as exc:
+            log.warning("ref_unor_failed", error=str(exc))
+            return []
 
     def _pending(self, run_id: str) -> tuple[list[str], dict[str, Known]]:
         with self.sessions() as session:
@@ -281,8 +286,8 @@ class Reconciler:
             assert run is not None
             if run.unit_changes is not None:
                 return
-            changes, _ = apply_unit_phase(session, units_from_json(run.units_snapshot),
-                                          actor=self.options.actor, run_id=run_id)
+            changes = apply_unit_phase(session, units_from_json(run.units_snapshot),
+                                       actor=self.options.actor, run_id=run_id)
             run.unit_changes = changes.counts()
 
     def _apply_batch(self, run_id: str) -> bool:
@@ -310,6 +315,11 @@ class Reconciler:
         with transaction(self.sessions) as session:
             run = session.get(SyncRun, run_id)
             assert run is not None
+            stranded = strand_conflicts(session, actor=self.options.actor, run_id=run_id)
+            if stranded:
+                session.execute(update(RunItem).where(RunItem.run_id == run_id,
+                                                      RunItem.nip.in_(stranded))
+                                .values(situation="conflict"))
             recompute_all(session, actor=self.options.actor, run_id=run_id)
             run.integrity = integrity_report(session, _instansi(run.units_snapshot))
             situations = session.scalars(select(RunItem.situation).where(
@@ -378,12 +388,15 @@ class Reconciler:
                 instansi = _instansi(units_to_json(units))
                 verdict = check(plan_stats(session, fetched.results, instansi),
                                 self.options.guards)
-                changes, _ = apply_unit_phase(session, units, actor=self.options.actor,
-                                              run_id=run_id)
+                changes = apply_unit_phase(session, units, actor=self.options.actor,
+                                           run_id=run_id)
                 org = org_context(session)
-                situations = [apply_item(session, nip, remote, org, actor=self.options.actor,
-                                         run_id=run_id)
-                              for nip, remote in sorted(fetched.results.items())]
+                situation = {nip: apply_item(session, nip, remote, org,
+                                             actor=self.options.actor, run_id=run_id)
+                             for nip, remote in sorted(fetched.results.items())}
+                for nip in strand_conflicts(session, actor=self.options.actor, run_id=run_id):
+                    situation[nip] = "conflict"
+                situations = list(situation.values())
                 recompute_all(session, actor=self.options.actor, run_id=run_id)
                 session.flush()
                 report.update(counts=count_situations(situations),

@@ -65,12 +65,16 @@ def units_from_json(rows: list[dict[str, Any]]) -> list[UnitRecord]:
 
 
 def apply_unit_phase(session: Session, units: list[UnitRecord], *, actor: str,
-                     run_id: str | None) -> tuple[UnitChanges, int]:
-    """Apply the unit tree, then open conflicts for employees left in removed units."""
+                     run_id: str | None) -> UnitChanges:
+    """Apply the unit tree (removed units are deactivated, never deleted)."""
     changes = apply_units(session, units, actor=actor, run_id=run_id)
     session.flush()
-    opened = open_removed_unit_conflicts(session, changes.removed, actor=actor, run_id=run_id)
-    return changes, opened
+    return changes
+
+
+def strand_conflicts(session: Session, *, actor: str, run_id: str | None) -> list[str]:
+    """After employees are applied: those still in a removed unit get a conflict."""
+    return open_removed_unit_conflicts(session, actor=actor, run_id=run_id)
 
 
 def apply_item(session: Session, nip: str, remote: RemoteProfile | object | None,

@@ -89,18 +89,19 @@ def _record_what(record: UnitRecord, kind: str) -> str | None:
             "head_changed": record.pemimpin_pns_id}[kind]
 
 
-def open_removed_unit_conflicts(session: Session, removed: list[str], *, actor: str,
-                                run_id: str | None = None) -> int:
-    """Employees sitting in a removed unit become conflicts (never orphans); returns how many."""
+def open_removed_unit_conflicts(session: Session, *, actor: str,
+                                run_id: str | None = None) -> list[str]:
+    """Active employees still in a removed unit become conflicts (never orphans); their NIPs."""
     from store.models import Conflict, Pegawai
 
-    if not removed:
-        return 0
-    opened = 0
-    names = {u.id: u.nama for u in session.scalars(select(Unit).where(Unit.id.in_(removed)))}
-    people = session.scalars(select(Pegawai).where(Pegawai.unor_id.in_(removed),
+    names = {u.id: u.nama for u in session.scalars(select(Unit).where(Unit.aktif.is_(False)))}
+    if not names:
+        return []
+    stranded: list[str] = []
+    people = session.scalars(select(Pegawai).where(Pegawai.unor_id.in_(list(names)),
                                                    Pegawai.aktif.is_(True)))
     for person in people:
+        stranded.append(person.nip)
         exists = session.scalar(select(Conflict.id).where(
             Conflict.pegawai_id == person.id, Conflict.field == "unor_id",
             Conflict.status == "open"))
@@ -116,5 +117,4 @@ def open_removed_unit_conflicts(session: Session, removed: list[str], *, actor: 
                              opened_at=stamp, updated_at=stamp, run_id=run_id))
         audit.record(session, actor=actor, action="konflik_dibuka", nip=person.nip,
                      field="unor_id", old=person.unor_id, reason=text, run_id=run_id)
-        opened += 1
-    return opened
+    return stranded

@@ -92,3 +92,56 @@ def staff_nip(world: World, index: int = 0) -> str:
 def leaf_units(world: World, exclude: str) -> list[str]:
     """Ids of eselon IV units other than ``exclude``."""
     return [u.id for u in world.units.values() if u.eselon_id == 41 and u.id != exclude]
+
+
+def import_export(container: Container, world: World) -> None:
+    """Import the simulator's "Export Data ASN" CSV into the roster."""
+    from simulators.export import export_data_asn
+    from sync.roster import import_roster
+
+    with transaction(container.sessions) as session:
+        import_roster(session, export_data_asn(world), source="export.csv")
+
+
+def reconcile(container: Container, **options: Any) -> dict[str, Any]:
+    """Run one reconciliation in this process; returns its report."""
+    from sync.reconcile import ReconcileOptions, Reconciler
+
+    async def go() -> dict[str, Any]:
+        async with container.siasn() as siasn:
+            return await Reconciler(siasn, container.sessions,
+                                    ReconcileOptions(**options)).run()
+
+    return asyncio.run(go())
+
+
+def store_state(container: Container) -> dict[str, Any]:
+    """Everything a run may change, without ids, timestamps or run ids, for comparisons."""
+    from store.models import SupervisorLink, Unit
+
+    skip = {"id", "created_at", "updated_at", "last_synced_at", "received_at", "diverged_since",
+            "opened_at", "resolved_at", "at", "run_id", "derived_at", "pegawai_id", "atasan_id"}
+
+    def rows(model: type[Any], key: Any) -> list[dict[str, Any]]:
+        with container.sessions() as session:
+            items = list(session.scalars(select(model)))
+            nips = {p.id: p.nip for p in session.scalars(select(Pegawai))}
+            out = []
+            for item in items:
+                drop = skip - {"id"} if model is Unit else skip
+                row = {c: getattr(item, c) for c in item.__table__.columns.keys()  # noqa: SIM118
+                       if c not in drop}
+                for ref in ("pegawai_id", "atasan_id"):
+                    if hasattr(item, ref):
+                        row[ref.replace("_id", "_nip")] = nips.get(getattr(item, ref))
+                out.append(row)
+        return sorted(out, key=key)
+
+    return {
+        "pegawai": rows(Pegawai, lambda r: r["nip"]),
+        "units": rows(Unit, lambda r: r["id"]),
+        "field_state": rows(FieldState, lambda r: (r["pegawai_nip"], r["field"])),
+        "conflicts": rows(Conflict, lambda r: (r["pegawai_nip"], r["field"], r["status"])),
+        "links": rows(SupervisorLink, lambda r: r["pegawai_nip"]),
+        "audit": rows(AuditEntry, lambda r: tuple(str(v) for v in r.values())),
+    }
