@@ -25,6 +25,14 @@ from sync.values import pegawai_view
 STATUS_CODES = {Status.NOT_FOUND: 404, Status.FAILED: 502}
 
 
+class ClaimRequest(BaseModel):
+    """Body of ``POST /api/v1/unor/{id}/klaim-pimpinan``."""
+
+    nip: str
+    actor: str = Field(min_length=1, max_length=120)
+    reason: str = Field(min_length=1, max_length=1000)
+
+
 class EditRequest(BaseModel):
     """Body of ``PATCH /api/v1/pegawai/{nip}``: the changes, who made them and why."""
 
@@ -33,15 +41,25 @@ class EditRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=1000)
 
 
-def create_app(container: Container, transport: httpx.AsyncBaseTransport | None = None
-               ) -> FastAPI:
-    """The FastAPI application; SIASN clients live as long as the app."""
+def create_app(container: Container, transport: httpx.AsyncBaseTransport | None = None,
+               *, scheduler: bool = False) -> FastAPI:
+    """The FastAPI application; SIASN clients (and the scheduler) live as long as the app."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with container.siasn(transport) as siasn:
-            app.state.sinkron = Sinkron(siasn, container.sessions)
-            yield
+        from service.scheduler import build_scheduler
+
+        jobs = build_scheduler(container) if scheduler else None
+        if jobs is not None:
+            jobs.start()
+        app.state.scheduler = jobs
+        try:
+            async with container.siasn(transport) as siasn:
+                app.state.sinkron = Sinkron(siasn, container.sessions)
+                yield
+        finally:
+            if jobs is not None:
+                jobs.shutdown(wait=False)
 
     app = FastAPI(title="ekinerja-sync", version="0.1.0", lifespan=lifespan)
 
@@ -67,7 +85,23 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
     async def patch_pegawai(nip: str, body: EditRequest) -> dict[str, Any]:
         return await asyncio.to_thread(_edit, container, _nip(nip), body)
 
+    @app.post("/api/v1/unor/{unit_id}/klaim-pimpinan")
+    async def klaim_pimpinan(unit_id: str, body: ClaimRequest) -> dict[str, Any]:
+        return await asyncio.to_thread(_claim, container, unit_id, _nip(body.nip), body)
+
     return app
+
+
+def _claim(container: Container, unit_id: str, nip: str, body: ClaimRequest) -> dict[str, Any]:
+    from sync.claims import ClaimError, claim_unit
+
+    try:
+        with transaction(container.sessions) as session:
+            result = claim_unit(session, unit_id, nip, actor=body.actor, reason=body.reason)
+    except ClaimError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return {"status": result.status, "unor_id": result.unit_id, "nip": result.nip,
+            "explanation": result.explanation}
 
 
 def _nip(value: str) -> str:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.exc import OperationalError
 
 from mappings.nip import NipError
@@ -166,6 +167,35 @@ def unor_refresh() -> None:
     out.print(f"{len(units)} unit: " + ", ".join(f"{k} {v}" for k, v in changes.counts().items()))
 
 
+@unor_app.command("klaim")
+def unor_klaim(
+    unit_id: str = typer.Argument(..., help="the unor id (SIASN)"),
+    nip: str = typer.Argument(..., help="NIP of the structural official claiming it"),
+    actor: str = typer.Option(..., "--actor", "--oleh", help="who records the claim"),
+    reason: str = typer.Option(..., "--reason", "--alasan", help="basis, e.g. the SK"),
+) -> None:
+    """Klaim Pimpinan Unit Kerja: record who leads a unit (eselon II-IV, own unit only).
+
+    Example: ekinerja-sync unor klaim 8AE4830A5B3F2D10E040640A040269BB 197703092006101001
+    --oleh "operator BKD" --alasan "SK pelantikan 821.2/123/2026"
+    """
+    from mappings.nip import normalize_nip
+    from store.db import transaction
+    from sync.claims import ClaimError, claim_unit
+
+    with cli_errors():
+        container = build_container()
+        try:
+            with transaction(container.sessions) as session:
+                result = claim_unit(session, unit_id, normalize_nip(nip), actor=actor,
+                                    reason=reason)
+        except ClaimError as exc:
+            raise fail(str(exc), 1) from None
+    out.print(f"{result.status}: {result.explanation}")
+    if result.status != "diterima":
+        raise typer.Exit(1)
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply pending migrations to the configured database.
@@ -214,8 +244,35 @@ def serve(
         from service.container import check_siasn
 
         check_siasn(settings.siasn)
-        uvicorn.run(create_app(container), host=host or settings.api.host,
+        app_ = create_app(container, scheduler=settings.schedule.enabled)
+        uvicorn.run(app_, host=host or settings.api.host,
                     port=port or settings.api.port, log_level="warning")
+
+
+schedule_app = typer.Typer(help="The nightly schedule of `serve`.", no_args_is_help=True)
+app.add_typer(schedule_app, name="schedule")
+
+
+@schedule_app.command("list")
+def schedule_list(json_output: bool = typer.Option(False, "--json", help="print as JSON")) -> None:
+    """Show the scheduled jobs and their next run.
+
+    Example: EKINERJA_SCHEDULE__RECONCILE_CRON="30 1 * * *" ekinerja-sync schedule list
+    """
+    from service.scheduler import ScheduleError, jobs
+
+    with cli_errors():
+        try:
+            listed = jobs(build_container())
+        except ScheduleError as exc:
+            raise fail(str(exc)) from None
+    if json_output:
+        typer.echo(json.dumps(listed, indent=2))
+        return
+    for job in listed:
+        out.print(f"{job['id']}: {job['name']}, {escape(job['trigger'])}, berikutnya "
+                  f"{job['next_run_time']} (coalesce {job['coalesce']}, "
+                  f"max_instances {job['max_instances']})")
 
 
 @app.command()

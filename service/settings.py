@@ -61,6 +61,18 @@ class ApiSettings(BaseModel):
     port: int = Field(8080, ge=0, le=65535)
 
 
+class ScheduleSettings(BaseModel):
+    """When ``ekinerja-sync serve`` runs the nightly reconciliation."""
+
+    model_config = ConfigDict(frozen=True)
+
+    enabled: bool = True
+    reconcile_cron: str = "0 1 * * *"
+    timezone: str = "Asia/Jakarta"
+    misfire_grace_s: int = Field(3600, ge=1)
+    rate: float = Field(10.0, ge=0, description="requests per second for the nightly run")
+
+
 class Settings(BaseSettings):
     """All configuration; built once by the composition root and passed down."""
 
@@ -77,3 +89,4 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     siasn: SiasnSettings = SiasnSettings()
     api: ApiSettings = ApiSettings()
+    schedule: ScheduleSettings = ScheduleSettings()

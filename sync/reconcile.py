@@ -32,6 +32,7 @@ from connectors.siasn.client import SiasnClient
 from store.db import transaction
 from store.models import RunItem, SyncRun
 from sync import audit, runs
+from sync.claims import claim_conflicts
 from sync.guards import GuardPolicy, check
 from sync.integrity import integrity_report
 from sync.profile import Known, RemoteProfile, fetch_profile
@@ -316,6 +317,7 @@ class Reconciler:
             run = session.get(SyncRun, run_id)
             assert run is not None
             stranded = strand_conflicts(session, actor=self.options.actor, run_id=run_id)
+            stranded += claim_conflicts(session, actor=self.options.actor, run_id=run_id)
             if stranded:
                 session.execute(update(RunItem).where(RunItem.run_id == run_id,
                                                       RunItem.nip.in_(stranded))
@@ -394,7 +396,8 @@ class Reconciler:
                 situation = {nip: apply_item(session, nip, remote, org,
                                              actor=self.options.actor, run_id=run_id)
                              for nip, remote in sorted(fetched.results.items())}
-                for nip in strand_conflicts(session, actor=self.options.actor, run_id=run_id):
+                for nip in [*strand_conflicts(session, actor=self.options.actor, run_id=run_id),
+                            *claim_conflicts(session, actor=self.options.actor, run_id=run_id)]:
                     situation[nip] = "conflict"
                 situations = list(situation.values())
                 recompute_all(session, actor=self.options.actor, run_id=run_id)

@@ -118,9 +118,9 @@ def test_killed_run_resumes_to_the_uninterrupted_state(
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            status, phase, fetched = _run_state(killed)
+            _, phase, fetched = _run_state(killed)
         except AssertionError:
-            status, phase, fetched = "", "", 0
+            phase, fetched = "", 0
         if phase == "fetch" and fetched >= 30:
             break
         time.sleep(0.02)

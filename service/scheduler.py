@@ -1,0 +1,86 @@
+"""APScheduler 3 inside ``ekinerja-sync serve``: the nightly reconciliation on a cron schedule.
+
+Jobs live in APScheduler's SQLAlchemy job store (table ``apscheduler_jobs`` in our database);
+misfires coalesce into one run, one instance at a time, and the run lease still refuses an
+overlap with a run started elsewhere (cron, another machine).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import structlog
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from service.container import Container
+from sync.reconcile import ReconcileOptions, Reconciler
+from sync.runs import RunBusy
+
+JOB_ID = "nightly-reconcile"
+log = structlog.get_logger(__name__)
+_container: Container | None = None
+
+
+class ScheduleError(ValueError):
+    """A schedule setting that cannot be read (cron or timezone)."""
+
+
+def build_scheduler(container: Container) -> BackgroundScheduler:
+    """A scheduler on our database with the nightly job registered (not started)."""
+    global _container
+    _container = container
+    config = container.settings.schedule
+    try:
+        trigger = CronTrigger.from_crontab(config.reconcile_cron, timezone=config.timezone)
+    except (ValueError, LookupError) as exc:
+        raise ScheduleError(f"EKINERJA_SCHEDULE__RECONCILE_CRON={config.reconcile_cron!r} / "
+                            f"EKINERJA_SCHEDULE__TIMEZONE={config.timezone!r}: {exc}") from exc
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=container.engine)},
+        executors={"default": ThreadPoolExecutor(1)},
+        job_defaults={"coalesce": True, "max_instances": 1,
+                      "misfire_grace_time": config.misfire_grace_s},
+        timezone=config.timezone,
+    )
+    scheduler.add_job(nightly_reconcile, trigger, id=JOB_ID, name="Rekonsiliasi malam",
+                      replace_existing=True)
+    return scheduler
+
+
+def jobs(container: Container) -> list[dict[str, Any]]:
+    """The scheduled jobs and their next run (the scheduler is started paused, then stopped)."""
+    scheduler = build_scheduler(container)
+    scheduler.start(paused=True)
+    try:
+        return [{"id": job.id, "name": job.name, "trigger": str(job.trigger),
+                 "next_run_time": job.next_run_time.isoformat() if job.next_run_time else None,
+                 "coalesce": job.coalesce, "max_instances": job.max_instances,
+                 "misfire_grace_time": job.misfire_grace_time}
+                for job in scheduler.get_jobs()]
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def nightly_reconcile() -> dict[str, Any] | None:
+    """The job: one reconciliation with the nightly rate; an overlapping run is skipped."""
+    if _container is None:
+        raise RuntimeError("the scheduler was not built by build_scheduler")
+    container = _container
+    rate = container.settings.schedule.rate
+
+    async def go() -> dict[str, Any]:
+        async with container.siasn() as siasn:
+            siasn.limiter.rate = siasn.limiter.ceiling = rate or None
+            return await Reconciler(siasn, container.sessions, ReconcileOptions()).run()
+
+    try:
+        report = asyncio.run(go())
+    except RunBusy as exc:
+        log.warning("nightly_reconcile_skipped", reason=str(exc))
+        return None
+    log.info("nightly_reconcile_done", run_id=report["run_id"], status=report["status"])
+    return report

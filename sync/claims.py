@@ -1,0 +1,101 @@
+"""Klaim Pimpinan Unit Kerja: a structural official's local claim to head the unit they sit in.
+
+Only eselon II-IV structural officials may claim, and only their own unit. A claim fills a head
+SIASN does not record; a claim that contradicts SIASN's ``PemimpinPnsId`` is a conflict for an
+admin (SIASN's head stays in force until then).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mappings.positions import may_claim_unit
+from store.models import Conflict, Pegawai, Unit, UnitClaim
+from sync import audit
+from sync.supervision import recompute_all
+
+FIELD = "pemimpin_unor"
+
+
+class ClaimError(ValueError):
+    """A claim that is refused; the message says why."""
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """``diterima`` (in force) or ``konflik`` (contradicts SIASN; waits for an admin)."""
+
+    status: str
+    unit_id: str
+    nip: str
+    explanation: str
+
+
+def claim_unit(session: Session, unit_id: str, nip: str, *, actor: str, reason: str
+               ) -> ClaimResult:
+    """Record a claim, raise a conflict when SIASN names another head, recompute supervisors."""
+    if not actor.strip() or not reason.strip():
+        raise ClaimError("who claims (actor/oleh) and why (reason/alasan) are required")
+    unit = session.get(Unit, unit_id)
+    if unit is None or not unit.aktif:
+        raise ClaimError(f"unit {unit_id!r} is not an active unit of the instansi")
+    person = session.scalar(select(Pegawai).where(Pegawai.nip == nip))
+    if person is None or not person.aktif:
+        raise ClaimError(f"no active local employee with NIP {nip}")
+    if person.unor_id != unit_id:
+        raise ClaimError(f"{nip} sits in unit {person.unor_id}, not {unit_id}; only the unit one "
+                         "sits in can be claimed")
+    if not may_claim_unit(person.jenis_jabatan_id, person.eselon_id):
+        raise ClaimError(f"{nip} is not a structural official of eselon II-IV; only they may "
+                         "claim to lead a unit")
+    claim = session.get(UnitClaim, unit_id)
+    if claim is None:
+        session.add(UnitClaim(unit_id=unit_id, pegawai_id=person.id, claimed_by=actor,
+                              reason=reason, claimed_at=audit.now()))
+    else:
+        claim.pegawai_id, claim.claimed_by, claim.reason = person.id, actor, reason
+        claim.claimed_at = audit.now()
+    audit.record(session, actor=actor, action="klaim_pimpinan", nip=nip, field=FIELD,
+                 new=unit_id, reason=reason)
+    session.flush()
+    opened = claim_conflicts(session, actor=actor)
+    recompute_all(session, actor=actor)
+    if nip in opened or _open(session, person.id) is not None:
+        conflict = _open(session, person.id)
+        return ClaimResult("konflik", unit_id, nip, conflict.explanation if conflict else "")
+    return ClaimResult("diterima", unit_id, nip,
+                       f"{person.nama} tercatat sebagai pimpinan {unit.nama}.")
+
+
+def claim_conflicts(session: Session, *, actor: str, run_id: str | None = None) -> list[str]:
+    """Open a conflict for each claim SIASN contradicts (once); returns the claimants' NIPs."""
+    opened: list[str] = []
+    rows = session.execute(select(UnitClaim, Unit, Pegawai).join(
+        Unit, Unit.id == UnitClaim.unit_id).join(Pegawai, Pegawai.id == UnitClaim.pegawai_id))
+    for _claim, unit, person in rows:
+        siasn_head = unit.pemimpin_pns_id
+        if not siasn_head or siasn_head == person.pns_id or _open(session, person.id):
+            continue
+        head = session.scalar(select(Pegawai).where(Pegawai.pns_id == siasn_head))
+        who = f"{head.nama} ({head.nip})" if head else f"PNS id {siasn_head}"
+        text = (f"{person.nama} mengklaim sebagai pimpinan {unit.nama}, tetapi SIASN mencatat "
+                f"{who}. Pimpinan menurut SIASN tetap berlaku sampai admin memutuskan; bila klaim "
+                "benar, ajukan perbaikan PemimpinPnsId ke BKN.")
+        stamp = audit.now()
+        session.add(Conflict(pegawai_id=person.id, field=FIELD, kind="klaim",
+                             base_value=siasn_head, local_value=person.pns_id,
+                             remote_value=siasn_head, status="open", explanation=text,
+                             opened_at=stamp, updated_at=stamp, run_id=run_id))
+        audit.record(session, actor=actor, action="konflik_dibuka", nip=person.nip, field=FIELD,
+                     old=siasn_head, new=person.pns_id, reason=text, run_id=run_id)
+        opened.append(person.nip)
+    session.flush()
+    return opened
+
+
+def _open(session: Session, pegawai_id: int) -> Conflict | None:
+    return session.scalar(select(Conflict).where(
+        Conflict.pegawai_id == pegawai_id, Conflict.field == FIELD, Conflict.status == "open"))
