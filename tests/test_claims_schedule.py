@@ -17,7 +17,7 @@ from simulators.dataset import World
 from simulators.server import ServerThread
 from store.db import transaction
 from store.models import Conflict, Pegawai, RunLock, SupervisorLink
-from tests.helpers import edit, import_export, reconcile, staff_nip
+from tests.helpers import edit, import_export, reconcile
 from tests.test_cli import cli
 
 pytestmark = pytest.mark.e2e
@@ -139,6 +139,8 @@ def test_serve_runs_the_scheduler_with_a_persistent_job(container: Container) ->
 def test_nightly_job_reconciles_and_skips_an_overlap(container: Container,
                                                      world: World) -> None:
     """The job runs a reconciliation; with another run holding the lease it is skipped."""
+    schedule = container.settings.schedule.model_copy(update={"rate": 0})
+    container.settings = container.settings.model_copy(update={"schedule": schedule})
     import_export(container, world)
     build_scheduler(container)
     report = nightly_reconcile()
