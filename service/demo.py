@@ -61,6 +61,8 @@ def serve_simulator(*, port: int, employees: int, seed: int, latency_ms: float,
     print(f"  export EKINERJA_SIASN__CONSUMER_SECRET={sim.credentials.consumer_secret}")
     print(f"  export EKINERJA_SIASN__SSO_PASSWORD={sim.credentials.sso_password}")
     print("Sample NIPs: " + " ".join(list(world.pegawai)[:5]))
+    print(f"Roster CSV (Export Data ASN): {server.url}/_sim/export-data-asn.csv; advance the "
+          f"world a day: POST {server.url}/_sim/advance-day")
     try:
         while True:
             time.sleep(3600)

@@ -74,6 +74,7 @@ class SiasnSimulator:
         self.sso_lifetime = sso_lifetime
         self.issuer = f"{issuer_base}{REALM_PATH}"
         self.stats: Counter[str] = Counter()
+        self.day = 0
         self.seen_headers: list[dict[str, str]] = []
         self._apim_tokens: dict[str, float] = {}
         self._key = OctKey.import_key(secrets.token_bytes(32))
@@ -128,6 +129,8 @@ class SiasnSimulator:
             Route(API_PREFIX + "/{path:path}", self._api, methods=["GET"]),
             Route("/_sim/stats", self._stats, methods=["GET"]),
             Route("/_sim/faults", self._set_faults, methods=["POST"]),
+            Route("/_sim/advance-day", self._advance_day, methods=["POST"]),
+            Route("/_sim/export-data-asn.csv", self._export, methods=["GET"]),
         ])
 
     async def _apim_token(self, request: Request) -> Response:
@@ -216,6 +219,18 @@ class SiasnSimulator:
 
     async def _stats(self, _request: Request) -> Response:
         return JSONResponse(dict(self.stats))
+
+    async def _advance_day(self, _request: Request) -> Response:
+        from simulators.nights import advance_day
+
+        self.day += 1
+        changes = advance_day(self.world, self.day)
+        return JSONResponse({k: v for k, v in changes.__dict__.items()})
+
+    async def _export(self, _request: Request) -> Response:
+        from simulators.export import export_data_asn
+
+        return Response(export_data_asn(self.world), media_type="text/csv; charset=utf-8")
 
     async def _set_faults(self, request: Request) -> Response:
         body = await request.json()

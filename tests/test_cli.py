@@ -16,7 +16,9 @@ from simulators.siasn import SiasnSimulator
 from tests.helpers import staff_nip
 
 COMMANDS = [["sinkron"], ["pegawai", "show"], ["pegawai", "edit"], ["unor", "refresh"],
-            ["db", "upgrade"], ["db", "status"], ["serve"], ["simulate"], ["demo"]]
+            ["unor", "klaim"], ["db", "upgrade"], ["db", "status"], ["serve"], ["simulate"],
+            ["demo"], ["reconcile"], ["runs", "list"], ["runs", "show"], ["roster", "import"],
+            ["schedule", "list"]]
 
 
 def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
