@@ -295,13 +295,13 @@ def simulate(
 
 @app.command()
 def demo(
-    employees: int = typer.Option(600, help="employees in the generated province"),
+    employees: int = typer.Option(3000, help="employees in the generated province"),
     seed: int = typer.Option(1, help="seed of the generated province"),
     db: str = typer.Option("ekinerja-demo.db", help="SQLite file to write (recreated)"),
 ) -> None:
-    """Run the demo: simulator on loopback, Sinkron SIASN on a sample, local edits, report.
+    """Run the demo: simulator on loopback, two nights of reconciliation, conflicts, report.
 
-    Example: ekinerja-sync demo --employees 600 --seed 1
+    Example: ekinerja-sync demo --employees 3000 --seed 1
     """
     from service.demo import run_demo
 

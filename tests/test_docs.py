@@ -45,7 +45,7 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
                              "--db", str(tmp_path / "demo.db")], capture_output=True, text=True,
                             timeout=300, check=False, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    for word in ("diperbarui", "konflik", "konvergen", "menunggu_perbaikan_siasn",
-                 "tidak ditemukan", "Ringkasan"):
+    for word in ("Rekonsiliasi", "baru (dibuat dari SIASN)", "diperbarui", "keluar",
+                 "Konflik menunggu admin", "Sinkron SIASN"):
         assert word in result.stdout
     assert (tmp_path / "demo.db").exists()

@@ -1,0 +1,1 @@
+"""Performance harness (DESIGN §10); run ``python -m benchmarks.run``."""
