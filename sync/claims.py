@@ -79,6 +79,8 @@ def claim_conflicts(session: Session, *, actor: str, run_id: str | None = None) 
         siasn_head = unit.pemimpin_pns_id
         if not siasn_head or siasn_head == person.pns_id or _open(session, person.id):
             continue
+        if _decided_against(session, person.id, siasn_head):
+            continue
         head = session.scalar(select(Pegawai).where(Pegawai.pns_id == siasn_head))
         who = f"{head.nama} ({head.nip})" if head else f"PNS id {siasn_head}"
         text = (f"{person.nama} mengklaim sebagai pimpinan {unit.nama}, tetapi SIASN mencatat "
@@ -94,6 +96,13 @@ def claim_conflicts(session: Session, *, actor: str, run_id: str | None = None) 
         opened.append(person.nip)
     session.flush()
     return opened
+
+
+def _decided_against(session: Session, pegawai_id: int, siasn_head: str) -> bool:
+    """An admin already decided this very disagreement (same SIASN head)."""
+    decided = session.scalars(select(Conflict.remote_value).where(
+        Conflict.pegawai_id == pegawai_id, Conflict.field == FIELD, Conflict.status == "resolved"))
+    return siasn_head in set(decided)
 
 
 def _open(session: Session, pegawai_id: int) -> Conflict | None:

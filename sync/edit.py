@@ -68,6 +68,11 @@ def edit_pegawai(session: Session, nip: str, changes: Mapping[str, Any], *, acto
     return EditResult(nip=nip, changed=changed)
 
 
+def validate_value(session: Session, name: str, value: Any) -> Any:
+    """A field value checked and normalised as a local edit would be (``EditError`` if not)."""
+    return _validate(session, name, value)
+
+
 def _validate(session: Session, name: str, value: Any) -> Any:
     owner = FIELD_AUTHORITY.get(name)
     if owner is None:
