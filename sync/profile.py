@@ -45,19 +45,20 @@ async def fetch_profile(siasn: SiasnClient, nip: str, known: Known | None) -> Re
 
 
 def _latest_golongan_sk(rows: list[RwGolongan]) -> str | None:
-    dated = [r for r in rows if r.tmt_golongan is not None]
-    if not dated:
-        return None
-    latest = max(dated, key=lambda r: r.tmt_golongan or date.min)
-    return _sk_text(latest.sk_nomor, latest.tmt_golongan)
+    return _latest_sk([(r.tmt_golongan, r.sk_nomor) for r in rows])
 
 
 def _latest_jabatan_sk(rows: list[RwJabatan]) -> str | None:
-    dated = [r for r in rows if r.tmt_jabatan is not None]
+    return _latest_sk([(r.tmt_jabatan, r.nomor_sk) for r in rows])
+
+
+def _latest_sk(rows: list[tuple[date | None, str | None]]) -> str | None:
+    """The SK of the most recent riwayat row (by TMT), as evidence for an applied change."""
+    dated = [(tmt, nomor) for tmt, nomor in rows if tmt is not None]
     if not dated:
         return None
-    latest = max(dated, key=lambda r: r.tmt_jabatan or date.min)
-    return _sk_text(latest.nomor_sk, latest.tmt_jabatan)
+    tmt, nomor = max(dated, key=lambda row: row[0])
+    return _sk_text(nomor, tmt)
 
 
 def _sk_text(nomor: str | None, tmt: object) -> str | None:
