@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from sqlalchemy import Engine
@@ -14,7 +15,12 @@ from connectors._http.client import HttpOptions, build_async_client
 from connectors._http.ratelimit import RateLimiter
 from connectors._http.retry import RetryPolicy
 from connectors._http.tokens import TokenSource
-from connectors.myasn.sso import PasswordGrantSso, SuppliedSsoToken
+from connectors.myasn.sso import (
+    PasswordGrantSso,
+    RefreshTokenSso,
+    SsoTokenFile,
+    SuppliedSsoToken,
+)
 from connectors.siasn.auth import ApimToken
 from connectors.siasn.client import SiasnClient
 from service.settings import Settings, SiasnSettings
@@ -84,17 +90,26 @@ def check_siasn(config: SiasnSettings) -> None:
         raise ConfigError(f"SIASN APIM credentials missing: set {', '.join(missing)}")
     if config.sso_mode() is None:
         raise ConfigError(
-            "SIASN SSO token not configured: set EKINERJA_SIASN__SSO_ACCESS_TOKEN, or "
-            "EKINERJA_SIASN__SSO_CLIENT_ID, EKINERJA_SIASN__SSO_USERNAME and "
-            "EKINERJA_SIASN__SSO_PASSWORD for an account without MFA"
+            "SIASN SSO token not configured: set EKINERJA_SIASN__SSO_ACCESS_TOKEN_FILE or "
+            "EKINERJA_SIASN__SSO_ACCESS_TOKEN, or EKINERJA_SIASN__SSO_CLIENT_ID with "
+            "EKINERJA_SIASN__SSO_REFRESH_TOKEN, or EKINERJA_SIASN__SSO_CLIENT_ID, "
+            "EKINERJA_SIASN__SSO_USERNAME and EKINERJA_SIASN__SSO_PASSWORD for an account "
+            "without MFA"
         )
 
 
 def sso_source(config: SiasnSettings, http: httpx.AsyncClient) -> TokenSource:
     """The SSO token provider for the configured mode."""
     retry = retry_policy(config)
-    if config.sso_mode() == "access_token":
+    mode = config.sso_mode()
+    if mode == "token_file":
+        return SsoTokenFile(Path(config.sso_access_token_file or ""))
+    if mode == "access_token":
         return SuppliedSsoToken(config.sso_access_token)
+    if mode == "refresh_token":
+        return RefreshTokenSso(http, token_url=config.sso_token_url,
+                               client_id=config.sso_client_id,
+                               refresh_token=config.sso_refresh_token, retry=retry)
     return PasswordGrantSso(http, token_url=config.sso_token_url, client_id=config.sso_client_id,
                             username=config.sso_username, password=config.sso_password,
                             retry=retry)

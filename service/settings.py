@@ -28,6 +28,8 @@ class SiasnSettings(BaseModel):
     sso_username: str = ""
     sso_password: SecretStr = SecretStr("")
     sso_access_token: SecretStr = SecretStr("")
+    sso_access_token_file: str | None = None
+    sso_refresh_token: SecretStr = SecretStr("")
     auth_scheme: str = "bearer"
     cookie: SecretStr | None = None
     connect_timeout: float = Field(5.0, gt=0)
@@ -43,10 +45,14 @@ class SiasnSettings(BaseModel):
     ca_bundle: str | None = None
     page_size: int = Field(500, ge=1)
 
-    def sso_mode(self) -> Literal["access_token", "password"] | None:
-        """Which SSO credential is configured (a supplied token wins)."""
+    def sso_mode(self) -> Literal["token_file", "access_token", "refresh_token", "password"] | None:
+        """Which SSO credential is configured: a token file, a token, a refresh token, a password."""
+        if self.sso_access_token_file:
+            return "token_file"
         if self.sso_access_token.get_secret_value().strip():
             return "access_token"
+        if self.sso_refresh_token.get_secret_value().strip() and self.sso_client_id:
+            return "refresh_token"
         if self.sso_username and self.sso_password.get_secret_value() and self.sso_client_id:
             return "password"
         return None

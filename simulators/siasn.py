@@ -16,9 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import OctKey
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -28,8 +25,8 @@ from starlette.types import Receive, Scope, Send
 from simulators import payloads
 from simulators.dataset import World
 from simulators.faults import FaultPlan
+from simulators.myasn import REALM_PATH, Account, MyAsnRealm, RealmClient
 
-REALM_PATH = "/auth/realms/public-siasn"
 SSO_TOKEN_PATH = f"{REALM_PATH}/protocol/openid-connect/token"
 APIM_TOKEN_PATH = "/oauth2/token"
 API_PREFIX = "/apisiasn/1.0"
@@ -66,18 +63,20 @@ class SiasnSimulator:
 
     def __init__(self, world: World, *, credentials: SiasnCredentials | None = None,
                  faults: FaultPlan | None = None, apim_lifetime: int = 3600,
-                 sso_lifetime: int = 43200, issuer_base: str = "http://127.0.0.1") -> None:
+                 sso_lifetime: int = 43200, realm: MyAsnRealm | None = None) -> None:
         self.world = world
         self.credentials = credentials or SiasnCredentials.demo(world)
         self.faults = faults or FaultPlan()
         self.apim_lifetime = apim_lifetime
-        self.sso_lifetime = sso_lifetime
-        self.issuer = f"{issuer_base}{REALM_PATH}"
+        self.realm = realm or MyAsnRealm(access_lifetime=sso_lifetime)
+        self.realm.add_client(RealmClient(self.credentials.sso_client_id))
+        self.realm.add_account(Account(self.credentials.sso_username,
+                                       self.credentials.sso_password, "Operator", "SIASN",
+                                       roles=["role:siasn-instansi:peremajaan:operator"]))
         self.stats: Counter[str] = Counter()
         self.day = 0
         self.seen_headers: list[dict[str, str]] = []
         self._apim_tokens: dict[str, float] = {}
-        self._key = OctKey.import_key(secrets.token_bytes(32))
 
     # tokens ------------------------------------------------------------------------------
     def issue_apim_token(self) -> str:
@@ -91,16 +90,12 @@ class SiasnSimulator:
         self._apim_tokens = {t: 0.0 for t in self._apim_tokens}
 
     def issue_sso_token(self, username: str | None = None, lifetime: int | None = None) -> str:
-        """A Keycloak-style SSO access token (JWT) for ``username``; negative lifetime = expired."""
-        now = int(time.time())
-        claims = {
-            "iss": self.issuer, "sub": secrets.token_hex(8), "typ": "Bearer",
-            "azp": self.credentials.sso_client_id,
-            "preferred_username": username or self.credentials.sso_username,
-            "iat": now, "exp": now + (self.sso_lifetime if lifetime is None else lifetime),
-            "realm_access": {"roles": ["role:siasn-instansi:peremajaan:operator"]},
-        }
-        return jwt.encode({"alg": "HS256", "typ": "JWT"}, claims, self._key)
+        """A realm access token (RS256) for ``username``; negative lifetime = expired."""
+        name = username or self.credentials.sso_username
+        if name not in self.realm.accounts:
+            self.realm.add_account(Account(name, secrets.token_urlsafe(12), "Pegawai"))
+        return self.realm.issue_access_token(name, self.credentials.sso_client_id,
+                                             lifetime=lifetime)
 
     def _apim_valid(self, header: str) -> bool:
         scheme, _, token = header.partition(" ")
@@ -108,13 +103,8 @@ class SiasnSimulator:
 
     def _sso_problem(self, header: str) -> dict[str, Any] | None:
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            return EXPIRED_JWT
-        try:
-            claims = jwt.decode(token, self._key).claims
-        except (JoseError, ValueError):
-            return EXPIRED_JWT
-        if float(claims.get("exp", 0)) <= time.time():
+        claims = self.realm.verify_access(token) if scheme.lower() == "bearer" else None
+        if claims is None:
             return EXPIRED_JWT
         if claims.get("preferred_username") != self.credentials.sso_username:
             return SSO_MISMATCH
@@ -125,7 +115,7 @@ class SiasnSimulator:
         """The ASGI application serving this simulator."""
         return Starlette(routes=[
             Route(APIM_TOKEN_PATH, self._apim_token, methods=["POST"]),
-            Route(SSO_TOKEN_PATH, self._sso_token, methods=["POST"]),
+            *self.realm.routes(),
             Route(API_PREFIX + "/{path:path}", self._api, methods=["GET"]),
             Route("/_sim/stats", self._stats, methods=["GET"]),
             Route("/_sim/faults", self._set_faults, methods=["POST"]),
@@ -144,25 +134,6 @@ class SiasnSimulator:
                                  "error_description": "Unsupported grant_type value"}, 400)
         return JSONResponse({"access_token": self.issue_apim_token(), "scope": "default",
                              "token_type": "Bearer", "expires_in": self.apim_lifetime})
-
-    async def _sso_token(self, request: Request) -> Response:
-        self.stats["sso_token"] += 1
-        form = await request.form()
-        creds = self.credentials
-        if form.get("client_id") != creds.sso_client_id:
-            return JSONResponse({"error": "invalid_client",
-                                 "error_description": "Invalid client or Invalid client "
-                                 "credentials"}, 401)
-        if form.get("grant_type") != "password":
-            return JSONResponse({"error": "unsupported_grant_type",
-                                 "error_description": "Unsupported grant_type"}, 400)
-        if (form.get("username"), form.get("password")) != (creds.sso_username, creds.sso_password):
-            return JSONResponse({"error": "invalid_grant",
-                                 "error_description": "Invalid user credentials"}, 401)
-        return JSONResponse({"access_token": self.issue_sso_token(), "expires_in":
-                             self.sso_lifetime, "refresh_expires_in": 1800,
-                             "token_type": "Bearer", "not-before-policy": 0,
-                             "session_state": secrets.token_hex(8), "scope": "profile email"})
 
     async def _api(self, request: Request) -> Response:
         path = request.path_params["path"]
