@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 import httpx
@@ -103,33 +104,45 @@ def _parse_token_file(text: str) -> AccessToken:
     return AccessToken(value=SecretStr(raw), expires_at=jwt_expiry(raw))
 
 
-class RefreshTokenSso:
-    """Access tokens from a refresh token (``grant_type=refresh_token``), rotated as issued."""
+class _GrantedToken(ABC):
+    """Caches a token obtained from the token endpoint; one fetch for many waiters."""
 
-    def __init__(self, client: httpx.AsyncClient, *, token_url: str, client_id: str,
-                 refresh_token: SecretStr, retry: RetryPolicy | None = None,
-                 skew: float = 120.0) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, token_url: str,
+                 retry: RetryPolicy | None, skew: float) -> None:
         self._client = client
         self._token_url = token_url
-        self._client_id = client_id
-        self.refresh_token = refresh_token
         self._retry = retry or RetryPolicy()
         self._skew = skew
         self._cached: AccessToken | None = None
         self._lock = asyncio.Lock()
 
     async def token(self) -> AccessToken:
-        """A fresh access token, refreshing (and rotating the refresh token) when needed."""
+        """The cached token, obtained again when it is about to expire."""
         async with self._lock:
             if self._cached is None or self._cached.expires_within(self._skew):
-                self._cached = await call_with_retry(self._retry, self._refresh)
+                self._cached = await call_with_retry(self._retry, self._obtain)
             return self._cached
 
     def invalidate(self) -> None:
-        """Forget the cached access token."""
+        """Forget the cached token."""
         self._cached = None
 
-    async def _refresh(self) -> AccessToken:
+    @abstractmethod
+    async def _obtain(self) -> AccessToken:
+        """Ask the token endpoint for a new token (each grant defines how)."""
+
+
+class RefreshTokenSso(_GrantedToken):
+    """Access tokens from a refresh token (``grant_type=refresh_token``), rotated as issued."""
+
+    def __init__(self, client: httpx.AsyncClient, *, token_url: str, client_id: str,
+                 refresh_token: SecretStr, retry: RetryPolicy | None = None,
+                 skew: float = 120.0) -> None:
+        super().__init__(client, token_url=token_url, retry=retry, skew=skew)
+        self._client_id = client_id
+        self.refresh_token = refresh_token
+
+    async def _obtain(self) -> AccessToken:
         form = {"grant_type": "refresh_token", "client_id": self._client_id,
                 "refresh_token": self.refresh_token.get_secret_value()}
         try:
@@ -146,41 +159,17 @@ class RefreshTokenSso:
         return token
 
 
-class PasswordGrantSso:
+class PasswordGrantSso(_GrantedToken):
     """Password grant for a service account without MFA (``client_id``, NIP, password)."""
 
-    def __init__(
-        self,
-        client: httpx.AsyncClient,
-        *,
-        token_url: str,
-        client_id: str,
-        username: str,
-        password: SecretStr,
-        retry: RetryPolicy | None = None,
-        skew: float = 120.0,
-    ) -> None:
-        self._client = client
-        self._token_url = token_url
+    def __init__(self, client: httpx.AsyncClient, *, token_url: str, client_id: str,
+                 username: str, password: SecretStr, retry: RetryPolicy | None = None,
+                 skew: float = 120.0) -> None:
+        super().__init__(client, token_url=token_url, retry=retry, skew=skew)
         self._form = {"grant_type": "password", "client_id": client_id, "username": username}
         self._password = password
-        self._retry = retry or RetryPolicy()
-        self._skew = skew
-        self._cached: AccessToken | None = None
-        self._lock = asyncio.Lock()
 
-    async def token(self) -> AccessToken:
-        """Return the cached token, logging in again when it is about to expire."""
-        async with self._lock:
-            if self._cached is None or self._cached.expires_within(self._skew):
-                self._cached = await call_with_retry(self._retry, self._login)
-            return self._cached
-
-    def invalidate(self) -> None:
-        """Forget the cached token."""
-        self._cached = None
-
-    async def _login(self) -> AccessToken:
+    async def _obtain(self) -> AccessToken:
         form = {**self._form, "password": self._password.get_secret_value()}
         try:
             token, _ = await request_token(
