@@ -42,10 +42,14 @@ from sync.run_steps import (
     apply_unit_phase,
     conflicts_opened,
     count_situations,
+    finish,
+    instansi_of,
     known_bases,
     org_context,
     plan_stats,
+    progress_counts,
     roster_nips,
+    staged,
     strand_conflicts,
     units_from_json,
     units_to_json,
@@ -151,7 +155,7 @@ class Reconciler:
             if phase is not None:
                 run.phase = phase
             if status in ("aborted", "completed"):
-                _finish(run)
+                finish(run)
 
     # phases ------------------------------------------------------------------------------
     async def _units(self, run_id: str) -> None:
@@ -263,13 +267,13 @@ class Reconciler:
         with transaction(self.sessions) as session:
             run = session.get(SyncRun, run_id)
             assert run is not None
-            fetched = _staged(session, run_id)
-            instansi = _instansi(run.units_snapshot)
+            fetched = staged(session, run_id)
+            instansi = instansi_of(run.units_snapshot)
             verdict = check(plan_stats(session, fetched, instansi), self.options.guards)
             if verdict.abort:
                 run.status, run.phase, run.guard_reason = "aborted", "done", verdict.reason
                 run.counts = count_situations([])
-                _finish(run)
+                finish(run)
             elif verdict.hold and not self.options.confirm:
                 run.status, run.guard_reason = "held", verdict.reason
             else:
@@ -304,7 +308,7 @@ class Reconciler:
                 item.situation = apply_item(session, item.nip, remote, org,
                                             actor=self.options.actor, run_id=run_id)
                 item.state, item.snapshot = "done", None
-            total, done = _progress_counts(session, run_id)
+            total, done = progress_counts(session, run_id)
         runs.renew(self.sessions, KIND)
         self.progress("apply", done, total)
         return True
@@ -323,14 +327,14 @@ class Reconciler:
                                                       RunItem.nip.in_(stranded))
                                 .values(situation="conflict"))
             recompute_all(session, actor=self.options.actor, run_id=run_id)
-            run.integrity = integrity_report(session, _instansi(run.units_snapshot))
+            run.integrity = integrity_report(session, instansi_of(run.units_snapshot))
             situations = session.scalars(select(RunItem.situation).where(
                 RunItem.run_id == run_id))
             run.counts = count_situations(s for s in situations if s)
             run.failed = run.counts["failed"]
             run.conflicts_opened = conflicts_opened(session, run_id)
             run.status, run.phase = "completed", "done"
-            _finish(run)
+            finish(run)
 
     def _report(self, run_id: str) -> dict[str, Any]:
         with self.sessions() as session:
@@ -387,7 +391,7 @@ class Reconciler:
             return report
         with self.sessions() as session:
             try:
-                instansi = _instansi(units_to_json(units))
+                instansi = instansi_of(units_to_json(units))
                 verdict = check(plan_stats(session, fetched.results, instansi),
                                 self.options.guards)
                 changes = apply_unit_phase(session, units, actor=self.options.actor,
@@ -418,36 +422,6 @@ class Reconciler:
 @dataclass(frozen=True)
 class _Failure:
     error: str
-
-
-def _staged(session: Session, run_id: str) -> dict[str, RemoteProfile | object | None]:
-    out: dict[str, RemoteProfile | object | None] = {}
-    for nip, state, snapshot in session.execute(select(RunItem.nip, RunItem.state,
-                                                       RunItem.snapshot).where(
-            RunItem.run_id == run_id)):
-        out[nip] = FAILED if state == "failed" else from_snapshot(snapshot)
-    return out
-
-
-def _progress_counts(session: Session, run_id: str) -> tuple[int, int]:
-    states = list(session.scalars(select(RunItem.state).where(RunItem.run_id == run_id)))
-    return len(states), sum(1 for s in states if s == "done")
-
-
-def _instansi(units: list[dict[str, Any]] | None) -> str | None:
-    from collections import Counter
-
-    ids = Counter(u.get("instansi_id") for u in units or [] if u.get("instansi_id"))
-    return ids.most_common(1)[0][0] if ids else None
-
-
-def _finish(run: SyncRun) -> None:
-    run.finished_at = audit.now()
-    started = run.started_at
-    if started.tzinfo is None:
-        run.duration_s = round((run.finished_at.replace(tzinfo=None) - started).total_seconds(), 3)
-    else:
-        run.duration_s = round((run.finished_at - started).total_seconds(), 3)
 
 
 def _options_json(options: ReconcileOptions) -> dict[str, Any]:

@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session
 
 from mappings.departure import departure_reason
 from mappings.units import UnitRecord
-from store.models import AuditEntry, FieldState, Pegawai, RosterEntry
+from store.models import AuditEntry, FieldState, Pegawai, RosterEntry, RunItem, SyncRun
+from sync import audit
 from sync.apply import apply_profile
 from sync.guards import PlanStats
 from sync.merge import Decision, merge_field
 from sync.outcome import Status
 from sync.profile import Known, RemoteProfile
+from sync.snapshot import from_snapshot
 from sync.supervision import OrgContext, load_context
 from sync.units import UnitChanges, apply_units, open_removed_unit_conflicts
 
@@ -129,3 +131,35 @@ def count_situations(situations: Iterable[str]) -> dict[str, int]:
 def org_context(session: Session) -> OrgContext:
     """The organisation context for a batch."""
     return load_context(session)
+
+
+def staged(session: Session, run_id: str) -> dict[str, RemoteProfile | object | None]:
+    """The fetched snapshots of a run, per NIP (``FAILED`` for a failed fetch)."""
+    out: dict[str, RemoteProfile | object | None] = {}
+    for nip, state, snapshot in session.execute(select(RunItem.nip, RunItem.state,
+                                                       RunItem.snapshot).where(
+            RunItem.run_id == run_id)):
+        out[nip] = FAILED if state == "failed" else from_snapshot(snapshot)
+    return out
+
+
+def progress_counts(session: Session, run_id: str) -> tuple[int, int]:
+    """(items, items done) of a run."""
+    states = list(session.scalars(select(RunItem.state).where(RunItem.run_id == run_id)))
+    return len(states), sum(1 for s in states if s == "done")
+
+
+def instansi_of(units: list[dict[str, Any]] | None) -> str | None:
+    """The instansi id most units of a unit snapshot carry."""
+    ids = Counter(u.get("instansi_id") for u in units or [] if u.get("instansi_id"))
+    return ids.most_common(1)[0][0] if ids else None
+
+
+def finish(run: SyncRun) -> None:
+    """Stamp a run's end time and duration."""
+    run.finished_at = audit.now()
+    started = run.started_at
+    if started.tzinfo is None:
+        run.duration_s = round((run.finished_at.replace(tzinfo=None) - started).total_seconds(), 3)
+    else:
+        run.duration_s = round((run.finished_at - started).total_seconds(), 3)
