@@ -1,4 +1,8 @@
-"""HTTP API: Sinkron SIASN and the local profile read/edit path used by the e-Kinerja app."""
+"""HTTP API: Sinkron SIASN and the local profile read/edit path used by the e-Kinerja app.
+
+Every ``/api/v1`` route needs an API key or a login session (see ``service.auth``); what the
+caller may do is decided by ``sync.access``.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from mappings.nip import NipError, normalize_nip
+from service.auth import Gate
 from service.container import Container
+from service.web import web_router
 from store.db import transaction
 from store.models import Conflict, Pegawai, SupervisorLink
+from sync.access import Action, Principal
 from sync.edit import EditError, PegawaiNotFound, edit_pegawai
 from sync.outcome import SinkronOutcome, Status
 from sync.sinkron import Sinkron
@@ -26,19 +33,30 @@ STATUS_CODES = {Status.NOT_FOUND: 404, Status.FAILED: 502}
 
 
 class ClaimRequest(BaseModel):
-    """Body of ``POST /api/v1/unor/{id}/klaim-pimpinan``."""
+    """Body of ``POST /api/v1/unor/{id}/klaim-pimpinan``.
+
+    ``actor`` names the person on whose behalf an API-key caller acts; for a logged-in person the
+    audit log records their own account whatever ``actor`` says.
+    """
 
     nip: str
-    actor: str = Field(min_length=1, max_length=120)
+    actor: str | None = Field(None, min_length=1, max_length=100)
     reason: str = Field(min_length=1, max_length=1000)
 
 
 class EditRequest(BaseModel):
-    """Body of ``PATCH /api/v1/pegawai/{nip}``: the changes, who made them and why."""
+    """Body of ``PATCH /api/v1/pegawai/{nip}``: the changes, on whose behalf and why."""
 
     changes: dict[str, Any] = Field(min_length=1)
-    actor: str = Field(min_length=1, max_length=120)
+    actor: str | None = Field(None, min_length=1, max_length=100)
     reason: str = Field(min_length=1, max_length=1000)
+
+
+def actor_of(who: Principal, on_behalf: str | None) -> str:
+    """The audit actor: the caller, plus the person an API-key caller says it acts for."""
+    if who.kind == "apikey" and on_behalf:
+        return f"{who.actor}/{on_behalf}"
+    return who.actor
 
 
 def create_app(container: Container, transport: httpx.AsyncBaseTransport | None = None,
@@ -54,14 +72,17 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
             jobs.start()
         app.state.scheduler = jobs
         try:
-            async with container.siasn(transport) as siasn:
+            async with container.siasn(transport) as siasn, container.oidc() as oidc:
                 app.state.sinkron = Sinkron(siasn, container.sessions)
+                app.state.oidc = oidc
                 yield
         finally:
             if jobs is not None:
                 jobs.shutdown(wait=False)
 
     app = FastAPI(title="ekinerja-sync", version="0.1.0", lifespan=lifespan)
+    gate = Gate(container)
+    app.include_router(web_router(gate))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -69,35 +90,44 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
 
     @app.post("/api/v1/pegawai/{nip}/sinkron-siasn", response_model=SinkronOutcome)
     async def sinkron_siasn(nip: str, request: Request) -> JSONResponse:
+        who = await gate.require(request)
+        await gate.check(request, who, Action.SINKRON, nip=_nip(nip))
         sinkron: Sinkron = request.app.state.sinkron
-        try:
-            outcome = await sinkron.run(nip, actor="api")
-        except NipError as exc:
-            raise HTTPException(422, str(exc)) from exc
+        outcome = await sinkron.run(nip, actor=who.actor)
         return JSONResponse(outcome.model_dump(mode="json"),
                             status_code=STATUS_CODES.get(outcome.status, 200))
 
     @app.get("/api/v1/pegawai/{nip}")
-    async def get_pegawai(nip: str) -> dict[str, Any]:
+    async def get_pegawai(nip: str, request: Request) -> dict[str, Any]:
+        who = await gate.require(request)
+        await gate.check(request, who, Action.READ, nip=_nip(nip))
         return await asyncio.to_thread(_read_pegawai, container, _nip(nip))
 
     @app.patch("/api/v1/pegawai/{nip}")
-    async def patch_pegawai(nip: str, body: EditRequest) -> dict[str, Any]:
-        return await asyncio.to_thread(_edit, container, _nip(nip), body)
+    async def patch_pegawai(nip: str, body: EditRequest, request: Request) -> dict[str, Any]:
+        who = await gate.require(request)
+        await gate.check(request, who, Action.EDIT, nip=_nip(nip))
+        return await asyncio.to_thread(_edit, container, _nip(nip), body,
+                                       actor_of(who, body.actor))
 
     @app.post("/api/v1/unor/{unit_id}/klaim-pimpinan")
-    async def klaim_pimpinan(unit_id: str, body: ClaimRequest) -> dict[str, Any]:
-        return await asyncio.to_thread(_claim, container, unit_id, _nip(body.nip), body)
+    async def klaim_pimpinan(unit_id: str, body: ClaimRequest, request: Request
+                             ) -> dict[str, Any]:
+        who = await gate.require(request)
+        await gate.check(request, who, Action.CLAIM, unit_id=unit_id)
+        return await asyncio.to_thread(_claim, container, unit_id, _nip(body.nip), body,
+                                       actor_of(who, body.actor))
 
     return app
 
 
-def _claim(container: Container, unit_id: str, nip: str, body: ClaimRequest) -> dict[str, Any]:
+def _claim(container: Container, unit_id: str, nip: str, body: ClaimRequest, actor: str
+           ) -> dict[str, Any]:
     from sync.claims import ClaimError, claim_unit
 
     try:
         with transaction(container.sessions) as session:
-            result = claim_unit(session, unit_id, nip, actor=body.actor, reason=body.reason)
+            result = claim_unit(session, unit_id, nip, actor=actor, reason=body.reason)
     except ClaimError as exc:
         raise HTTPException(422, str(exc)) from exc
     return {"status": result.status, "unor_id": result.unit_id, "nip": result.nip,
@@ -137,11 +167,10 @@ def _read_pegawai(container: Container, nip: str) -> dict[str, Any]:
     return profile
 
 
-def _edit(container: Container, nip: str, body: EditRequest) -> dict[str, Any]:
+def _edit(container: Container, nip: str, body: EditRequest, actor: str) -> dict[str, Any]:
     try:
         with transaction(container.sessions) as session:
-            result = edit_pegawai(session, nip, body.changes, actor=body.actor,
-                                  reason=body.reason)
+            result = edit_pegawai(session, nip, body.changes, actor=actor, reason=body.reason)
     except PegawaiNotFound as exc:
         raise HTTPException(404, str(exc)) from exc
     except EditError as exc:

@@ -310,9 +310,11 @@ def demo(
 
 
 def _register_runs() -> None:
+    from service.cli_access import register as register_access
     from service.cli_runs import register
 
     register(app, build_container, fail, cli_errors)
+    register_access(app, build_container, fail, cli_errors)
 
 
 _register_runs()

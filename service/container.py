@@ -15,6 +15,7 @@ from connectors._http.client import HttpOptions, build_async_client
 from connectors._http.ratelimit import RateLimiter
 from connectors._http.retry import RetryPolicy
 from connectors._http.tokens import TokenSource
+from connectors.myasn.oidc import OidcClient
 from connectors.myasn.sso import (
     PasswordGrantSso,
     RefreshTokenSso,
@@ -57,6 +58,22 @@ class Container:
                                   transport=transport)
         try:
             yield siasn_client(config, http)
+        finally:
+            await http.aclose()
+
+    @asynccontextmanager
+    async def oidc(self) -> AsyncIterator[OidcClient | None]:
+        """The MyASN OIDC client for logins; None when no client id is configured."""
+        config = self.settings.myasn
+        if not config.client_id:
+            yield None
+            return
+        options = HttpOptions(connect_timeout=config.timeout, read_timeout=config.timeout,
+                              max_connections=8, max_keepalive=4, verify=config.verify_tls)
+        http = build_async_client(options)
+        try:
+            yield OidcClient(http, issuer=config.issuer, client_id=config.client_id,
+                             client_secret=config.client_secret, scope=config.scope)
         finally:
             await http.aclose()
 

@@ -58,8 +58,36 @@ class SiasnSettings(BaseModel):
         return None
 
 
+PRODUCTION_REALM = "https://sso-siasn.bkn.go.id/auth/realms/public-siasn"
+
+
+class MyasnSettings(BaseModel):
+    """The MyASN / ASN Digital realm used for people's logins (OIDC code + PKCE)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    issuer: str = PRODUCTION_REALM
+    client_id: str = ""
+    client_secret: SecretStr | None = None
+    scope: str = "openid profile email"
+    verify_tls: bool = True
+    timeout: float = Field(10.0, gt=0)
+
+
+class AuthSettings(BaseModel):
+    """Who may use the HTTP API and the pages: sessions, role names, the public URL."""
+
+    model_config = ConfigDict(frozen=True)
+
+    public_url: str = ""
+    session_ttl_s: int = Field(8 * 3600, ge=60)
+    admin_roles: list[str] = ["role:ekinerja-sync:admin"]
+    operator_roles: list[str] = ["role:siasn-instansi:peremajaan:operator",
+                                 "role:ekinerja-sync:operator"]
+
+
 class ApiSettings(BaseModel):
-    """Where ``ekinerja-sync serve`` listens (loopback until authentication is configured)."""
+    """Where ``ekinerja-sync serve`` listens."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -94,5 +122,7 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"
     siasn: SiasnSettings = SiasnSettings()
+    myasn: MyasnSettings = MyasnSettings()
+    auth: AuthSettings = AuthSettings()
     api: ApiSettings = ApiSettings()
     schedule: ScheduleSettings = ScheduleSettings()

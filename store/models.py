@@ -233,3 +233,56 @@ class UnitClaim(Base):
     claimed_by: Mapped[str] = mapped_column(String(120))
     reason: Mapped[str] = mapped_column(Text)
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiKey(Base):
+    """A key for a server-to-server caller (the e-Kinerja app); only its SHA-256 is kept."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LocalAccount(Base):
+    """A local admin account (the fallback when MyASN is unreachable); scrypt password hash."""
+
+    __tablename__ = "local_account"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WebSession(Base):
+    """A browser session after login; the cookie holds a random id, the table its SHA-256."""
+
+    __tablename__ = "web_session"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(10))
+    username: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str | None] = mapped_column(String(200))
+    roles: Mapped[Any] = mapped_column(JSON)
+    id_token: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class LoginState(Base):
+    """An OIDC login under way: state, nonce and PKCE verifier until the callback."""
+
+    __tablename__ = "login_state"
+
+    state: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    redirect_uri: Mapped[str] = mapped_column(String(500))
+    next_path: Mapped[str] = mapped_column(String(500))
+    expires_at: Mapped[float] = mapped_column(Float)

@@ -145,3 +145,11 @@ def store_state(container: Container) -> dict[str, Any]:
         "links": rows(SupervisorLink, lambda r: r["pegawai_nip"]),
         "audit": rows(AuditEntry, lambda r: tuple(str(v) for v in r.values())),
     }
+
+
+def new_api_key(container: Container, name: str = "ekinerja-app") -> str:
+    """Create an API key in the store, as `ekinerja-sync apikey create` does."""
+    from sync.credentials import create_api_key
+
+    with transaction(container.sessions) as session:
+        return create_api_key(session, name)

@@ -14,7 +14,15 @@ from simulators.events import mutasi
 from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
 from store.models import AuditEntry
-from tests.helpers import audit_actions, count_rows, leaf_units, load_units, pegawai, staff_nip
+from tests.helpers import (
+    audit_actions,
+    count_rows,
+    leaf_units,
+    load_units,
+    new_api_key,
+    pegawai,
+    staff_nip,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -23,8 +31,9 @@ pytestmark = pytest.mark.e2e
 def api(container: Container) -> Iterator[httpx.Client]:
     """The ekinerja-sync API served on a loopback socket, with a client."""
     load_units(container)
+    headers = {"X-API-Key": new_api_key(container)}
     with ServerThread(create_app(container)) as server, \
-            httpx.Client(base_url=server.url, timeout=10) as client:
+            httpx.Client(base_url=server.url, timeout=10, headers=headers) as client:
         yield client
 
 

@@ -17,7 +17,7 @@ from simulators.dataset import World
 from simulators.server import ServerThread
 from store.db import transaction
 from store.models import Conflict, Pegawai, RunLock, SupervisorLink
-from tests.helpers import edit, import_export, reconcile
+from tests.helpers import edit, import_export, new_api_key, reconcile
 from tests.test_cli import cli
 
 pytestmark = pytest.mark.e2e
@@ -29,8 +29,9 @@ def api(container: Container, world: World) -> Iterator[httpx.Client]:
     _vacant_unit_with_staff(world)
     import_export(container, world)
     reconcile(container)
+    headers = {"X-API-Key": new_api_key(container)}
     with ServerThread(create_app(container)) as server, \
-            httpx.Client(base_url=server.url, timeout=20) as client:
+            httpx.Client(base_url=server.url, timeout=20, headers=headers) as client:
         yield client
 
 

@@ -1,0 +1,112 @@
+"""CLI commands for access to the service: API keys and local admin accounts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from store.db import transaction
+from sync.credentials import (
+    CredentialError,
+    create_api_key,
+    list_api_keys,
+    revoke_api_key,
+    set_local_account,
+)
+
+apikey_app = typer.Typer(help="API keys for the e-Kinerja app (server to server).",
+                         no_args_is_help=True)
+admin_app = typer.Typer(help="Local admin accounts (login fallback when MyASN is down).",
+                        no_args_is_help=True)
+out = Console()
+
+
+def register(app: typer.Typer, build: Any, fail: Any, cli_errors: Any) -> None:
+    """Add ``apikey`` and ``admin`` to the main app."""
+
+    @apikey_app.command("create")
+    def apikey_create(name: str = typer.Argument(..., help="who the key is for, e.g. ekinerja-app")
+                      ) -> None:
+        """Create an API key; it is printed once and only its hash is stored.
+
+        Example: ekinerja-sync apikey create ekinerja-app
+        """
+        with cli_errors():
+            container = build()
+            try:
+                with transaction(container.sessions) as session:
+                    key = create_api_key(session, name)
+            except CredentialError as exc:
+                raise fail(str(exc)) from None
+        typer.echo(key)
+        typer.echo(f"API key {name!r} created. Store it now: it cannot be shown again. "
+                   "Send it as the X-API-Key header.", err=True)
+
+    @apikey_app.command("list")
+    def apikey_list(json_output: bool = typer.Option(False, "--json", help="print as JSON")
+                    ) -> None:
+        """List API keys (name, prefix, created, last used, revoked).
+
+        Example: ekinerja-sync apikey list
+        """
+        with cli_errors():
+            container = build()
+            with container.sessions() as session:
+                rows = [{"name": k.name, "prefix": k.prefix, "created_at": _iso(k.created_at),
+                         "last_used_at": _iso(k.last_used_at),
+                         "revoked_at": _iso(k.revoked_at)} for k in list_api_keys(session)]
+        if json_output:
+            typer.echo(json.dumps(rows, indent=2))
+            return
+        table = Table("nama", "awalan", "dibuat", "terakhir dipakai", "dicabut")
+        for row in rows:
+            table.add_row(*(str(row[k] or "-") for k in row))
+        out.print(table)
+
+    @apikey_app.command("revoke")
+    def apikey_revoke(name: str = typer.Argument(..., help="the key's name")) -> None:
+        """Revoke an API key at once (callers using it get 401).
+
+        Example: ekinerja-sync apikey revoke ekinerja-app
+        """
+        with cli_errors():
+            container = build()
+            try:
+                with transaction(container.sessions) as session:
+                    revoke_api_key(session, name)
+            except CredentialError as exc:
+                raise fail(str(exc)) from None
+        out.print(f"API key {name!r} revoked")
+
+    @admin_app.command("set-password")
+    def admin_set_password(
+        username: str = typer.Argument(..., help="the local admin's username"),
+        password_stdin: bool = typer.Option(False, "--password-stdin",
+                                            help="read the password from standard input"),
+    ) -> None:
+        """Create a local admin account or set its password (prompted, at least 12 characters).
+
+        Example: ekinerja-sync admin set-password admin-bkd
+        """
+        password = (sys.stdin.readline().rstrip("\n") if password_stdin
+                    else typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+        with cli_errors():
+            container = build()
+            try:
+                with transaction(container.sessions) as session:
+                    set_local_account(session, username, password)
+            except CredentialError as exc:
+                raise fail(str(exc)) from None
+        out.print(f"local admin {username!r} can log in at /login")
+
+    app.add_typer(apikey_app, name="apikey")
+    app.add_typer(admin_app, name="admin")
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat(timespec="seconds") if value is not None else None

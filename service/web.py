@@ -1,0 +1,241 @@
+"""Login pages: ASN Digital (MyASN) via OIDC code + PKCE, local admin accounts, logout.
+
+The browser keeps two cookies, both HttpOnly and SameSite=Lax: ``ekinerja_login`` (the OIDC
+``state`` of a login under way, so a callback is accepted only in the browser that started it) and
+the session cookie. Pages are in Bahasa Indonesia.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import time
+from typing import Any
+from urllib.parse import quote
+
+import structlog
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from connectors._http.errors import UpstreamError
+from connectors.myasn.oidc import AuthRequest, OidcClient, OidcTokens
+from service.auth import SESSION_COOKIE, Gate
+from store.db import transaction
+from store.models import LoginState
+from sync.access import Principal
+from sync.credentials import (
+    SessionInfo,
+    close_session,
+    open_session,
+    save_login_state,
+    take_login_state,
+    verify_local_account,
+)
+
+LOGIN_COOKIE = "ekinerja_login"
+LOGIN_TTL = 600
+log = structlog.get_logger(__name__)
+
+
+def web_router(gate: Gate) -> APIRouter:
+    """The login, callback, logout and home pages."""
+    router = APIRouter(include_in_schema=False)
+    container = gate.container
+
+    @router.get("/", response_class=HTMLResponse)
+    async def home(request: Request) -> Response:
+        who = await gate.principal(request)
+        if who is None or who.kind == "apikey":
+            return RedirectResponse("/login", 303)
+        return HTMLResponse(_home_page(who, gate))
+
+    @router.get("/login", response_class=HTMLResponse)
+    async def login_page(request: Request, next: str = "/", galat: str = "") -> Response:
+        oidc: OidcClient | None = request.app.state.oidc
+        return HTMLResponse(_login_page(_safe_next(next), galat, myasn=oidc is not None))
+
+    @router.get("/login/myasn")
+    async def login_myasn(request: Request, next: str = "/") -> Response:
+        oidc: OidcClient | None = request.app.state.oidc
+        if oidc is None:
+            return _login_error("Login ASN Digital belum dikonfigurasi "
+                                "(EKINERJA_MYASN__CLIENT_ID).", 503)
+        try:
+            auth = await oidc.authorization_request(_redirect_uri(request, gate))
+        except UpstreamError as exc:
+            log.warning("login_myasn_unreachable", error=exc.message)
+            return _login_error("ASN Digital tidak dapat dihubungi; coba lagi nanti atau masuk "
+                                "dengan akun admin lokal.", 502)
+        await asyncio.to_thread(_save_state, gate, auth, _safe_next(next))
+        response = RedirectResponse(auth.url, 302)
+        _set_cookie(response, request, gate, LOGIN_COOKIE, auth.state, LOGIN_TTL)
+        return response
+
+    @router.get("/auth/callback")
+    async def callback(request: Request, state: str = "", code: str = "", error: str = "",
+                       error_description: str = "") -> Response:
+        if error:
+            log.warning("login_refused", source="myasn", error=error, detail=error_description)
+            return _login_error(f"ASN Digital menolak login: {error_description or error}.", 400)
+        if not state or request.cookies.get(LOGIN_COOKIE) != state:
+            log.warning("login_refused", source="myasn", reason="state mismatch")
+            return _login_error("Login ini tidak dimulai dari peramban ini atau sudah "
+                                "kedaluwarsa; silakan ulangi.", 400)
+        row = await asyncio.to_thread(_take_state, gate, state)
+        oidc: OidcClient | None = request.app.state.oidc
+        if row is None or oidc is None:
+            return _login_error("Login sudah kedaluwarsa; silakan ulangi.", 400)
+        auth = AuthRequest(url="", state=row.state, nonce=row.nonce,
+                           code_verifier=row.code_verifier, redirect_uri=row.redirect_uri)
+        try:
+            tokens = await oidc.exchange_code(auth, code=code, state=state)
+        except UpstreamError as exc:
+            log.warning("login_refused", source="myasn", error=exc.message)
+            return _login_error(f"Login ASN Digital gagal: {exc.message}", 400)
+        return await _start_session(request, gate, _myasn_session(tokens), row.next_path)
+
+    @router.post("/login/lokal")
+    async def login_local(request: Request, username: str = Form(...),
+                          password: str = Form(...), next: str = Form("/")) -> Response:
+        ok = await asyncio.to_thread(_check_local, gate, username.strip(), password)
+        if not ok:
+            log.warning("login_refused", source="local", username=username)
+            return HTMLResponse(_login_page(_safe_next(next), "Nama pengguna atau kata sandi "
+                                            "salah.", myasn=request.app.state.oidc is not None),
+                                401)
+        info = SessionInfo(source="local", username=username.strip(), name=None,
+                           roles=(), id_token=None)
+        return await _start_session(request, gate, info, _safe_next(next))
+
+    @router.post("/logout")
+    async def logout(request: Request) -> Response:
+        sid = request.cookies.get(SESSION_COOKIE, "")
+        with transaction(container.sessions) as session:
+            info = close_session(session, sid) if sid else None
+        target = "/login"
+        oidc: OidcClient | None = request.app.state.oidc
+        if info is not None and info.id_token and oidc is not None:
+            back = _base_url(request, gate) + "/login"
+            try:
+                target = await oidc.logout_url(id_token=info.id_token,
+                                               post_logout_redirect_uri=back) or target
+            except UpstreamError:
+                target = "/login"
+        log.info("logout", username=info.username if info else None)
+        response = RedirectResponse(target, 303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    return router
+
+
+def _myasn_session(tokens: OidcTokens) -> SessionInfo:
+    who = tokens.identity
+    return SessionInfo(source="myasn", username=who.username, name=who.name or None,
+                       roles=who.roles, id_token=tokens.id_token)
+
+
+async def _start_session(request: Request, gate: Gate, info: SessionInfo, next_path: str
+                         ) -> Response:
+    ttl = gate.container.settings.auth.session_ttl_s
+
+    def store() -> str:
+        with transaction(gate.container.sessions) as session:
+            return open_session(session, info, ttl=ttl)
+
+    sid = await asyncio.to_thread(store)
+    log.info("login", source=info.source, username=info.username, roles=list(info.roles))
+    response = RedirectResponse(next_path, 303)
+    _set_cookie(response, request, gate, SESSION_COOKIE, sid, ttl)
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+def _save_state(gate: Gate, auth: AuthRequest, next_path: str) -> None:
+    with transaction(gate.container.sessions) as session:
+        save_login_state(session, LoginState(
+            state=auth.state, nonce=auth.nonce, code_verifier=auth.code_verifier,
+            redirect_uri=auth.redirect_uri, next_path=next_path,
+            expires_at=time.time() + LOGIN_TTL))
+
+
+def _take_state(gate: Gate, state: str) -> LoginState | None:
+    with transaction(gate.container.sessions) as session:
+        return take_login_state(session, state)
+
+
+def _check_local(gate: Gate, username: str, password: str) -> bool:
+    with transaction(gate.container.sessions) as session:
+        return verify_local_account(session, username, password)
+
+
+def _base_url(request: Request, gate: Gate) -> str:
+    public = gate.container.settings.auth.public_url.rstrip("/")
+    return public or str(request.base_url).rstrip("/")
+
+
+def _redirect_uri(request: Request, gate: Gate) -> str:
+    return _base_url(request, gate) + "/auth/callback"
+
+
+def _set_cookie(response: Response, request: Request, gate: Gate, name: str, value: str,
+                ttl: int) -> None:
+    secure = _base_url(request, gate).startswith("https://")
+    response.set_cookie(name, value, max_age=ttl, path="/", httponly=True, samesite="lax",
+                        secure=secure)
+
+
+def _safe_next(value: str) -> str:
+    """Only local paths: an open redirect to another site would be a phishing aid."""
+    if value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/"
+
+
+# pages ---------------------------------------------------------------------------------------
+def _page(title: str, body: str) -> str:
+    return (
+        "<!DOCTYPE html><html lang='id'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(title)} · ekinerja-sync</title><style>"
+        "body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem}"
+        "form{display:grid;gap:.6rem;margin:1rem 0}input,button,a.btn{font:inherit;padding:.5rem}"
+        "a.btn{display:inline-block;background:#0b5394;color:#fff;text-decoration:none}"
+        ".galat{color:#a00}</style></head>"
+        f"<body><h1>ekinerja-sync</h1>{body}</body></html>"
+    )
+
+
+def _login_page(next_path: str, error: str, *, myasn: bool) -> str:
+    message = f"<p class='galat' id='galat'>{html.escape(error)}</p>" if error else ""
+    nxt = quote(next_path, safe="/")
+    sso = (f"<p><a class='btn' id='masuk-myasn' href='/login/myasn?next={nxt}'>Masuk dengan "
+           "ASN Digital (MyASN)</a></p>" if myasn
+           else "<p>Login ASN Digital belum dikonfigurasi.</p>")
+    return _page("Masuk", f"""<h2>Masuk</h2>{message}{sso}
+<h3>Akun admin lokal</h3>
+<form method="post" action="/login/lokal">
+<input type="hidden" name="next" value="{html.escape(next_path)}">
+<label>Nama pengguna <input id="username" name="username" autocomplete="username"></label>
+<label>Kata sandi <input id="password" name="password" type="password"
+ autocomplete="current-password"></label>
+<button id="masuk-lokal" type="submit">Masuk</button></form>""")
+
+
+def _login_error(message: str, status: int) -> HTMLResponse:
+    return HTMLResponse(_login_page("/", message, myasn=True), status)
+
+
+def _home_page(who: Principal, gate: Gate) -> str:
+    level = {"all": "admin (semua unit)", "operator": "operator unit",
+             "self": "pegawai (profil sendiri)"}[who.level(gate.roles)]
+    name = html.escape(who.display or who.name)
+    profile = (f"<p><a id='profil' href='/api/v1/pegawai/{html.escape(who.name)}'>Profil saya"
+               "</a></p>" if who.kind == "myasn" else "")
+    details: dict[str, Any] = {"Nama": name, "Akun": html.escape(who.name),
+                               "Masuk melalui": "ASN Digital" if who.kind == "myasn"
+                               else "akun admin lokal", "Hak akses": level}
+    rows = "".join(f"<tr><th>{k}</th><td id='{k.split()[0].lower()}'>{v}</td></tr>"
+                   for k, v in details.items())
+    return _page("Beranda", f"""<h2>Selamat datang</h2><table>{rows}</table>{profile}
+<form method="post" action="/logout"><button id="keluar" type="submit">Keluar</button></form>""")
