@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from mappings.nip import NipError
 from service.container import ConfigError, Container
 from service.logging import configure_logging
-from service.render import render_outcome, render_profile
+from service.render import render_checks, render_outcome, render_profile
 from service.settings import Settings
 from store.db import SchemaBehindError, current_revision, head_revision, make_engine, upgrade
 from sync.audit import SYSTEM_ACTOR
@@ -307,6 +307,36 @@ def demo(
 
     configure_logging("console", "WARNING")
     raise typer.Exit(run_demo(out, employees=employees, seed=seed, db_path=db))
+
+
+@app.command()
+def doctor(json_output: bool = typer.Option(False, "--json", help="print the findings as JSON")
+           ) -> None:
+    """Check configuration, database, SIASN tokens and answers, and MyASN; say how to fix.
+
+    Exits 1 when something is broken. Example: ekinerja-sync doctor --json
+    """
+    import json
+
+    from pydantic import ValidationError
+
+    from service.doctor import Check, report, run_doctor
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        checks = [Check("config", "error", str(exc).replace("\n", " "),
+                        "correct the EKINERJA_* variables named")]
+    else:
+        configure_logging(settings.log_format, "ERROR")
+        checks = asyncio.run(run_doctor(settings))
+    result = report(checks)
+    if json_output:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        render_checks(out, checks)
+    if not result["ok"]:
+        raise typer.Exit(1)
 
 
 def _register_runs() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from connectors.myasn.sso import (
 )
 from connectors.siasn.auth import ApimToken
 from connectors.siasn.client import SiasnClient
-from service.settings import Settings, SiasnSettings
+from service.settings import MyasnSettings, Settings, SiasnSettings
 from store.db import ensure_schema, make_engine, session_factory
 
 
@@ -61,25 +61,29 @@ class Container:
         finally:
             await http.aclose()
 
-    @asynccontextmanager
-    async def oidc(self) -> AsyncIterator[OidcClient | None]:
+    def oidc(self) -> AbstractAsyncContextManager[OidcClient | None]:
         """The MyASN OIDC client for logins; None when no client id is configured."""
-        config = self.settings.myasn
-        if not config.client_id:
-            yield None
-            return
-        options = HttpOptions(connect_timeout=config.timeout, read_timeout=config.timeout,
-                              max_connections=8, max_keepalive=4, verify=config.verify_tls)
-        http = build_async_client(options)
-        try:
-            yield OidcClient(http, issuer=config.issuer, client_id=config.client_id,
-                             client_secret=config.client_secret, scope=config.scope)
-        finally:
-            await http.aclose()
+        return oidc_client(self.settings.myasn)
 
     def close(self) -> None:
         """Release database connections."""
         self.engine.dispose()
+
+
+@asynccontextmanager
+async def oidc_client(config: MyasnSettings) -> AsyncIterator[OidcClient | None]:
+    """An OIDC client of the MyASN realm for the block; None when no client id is set."""
+    if not config.client_id:
+        yield None
+        return
+    options = HttpOptions(connect_timeout=config.timeout, read_timeout=config.timeout,
+                          max_connections=8, max_keepalive=4, verify=config.verify_tls)
+    http = build_async_client(options)
+    try:
+        yield OidcClient(http, issuer=config.issuer, client_id=config.client_id,
+                         client_secret=config.client_secret, scope=config.scope)
+    finally:
+        await http.aclose()
 
 
 def http_options(config: SiasnSettings) -> HttpOptions:
@@ -132,12 +136,17 @@ def sso_source(config: SiasnSettings, http: httpx.AsyncClient) -> TokenSource:
                             retry=retry)
 
 
-def siasn_client(config: SiasnSettings, http: httpx.AsyncClient) -> SiasnClient:
+def apim_source(config: SiasnSettings, http: httpx.AsyncClient) -> ApimToken:
+    """The APIM (WSO2 gateway) token provider from the consumer key and secret."""
+    return ApimToken(http, token_url=config.apim_token_url, consumer_key=config.consumer_key,
+                     consumer_secret=config.consumer_secret, retry=retry_policy(config))
+
+
+def siasn_client(config: SiasnSettings, http: httpx.AsyncClient, *,
+                 apim: TokenSource | None = None, sso: TokenSource | None = None) -> SiasnClient:
     """Assemble the SIASN client: APIM token, SSO token, retry policy, rate limiter."""
-    retry = retry_policy(config)
-    apim = ApimToken(http, token_url=config.apim_token_url, consumer_key=config.consumer_key,
-                     consumer_secret=config.consumer_secret, retry=retry)
     limiter = RateLimiter(config.rate or None, burst=config.rate_burst)
-    return SiasnClient(http, apim=apim, sso=sso_source(config, http), retry=retry,
+    return SiasnClient(http, apim=apim or apim_source(config, http),
+                       sso=sso or sso_source(config, http), retry=retry_policy(config),
                        limiter=limiter, auth_scheme=config.auth_scheme, cookie=config.cookie,
                        page_size=config.page_size)

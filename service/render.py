@@ -48,3 +48,16 @@ def render_profile(console: Console, profile: dict[str, Any]) -> None:
     console.print(f"atasan: {atasan['nip']} {atasan['nama']}" if atasan else "atasan: -")
     for conflict in profile.get("conflicts", []):
         console.print(f"[yellow]konflik[/] {conflict['field']}: {conflict['explanation']}")
+
+
+DOCTOR_STYLE = {"ok": "[green]ok    [/]", "warn": "[yellow]warn  [/]",
+                "error": "[red]BROKEN[/]", "skip": "[dim]skip  [/]"}
+
+
+def render_checks(console: Console, checks: list[Any]) -> None:
+    """Print ``doctor`` findings, one per line, with the fix under each (never truncated)."""
+    for check in checks:
+        console.print(f"{DOCTOR_STYLE[check.status]} [bold]{check.name}[/]: {check.detail}",
+                      soft_wrap=True, highlight=False)
+        if check.fix:
+            console.print(f"       fix: {check.fix}", soft_wrap=True, highlight=False)

@@ -193,6 +193,11 @@ class OidcClient:
                            "post_logout_redirect_uri": post_logout_redirect_uri})
         return f"{meta.end_session_endpoint}?{query}"
 
+    async def key_ids(self) -> list[str]:
+        """The ``kid`` of every signing key the realm publishes now (fetches the JWKS)."""
+        keys = await self._key_set(refresh=True)
+        return [str(key.kid) for key in keys.keys]
+
     async def _tokens(self, form: dict[str, str], *, nonce: str | None) -> OidcTokens:
         meta = await self.metadata()
         form = {**form, "client_id": self.client_id}
