@@ -67,6 +67,7 @@ class MyAsnRealm:
         self._pending: dict[str, dict[str, Any]] = {}
         self._refresh: dict[str, dict[str, Any]] = {}
         self.sessions: dict[str, str] = {}
+        self.jwks_fetches = 0
 
     @property
     def issuer(self) -> str:
@@ -175,6 +176,7 @@ class MyAsnRealm:
         })
 
     async def _certs(self, request: Request) -> Response:
+        self.jwks_fetches += 1
         return JSONResponse(self.jwks())
 
     async def _authorize(self, request: Request) -> Response:

@@ -153,3 +153,24 @@ def new_api_key(container: Container, name: str = "ekinerja-app") -> str:
 
     with transaction(container.sessions) as session:
         return create_api_key(session, name)
+
+
+def realm_login(http: Any, auth_url: str, username: str, password: str,
+                totp_secret: str | None = None) -> str:
+    """Fill the realm's login form (and TOTP step) as a person would; returns the redirect URL."""
+    import re
+
+    from simulators.totp import totp
+
+    page = http.get(auth_url)
+    assert page.status_code == 200, page.text
+    login_id = re.search(r'name="login_id" value="([^"]+)"', page.text)
+    assert login_id is not None, page.text
+    answer = http.post(auth_url, data={"login_id": login_id.group(1), "username": username,
+                                       "password": password})
+    if totp_secret is not None:
+        assert 'name="otp"' in answer.text, answer.text
+        answer = http.post(auth_url, data={"login_id": login_id.group(1),
+                                           "otp": totp(totp_secret)})
+    assert answer.status_code == 302, answer.text
+    return str(answer.headers["location"])

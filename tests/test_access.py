@@ -1,0 +1,228 @@
+"""Access rules of the HTTP API through real HTTP: API keys, MyASN sessions (logged in through the
+realm's form), local admins; employees on their own profile, operators on their units; 401/403
+refusals logged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from structlog.testing import capture_logs
+
+from service.api import create_app
+from service.container import Container
+from service.settings import MyasnSettings, Settings
+from simulators.dataset import World
+from simulators.myasn import REALM_PATH, Account, RealmClient
+from simulators.server import ServerThread
+from simulators.siasn import SiasnSimulator
+from store.db import transaction
+from store.models import AuditEntry
+from sync.credentials import revoke_api_key, set_local_account
+from tests.helpers import load_units, new_api_key, realm_login, sinkron
+
+pytestmark = pytest.mark.e2e
+OPERATOR_ROLE = "role:siasn-instansi:peremajaan:operator"
+ADMIN_ROLE = "role:ekinerja-sync:admin"
+PASSWORD = "sandi-yang-cukup-panjang"
+
+
+@dataclass
+class Site:
+    """The API on a socket, and who is who in the store."""
+
+    url: str
+    container: Container
+    key: str
+    employee: str
+    colleague: str
+    operator: str
+    outsider: str
+    opd: str
+    other_opd: str
+    admin: str
+
+
+def _path(world: World, unit_id: str) -> list[str]:
+    path, current = [], world.units.get(unit_id)
+    while current is not None:
+        path.append(current.id)
+        current = world.units.get(current.parent_id or "")
+    return path
+
+
+def _cast(world: World, taken: str) -> dict[str, str]:
+    """An OPD with its head (the operator), two staff inside it and one outside.
+
+    ``taken`` is the NIP of the simulator's SIASN service account, left alone.
+    """
+    root = next(u for u in world.units.values() if not u.parent_id)
+    opds = [u for u in world.units.values() if u.parent_id == root.id and u.pemimpin_pns_id]
+    for opd in opds:
+        head = world.by_pns_id(opd.pemimpin_pns_id or "")
+        staff = [p.nip for p in world.pegawai.values()
+                 if opd.id in _path(world, p.unor_id) and head and p.nip not in (head.nip, taken)]
+        others = [(p.nip, p.unor_id) for p in world.pegawai.values()
+                  if opd.id not in _path(world, p.unor_id) and p.nip != taken]
+        if head and head.nip != taken and head.unor_id == opd.id and len(staff) >= 2 and others:
+            other_opd = next(u for u in _path(world, others[0][1]) if u in
+                             {o.id for o in opds})
+            return {"operator": head.nip, "employee": staff[0], "colleague": staff[1],
+                    "outsider": others[0][0], "opd": opd.id, "other_opd": other_opd,
+                    "admin": others[-1][0]}
+    raise AssertionError("the generated world has no OPD with a head and staff")
+
+
+@pytest.fixture
+def site(container: Container, world: World, sim: SiasnSimulator,
+         sim_server: ServerThread) -> Iterator[Site]:
+    """Store with four employees, realm accounts for them, an API key and a local admin."""
+    cast = _cast(world, sim.credentials.sso_username)
+    load_units(container)
+    sinkron(container, *(cast[k] for k in ("operator", "employee", "colleague", "outsider")))
+    sim.realm.add_client(RealmClient("ekinerja-sync"))
+    for who, roles in (("employee", []), ("operator", [OPERATOR_ROLE]),
+                       ("admin", [ADMIN_ROLE]), ("outsider", [])):
+        sim.realm.add_account(Account(cast[who], PASSWORD, who.title(), roles=roles))
+    with transaction(container.sessions) as session:
+        set_local_account(session, "admin-bkd", PASSWORD)
+    settings = Settings(database_url=container.settings.database_url,
+                        siasn=container.settings.siasn,
+                        myasn=MyasnSettings(issuer=sim_server.url + REALM_PATH,
+                                            client_id="ekinerja-sync"))
+    served = Container.build(settings)
+    key = new_api_key(served)
+    with ServerThread(create_app(served)) as server:
+        yield Site(url=server.url, container=served, key=key, **cast)
+    served.close()
+
+
+@contextmanager
+def logged_in(site: Site, nip: str) -> Iterator[httpx.Client]:
+    """A client that logged in through /login/myasn and the realm's form (cookie kept)."""
+    with httpx.Client(base_url=site.url, timeout=20) as client:
+        start = client.get("/login/myasn", params={"next": "/"})
+        assert start.status_code == 302, start.text
+        back = client.get(realm_login(client, start.headers["location"], nip, PASSWORD))
+        assert back.status_code == 303 and back.headers["location"] == "/", back.text
+        yield client
+
+
+def sinkron_status(client: httpx.Client, nip: str) -> int:
+    """Status code of POST sinkron-siasn for ``nip``."""
+    response = client.post(f"/api/v1/pegawai/{nip}/sinkron-siasn")
+    assert response.status_code in (200, 401, 403), response.text
+    return response.status_code
+
+
+def _edit(client: httpx.Client, nip: str, **extra: Any) -> httpx.Response:
+    return client.patch(f"/api/v1/pegawai/{nip}", json={
+        "changes": {"no_hp": "081234567890"}, "reason": "pembaruan kontak", **extra})
+
+
+def test_no_or_bad_credentials_get_401_and_are_logged(site: Site) -> None:
+    """No key, a wrong key, a revoked key or a forged cookie: 401 with the reason, logged."""
+    with transaction(site.container.sessions) as session:
+        revoke_api_key(session, "ekinerja-app")
+    attempts = [{}, {"X-API-Key": "eks_wrong"}, {"X-API-Key": site.key},
+                {"Authorization": f"Bearer {site.key}"}, {"Cookie": "ekinerja_sesi=forged"}]
+    with capture_logs() as logs, httpx.Client(base_url=site.url, timeout=20) as client:
+        for headers in attempts:
+            for method, path in (("POST", f"/api/v1/pegawai/{site.employee}/sinkron-siasn"),
+                                 ("GET", f"/api/v1/pegawai/{site.employee}")):
+                response = client.request(method, path, headers=headers)
+                assert response.status_code == 401, (headers, response.text)
+                assert response.headers["www-authenticate"].startswith("Bearer")
+    denied = [e for e in logs if e["event"] == "access_denied"]
+    assert len(denied) == 10 and {e["status"] for e in denied} == {401}
+    assert httpx.get(f"{site.url}/healthz", timeout=20).status_code == 200
+
+
+def test_employee_acts_only_on_own_profile(site: Site) -> None:
+    """Own profile: read and Sinkron SIASN; anyone else, edits and claims: 403, logged."""
+    with capture_logs() as logs, logged_in(site, site.employee) as client:
+        assert sinkron_status(client, site.employee) == 200
+        assert client.get(f"/api/v1/pegawai/{site.employee}").status_code == 200
+        assert sinkron_status(client, site.colleague) == 403
+        refused = client.get(f"/api/v1/pegawai/{site.colleague}")
+        assert refused.status_code == 403 and "profilnya sendiri" in refused.json()["detail"]
+        assert _edit(client, site.employee).status_code == 403
+        claim = client.post(f"/api/v1/unor/{site.opd}/klaim-pimpinan",
+                            json={"nip": site.employee, "reason": "x"})
+        assert claim.status_code == 403
+    denied = [e for e in logs if e["event"] == "access_denied"]
+    assert [e["status"] for e in denied] == [403] * 4
+    assert {e["actor"] for e in denied} == {f"myasn:{site.employee}"}
+
+
+def test_operator_acts_on_employees_of_their_units(site: Site) -> None:
+    """Inside the operator's OPD: allowed (audited as the operator); outside: 403."""
+    with logged_in(site, site.operator) as client:
+        assert sinkron_status(client, site.employee) == 200
+        assert sinkron_status(client, site.outsider) == 403
+        edited = _edit(client, site.colleague, actor="someone-else")
+        assert edited.status_code == 200, edited.text
+        assert _edit(client, site.outsider).status_code == 403
+        outside_claim = client.post(f"/api/v1/unor/{site.other_opd}/klaim-pimpinan",
+                                    json={"nip": site.outsider, "reason": "x"})
+        assert outside_claim.status_code == 403
+        assert "wilayah kerja" in outside_claim.json()["detail"]
+    with site.container.sessions() as session:
+        actors = {e.actor for e in session.query(AuditEntry)
+                  .filter(AuditEntry.pegawai_nip == site.colleague,
+                          AuditEntry.action == "edit_lokal")}
+    assert actors == {f"myasn:{site.operator}"}
+
+
+def test_admin_role_and_local_admin_act_on_everyone(site: Site) -> None:
+    """The admin realm role and a local admin account reach every employee."""
+    with logged_in(site, site.admin) as client:
+        assert sinkron_status(client, site.outsider) == 200
+        assert sinkron_status(client, site.employee) == 200
+    with httpx.Client(base_url=site.url, timeout=20) as client:
+        wrong = client.post("/login/lokal", data={"username": "admin-bkd", "password": "salah"})
+        assert wrong.status_code == 401 and "salah" in wrong.text
+        assert sinkron_status(client, site.outsider) == 401
+        ok = client.post("/login/lokal", data={"username": "admin-bkd", "password": PASSWORD,
+                                                "next": "//evil.example/"})
+        assert ok.status_code == 303 and ok.headers["location"] == "/"
+        assert _edit(client, site.outsider).status_code == 200
+        assert "admin (semua unit)" in client.get("/").text
+
+
+def test_api_key_acts_server_to_server_with_the_named_actor(site: Site) -> None:
+    """The e-Kinerja app's key reaches everyone; the audit names the key and the person."""
+    with httpx.Client(base_url=site.url, timeout=20,
+                      headers={"X-API-Key": site.key}) as client:
+        assert sinkron_status(client, site.outsider) == 200
+        assert _edit(client, site.outsider, actor="ani.bkd").status_code == 200
+    with site.container.sessions() as session:
+        entry = session.query(AuditEntry).filter(AuditEntry.pegawai_nip == site.outsider,
+                                                 AuditEntry.action == "edit_lokal").one()
+    assert entry.actor == "apikey:ekinerja-app/ani.bkd"
+
+
+def test_logout_ends_the_session_at_the_realm_too(site: Site) -> None:
+    """After logout the cookie no longer works and the browser is sent to the realm's logout."""
+    with logged_in(site, site.employee) as client:
+        cookie = client.cookies["ekinerja_sesi"]
+        out = client.post("/logout")
+    assert out.status_code == 303 and REALM_PATH + "/protocol/openid-connect/logout" in \
+        out.headers["location"]
+    replay = httpx.post(f"{site.url}/api/v1/pegawai/{site.employee}/sinkron-siasn",
+                        cookies={"ekinerja_sesi": cookie}, timeout=20)
+    assert replay.status_code == 401
+
+
+def test_callback_not_started_in_this_browser_is_refused(site: Site) -> None:
+    """A callback without the login cookie (login CSRF) or with an error gets no session."""
+    with httpx.Client(base_url=site.url, timeout=20) as client:
+        forged = client.get("/auth/callback", params={"code": "x", "state": "y"})
+        assert forged.status_code == 400 and "ekinerja_sesi" not in client.cookies
+        refused = client.get("/auth/callback", params={"error": "access_denied",
+                                                       "error_description": "dibatalkan"})
+        assert refused.status_code == 400 and "dibatalkan" in refused.text
