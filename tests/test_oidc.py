@@ -98,7 +98,7 @@ def test_refresh_rotates_and_userinfo_answers(issuer: str) -> None:
         return first, second, await client.userinfo(second.access_token)
 
     first, second, info = run(issuer, work)
-    assert second.refresh_token is not None
+    assert second.refresh_token is not None and first.refresh_token is not None
     assert second.refresh_token.get_secret_value() != first.refresh_token.get_secret_value()
     assert second.identity.username == NIP and info["preferred_username"] == NIP
     with pytest.raises(SsoAuthError, match="invalid_grant"):
@@ -167,7 +167,7 @@ def test_id_tokens_that_must_not_be_trusted(sim: SiasnSimulator, issuer: str,
 
 def test_token_signed_by_a_foreign_key_is_refused(sim: SiasnSimulator, issuer: str) -> None:
     """Same kid as a realm key, different key: the signature check fails."""
-    foreign = RSAKey.generate_key(2048, parameters={"kid": sim.realm.keys[-1].kid})
+    foreign = RSAKey.generate_key(2048, parameters={"kid": str(sim.realm.keys[-1].kid)})
     token = _id_token(sim, issuer, key=foreign)
     with pytest.raises(OidcError, match="signature"):
         run(issuer, lambda c: c.verify_id_token(token, nonce="n-1"))
