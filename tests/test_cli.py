@@ -18,7 +18,8 @@ from tests.helpers import staff_nip
 COMMANDS = [["sinkron"], ["pegawai", "show"], ["pegawai", "edit"], ["unor", "refresh"],
             ["unor", "klaim"], ["db", "upgrade"], ["db", "status"], ["serve"], ["simulate"],
             ["demo"], ["reconcile"], ["runs", "list"], ["runs", "show"], ["roster", "import"],
-            ["schedule", "list"]]
+            ["schedule", "list"], ["doctor"], ["apikey", "create"], ["apikey", "list"],
+            ["apikey", "revoke"], ["admin", "set-password"]]
 
 
 def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
