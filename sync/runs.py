@@ -82,10 +82,11 @@ def release(sessions: sessionmaker[Session], kind: str) -> None:
 
 
 def unfinished(session: Session, kind: str) -> SyncRun | None:
-    """The newest run of ``kind`` that was interrupted or is held for confirmation."""
+    """The newest run of ``kind`` that was interrupted, stopped (credentials) or is held."""
     return session.scalar(select(SyncRun).where(
         SyncRun.kind == kind, SyncRun.dry_run.is_(False),
-        SyncRun.status.in_(("running", "held"))).order_by(SyncRun.started_at.desc()).limit(1))
+        SyncRun.status.in_(("running", "stopped", "held")))
+        .order_by(SyncRun.started_at.desc()).limit(1))
 
 
 def run_summary(run: SyncRun) -> dict[str, Any]:

@@ -17,10 +17,11 @@ from connectors._http.errors import (
     PayloadError,
     RateLimited,
     ServerError,
+    SsoAuthError,
 )
 from connectors._http.ratelimit import RateLimiter
 from connectors._http.retry import RetryPolicy, call_with_retry
-from connectors._http.tokens import TokenSource
+from connectors._http.tokens import AccessToken, TokenSource
 from connectors.siasn.envelope import UPSTREAM, interpret
 from connectors.siasn.models import (
     DataUtama,
@@ -115,17 +116,32 @@ class SiasnClient:
         return await call_with_retry(self._retry, lambda: self._get_authorized(path, params))
 
     async def _get_authorized(self, path: str, params: dict[str, str] | None) -> Any:
+        sso = await self._sso.token()
         try:
-            return await self._get_once(path, params)
+            return await self._get_once(path, params, sso)
         except ApimAuthError:
             log.info("apim_token_refused_refreshing", path=path)
             self._apim.invalidate()
-            return await self._get_once(path, params)
+            return await self._get_once(path, params, sso)
+        except SsoAuthError:
+            renewed = await self._renewed_sso(sso)  # raises the provider's own "what to do"
+            if renewed is None:
+                raise
+            log.info("sso_token_refused_renewed", path=path)
+            return await self._get_once(path, params, renewed)
 
-    async def _get_once(self, path: str, params: dict[str, str] | None) -> Any:
+    async def _renewed_sso(self, used: AccessToken) -> AccessToken | None:
+        """After SIASN refused ``used``: a different token from the provider, else None."""
+        self._sso.invalidate()
+        renewed = await self._sso.token()
+        same = renewed.value.get_secret_value() == used.value.get_secret_value()
+        return None if same else renewed
+
+    async def _get_once(self, path: str, params: dict[str, str] | None, sso: AccessToken
+                        ) -> Any:
         await self.limiter.acquire()
         request = self._http.build_request("GET", path, params=params,
-                                           headers=await self._headers())
+                                           headers=await self._headers(sso))
         self.calls += 1
         response = await send(self._http, request, upstream=UPSTREAM)
         try:
@@ -136,9 +152,8 @@ class SiasnClient:
         self.limiter.speed_up()
         return data
 
-    async def _headers(self) -> dict[str, str]:
+    async def _headers(self, sso: AccessToken) -> dict[str, str]:
         apim = await self._apim.token()
-        sso = await self._sso.token()
         headers = {
             "Authorization": f"Bearer {apim.value.get_secret_value()}",
             "Auth": f"{self._auth_scheme} {sso.value.get_secret_value()}",
