@@ -40,7 +40,6 @@ log = structlog.get_logger(__name__)
 def web_router(gate: Gate) -> APIRouter:
     """The login, callback, logout and home pages."""
     router = APIRouter(include_in_schema=False)
-    container = gate.container
 
     @router.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:
@@ -110,8 +109,7 @@ def web_router(gate: Gate) -> APIRouter:
     @router.post("/logout")
     async def logout(request: Request) -> Response:
         sid = request.cookies.get(SESSION_COOKIE, "")
-        with transaction(container.sessions) as session:
-            info = close_session(session, sid) if sid else None
+        info = await asyncio.to_thread(_close, gate, sid) if sid else None
         target = "/login"
         oidc: OidcClient | None = request.app.state.oidc
         if info is not None and info.id_token and oidc is not None:
@@ -162,6 +160,11 @@ def _save_state(gate: Gate, auth: AuthRequest, next_path: str) -> None:
 def _take_state(gate: Gate, state: str) -> LoginState | None:
     with transaction(gate.container.sessions) as session:
         return take_login_state(session, state)
+
+
+def _close(gate: Gate, sid: str) -> SessionInfo | None:
+    with transaction(gate.container.sessions) as session:
+        return close_session(session, sid)
 
 
 def _check_local(gate: Gate, username: str, password: str) -> bool:

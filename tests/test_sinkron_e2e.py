@@ -186,15 +186,25 @@ def test_transient_faults_are_retried(loaded: Container, world: World,
 
 def test_expired_sso_token_is_reported_and_nothing_written(loaded: Container, world: World,
                                                            sim: SiasnSimulator) -> None:
-    """SIASN answering 'invalid or expired jwt' fails with what to do; no retry loop."""
+    """SIASN refusing the SSO token: one new token from the provider and one more try; refused
+    again, it fails with what to do and writes nothing (no retry loop)."""
     nip = staff_nip(world)
-    sim.faults.script("sso_expired", path="data-utama")
+    sim.faults.script("sso_expired", "sso_expired", path="data-utama")
     calls = sim.stats["data-utama"]
     [outcome] = sinkron(loaded, nip)
     assert outcome.status is Status.FAILED
     assert outcome.reason and "SSO" in outcome.reason
-    assert sim.stats["data-utama"] == calls + 1
+    assert sim.stats["data-utama"] == calls + 2
     assert pegawai(loaded, nip) is None
+
+
+def test_sso_token_refused_once_is_renewed(loaded: Container, world: World,
+                                           sim: SiasnSimulator) -> None:
+    """A token SIASN no longer accepts (password mode) is replaced once and the call succeeds."""
+    nip = staff_nip(world)
+    sim.faults.script("sso_expired", path="data-utama")
+    [outcome] = sinkron(loaded, nip)
+    assert outcome.status is Status.CREATED
 
 
 def test_apim_401_refreshes_token_once(loaded: Container, world: World,
