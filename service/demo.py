@@ -20,6 +20,7 @@ from service.render import render_outcome
 from service.settings import Settings, SiasnSettings
 from simulators.dataset import generate_world
 from simulators.faults import FaultPlan
+from simulators.myasn import REALM_PATH, Account, RealmClient
 from simulators.server import ServerThread
 from simulators.siasn import (
     API_PREFIX,
@@ -51,6 +52,11 @@ def credentials_settings(creds: SiasnCredentials, base_url: str) -> SiasnSetting
     )
 
 
+LOGIN_CLIENT = "ekinerja-sync"
+DEMO_PASSWORD = "sandi-demo-2026"
+OPERATOR_ROLE = "role:siasn-instansi:peremajaan:operator"
+
+
 def serve_simulator(*, port: int, employees: int, seed: int, latency_ms: float,
                     error_rate: float) -> None:
     """Serve a simulated SIASN until interrupted, printing how to point ekinerja-sync at it."""
@@ -67,6 +73,11 @@ def serve_simulator(*, port: int, employees: int, seed: int, latency_ms: float,
         print(f"  export EKINERJA_SIASN__{name.upper()}={getattr(config, name)}")
     print(f"  export EKINERJA_SIASN__CONSUMER_SECRET={sim.credentials.consumer_secret}")
     print(f"  export EKINERJA_SIASN__SSO_PASSWORD={sim.credentials.sso_password}")
+    print("MyASN login (realm public-siasn), for `serve`:")
+    print(f"  export EKINERJA_MYASN__ISSUER={server.url}{REALM_PATH}")
+    print(f"  export EKINERJA_MYASN__CLIENT_ID={LOGIN_CLIENT}")
+    for line in login_accounts(sim):
+        print(f"  {line}")
     print("Sample NIPs: " + " ".join(list(world.pegawai)[:5]))
     print(f"Roster CSV (Export Data ASN): {server.url}/_sim/export-data-asn.csv; advance the "
           f"world a day: POST {server.url}/_sim/advance-day", flush=True)
@@ -75,6 +86,27 @@ def serve_simulator(*, port: int, employees: int, seed: int, latency_ms: float,
             time.sleep(3600)
     except KeyboardInterrupt:
         server.stop()
+
+
+def login_accounts(sim: SiasnSimulator) -> list[str]:
+    """Register the login client and two ASN accounts (employee, unit operator); describe them."""
+    sim.realm.add_client(RealmClient(LOGIN_CLIENT,
+                                     redirect_prefixes=["http://127.0.0.1", "http://localhost"]))
+    world = sim.world
+    root = next(u for u in world.units.values() if not u.parent_id)
+    opd = next(u for u in world.units.values() if u.parent_id == root.id and u.pemimpin_pns_id)
+    head = world.by_pns_id(opd.pemimpin_pns_id or "")
+    staff = next(p for p in world.pegawai.values()
+                 if p.nip != sim.credentials.sso_username and (head is None or p.nip != head.nip))
+    lines = []
+    for person, roles, label in ((staff, [], "pegawai"),
+                                 (head, [OPERATOR_ROLE], f"operator of {opd.nama}")):
+        if person is None or person.nip == sim.credentials.sso_username:
+            continue
+        sim.realm.add_account(Account(person.nip, DEMO_PASSWORD, person.nama.title(),
+                                      roles=roles))
+        lines.append(f"login {person.nip} / {DEMO_PASSWORD} ({label})")
+    return lines
 
 
 def start_simulator_process(*, employees: int, seed: int, latency_ms: float = 0
