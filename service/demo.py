@@ -94,8 +94,10 @@ def login_accounts(sim: SiasnSimulator) -> list[str]:
                                      redirect_prefixes=["http://127.0.0.1", "http://localhost"]))
     world = sim.world
     root = next(u for u in world.units.values() if not u.parent_id)
-    opd = next(u for u in world.units.values() if u.parent_id == root.id and u.pemimpin_pns_id)
-    head = world.by_pns_id(opd.pemimpin_pns_id or "")
+    service_account = sim.credentials.sso_username
+    heads = [(u, world.by_pns_id(u.pemimpin_pns_id or "")) for u in world.units.values()
+             if u.parent_id == root.id and u.pemimpin_pns_id]
+    opd, head = next(((u, h) for u, h in heads if h and h.nip != service_account), heads[0])
     staff = next(p for p in world.pegawai.values()
                  if p.nip != sim.credentials.sso_username and (head is None or p.nip != head.nip))
     lines = []

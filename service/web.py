@@ -21,8 +21,8 @@ from connectors._http.errors import UpstreamError
 from connectors.myasn.oidc import AuthRequest, OidcClient, OidcTokens
 from service.auth import SESSION_COOKIE, Gate
 from store.db import transaction
-from store.models import LoginState
-from sync.access import Principal
+from store.models import LoginState, Unit
+from sync.access import Principal, operator_unit
 from sync.credentials import (
     SessionInfo,
     close_session,
@@ -46,7 +46,8 @@ def web_router(gate: Gate) -> APIRouter:
         who = await gate.principal(request)
         if who is None or who.kind == "apikey":
             return RedirectResponse("/login", 303)
-        return HTMLResponse(_home_page(who, gate))
+        area = await asyncio.to_thread(_work_area, gate, who)
+        return HTMLResponse(_home_page(who, gate, area))
 
     @router.get("/login", response_class=HTMLResponse)
     async def login_page(request: Request, next: str = "/", galat: str = "") -> Response:
@@ -167,6 +168,18 @@ def _close(gate: Gate, sid: str) -> SessionInfo | None:
         return close_session(session, sid)
 
 
+def _work_area(gate: Gate, who: Principal) -> str | None:
+    """The operator's unit (name and id), for the home page; None for everyone else."""
+    if who.level(gate.roles) != "operator":
+        return None
+    with gate.container.sessions() as session:
+        unit_id = operator_unit(session, who)
+        unit = session.get(Unit, unit_id) if unit_id else None
+    if unit is None:
+        return "tidak tercatat pada unit mana pun di data lokal"
+    return f"{unit.nama} dan unit di bawahnya"
+
+
 def _check_local(gate: Gate, username: str, password: str) -> bool:
     with transaction(gate.container.sessions) as session:
         return verify_local_account(session, username, password)
@@ -229,7 +242,7 @@ def _login_error(message: str, status: int) -> HTMLResponse:
     return HTMLResponse(_login_page("/", message, myasn=True), status)
 
 
-def _home_page(who: Principal, gate: Gate) -> str:
+def _home_page(who: Principal, gate: Gate, area: str | None) -> str:
     level = {"all": "admin (semua unit)", "operator": "operator unit",
              "self": "pegawai (profil sendiri)"}[who.level(gate.roles)]
     name = html.escape(who.display or who.name)
@@ -238,6 +251,8 @@ def _home_page(who: Principal, gate: Gate) -> str:
     details: dict[str, Any] = {"Nama": name, "Akun": html.escape(who.name),
                                "Masuk melalui": "ASN Digital" if who.kind == "myasn"
                                else "akun admin lokal", "Hak akses": level}
+    if area is not None:
+        details["Wilayah kerja"] = html.escape(area)
     rows = "".join(f"<tr><th>{k}</th><td id='{k.split()[0].lower()}'>{v}</td></tr>"
                    for k, v in details.items())
     return _page("Beranda", f"""<h2>Selamat datang</h2><table>{rows}</table>{profile}

@@ -21,7 +21,7 @@ from simulators.myasn import REALM_PATH, Account, RealmClient
 from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
 from store.db import transaction
-from store.models import AuditEntry
+from store.models import AuditEntry, Unit
 from sync.credentials import revoke_api_key, set_local_account
 from tests.helpers import load_units, new_api_key, realm_login, sinkron
 
@@ -161,7 +161,12 @@ def test_employee_acts_only_on_own_profile(site: Site) -> None:
 
 def test_operator_acts_on_employees_of_their_units(site: Site) -> None:
     """Inside the operator's OPD: allowed (audited as the operator); outside: 403."""
+    with site.container.sessions() as session:
+        opd = session.get(Unit, site.opd)
+        assert opd is not None
     with logged_in(site, site.operator) as client:
+        home = client.get("/").text
+        assert "operator unit" in home and f"{opd.nama} dan unit di bawahnya" in home
         assert sinkron_status(client, site.employee) == 200
         assert sinkron_status(client, site.outsider) == 403
         edited = _edit(client, site.colleague, actor="someone-else")
