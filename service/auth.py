@@ -53,7 +53,22 @@ class Gate:
             log.warning("access_denied", status=401, method=request.method,
                         path=request.url.path, reason=reason, client=_client(request))
             raise HTTPException(401, reason, headers={"WWW-Authenticate": 'Bearer realm="ekinerja"'})
+        if who.kind != "apikey" and not self._same_origin(request):
+            reason = "permintaan dari situs lain ditolak (Origin tidak cocok)"
+            log.warning("access_denied", status=403, method=request.method,
+                        path=request.url.path, actor=who.actor, reason=reason,
+                        origin=request.headers.get("origin"), client=_client(request))
+            raise HTTPException(403, reason)
         return who
+
+    def _same_origin(self, request: Request) -> bool:
+        """A cookie-borne change must come from our own pages (defence in depth over SameSite)."""
+        origin = request.headers.get("origin")
+        if request.method in ("GET", "HEAD", "OPTIONS") or not origin:
+            return True
+        public = self.container.settings.auth.public_url.rstrip("/")
+        own = public or f"{request.url.scheme}://{request.url.netloc}"
+        return origin.rstrip("/") == own
 
     async def check(self, request: Request, who: Principal, action: Action, *,
                     nip: str | None = None, unit_id: str | None = None) -> None:

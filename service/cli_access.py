@@ -1,16 +1,20 @@
-"""CLI commands for access to the service: API keys and local admin accounts."""
+"""CLI commands for access to the service: API keys, local admin accounts, operator grants."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
+from mappings.nip import normalize_nip
 from store.db import transaction
+from sync.access import AccessError, grant_unit, list_grants, revoke_unit
 from sync.credentials import (
     CredentialError,
     create_api_key,
@@ -23,6 +27,8 @@ apikey_app = typer.Typer(help="API keys for the e-Kinerja app (server to server)
                          no_args_is_help=True)
 admin_app = typer.Typer(help="Local admin accounts (login fallback when MyASN is down).",
                         no_args_is_help=True)
+operator_app = typer.Typer(help="Units an operator administers beyond their own.",
+                           no_args_is_help=True)
 out = Console()
 
 
@@ -104,8 +110,59 @@ def register(app: typer.Typer, build: Any, fail: Any, cli_errors: Any) -> None:
                 raise fail(str(exc)) from None
         out.print(f"local admin {username!r} can log in at /login")
 
+    @operator_app.command("grant")
+    def operator_grant(
+        nip: str = typer.Argument(..., help="the operator's NIP (their MyASN username)"),
+        unor_id: str = typer.Argument(..., help="SIASN unor id; every unit under it is included"),
+        by: str = typer.Option(..., "--oleh", help="who grants it (audit)"),
+    ) -> None:
+        """Let an operator administer a unit and everything under it.
+
+        Example: ekinerja-sync operator grant 197503052007042001 UNOR_ID --oleh "kepala BKD"
+        """
+        _change_grant(build, fail, cli_errors, nip, lambda s, n: grant_unit(s, n, unor_id, by=by))
+        out.print(f"{nip} now administers unit {unor_id} and the units under it")
+
+    @operator_app.command("revoke")
+    def operator_revoke(nip: str = typer.Argument(..., help="the operator's NIP"),
+                        unor_id: str = typer.Argument(..., help="the granted unor id")) -> None:
+        """Take a granted unit back.
+
+        Example: ekinerja-sync operator revoke 197503052007042001 UNOR_ID
+        """
+        _change_grant(build, fail, cli_errors, nip, lambda s, n: revoke_unit(s, n, unor_id))
+        out.print(f"grant of unit {unor_id} to {nip} revoked")
+
+    @operator_app.command("list")
+    def operator_list() -> None:
+        """List granted units (an operator's own unit always counts too).
+
+        Example: ekinerja-sync operator list
+        """
+        with cli_errors():
+            container = build()
+            with container.sessions() as session:
+                rows = [(g.nip, g.unit_id, g.granted_by, str(_iso(g.granted_at)))
+                        for g in list_grants(session)]
+        table = Table("nip", "unor", "oleh", "sejak")
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+
     app.add_typer(apikey_app, name="apikey")
     app.add_typer(admin_app, name="admin")
+    app.add_typer(operator_app, name="operator")
+
+
+def _change_grant(build: Any, fail: Any, cli_errors: Any, nip: str,
+                  change: Callable[[Session, str], None]) -> None:
+    with cli_errors():
+        container = build()
+        try:
+            with transaction(container.sessions) as session:
+                change(session, normalize_nip(nip))
+        except AccessError as exc:
+            raise fail(str(exc)) from None
 
 
 def _iso(value: Any) -> str | None:

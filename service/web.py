@@ -22,7 +22,7 @@ from connectors.myasn.oidc import AuthRequest, OidcClient, OidcTokens
 from service.auth import SESSION_COOKIE, Gate
 from store.db import transaction
 from store.models import LoginState, Unit
-from sync.access import Principal, operator_unit
+from sync.access import Principal, operator_units
 from sync.credentials import (
     SessionInfo,
     close_session,
@@ -169,15 +169,15 @@ def _close(gate: Gate, sid: str) -> SessionInfo | None:
 
 
 def _work_area(gate: Gate, who: Principal) -> str | None:
-    """The operator's unit (name and id), for the home page; None for everyone else."""
+    """The operator's units, for the home page; None for everyone else."""
     if who.level(gate.roles) != "operator":
         return None
     with gate.container.sessions() as session:
-        unit_id = operator_unit(session, who)
-        unit = session.get(Unit, unit_id) if unit_id else None
-    if unit is None:
+        units = [session.get(Unit, unit_id) for unit_id in operator_units(session, who)]
+    names = [unit.nama for unit in units if unit is not None]
+    if not names:
         return "tidak tercatat pada unit mana pun di data lokal"
-    return f"{unit.nama} dan unit di bawahnya"
+    return f"{', '.join(names)} dan unit di bawahnya"
 
 
 def _check_local(gate: Gate, username: str, password: str) -> bool:

@@ -286,3 +286,14 @@ class LoginState(Base):
     redirect_uri: Mapped[str] = mapped_column(String(500))
     next_path: Mapped[str] = mapped_column(String(500))
     expires_at: Mapped[float] = mapped_column(Float)
+
+
+class OperatorGrant(Base):
+    """An extra unit (with everything under it) an operator administers, beyond their own."""
+
+    __tablename__ = "operator_grant"
+
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    granted_by: Mapped[str] = mapped_column(String(120))
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

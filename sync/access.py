@@ -2,7 +2,9 @@
 
 - an API key (the e-Kinerja app, server to server) and an admin may act on everyone;
 - an operator (a realm role named in settings) acts on employees of the units under their own
-  unit, the unit their own employee record sits in (the OPD or bidang they administer);
+  unit, the unit their own employee record sits in (the OPD or bidang they administer), and
+  under any unit granted to them (``ekinerja-sync operator grant``: a BKD operator covering the
+  whole instansi, say);
 - any other ASN account may read and run Sinkron SIASN only on their own profile (NIP =
   ``preferred_username``).
 """
@@ -10,13 +12,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Pegawai, Unit
+from store.models import OperatorGrant, Pegawai, Unit
+
+
+class AccessError(ValueError):
+    """A grant that cannot be made or taken back; the message says why."""
 
 
 class Action(StrEnum):
@@ -80,16 +87,53 @@ def authorize(session: Session, who: Principal, action: Action, roles: RoleMap, 
         return Decision(True, "profil sendiri")
     if level == "self":
         return Decision(False, "akun ini hanya boleh membaca dan menyinkronkan profilnya sendiri")
-    home = operator_unit(session, who)
-    if home is None:
+    homes = operator_units(session, who)
+    if not homes:
         return Decision(False, f"operator {who.name} tidak tercatat pada unit mana pun di data "
-                               "lokal, sehingga tidak punya wilayah kerja")
+                               "lokal dan tidak punya unit yang diberikan, sehingga tidak punya "
+                               "wilayah kerja")
     target = unit_id if unit_id is not None else _unit_of(session, nip)
     if target is None:
         return Decision(False, f"pegawai {nip} belum ada di data lokal; hanya admin yang boleh")
-    if home in unit_path(session, target):
-        return Decision(True, f"dalam wilayah kerja operator (unit {home})")
-    return Decision(False, f"di luar wilayah kerja operator (unit {home} dan turunannya)")
+    path = unit_path(session, target)
+    inside = next((home for home in homes if home in path), None)
+    if inside is not None:
+        return Decision(True, f"dalam wilayah kerja operator (unit {inside})")
+    return Decision(False, "di luar wilayah kerja operator (unit "
+                           f"{', '.join(homes)} dan turunannya)")
+
+
+def operator_units(session: Session, who: Principal) -> list[str]:
+    """The units an operator administers: their own unit, then the units granted to them."""
+    own = operator_unit(session, who)
+    granted = session.scalars(select(OperatorGrant.unit_id).where(OperatorGrant.nip == who.name)
+                              .order_by(OperatorGrant.unit_id)).all()
+    return ([own] if own else []) + [u for u in granted if u != own]
+
+
+def grant_unit(session: Session, nip: str, unit_id: str, *, by: str) -> None:
+    """Let operator ``nip`` administer ``unit_id`` and every unit under it."""
+    unit = session.get(Unit, unit_id)
+    if unit is None or not unit.aktif:
+        raise AccessError(f"unit {unit_id!r} is not an active unit of the instansi "
+                          "(run `ekinerja-sync unor refresh` first?)")
+    if session.get(OperatorGrant, (nip, unit_id)) is None:
+        session.add(OperatorGrant(nip=nip, unit_id=unit_id, granted_by=by,
+                                  granted_at=datetime.now(UTC)))
+
+
+def revoke_unit(session: Session, nip: str, unit_id: str) -> None:
+    """Take a granted unit back from operator ``nip``."""
+    row = session.get(OperatorGrant, (nip, unit_id))
+    if row is None:
+        raise AccessError(f"operator {nip} has no grant for unit {unit_id!r}")
+    session.delete(row)
+
+
+def list_grants(session: Session) -> list[OperatorGrant]:
+    """Every grant, by operator then unit."""
+    return list(session.scalars(select(OperatorGrant)
+                                .order_by(OperatorGrant.nip, OperatorGrant.unit_id)))
 
 
 def operator_unit(session: Session, who: Principal) -> str | None:

@@ -151,11 +151,17 @@ def test_employee_acts_only_on_own_profile(site: Site) -> None:
         refused = client.get(f"/api/v1/pegawai/{site.colleague}")
         assert refused.status_code == 403 and "profilnya sendiri" in refused.json()["detail"]
         assert _edit(client, site.employee).status_code == 403
+        forged = client.post(f"/api/v1/pegawai/{site.employee}/sinkron-siasn",
+                             headers={"Origin": "https://evil.example"})
+        assert forged.status_code == 403 and "situs lain" in forged.json()["detail"]
+        same = client.post(f"/api/v1/pegawai/{site.employee}/sinkron-siasn",
+                           headers={"Origin": site.url})
+        assert same.status_code == 200
         claim = client.post(f"/api/v1/unor/{site.opd}/klaim-pimpinan",
                             json={"nip": site.employee, "reason": "x"})
         assert claim.status_code == 403
     denied = [e for e in logs if e["event"] == "access_denied"]
-    assert [e["status"] for e in denied] == [403] * 4
+    assert [e["status"] for e in denied] == [403] * 5
     assert {e["actor"] for e in denied} == {f"myasn:{site.employee}"}
 
 
@@ -231,3 +237,21 @@ def test_callback_not_started_in_this_browser_is_refused(site: Site) -> None:
         refused = client.get("/auth/callback", params={"error": "access_denied",
                                                        "error_description": "dibatalkan"})
         assert refused.status_code == 400 and "dibatalkan" in refused.text
+
+
+def test_granted_unit_extends_the_operator_area(site: Site) -> None:
+    """`operator grant` adds a unit (and its subtree) to an operator's area; `revoke` removes it."""
+    from tests.test_cli import cli
+
+    env = {"EKINERJA_DATABASE_URL": site.container.settings.database_url}
+    unknown = cli("operator", "grant", site.operator, "NOPE", "--oleh", "kepala BKD", env=env)
+    assert unknown.returncode == 2 and "not an active unit" in unknown.stderr
+    with logged_in(site, site.operator) as client:
+        assert sinkron_status(client, site.outsider) == 403
+        granted = cli("operator", "grant", site.operator, site.other_opd, "--oleh", "kepala BKD",
+                      env=env)
+        assert granted.returncode == 0, granted.stderr
+        assert sinkron_status(client, site.outsider) == 200
+        assert site.operator in cli("operator", "list", env=env).stdout
+        assert cli("operator", "revoke", site.operator, site.other_opd, env=env).returncode == 0
+        assert sinkron_status(client, site.outsider) == 403

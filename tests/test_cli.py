@@ -19,7 +19,8 @@ COMMANDS = [["sinkron"], ["pegawai", "show"], ["pegawai", "edit"], ["unor", "ref
             ["unor", "klaim"], ["db", "upgrade"], ["db", "status"], ["serve"], ["simulate"],
             ["demo"], ["reconcile"], ["runs", "list"], ["runs", "show"], ["roster", "import"],
             ["schedule", "list"], ["doctor"], ["apikey", "create"], ["apikey", "list"],
-            ["apikey", "revoke"], ["admin", "set-password"]]
+            ["apikey", "revoke"], ["admin", "set-password"], ["operator", "grant"],
+            ["operator", "revoke"], ["operator", "list"]]
 
 
 def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None

@@ -1,4 +1,4 @@
-"""access: api keys, local admin accounts, web sessions, login states
+"""access: api keys, local admin accounts, web sessions, login states, operator grants
 
 Revision ID: 0003
 Revises: 0002
@@ -56,9 +56,17 @@ def upgrade() -> None:
     sa.Column('expires_at', sa.Float(), nullable=False),
     sa.PrimaryKeyConstraint('state')
     )
+    op.create_table('operator_grant',
+    sa.Column('nip', sa.String(length=18), nullable=False),
+    sa.Column('unit_id', sa.String(length=64), nullable=False),
+    sa.Column('granted_by', sa.String(length=120), nullable=False),
+    sa.Column('granted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('nip', 'unit_id')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('operator_grant')
     op.drop_table('login_state')
     with op.batch_alter_table('web_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_web_session_expires_at'))
