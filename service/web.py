@@ -34,6 +34,10 @@ from sync.credentials import (
 
 LOGIN_COOKIE = "ekinerja_login"
 LOGIN_TTL = 600
+LOCAL_REFUSALS = {
+    "wrong": ("Nama pengguna atau kata sandi salah.", 401),
+    "locked": ("Terlalu banyak percobaan gagal; akun dikunci sementara (15 menit).", 429),
+}
 log = structlog.get_logger(__name__)
 
 
@@ -97,12 +101,12 @@ def web_router(gate: Gate) -> APIRouter:
     @router.post("/login/lokal")
     async def login_local(request: Request, username: str = Form(...),
                           password: str = Form(...), next: str = Form("/")) -> Response:
-        ok = await asyncio.to_thread(_check_local, gate, username.strip(), password)
-        if not ok:
-            log.warning("login_refused", source="local", username=username)
-            return HTMLResponse(_login_page(_safe_next(next), "Nama pengguna atau kata sandi "
-                                            "salah.", myasn=request.app.state.oidc is not None),
-                                401)
+        verdict = await asyncio.to_thread(_check_local, gate, username.strip(), password)
+        if verdict != "ok":
+            log.warning("login_refused", source="local", username=username, verdict=verdict)
+            message, status = LOCAL_REFUSALS[verdict]
+            return HTMLResponse(_login_page(_safe_next(next), message,
+                                            myasn=request.app.state.oidc is not None), status)
         info = SessionInfo(source="local", username=username.strip(), name=None,
                            roles=(), id_token=None)
         return await _start_session(request, gate, info, _safe_next(next))
@@ -180,7 +184,7 @@ def _work_area(gate: Gate, who: Principal) -> str | None:
     return f"{', '.join(names)} dan unit di bawahnya"
 
 
-def _check_local(gate: Gate, username: str, password: str) -> bool:
+def _check_local(gate: Gate, username: str, password: str) -> str:
     with transaction(gate.container.sessions) as session:
         return verify_local_account(session, username, password)
 

@@ -24,6 +24,8 @@ from store.models import ApiKey, LocalAccount, LoginState, WebSession
 KEY_PREFIX = "eks_"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+MAX_FAILURES = 5
+LOCKOUT_S = 900.0
 
 
 class CredentialError(ValueError):
@@ -116,25 +118,36 @@ def _b64(raw: bytes) -> str:
 
 
 def set_local_account(session: Session, username: str, password: str) -> None:
-    """Create a local admin account, or set a new password on an existing one."""
+    """Create a local admin account, or set a new password (and unlock) an existing one."""
     _check_name(username, "username")
     if len(password) < 12:
         raise CredentialError("the password must have at least 12 characters")
     row = session.get(LocalAccount, username)
     if row is None:
         session.add(LocalAccount(username=username, password_hash=hash_password(password),
-                                 created_at=_now(), disabled=False))
+                                 created_at=_now(), disabled=False, failed_logins=0))
     else:
         row.password_hash, row.disabled = hash_password(password), False
+        row.failed_logins, row.locked_until = 0, None
 
 
-def verify_local_account(session: Session, username: str, password: str) -> bool:
-    """True when the account exists, is enabled and the password matches."""
+def verify_local_account(session: Session, username: str, password: str
+                         ) -> Literal["ok", "wrong", "locked"]:
+    """Check a local login; after ``MAX_FAILURES`` wrong passwords the account locks a while."""
     row = session.get(LocalAccount, username)
     if row is None or row.disabled:
         hash_password(password)  # same work either way: no timing hint that the name exists
-        return False
-    return password_matches(password, row.password_hash)
+        return "wrong"
+    if row.locked_until is not None and row.locked_until > time.time():
+        return "locked"
+    if password_matches(password, row.password_hash):
+        row.failed_logins, row.locked_until = 0, None
+        return "ok"
+    row.failed_logins = (row.failed_logins or 0) + 1
+    if row.failed_logins >= MAX_FAILURES:
+        row.failed_logins, row.locked_until = 0, time.time() + LOCKOUT_S
+        return "locked"
+    return "wrong"
 
 
 # browser sessions ----------------------------------------------------------------------------

@@ -255,3 +255,27 @@ def test_granted_unit_extends_the_operator_area(site: Site) -> None:
         assert site.operator in cli("operator", "list", env=env).stdout
         assert cli("operator", "revoke", site.operator, site.other_opd, env=env).returncode == 0
         assert sinkron_status(client, site.outsider) == 403
+
+
+def test_local_admin_locks_after_repeated_failures(site: Site) -> None:
+    """Five wrong passwords lock the account (429) even for the right one; a new password from
+    `admin set-password` unlocks it."""
+    from tests.test_cli import cli
+
+    with httpx.Client(base_url=site.url, timeout=20) as client:
+        codes = [client.post("/login/lokal", data={"username": "admin-bkd",
+                                                   "password": f"salah-{i}"}).status_code
+                 for i in range(5)]
+        assert codes == [401, 401, 401, 401, 429]
+        locked = client.post("/login/lokal", data={"username": "admin-bkd", "password": PASSWORD})
+        assert locked.status_code == 429 and "dikunci" in locked.text
+        env = {"EKINERJA_DATABASE_URL": site.container.settings.database_url}
+        short = cli("admin", "set-password", "admin-bkd", "--password-stdin", env=env,
+                    stdin="pendek\n")
+        assert short.returncode == 2 and "at least 12 characters" in short.stderr
+        reset = cli("admin", "set-password", "admin-bkd", "--password-stdin", env=env,
+                    stdin="sandi-baru-yang-panjang\n")
+        assert reset.returncode == 0, reset.stderr
+        ok = client.post("/login/lokal", data={"username": "admin-bkd",
+                                               "password": "sandi-baru-yang-panjang"})
+        assert ok.status_code == 303

@@ -23,13 +23,14 @@ COMMANDS = [["sinkron"], ["pegawai", "show"], ["pegawai", "edit"], ["unor", "ref
             ["operator", "revoke"], ["operator", "list"]]
 
 
-def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-        ) -> subprocess.CompletedProcess[str]:
-    """Run ``ekinerja-sync ARGS`` in a fresh process."""
+def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``ekinerja-sync ARGS`` in a fresh process (``stdin`` typed into it)."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("EKINERJA_")}
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True,
-                          text=True, env=full_env, cwd=cwd, timeout=120, check=False)
+                          text=True, env=full_env, cwd=cwd, timeout=120, check=False,
+                          input=stdin)
 
 
 @pytest.fixture

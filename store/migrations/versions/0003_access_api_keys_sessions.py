@@ -32,6 +32,8 @@ def upgrade() -> None:
     sa.Column('password_hash', sa.String(length=300), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('disabled', sa.Boolean(), nullable=False),
+    sa.Column('failed_logins', sa.Integer(), nullable=False),
+    sa.Column('locked_until', sa.Float(), nullable=True),
     sa.PrimaryKeyConstraint('username')
     )
     op.create_table('web_session',
