@@ -286,6 +286,15 @@ class MyAsnRealm:
         keys = ("sub", "preferred_username", "given_name", "family_name", "name")
         return JSONResponse({k: claims[k] for k in keys if k in claims})
 
+    def _id_token_sid(self, token: str) -> str | None:
+        """The session id of an ID token this realm signed (expired ones still name it)."""
+        try:
+            claims = jwt.decode(token, KeySet(list(self.keys))).claims
+        except (JoseError, ValueError):
+            return None
+        sid = claims.get("sid")
+        return str(sid) if sid else None
+
     async def _logout(self, request: Request) -> Response:
         params = dict(request.query_params)
         if request.method == "POST":
@@ -293,6 +302,9 @@ class MyAsnRealm:
         entry = self._refresh.pop(params.get("refresh_token", ""), None)
         if entry is not None:
             self.sessions.pop(entry["sid"], None)
+        hint = self._id_token_sid(params.get("id_token_hint", ""))
+        if hint is not None:
+            self.sessions.pop(hint, None)
         target = params.get("post_logout_redirect_uri")
         return RedirectResponse(target, 302) if target else Response(status_code=204)
 

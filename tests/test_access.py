@@ -217,13 +217,17 @@ def test_api_key_acts_server_to_server_with_the_named_actor(site: Site) -> None:
     assert entry.actor == "apikey:ekinerja-app/ani.bkd"
 
 
-def test_logout_ends_the_session_at_the_realm_too(site: Site) -> None:
-    """After logout the cookie no longer works and the browser is sent to the realm's logout."""
+def test_logout_ends_the_session_at_the_realm_too(site: Site, sim: SiasnSimulator) -> None:
+    """After logout the cookie no longer works and the realm's session is ended too."""
     with logged_in(site, site.employee) as client:
         cookie = client.cookies["ekinerja_sesi"]
+        assert site.employee in sim.realm.sessions.values()
         out = client.post("/logout")
-    assert out.status_code == 303 and REALM_PATH + "/protocol/openid-connect/logout" in \
-        out.headers["location"]
+        assert out.status_code == 303 and REALM_PATH + "/protocol/openid-connect/logout" in \
+            out.headers["location"]
+        back = client.get(out.headers["location"])
+    assert back.status_code == 302 and back.headers["location"] == site.url + "/login"
+    assert site.employee not in sim.realm.sessions.values()
     replay = httpx.post(f"{site.url}/api/v1/pegawai/{site.employee}/sinkron-siasn",
                         cookies={"ekinerja_sesi": cookie}, timeout=20)
     assert replay.status_code == 401
