@@ -63,7 +63,7 @@ def web_router(gate: Gate) -> APIRouter:
         oidc: OidcClient | None = request.app.state.oidc
         if oidc is None:
             return _login_error("Login ASN Digital belum dikonfigurasi "
-                                "(EKINERJA_MYASN__CLIENT_ID).", 503)
+                                "(EKINERJA_MYASN__CLIENT_ID).", 503, myasn=False)
         try:
             auth = await oidc.authorization_request(_redirect_uri(request, gate))
         except UpstreamError as exc:
@@ -242,8 +242,8 @@ def _login_page(next_path: str, error: str, *, myasn: bool) -> str:
 <button id="masuk-lokal" type="submit">Masuk</button></form>""")
 
 
-def _login_error(message: str, status: int) -> HTMLResponse:
-    return HTMLResponse(_login_page("/", message, myasn=True), status)
+def _login_error(message: str, status: int, *, myasn: bool = True) -> HTMLResponse:
+    return HTMLResponse(_login_page("/", message, myasn=myasn), status)
 
 
 def _home_page(who: Principal, gate: Gate, area: str | None) -> str:

@@ -127,3 +127,13 @@ def test_unknown_pegawai_is_404(api: httpx.Client) -> None:
     response = api.patch("/api/v1/pegawai/199001012020011999",
                          json={"changes": {"no_hp": "1"}, "actor": "a", "reason": "r"})
     assert response.status_code == 404
+
+
+def test_login_without_myasn_client_offers_only_local_accounts(api: httpx.Client) -> None:
+    """No EKINERJA_MYASN__CLIENT_ID: /login says so, /login/myasn answers 503, / goes to /login."""
+    page = api.get("/login")
+    assert page.status_code == 200 and "belum dikonfigurasi" in page.text
+    assert 'id="masuk-lokal"' in page.text and "masuk-myasn" not in page.text
+    assert api.get("/login/myasn").status_code == 503
+    home = api.get("/", headers={"X-API-Key": ""})
+    assert home.status_code == 303 and home.headers["location"] == "/login"
