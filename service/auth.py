@@ -7,17 +7,21 @@ session cookie set by ``/login``. Everything refused is logged with the path, th
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
 
 import structlog
 from fastapi import HTTPException, Request
 
 from service.container import Container
 from store.db import transaction
-from sync.access import Action, Decision, Principal, RoleMap, authorize
+from sync.access import Action, Principal, RoleMap, authorize
 from sync.credentials import KEY_PREFIX, find_session, verify_api_key
 
 SESSION_COOKIE = "ekinerja_sesi"
+T = TypeVar("T")
 log = structlog.get_logger(__name__)
 
 
@@ -33,15 +37,30 @@ class Gate:
         auth = self.container.settings.auth
         return RoleMap(admin=frozenset(auth.admin_roles), operator=frozenset(auth.operator_roles))
 
+    def base_url(self, request: Request) -> str:
+        """Where people reach us: ``EKINERJA_AUTH__PUBLIC_URL``, else the request's own URL."""
+        public = self.container.settings.auth.public_url.rstrip("/")
+        return public or str(request.base_url).rstrip("/")
+
+    async def tx(self, work: Callable[..., T], *args: Any) -> T:
+        """Run ``work(session, *args)`` in one transaction, off the event loop."""
+        def run() -> T:
+            with transaction(self.container.sessions) as session:
+                return work(session, *args)
+        return await asyncio.to_thread(run)
+
     async def principal(self, request: Request) -> Principal | None:
         """The caller, or None when the request carries no valid credential."""
         key = _api_key(request)
         if key is not None:
-            return await asyncio.to_thread(self._by_key, key)
+            name = await self.tx(verify_api_key, key)
+            return Principal(kind="apikey", name=name) if name else None
         sid = request.cookies.get(SESSION_COOKIE)
-        if sid:
-            return await asyncio.to_thread(self._by_session, sid)
-        return None
+        info = await self.tx(find_session, sid) if sid else None
+        if info is None:
+            return None
+        return Principal(kind=info.source, name=info.username, roles=info.roles,
+                         display=info.name)
 
     async def require(self, request: Request) -> Principal:
         """The caller, or 401 (logged) when there is none."""
@@ -50,15 +69,11 @@ class Gate:
             presented = _api_key(request) is not None or SESSION_COOKIE in request.cookies
             reason = ("kunci API atau sesi tidak berlaku" if presented
                       else "perlu kunci API (X-API-Key) atau login melalui /login")
-            log.warning("access_denied", status=401, method=request.method,
-                        path=request.url.path, reason=reason, client=_client(request))
-            raise HTTPException(401, reason, headers={"WWW-Authenticate": 'Bearer realm="ekinerja"'})
+            raise _deny(request, 401, reason,
+                        headers={"WWW-Authenticate": 'Bearer realm="ekinerja"'})
         if who.kind != "apikey" and not self._same_origin(request):
-            reason = "permintaan dari situs lain ditolak (Origin tidak cocok)"
-            log.warning("access_denied", status=403, method=request.method,
-                        path=request.url.path, actor=who.actor, reason=reason,
-                        origin=request.headers.get("origin"), client=_client(request))
-            raise HTTPException(403, reason)
+            raise _deny(request, 403, "permintaan dari situs lain ditolak (Origin tidak cocok)",
+                        actor=who.actor, origin=request.headers.get("origin"))
         return who
 
     def _same_origin(self, request: Request) -> bool:
@@ -66,38 +81,24 @@ class Gate:
         origin = request.headers.get("origin")
         if request.method in ("GET", "HEAD", "OPTIONS") or not origin:
             return True
-        public = self.container.settings.auth.public_url.rstrip("/")
-        own = public or f"{request.url.scheme}://{request.url.netloc}"
-        return origin.rstrip("/") == own
+        return origin.rstrip("/") == self.base_url(request)
 
     async def check(self, request: Request, who: Principal, action: Action, *,
                     nip: str | None = None, unit_id: str | None = None) -> None:
         """Raise 403 (logged) unless ``who`` may do ``action`` on ``nip`` / ``unit_id``."""
-        decision = await asyncio.to_thread(self._decide, who, action, nip, unit_id)
+        decision = await self.tx(partial(authorize, nip=nip, unit_id=unit_id), who, action,
+                                 self.roles)
         if not decision.allowed:
-            log.warning("access_denied", status=403, method=request.method,
-                        path=request.url.path, actor=who.actor, action=action.value,
-                        nip=nip, unit_id=unit_id, reason=decision.reason,
-                        client=_client(request))
-            raise HTTPException(403, f"tidak diizinkan: {decision.reason}")
+            raise _deny(request, 403, decision.reason, actor=who.actor, action=action.value,
+                        nip=nip, unit_id=unit_id, prefix="tidak diizinkan: ")
 
-    def _decide(self, who: Principal, action: Action, nip: str | None, unit_id: str | None
-                ) -> Decision:
-        with self.container.sessions() as session:
-            return authorize(session, who, action, self.roles, nip=nip, unit_id=unit_id)
 
-    def _by_key(self, key: str) -> Principal | None:
-        with transaction(self.container.sessions) as session:
-            name = verify_api_key(session, key)
-        return Principal(kind="apikey", name=name) if name else None
-
-    def _by_session(self, sid: str) -> Principal | None:
-        with self.container.sessions() as session:
-            info = find_session(session, sid)
-        if info is None:
-            return None
-        return Principal(kind=info.source, name=info.username, roles=info.roles,
-                         display=info.name)
+def _deny(request: Request, status: int, reason: str, *, prefix: str = "",
+          headers: dict[str, str] | None = None, **context: Any) -> HTTPException:
+    """Log a refusal (path, caller, reason) and build the HTTP error to raise."""
+    log.warning("access_denied", status=status, method=request.method, path=request.url.path,
+                reason=reason, client=_client(request), **context)
+    return HTTPException(status, prefix + reason, headers=headers)
 
 
 def _api_key(request: Request) -> str | None:

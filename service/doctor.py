@@ -56,8 +56,12 @@ class Check:
 async def run_doctor(settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
                      ) -> list[Check]:
     """Every check, in order: database, access, SIASN (APIM, SSO, API), MyASN."""
-    checks = database_checks(settings)
-    checks += await siasn_checks(settings, transport)
+    engine = make_engine(settings.database_url)
+    try:
+        checks, probe_nip = database_checks(engine)
+    finally:
+        engine.dispose()
+    checks += await siasn_checks(settings, probe_nip, transport)
     checks.append(await myasn_check(settings))
     return checks
 
@@ -69,33 +73,31 @@ def report(checks: list[Check]) -> dict[str, object]:
 
 
 # database ------------------------------------------------------------------------------------
-def database_checks(settings: Settings) -> list[Check]:
-    """Connection and migration state, then whether anyone can call the API."""
-    engine = make_engine(settings.database_url)
+def database_checks(engine: Engine) -> tuple[list[Check], str]:
+    """Connection and migration state, then whether anyone can call the API; also a NIP to ask
+    SIASN about (one from the store when there is one)."""
     where = engine.url.render_as_string(hide_password=True)
     try:
         current = current_revision(engine)
     except SQLAlchemyError as exc:
-        engine.dispose()
         return [Check("database", "error", f"cannot connect to {where}: {_first_line(exc)}",
-                      "check EKINERJA_DATABASE_URL and that the database server runs")]
+                      "check EKINERJA_DATABASE_URL and that the database server runs")], PROBE_NIP
     head = head_revision()
-    try:
-        if current != head:
-            return [Check("database", "error",
-                          f"{where} is at schema {current or '(empty)'}, the code needs {head}",
-                          "run `ekinerja-sync db upgrade`")]
-        return [Check("database", "ok", f"{where} at schema {head}"), _access_check(engine)]
-    finally:
-        engine.dispose()
-
-
-def _access_check(engine: Engine) -> Check:
+    if current != head:
+        return [Check("database", "error",
+                      f"{where} is at schema {current or '(empty)'}, the code needs {head}",
+                      "run `ekinerja-sync db upgrade`")], PROBE_NIP
     with Session(engine) as session:
-        keys = session.scalar(select(func.count()).select_from(ApiKey)
-                              .where(ApiKey.revoked_at.is_(None))) or 0
-        admins = session.scalar(select(func.count()).select_from(LocalAccount)
-                                .where(LocalAccount.disabled.is_(False))) or 0
+        access = _access_check(session)
+        nip = session.scalar(select(Pegawai.nip).limit(1))
+    return [Check("database", "ok", f"{where} at schema {head}"), access], nip or PROBE_NIP
+
+
+def _access_check(session: Session) -> Check:
+    keys = session.scalar(select(func.count()).select_from(ApiKey)
+                          .where(ApiKey.revoked_at.is_(None))) or 0
+    admins = session.scalar(select(func.count()).select_from(LocalAccount)
+                            .where(LocalAccount.disabled.is_(False))) or 0
     if keys == 0:
         return Check("access", "warn", f"no API key ({admins} local admin account(s)): the "
                      "e-Kinerja app cannot call the API",
@@ -103,23 +105,10 @@ def _access_check(engine: Engine) -> Check:
     return Check("access", "ok", f"{keys} API key(s), {admins} local admin account(s)")
 
 
-def _probe_nip(settings: Settings) -> str:
-    """A NIP to ask SIASN about: one from the store when there is one."""
-    engine = make_engine(settings.database_url)
-    try:
-        with engine.connect() as connection:
-            nip = connection.execute(select(Pegawai.nip).limit(1)).scalar()
-    except SQLAlchemyError:
-        nip = None
-    finally:
-        engine.dispose()
-    return nip or PROBE_NIP
-
-
 # SIASN ---------------------------------------------------------------------------------------
-async def siasn_checks(settings: Settings, transport: httpx.AsyncBaseTransport | None
-                       ) -> list[Check]:
-    """The APIM token, the SSO token and one data-utama call."""
+async def siasn_checks(settings: Settings, probe_nip: str,
+                       transport: httpx.AsyncBaseTransport | None) -> list[Check]:
+    """The APIM token, the SSO token and one data-utama call (for ``probe_nip``)."""
     config = settings.siasn.model_copy(update={"retry_attempts": 1})
     try:
         check_siasn(config)
@@ -136,7 +125,7 @@ async def siasn_checks(settings: Settings, transport: httpx.AsyncBaseTransport |
             return checks
         client = siasn_client(config, http, apim=apim, sso=sso)
         checks.append(await _call_check(config.api_url,
-                                        lambda: client.data_utama(_probe_nip(settings))))
+                                        lambda: client.data_utama(probe_nip)))
         return checks
     finally:
         await http.aclose()

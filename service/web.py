@@ -7,22 +7,22 @@ the session cookie. Pages are in Bahasa Indonesia.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import time
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
 import structlog
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from connectors._http.errors import UpstreamError
 from connectors.myasn.oidc import AuthRequest, OidcClient, OidcTokens
 from service.auth import SESSION_COOKIE, Gate
-from store.db import transaction
 from store.models import LoginState, Unit
-from sync.access import Principal, operator_units
+from sync.access import Principal, RoleMap, operator_units
 from sync.credentials import (
     SessionInfo,
     close_session,
@@ -50,7 +50,7 @@ def web_router(gate: Gate) -> APIRouter:
         who = await gate.principal(request)
         if who is None or who.kind == "apikey":
             return RedirectResponse("/login", 303)
-        area = await asyncio.to_thread(_work_area, gate, who)
+        area = await gate.tx(_work_area, gate.roles, who)
         return HTMLResponse(_home_page(who, gate, area))
 
     @router.get("/login", response_class=HTMLResponse)
@@ -70,7 +70,10 @@ def web_router(gate: Gate) -> APIRouter:
             log.warning("login_myasn_unreachable", error=exc.message)
             return _login_error("ASN Digital tidak dapat dihubungi; coba lagi nanti atau masuk "
                                 "dengan akun admin lokal.", 502)
-        await asyncio.to_thread(_save_state, gate, auth, _safe_next(next))
+        await gate.tx(save_login_state, LoginState(
+            state=auth.state, nonce=auth.nonce, code_verifier=auth.code_verifier,
+            redirect_uri=auth.redirect_uri, next_path=_safe_next(next),
+            expires_at=time.time() + LOGIN_TTL))
         response = RedirectResponse(auth.url, 302)
         _set_cookie(response, request, gate, LOGIN_COOKIE, auth.state, LOGIN_TTL)
         return response
@@ -85,7 +88,7 @@ def web_router(gate: Gate) -> APIRouter:
             log.warning("login_refused", source="myasn", reason="state mismatch")
             return _login_error("Login ini tidak dimulai dari peramban ini atau sudah "
                                 "kedaluwarsa; silakan ulangi.", 400)
-        row = await asyncio.to_thread(_take_state, gate, state)
+        row = await gate.tx(take_login_state, state)
         oidc: OidcClient | None = request.app.state.oidc
         if row is None or oidc is None:
             return _login_error("Login sudah kedaluwarsa; silakan ulangi.", 400)
@@ -101,7 +104,7 @@ def web_router(gate: Gate) -> APIRouter:
     @router.post("/login/lokal")
     async def login_local(request: Request, username: str = Form(...),
                           password: str = Form(...), next: str = Form("/")) -> Response:
-        verdict = await asyncio.to_thread(_check_local, gate, username.strip(), password)
+        verdict = await gate.tx(verify_local_account, username.strip(), password)
         if verdict != "ok":
             log.warning("login_refused", source="local", username=username, verdict=verdict)
             message, status = LOCAL_REFUSALS[verdict]
@@ -114,11 +117,11 @@ def web_router(gate: Gate) -> APIRouter:
     @router.post("/logout")
     async def logout(request: Request) -> Response:
         sid = request.cookies.get(SESSION_COOKIE, "")
-        info = await asyncio.to_thread(_close, gate, sid) if sid else None
+        info = await gate.tx(close_session, sid) if sid else None
         target = "/login"
         oidc: OidcClient | None = request.app.state.oidc
         if info is not None and info.id_token and oidc is not None:
-            back = _base_url(request, gate) + "/login"
+            back = gate.base_url(request) + "/login"
             try:
                 target = await oidc.logout_url(id_token=info.id_token,
                                                post_logout_redirect_uri=back) or target
@@ -141,12 +144,7 @@ def _myasn_session(tokens: OidcTokens) -> SessionInfo:
 async def _start_session(request: Request, gate: Gate, info: SessionInfo, next_path: str
                          ) -> Response:
     ttl = gate.container.settings.auth.session_ttl_s
-
-    def store() -> str:
-        with transaction(gate.container.sessions) as session:
-            return open_session(session, info, ttl=ttl)
-
-    sid = await asyncio.to_thread(store)
+    sid = await gate.tx(partial(open_session, ttl=ttl), info)
     log.info("login", source=info.source, username=info.username, roles=list(info.roles))
     response = RedirectResponse(next_path, 303)
     _set_cookie(response, request, gate, SESSION_COOKIE, sid, ttl)
@@ -154,53 +152,24 @@ async def _start_session(request: Request, gate: Gate, info: SessionInfo, next_p
     return response
 
 
-def _save_state(gate: Gate, auth: AuthRequest, next_path: str) -> None:
-    with transaction(gate.container.sessions) as session:
-        save_login_state(session, LoginState(
-            state=auth.state, nonce=auth.nonce, code_verifier=auth.code_verifier,
-            redirect_uri=auth.redirect_uri, next_path=next_path,
-            expires_at=time.time() + LOGIN_TTL))
-
-
-def _take_state(gate: Gate, state: str) -> LoginState | None:
-    with transaction(gate.container.sessions) as session:
-        return take_login_state(session, state)
-
-
-def _close(gate: Gate, sid: str) -> SessionInfo | None:
-    with transaction(gate.container.sessions) as session:
-        return close_session(session, sid)
-
-
-def _work_area(gate: Gate, who: Principal) -> str | None:
+def _work_area(session: Session, roles: RoleMap, who: Principal) -> str | None:
     """The operator's units, for the home page; None for everyone else."""
-    if who.level(gate.roles) != "operator":
+    if who.level(roles) != "operator":
         return None
-    with gate.container.sessions() as session:
-        units = [session.get(Unit, unit_id) for unit_id in operator_units(session, who)]
+    units = [session.get(Unit, unit_id) for unit_id in operator_units(session, who)]
     names = [unit.nama for unit in units if unit is not None]
     if not names:
         return "tidak tercatat pada unit mana pun di data lokal"
     return f"{', '.join(names)} dan unit di bawahnya"
 
 
-def _check_local(gate: Gate, username: str, password: str) -> str:
-    with transaction(gate.container.sessions) as session:
-        return verify_local_account(session, username, password)
-
-
-def _base_url(request: Request, gate: Gate) -> str:
-    public = gate.container.settings.auth.public_url.rstrip("/")
-    return public or str(request.base_url).rstrip("/")
-
-
 def _redirect_uri(request: Request, gate: Gate) -> str:
-    return _base_url(request, gate) + "/auth/callback"
+    return gate.base_url(request) + "/auth/callback"
 
 
 def _set_cookie(response: Response, request: Request, gate: Gate, name: str, value: str,
                 ttl: int) -> None:
-    secure = _base_url(request, gate).startswith("https://")
+    secure = gate.base_url(request).startswith("https://")
     response.set_cookie(name, value, max_age=ttl, path="/", httponly=True, samesite="lax",
                         secure=secure)
 

@@ -92,7 +92,7 @@ def authorize(session: Session, who: Principal, action: Action, roles: RoleMap, 
         return Decision(False, f"operator {who.name} tidak tercatat pada unit mana pun di data "
                                "lokal dan tidak punya unit yang diberikan, sehingga tidak punya "
                                "wilayah kerja")
-    target = unit_id if unit_id is not None else _unit_of(session, nip)
+    target = unit_id if unit_id is not None else unit_of(session, nip)
     if target is None:
         return Decision(False, f"pegawai {nip} belum ada di data lokal; hanya admin yang boleh")
     path = unit_path(session, target)
@@ -105,7 +105,7 @@ def authorize(session: Session, who: Principal, action: Action, roles: RoleMap, 
 
 def operator_units(session: Session, who: Principal) -> list[str]:
     """The units an operator administers: their own unit, then the units granted to them."""
-    own = operator_unit(session, who)
+    own = unit_of(session, who.name)  # the unit of the operator's own employee record
     granted = session.scalars(select(OperatorGrant.unit_id).where(OperatorGrant.nip == who.name)
                               .order_by(OperatorGrant.unit_id)).all()
     return ([own] if own else []) + [u for u in granted if u != own]
@@ -136,11 +136,6 @@ def list_grants(session: Session) -> list[OperatorGrant]:
                                 .order_by(OperatorGrant.nip, OperatorGrant.unit_id)))
 
 
-def operator_unit(session: Session, who: Principal) -> str | None:
-    """The unit an operator administers: the unit of their own employee record."""
-    return session.scalar(select(Pegawai.unor_id).where(Pegawai.nip == who.name))
-
-
 def unit_path(session: Session, unit_id: str) -> list[str]:
     """``unit_id`` and its ancestors up to the root (stops on a cycle)."""
     path: list[str] = []
@@ -151,7 +146,8 @@ def unit_path(session: Session, unit_id: str) -> list[str]:
     return path
 
 
-def _unit_of(session: Session, nip: str | None) -> str | None:
+def unit_of(session: Session, nip: str | None) -> str | None:
+    """The unit of the local employee ``nip``; None when unknown here."""
     if nip is None:
         return None
     return session.scalar(select(Pegawai.unor_id).where(Pegawai.nip == nip))

@@ -46,13 +46,18 @@ def run(issuer: str, work: Callable[[OidcClient], Awaitable[T]], client_id: str 
     return asyncio.run(go())
 
 
-def login(issuer: str, client: OidcClient | None = None) -> tuple[AuthRequest, dict[str, str]]:
+def fill_form(request: AuthRequest, username: str = NIP, password: str = "kata-sandi-rahasia",
+              totp_secret: str | None = None) -> dict[str, str]:
+    """Fill the realm's form for ``request``; returns the query of the redirect to CALLBACK."""
+    with httpx.Client(timeout=10) as browser:
+        location = realm_login(browser, request.url, username, password, totp_secret)
+    return {k: v[0] for k, v in parse_qs(urlparse(location).query).items()}
+
+
+def login(issuer: str) -> tuple[AuthRequest, dict[str, str]]:
     """Start a login and fill the realm's form; returns the request and the callback query."""
     request = run(issuer, lambda c: c.authorization_request(CALLBACK))
-    with httpx.Client(timeout=10) as browser:
-        location = realm_login(browser, request.url, NIP, "kata-sandi-rahasia")
-    query = {k: v[0] for k, v in parse_qs(urlparse(location).query).items()}
-    return request, query
+    return request, fill_form(request)
 
 
 def test_code_flow_with_pkce_gives_a_verified_identity(issuer: str) -> None:
@@ -120,9 +125,7 @@ def test_rotated_key_refetches_jwks_once(sim: SiasnSimulator, issuer: str) -> No
 
     async def _second_login(client: OidcClient) -> tuple[AuthRequest, str, str]:
         request = await client.authorization_request(CALLBACK)
-        with httpx.Client(timeout=10) as browser:
-            location = realm_login(browser, request.url, NIP, "kata-sandi-rahasia")
-        query = {k: v[0] for k, v in parse_qs(urlparse(location).query).items()}
+        query = fill_form(request)
         return request, query["code"], query["state"]
 
     async def work(client: OidcClient) -> OidcTokens:
@@ -179,10 +182,7 @@ def test_mfa_account_logs_in_through_the_totp_step(sim: SiasnSimulator, issuer: 
     sim.realm.add_account(Account("199001012015011001", "sandi-mfa-panjang", "Budi",
                                   totp_secret="JBSWY3DPEHPK3PXP"))
     request = run(issuer, lambda c: c.authorization_request(CALLBACK))
-    with httpx.Client(timeout=10) as browser:
-        location = realm_login(browser, request.url, "199001012015011001", "sandi-mfa-panjang",
-                               totp_secret="JBSWY3DPEHPK3PXP")
-    query = {k: v[0] for k, v in parse_qs(urlparse(location).query).items()}
+    query = fill_form(request, "199001012015011001", "sandi-mfa-panjang", "JBSWY3DPEHPK3PXP")
     tokens = run(issuer, lambda c: c.exchange_code(request, code=query["code"],
                                                    state=query["state"]))
     assert tokens.identity.username == "199001012015011001"
