@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session
 
 from mappings.nip import normalize_nip
 from store.db import transaction
@@ -30,10 +30,21 @@ admin_app = typer.Typer(help="Local admin accounts (login fallback when MyASN is
 operator_app = typer.Typer(help="Units an operator administers beyond their own.",
                            no_args_is_help=True)
 out = Console()
+T = TypeVar("T")
 
 
 def register(app: typer.Typer, build: Any, fail: Any, cli_errors: Any) -> None:
-    """Add ``apikey`` and ``admin`` to the main app."""
+    """Add ``apikey``, ``admin`` and ``operator`` to the main app."""
+
+    def write(work: Callable[..., T], *args: Any) -> T:
+        """``work(session, *args)`` in one transaction; a refused request exits 2 with why."""
+        with cli_errors():
+            container = build()
+            try:
+                with transaction(container.sessions) as session:
+                    return work(session, *args)
+            except (CredentialError, AccessError) as exc:
+                raise fail(str(exc)) from None
 
     @apikey_app.command("create")
     def apikey_create(name: str = typer.Argument(..., help="who the key is for, e.g. ekinerja-app")
@@ -42,13 +53,7 @@ def register(app: typer.Typer, build: Any, fail: Any, cli_errors: Any) -> None:
 
         Example: ekinerja-sync apikey create ekinerja-app
         """
-        with cli_errors():
-            container = build()
-            try:
-                with transaction(container.sessions) as session:
-                    key = create_api_key(session, name)
-            except CredentialError as exc:
-                raise fail(str(exc)) from None
+        key = write(create_api_key, name)
         typer.echo(key)
         typer.echo(f"API key {name!r} created. Store it now: it cannot be shown again. "
                    "Send it as the X-API-Key header.", err=True)
@@ -80,13 +85,7 @@ def register(app: typer.Typer, build: Any, fail: Any, cli_errors: Any) -> None:
 
         Example: ekinerja-sync apikey revoke ekinerja-app
         """
-        with cli_errors():
-            container = build()
-            try:
-                with transaction(container.sessions) as session:
-                    revoke_api_key(session, name)
-            except CredentialError as exc:
-                raise fail(str(exc)) from None
+        write(revoke_api_key, name)
         out.print(f"API key {name!r} revoked")
 
     @admin_app.command("set-password")
@@ -101,13 +100,7 @@ def register(app: typer.Typer, build: Any, fail: Any, cli_errors: Any) -> None:
         """
         password = (sys.stdin.readline().rstrip("\n") if password_stdin
                     else typer.prompt("Password", hide_input=True, confirmation_prompt=True))
-        with cli_errors():
-            container = build()
-            try:
-                with transaction(container.sessions) as session:
-                    set_local_account(session, username, password)
-            except CredentialError as exc:
-                raise fail(str(exc)) from None
+        write(set_local_account, username, password)
         out.print(f"local admin {username!r} can log in at /login")
 
     @operator_app.command("grant")
@@ -120,7 +113,9 @@ def register(app: typer.Typer, build: Any, fail: Any, cli_errors: Any) -> None:
 
         Example: ekinerja-sync operator grant 197503052007042001 UNOR_ID --oleh "kepala BKD"
         """
-        _change_grant(build, fail, cli_errors, nip, lambda s, n: grant_unit(s, n, unor_id, by=by))
+        with cli_errors():
+            nip = normalize_nip(nip)
+        write(partial(grant_unit, by=by), nip, unor_id)
         out.print(f"{nip} now administers unit {unor_id} and the units under it")
 
     @operator_app.command("revoke")
@@ -130,7 +125,9 @@ def register(app: typer.Typer, build: Any, fail: Any, cli_errors: Any) -> None:
 
         Example: ekinerja-sync operator revoke 197503052007042001 UNOR_ID
         """
-        _change_grant(build, fail, cli_errors, nip, lambda s, n: revoke_unit(s, n, unor_id))
+        with cli_errors():
+            nip = normalize_nip(nip)
+        write(revoke_unit, nip, unor_id)
         out.print(f"grant of unit {unor_id} to {nip} revoked")
 
     @operator_app.command("list")
@@ -152,17 +149,6 @@ def register(app: typer.Typer, build: Any, fail: Any, cli_errors: Any) -> None:
     app.add_typer(apikey_app, name="apikey")
     app.add_typer(admin_app, name="admin")
     app.add_typer(operator_app, name="operator")
-
-
-def _change_grant(build: Any, fail: Any, cli_errors: Any, nip: str,
-                  change: Callable[[Session, str], None]) -> None:
-    with cli_errors():
-        container = build()
-        try:
-            with transaction(container.sessions) as session:
-                change(session, normalize_nip(nip))
-        except AccessError as exc:
-            raise fail(str(exc)) from None
 
 
 def _iso(value: Any) -> str | None:
