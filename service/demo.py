@@ -137,7 +137,7 @@ def start_simulator_process(*, employees: int, seed: int, latency_ms: float = 0
 
 def run_demo(console: Console, *, employees: int, seed: int, db_path: str) -> int:
     """Play the demo; returns the process exit code."""
-    from service.cli_runs import render_report
+    from service.cli.runs import render_report
 
     for suffix in ("", "-wal", "-shm"):
         Path(db_path + suffix).unlink(missing_ok=True)
@@ -183,7 +183,7 @@ def _import(container: Container, url: str) -> int:
 
 
 def _reconcile(container: Container) -> dict[str, Any]:
-    from service.cli_runs import _reconcile as reconcile_with_progress
+    from service.cli.runs import _reconcile as reconcile_with_progress
     from sync.reconcile import ReconcileOptions
 
     return asyncio.run(reconcile_with_progress(container, ReconcileOptions(concurrency=16)))

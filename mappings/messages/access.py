@@ -1,0 +1,6 @@
+"""Catalogue table of the ``access`` area, Bahasa Indonesia (key -> ``str.format`` template)."""
+
+from __future__ import annotations
+
+ID: dict[str, str] = {
+}

@@ -1,0 +1,17 @@
+"""The ``ekinerja-sync`` command line: one module per command group, assembled here."""
+
+from __future__ import annotations
+
+import typer
+
+from service.cli import access, db, pegawai, runs, system, unor
+
+app = typer.Typer(help="ekinerja-sync: keeps the local e-Kinerja store in step with SIASN.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+for group in (pegawai, unor, db, runs, system, access):
+    group.register(app)
+
+
+def main() -> None:
+    """Console entry point."""
+    app(prog_name="ekinerja-sync")

@@ -1,0 +1,192 @@
+"""CLI commands of the nightly reconciliation: roster import, reconcile, runs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import select
+
+from service.cli.common import build_container, cli_errors, fail, out
+from service.container import Container
+from store.db import transaction
+from store.models import SyncRun
+from sync import runs
+from sync.reconcile import ReconcileOptions, Reconciler, RunStopped
+from sync.roster import RosterFormatError, RosterRejected, import_roster
+
+SITUATION_LABEL = {
+    "confirmed": "sesuai (tidak berubah)", "updated": "diperbarui", "conflict": "konflik",
+    "absent": "baru (dibuat dari SIASN)", "missing": "tidak ditemukan di SIASN",
+    "left": "keluar (dinonaktifkan)", "ambiguous": "ganda/ambigu", "failed": "gagal diambil",
+}
+EXIT = {"completed": 0, "dry_run": 0, "aborted": 1, "stopped": 1, "dry_run_aborted": 1,
+        "held": 3, "dry_run_held": 3}
+
+roster_app = typer.Typer(help="Roster: which NIPs the instansi has.", no_args_is_help=True)
+runs_app = typer.Typer(help="Reconciliation runs.", no_args_is_help=True)
+
+
+@roster_app.command("import")
+def roster_import(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="the CSV file"),
+    strict: bool = typer.Option(False, "--strict", help="refuse the file if any row is bad"),
+    json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
+) -> None:
+    """Import the SIASN "Export Data ASN" CSV into the roster.
+
+    Example: ekinerja-sync roster import export-data-asn.csv --strict
+    """
+    with cli_errors():
+        container = build_container()
+        try:
+            with transaction(container.sessions) as session:
+                report = import_roster(session, file.read_bytes(), source=file.name,
+                                       strict=strict)
+        except RosterFormatError as exc:
+            raise fail(f"{file}: {exc}") from None
+        except RosterRejected as exc:
+            _print_problems(exc.report.problems)
+            raise fail(f"{file}: {exc}", 1) from None
+    if json_output:
+        typer.echo(json.dumps({"rows": report.rows, "imported": report.imported,
+                               "already_known": report.already_known,
+                               "problems": [p.__dict__ for p in report.problems]}, indent=2))
+    else:
+        out.print(f"{report.rows} baris: {report.imported} NIP baru, {report.already_known} "
+                  f"sudah dikenal, {len(report.problems)} bermasalah")
+        _print_problems(report.problems)
+
+def reconcile(
+    dry_run: bool = typer.Option(False, "--dry-run", help="plan and report, write nothing"),
+    confirm: bool = typer.Option(False, "--confirm", help="apply a run held by a guard"),
+    rate: float = typer.Option(None, "--rate", help="SIASN requests per second (0 = no cap)"),
+    concurrency: int = typer.Option(16, "--concurrency", help="requests in flight"),
+    batch_size: int = typer.Option(200, "--batch-size", help="employees per checkpoint"),
+    json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
+) -> None:
+    """Reconcile the whole instansi with SIASN (resumes an interrupted run).
+
+    Example: ekinerja-sync reconcile --rate 20 --json
+    Exit codes: 0 done, 1 aborted or stopped, 3 held by a guard (re-run with --confirm),
+    4 another run is in progress.
+    """
+    with cli_errors():
+        container = build_container(rate=rate)
+        try:
+            report = asyncio.run(_reconcile(container, ReconcileOptions(
+                dry_run=dry_run, confirm=confirm, concurrency=concurrency,
+                batch_size=batch_size)))
+        except runs.RunBusy as exc:
+            raise fail(str(exc), 4) from None
+        except RunStopped as exc:
+            raise fail(f"stopped: {exc}", 1) from None
+    if json_output:
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    else:
+        render_report(out, report)
+    code = EXIT.get(report["status"], 1)
+    if code:
+        typer.echo(f"{report['status']}: {report.get('guard_reason') or ''}".rstrip(": "),
+                   err=True)
+        raise typer.Exit(code)
+
+@runs_app.command("list")
+def runs_list(limit: int = typer.Option(20, help="how many, newest first"),
+              json_output: bool = typer.Option(False, "--json", help="print as JSON")
+              ) -> None:
+    """List reconciliation runs, newest first.
+
+    Example: ekinerja-sync runs list --limit 5
+    """
+    with cli_errors():
+        container = build_container()
+        with container.sessions() as session:
+            rows = [runs.run_summary(r) for r in session.scalars(
+                select(SyncRun).order_by(SyncRun.started_at.desc()).limit(limit))]
+    if json_output:
+        typer.echo(json.dumps(rows, indent=2, default=str))
+        return
+    table = Table("run_id", "status", "mulai", "durasi (s)", "panggilan", "gagal", "konflik")
+    for row in rows:
+        table.add_row(row["run_id"], row["status"], str(row["started_at"])[:19],
+                      str(row["duration_s"] or "-"), str(row["calls"]), str(row["failed"]),
+                      str(row["conflicts_opened"]))
+    out.print(table)
+
+@runs_app.command("show")
+def runs_show(run_id: str = typer.Argument(..., help="the run id"),
+              json_output: bool = typer.Option(False, "--json", help="print as JSON")
+              ) -> None:
+    """Show one run's report.
+
+    Example: ekinerja-sync runs show 3f2a9c0d1e2b4a5c
+    """
+    with cli_errors():
+        container = build_container()
+        with container.sessions() as session:
+            run = session.get(SyncRun, run_id)
+            report = runs.run_summary(run) if run else None
+    if report is None:
+        raise fail(f"no run {run_id}", 1)
+    if json_output:
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    else:
+        render_report(out, report)
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the main app (the main module owns settings and errors)."""
+    app.add_typer(roster_app, name="roster")
+    app.add_typer(runs_app, name="runs")
+    app.command()(reconcile)
+
+
+async def _reconcile(container: Container, options: ReconcileOptions) -> dict[str, Any]:
+    async with container.siasn() as siasn:
+        if not sys.stdout.isatty():
+            return await Reconciler(siasn, container.sessions, options).run()
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=Console(stderr=True)) as bar:
+            tasks: dict[str, Any] = {}
+
+            def progress(phase: str, done: int, total: int) -> None:
+                label = {"fetch": "ambil data SIASN", "apply": "terapkan"}.get(phase, phase)
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(label, total=total)
+                bar.update(tasks[phase], completed=done, total=total)
+
+            return await Reconciler(siasn, container.sessions, options, progress).run()
+
+
+def render_report(console: Console, report: dict[str, Any]) -> None:
+    """The run report as a readable table."""
+    table = Table(title=f"Rekonsiliasi {report['run_id']}: {report['status']}")
+    table.add_column("situasi")
+    table.add_column("jumlah", justify="right")
+    for name, count in (report.get("counts") or {}).items():
+        table.add_row(SITUATION_LABEL.get(name, name), str(count))
+    console.print(table)
+    console.print(f"panggilan SIASN {report.get('calls')}, gagal {report.get('failed')}, konflik "
+                  f"baru {report.get('conflicts_opened')}, durasi {report.get('duration_s')} s")
+    units = report.get("unit_changes") or {}
+    if units:
+        console.print("unit: " + ", ".join(f"{k} {v}" for k, v in units.items()))
+    for kind, found in (report.get("integrity") or {}).items():
+        if found.get("jumlah"):
+            console.print(f"integritas atasan: {kind} {found['jumlah']} "
+                          f"(mis. {', '.join(found['contoh'][:3])})")
+    if report.get("guard_reason"):
+        console.print(f"[yellow]pengaman[/]: {report['guard_reason']}")
+
+
+def _print_problems(problems: list[Any]) -> None:
+    for problem in problems:
+        out.print(f"  baris {problem.line}: {problem.value!r}: {problem.reason}")
