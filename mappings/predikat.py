@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 RATING = {1: "Di atas ekspektasi", 2: "Sesuai ekspektasi", 3: "Di bawah ekspektasi"}
 PREDIKAT = {1: "Sangat Baik", 2: "Baik", 3: "Butuh Perbaikan", 4: "Kurang", 5: "Sangat Kurang"}
 
@@ -33,3 +35,42 @@ def parse_rating(text: str | int) -> int:
     if key.isdigit():
         return parse_rating(int(key))
     raise ValueError(f"{text!r} is not a rating (di atas / sesuai / di bawah ekspektasi)")
+
+
+def parse_predikat(text: str | int) -> int:
+    """Read a predikat code or text ("Sangat Baik", "BUTUH_PERBAIKAN", "Kurang / Misconduct", 3)."""
+    if isinstance(text, int):
+        if text in PREDIKAT:
+            return text
+        raise ValueError(f"predikat must be 1..5, got {text}")
+    key = "".join(ch for ch in text.lower() if ch.isalnum())
+    if key.isdigit():
+        return parse_predikat(int(key))
+    code = _PREDIKAT_KEYS.get(key.removesuffix("misconduct"))
+    if code is None:
+        raise ValueError(f"{text!r} is not a predikat (Sangat Baik .. Sangat Kurang)")
+    return code
+
+
+_PREDIKAT_KEYS = {"sangatbaik": 1, "baik": 2, "butuhperbaikan": 3, "kurang": 4, "": 4,
+                  "sangatkurang": 5}
+
+
+@dataclass(frozen=True)
+class PredikatCheck:
+    """The predikat a source gave beside the one the matrix says for its two ratings."""
+
+    hasil: int
+    perilaku: int
+    given: int
+    expected: int
+
+    @property
+    def ok(self) -> bool:
+        """True when the source's predikat is the matrix's."""
+        return self.given == self.expected
+
+
+def check_predikat(hasil: int, perilaku: int, given: int) -> PredikatCheck:
+    """Compare a given predikat with the matrix; a mismatch is reported, never corrected."""
+    return PredikatCheck(hasil, perilaku, parse_predikat(given), kuadran(hasil, perilaku))

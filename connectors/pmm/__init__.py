@@ -1,0 +1,1 @@
+"""PMM / Ruang GTK teacher performance: HTTP contract client and recap file importers."""
