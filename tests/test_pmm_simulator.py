@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import httpx
+
 from simulators.dataset import World, generate_world
 from simulators.pmm import PmmSimulator
 from simulators.pmm_data import initial_results, kepala_dinas, npsn, schools
+from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
 
 
@@ -39,3 +42,20 @@ def test_same_seed_same_results_and_siasn_agrees(world: World) -> None:
                and r["pegawai"]["jenis_ptk"] == "GURU")
     quarters = siasn.skp.kinerjaperiodik_rows(world.pegawai[row["pegawai"]["nip"]])
     assert [q["penilaiNipNrp"] for q in quarters] == [row["penilai"]["nip"]] * 4
+
+
+def test_out_of_process_controls(pmm_sim: PmmSimulator, pmm_server: ServerThread) -> None:
+    """Faults, touches and recap downloads work over HTTP; bad requests get a 400, not a 500."""
+    url = pmm_server.url
+    assert httpx.post(f"{url}/_sim/faults", json={"script": ["503"], "path": "/hasil"}).json()
+    assert pmm_sim.faults.next_fault("/v1/pengelolaan-kinerja/hasil") == "503"
+    assert httpx.post(f"{url}/_sim/faults", json={"rates": {"boom": 1}}).status_code == 400
+    first = pmm_sim.ordered("2025")[0]["id"]
+    assert httpx.post(f"{url}/_sim/touch", json={"periode_id": "2025", "count": 1}).json() == {
+        "touched": 1}
+    assert pmm_sim.ordered("2025")[-1]["id"] == first
+    assert httpx.post(f"{url}/_sim/touch", json={"ids": ["nope"]}).status_code == 400
+    assert httpx.post(f"{url}/_sim/touch", content=b"[1]").status_code == 400
+    csv_body = httpx.get(f"{url}/_sim/recap.csv").content
+    assert csv_body.startswith("\ufeffNIP;".encode())
+    assert httpx.get(f"{url}/_sim/recap.xlsx?count=x").content.startswith(b"PK\x03\x04")
