@@ -146,3 +146,15 @@ def test_imported_predikat_agree_with_the_matrix_or_are_reported(world: World,
         flagged = any(f.rule == "predikat_tidak_sesuai" for f in findings)
         assert flagged == (matrix != result.predikat.value)
         assert record.evaluasi[0].predikat is not None
+
+
+def test_delimiter_fallback_and_excel_text_nip(tmp_path: Path) -> None:
+    """A tab-separated file and a NIP written as Excel's ="..." text are read correctly."""
+    lines = [HEADER.replace(";", "\t"),
+             '="198703122010012004"\t\tSiti, S.Pd.\tGURU\t20512345\tSMA 1\t2025\tDinilai\t'
+             "Sesuai Ekspektasi\tSesuai Ekspektasi\tBaik\t\t\t15/12/2025"]
+    recap = read_recap(_write(tmp_path, "tab.csv", "\r\n".join(lines).encode()))
+    assert _codes(recap) == {2: "ok"}
+    result = recap.accepted[0]
+    assert result.pegawai.nip == "198703122010012004" and result.pegawai.nama == "Siti, S.Pd."
+    assert str(result.tanggal_penilaian) == "2025-12-15"
