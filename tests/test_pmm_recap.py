@@ -158,3 +158,11 @@ def test_delimiter_fallback_and_excel_text_nip(tmp_path: Path) -> None:
     result = recap.accepted[0]
     assert result.pegawai.nip == "198703122010012004" and result.pegawai.nama == "Siti, S.Pd."
     assert str(result.tanggal_penilaian) == "2025-12-15"
+
+
+def test_every_row_outcome_renders() -> None:
+    """Each row outcome code the importers emit has its Bahasa Indonesia text."""
+    params = {"value": "1.98703E+17", "first_row": 2, "column": "Predikat", "detail": "x"}
+    for code in ("ok", "nip_rusak", "nip_tidak_valid", "baris_ganda", "kolom_tidak_valid",
+                 "kolom_kosong"):
+        assert t(f"pmm.row.{code}", **params)

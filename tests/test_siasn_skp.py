@@ -16,6 +16,7 @@ from connectors._http.errors import NetworkError, PayloadError, PermanentError, 
 from connectors.siasn.client import SiasnClient
 from connectors.siasn.models import KinerjaPeriodikSave, Skp22Save
 from connectors.siasn.write_envelope import saved_id
+from mappings.messages import t
 from mappings.skp import EvaluasiRecord, PenilaiRecord
 from mappings.skp_siasn import NotPushable, find_remote, siasn_body
 from service.container import http_options, siasn_client
@@ -147,6 +148,7 @@ def test_evaluations_siasn_cannot_take_are_refused_before_sending() -> None:
         with pytest.raises(NotPushable) as caught:
             siasn_body(evaluasi, pns_id="X")
         assert caught.value.code == code
+        assert t(f"pmm.push.{code}", **caught.value.params)
 
 
 @pytest.mark.parametrize(("status", "body", "outcome"), [
