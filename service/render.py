@@ -1,63 +1,138 @@
-"""Readable terminal output (rich) for outcomes and profiles; JSON is the machine form."""
+"""Readable terminal output (rich) for outcomes and profiles; JSON is the machine form.
+
+Data is text, never markup: every value that came from SIASN, a file or a user passes through
+:func:`plain` before it reaches Rich, so ``[bold]`` stays visible as typed, and control
+characters, escape sequences (ANSI CSI, OSC) and bidi overrides are shown escaped (``\\x1b``,
+``\\u202e``) instead of acting on the operator's terminal. :func:`visible` does the second half for
+surfaces that are not Rich (``typer.echo`` on stderr).
+"""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from mappings.messages import t
 from sync.outcome import SinkronOutcome, Status
 
-STATUS_TEXT = {
-    Status.CREATED: "[green]dibuat[/]", Status.UPDATED: "[green]diperbarui[/]",
-    Status.CONFIRMED: "[cyan]sesuai[/]", Status.CONFLICT: "[yellow]konflik[/]",
-    Status.NOT_FOUND: "[red]tidak ditemukan[/]", Status.FAILED: "[red]gagal[/]",
+# C0 controls (tab and newline included: a value is one line), DEL, C1 controls, the bidi
+# embeddings, overrides, isolates and marks, line/paragraph separators, and lone surrogates.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                     "\u2066-\u2069\ud800-\udfff]")
+
+STATUS_STYLE = {
+    Status.CREATED: "green", Status.UPDATED: "green", Status.CONFIRMED: "cyan",
+    Status.CONFLICT: "yellow", Status.NOT_FOUND: "red", Status.FAILED: "red",
+    Status.LEFT: "magenta", Status.AMBIGUOUS: "yellow",
 }
+DOCTOR_STYLE = {"ok": "green", "warn": "yellow", "error": "red", "skip": "dim"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(value: object) -> str:
+    """``value`` as one line of inert text: controls, escapes and bidi overrides shown escaped."""
+    return _UNSAFE.sub(_escaped, "-" if value is None else str(value))
+
+
+def plain(value: object) -> str:
+    """``value`` as Rich markup that prints exactly its visible text (no tags, no escapes)."""
+    return escape(visible(value))
+
+
+def local_time(value: datetime | None, timezone: str) -> str:
+    """A stored time in the configured timezone (naive values are UTC), or ``-`` when unset."""
+    if value is None:
+        return "-"
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def data_table(*headers: str, ids: tuple[int, ...] = ()) -> Table:
+    """A table whose cells wrap to the terminal; id columns (by index) are never cut or split."""
+    table = Table(expand=False, pad_edge=False)
+    for index, header in enumerate(headers):
+        if index in ids:
+            table.add_column(header, no_wrap=True, overflow="fold")
+        else:
+            table.add_column(header, overflow="fold")
+    return table
+
+
+def add_data_row(table: Table, *values: object) -> None:
+    """Add one row of data values, each printed as text."""
+    table.add_row(*(plain(value) for value in values))
 
 
 def render_outcome(console: Console, outcome: SinkronOutcome) -> None:
     """Print one Sinkron SIASN outcome for a person."""
     pegawai = outcome.pegawai or {}
-    nama = pegawai.get("nama") or "-"
-    console.print(f"[bold]{outcome.nip}[/] {nama}: {STATUS_TEXT[outcome.status]}")
+    style = STATUS_STYLE.get(outcome.status, "white")
+    status = t(f"cli.status.{outcome.status.value}")
+    console.print(f"[bold]{plain(outcome.nip)}[/] {plain(pegawai.get('nama'))}: "
+                  f"[{style}]{status}[/]")
     if pegawai:
-        console.print(f"  {pegawai.get('golongan') or '-'} {pegawai.get('pangkat') or ''} · "
-                      f"{pegawai.get('jabatan') or '-'} · {pegawai.get('unor_nama') or '-'}")
+        console.print(f"  {plain(pegawai.get('golongan'))} {plain(pegawai.get('pangkat') or '')}"
+                      f" · {plain(pegawai.get('jabatan'))} · {plain(pegawai.get('unor_nama'))}")
     if outcome.atasan:
-        console.print(f"  atasan: {outcome.atasan.nip} {outcome.atasan.nama}")
+        console.print(f"  {t('cli.atasan')}: {plain(outcome.atasan.nip)} "
+                      f"{plain(outcome.atasan.nama)}")
     for item in outcome.applied:
-        console.print(f"  [green]diterapkan[/] {item.field}: {item.old!r} -> {item.new!r}")
+        console.print(f"  [green]{t('cli.applied')}[/] {plain(item.field)}: "
+                      f"{plain(repr(item.old))} -> {plain(repr(item.new))}")
     for name in outcome.converged:
-        console.print(f"  [cyan]konvergen[/] {name}: nilai lokal kini sama dengan SIASN")
+        console.print(f"  [cyan]{t('cli.converged')}[/] "
+                      f"{t('cli.converged_detail', field=plain(name))}")
     for conflict in outcome.conflicts:
-        console.print(f"  [yellow]konflik[/] {conflict.field}: {conflict.explanation}")
+        console.print(f"  [yellow]{t('cli.conflict')}[/] {plain(conflict.field)}: "
+                      f"{plain(conflict.explanation)}")
     for warning in outcome.warnings:
-        console.print(f"  [magenta]peringatan[/] {warning.code}: {warning.text}")
+        console.print(f"  [magenta]{t('cli.warning')}[/] {plain(warning.code)}: "
+                      f"{plain(warning.text)}")
     if outcome.reason:
-        console.print(f"  {outcome.reason}")
+        console.print(f"  {plain(outcome.reason)}")
 
 
-def render_profile(console: Console, profile: dict[str, Any]) -> None:
+def render_profile(console: Console, profile: dict[str, Any], timezone: str) -> None:
     """Print a stored profile with its supervisor and open conflicts."""
     table = Table(show_header=False, box=None)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
     for key, value in profile["pegawai"].items():
-        table.add_row(f"[bold]{key}[/]", "-" if value is None else str(value))
+        table.add_row(f"[bold]{plain(key)}[/]", plain(_profile_value(key, value, timezone)))
     console.print(table)
     atasan = profile.get("atasan")
-    console.print(f"atasan: {atasan['nip']} {atasan['nama']}" if atasan else "atasan: -")
+    who = f"{plain(atasan['nip'])} {plain(atasan['nama'])}" if atasan else "-"
+    console.print(f"{t('cli.atasan')}: {who}")
     for conflict in profile.get("conflicts", []):
-        console.print(f"[yellow]konflik[/] {conflict['field']}: {conflict['explanation']}")
+        console.print(f"[yellow]{t('cli.conflict')}[/] {plain(conflict['field'])}: "
+                      f"{plain(conflict['explanation'])}")
 
 
-DOCTOR_STYLE = {"ok": "[green]ok    [/]", "warn": "[yellow]warn  [/]",
-                "error": "[red]BROKEN[/]", "skip": "[dim]skip  [/]"}
+def _profile_value(key: str, value: Any, timezone: str) -> Any:
+    if key.endswith("_at") and isinstance(value, str):
+        try:
+            return local_time(datetime.fromisoformat(value), timezone)
+        except ValueError:
+            return value
+    return local_time(value, timezone) if isinstance(value, datetime) else value
 
 
 def render_checks(console: Console, checks: list[Any]) -> None:
     """Print ``doctor`` findings, one per line, with the fix under each (never truncated)."""
     for check in checks:
-        console.print(f"{DOCTOR_STYLE[check.status]} [bold]{check.name}[/]: {check.detail}",
-                      soft_wrap=True, highlight=False)
+        label = f"{t(f'cli.doctor.{check.status}'):<6}"
+        console.print(f"[{DOCTOR_STYLE[check.status]}]{label}[/] [bold]{plain(check.name)}[/]: "
+                      f"{plain(check.detail)}", soft_wrap=True, highlight=False)
         if check.fix:
-            console.print(f"       fix: {check.fix}", soft_wrap=True, highlight=False)
+            console.print(f"       {t('cli.doctor.fix')}: {plain(check.fix)}", soft_wrap=True,
+                          highlight=False)

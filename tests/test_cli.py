@@ -7,9 +7,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
+from typer.testing import CliRunner
 
+from service.cli.app import app
 from service.settings import SiasnSettings
 from simulators.dataset import World
 from simulators.siasn import SiasnSimulator
@@ -21,6 +25,7 @@ COMMANDS = [["sinkron"], ["pegawai", "show"], ["pegawai", "edit"], ["unor", "ref
             ["schedule", "list"], ["doctor"], ["apikey", "create"], ["apikey", "list"],
             ["apikey", "revoke"], ["admin", "set-password"], ["operator", "grant"],
             ["operator", "revoke"], ["operator", "list"]]
+NOT_YET_CONVERTED = {"service.cli.runs"}
 
 
 def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
@@ -46,12 +51,42 @@ def cli_env(siasn_settings: SiasnSettings, tmp_path: Path) -> dict[str, str]:
     return env
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-def test_every_command_has_help_with_an_example(command: list[str]) -> None:
-    """`--help` of each command works and shows an example."""
+def leaf_commands() -> dict[tuple[str, ...], Any]:
+    """Every runnable command of the app by its path (``("pegawai", "show")``)."""
+    found: dict[tuple[str, ...], Any] = {}
+
+    def walk(command: Any, path: tuple[str, ...]) -> None:
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                walk(sub, (*path, name))
+        else:
+            found[path] = command
+
+    walk(typer.main.get_command(app), ())
+    return found
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    """`--help` of every command works and shows a "Contoh:" line (Bahasa Indonesia)."""
+    commands = leaf_commands()
+    assert {tuple(c) for c in COMMANDS} <= commands.keys(), "the command walk is stale"
+    runner = CliRunner()
+    for path, command in commands.items():
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "100"})
+        assert result.exit_code == 0, (path, result.output)
+        module = getattr(command.callback, "__module__", "")
+        # runs.py belongs to other engineers; it may still say "Example:" until converted.
+        examples = ("Contoh:",) if module not in NOT_YET_CONVERTED else ("Contoh:", "Example")
+        assert any(word in result.output for word in examples), (path, result.output)
+
+
+@pytest.mark.parametrize("command", [["pegawai", "edit"], ["serve"], ["operator", "list"]],
+                         ids=" ".join)
+def test_help_in_a_real_process_is_indonesian(command: list[str]) -> None:
+    """A real `--help` shows the catalogue's Indonesian help and example, not the docstring."""
     result = cli(*command, "--help")
     assert result.returncode == 0, result.stderr
-    assert "Example" in result.stdout
+    assert "Contoh:" in result.stdout and "Example" not in result.stdout
 
 
 @pytest.mark.e2e
@@ -88,7 +123,7 @@ def test_not_found_exits_1_with_one_line(cli_env: dict[str, str]) -> None:
     """A NIP SIASN does not know: exit 1, one line on stderr, no traceback."""
     result = cli("sinkron", "199001012020011999", env=cli_env)
     assert result.returncode == 1
-    assert "not_found:" in result.stderr and "Traceback" not in result.stderr
+    assert "(not_found):" in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.e2e
@@ -99,7 +134,7 @@ def test_upstream_fault_exits_1_without_traceback(cli_env: dict[str, str], world
     nip = staff_nip(world)
     result = cli("sinkron", nip, env=cli_env)
     assert result.returncode == 1
-    assert "failed:" in result.stderr and "Traceback" not in result.stderr
+    assert "(failed):" in result.stderr and "Traceback" not in result.stderr
     assert cli("pegawai", "show", nip, env=cli_env).returncode == 1
 
 
