@@ -10,13 +10,17 @@ surfaces that are not Rich (``typer.echo`` on stderr).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from mappings.messages import t
 from sync.outcome import SinkronOutcome, Status
@@ -31,6 +35,7 @@ STATUS_STYLE = {
     Status.CONFLICT: "yellow", Status.NOT_FOUND: "red", Status.FAILED: "red",
     Status.LEFT: "magenta", Status.AMBIGUOUS: "yellow",
 }
+MIN_COLUMN = 8
 DOCTOR_STYLE = {"ok": "green", "warn": "yellow", "error": "red", "skip": "dim"}
 
 
@@ -45,8 +50,12 @@ def visible(value: object) -> str:
 
 
 def plain(value: object) -> str:
-    """``value`` as Rich markup that prints exactly its visible text (no tags, no escapes)."""
-    return escape(visible(value))
+    """``value`` as Rich markup that prints exactly its visible text (no tags, no escapes).
+
+    Never put a markup tag right after it (a value ending in a backslash would escape the tag):
+    style data with :class:`rich.text.Text` instead, as the renderers below do.
+    """
+    return escape(visible(value) + ".")[:-1]
 
 
 def local_time(value: datetime | None, timezone: str) -> str:
@@ -57,20 +66,33 @@ def local_time(value: datetime | None, timezone: str) -> str:
     return aware.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
-def data_table(*headers: str, ids: tuple[int, ...] = ()) -> Table:
-    """A table whose cells wrap to the terminal; id columns (by index) are never cut or split."""
-    table = Table(expand=False, pad_edge=False)
-    for index, header in enumerate(headers):
-        if index in ids:
-            table.add_column(header, no_wrap=True, overflow="fold")
-        else:
-            table.add_column(header, overflow="fold")
-    return table
+def fit_widths(natural: list[int], budget: int, ids: tuple[int, ...] = ()) -> list[int]:
+    """Column widths summing to at most ``budget``: the widest other column gives way first;
+    id columns keep their full width unless nothing else can shrink (then they wrap, never cut)."""
+    widths = list(natural)
+    while sum(widths) > budget:
+        others = [i for i in range(len(widths)) if i not in ids and widths[i] > MIN_COLUMN]
+        pool = others or [i for i in range(len(widths)) if widths[i] > 1]
+        if not pool:
+            break
+        widest = max(pool, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
 
 
-def add_data_row(table: Table, *values: object) -> None:
-    """Add one row of data values, each printed as text."""
-    table.add_row(*(plain(value) for value in values))
+def print_table(console: Console, headers: Sequence[str], rows: Sequence[Sequence[object]],
+                ids: tuple[int, ...] = ()) -> None:
+    """Print data rows as a table that fits the terminal: cells wrap, ids stay whole."""
+    cells = [[visible(value) for value in row] for row in rows]
+    natural = [max([cell_len(header)] + [cell_len(row[i]) for row in cells])
+               for i, header in enumerate(headers)]
+    budget = console.width - 3 * (len(headers) - 1)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for header, width in zip(headers, fit_widths(natural, budget, ids), strict=True):
+        table.add_column(plain(header), width=width, overflow="fold")
+    for row in cells:
+        table.add_row(*(escape(cell) for cell in row))
+    console.print(table)
 
 
 def render_outcome(console: Console, outcome: SinkronOutcome) -> None:
@@ -78,8 +100,8 @@ def render_outcome(console: Console, outcome: SinkronOutcome) -> None:
     pegawai = outcome.pegawai or {}
     style = STATUS_STYLE.get(outcome.status, "white")
     status = t(f"cli.status.{outcome.status.value}")
-    console.print(f"[bold]{plain(outcome.nip)}[/] {plain(pegawai.get('nama'))}: "
-                  f"[{style}]{status}[/]")
+    console.print(Text.assemble((visible(outcome.nip), "bold"), " ",
+                                visible(pegawai.get("nama")), ": ", (status, style)))
     if pegawai:
         console.print(f"  {plain(pegawai.get('golongan'))} {plain(pegawai.get('pangkat') or '')}"
                       f" · {plain(pegawai.get('jabatan'))} · {plain(pegawai.get('unor_nama'))}")
@@ -108,7 +130,8 @@ def render_profile(console: Console, profile: dict[str, Any], timezone: str) -> 
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
     for key, value in profile["pegawai"].items():
-        table.add_row(f"[bold]{plain(key)}[/]", plain(_profile_value(key, value, timezone)))
+        table.add_row(Text(visible(key), style="bold"),
+                      Text(visible(_profile_value(key, value, timezone))))
     console.print(table)
     atasan = profile.get("atasan")
     who = f"{plain(atasan['nip'])} {plain(atasan['nama'])}" if atasan else "-"
@@ -131,8 +154,9 @@ def render_checks(console: Console, checks: list[Any]) -> None:
     """Print ``doctor`` findings, one per line, with the fix under each (never truncated)."""
     for check in checks:
         label = f"{t(f'cli.doctor.{check.status}'):<6}"
-        console.print(f"[{DOCTOR_STYLE[check.status]}]{label}[/] [bold]{plain(check.name)}[/]: "
-                      f"{plain(check.detail)}", soft_wrap=True, highlight=False)
+        console.print(Text.assemble((label, DOCTOR_STYLE[check.status]), " ",
+                                    (visible(check.name), "bold"), ": ", visible(check.detail)),
+                      soft_wrap=True, highlight=False)
         if check.fix:
             console.print(f"       {t('cli.doctor.fix')}: {plain(check.fix)}", soft_wrap=True,
                           highlight=False)

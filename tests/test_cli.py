@@ -41,6 +41,11 @@ def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
 @pytest.fixture
 def cli_env(siasn_settings: SiasnSettings, tmp_path: Path) -> dict[str, str]:
     """EKINERJA_* variables pointing at the simulator and a SQLite file."""
+    return cli_environment(siasn_settings, tmp_path)
+
+
+def cli_environment(siasn_settings: SiasnSettings, tmp_path: Path) -> dict[str, str]:
+    """EKINERJA_* variables pointing at the simulator (``siasn_settings``) and a SQLite file."""
     env = {"EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
            "EKINERJA_LOG_FORMAT": "json"}
     for name, value in siasn_settings.model_dump().items():

@@ -14,7 +14,7 @@ import typer
 from mappings.messages import t
 from mappings.nip import normalize_nip
 from service.cli.common import build_container, cli_errors, fail, help_text, out
-from service.render import add_data_row, data_table, local_time, plain, visible
+from service.render import local_time, plain, print_table, visible
 from store.db import transaction
 from sync.access import AccessError, grant_unit, list_grants, revoke_unit
 from sync.credentials import (
@@ -68,11 +68,9 @@ def apikey_list(json_output: bool = typer.Option(False, "--json", help=t("cli.op
     if json_output:
         typer.echo(json.dumps(rows, indent=2))
         return
-    table = data_table(t("cli.col.name"), t("cli.col.prefix"), t("cli.col.created"),
-                       t("cli.col.last_used"), t("cli.col.revoked"), ids=(1,))
-    for row in shown:
-        add_data_row(table, *row)
-    out.print(table)
+    headers = [t(f"cli.col.{name}") for name in ("name", "prefix", "created", "last_used",
+                                                 "revoked")]
+    print_table(out, headers, shown, ids=(1,))
 
 
 @apikey_app.command("revoke", help=help_text("cli.apikey_revoke"))
@@ -129,11 +127,8 @@ def operator_list() -> None:
         with container.sessions() as session:
             rows = [(g.nip, g.unit_id, g.granted_by, local_time(g.granted_at, timezone))
                     for g in list_grants(session)]
-    table = data_table(t("cli.col.nip"), t("cli.col.unor"), t("cli.col.by"),
-                       t("cli.col.since"), ids=(0, 1))
-    for row in rows:
-        add_data_row(table, *row)
-    out.print(table)
+    headers = [t(f"cli.col.{name}") for name in ("nip", "unor", "by", "since")]
+    print_table(out, headers, rows, ids=(0, 1))
 
 
 def register(app: typer.Typer) -> None:
