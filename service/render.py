@@ -29,6 +29,9 @@ from sync.outcome import SinkronOutcome, Status
 # embeddings, overrides, isolates and marks, line/paragraph separators, and lone surrogates.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
                      "\u2066-\u2069\ud800-\udfff]")
+# The same for JSON documents, whose only raw newlines are their own line breaks.
+_UNSAFE_JSON = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                          "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 STATUS_STYLE = {
     Status.CREATED: "green", Status.UPDATED: "green", Status.CONFIRMED: "cyan",
@@ -47,6 +50,15 @@ def _escaped(match: re.Match[str]) -> str:
 def visible(value: object) -> str:
     """``value`` as one line of inert text: controls, escapes and bidi overrides shown escaped."""
     return _UNSAFE.sub(_escaped, "-" if value is None else str(value))
+
+
+def json_text(document: str) -> str:
+    """A JSON document safe for a terminal: controls inside strings become ``\\uXXXX`` escapes.
+
+    The parsed value is unchanged (JSON already escapes C0; C1, bidi overrides and lone
+    surrogates are escaped here too), so scripts read the same data an operator sees as text.
+    """
+    return _UNSAFE_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", document)
 
 
 def plain(value: object) -> str:

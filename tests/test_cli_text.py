@@ -7,6 +7,7 @@ processes; the output must show the text, exit 0, and carry no control byte.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from mappings.messages import CATALOGS
-from service.render import fit_widths, local_time, plain, visible
+from service.render import fit_widths, json_text, local_time, plain, visible
 from service.settings import SiasnSettings
 from simulators.dataset import World
 from store.db import make_engine
@@ -73,6 +74,14 @@ def test_plain_prints_exactly_the_visible_text(value: str) -> None:
     assert console.export_text().rstrip("\n") == f"x {visible(value)} y"
 
 
+def test_json_text_is_inert_and_parses_to_the_same_data() -> None:
+    """JSON output escapes C1, bidi and lone surrogates too; the parsed value is unchanged."""
+    value = {"nama": HOSTILE + "\ud800\n\t", "daftar": [MARKUP, 1]}
+    document = json_text(json.dumps(value, indent=2, ensure_ascii=False))
+    assert_inert(document)
+    assert json.loads(document) == value
+
+
 def test_fit_widths_gives_way_before_ids() -> None:
     """Tables fit the budget: other columns shrink first; ids shrink only when nothing else can."""
     widths = fit_widths([18, 32, 40, 23], 80 - 9, ids=(0, 1))
@@ -113,6 +122,11 @@ def test_hostile_values_from_siasn_print_as_text(cli_env: dict[str, str], world:
         assert_inert(result.stdout)
         assert MARKUP in result.stdout and "\\x1b]0;pwned\\x07" in result.stdout, result.stdout
         assert "\\u202eadmin\\x9b2J" in result.stdout and "Traceback" not in result.stderr
+    for args in (["sinkron", nip, "--json"], ["pegawai", "show", nip, "--json"]):
+        result = cli(*args, env=cli_env)
+        assert result.returncode == 0, result.stderr
+        assert_inert(result.stdout)
+        assert json.loads(result.stdout)["pegawai"]["nama"] == HOSTILE
 
 
 @pytest.mark.e2e

@@ -14,7 +14,7 @@ import typer
 from mappings.messages import t
 from mappings.nip import normalize_nip
 from service.cli.common import build_container, cli_errors, fail, help_text, out
-from service.render import local_time, plain, print_table, visible
+from service.render import json_text, local_time, plain, print_table, visible
 from store.db import transaction
 from sync.access import AccessError, grant_unit, list_grants, revoke_unit
 from sync.credentials import (
@@ -66,7 +66,7 @@ def apikey_list(json_output: bool = typer.Option(False, "--json", help=t("cli.op
                                           (k.created_at, k.last_used_at, k.revoked_at)))
                      for k in keys]
     if json_output:
-        typer.echo(json.dumps(rows, indent=2))
+        typer.echo(json_text(json.dumps(rows, indent=2, ensure_ascii=False)))
         return
     headers = [t(f"cli.col.{name}") for name in ("name", "prefix", "created", "last_used",
                                                  "revoked")]

@@ -10,7 +10,7 @@ import typer
 from mappings.messages import t
 from service.cli.common import build_container, cli_errors, fail, help_text, out
 from service.container import Container
-from service.render import plain, render_outcome, render_profile, visible
+from service.render import json_text, plain, render_outcome, render_profile, visible
 from sync.audit import SYSTEM_ACTOR
 from sync.outcome import SinkronOutcome, Status
 
@@ -27,7 +27,7 @@ def sinkron(
         container = build_container()
         outcome = asyncio.run(_sinkron(container, nip))
     if json_output:
-        typer.echo(outcome.model_dump_json(indent=2))
+        typer.echo(json_text(outcome.model_dump_json(indent=2)))
     else:
         render_outcome(out, outcome)
     if outcome.status in (Status.NOT_FOUND, Status.FAILED):
@@ -59,7 +59,7 @@ def pegawai_show(
     if profile is None:
         raise fail(t("common.not_found_pegawai", nip=nip), 1)
     if json_output:
-        typer.echo(json.dumps(profile, indent=2, ensure_ascii=False))
+        typer.echo(json_text(json.dumps(profile, indent=2, ensure_ascii=False)))
     else:
         render_profile(out, profile, container.settings.schedule.timezone)
 

@@ -11,7 +11,7 @@ import typer
 from mappings.messages import t
 from service.cli.common import build_container, cli_errors, fail, help_text, out
 from service.logging import configure_logging
-from service.render import plain, render_checks
+from service.render import json_text, local_time, plain, render_checks
 from service.settings import ScheduleSettings, Settings
 
 schedule_app = typer.Typer(help=t("cli.schedule"), no_args_is_help=True)
@@ -80,16 +80,20 @@ def schedule_list(json_output: bool = typer.Option(False, "--json", help=t("cli.
     from service.scheduler import ScheduleError, jobs
 
     with cli_errors():
+        container = build_container()
         try:
-            listed = jobs(build_container())
+            listed = jobs(container)
         except ScheduleError as exc:
             raise fail(str(exc)) from None
     if json_output:
-        typer.echo(json.dumps(listed, indent=2))
+        typer.echo(json_text(json.dumps(listed, indent=2, ensure_ascii=False)))
         return
+    timezone = container.settings.schedule.timezone
     for job in listed:
+        upcoming = job["next_run_time"]
+        when = local_time(datetime.fromisoformat(upcoming), timezone) if upcoming else "-"
         out.print(t("cli.schedule.job", id=plain(job["id"]), name=plain(job["name"]),
-                    trigger=plain(job["trigger"]), next=plain(job["next_run_time"]),
+                    trigger=plain(job["trigger"]), next=when,
                     coalesce=job["coalesce"], max_instances=job["max_instances"]),
                   soft_wrap=True, highlight=False)
 
