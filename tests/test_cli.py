@@ -153,3 +153,20 @@ def test_bad_nip_and_missing_config_exit_2(tmp_path: Path) -> None:
                 "EKINERJA_SIASN__SSO_ACCESS_TOKEN": "t"})
     bad = cli("sinkron", "12345", env=env)
     assert bad.returncode == 2 and "18 digits" in bad.stderr
+
+
+@pytest.mark.e2e
+def test_db_and_unor_commands_speak_indonesian(cli_env: dict[str, str], world: World) -> None:
+    """`db upgrade`, `db status`, `unor refresh` and a refused `unor klaim` answer in Bahasa
+    Indonesia from the catalogue, with their exit codes (0, 0, 0, 1)."""
+    upgraded = cli("db", "upgrade", env=cli_env)
+    assert upgraded.returncode == 0 and "skema (kosong) -> " in upgraded.stdout, upgraded.stderr
+    status = cli("db", "status", env=cli_env)
+    assert status.returncode == 0 and "mutakhir" in status.stdout, status.stderr
+    refreshed = cli("unor", "refresh", env=cli_env)
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert f"{len(world.units)} unit: baru {len(world.units)}" in refreshed.stdout
+    refused = cli("unor", "klaim", "TIDAK-ADA", staff_nip(world), "--oleh", "a", "--alasan", "b",
+                  env=cli_env)
+    assert refused.returncode == 1 and refused.stderr.startswith("galat: ")
+    assert "Traceback" not in refused.stderr
