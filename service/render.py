@@ -101,9 +101,9 @@ def print_table(console: Console, headers: Sequence[str], rows: Sequence[Sequenc
     budget = console.width - 3 * (len(headers) - 1)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for header, width in zip(headers, fit_widths(natural, budget, ids), strict=True):
-        table.add_column(plain(header), width=width, overflow="fold")
+        table.add_column(Text(visible(header)), width=width, overflow="fold")
     for row in cells:
-        table.add_row(*(escape(cell) for cell in row))
+        table.add_row(*(Text(cell) for cell in row))
     console.print(table)
 
 

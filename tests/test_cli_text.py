@@ -170,7 +170,7 @@ def _store_hostile_grant_and_key(url: str, nip: str) -> None:
         session.add(OperatorGrant(nip="197503052007042001", unit_id=UNOR_ID,
                                   granted_by=f"{HOSTILE} kepala BKD yang namanya panjang sekali",
                                   granted_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)))
-        session.add(ApiKey(name=f"{MARKUP}\x1b[2J", prefix="eks_AbCdEf", key_hash="f" * 64,
+        session.add(ApiKey(name=f"{MARKUP}\x1b[2J\\", prefix="eks_AbCdEf", key_hash="f" * 64,
                            created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)))
         session.execute(update(Pegawai).where(Pegawai.nip == nip).values(unor_nama=HOSTILE))
         session.commit()
@@ -196,4 +196,5 @@ def test_lists_print_stored_data_as_text_within_80_columns(cli_env: dict[str, st
     assert "197503052007042001" in operators.stdout and UNOR_ID in operators.stdout
     assert "2026-01-02" in operators.stdout and "WIB" in operators.stdout
     assert "eks_AbCdEf" in keys.stdout and "[/]" in keys.stdout and "\\x1b" in keys.stdout
+    assert "\\\\" not in keys.stdout  # a trailing backslash is shown once, not doubled
     assert "\\x1b]0;pwned" in profile.stdout and "WIB" in profile.stdout
