@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.cli.system import base_url, nightly_line
-from service.settings import ScheduleSettings, SiasnSettings
+from service.cli.system import base_url, listen_lines, nightly_line
+from service.settings import AuthSettings, ScheduleSettings, Settings, SiasnSettings
 from tests.test_cli import cli, cli_environment
 
 
@@ -132,3 +132,14 @@ def test_base_url_and_nightly_line() -> None:
     assert "nonaktif" in nightly_line(ScheduleSettings(enabled=False))
     line = nightly_line(ScheduleSettings(reconcile_cron="0 1 * * *", timezone="Asia/Makassar"))
     assert "Asia/Makassar" in line and "WITA" in line and "01:00" in line
+
+
+def test_listen_lines_name_the_public_url_when_set() -> None:
+    """Behind a proxy, `serve` also prints the public login address people should use."""
+    settings = Settings(auth=AuthSettings(public_url="https://kinerja.example.go.id/"),
+                        schedule=ScheduleSettings(enabled=False))
+    text = "\n".join(listen_lines(settings, "127.0.0.1", 8080))
+    assert "https://kinerja.example.go.id/login" in text and "http://127.0.0.1:8080/api/v1" in text
+    bare = "\n".join(listen_lines(settings.model_copy(update={"auth": AuthSettings()}),
+                                  "127.0.0.1", 8080))
+    assert "alamat publik" not in bare

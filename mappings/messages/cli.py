@@ -144,6 +144,7 @@ _OUTPUT: dict[str, str] = {
     "cli.serve.login": "  login        : {url}",
     "cli.serve.api": "  HTTP API     : {url}",
     "cli.serve.docs": "  dokumentasi  : {url}",
+    "cli.serve.public": "  alamat publik: {url}/login (EKINERJA_AUTH__PUBLIC_URL)",
     "cli.serve.exposed": ("  perhatian: {host} bukan loopback; layanan terbuka bagi mesin lain "
                           "di jaringan"),
     "cli.serve.nightly_on": ("Jadwal malam: aktif (cron {cron}, zona waktu {timezone}); "

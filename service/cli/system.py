@@ -46,6 +46,8 @@ def listen_lines(settings: Settings, host: str, port: int) -> list[str]:
     lines = [t("cli.serve.listening", host=plain(host), port=port),
              t("cli.serve.console", url=f"{url}/"), t("cli.serve.login", url=f"{url}/login"),
              t("cli.serve.api", url=f"{url}/api/v1"), t("cli.serve.docs", url=f"{url}/docs")]
+    if settings.auth.public_url:
+        lines.append(t("cli.serve.public", url=plain(settings.auth.public_url.rstrip("/"))))
     if host not in ("127.0.0.1", "::1", "localhost"):
         lines.append(t("cli.serve.exposed", host=plain(host)))
     lines.append(nightly_line(settings.schedule))
