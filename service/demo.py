@@ -198,7 +198,8 @@ def _local_edits(container: Container, changes: dict[str, Any]) -> str:
                                                          Pegawai.jenis_jabatan_id == 4,
                                                          Pegawai.nip.not_in(changed)).limit(1))
         person = session.scalar(select(Pegawai).where(Pegawai.nip == clash))
-        assert person is not None and quiet is not None
+        if person is None or quiet is None:
+            raise RuntimeError("the demo province lacks the employees the demo edits")
         other = session.scalar(select(Unit.id).where(Unit.aktif.is_(True), Unit.eselon_id == 41,
                                                      Unit.id != person.unor_id).limit(1))
         edit_pegawai(session, quiet, {"no_hp": "081300000001"}, actor="operator.bkd",

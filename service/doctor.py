@@ -178,7 +178,8 @@ async def myasn_check(settings: Settings) -> Check:
                      "accounts and API keys work", "set EKINERJA_MYASN__CLIENT_ID")
     try:
         async with oidc_client(config) as oidc:
-            assert oidc is not None
+            if oidc is None:
+                raise RuntimeError("no OIDC client although a client id is set")
             meta = await oidc.metadata()
             kids = await oidc.key_ids()
     except UpstreamError as exc:

@@ -63,7 +63,8 @@ def head_revision() -> str:
     """The newest migration the code knows."""
     script = ScriptDirectory(str(MIGRATIONS))
     head = script.get_current_head()
-    assert head is not None
+    if head is None:
+        raise RuntimeError(f"no Alembic migration found in {MIGRATIONS}")
     return head
 
 

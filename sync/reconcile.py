@@ -142,15 +142,13 @@ class Reconciler:
 
     def _phase(self, run_id: str) -> str:
         with self.sessions() as session:
-            run = session.get(SyncRun, run_id)
-            assert run is not None
+            run = session.get_one(SyncRun, run_id)
             return run.phase if run.status == "running" else "done"
 
     def _mark(self, run_id: str, *, status: str, reason: str | None = None,
               phase: str | None = None) -> None:
         with transaction(self.sessions) as session:
-            run = session.get(SyncRun, run_id)
-            assert run is not None
+            run = session.get_one(SyncRun, run_id)
             run.status, run.guard_reason = status, reason
             if phase is not None:
                 run.phase = phase
@@ -170,8 +168,7 @@ class Reconciler:
         def stage() -> None:
             with transaction(self.sessions) as session:
                 nips = roster_nips(session)
-                run = session.get(SyncRun, run_id)
-                assert run is not None
+                run = session.get_one(SyncRun, run_id)
                 run.units_snapshot = units_to_json(units)
                 run.calls += self.siasn.calls - calls
                 session.execute(insert(RunItem), [
@@ -249,15 +246,13 @@ class Reconciler:
                     values["snapshot"] = to_snapshot(result)
                 session.execute(update(RunItem).where(RunItem.run_id == run_id,
                                                       RunItem.nip == nip).values(**values))
-            run = session.get(SyncRun, run_id)
-            assert run is not None
+            run = session.get_one(SyncRun, run_id)
             run.calls += calls
         runs.renew(self.sessions, KIND)
 
     def _set_phase(self, run_id: str, phase: str) -> None:
         with transaction(self.sessions) as session:
-            run = session.get(SyncRun, run_id)
-            assert run is not None
+            run = session.get_one(SyncRun, run_id)
             run.phase = phase
 
     async def _guard(self, run_id: str) -> None:
@@ -265,8 +260,7 @@ class Reconciler:
 
     def _guard_sync(self, run_id: str) -> None:
         with transaction(self.sessions) as session:
-            run = session.get(SyncRun, run_id)
-            assert run is not None
+            run = session.get_one(SyncRun, run_id)
             fetched = staged(session, run_id)
             instansi = instansi_of(run.units_snapshot)
             verdict = check(plan_stats(session, fetched, instansi), self.options.guards)
@@ -287,8 +281,7 @@ class Reconciler:
 
     def _apply_units(self, run_id: str) -> None:
         with transaction(self.sessions) as session:
-            run = session.get(SyncRun, run_id)
-            assert run is not None
+            run = session.get_one(SyncRun, run_id)
             if run.unit_changes is not None:
                 return
             changes = apply_unit_phase(session, units_from_json(run.units_snapshot),
@@ -318,8 +311,7 @@ class Reconciler:
 
     def _supervisors_sync(self, run_id: str) -> None:
         with transaction(self.sessions) as session:
-            run = session.get(SyncRun, run_id)
-            assert run is not None
+            run = session.get_one(SyncRun, run_id)
             stranded = strand_conflicts(session, actor=self.options.actor, run_id=run_id)
             stranded += claim_conflicts(session, actor=self.options.actor, run_id=run_id)
             if stranded:
@@ -338,8 +330,7 @@ class Reconciler:
 
     def _report(self, run_id: str) -> dict[str, Any]:
         with self.sessions() as session:
-            run = session.get(SyncRun, run_id)
-            assert run is not None
+            run = session.get_one(SyncRun, run_id)
             return runs.run_summary(run)
 
     # dry run -----------------------------------------------------------------------------

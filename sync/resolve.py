@@ -39,8 +39,7 @@ def resolve_conflict(session: Session, conflict_id: int, resolution: Resolution,
     conflict = session.get(Conflict, conflict_id)
     if conflict is None or conflict.status != "open":
         raise ResolveError(f"conflict {conflict_id} is not open")
-    person = session.get(Pegawai, conflict.pegawai_id)
-    assert person is not None
+    person = session.get_one(Pegawai, conflict.pegawai_id)
     if conflict.kind == "unor_dihapus" and resolution is not Resolution.SET_VALUE:
         raise ResolveError("a removed-unit conflict is resolved by setting an active unit")
     if conflict.kind == "klaim":

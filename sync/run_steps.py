@@ -84,7 +84,8 @@ def apply_item(session: Session, nip: str, remote: RemoteProfile | object | None
     """Apply one fetched employee; returns its situation."""
     if remote is FAILED:
         return "failed"
-    assert remote is None or isinstance(remote, RemoteProfile)
+    if remote is not None and not isinstance(remote, RemoteProfile):
+        raise TypeError(f"unexpected fetch result for {nip}: {type(remote).__name__}")
     outcome = apply_profile(session, nip, remote, actor=actor, run_id=run_id, org=org,
                             supervisors=False)
     return SITUATION[outcome.status]
@@ -104,7 +105,8 @@ def plan_stats(session: Session, fetched: dict[str, RemoteProfile | object | Non
         if remote is None:
             missing += int(nip in people)
             continue
-        assert isinstance(remote, RemoteProfile)
+        if not isinstance(remote, RemoteProfile):
+            raise TypeError(f"unexpected fetch result for {nip}: {type(remote).__name__}")
         if nip not in people:
             continue
         unor_id, aktif = people[nip]

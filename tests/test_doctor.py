@@ -136,6 +136,6 @@ def test_missing_credentials_and_human_output(tmp_path: Path) -> None:
     """No SIASN credentials at all: the readable report names the variables; exit 1."""
     result = cli("doctor", env={"EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
     assert result.returncode == 1
-    assert "BROKEN siasn.config" in result.stdout
+    assert "RUSAK  siasn.config" in result.stdout
     assert "EKINERJA_SIASN__CONSUMER_KEY" in result.stdout
-    assert "fix: run `ekinerja-sync db upgrade`" in result.stdout
+    assert "perbaikan: run `ekinerja-sync db upgrade`" in result.stdout

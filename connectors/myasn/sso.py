@@ -30,8 +30,7 @@ def checked(token: AccessToken, *, renew_hint: str, warn_within: float) -> Acces
     """The token if still valid (warning when it expires soon); else fail fast with what to do."""
     left = token.seconds_left()
     if left is not None and left <= 0:
-        assert token.expires_at is not None
-        expired = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(token.expires_at))
+        expired = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(token.expires_at or 0))
         raise SsoAuthError(f"the SSO access token expired at {expired}; {renew_hint}",
                            upstream=UPSTREAM)
     if left is not None and left < warn_within:

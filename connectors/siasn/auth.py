@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import cast
 
 import httpx
 import structlog
@@ -43,13 +44,11 @@ class ApimToken:
     async def token(self) -> AccessToken:
         """Return a token valid for at least ``skew`` seconds (one fetch for many waiters)."""
         if self._fresh():
-            assert self._cached is not None
-            return self._cached
+            return cast(AccessToken, self._cached)
         async with self._lock:
             if not self._fresh():
                 self._cached = await call_with_retry(self._retry, self._fetch)
-            assert self._cached is not None
-            return self._cached
+            return cast(AccessToken, self._cached)
 
     def invalidate(self) -> None:
         """Forget the cached token (after a 401 from the gateway)."""

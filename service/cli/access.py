@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
 
 import typer
-from rich.table import Table
 
+from mappings.messages import t
 from mappings.nip import normalize_nip
-from service.cli.common import build_container, cli_errors, fail, out
+from service.cli.common import build_container, cli_errors, fail, help_text, out
+from service.render import json_text, local_time, plain, print_table, visible
 from store.db import transaction
 from sync.access import AccessError, grant_unit, list_grants, revoke_unit
 from sync.credentials import (
@@ -23,12 +25,9 @@ from sync.credentials import (
     set_local_account,
 )
 
-apikey_app = typer.Typer(help="API keys for the e-Kinerja app (server to server).",
-                         no_args_is_help=True)
-admin_app = typer.Typer(help="Local admin accounts (login fallback when MyASN is down).",
-                        no_args_is_help=True)
-operator_app = typer.Typer(help="Units an operator administers beyond their own.",
-                           no_args_is_help=True)
+apikey_app = typer.Typer(help=t("cli.apikey"), no_args_is_help=True)
+admin_app = typer.Typer(help=t("cli.admin"), no_args_is_help=True)
+operator_app = typer.Typer(help=t("cli.operator"), no_args_is_help=True)
 T = TypeVar("T")
 
 
@@ -42,105 +41,94 @@ def write(work: Callable[..., T], *args: Any) -> T:
         except (CredentialError, AccessError) as exc:
             raise fail(str(exc)) from None
 
-@apikey_app.command("create")
-def apikey_create(name: str = typer.Argument(..., help="who the key is for, e.g. ekinerja-app")
-                  ) -> None:
-    """Create an API key; it is printed once and only its hash is stored.
 
-    Example: ekinerja-sync apikey create ekinerja-app
-    """
+@apikey_app.command("create", help=help_text("cli.apikey_create"))
+def apikey_create(name: str = typer.Argument(..., help=t("cli.arg.apikey_name"))) -> None:
+    """Create an API key; it is printed once and only its hash is stored."""
     key = write(create_api_key, name)
     typer.echo(key)
-    typer.echo(f"API key {name!r} created. Store it now: it cannot be shown again. "
-               "Send it as the X-API-Key header.", err=True)
+    typer.echo(t("cli.apikey.created", name=visible(repr(name))), err=True)
 
-@apikey_app.command("list")
-def apikey_list(json_output: bool = typer.Option(False, "--json", help="print as JSON")
+
+@apikey_app.command("list", help=help_text("cli.apikey_list"))
+def apikey_list(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json"))
                 ) -> None:
-    """List API keys (name, prefix, created, last used, revoked).
-
-    Example: ekinerja-sync apikey list
-    """
+    """List API keys (name, prefix, created, last used, revoked)."""
     with cli_errors():
         container = build_container()
+        timezone = container.settings.schedule.timezone
         with container.sessions() as session:
+            keys = list_api_keys(session)
             rows = [{"name": k.name, "prefix": k.prefix, "created_at": _iso(k.created_at),
                      "last_used_at": _iso(k.last_used_at),
-                     "revoked_at": _iso(k.revoked_at)} for k in list_api_keys(session)]
+                     "revoked_at": _iso(k.revoked_at)} for k in keys]
+            shown = [(k.name, k.prefix, *(local_time(v, timezone) for v in
+                                          (k.created_at, k.last_used_at, k.revoked_at)))
+                     for k in keys]
     if json_output:
-        typer.echo(json.dumps(rows, indent=2))
+        typer.echo(json_text(json.dumps(rows, indent=2, ensure_ascii=False)))
         return
-    table = Table("nama", "awalan", "dibuat", "terakhir dipakai", "dicabut")
-    for row in rows:
-        table.add_row(*(str(row[k] or "-") for k in row))
-    out.print(table)
+    headers = [t(f"cli.col.{name}") for name in ("name", "prefix", "created", "last_used",
+                                                 "revoked")]
+    print_table(out, headers, shown, ids=(1,))
 
-@apikey_app.command("revoke")
-def apikey_revoke(name: str = typer.Argument(..., help="the key's name")) -> None:
-    """Revoke an API key at once (callers using it get 401).
 
-    Example: ekinerja-sync apikey revoke ekinerja-app
-    """
+@apikey_app.command("revoke", help=help_text("cli.apikey_revoke"))
+def apikey_revoke(name: str = typer.Argument(..., help=t("cli.arg.apikey_revoke"))) -> None:
+    """Revoke an API key at once (callers using it get 401)."""
     write(revoke_api_key, name)
-    out.print(f"API key {name!r} revoked")
+    out.print(t("cli.apikey.revoked", name=plain(repr(name))))
 
-@admin_app.command("set-password")
+
+@admin_app.command("set-password", help=help_text("cli.admin_set_password"))
 def admin_set_password(
-    username: str = typer.Argument(..., help="the local admin's username"),
+    username: str = typer.Argument(..., help=t("cli.arg.username")),
     password_stdin: bool = typer.Option(False, "--password-stdin",
-                                        help="read the password from standard input"),
+                                        help=t("cli.opt.password_stdin")),
 ) -> None:
-    """Create a local admin account or set its password (prompted, at least 12 characters).
-
-    Example: ekinerja-sync admin set-password admin-bkd
-    """
+    """Create a local admin account or set its password (prompted, at least 12 characters)."""
     password = (sys.stdin.readline().rstrip("\n") if password_stdin
-                else typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+                else typer.prompt(t("cli.admin.password_prompt"), hide_input=True,
+                                  confirmation_prompt=True))
     write(set_local_account, username, password)
-    out.print(f"local admin {username!r} can log in at /login")
+    out.print(t("cli.admin.password_set", username=plain(repr(username))))
 
-@operator_app.command("grant")
+
+@operator_app.command("grant", help=help_text("cli.operator_grant"))
 def operator_grant(
-    nip: str = typer.Argument(..., help="the operator's NIP (their MyASN username)"),
-    unor_id: str = typer.Argument(..., help="SIASN unor id; every unit under it is included"),
-    by: str = typer.Option(..., "--oleh", help="who grants it (audit)"),
+    nip: str = typer.Argument(..., help=t("cli.arg.nip_operator")),
+    unor_id: str = typer.Argument(..., help=t("cli.arg.unor_id_grant")),
+    by: str = typer.Option(..., "--oleh", help=t("cli.opt.by_grant")),
 ) -> None:
-    """Let an operator administer a unit and everything under it.
-
-    Example: ekinerja-sync operator grant 197503052007042001 UNOR_ID --oleh "kepala BKD"
-    """
+    """Let an operator administer a unit and everything under it."""
     with cli_errors():
         nip = normalize_nip(nip)
     write(partial(grant_unit, by=by), nip, unor_id)
-    out.print(f"{nip} now administers unit {unor_id} and the units under it")
+    out.print(t("cli.operator.granted", nip=plain(nip), unor_id=plain(unor_id)))
 
-@operator_app.command("revoke")
-def operator_revoke(nip: str = typer.Argument(..., help="the operator's NIP"),
-                    unor_id: str = typer.Argument(..., help="the granted unor id")) -> None:
-    """Take a granted unit back.
 
-    Example: ekinerja-sync operator revoke 197503052007042001 UNOR_ID
-    """
+@operator_app.command("revoke", help=help_text("cli.operator_revoke"))
+def operator_revoke(nip: str = typer.Argument(..., help=t("cli.arg.nip_operator")),
+                    unor_id: str = typer.Argument(..., help=t("cli.arg.unor_id_granted"))
+                    ) -> None:
+    """Take a granted unit back."""
     with cli_errors():
         nip = normalize_nip(nip)
     write(revoke_unit, nip, unor_id)
-    out.print(f"grant of unit {unor_id} to {nip} revoked")
+    out.print(t("cli.operator.revoked", nip=plain(nip), unor_id=plain(unor_id)))
 
-@operator_app.command("list")
+
+@operator_app.command("list", help=help_text("cli.operator_list"))
 def operator_list() -> None:
-    """List granted units (an operator's own unit always counts too).
-
-    Example: ekinerja-sync operator list
-    """
+    """List granted units (an operator's own unit always counts too)."""
     with cli_errors():
         container = build_container()
+        timezone = container.settings.schedule.timezone
         with container.sessions() as session:
-            rows = [(g.nip, g.unit_id, g.granted_by, str(_iso(g.granted_at)))
+            rows = [(g.nip, g.unit_id, g.granted_by, local_time(g.granted_at, timezone))
                     for g in list_grants(session)]
-    table = Table("nip", "unor", "oleh", "sejak")
-    for row in rows:
-        table.add_row(*row)
-    out.print(table)
+    headers = [t(f"cli.col.{name}") for name in ("nip", "unor", "by", "since")]
+    print_table(out, headers, rows, ids=(0, 1))
 
 
 def register(app: typer.Typer) -> None:
@@ -150,5 +138,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(operator_app, name="operator")
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat(timespec="seconds") if value is not None else None
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.isoformat(timespec="seconds")

@@ -13,15 +13,17 @@ from mappings.messages import t
 from mappings.nip import NipError
 from service.container import ConfigError, Container
 from service.logging import configure_logging
+from service.render import visible
 from service.settings import Settings
 from store.db import SchemaBehindError
 
-out = Console()
+# Data is text: no emoji codes (``:smile:``) and no markup reach the terminal from values.
+out = Console(emoji=False)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print one line on stderr and return the exit to raise."""
-    typer.echo(f"{t('common.error_prefix')}: {message}", err=True)
+    """Print one line on stderr (controls in ``message`` shown escaped) and return the exit."""
+    typer.echo(f"{t('common.error_prefix')}: {visible(message)}", err=True)
     return typer.Exit(code)
 
 
@@ -33,7 +35,7 @@ def cli_errors() -> Iterator[None]:
     except (ConfigError, SchemaBehindError, NipError) as exc:
         raise fail(str(exc)) from None
     except OperationalError as exc:
-        raise fail(f"database unavailable: {exc.orig}") from None
+        raise fail(t("cli.database_unavailable", detail=exc.orig)) from None
 
 
 def build_container(*, migrate: bool = True, rate: float | None = None) -> Container:
@@ -43,10 +45,13 @@ def build_container(*, migrate: bool = True, rate: float | None = None) -> Conta
     return Container.build(settings, migrate=migrate)
 
 
-
-
 def with_rate(settings: Settings, rate: float | None) -> Settings:
     """Settings with the SIASN rate overridden for one command."""
     if rate is None:
         return settings
     return settings.model_copy(update={"siasn": settings.siasn.model_copy(update={"rate": rate})})
+
+
+def help_text(key: str) -> str:
+    """A command's help from the catalogue: ``cli.KEY`` and its ``cli.KEY.contoh`` example."""
+    return f"{t(key)}\n\n{t('cli.contoh')}: {t(key + '.contoh')}"

@@ -4,42 +4,38 @@ from __future__ import annotations
 
 import typer
 
-from service.cli.common import cli_errors, out
+from mappings.messages import t
+from service.cli.common import cli_errors, help_text, out
+from service.render import plain
 from service.settings import Settings
 from store.db import current_revision, head_revision, make_engine, upgrade
 
-db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+db_app = typer.Typer(help=t("cli.db"), no_args_is_help=True)
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help=help_text("cli.db_upgrade"))
 def db_upgrade() -> None:
-    """Apply pending migrations to the configured database.
-
-    Example: EKINERJA_DATABASE_URL=postgresql+psycopg://user@host/db ekinerja-sync db upgrade
-    """
+    """Apply pending migrations to the configured database."""
     with cli_errors():
         settings = Settings()
         engine = make_engine(settings.database_url)
         before = current_revision(engine)
         upgrade(engine)
-        out.print(f"schema {before or '(empty)'} -> {current_revision(engine)}")
+        after = current_revision(engine)
+    out.print(t("cli.db.upgraded", before=plain(before or t("cli.db.empty")), after=plain(after)))
 
 
-@db_app.command("status")
+@db_app.command("status", help=help_text("cli.db_status"))
 def db_status() -> None:
-    """Show the schema revision of the database and the one the code needs.
-
-    Example: ekinerja-sync db status
-    """
+    """Show the schema revision of the database and the one the code needs."""
     with cli_errors():
         engine = make_engine(Settings().database_url)
         current, head = current_revision(engine), head_revision()
-    out.print(f"database {current or '(empty)'}, code {head}: "
-              + ("up to date" if current == head else "upgrade needed"))
+    state = t("cli.db.up_to_date") if current == head else t("cli.db.upgrade_needed")
+    out.print(t("cli.db.status", current=plain(current or t("cli.db.empty")), head=plain(head),
+                state=state))
     if current != head:
         raise typer.Exit(1)
-
-
 
 
 def register(app: typer.Typer) -> None:

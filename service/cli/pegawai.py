@@ -8,32 +8,32 @@ import json
 import typer
 
 from mappings.messages import t
-from service.cli.common import build_container, cli_errors, fail, out
+from service.cli.common import build_container, cli_errors, fail, help_text, out
 from service.container import Container
-from service.render import render_outcome, render_profile
+from service.render import json_text, plain, render_outcome, render_profile, visible
 from sync.audit import SYSTEM_ACTOR
 from sync.outcome import SinkronOutcome, Status
 
-pegawai_app = typer.Typer(help="Local employee profiles.", no_args_is_help=True)
+pegawai_app = typer.Typer(help=t("cli.pegawai"), no_args_is_help=True)
+ASSIGNMENTS_HELP = t("cli.arg.assignments")
 
 
 def sinkron(
-    nip: str = typer.Argument(..., help="18-digit NIP (spaces allowed)"),
-    json_output: bool = typer.Option(False, "--json", help="print the outcome as JSON"),
+    nip: str = typer.Argument(..., help=t("cli.arg.nip_spaces")),
+    json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json_outcome")),
 ) -> None:
-    """Refresh one employee from SIASN (the Sinkron SIASN button).
-
-    Example: ekinerja-sync sinkron "19860926 201505 1 001" --json
-    """
+    """Refresh one employee from SIASN (the Sinkron SIASN button)."""
     with cli_errors():
         container = build_container()
         outcome = asyncio.run(_sinkron(container, nip))
     if json_output:
-        typer.echo(outcome.model_dump_json(indent=2))
+        typer.echo(json_text(outcome.model_dump_json(indent=2)))
     else:
         render_outcome(out, outcome)
     if outcome.status in (Status.NOT_FOUND, Status.FAILED):
-        typer.echo(f"{outcome.status.value}: {outcome.reason}", err=True)
+        status = t(f"cli.status.{outcome.status.value}")
+        typer.echo(t("cli.sinkron_refused", status=status, code=outcome.status.value,
+                     reason=visible(outcome.reason)), err=True)
         raise typer.Exit(1)
 
 
@@ -44,50 +44,53 @@ async def _sinkron(container: Container, nip: str) -> SinkronOutcome:
         return await Sinkron(siasn, container.sessions).run(nip, actor=SYSTEM_ACTOR)
 
 
-@pegawai_app.command("show")
+@pegawai_app.command("show", help=help_text("cli.pegawai_show"))
 def pegawai_show(
-    nip: str = typer.Argument(..., help="18-digit NIP"),
-    json_output: bool = typer.Option(False, "--json", help="print as JSON"),
+    nip: str = typer.Argument(..., help=t("cli.arg.nip")),
+    json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json")),
 ) -> None:
-    """Show a stored employee, their supervisor and open conflicts.
-
-    Example: ekinerja-sync pegawai show 198609262015051001
-    """
+    """Show a stored employee, their supervisor and open conflicts."""
     from mappings.nip import normalize_nip
     from service.api import read_profile
 
     with cli_errors():
-        profile = read_profile(build_container(), normalize_nip(nip))
+        container = build_container()
+        profile = read_profile(container, normalize_nip(nip))
     if profile is None:
         raise fail(t("common.not_found_pegawai", nip=nip), 1)
     if json_output:
-        typer.echo(json.dumps(profile, indent=2, ensure_ascii=False))
+        typer.echo(json_text(json.dumps(profile, indent=2, ensure_ascii=False)))
     else:
-        render_profile(out, profile)
+        render_profile(out, profile, container.settings.schedule.timezone)
 
 
-@pegawai_app.command("edit")
+def parse_assignments(assignments: list[str]) -> dict[str, str]:
+    """``field=value`` arguments as a mapping; a malformed or repeated one exits 2."""
+    changes: dict[str, str] = {}
+    for item in assignments:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise fail(t("cli.edit.bad_assignment", item=repr(item)))
+        if name in changes:
+            raise fail(t("cli.edit.repeated_field", field=repr(name)))
+        changes[name] = value
+    return changes
+
+
+@pegawai_app.command("edit", help=help_text("cli.pegawai_edit"))
 def pegawai_edit(
-    nip: str = typer.Argument(..., help="18-digit NIP"),
-    assignments: list[str] = typer.Argument(..., help="field=value pairs"),
-    actor: str = typer.Option(..., "--actor", "--oleh", help="who makes the edit"),
-    reason: str = typer.Option(..., "--reason", "--alasan", help="why (kept in the audit log)"),
+    nip: str = typer.Argument(..., help=t("cli.arg.nip")),
+    assignments: list[str] = typer.Argument(..., help=ASSIGNMENTS_HELP),
+    actor: str = typer.Option(..., "--actor", "--oleh", help=t("cli.opt.actor_edit")),
+    reason: str = typer.Option(..., "--reason", "--alasan", help=t("cli.opt.reason_edit")),
 ) -> None:
-    """Edit local profile fields (Edit Profil), audited with who and why.
-
-    Example: ekinerja-sync pegawai edit 198609262015051001 no_hp=081234567890
-    --oleh "operator BKD" --alasan "nomor baru dari pegawai"
-    """
+    """Edit local profile fields (Edit Profil), audited with who and why."""
     from mappings.nip import normalize_nip
     from store.db import transaction
     from sync.edit import EditError, PegawaiNotFound, edit_pegawai
 
-    changes = {}
-    for item in assignments:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise fail(f"expected field=value, got {item!r}")
-        changes[name.strip()] = value
+    changes = parse_assignments(assignments)
     with cli_errors():
         container = build_container()
         try:
@@ -97,14 +100,12 @@ def pegawai_edit(
         except (EditError, PegawaiNotFound) as exc:
             raise fail(str(exc), 1) from None
     for name, (old, new) in result.changed.items():
-        out.print(f"{name}: {old!r} -> {new!r}")
+        out.print(f"{plain(name)}: {plain(repr(old))} -> {plain(repr(new))}")
     if not result.changed:
-        out.print("tidak ada perubahan (nilai sama)")
-
-
+        out.print(t("cli.edit.no_change"))
 
 
 def register(app: typer.Typer) -> None:
     """Add ``sinkron`` and ``pegawai`` to the main app."""
-    app.command()(sinkron)
+    app.command(help=help_text("cli.sinkron"))(sinkron)
     app.add_typer(pegawai_app, name="pegawai")

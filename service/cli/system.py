@@ -4,76 +4,110 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 
 import typer
-from rich.markup import escape
 
-from service.cli.common import build_container, cli_errors, fail, out
+from mappings.messages import t
+from service.cli.common import build_container, cli_errors, fail, help_text, out
 from service.logging import configure_logging
-from service.render import render_checks
-from service.settings import Settings
+from service.render import json_text, local_time, plain, render_checks
+from service.settings import ScheduleSettings, Settings
 
-schedule_app = typer.Typer(help="The nightly schedule of `serve`.", no_args_is_help=True)
+schedule_app = typer.Typer(help=t("cli.schedule"), no_args_is_help=True)
+
+
+def base_url(host: str, port: int) -> str:
+    """The URL a browser on this machine uses for ``host:port`` (IPv6 in brackets)."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
+def nightly_line(config: ScheduleSettings) -> str:
+    """Whether the nightly job is on, its schedule and next run; a bad schedule exits 2."""
+    if not config.enabled:
+        return t("cli.serve.nightly_off")
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        trigger = CronTrigger.from_crontab(config.reconcile_cron, timezone=config.timezone)
+    except (ValueError, LookupError) as exc:
+        raise fail(t("cli.serve.bad_schedule", cron=config.reconcile_cron,
+                     timezone=config.timezone, detail=exc)) from None
+    upcoming = trigger.get_next_fire_time(None, datetime.now(trigger.timezone))
+    when = upcoming.strftime("%Y-%m-%d %H:%M %Z") if upcoming else "-"
+    return t("cli.serve.nightly_on", cron=plain(config.reconcile_cron),
+             timezone=plain(config.timezone), next=when)
+
+
+def listen_lines(settings: Settings, host: str, port: int) -> list[str]:
+    """What ``serve`` prints before it starts: addresses, everywhere-binding note, nightly job."""
+    url = base_url(host, port)
+    lines = [t("cli.serve.listening", host=plain(host), port=port),
+             t("cli.serve.console", url=f"{url}/"), t("cli.serve.login", url=f"{url}/login"),
+             t("cli.serve.api", url=f"{url}/api/v1"), t("cli.serve.docs", url=f"{url}/docs")]
+    if settings.auth.public_url:
+        lines.append(t("cli.serve.public", url=plain(settings.auth.public_url.rstrip("/"))))
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        lines.append(t("cli.serve.exposed", host=plain(host)))
+    lines.append(nightly_line(settings.schedule))
+    return lines
 
 
 def serve(
-    host: str = typer.Option(None, help="bind address (default EKINERJA_API__HOST)"),
-    port: int = typer.Option(None, help="port (default EKINERJA_API__PORT)"),
+    host: str = typer.Option(None, help=t("cli.opt.host")),
+    port: int = typer.Option(None, min=1, max=65535, help=t("cli.opt.port")),
 ) -> None:
-    """Serve the HTTP API (loopback by default).
-
-    Example: ekinerja-sync serve --port 8080
-    """
+    """Serve the HTTP API and the admin console (loopback by default)."""
     import uvicorn
 
     from service.api import create_app
+    from service.container import check_siasn
 
     with cli_errors():
         container = build_container()
         settings = container.settings
-        from service.container import check_siasn
-
         check_siasn(settings.siasn)
+        bind_host, bind_port = host or settings.api.host, port or settings.api.port
+        for line in listen_lines(settings, bind_host, bind_port):
+            out.print(line, soft_wrap=True, highlight=False)
         app_ = create_app(container, scheduler=settings.schedule.enabled)
-        uvicorn.run(app_, host=host or settings.api.host,
-                    port=port or settings.api.port, log_level="warning")
+        uvicorn.run(app_, host=bind_host, port=bind_port, log_level="warning")
 
 
-
-
-@schedule_app.command("list")
-def schedule_list(json_output: bool = typer.Option(False, "--json", help="print as JSON")) -> None:
-    """Show the scheduled jobs and their next run.
-
-    Example: EKINERJA_SCHEDULE__RECONCILE_CRON="30 1 * * *" ekinerja-sync schedule list
-    """
+@schedule_app.command("list", help=help_text("cli.schedule_list"))
+def schedule_list(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json"))
+                  ) -> None:
+    """Show the scheduled jobs and their next run."""
     from service.scheduler import ScheduleError, jobs
 
     with cli_errors():
+        container = build_container()
         try:
-            listed = jobs(build_container())
+            listed = jobs(container)
         except ScheduleError as exc:
             raise fail(str(exc)) from None
     if json_output:
-        typer.echo(json.dumps(listed, indent=2))
+        typer.echo(json_text(json.dumps(listed, indent=2, ensure_ascii=False)))
         return
+    timezone = container.settings.schedule.timezone
     for job in listed:
-        out.print(f"{job['id']}: {job['name']}, {escape(job['trigger'])}, berikutnya "
-                  f"{job['next_run_time']} (coalesce {job['coalesce']}, "
-                  f"max_instances {job['max_instances']})")
+        upcoming = job["next_run_time"]
+        when = local_time(datetime.fromisoformat(upcoming), timezone) if upcoming else "-"
+        out.print(t("cli.schedule.job", id=plain(job["id"]), name=plain(job["name"]),
+                    trigger=plain(job["trigger"]), next=when,
+                    coalesce=job["coalesce"], max_instances=job["max_instances"]),
+                  soft_wrap=True, highlight=False)
 
 
 def simulate(
-    port: int = typer.Option(8765, help="port on 127.0.0.1"),
-    employees: int = typer.Option(2000, help="employees in the generated province"),
-    seed: int = typer.Option(1, help="seed of the generated province"),
-    latency_ms: float = typer.Option(0, help="added latency per API call"),
-    error_rate: float = typer.Option(0, help="share of API calls answering 503"),
+    port: int = typer.Option(8765, help=t("cli.opt.sim_port")),
+    employees: int = typer.Option(2000, help=t("cli.opt.employees")),
+    seed: int = typer.Option(1, help=t("cli.opt.seed")),
+    latency_ms: float = typer.Option(0, help=t("cli.opt.latency_ms")),
+    error_rate: float = typer.Option(0, help=t("cli.opt.error_rate")),
 ) -> None:
-    """Serve a simulated SIASN on loopback and print the settings to use it.
-
-    Example: ekinerja-sync simulate --port 8765 --employees 2000 --seed 1
-    """
+    """Serve a simulated SIASN on loopback and print the settings to use it."""
     from service.demo import serve_simulator
 
     serve_simulator(port=port, employees=employees, seed=seed, latency_ms=latency_ms,
@@ -81,28 +115,20 @@ def simulate(
 
 
 def demo(
-    employees: int = typer.Option(3000, help="employees in the generated province"),
-    seed: int = typer.Option(1, help="seed of the generated province"),
-    db: str = typer.Option("ekinerja-demo.db", help="SQLite file to write (recreated)"),
+    employees: int = typer.Option(3000, help=t("cli.opt.employees")),
+    seed: int = typer.Option(1, help=t("cli.opt.seed")),
+    db: str = typer.Option("ekinerja-demo.db", help=t("cli.opt.demo_db")),
 ) -> None:
-    """Run the demo: simulator on loopback, two nights of reconciliation, conflicts, report.
-
-    Example: ekinerja-sync demo --employees 3000 --seed 1
-    """
+    """Run the demo: simulator on loopback, two nights of reconciliation, conflicts, report."""
     from service.demo import run_demo
 
     configure_logging("console", "WARNING")
     raise typer.Exit(run_demo(out, employees=employees, seed=seed, db_path=db))
 
 
-def doctor(json_output: bool = typer.Option(False, "--json", help="print the findings as JSON")
+def doctor(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json_doctor"))
            ) -> None:
-    """Check configuration, database, SIASN tokens and answers, and MyASN; say how to fix.
-
-    Exits 1 when something is broken. Example: ekinerja-sync doctor --json
-    """
-    import json
-
+    """Check configuration, database, SIASN tokens and answers, and MyASN; say how to fix."""
     from pydantic import ValidationError
 
     from service.doctor import Check, report, run_doctor
@@ -111,7 +137,7 @@ def doctor(json_output: bool = typer.Option(False, "--json", help="print the fin
         settings = Settings()
     except ValidationError as exc:
         checks = [Check("config", "error", str(exc).replace("\n", " "),
-                        "correct the EKINERJA_* variables named")]
+                        t("cli.doctor.fix_config"))]
     else:
         configure_logging(settings.log_format, "ERROR")
         checks = asyncio.run(run_doctor(settings))
@@ -124,9 +150,9 @@ def doctor(json_output: bool = typer.Option(False, "--json", help="print the fin
         raise typer.Exit(1)
 
 
-
 def register(app: typer.Typer) -> None:
     """Add ``serve``, ``schedule``, ``simulate``, ``demo`` and ``doctor`` to the main app."""
-    for command in (serve, simulate, demo, doctor):
-        app.command()(command)
+    for command, key in ((serve, "cli.serve"), (simulate, "cli.simulate"), (demo, "cli.demo"),
+                         (doctor, "cli.doctor")):
+        app.command(help=help_text(key))(command)
     app.add_typer(schedule_app, name="schedule")

@@ -6,19 +6,26 @@ import asyncio
 
 import typer
 
-from service.cli.common import build_container, cli_errors, fail, out
+from mappings.messages import UnknownMessage, t
+from service.cli.common import build_container, cli_errors, fail, help_text, out
 from service.container import Container
+from service.render import plain
 from sync.audit import SYSTEM_ACTOR
 
-unor_app = typer.Typer(help="Units (unor) of the instansi.", no_args_is_help=True)
+unor_app = typer.Typer(help=t("cli.unor"), no_args_is_help=True)
 
 
-@unor_app.command("refresh")
+def change_label(kind: str) -> str:
+    """The Indonesian name of a kind of unit change (the code itself when it has none)."""
+    try:
+        return t(f"cli.unor.change.{kind}")
+    except UnknownMessage:
+        return kind
+
+
+@unor_app.command("refresh", help=help_text("cli.unor_refresh"))
 def unor_refresh() -> None:
-    """Fetch the unit tree (ref-unor) from SIASN and store it.
-
-    Example: ekinerja-sync unor refresh
-    """
+    """Fetch the unit tree (ref-unor) from SIASN and store it."""
     from mappings.units import UnitRecord
     from store.db import transaction
     from sync.units import apply_units, fetch_units
@@ -32,21 +39,18 @@ def unor_refresh() -> None:
         units = asyncio.run(fetch(container))
         with transaction(container.sessions) as session:
             changes = apply_units(session, units, actor=SYSTEM_ACTOR)
-    out.print(f"{len(units)} unit: " + ", ".join(f"{k} {v}" for k, v in changes.counts().items()))
+    counts = ", ".join(f"{change_label(k)} {v}" for k, v in changes.counts().items())
+    out.print(t("cli.unor.refreshed", units=len(units), counts=counts))
 
 
-@unor_app.command("klaim")
+@unor_app.command("klaim", help=help_text("cli.unor_klaim"))
 def unor_klaim(
-    unit_id: str = typer.Argument(..., help="the unor id (SIASN)"),
-    nip: str = typer.Argument(..., help="NIP of the structural official claiming it"),
-    actor: str = typer.Option(..., "--actor", "--oleh", help="who records the claim"),
-    reason: str = typer.Option(..., "--reason", "--alasan", help="basis, e.g. the SK"),
+    unit_id: str = typer.Argument(..., help=t("cli.arg.unor_id")),
+    nip: str = typer.Argument(..., help=t("cli.arg.nip_claimant")),
+    actor: str = typer.Option(..., "--actor", "--oleh", help=t("cli.opt.actor_claim")),
+    reason: str = typer.Option(..., "--reason", "--alasan", help=t("cli.opt.reason_claim")),
 ) -> None:
-    """Klaim Pimpinan Unit Kerja: record who leads a unit (eselon II-IV, own unit only).
-
-    Example: ekinerja-sync unor klaim 8AE4830A5B3F2D10E040640A040269BB 197703092006101001
-    --oleh "operator BKD" --alasan "SK pelantikan 821.2/123/2026"
-    """
+    """Klaim Pimpinan Unit Kerja: record who leads a unit (eselon II-IV, own unit only)."""
     from mappings.nip import normalize_nip
     from store.db import transaction
     from sync.claims import ClaimError, claim_unit
@@ -59,11 +63,9 @@ def unor_klaim(
                                     reason=reason)
         except ClaimError as exc:
             raise fail(str(exc), 1) from None
-    out.print(f"{result.status}: {result.explanation}")
+    out.print(f"{plain(result.status)}: {plain(result.explanation)}")
     if result.status != "diterima":
         raise typer.Exit(1)
-
-
 
 
 def register(app: typer.Typer) -> None:

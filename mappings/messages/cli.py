@@ -1,0 +1,169 @@
+"""Catalogue table of the ``cli`` area, Bahasa Indonesia (key -> ``str.format`` template).
+
+Command help is ``cli.<command>`` with its example in ``cli.<command>.contoh`` (shown after
+"Contoh:"); argument and option help is ``cli.arg.*`` / ``cli.opt.*``; table headers ``cli.col.*``.
+"""
+
+from __future__ import annotations
+
+_HELP: dict[str, str] = {
+    "cli.app": "ekinerja-sync: menjaga data e-Kinerja lokal tetap selaras dengan SIASN.",
+    "cli.contoh": "Contoh",
+    "cli.sinkron": "Segarkan satu pegawai dari SIASN (tombol Sinkron SIASN).",
+    "cli.sinkron.contoh": 'ekinerja-sync sinkron "19860926 201505 1 001" --json',
+    "cli.pegawai": "Profil pegawai lokal.",
+    "cli.pegawai_show": "Tampilkan pegawai tersimpan, atasannya, dan konflik yang masih terbuka.",
+    "cli.pegawai_show.contoh": "ekinerja-sync pegawai show 198609262015051001",
+    "cli.pegawai_edit": ("Ubah isian profil lokal (Edit Profil); dicatat di log audit beserta "
+                         "siapa dan alasannya."),
+    "cli.pegawai_edit.contoh": ('ekinerja-sync pegawai edit 198609262015051001 '
+                                'no_hp=081234567890 --oleh "operator BKD" '
+                                '--alasan "nomor baru dari pegawai"'),
+    "cli.unor": "Unit organisasi (unor) instansi.",
+    "cli.unor_refresh": "Ambil pohon unit (ref-unor) dari SIASN dan simpan.",
+    "cli.unor_refresh.contoh": "ekinerja-sync unor refresh",
+    "cli.unor_klaim": ("Klaim Pimpinan Unit Kerja: catat siapa memimpin unit (eselon II-IV, "
+                       "hanya unitnya sendiri)."),
+    "cli.unor_klaim.contoh": ('ekinerja-sync unor klaim 8AE4830A5B3F2D10E040640A040269BB '
+                              '197703092006101001 --oleh "operator BKD" '
+                              '--alasan "SK pelantikan 821.2/123/2026"'),
+    "cli.db": "Skema basis data (migrasi Alembic).",
+    "cli.db_upgrade": "Terapkan migrasi yang belum dijalankan ke basis data yang dikonfigurasi.",
+    "cli.db_upgrade.contoh": ("EKINERJA_DATABASE_URL=postgresql+psycopg://user@host/db "
+                              "ekinerja-sync db upgrade"),
+    "cli.db_status": ("Tampilkan revisi skema basis data dan revisi yang dibutuhkan kode "
+                      "(keluar 1 bila perlu upgrade)."),
+    "cli.db_status.contoh": "ekinerja-sync db status",
+    "cli.serve": ("Jalankan HTTP API dan konsol admin (default hanya loopback); mencetak "
+                  "alamatnya dan status jadwal malam sebelum mulai."),
+    "cli.serve.contoh": "ekinerja-sync serve --port 8080",
+    "cli.schedule": "Jadwal malam milik `serve`.",
+    "cli.schedule_list": "Tampilkan tugas terjadwal dan waktu jalan berikutnya.",
+    "cli.schedule_list.contoh": ('EKINERJA_SCHEDULE__RECONCILE_CRON="30 1 * * *" '
+                                 'ekinerja-sync schedule list'),
+    "cli.simulate": ("Jalankan SIASN tiruan di loopback dan cetak pengaturan untuk "
+                     "memakainya."),
+    "cli.simulate.contoh": "ekinerja-sync simulate --port 8765 --employees 2000 --seed 1",
+    "cli.demo": ("Jalankan demo: simulator di loopback, dua malam rekonsiliasi, konflik, "
+                 "laporan."),
+    "cli.demo.contoh": "ekinerja-sync demo --employees 3000 --seed 1",
+    "cli.doctor": ("Periksa konfigurasi, basis data, token dan jawaban SIASN, serta MyASN; "
+                   "katakan cara memperbaikinya. Keluar 1 bila ada yang rusak."),
+    "cli.doctor.contoh": "ekinerja-sync doctor --json",
+    "cli.apikey": "Kunci API untuk aplikasi e-Kinerja (antar-server).",
+    "cli.apikey_create": ("Buat kunci API; dicetak sekali saja, yang disimpan hanya "
+                          "hash-nya."),
+    "cli.apikey_create.contoh": "ekinerja-sync apikey create ekinerja-app",
+    "cli.apikey_list": ("Daftar kunci API (nama, awalan, dibuat, terakhir dipakai, "
+                        "dicabut)."),
+    "cli.apikey_list.contoh": "ekinerja-sync apikey list",
+    "cli.apikey_revoke": "Cabut kunci API seketika (pemanggil yang memakainya mendapat 401).",
+    "cli.apikey_revoke.contoh": "ekinerja-sync apikey revoke ekinerja-app",
+    "cli.admin": "Akun admin lokal (cadangan login saat MyASN tidak tersedia).",
+    "cli.admin_set_password": ("Buat akun admin lokal atau setel kata sandinya (ditanyakan, "
+                               "minimal 12 karakter)."),
+    "cli.admin_set_password.contoh": "ekinerja-sync admin set-password admin-bkd",
+    "cli.operator": "Unit yang dikelola operator di luar unitnya sendiri.",
+    "cli.operator_grant": "Izinkan operator mengelola satu unit beserta semua unit di bawahnya.",
+    "cli.operator_grant.contoh": ('ekinerja-sync operator grant 197503052007042001 UNOR_ID '
+                                  '--oleh "kepala BKD"'),
+    "cli.operator_revoke": "Tarik kembali unit yang pernah diberikan.",
+    "cli.operator_revoke.contoh": "ekinerja-sync operator revoke 197503052007042001 UNOR_ID",
+    "cli.operator_list": ("Daftar unit yang diberikan (unit operator sendiri selalu ikut "
+                          "terhitung)."),
+    "cli.operator_list.contoh": "ekinerja-sync operator list",
+}
+
+_ARGS: dict[str, str] = {
+    "cli.arg.nip": "NIP 18 digit",
+    "cli.arg.nip_spaces": "NIP 18 digit (boleh berspasi)",
+    "cli.arg.nip_claimant": "NIP pejabat struktural yang mengklaim unit",
+    "cli.arg.nip_operator": "NIP operator (nama pengguna MyASN-nya)",
+    "cli.arg.assignments": "pasangan isian=nilai",
+    "cli.arg.unor_id": "id unor (SIASN)",
+    "cli.arg.unor_id_grant": "id unor SIASN; semua unit di bawahnya ikut",
+    "cli.arg.unor_id_granted": "id unor yang pernah diberikan",
+    "cli.arg.apikey_name": "untuk siapa kunci ini, mis. ekinerja-app",
+    "cli.arg.apikey_revoke": "nama kunci",
+    "cli.arg.username": "nama pengguna admin lokal",
+    "cli.opt.json": "cetak sebagai JSON",
+    "cli.opt.json_outcome": "cetak hasilnya sebagai JSON",
+    "cli.opt.json_doctor": "cetak temuan sebagai JSON",
+    "cli.opt.actor_edit": "siapa yang mengubah",
+    "cli.opt.reason_edit": "alasannya (disimpan di log audit)",
+    "cli.opt.actor_claim": "siapa yang mencatat klaim",
+    "cli.opt.reason_claim": "dasarnya, mis. nomor SK",
+    "cli.opt.by_grant": "siapa yang memberi izin (audit)",
+    "cli.opt.password_stdin": "baca kata sandi dari masukan standar (stdin)",
+    "cli.opt.host": "alamat bind (default EKINERJA_API__HOST)",
+    "cli.opt.port": "port (default EKINERJA_API__PORT)",
+    "cli.opt.sim_port": "port di 127.0.0.1",
+    "cli.opt.employees": "jumlah pegawai di provinsi buatan",
+    "cli.opt.seed": "seed provinsi buatan",
+    "cli.opt.latency_ms": "tambahan latensi per panggilan API (ms)",
+    "cli.opt.error_rate": "porsi panggilan API yang dijawab 503",
+    "cli.opt.demo_db": "berkas SQLite yang ditulis (dibuat ulang)",
+    "cli.col.name": "nama",
+    "cli.col.prefix": "awalan",
+    "cli.col.created": "dibuat",
+    "cli.col.last_used": "terakhir dipakai",
+    "cli.col.revoked": "dicabut",
+    "cli.col.nip": "nip",
+    "cli.col.unor": "unor",
+    "cli.col.by": "oleh",
+    "cli.col.since": "sejak",
+}
+
+_OUTPUT: dict[str, str] = {
+    "cli.database_unavailable": "basis data tidak dapat dihubungi: {detail}",
+    "cli.status.created": "dibuat", "cli.status.updated": "diperbarui",
+    "cli.status.confirmed": "sesuai", "cli.status.conflict": "konflik",
+    "cli.status.not_found": "tidak ditemukan", "cli.status.failed": "gagal",
+    "cli.status.left": "keluar", "cli.status.ambiguous": "ganda/ambigu",
+    "cli.sinkron_refused": "{status} ({code}): {reason}",
+    "cli.atasan": "atasan",
+    "cli.applied": "diterapkan",
+    "cli.converged": "konvergen",
+    "cli.converged_detail": "{field}: nilai lokal kini sama dengan SIASN",
+    "cli.conflict": "konflik",
+    "cli.warning": "peringatan",
+    "cli.edit.bad_assignment": "diharapkan isian=nilai, diterima {item}",
+    "cli.edit.repeated_field": "isian {field} disebut lebih dari sekali",
+    "cli.edit.no_change": "tidak ada perubahan (nilai sama)",
+    "cli.unor.refreshed": "{units} unit: {counts}",
+    "cli.unor.change.new": "baru", "cli.unor.change.renamed": "berganti nama",
+    "cli.unor.change.moved": "pindah induk", "cli.unor.change.head_changed": "ganti pimpinan",
+    "cli.unor.change.removed": "dihapus",
+    "cli.db.empty": "(kosong)",
+    "cli.db.upgraded": "skema {before} -> {after}",
+    "cli.db.status": "basis data {current}, kode {head}: {state}",
+    "cli.db.up_to_date": "mutakhir",
+    "cli.db.upgrade_needed": "perlu upgrade (jalankan: ekinerja-sync db upgrade)",
+    "cli.serve.listening": "Mendengarkan di {host}:{port}",
+    "cli.serve.console": "  konsol admin : {url}",
+    "cli.serve.login": "  login        : {url}",
+    "cli.serve.api": "  HTTP API     : {url}",
+    "cli.serve.docs": "  dokumentasi  : {url}",
+    "cli.serve.public": "  alamat publik: {url}/login (EKINERJA_AUTH__PUBLIC_URL)",
+    "cli.serve.exposed": ("  perhatian: {host} bukan loopback; layanan terbuka bagi mesin lain "
+                          "di jaringan"),
+    "cli.serve.nightly_on": ("Jadwal malam: aktif (cron {cron}, zona waktu {timezone}); "
+                             "berikutnya {next}"),
+    "cli.serve.nightly_off": "Jadwal malam: nonaktif (EKINERJA_SCHEDULE__ENABLED=false)",
+    "cli.serve.bad_schedule": ("jadwal tidak terbaca: EKINERJA_SCHEDULE__RECONCILE_CRON={cron!r} "
+                               "/ EKINERJA_SCHEDULE__TIMEZONE={timezone!r}: {detail}"),
+    "cli.schedule.job": ("{id}: {name}, {trigger}, berikutnya {next} (coalesce {coalesce}, "
+                         "max_instances {max_instances})"),
+    "cli.doctor.ok": "ok", "cli.doctor.warn": "awas", "cli.doctor.error": "RUSAK",
+    "cli.doctor.skip": "lewati", "cli.doctor.fix": "perbaikan",
+    "cli.doctor.fix_config": "betulkan variabel EKINERJA_* yang disebut",
+    "cli.apikey.created": ("Kunci API {name} dibuat. Simpan sekarang: kunci tidak dapat "
+                           "ditampilkan lagi. Kirim sebagai header X-API-Key."),
+    "cli.apikey.revoked": "Kunci API {name} dicabut",
+    "cli.admin.password_prompt": "Kata sandi",
+    "cli.admin.password_set": "admin lokal {username} dapat login di /login",
+    "cli.operator.granted": "{nip} kini mengelola unit {unor_id} dan unit-unit di bawahnya",
+    "cli.operator.revoked": "izin unit {unor_id} untuk {nip} dicabut",
+}
+
+ID: dict[str, str] = {**_HELP, **_ARGS, **_OUTPUT}
