@@ -53,4 +53,14 @@ ID: dict[str, str] = {
     "konflik.recommend_klaim":
         "Bila SK pimpinan sudah ada, pertahankan klaim lokal dan ajukan perbaikan PemimpinPnsId "
         "ke BKN; bila tidak, ambil nilai SIASN (klaim dihapus).",
+    "konflik.run_bad_id": "id run tidak sah: {value!r} (huruf, angka dan tanda -)",
+    "konflik.run_unknown": "tidak ada run dengan id atau awalan {value!r}",
+    "konflik.run_ambiguous":
+        "awalan {value!r} cocok dengan lebih dari satu run ({candidates}); tulis lebih panjang",
+    "konflik.run_bad_limit": "jumlah run yang ditampilkan harus 1 sampai 1000",
+    "konflik.run_forbidden": "akun ini tidak boleh melihat riwayat sinkron",
+    "konflik.run_approve_admin_only": "hanya admin yang boleh menyetujui run yang ditahan",
+    "konflik.run_not_held":
+        "run {id} tidak sedang ditahan (status {status}); hanya run ditahan terbaru yang dapat "
+        "disetujui",
 }
