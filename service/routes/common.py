@@ -47,9 +47,14 @@ def policy(gate: Gate) -> KonflikPolicy:
 
 
 def zone(gate: Gate) -> ZoneInfo:
-    """The timezone times are shown in (UTC when the setting names no known zone)."""
+    """The timezone times are shown in, from settings."""
+    return zone_of(gate.container.settings.konflik.timezone)
+
+
+def zone_of(name: str) -> ZoneInfo:
+    """The named timezone (UTC when the name is no known zone)."""
     try:
-        return ZoneInfo(gate.container.settings.konflik.timezone)
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
 
