@@ -163,8 +163,6 @@ def test_konflik_commands_fit_80_columns_escape_data_and_exit_clearly(
 def test_runs_by_prefix_with_items_in_80_columns(container: Container, world: World,
                                                  env: dict[str, str]) -> None:
     """runs list shows whole ids in 80 columns; show takes a prefix and lists items."""
-    if container.settings.database_url.startswith("postgresql"):
-        pytest.skip("the CLI side runs on the SQLite file of the cli_env fixture")
     import_export(container, world)
     run_id = reconcile(container)["run_id"]
     run = {**env, "EKINERJA_DATABASE_URL": container.settings.database_url}
