@@ -182,9 +182,8 @@ def _pmm_evaluasi(result: PmmResult, periode: periods.Periode, penilai: PenilaiR
     perilaku = RATING_CODE[result.rating_perilaku_kerja] if result.rating_perilaku_kerja else None
     predikat = PREDIKAT_CODE[result.predikat] if result.predikat else None
     findings: list[Finding] = []
-    rated = None not in (hasil, perilaku, predikat)
-    if rated:
-        assert hasil is not None and perilaku is not None and predikat is not None
+    rated = hasil is not None and perilaku is not None and predikat is not None
+    if hasil is not None and perilaku is not None and predikat is not None:
         check = check_predikat(hasil, perilaku, predikat)
         if not check.ok:
             findings.append(finding("predikat_tidak_sesuai", hasil=hasil, perilaku=perilaku,

@@ -94,7 +94,8 @@ def recap_xlsx(results: list[dict[str, Any]], *, count: int = 6, instansi: str =
     rows = _rated(results)[:count]
     book = Workbook()
     sheet = book.active
-    assert sheet is not None
+    if sheet is None:
+        raise RuntimeError("openpyxl made a workbook without a sheet")
     sheet.title = "Laporan Penilaian SKP"
     sheet.append(["LAPORAN PENILAIAN SKP"])
     sheet.append([f"Instansi: {instansi}"])

@@ -55,9 +55,8 @@ class SkpRiwayat:
         person = self.world.by_pns_id(str(body.get(pns_key))) if problem is None else None
         if problem is None and person is None:
             problem = f"PNS dengan id {body.get(pns_key)} tidak ditemukan"
-        if problem is not None:
-            return 400, {"success": False, "Error": "true", "Message": problem}
-        assert person is not None
+        if problem is not None or person is None:
+            return 400, {"success": False, "Error": "true", "Message": problem or "PNS tidak ada"}
         self.saves += 1
         row_id = hashlib.sha256(f"{kind}:{self.saves}:{person.pns_id}".encode()).hexdigest()[:32]
         if kind == "skp22":
