@@ -1,0 +1,74 @@
+"""Store reads the console pages need beyond ``sync.konflik``: runs, people, integrity, unit path.
+
+Each function takes a session and the caller's access, and returns plain data for a template.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from store.models import Pegawai, SyncRun, Unit
+from sync.access import Action, Principal, RoleMap, authorize, unit_path
+from sync.integrity import integrity_report
+from sync.run_steps import instansi_of
+from sync.runs import run_summary
+
+SEARCH_LIMIT = 50
+
+
+def recent_runs(session: Session, limit: int) -> list[dict[str, Any]]:
+    """The newest ``limit`` runs as reports, newest first."""
+    runs = session.scalars(select(SyncRun).order_by(SyncRun.started_at.desc()).limit(limit))
+    return [run_summary(run) for run in runs]
+
+
+def held_runs(session: Session) -> list[dict[str, Any]]:
+    """Runs a guard is holding for an admin's approval, newest first."""
+    runs = session.scalars(select(SyncRun).where(SyncRun.status == "held")
+                           .order_by(SyncRun.started_at.desc()))
+    return [run_summary(run) for run in runs]
+
+
+def may_read(session: Session, who: Principal, roles: RoleMap, nip: str) -> bool:
+    """Whether ``who`` may read the employee ``nip`` (the access rules of ``sync.access``)."""
+    return authorize(session, who, Action.READ, roles, nip=nip).allowed
+
+
+def search_pegawai(session: Session, who: Principal, roles: RoleMap, query: str
+                   ) -> tuple[list[Pegawai], bool]:
+    """Employees whose NIP starts with, or whose name contains, ``query``; only those ``who`` may read."""
+    digits = query.replace(" ", "")
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    clause = or_(Pegawai.nama.ilike(pattern, escape="\\"), Pegawai.nip.startswith(digits)
+                 ) if digits.isdigit() else Pegawai.nama.ilike(pattern, escape="\\")
+    rows = session.scalars(select(Pegawai).where(clause).order_by(Pegawai.nama, Pegawai.nip)
+                           .limit(SEARCH_LIMIT * 4))
+    visible = [p for p in rows if may_read(session, who, roles, p.nip)]
+    return visible[:SEARCH_LIMIT], len(visible) > SEARCH_LIMIT
+
+
+def unit_names(session: Session, unit_id: str | None) -> list[str]:
+    """The names of a unit's path from the root of the instansi down to the unit."""
+    if not unit_id:
+        return []
+    names = []
+    for uid in reversed(unit_path(session, unit_id)):
+        unit = session.get(Unit, uid)
+        names.append(unit.nama if unit is not None else uid)
+    return names
+
+
+def integrity_view(session: Session, who: Principal, roles: RoleMap) -> dict[str, Any]:
+    """The live supervisor integrity report; examples limited to employees ``who`` may read."""
+    latest = session.scalar(select(SyncRun).where(SyncRun.units_snapshot.is_not(None))
+                            .order_by(SyncRun.started_at.desc()).limit(1))
+    report = integrity_report(session, instansi_of(latest.units_snapshot) if latest else None)
+    for found in report.values():
+        nips = [nip for nip in found["contoh"] if may_read(session, who, roles, nip)]
+        names = {nip: nama for nip, nama in session.execute(
+            select(Pegawai.nip, Pegawai.nama).where(Pegawai.nip.in_(nips)))}
+        found["people"] = [{"nip": nip, "nama": names.get(nip)} for nip in nips]
+    return report
