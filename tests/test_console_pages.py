@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from service.console.demo import demo_login
 from service.container import Container
 from simulators.dataset import World
 from simulators.siasn import SiasnSimulator
@@ -95,3 +96,16 @@ def test_docs_serve_swagger_ui_locally(site: ConsoleSite) -> None:
     spec = httpx.get(site.url + "/openapi.json", timeout=20).json()
     assert spec["info"]["title"] and spec["info"]["description"]
     assert not any(p.startswith("/admin") for p in spec["paths"])
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_demo_login_opens_the_console(site: ConsoleSite) -> None:
+    """The login the demo prints works: it logs in and the console's beranda opens."""
+    login = demo_login(site.container)
+    text = login.text(site.container.settings.database_url)
+    assert login.username in text and login.password in text and "/admin/" in text
+    with httpx.Client(base_url=site.url, timeout=20) as client:
+        done = client.post("/login/lokal", data={"username": login.username,
+                                                 "password": login.password, "next": "/admin/"})
+        assert done.status_code == 303 and done.headers["location"] == "/admin/"
+        assert client.get("/admin/").status_code == 200

@@ -86,4 +86,7 @@ ID: dict[str, str] = {
     "console.atasan": "Atasan",
     "console.profile_conflicts": "Konflik yang belum diputuskan",
     "console.profile_all_conflicts": "Semua konflik pegawai ini",
+    "console.demo_login": "\nKonsol admin: jalankan `EKINERJA_DATABASE_URL={database_url} "
+                          "ekinerja-sync serve` lalu buka {url}\n  masuk dengan akun admin lokal "
+                          "{username} / kata sandi {password}",
 }
