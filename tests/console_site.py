@@ -41,18 +41,18 @@ class ConsoleSite:
 
 
 def build_site(container: Container, world: World, sim: SiasnSimulator) -> dict[str, str]:
-    """Load units and the cast's employees, and create the local admin account."""
+    """Load units and the cast's employees."""
     cast = _cast(world, sim.credentials.sso_username)
     load_units(container)
     sinkron(container, *(cast[k] for k in ("operator", "employee", "colleague", "outsider")))
-    with transaction(container.sessions) as session:
-        set_local_account(session, ADMIN, PASSWORD)
     return cast
 
 
 @contextmanager
 def serve(container: Container, cast: dict[str, str]) -> Iterator[ConsoleSite]:
-    """The app (with a fixed form-token secret) on a loopback socket."""
+    """The app (with a fixed form-token secret and the local admin account) on a loopback socket."""
+    with transaction(container.sessions) as session:
+        set_local_account(session, ADMIN, PASSWORD)
     settings = Settings(database_url=container.settings.database_url,
                         siasn=container.settings.siasn,
                         auth=AuthSettings(csrf_secret="rahasia-uji-formulir"))
