@@ -123,8 +123,8 @@ class Conflict(Base):
             "pegawai_id",
             "field",
             unique=True,
-            sqlite_where=text("status = 'open'"),
-            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status IN ('open', 'assigned')"),
+            postgresql_where=text("status IN ('open', 'assigned')"),
         ),
     )
 
@@ -144,6 +144,38 @@ class Conflict(Base):
     resolution: Mapped[str | None] = mapped_column(String(30))
     resolution_reason: Mapped[str | None] = mapped_column(Text)
     run_id: Mapped[str | None] = mapped_column(String(40))
+    assignee: Mapped[str | None] = mapped_column(String(120), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("conflict.id"))
+
+
+class ConflictEvent(Base):
+    """One step in a conflict's history: opened, assigned, commented, resolved, superseded."""
+
+    __tablename__ = "conflict_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conflict_id: Mapped[int] = mapped_column(ForeignKey("conflict.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class RunChange(Base):
+    """A change a dry run or a held run would make (kept after its rollback, for review)."""
+
+    __tablename__ = "run_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(40), index=True)
+    nip: Mapped[str | None] = mapped_column(String(18))
+    action: Mapped[str] = mapped_column(String(40))
+    field: Mapped[str | None] = mapped_column(String(64))
+    old_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditEntry(Base):

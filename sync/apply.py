@@ -13,6 +13,7 @@ from mappings.notices import Notice
 from store.models import Conflict, FieldState, Pegawai, Unit
 from sync import audit
 from sync.authority import label
+from sync.konflik import lifecycle
 from sync.merge import Decision, FieldMerge, merge_record
 from sync.outcome import Applied, Atasan, ConflictView, SinkronOutcome, Status, WarningView
 from sync.profile import RemoteProfile
@@ -66,7 +67,7 @@ def apply_profile(session: Session, nip: str, remote: RemoteProfile | None, *, a
                    org or load_context(session), supervisors)
     if not created:
         ctx.open_conflicts = {c.field: c for c in session.scalars(select(Conflict).where(
-            Conflict.pegawai_id == pegawai.id, Conflict.status == "open"))}
+            Conflict.pegawai_id == pegawai.id, Conflict.status.in_(lifecycle.ACTIVE)))}
     base = {name: state.base_value for name, state in states.items()}
     for merge in merge_record(base, local_values(pegawai), remote.record.values()):
         _HANDLERS[merge.decision](ctx, merge)
@@ -123,24 +124,10 @@ def _keep_local(ctx: _Context, merge: FieldMerge) -> None:
 
 def _conflict(ctx: _Context, merge: FieldMerge) -> None:
     explanation = _explain_conflict(ctx, merge)
-    existing = _open_conflict(ctx, merge.field)
-    stamp = audit.now()
-    values = (merge.base, merge.local, merge.remote)
-    if existing is None:
-        ctx.open_conflicts[merge.field] = Conflict(
-            pegawai_id=ctx.pegawai.id, field=merge.field, kind="merge", base_value=merge.base,
-            local_value=merge.local, remote_value=merge.remote, status="open",
-            explanation=explanation, opened_at=stamp, updated_at=stamp, run_id=ctx.run_id)
-        ctx.session.add(ctx.open_conflicts[merge.field])
-        audit.record(ctx.session, actor=ctx.actor, action="konflik_dibuka", nip=ctx.pegawai.nip,
-                     field=merge.field, old=merge.local, new=merge.remote, reason=explanation,
-                     run_id=ctx.run_id)
-    elif (existing.base_value, existing.local_value, existing.remote_value) != values:
-        existing.base_value, existing.local_value, existing.remote_value = values
-        existing.explanation, existing.updated_at = explanation, stamp
-        audit.record(ctx.session, actor=ctx.actor, action="konflik_diperbarui",
-                     nip=ctx.pegawai.nip, field=merge.field, old=merge.local, new=merge.remote,
-                     reason=explanation, run_id=ctx.run_id)
+    ctx.open_conflicts[merge.field] = lifecycle.raise_conflict(
+        ctx.session, pegawai=ctx.pegawai, field=merge.field, kind="merge",
+        values=(merge.base, merge.local, merge.remote), explanation=explanation,
+        actor=ctx.actor, run_id=ctx.run_id, existing=_open_conflict(ctx, merge.field))
     ctx.conflicts.append(ConflictView(field=merge.field, base=merge.base, local=merge.local,
                                       remote=merge.remote, explanation=explanation))
 
@@ -188,9 +175,8 @@ def _close_stale_conflict(ctx: _Context, name: str) -> None:
     if existing.kind != "merge" and getattr(ctx.pegawai, name) == existing.local_value:
         return
     del ctx.open_conflicts[name]
-    existing.status, existing.resolution = "resolved", "selesai_sendiri"
-    existing.resolved_at, existing.resolved_by = audit.now(), ctx.actor
-    existing.resolution_reason = "nilai lokal dan SIASN tidak lagi bertentangan"
+    lifecycle.close(ctx.session, existing, resolution="selesai_sendiri", actor=ctx.actor,
+                    reason="nilai lokal dan SIASN tidak lagi bertentangan")
     audit.record(ctx.session, actor=ctx.actor, action="konflik_selesai_sendiri",
                  nip=ctx.pegawai.nip, field=name, reason=existing.resolution_reason,
                  run_id=ctx.run_id)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from mappings.positions import may_claim_unit
 from store.models import Conflict, Pegawai, Unit, UnitClaim
 from sync import audit
+from sync.konflik import lifecycle
 from sync.supervision import recompute_all
 
 FIELD = "pemimpin_unor"
@@ -86,13 +87,9 @@ def claim_conflicts(session: Session, *, actor: str, run_id: str | None = None) 
         text = (f"{person.nama} mengklaim sebagai pimpinan {unit.nama}, tetapi SIASN mencatat "
                 f"{who}. Pimpinan menurut SIASN tetap berlaku sampai admin memutuskan; bila klaim "
                 "benar, ajukan perbaikan PemimpinPnsId ke BKN.")
-        stamp = audit.now()
-        session.add(Conflict(pegawai_id=person.id, field=FIELD, kind="klaim",
-                             base_value=siasn_head, local_value=person.pns_id,
-                             remote_value=siasn_head, status="open", explanation=text,
-                             opened_at=stamp, updated_at=stamp, run_id=run_id))
-        audit.record(session, actor=actor, action="konflik_dibuka", nip=person.nip, field=FIELD,
-                     old=siasn_head, new=person.pns_id, reason=text, run_id=run_id)
+        lifecycle.raise_conflict(session, pegawai=person, field=FIELD, kind="klaim",
+                                 values=(siasn_head, person.pns_id, siasn_head), explanation=text,
+                                 actor=actor, run_id=run_id)
         opened.append(person.nip)
     session.flush()
     return opened
@@ -107,4 +104,5 @@ def _decided_against(session: Session, pegawai_id: int, siasn_head: str) -> bool
 
 def _open(session: Session, pegawai_id: int) -> Conflict | None:
     return session.scalar(select(Conflict).where(
-        Conflict.pegawai_id == pegawai_id, Conflict.field == FIELD, Conflict.status == "open"))
+        Conflict.pegawai_id == pegawai_id, Conflict.field == FIELD,
+        Conflict.status.in_(lifecycle.ACTIVE)))

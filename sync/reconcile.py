@@ -31,7 +31,7 @@ from connectors._http.errors import AuthError, UpstreamError
 from connectors.siasn.client import SiasnClient
 from store.db import transaction
 from store.models import RunItem, SyncRun
-from sync import audit, runs
+from sync import audit, run_plan, runs
 from sync.claims import claim_conflicts
 from sync.guards import GuardPolicy, check
 from sync.integrity import integrity_report
@@ -95,6 +95,7 @@ class Reconciler:
         self.sessions = sessions
         self.options = options or ReconcileOptions()
         self.progress = progress or (lambda _phase, _done, _total: None)
+        self._plan: list[dict[str, Any]] = []
 
     async def run(self) -> dict[str, Any]:
         """Run to completion (or to a guard); returns the run report."""
@@ -264,6 +265,7 @@ class Reconciler:
         await asyncio.to_thread(self._guard_sync, run_id)
 
     def _guard_sync(self, run_id: str) -> None:
+        held = False
         with transaction(self.sessions) as session:
             run = session.get(SyncRun, run_id)
             assert run is not None
@@ -276,8 +278,11 @@ class Reconciler:
                 finish(run)
             elif verdict.hold and not self.options.confirm:
                 run.status, run.guard_reason = "held", verdict.reason
+                held = True
             else:
                 run.phase, run.guard_reason = "apply", verdict.reason
+        if held:  # keep what it would change, for review before approval
+            run_plan.plan_held_run(self.sessions, run_id, self.options.actor)
 
     async def _apply(self, run_id: str) -> None:
         await asyncio.to_thread(self._apply_units, run_id)
@@ -351,9 +356,12 @@ class Reconciler:
         fetched = _Fetched()
         if units:
             await self._fetch_memory(nips, known, fetched)
+        began = audit.now()
         report = await asyncio.to_thread(self._dry_apply, units, fetched)
         report.update(calls=self.siasn.calls - calls, dry_run=True,
                       duration_s=round(time.monotonic() - started, 3))
+        await asyncio.to_thread(run_plan.save_dry_run, self.sessions, report, self._plan, began,
+                                audit.now())
         return report
 
     def _dry_roster(self) -> tuple[list[str], dict[str, Known]]:
@@ -406,6 +414,7 @@ class Reconciler:
                 situations = list(situation.values())
                 recompute_all(session, actor=self.options.actor, run_id=run_id)
                 session.flush()
+                self._plan = run_plan.capture(session, run_id, situation, fetched.errors)
                 report.update(counts=count_situations(situations),
                               unit_changes=changes.counts(),
                               integrity=integrity_report(session, instansi),

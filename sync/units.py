@@ -93,6 +93,7 @@ def open_removed_unit_conflicts(session: Session, *, actor: str,
                                 run_id: str | None = None) -> list[str]:
     """Active employees still in a removed unit become conflicts (never orphans); their NIPs."""
     from store.models import Conflict, Pegawai
+    from sync.konflik import lifecycle
 
     names = {u.id: u.nama for u in session.scalars(select(Unit).where(Unit.aktif.is_(False)))}
     if not names:
@@ -104,17 +105,13 @@ def open_removed_unit_conflicts(session: Session, *, actor: str,
         stranded.append(person.nip)
         exists = session.scalar(select(Conflict.id).where(
             Conflict.pegawai_id == person.id, Conflict.field == "unor_id",
-            Conflict.status == "open"))
+            Conflict.status.in_(lifecycle.ACTIVE)))
         if exists is not None:
             continue
         text = (f"Unit kerja '{names.get(person.unor_id or '', person.unor_id)}' tidak ada lagi "
                 "di ref-unor SIASN (dihapus atau digabung). Pilih unit kerja aktif untuk pegawai "
                 "ini; sampai itu, unit lama tetap tercatat.")
-        stamp = audit.now()
-        session.add(Conflict(pegawai_id=person.id, field="unor_id", kind="unor_dihapus",
-                             base_value=person.unor_id, local_value=person.unor_id,
-                             remote_value=None, status="open", explanation=text,
-                             opened_at=stamp, updated_at=stamp, run_id=run_id))
-        audit.record(session, actor=actor, action="konflik_dibuka", nip=person.nip,
-                     field="unor_id", old=person.unor_id, reason=text, run_id=run_id)
+        lifecycle.raise_conflict(session, pegawai=person, field="unor_id", kind="unor_dihapus",
+                                 values=(person.unor_id, person.unor_id, None), explanation=text,
+                                 actor=actor, run_id=run_id)
     return stranded

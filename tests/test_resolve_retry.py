@@ -11,7 +11,9 @@ from simulators.events import mutasi
 from simulators.siasn import SiasnSimulator
 from store.db import transaction
 from store.models import AuditEntry, Conflict
-from sync.resolve import Resolution, ResolveError, resolve_conflict
+from sync.konflik.decide import Resolution, decide
+from sync.konflik.errors import KonflikError
+from sync.konflik.scope import ADMIN_CLI
 from tests.helpers import (
     conflicts,
     count_rows,
@@ -42,8 +44,8 @@ def _conflicted(container: Container, world: World) -> tuple[str, str, str]:
 def _resolve(container: Container, nip: str, how: Resolution, value: object = None) -> None:
     [conflict] = [c for c in conflicts(container, nip) if c.status == "open"]
     with transaction(container.sessions) as session:
-        resolve_conflict(session, conflict.id, how, actor="admin.bkd", reason="cek SK",
-                         value=value)
+        decide(session, ADMIN_CLI, [conflict.id], how, actor="admin.bkd", reason="cek SK",
+               value=value)
 
 
 @pytest.mark.parametrize("how", [Resolution.TAKE_SIASN, Resolution.KEEP_LOCAL])
@@ -78,7 +80,7 @@ def test_resolved_conflict_stays_resolved_until_values_change(container: Contain
 def test_set_value_is_validated(container: Container, world: World) -> None:
     """Setting a value checks it like an edit; a bad value resolves nothing."""
     nip, _, _ = _conflicted(container, world)
-    with pytest.raises(ResolveError, match="not an active unit"):
+    with pytest.raises(KonflikError, match="not an active unit"):
         _resolve(container, nip, Resolution.SET_VALUE, "NOPE")
     assert [c.status for c in conflicts(container, nip)] == ["open"]
     unit = leaf_units(world, "")[-1]

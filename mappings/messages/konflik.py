@@ -3,4 +3,64 @@
 from __future__ import annotations
 
 ID: dict[str, str] = {
+    "konflik.side_base": "nilai dasar",
+    "konflik.side_local": "nilai lokal",
+    "konflik.side_siasn": "nilai SIASN",
+    "konflik.empty": "(kosong)",
+    "konflik.changed_value": "{side} berubah dari {old} menjadi {new}",
+    "konflik.changed_nothing": "tidak ada nilai yang berubah",
+    "konflik.event_superseded": "digantikan oleh konflik {new_id}: {changed}",
+    "konflik.event_opened_from": "menggantikan konflik {old_id}: {changed}",
+    "konflik.event_assigned": "ditugaskan kepada {assignee}",
+    "konflik.event_unassigned": "penugasan dicabut; konflik kembali terbuka",
+    "konflik.decided_ambil_siasn": "diputuskan: ambil nilai SIASN ({reason})",
+    "konflik.decided_pertahankan_lokal":
+        "diputuskan: pertahankan nilai lokal dan usulkan perbaikan ke SIASN ({reason})",
+    "konflik.decided_tetapkan_nilai": "diputuskan: tetapkan nilai baru ({reason})",
+    "konflik.change_line": "{detail} (oleh {actor})",
+    "konflik.not_found": "konflik {id} tidak ada atau di luar wilayah kerja Anda",
+    "konflik.read_only": "akun ini hanya boleh melihat konfliknya sendiri, tidak memutuskan",
+    "konflik.reason_required": "alasan keputusan wajib diisi",
+    "konflik.reason_too_long": "alasan terlalu panjang (paling banyak {maximum} karakter)",
+    "konflik.bad_ids": "pilih paling sedikit satu dan paling banyak {maximum} konflik",
+    "konflik.bad_assignee": "nama penerima tugas terlalu panjang (paling banyak 120 karakter)",
+    "konflik.bad_comment": "komentar tidak boleh kosong dan paling banyak 2000 karakter",
+    "konflik.bad_status": "status tidak dikenal: {value!r}; pilih dari {allowed}",
+    "konflik.bad_kind": "situasi konflik tidak dikenal: {value!r}; pilih dari {allowed}",
+    "konflik.bad_age": "umur minimal (hari) harus 0 sampai 36500, bukan {value}",
+    "konflik.bad_text": "teks pencarian terlalu panjang (paling banyak 200 karakter)",
+    "konflik.bad_sort": "urutan tidak dikenal: {value!r}; pilih dari {allowed} (awali - untuk menurun)",
+    "konflik.bad_page": "halaman mulai dari 1 dan per halaman 1 sampai {maximum}",
+    "konflik.bad_value": "konflik {id}: nilai tidak diterima: {error}",
+    "konflik.refused_superseded":
+        "konflik {id} sudah digantikan oleh konflik {new_id} karena nilainya berubah lagi; "
+        "putuskan konflik {new_id} setelah melihat nilai barunya",
+    "konflik.refused_resolved":
+        "konflik {id} sudah diputuskan ({resolution}) oleh {by}; tidak dapat diputuskan lagi",
+    "konflik.refused_stale":
+        "konflik {id} berubah sejak ditampilkan: {changes}. Muat ulang dan periksa lagi sebelum "
+        "memutuskan",
+    "konflik.removed_unit_needs_value":
+        "konflik {id}: unit kerja lama sudah dihapus di SIASN; putuskan dengan menetapkan unit "
+        "kerja aktif (tetapkan_nilai)",
+    "konflik.claim_no_value":
+        "konflik {id}: klaim pimpinan diputuskan dengan ambil_siasn atau pertahankan_lokal",
+    "konflik.recommend_merge":
+        "Ambil nilai SIASN bila SK-nya sudah terbit; bila nilai lokal yang benar, pertahankan "
+        "nilai lokal dan ajukan usulan perbaikan data ke BKN.",
+    "konflik.recommend_unor_dihapus":
+        "Tetapkan unit kerja aktif yang benar untuk pegawai ini (unit lama sudah dihapus di SIASN).",
+    "konflik.recommend_klaim":
+        "Bila SK pimpinan sudah ada, pertahankan klaim lokal dan ajukan perbaikan PemimpinPnsId "
+        "ke BKN; bila tidak, ambil nilai SIASN (klaim dihapus).",
+    "konflik.run_bad_id": "id run tidak sah: {value!r} (huruf, angka dan tanda -)",
+    "konflik.run_unknown": "tidak ada run dengan id atau awalan {value!r}",
+    "konflik.run_ambiguous":
+        "awalan {value!r} cocok dengan lebih dari satu run ({candidates}); tulis lebih panjang",
+    "konflik.run_bad_limit": "jumlah run yang ditampilkan harus 1 sampai 1000",
+    "konflik.run_forbidden": "akun ini tidak boleh melihat riwayat sinkron",
+    "konflik.run_approve_admin_only": "hanya admin yang boleh menyetujui run yang ditahan",
+    "konflik.run_not_held":
+        "run {id} tidak sedang ditahan (status {status}); hanya run ditahan terbaru yang dapat "
+        "disetujui",
 }

@@ -1,0 +1,189 @@
+"""Deciding conflicts: take SIASN, keep local (an upstream correction to propose), or set a value.
+
+A decision records SIASN's value as the merge base, so the same disagreement is not raised again;
+a later change on either side is judged afresh. A bulk decision is all or nothing: every
+conflict is checked (in scope, still undecided, not superseded, unchanged since shown) before
+the first is applied, and the caller's transaction holds them together. Every decision is in
+the audit log; keeping the local value also records "usul_perbaikan_siasn".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mappings.messages import t
+from store.models import Conflict, ConflictEvent, FieldState, Pegawai, UnitClaim
+from sync import audit
+from sync.edit import EditError, validate_value
+from sync.konflik import lifecycle
+from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
+from sync.konflik.scope import Scope
+from sync.values import local_values, set_field
+
+MAX_BULK = 5000
+MAX_REASON = 1000
+
+
+class Resolution(StrEnum):
+    """What the admin decided (the values are the audit actions' suffixes)."""
+
+    TAKE_SIASN = "ambil_siasn"
+    KEEP_LOCAL = "pertahankan_lokal"
+    SET_VALUE = "tetapkan_nilai"
+
+
+def decide(session: Session, scope: Scope, ids: Sequence[int], resolution: Resolution, *,
+           actor: str, reason: str, seen_versions: Mapping[int, int] | None = None,
+           value: Any = None) -> list[Conflict]:
+    """Apply one decision to every conflict in ``ids``, all or nothing."""
+    reason = _reason(reason)
+    unique = list(dict.fromkeys(ids))
+    if not unique or len(unique) > MAX_BULK:
+        raise KonflikError(t("konflik.bad_ids", maximum=MAX_BULK))
+    if not scope.may_decide:
+        raise KonflikForbidden(t("konflik.read_only"))
+    conflicts = [_decidable(session, scope, cid, seen_versions) for cid in unique]
+    return [_apply(session, c, resolution, actor, reason, value) for c in conflicts]
+
+
+def assign(session: Session, scope: Scope, conflict_id: int, assignee: str | None, *,
+           actor: str, seen_version: int | None = None) -> Conflict:
+    """Give an undecided conflict to ``assignee`` (None takes it back to open)."""
+    if not scope.may_decide:
+        raise KonflikForbidden(t("konflik.read_only"))
+    who = (assignee or "").strip() or None
+    if who is not None and len(who) > 120:
+        raise KonflikError(t("konflik.bad_assignee"))
+    versions = {conflict_id: seen_version} if seen_version is not None else None
+    conflict = _decidable(session, scope, conflict_id, versions)
+    conflict.assignee = who
+    conflict.status = lifecycle.ASSIGNED if who else lifecycle.OPEN
+    detail = t("konflik.event_assigned", assignee=who) if who else t("konflik.event_unassigned")
+    lifecycle.add_event(session, conflict, "assigned", actor, detail)
+    return conflict
+
+
+def comment(session: Session, scope: Scope, conflict_id: int, text: str, *, actor: str) -> None:
+    """Add a comment to a conflict's history (any state; comments do not bump the version)."""
+    body = text.strip()
+    if not body or len(body) > 2000:
+        raise KonflikError(t("konflik.bad_comment"))
+    if not scope.may_decide:
+        raise KonflikForbidden(t("konflik.read_only"))
+    conflict = _in_scope(session, scope, conflict_id)
+    lifecycle.add_event(session, conflict, "commented", actor, body)
+
+
+def _reason(reason: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise KonflikError(t("konflik.reason_required"))
+    if len(text) > MAX_REASON:
+        raise KonflikError(t("konflik.reason_too_long", maximum=MAX_REASON))
+    return text
+
+
+def _in_scope(session: Session, scope: Scope, conflict_id: int) -> Conflict:
+    conflict = session.scalar(select(Conflict).where(Conflict.id == conflict_id)
+                              .with_for_update())
+    if conflict is None:
+        raise KonflikNotFound(t("konflik.not_found", id=conflict_id))
+    nip = session.scalar(select(Pegawai.nip).where(Pegawai.id == conflict.pegawai_id))
+    if not scope.sees_nip(session, nip):
+        raise KonflikNotFound(t("konflik.not_found", id=conflict_id))
+    return conflict
+
+
+def _decidable(session: Session, scope: Scope, conflict_id: int,
+               seen_versions: Mapping[int, int] | None) -> Conflict:
+    conflict = _in_scope(session, scope, conflict_id)
+    if conflict.status == lifecycle.SUPERSEDED:
+        successor = session.scalar(select(Conflict.id).where(
+            Conflict.supersedes_id == conflict.id))
+        raise KonflikRefused(t("konflik.refused_superseded", id=conflict_id, new_id=successor))
+    if conflict.status == lifecycle.RESOLVED:
+        raise KonflikRefused(t("konflik.refused_resolved", id=conflict_id,
+                               by=conflict.resolved_by, resolution=conflict.resolution))
+    seen = (seen_versions or {}).get(conflict_id)
+    if seen is not None and seen != conflict.version:
+        raise KonflikRefused(t("konflik.refused_stale", id=conflict_id,
+                               changes=_changes_since(session, conflict, seen)))
+    return conflict
+
+
+def _changes_since(session: Session, conflict: Conflict, seen: int) -> str:
+    events = session.scalars(select(ConflictEvent).where(
+        ConflictEvent.conflict_id == conflict.id, ConflictEvent.version > seen,
+        ConflictEvent.kind != "commented").order_by(ConflictEvent.id))
+    said = [t("konflik.change_line", actor=e.actor, detail=e.detail or e.kind) for e in events]
+    return "; ".join(said) or t("konflik.changed_nothing")
+
+
+def _apply(session: Session, conflict: Conflict, resolution: Resolution, actor: str,
+           reason: str, value: Any) -> Conflict:
+    person = session.get(Pegawai, conflict.pegawai_id)
+    assert person is not None
+    if conflict.kind == "unor_dihapus" and resolution is not Resolution.SET_VALUE:
+        raise KonflikError(t("konflik.removed_unit_needs_value", id=conflict.id))
+    if conflict.kind == "klaim":
+        return _decide_claim(session, conflict, person, resolution, actor, reason)
+    current = local_values(person).get(conflict.field)
+    new = _decided(session, conflict, resolution, value)
+    if new != current and conflict.field in local_values(person):
+        set_field(person, conflict.field, new)
+        person.updated_at = audit.now()
+    if conflict.kind == "merge":
+        _acknowledge(session, person.id, conflict.field, conflict.remote_value)
+    lifecycle.close(session, conflict, resolution=resolution.value, actor=actor, reason=reason,
+                    detail=t(f"konflik.decided_{resolution.value}", reason=reason))
+    audit.record(session, actor=actor, action=f"konflik_{resolution.value}", nip=person.nip,
+                 field=conflict.field, old=current, new=new, reason=reason)
+    if resolution is Resolution.KEEP_LOCAL:
+        audit.record(session, actor=actor, action="usul_perbaikan_siasn", nip=person.nip,
+                     field=conflict.field, old=conflict.remote_value, new=current, reason=reason)
+    return conflict
+
+
+def _decide_claim(session: Session, conflict: Conflict, person: Pegawai,
+                  resolution: Resolution, actor: str, reason: str) -> Conflict:
+    if resolution is Resolution.SET_VALUE:
+        raise KonflikError(t("konflik.claim_no_value", id=conflict.id))
+    claim = session.scalar(select(UnitClaim).where(UnitClaim.pegawai_id == person.id))
+    if resolution is Resolution.TAKE_SIASN and claim is not None:
+        session.delete(claim)
+    lifecycle.close(session, conflict, resolution=resolution.value, actor=actor, reason=reason,
+                    detail=t(f"konflik.decided_{resolution.value}", reason=reason))
+    audit.record(session, actor=actor, action=f"konflik_{resolution.value}", nip=person.nip,
+                 field=conflict.field, old=conflict.remote_value, new=conflict.local_value,
+                 reason=reason)
+    if resolution is Resolution.KEEP_LOCAL:
+        audit.record(session, actor=actor, action="usul_perbaikan_siasn", nip=person.nip,
+                     field=conflict.field, old=conflict.remote_value, new=conflict.local_value,
+                     reason=reason)
+    return conflict
+
+
+def _decided(session: Session, conflict: Conflict, resolution: Resolution, value: Any) -> Any:
+    if resolution is Resolution.TAKE_SIASN:
+        return conflict.remote_value
+    if resolution is Resolution.KEEP_LOCAL:
+        return conflict.local_value
+    try:
+        return validate_value(session, conflict.field, value)
+    except EditError as exc:
+        raise KonflikError(t("konflik.bad_value", id=conflict.id, error=str(exc))) from exc
+
+
+def _acknowledge(session: Session, pegawai_id: int, field: str, remote: Any) -> None:
+    state = session.scalar(select(FieldState).where(FieldState.pegawai_id == pegawai_id,
+                                                    FieldState.field == field))
+    if state is None:
+        session.add(FieldState(pegawai_id=pegawai_id, field=field, base_value=remote,
+                               received_at=audit.now()))
+    else:
+        state.base_value, state.received_at = remote, audit.now()

@@ -1,0 +1,73 @@
+"""Upstream corrections to propose ("usulan perbaikan data SIASN"): local values kept by an admin.
+
+Each is a conflict decided "pertahankan lokal": SIASN's value is wrong and the operator files a
+correction in SIASN. Listed and exported grouped by unit so each unit's requests go together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.models import Conflict, Pegawai, Unit
+from sync.authority import label
+from sync.konflik.decide import Resolution
+from sync.konflik.scope import Scope
+
+COLUMNS = ("unit_id", "unit_nama", "nip", "nama", "field", "field_label", "nilai_siasn",
+           "nilai_usulan", "alasan", "diputuskan_oleh", "diputuskan_pada", "konflik_id")
+
+
+@dataclass(frozen=True)
+class Usulan:
+    """One correction to file in SIASN: the field, SIASN's value and the value to propose."""
+
+    unit_id: str | None
+    unit_nama: str | None
+    nip: str
+    nama: str | None
+    field: str
+    field_label: str
+    nilai_siasn: Any
+    nilai_usulan: Any
+    alasan: str | None
+    diputuskan_oleh: str | None
+    diputuskan_pada: datetime | None
+    konflik_id: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping (times as ISO 8601)."""
+        data = asdict(self)
+        data["diputuskan_pada"] = self.diputuskan_pada.isoformat() if self.diputuskan_pada \
+            else None
+        return data
+
+
+def list_usulan(session: Session, scope: Scope, unit: str | None = None) -> list[Usulan]:
+    """Every upstream correction in ``scope`` (optionally one unit), by unit then NIP."""
+    query = (select(Conflict, Pegawai, Unit).join(Pegawai, Pegawai.id == Conflict.pegawai_id)
+             .outerjoin(Unit, Unit.id == Pegawai.unor_id)
+             .where(scope.pegawai_clause(), Conflict.status == "resolved",
+                    Conflict.resolution == Resolution.KEEP_LOCAL.value))
+    if unit:
+        query = query.where(Pegawai.unor_id == unit)
+    rows = session.execute(query.order_by(Pegawai.unor_id, Pegawai.nip, Conflict.id)).all()
+    return [Usulan(unit_id=p.unor_id, unit_nama=u.nama if u else p.unor_nama, nip=p.nip,
+                   nama=p.nama, field=c.field, field_label=label(c.field),
+                   nilai_siasn=c.remote_value, nilai_usulan=c.local_value,
+                   alasan=c.resolution_reason, diputuskan_oleh=c.resolved_by,
+                   diputuskan_pada=c.resolved_at, konflik_id=c.id) for c, p, u in rows]
+
+
+def group_by_unit(items: list[Usulan]) -> list[dict[str, Any]]:
+    """The corrections grouped by unit: ``[{unit_id, unit_nama, usulan: [...]}, ...]``."""
+    groups: dict[str | None, dict[str, Any]] = {}
+    for item in items:
+        group = groups.setdefault(item.unit_id, {"unit_id": item.unit_id,
+                                                 "unit_nama": item.unit_nama, "usulan": []})
+        group["usulan"].append(item.as_dict())
+    return list(groups.values())

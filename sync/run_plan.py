@@ -1,0 +1,106 @@
+"""The planned changes of a dry run or a run held by a guard, kept after the rollback.
+
+A dry run applies everything in one transaction that is rolled back; a held run applies nothing
+until an admin approves it. Both show the same per-employee changes: the audit entries the
+simulated apply wrote (captured before the rollback) and each employee's situation, stored as
+``run_change`` rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from mappings.units import UnitRecord
+from store.db import transaction
+from store.models import AuditEntry, RunChange, RunItem, SyncRun
+from sync.claims import claim_conflicts
+from sync.run_steps import (
+    apply_item,
+    apply_unit_phase,
+    org_context,
+    staged,
+    strand_conflicts,
+    units_from_json,
+)
+from sync.supervision import recompute_all
+
+SITUATION = "situasi"
+
+
+def simulate(session: Session, units: list[UnitRecord], fetched: Mapping[str, Any], *,
+             actor: str, run_id: str) -> dict[str, str]:
+    """Apply the units and every fetched profile in ``session`` (the caller rolls back)."""
+    apply_unit_phase(session, units, actor=actor, run_id=run_id)
+    org = org_context(session)
+    situation = {nip: apply_item(session, nip, remote, org, actor=actor, run_id=run_id)
+                 for nip, remote in sorted(fetched.items())}
+    for nip in [*strand_conflicts(session, actor=actor, run_id=run_id),
+                *claim_conflicts(session, actor=actor, run_id=run_id)]:
+        situation[nip] = "conflict"
+    recompute_all(session, actor=actor, run_id=run_id)
+    session.flush()
+    return situation
+
+
+def capture(session: Session, run_id: str, situations: Mapping[str, str],
+            errors: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The simulated run's changes (from its audit entries) and situations, before rollback."""
+    rows: list[dict[str, Any]] = [
+        {"nip": nip, "action": SITUATION, "field": None, "old_value": None,
+         "new_value": situation, "reason": errors.get(nip)}
+        for nip, situation in sorted(situations.items())]
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.run_id == run_id)
+                                 .order_by(AuditEntry.id)):
+        rows.append({"nip": entry.pegawai_nip, "action": entry.action, "field": entry.field,
+                     "old_value": entry.old_value, "new_value": entry.new_value,
+                     "reason": entry.reason})
+    return rows
+
+
+def save(session: Session, run_id: str, plan: list[dict[str, Any]]) -> None:
+    """Replace the stored plan of ``run_id`` with ``plan``."""
+    session.execute(delete(RunChange).where(RunChange.run_id == run_id))
+    session.add_all(RunChange(run_id=run_id, **row) for row in plan)
+
+
+def plan_held_run(sessions: sessionmaker[Session], run_id: str, actor: str) -> int:
+    """Simulate a held run's apply, roll it back and store its plan; the number of rows."""
+    with sessions() as session:
+        try:
+            run = session.get(SyncRun, run_id)
+            assert run is not None
+            errors = {row.nip: row.error for row in session.execute(
+                select(RunItem.nip, RunItem.error).where(RunItem.run_id == run_id,
+                                                         RunItem.state == "failed"))}
+            situations = simulate(session, units_from_json(run.units_snapshot or []),
+                                  staged(session, run_id), actor=actor, run_id=run_id)
+            plan = capture(session, run_id, situations,
+                           {k: v for k, v in errors.items() if v})
+        finally:
+            session.rollback()
+    with transaction(sessions) as session:
+        save(session, run_id, plan)
+    return len(plan)
+
+
+def save_dry_run(sessions: sessionmaker[Session], report: dict[str, Any],
+                 plan: list[dict[str, Any]], started_at: datetime,
+                 finished_at: datetime) -> None:
+    """Record a finished dry run and its plan so it can be reviewed like any run."""
+    with transaction(sessions) as session:
+        session.add(SyncRun(
+            id=report["run_id"], kind=report.get("kind", "reconcile"), status=report["status"],
+            phase="done", dry_run=True, options=None, counts=report.get("counts"),
+            unit_changes=report.get("unit_changes"), calls=int(report.get("calls") or 0),
+            failed=int(report.get("failed") or 0),
+            conflicts_opened=int(report.get("conflicts_opened") or 0),
+            guard_reason=report.get("guard_reason"), integrity=report.get("integrity"),
+            started_at=started_at, finished_at=finished_at,
+            duration_s=report.get("duration_s")))
+        session.flush()
+        save(session, report["run_id"], plan)

@@ -1,0 +1,97 @@
+"""Runs in detail: a dry run's plan, a held run's plan and the applied run read the same way."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from service.container import Container
+from simulators.dataset import World
+from store.models import SyncRun
+from sync.access import Principal, RoleMap
+from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
+from sync.konflik.scope import ADMIN_CLI, Scope, scope_for
+from sync.run_detail import (
+    RunItemView,
+    approve_held_run,
+    held_run_id,
+    list_runs,
+    resolve_run_id,
+    run_items,
+)
+from tests.helpers import import_export, reconcile
+
+pytestmark = pytest.mark.e2e
+
+
+def _digest(items: list[RunItemView]) -> dict[str, Any]:
+    """Per NIP: situation and the changes (action, field, old, new), for comparison."""
+    return {i.nip: (i.situation, [(c.action, c.field, c.old, c.new) for c in i.changes])
+            for i in items}
+
+
+def _held(container: Container, world: World) -> tuple[str, list[str]]:
+    """A first run, then a fifth of the employees retiring at once: the run is held."""
+    import_export(container, world)
+    reconcile(container)
+    leaving = [p.nip for p in list(world.pegawai.values())[: len(world.pegawai) // 5]]
+    for nip in leaving:
+        world.pegawai[nip].kedudukan_id, world.pegawai[nip].kedudukan_nama = "99", "Pensiun"
+    held = reconcile(container)
+    assert held["status"] == "held"
+    return held["run_id"], leaving
+
+
+def test_held_run_plan_matches_dry_run_and_applied_run(container: Container,
+                                                       world: World) -> None:
+    """Held plan == dry-run plan == what the approved run changed, per employee."""
+    held_id, leaving = _held(container, world)
+    dry = reconcile(container, dry_run=True)
+    assert dry["status"] == "dry_run_held"
+    with container.sessions() as session:
+        held_plan = _digest(run_items(session, ADMIN_CLI, held_id[:6]))
+        dry_plan = _digest(run_items(session, ADMIN_CLI, dry["run_id"]))
+        left = run_items(session, ADMIN_CLI, held_id, situation="left")
+    assert held_plan == dry_plan
+    assert sorted(i.nip for i in left) == sorted(leaving)
+    assert all(i.left_reason and "Pensiun" in i.left_reason for i in left)
+
+    async def approve() -> dict[str, Any]:
+        async with container.siasn() as siasn:
+            return await approve_held_run(siasn, container.sessions, ADMIN_CLI, held_id[:8],
+                                          actor="local:admin", reason="pensiun massal sah")
+
+    report = asyncio.run(approve())
+    assert (report["run_id"], report["status"]) == (held_id, "completed")
+    with container.sessions() as session:
+        applied = _digest(run_items(session, ADMIN_CLI, held_id))
+        with pytest.raises(KonflikRefused, match="tidak sedang ditahan"):
+            held_run_id(session, ADMIN_CLI, held_id)
+    assert applied == held_plan
+
+
+def test_run_ids_by_prefix_and_scope(container: Container, world: World) -> None:
+    """Unique prefixes resolve; unknown and ambiguous ones are named; employees see no runs."""
+    import_export(container, world)
+    first = reconcile(container)["run_id"]
+    with container.sessions() as session:
+        assert resolve_run_id(session, first[:4]) == first
+        session.add(SyncRun(id=first[:4] + "zz", kind="x", status="completed", phase="done",
+                            started_at=session.get(SyncRun, first).started_at))  # type: ignore[union-attr]
+        session.flush()
+        with pytest.raises(KonflikError, match="lebih dari satu run"):
+            resolve_run_id(session, first[:4])
+        with pytest.raises(KonflikNotFound, match="tidak ada run"):
+            resolve_run_id(session, "ffffnope")
+        with pytest.raises(KonflikError, match="tidak sah"):
+            resolve_run_id(session, "a%")
+        session.rollback()
+        employee = scope_for(session, Principal("myasn", next(iter(world.pegawai))),
+                             RoleMap(frozenset(), frozenset()))
+        with pytest.raises(KonflikForbidden):
+            list_runs(session, employee)
+        nobody = Scope(level="operator", actor="op", units=frozenset({"no-such-unit"}))
+        assert run_items(session, nobody, first) == []
+        assert len(run_items(session, ADMIN_CLI, first)) == len(world.pegawai)
