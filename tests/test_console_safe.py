@@ -70,4 +70,22 @@ def test_every_key_a_template_uses_is_defined() -> None:
     for path in TEMPLATES.glob("*.html"):
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text()))
     assert used
-    assert not sorted(used - CATALOGS["id"].keys())
+    keys = CATALOGS["id"].keys()
+    fixed = {k for k in used if not k.endswith("_")}
+    assert not sorted(fixed - keys)
+    for prefix in used - fixed:  # t("console.status_" ~ value): every value has its key
+        assert any(k.startswith(prefix) for k in keys), prefix
+
+
+def test_every_value_a_template_names_by_prefix_has_a_text() -> None:
+    """Each status, situation, decision, history step and sort the pages show has a label."""
+    from sync.konflik.decide import Resolution
+    from sync.konflik.lifecycle import EVENT_KINDS, STATUSES
+    from sync.konflik.query import KINDS, SORTS
+
+    wanted = ([f"console.status_{s}" for s in STATUSES] + [f"console.kind_{k}" for k in KINDS]
+              + [f"console.resolution_{r.value}" for r in Resolution]
+              + [f"console.event_{e}" for e in EVENT_KINDS]
+              + [f"console.sort_{s}" for s in ("dibuka", "nip", "field", "unit", "status")])
+    assert set(SORTS) >= {"dibuka", "nip", "field", "unit", "status"}
+    assert not sorted(set(wanted) - CATALOGS["id"].keys())

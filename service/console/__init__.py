@@ -6,6 +6,11 @@
     chart     the beranda's situations-per-run chart as SVG geometry
     reads     store reads for runs, people and integrity
     pages     beranda, riwayat sinkron, integritas atasan, pegawai
+    filters   the konflik list's URL / form parameters
+    konflik   konflik list, bulk decisions, exports, detail (decide, assign, comment)
+    konflik_data  what those pages read and do, through ``sync.konflik``
+    usulan    usulan perbaikan by unit, with exports
+    runs      riwayat sinkron: run list, run detail per employee, approving a held run
     docs      ``/docs`` with Swagger UI served locally
 
 ``mount_console(app, gate)`` is the one line ``service.api.create_app`` calls.
@@ -23,7 +28,10 @@ from fastapi.staticfiles import StaticFiles
 from service.auth import Gate
 from service.console.csrf import CsrfSigner
 from service.console.docs import offline_docs
+from service.console.konflik import konflik_router
 from service.console.pages import read_router
+from service.console.runs import runs_router
+from service.console.usulan import usulan_router
 from service.console.views import PREFIX, PageRefused, Views, build_environment
 
 
@@ -31,7 +39,9 @@ def mount_console(app: FastAPI, gate: Gate) -> None:
     """Serve the console pages, their static files and the offline ``/docs`` from ``app``."""
     secret = gate.container.settings.auth.csrf_secret.get_secret_value()
     views = Views(gate, CsrfSigner.from_setting(secret), build_environment())
-    app.include_router(read_router(views), prefix=PREFIX, include_in_schema=False)
+    for router in (read_router(views), konflik_router(views), usulan_router(views),
+                   runs_router(views)):
+        app.include_router(router, prefix=PREFIX, include_in_schema=False)
     app.mount(PREFIX + "/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="console-static")
     offline_docs(app)

@@ -39,22 +39,15 @@ def read_router(views: Views) -> APIRouter:
     @router.get("/", response_class=HTMLResponse)
     async def beranda(request: Request) -> HTMLResponse:
         viewer = await views.viewer(request)
-        runs = await views.gate.tx(reads.recent_runs, CHART_RUNS)
-        return views.page(request, viewer, "beranda.html", summary=None, runs=runs[:10],
+        runs = await views.gate.tx(reads.visible_runs, viewer.who, views.gate.roles, CHART_RUNS)
+        summary = await views.gate.tx(reads.konflik_summary, viewer.who, views.gate.roles)
+        return views.page(request, viewer, "beranda.html", summary=summary, runs=runs[:10],
                           chart=_chart(views, runs), colours=COLOURS,
                           situations=situation_labels(), statuses=status_labels())
 
-    @router.get("/runs", response_class=HTMLResponse)
-    async def runs(request: Request) -> HTMLResponse:
-        viewer = await views.viewer(request)
-        rows = await views.gate.tx(reads.recent_runs, 100)
-        held = await views.gate.tx(reads.held_runs)
-        return views.page(request, viewer, "runs.html", runs=rows, held=held,
-                          statuses=status_labels())
-
     @router.get("/integritas", response_class=HTMLResponse)
     async def integritas(request: Request) -> HTMLResponse:
-        viewer = await views.viewer(request)
+        viewer = await views.staff(request)
         report = await views.gate.tx(reads.integrity_view, viewer.who, views.gate.roles)
         kinds = {kind: t(f"console.integrity_{kind}") for kind in INTEGRITY_KINDS}
         return views.page(request, viewer, "integritas.html", report=report, kinds=kinds)
@@ -82,7 +75,9 @@ def read_router(views: Views) -> APIRouter:
             raise PageRefused(404, t("common.not_found_pegawai", nip=nip))
         profile["pegawai"] = mask_record(profile["pegawai"])
         path = await views.gate.tx(reads.unit_names, profile["pegawai"].get("unor_id"))
-        return views.page(request, viewer, "profil.html", profile=profile, path=path)
+        trail = await views.gate.tx(reads.audit_trail, nip)
+        return views.page(request, viewer, "profil.html", profile=profile, path=path,
+                          trail=trail)
 
     return router
 

@@ -10,26 +10,24 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from store.models import Pegawai, SyncRun, Unit
+from store.models import AuditEntry, Pegawai, SyncRun, Unit
 from sync.access import Action, Principal, RoleMap, authorize, unit_path
+from sync.authority import label
 from sync.integrity import integrity_report
+from sync.konflik.query import summary
+from sync.konflik.scope import scope_for
+from sync.run_detail import list_runs
 from sync.run_steps import instansi_of
-from sync.runs import run_summary
 
 SEARCH_LIMIT = 50
+AUDIT_LIMIT = 50
 
 
-def recent_runs(session: Session, limit: int) -> list[dict[str, Any]]:
-    """The newest ``limit`` runs as reports, newest first."""
-    runs = session.scalars(select(SyncRun).order_by(SyncRun.started_at.desc()).limit(limit))
-    return [run_summary(run) for run in runs]
-
-
-def held_runs(session: Session) -> list[dict[str, Any]]:
-    """Runs a guard is holding for an admin's approval, newest first."""
-    runs = session.scalars(select(SyncRun).where(SyncRun.status == "held")
-                           .order_by(SyncRun.started_at.desc()))
-    return [run_summary(run) for run in runs]
+def visible_runs(session: Session, who: Principal, roles: RoleMap, limit: int
+                 ) -> list[dict[str, Any]]:
+    """The newest runs as reports for the beranda; none for an employee's own account."""
+    scope = scope_for(session, who, roles)
+    return [] if scope.level == "self" else list_runs(session, scope, limit)
 
 
 def may_read(session: Session, who: Principal, roles: RoleMap, nip: str) -> bool:
@@ -72,3 +70,21 @@ def integrity_view(session: Session, who: Principal, roles: RoleMap) -> dict[str
             select(Pegawai.nip, Pegawai.nama).where(Pegawai.nip.in_(nips)))}
         found["people"] = [{"nip": nip, "nama": names.get(nip)} for nip in nips]
     return report
+
+
+def konflik_summary(session: Session, who: Principal, roles: RoleMap) -> dict[str, Any]:
+    """Open and overdue conflicts the viewer may see, by unit and by field, for the beranda."""
+    found = summary(session, scope_for(session, who, roles))
+    return {
+        "open": found["open"], "overdue": found["overdue"],
+        "by_unit": [{"key": r["unit_id"] or "", "label": r["unit_nama"] or r["unit_id"] or "-",
+                     "open": r["open"], "overdue": r["overdue"]} for r in found["by_unit"]],
+        "by_field": [{"key": r["field"], "label": label(r["field"]), "open": r["open"],
+                      "overdue": r["overdue"]} for r in found["by_field"]],
+    }
+
+
+def audit_trail(session: Session, nip: str) -> list[AuditEntry]:
+    """The newest audit entries about the employee ``nip``, newest first."""
+    return list(session.scalars(select(AuditEntry).where(AuditEntry.pegawai_nip == nip)
+                                .order_by(AuditEntry.id.desc()).limit(AUDIT_LIMIT)))

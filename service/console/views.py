@@ -79,6 +79,13 @@ class Views:
             raise PageRefused(401, t("console.login_required"), login=True)
         return Viewer(who, who.level(self.gate.roles), request.cookies.get(SESSION_COOKIE, ""))
 
+    async def staff(self, request: Request) -> Viewer:
+        """The viewer of an admin or operator page; an employee's own account is refused."""
+        viewer = await self.viewer(request)
+        if viewer.level == "self":
+            raise PageRefused(403, t("console.staff_only"))
+        return viewer
+
     async def changer(self, request: Request, form_token: str | None) -> Viewer:
         """The viewer of a state-changing POST: same origin and a form token of this session."""
         viewer = await self.viewer(request)
