@@ -22,6 +22,7 @@ from sync.access import unit_path
 from tests.console_site import ADMIN, PASSWORD, ConsoleSite, serve
 from tests.helpers import sinkron, staff_nip
 from tests.konflik_helpers import Raised, raise_unit_conflicts
+from tests.test_console_runs import hold_a_run
 from tests.test_login_browser import browser  # noqa: F401  (the Chromium fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
@@ -148,4 +149,37 @@ def test_refusals_in_the_browser(prepared: tuple[ConsoleSite, list[Raised], str]
     _shot(page, "csrf-ditolak")
     page.goto(f"{site.url}/admin/konflik/{cid}")
     assert "terbuka" in page.inner_text("#status")
+    page.close()
+
+
+@pytest.fixture
+def held(container: Container, world: World, sim_server: object
+         ) -> Iterator[tuple[ConsoleSite, str, list[str]]]:
+    """A completed run and a held one (a fifth of the employees retiring), served."""
+    run_id, leaving = hold_a_run(container, world)
+    with serve(container, {}) as site:
+        yield site, run_id, leaving
+
+
+def test_admin_approves_a_held_run_after_viewing_its_plan(
+        held: tuple[ConsoleSite, str, list[str]], browser: Any) -> None:  # noqa: F811
+    """Riwayat sinkron lists the held run; its plan shows the leavers; approving applies it."""
+    site, run_id, leaving = held
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    _login(page, site.url)
+    page.goto(site.url + "/admin/")
+    assert page.locator("#grafik rect").count() >= 1
+    assert "baru 160" in page.inner_html("#grafik")
+    _shot(page, "beranda-grafik")
+    page.click("#nav-runs")
+    page.click(f"a[href='/admin/runs/{run_id}']")
+    page.wait_for_selector("#form-setujui")
+    assert all(nip in page.inner_text("#item-run") for nip in leaving)
+    _shot(page, "run-ditahan")
+    page.fill("#alasan-setujui", "pensiun massal sesuai SK")
+    page.click("#setujui")
+    page.wait_for_selector("#pesan", timeout=120_000)
+    assert page.inner_text("#status-run") == "selesai"
+    assert page.locator("#form-setujui").count() == 0
+    _shot(page, "run-disetujui")
     page.close()

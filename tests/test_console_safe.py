@@ -21,7 +21,7 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "service" / "console" / "templ
 def test_formula_cells_are_neutralised() -> None:
     """A cell starting with = + - @ tab or CR gets an apostrophe; numbers and plain text stay."""
     assert [cell(v) for v in HOSTILE] == ["'" + v for v in HOSTILE[:-1]] + ["biasa"]
-    assert cell(12) == 12 and cell(None) == "" and cell(True) == "ya"
+    assert cell(12) == 12 and cell(None) == "" and cell(True) == "True"
 
 
 def test_csv_export_reads_back_as_text() -> None:
@@ -46,11 +46,11 @@ def test_xlsx_export_holds_no_formula() -> None:
 
 
 def test_nik_is_masked_everywhere_in_a_record() -> None:
-    """A 16-digit NIK keeps its first and last four digits only, nested records too."""
-    assert mask_nik("3201234567890123") == "3201********0123"
-    assert mask_nik("1234") == "****" and mask_nik(None) is None
-    record = mask_record({"nik": "3201234567890123", "x": {"NIK": "3201234567890123"}, "n": 1})
-    assert record == {"nik": "3201********0123", "x": {"NIK": "3201********0123"}, "n": 1}
+    """A 16-digit NIK keeps its first four and last two digits only, nested records too."""
+    assert mask_nik("3201234567890123") == "3201**********23"
+    assert mask_nik("1234") == "****" and mask_nik(None) == ""
+    record = mask_record({"nik": "3201234567890123", "x": {"NIK": 3201234567890123}, "n": 1})
+    assert record == {"nik": "3201**********23", "x": {"NIK": "3201**********23"}, "n": 1}
 
 
 def test_form_token_is_bound_to_the_session_and_secret() -> None:

@@ -189,4 +189,6 @@ ID: dict[str, str] = {
                              "setujui: perubahan diterapkan seperti `reconcile --confirm`.",
     "console.approve": "Setujui dan terapkan",
     "console.flash_approved": "Sinkron disetujui dan diterapkan.",
+    "console.run_items_cut": "Hanya {limit} pegawai pertama yang ditampilkan; saring per situasi "
+                             "atau gunakan `ekinerja-sync runs show RUN_ID --items --json`.",
 }

@@ -124,15 +124,12 @@ def _export_rows(session: Session, scope: Scope, want: ListRequest) -> Iterator[
         page = list_conflicts(session, scope, want.filt, want.sort, page_no, MAX_PER_PAGE)
         for r in page.rows:
             yield [r.id, r.nip, r.nama, r.unit_id, r.unit_nama, label(r.field), r.kind, r.status,
-                   r.assignee, r.opened_at.isoformat(), r.due_on.isoformat(), r.overdue,
-                   _plain(r.base), _plain(r.local), _plain(r.remote), r.explanation]
+                   r.assignee, r.opened_at.isoformat(), r.due_on.isoformat(),
+                   t("console.yes") if r.overdue else t("console.no"), r.base, r.local,
+                   r.remote, r.explanation]
         if page_no * MAX_PER_PAGE >= page.total:
             return
         page_no += 1
-
-
-def _plain(value: Any) -> Any:
-    return value if value is None or isinstance(value, str | int | float) else str(value)
 
 
 def _units(session: Session, scope: Scope) -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@ and approving a held run after seeing its plan. Every rule lives in ``sync.run_d
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,6 +20,7 @@ from sync.konflik.errors import KonflikError
 from sync.konflik.scope import scope_for
 
 RUN_LIST = 100
+ITEM_LIMIT = 500
 
 
 def run_list(session: Session, roles: RoleMap, viewer: Viewer) -> dict[str, Any]:
@@ -32,8 +34,12 @@ def run_page(session: Session, roles: RoleMap, viewer: Viewer, prefix: str,
     """One run's report and its per-employee items (optionally one situation)."""
     scope = scope_for(session, viewer.who, roles)
     report = run_detail.run_report(session, scope, prefix)
-    items = run_detail.run_items(session, scope, report["run_id"], situation or None)
-    return {"run": report, "items": items, "situation": situation,
+    items = run_detail.run_items(session, scope, report["run_id"])
+    counts = Counter(i.situation for i in items if i.situation)
+    chosen = [i for i in items if not situation or i.situation == situation]
+    return {"run": report, "items": chosen[:ITEM_LIMIT], "matching": len(chosen),
+            "counts": dict(sorted(counts.items())), "situation": situation,
+            "limit": ITEM_LIMIT,
             "may_approve": report["status"] == "held" and scope.level == "all"}
 
 
