@@ -21,11 +21,13 @@ from mappings.nip import NipError, normalize_nip
 from service.auth import Gate
 from service.console import mount_console
 from service.container import Container
+from service.routes import include_review_routes
 from service.web import web_router
 from store.db import transaction
 from store.models import Conflict, Pegawai, SupervisorLink
 from sync.access import Action, Principal
 from sync.edit import EditError, PegawaiNotFound, edit_pegawai
+from sync.konflik.lifecycle import ACTIVE
 from sync.outcome import SinkronOutcome, Status
 from sync.sinkron import Sinkron
 from sync.values import pegawai_view
@@ -84,6 +86,7 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
     app = FastAPI(title="ekinerja-sync", version="0.1.0", lifespan=lifespan)
     gate = Gate(container)
     app.include_router(web_router(gate))
+    include_review_routes(app, gate)
     mount_console(app, gate)
 
     @app.get("/healthz")
@@ -152,7 +155,7 @@ def read_profile(container: Container, nip: str) -> dict[str, Any] | None:
         link = session.get(SupervisorLink, pegawai.id)
         atasan = session.get(Pegawai, link.atasan_id) if link and link.atasan_id else None
         conflicts = session.scalars(select(Conflict).where(
-            Conflict.pegawai_id == pegawai.id, Conflict.status == "open")).all()
+            Conflict.pegawai_id == pegawai.id, Conflict.status.in_(ACTIVE))).all()
         return {
             "pegawai": pegawai_view(pegawai),
             "atasan": {"nip": atasan.nip, "nama": atasan.nama} if atasan else None,

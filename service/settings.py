@@ -109,6 +109,15 @@ class ScheduleSettings(BaseModel):
     rate: float = Field(10.0, ge=0, description="requests per second for the nightly run")
 
 
+class KonflikSettings(BaseModel):
+    """Admin review: working days to decide a conflict, and the timezone times are shown in."""
+
+    model_config = ConfigDict(frozen=True)
+
+    due_working_days: int = Field(5, ge=0, le=250)
+    timezone: str = "Asia/Jakarta"
+
+
 class Settings(BaseSettings):
     """All configuration; built once by the composition root and passed down."""
 
@@ -128,3 +137,4 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     api: ApiSettings = ApiSettings()
     schedule: ScheduleSettings = ScheduleSettings()
+    konflik: KonflikSettings = KonflikSettings()

@@ -5,20 +5,26 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import select
 
+from mappings.messages import t
 from service.cli.common import build_container, cli_errors, fail, out
 from service.container import Container
+from service.routes.common import zone_of
 from store.db import transaction
-from store.models import SyncRun
-from sync import runs
+from sync import run_detail, runs
+from sync.konflik.errors import KonflikError
+from sync.konflik.scope import ADMIN_CLI
 from sync.reconcile import ReconcileOptions, Reconciler, RunStopped
 from sync.roster import RosterFormatError, RosterRejected, import_roster
 
@@ -99,47 +105,92 @@ def reconcile(
         raise typer.Exit(code)
 
 @runs_app.command("list")
-def runs_list(limit: int = typer.Option(20, help="how many, newest first"),
+def runs_list(limit: int = typer.Option(20, help="how many, newest first", min=1, max=1000),
               json_output: bool = typer.Option(False, "--json", help="print as JSON")
               ) -> None:
-    """List reconciliation runs, newest first.
+    """List reconciliation runs, newest first (times in the configured timezone).
 
     Example: ekinerja-sync runs list --limit 5
     """
-    with cli_errors():
+    with cli_errors(), run_errors():
         container = build_container()
+        tz = zone_of(container.settings.konflik.timezone)
         with container.sessions() as session:
-            rows = [runs.run_summary(r) for r in session.scalars(
-                select(SyncRun).order_by(SyncRun.started_at.desc()).limit(limit))]
+            rows = run_detail.list_runs(session, ADMIN_CLI, limit)
     if json_output:
         typer.echo(json.dumps(rows, indent=2, default=str))
         return
-    table = Table("run_id", "status", "mulai", "durasi (s)", "panggilan", "gagal", "konflik")
+    table = Table("run_id", "status", "mulai", "durasi", "gagal", "konflik", box=None,
+                  pad_edge=False)
+    for column in table.columns:
+        column.overflow = "fold"
     for row in rows:
-        table.add_row(row["run_id"], row["status"], str(row["started_at"])[:19],
-                      str(row["duration_s"] or "-"), str(row["calls"]), str(row["failed"]),
-                      str(row["conflicts_opened"]))
+        table.add_row(row["run_id"], escape(row["status"]), _when(row["started_at"], tz),
+                      f"{row['duration_s']} s" if row["duration_s"] is not None else "-",
+                      str(row["failed"]), str(row["conflicts_opened"]))
     out.print(table)
 
+
 @runs_app.command("show")
-def runs_show(run_id: str = typer.Argument(..., help="the run id"),
+def runs_show(run_id: str = typer.Argument(..., help="the run id or any unique prefix of it"),
+              items: bool = typer.Option(False, "--items", help="every employee: situation, "
+                                         "changes, failure cause, leaving reason"),
+              situasi: str = typer.Option(None, "--situasi", help="only items in this "
+                                          "situation (with --items)"),
               json_output: bool = typer.Option(False, "--json", help="print as JSON")
               ) -> None:
-    """Show one run's report.
+    """Show one run's report, and with --items what happened to each employee.
 
-    Example: ekinerja-sync runs show 3f2a9c0d1e2b4a5c
+    Example: ekinerja-sync runs show 3f2a --items --situasi left
     """
-    with cli_errors():
+    with cli_errors(), run_errors():
         container = build_container()
+        tz = zone_of(container.settings.konflik.timezone)
         with container.sessions() as session:
-            run = session.get(SyncRun, run_id)
-            report = runs.run_summary(run) if run else None
-    if report is None:
-        raise fail(f"no run {run_id}", 1)
+            report = run_detail.run_report(session, ADMIN_CLI, run_id)
+            found = run_detail.run_items(session, ADMIN_CLI, run_id, situasi) if items else []
+    report["started_at"] = _when(report["started_at"], tz)
+    report["finished_at"] = _when(report["finished_at"], tz)
     if json_output:
+        if items:
+            report["items"] = [i.as_dict() for i in found]
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
-    else:
-        render_report(out, report)
+        return
+    render_report(out, report)
+    for item in found:
+        _print_item(item)
+
+
+def _when(value: str | None, tz: Any) -> str:
+    if not value:
+        return "-"
+    moment = datetime.fromisoformat(value)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _print_item(item: run_detail.RunItemView) -> None:
+    head = f"{item.nip} {item.nama or ''}: {SITUATION_LABEL.get(item.situation or '', item.situation)}"
+    out.print(escape(head), highlight=False)
+    if item.error:
+        out.print(escape(f"  {t('konflik.cli_run_error', error=item.error)}"), highlight=False)
+    if item.left_reason:
+        out.print(escape(f"  {t('konflik.cli_run_left', reason=item.left_reason)}"),
+                  highlight=False)
+    for change in item.changes:
+        line = t("konflik.cli_run_change", action=change.action, field=change.field or "-",
+                 old=json.dumps(change.old, ensure_ascii=False, default=str),
+                 new=json.dumps(change.new, ensure_ascii=False, default=str))
+        out.print(escape(f"  {line}"), highlight=False)
+
+
+@contextmanager
+def run_errors() -> Iterator[None]:
+    """Run lookups as one line on stderr: 2 for a bad or ambiguous id, 1 for an unknown one."""
+    try:
+        yield
+    except KonflikError as exc:
+        raise fail(str(exc), 2 if type(exc) is KonflikError else 1) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,293 @@
+"""``ekinerja-sync konflik``: list, show, assign, resolve (one, many, all filtered), export.
+
+Exit codes: 0 done, 1 not found / refused (decided, superseded, changed since shown) / not
+allowed, 2 bad input. The CLI acts as an admin (it runs where the database is).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from mappings.messages import t
+from service.cli.common import build_container, cli_errors, fail, out
+from service.container import Container
+from service.routes.common import zone_of
+from service.routes.konflik import detail_json, row_json
+from store.db import transaction
+from sync.konflik import decide as deciding
+from sync.konflik import query
+from sync.konflik.errors import KonflikError
+from sync.konflik.export import to_csv
+from sync.konflik.lifecycle import ACTIVE, KonflikPolicy
+from sync.konflik.query import KonflikFilter
+from sync.konflik.scope import Scope
+from sync.konflik.usulan import COLUMNS as USULAN_COLUMNS
+from sync.konflik.usulan import group_by_unit, list_usulan
+
+konflik_app = typer.Typer(help="Review and decide conflicts (admin).", no_args_is_help=True)
+
+UNIT = typer.Option(None, "--unit", help="unit id: that unit and everything under it")
+FIELD = typer.Option(None, "--field", help="field name, e.g. unor_id")
+SITUASI = typer.Option(None, "--situasi", help="merge, unor_dihapus or klaim")
+STATUS = typer.Option(None, "--status", help="open, assigned, resolved, superseded (repeat)")
+ASSIGNEE = typer.Option(None, "--assignee", help="assigned to")
+MIN_AGE = typer.Option(None, "--min-age", min=0, max=36500, help="opened at least N days ago")
+OVERDUE = typer.Option(False, "--overdue", help="only conflicts past their due date")
+TEXT = typer.Option(None, "--cari", help="NIP or name contains")
+JSON_OUT = typer.Option(False, "--json", help="print as JSON")
+COLUMNS = ("id", "nip", "nama", "unit_id", "unit_nama", "field", "kind", "status", "assignee",
+           "opened_at", "due_on", "overdue", "version", "base", "local", "remote",
+           "explanation")
+
+
+def _filter(unit: str | None, field: str | None, situasi: str | None,
+            status: list[str] | None, assignee: str | None, min_age: int | None,
+            overdue: bool, text: str | None) -> KonflikFilter:
+    return KonflikFilter(unit=unit, field=field, kind=situasi,
+                         statuses=tuple(status) if status else ACTIVE, assignee=assignee,
+                         min_age_days=min_age, overdue=overdue, text=text)
+
+
+def _actor(oleh: str | None) -> str:
+    name = (oleh or "").strip() or getpass.getuser()
+    return f"cli:{name}"
+
+
+@contextmanager
+def _session_errors() -> Iterator[None]:
+    """Konflik errors as one line on stderr: 2 for bad input, 1 for the rest."""
+    try:
+        yield
+    except KonflikError as exc:
+        plain = type(exc) is KonflikError
+        raise fail(str(exc), 2 if plain else 1) from None
+
+
+def _setup() -> tuple[Container, KonflikPolicy, Any]:
+    container = build_container()
+    config = container.settings.konflik
+    return container, KonflikPolicy(config.due_working_days, config.timezone), zone_of(
+        config.timezone)
+
+
+def _scope(oleh: str | None = None) -> Scope:
+    return Scope(level="all", actor=_actor(oleh))
+
+
+@konflik_app.command("list")
+def list_cmd(unit: str = UNIT, field: str = FIELD, situasi: str = SITUASI,
+             status: list[str] = STATUS, assignee: str = ASSIGNEE, min_age: int = MIN_AGE,
+             overdue: bool = OVERDUE, cari: str = TEXT,
+             sort: str = typer.Option("dibuka", "--sort", help="dibuka, -dibuka, nip, unit, ..."),
+             page: int = typer.Option(1, "--page", min=1),
+             per_page: int = typer.Option(50, "--per-page", min=1, max=query.MAX_PER_PAGE),
+             json_output: bool = JSON_OUT) -> None:
+    """List conflicts with filters, sorted and paged.
+
+    Example: ekinerja-sync konflik list --unit A1B2 --field unor_id --overdue
+    """
+    with cli_errors(), _session_errors():
+        container, rules, tz = _setup()
+        filt = _filter(unit, field, situasi, status, assignee, min_age, overdue, cari)
+        with container.sessions() as session:
+            found = query.list_conflicts(session, _scope(), filt, sort, page, per_page,
+                                         policy=rules)
+    rows = [row_json(r, tz) for r in found.rows]
+    if json_output:
+        typer.echo(json.dumps({"total": found.total, "page": page, "items": rows},
+                              indent=2, ensure_ascii=False, default=str))
+        return
+    table = Table(t("konflik.cli_id"), t("konflik.cli_pegawai"), t("konflik.cli_field"),
+                  t("konflik.cli_status"), t("konflik.cli_due"), box=None, pad_edge=False)
+    for column in table.columns:
+        column.overflow = "fold"
+    for row in rows:
+        late = " " + t("konflik.cli_overdue") if row["overdue"] else ""
+        table.add_row(str(row["id"]), escape(f"{row['nip']} {row['nama'] or ''}"),
+                      escape(row["field"]), escape(row["status"]), row["due_on"] + late)
+    out.print(table)
+    out.print(escape(t("konflik.cli_total", total=found.total, page=page,
+                       pages=max(1, -(-found.total // per_page)))), highlight=False)
+
+
+@konflik_app.command("show")
+def show_cmd(conflict_id: int = typer.Argument(..., help="the conflict id"),
+             json_output: bool = JSON_OUT) -> None:
+    """Show one conflict: values, unit path, explanation, recommended action, history.
+
+    Example: ekinerja-sync konflik show 12
+    """
+    with cli_errors(), _session_errors():
+        container, rules, tz = _setup()
+        with container.sessions() as session:
+            data = detail_json(query.get_conflict(session, _scope(), conflict_id, policy=rules),
+                               tz)
+    if json_output:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        return
+    _print_detail(data)
+
+
+def say(text: str) -> None:
+    """Print operator-facing text with any markup in the data shown literally."""
+    out.print(escape(text), highlight=False)
+
+
+def _print_detail(data: dict[str, Any]) -> None:
+    say(t("konflik.cli_head", id=data["id"], status=data["status"], version=data["version"]))
+    say(f"{data['nip']} {data['nama'] or ''}")
+    say(t("konflik.cli_unit_path", path=" > ".join(u["nama"] for u in data["unit_path"])))
+    for key, side in (("base", "konflik.side_base"), ("local", "konflik.side_local"),
+                      ("remote", "konflik.side_siasn")):
+        say(f"  {t(side)}: {json.dumps(data[key], ensure_ascii=False)}")
+    say(data["explanation"])
+    say(t("konflik.cli_recommended", text=data["recommended"]))
+    say(t("konflik.cli_due_line", due=data["due_on"], overdue=t("konflik.cli_overdue")
+          if data["overdue"] else "", assignee=data["assignee"] or "-"))
+    for event in data["history"]:
+        say(f"  {event['at']} {event['kind']} {event['actor']}: {event['detail'] or ''}")
+
+
+@konflik_app.command("assign")
+def assign_cmd(conflict_id: int = typer.Argument(..., help="the conflict id"),
+               assignee: str = typer.Argument("", help="who; empty takes it back"),
+               version: int = typer.Option(None, "--version", help="the version you saw"),
+               oleh: str = typer.Option(None, "--oleh", help="your name for the audit log")
+               ) -> None:
+    """Assign an undecided conflict to an admin or operator.
+
+    Example: ekinerja-sync konflik assign 12 198001012005011001 --version 1
+    """
+    with cli_errors(), _session_errors():
+        container, _rules, _tz = _setup()
+        with transaction(container.sessions) as session:
+            done = deciding.assign(session, _scope(oleh), conflict_id, assignee or None,
+                                   actor=_actor(oleh), seen_version=version)
+            text = t("konflik.cli_assigned", id=done.id, assignee=done.assignee or "-",
+                     version=done.version)
+    out.print(escape(text), highlight=False)
+
+
+@konflik_app.command("comment")
+def comment_cmd(conflict_id: int = typer.Argument(..., help="the conflict id"),
+                text: str = typer.Argument(..., help="the comment"),
+                oleh: str = typer.Option(None, "--oleh", help="your name for the audit log")
+                ) -> None:
+    """Add a comment to a conflict's history.
+
+    Example: ekinerja-sync konflik comment 12 "menunggu salinan SK"
+    """
+    with cli_errors(), _session_errors():
+        container, _rules, _tz = _setup()
+        with transaction(container.sessions) as session:
+            deciding.comment(session, _scope(oleh), conflict_id, text, actor=_actor(oleh))
+    say(t("konflik.cli_commented", id=conflict_id))
+
+
+@konflik_app.command("resolve")
+def resolve_cmd(ids: list[int] = typer.Argument(None, help="conflict ids (or --semua)"),
+                keputusan: deciding.Resolution = typer.Option(..., "--keputusan",
+                                                              help="what to decide"),
+                alasan: str = typer.Option(..., "--alasan", help="why (mandatory)"),
+                nilai: str = typer.Option(None, "--nilai", help="value for tetapkan_nilai"),
+                versi: list[str] = typer.Option(None, "--versi", help="ID=VERSION seen"),
+                semua: bool = typer.Option(False, "--semua", help="every conflict matching "
+                                           "the filters below"),
+                unit: str = UNIT, field: str = FIELD, situasi: str = SITUASI,
+                assignee: str = ASSIGNEE, min_age: int = MIN_AGE, overdue: bool = OVERDUE,
+                cari: str = TEXT,
+                oleh: str = typer.Option(None, "--oleh", help="your name for the audit log"),
+                json_output: bool = JSON_OUT) -> None:
+    """Decide conflicts (one, several, or all filtered), all or nothing, with a reason.
+
+    Example: ekinerja-sync konflik resolve 12 13 --keputusan ambil_siasn --alasan "SK terbit"
+    """
+    with cli_errors(), _session_errors():
+        if bool(ids) == semua:
+            raise fail(t("konflik.cli_ids_or_all"))
+        seen = _versions(versi or [])
+        container, rules, _tz = _setup()
+        with transaction(container.sessions) as session:
+            chosen = list(ids) if ids else query.select_ids(session, _scope(oleh), _filter(
+                unit, field, situasi, None, assignee, min_age, overdue, cari), policy=rules)
+            done = deciding.decide(session, _scope(oleh), chosen, keputusan,
+                                   actor=_actor(oleh), reason=alasan, seen_versions=seen,
+                                   value=nilai)
+            decided = [c.id for c in done]
+    if json_output:
+        typer.echo(json.dumps({"decided": decided, "decision": keputusan.value}))
+    else:
+        out.print(escape(t("konflik.cli_decided", count=len(decided),
+                           decision=keputusan.value, ids=", ".join(map(str, decided)))),
+                  highlight=False)
+
+
+def _versions(pairs: list[str]) -> dict[int, int]:
+    seen: dict[int, int] = {}
+    for pair in pairs:
+        left, _, right = pair.partition("=")
+        if not (left.strip().isdigit() and right.strip().isdigit()):
+            raise KonflikError(t("konflik.cli_bad_version", value=pair))
+        seen[int(left)] = int(right)
+    return seen
+
+
+@konflik_app.command("export")
+def export_cmd(format: str = typer.Option("csv", "--format", help="csv or json"),
+               output: Path = typer.Option(None, "--output", "-o", help="file (default stdout)"),
+               usulan: bool = typer.Option(False, "--usulan", help="export the upstream "
+                                           "corrections (usulan perbaikan) by unit instead"),
+               unit: str = UNIT, field: str = FIELD, situasi: str = SITUASI,
+               status: list[str] = STATUS, assignee: str = ASSIGNEE, min_age: int = MIN_AGE,
+               overdue: bool = OVERDUE, cari: str = TEXT) -> None:
+    """Export the filtered conflicts (or the usulan perbaikan) as CSV or JSON.
+
+    Example: ekinerja-sync konflik export --usulan --format csv -o usulan.csv
+    """
+    with cli_errors(), _session_errors():
+        if format not in ("csv", "json"):
+            raise fail(t("konflik.cli_bad_format", value=format))
+        container, rules, tz = _setup()
+        with container.sessions() as session:
+            if usulan:
+                items = [u.as_dict() for u in list_usulan(session, _scope(), unit)]
+                text = to_csv(items, USULAN_COLUMNS) if format == "csv" else json.dumps(
+                    {"units": group_by_unit(list_usulan(session, _scope(), unit))},
+                    indent=2, ensure_ascii=False, default=str)
+            else:
+                filt = _filter(unit, field, situasi, status, assignee, min_age, overdue, cari)
+                rows = [row_json(r, tz) for r in _every_row(session, filt, rules)]
+                text = to_csv(rows, COLUMNS) if format == "csv" else json.dumps(
+                    rows, indent=2, ensure_ascii=False, default=str)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        out.print(escape(t("konflik.cli_written", path=str(output))), highlight=False)
+
+
+def _every_row(session: Any, filt: KonflikFilter, rules: KonflikPolicy) -> list[Any]:
+    rows: list[Any] = []
+    page = 1
+    while True:
+        found = query.list_conflicts(session, _scope(), filt, "id", page, query.MAX_PER_PAGE,
+                                     policy=rules)
+        rows.extend(found.rows)
+        if len(rows) >= found.total or not found.rows:
+            return rows
+        page += 1
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``konflik`` to the main app."""
+    app.add_typer(konflik_app, name="konflik")
+
