@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -16,12 +18,14 @@ from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
 from store.db import transaction
 from sync.credentials import SessionInfo, open_session, set_local_account
-from tests.helpers import load_units, sinkron
+from tests.helpers import conflicts, load_units, sinkron
 from tests.test_access import _cast
 
 OPERATOR_ROLE = "role:siasn-instansi:peremajaan:operator"
 ADMIN = "admin-bkd"
 PASSWORD = "sandi-yang-cukup-panjang"
+TOKEN = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
+VERSION = re.compile(r'name="versi" value="(\d+)"')
 
 
 @dataclass
@@ -72,3 +76,36 @@ def admin_client(site: ConsoleSite) -> Iterator[httpx.Client]:
                                                  "next": "/admin/"})
         assert done.status_code == 303, done.text
         yield client
+
+
+def page_form(client: httpx.Client, path: str) -> tuple[str, str]:
+    """The form token and (when the page has one) the shown version of a console page."""
+    page = client.get(path)
+    assert page.status_code == 200, page.text
+    version = VERSION.search(page.text)
+    return TOKEN.findall(page.text)[0], version.group(1) if version else ""
+
+
+def post_form(client: httpx.Client, path: str, **fields: Any) -> None:
+    """Submit a console form and expect the redirect that follows a success."""
+    done = client.post(path, data=fields)
+    assert done.status_code == 303, done.text
+
+
+def decide_through_pages(container: Container, nips: list[str], chosen: str) -> None:
+    """As the local admin admin-bkd, through the konflik pages: the decisions the API and CLI
+    make in the same-decisions test (assign, comment, three decisions, one of them in bulk)."""
+    ids = [next(c.id for c in conflicts(container, nip)) for nip in nips]
+    with serve(container, {}) as site, admin_client(site) as client:
+        first = f"/admin/konflik/{ids[0]}"
+        token, version = page_form(client, first)
+        post_form(client, first + "/tugaskan", csrf=token, versi=version, penerima="operator.opd")
+        post_form(client, first + "/komentar", csrf=token, komentar="cek SK <b>asli</b>")
+        _, version = page_form(client, first)
+        post_form(client, first + "/putuskan", csrf=token, versi=version,
+                  keputusan="ambil_siasn", alasan="SK terbit")
+        _, version = page_form(client, f"/admin/konflik/{ids[1]}")
+        post_form(client, f"/admin/konflik/{ids[1]}/putuskan", csrf=token, versi=version,
+                  keputusan="tetapkan_nilai", nilai=chosen, alasan="unit benar")
+        post_form(client, "/admin/konflik/massal", csrf=token, q=nips[2], cakupan="tersaring",
+                  jumlah="1", keputusan="pertahankan_lokal", alasan="SK lokal")

@@ -25,10 +25,6 @@ ID: dict[str, str] = {
     "console.search": "Cari",
     "console.dry_run": "uji coba",
     "console.bad_nip": "NIP tidak sah: {detail}",
-    "console.openapi_description": "API integrasi e-Kinerja dengan SIASN, MyASN dan PMM: Sinkron "
-                                   "SIASN per pegawai, profil, konflik, riwayat sinkron dan usulan "
-                                   "perbaikan. Setiap rute /api/v1 memerlukan kunci API "
-                                   "(X-API-Key) atau sesi login.",
     "console.beranda_title": "Beranda konsol admin",
     "console.beranda_by_unit": "Konflik terbuka per unit",
     "console.beranda_by_field": "Konflik terbuka per elemen data",

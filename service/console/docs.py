@@ -1,29 +1,29 @@
-"""``/docs`` that works offline: Swagger UI from the ``swagger-ui-bundle`` package, served by us.
+"""``/docs`` that works offline: Swagger UI 5 from the ``fastapi-offline`` package, served by us.
 
-The bundle (Swagger UI, Apache-2.0, its licence travels in the package) is mounted under
-``/docs/assets``; the page FastAPI would draw from a CDN is replaced by one pointing there.
+The package (MIT) ships Swagger UI (Apache-2.0), which reads OpenAPI 3.1 as FastAPI writes it;
+its files are mounted under ``/docs/assets`` and the page FastAPI would draw from a CDN is
+replaced by one pointing there.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import fastapi_offline
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute, Route
-from swagger_ui_bundle import swagger_ui_path
-
-from mappings.messages import t
 
 ASSETS = "/docs/assets"
+BUNDLE = Path(fastapi_offline.__file__).parent / "static"
 
 
 def offline_docs(app: FastAPI) -> None:
     """Replace FastAPI's CDN-backed ``/docs`` with a page whose every asset is served locally."""
     app.router.routes[:] = [r for r in app.router.routes if not _is_docs(r)]
-    app.mount(ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
-    if not app.description:
-        app.description = t("console.openapi_description")
+    app.mount(ASSETS, StaticFiles(directory=str(BUNDLE)), name="swagger-ui")
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
@@ -32,7 +32,7 @@ def offline_docs(app: FastAPI) -> None:
             title=f"{app.title} · API",
             swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{ASSETS}/swagger-ui.css",
-            swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
+            swagger_favicon_url=f"{ASSETS}/favicon.png",
         )
 
 

@@ -69,14 +69,14 @@ def change(session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int, a
            fields: Mapping[str, str]) -> str:
     """Decide, assign or comment on one conflict; returns the confirmation's key."""
     scope, actor = _scope(session, roles, viewer), viewer.who.actor
-    version = _version(fields.get("versi", ""))
     if action == "putuskan":
+        version = _version(fields.get("versi", ""))
         deciding.decide(session, scope, [conflict_id], _resolution(fields), actor=actor,
                         reason=fields.get("alasan", ""), seen_versions={conflict_id: version},
                         value=fields.get("nilai") or None)
     elif action == "tugaskan":
         deciding.assign(session, scope, conflict_id, fields.get("penerima"), actor=actor,
-                        seen_version=version)
+                        seen_version=_version(fields.get("versi", "")))
     elif action == "komentar":
         deciding.comment(session, scope, conflict_id, fields.get("komentar", ""), actor=actor)
     else:
