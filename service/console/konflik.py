@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -14,6 +15,7 @@ from service.console.filters import parse_list
 from service.console.views import PageRefused, Viewer, Views
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 
+log = structlog.get_logger(__name__)
 FLASH = {"diputuskan": "console.flash_decided", "massal": "console.flash_bulk",
          "ditugaskan": "console.flash_assigned", "komentar": "console.flash_commented",
          "disetujui": "console.flash_approved"}
@@ -39,7 +41,12 @@ def flash(request: Request) -> str:
 def konflik_router(views: Views) -> APIRouter:
     """Routes of the konflik list, its exports and the detail page."""
     router = APIRouter()
+    _list_routes(router, views)
+    _detail_routes(router, views)
+    return router
 
+
+def _list_routes(router: APIRouter, views: Views) -> None:
     @router.get("/konflik", response_class=HTMLResponse)
     async def daftar(request: Request) -> HTMLResponse:
         viewer = await views.viewer(request)
@@ -64,10 +71,12 @@ def konflik_router(views: Views) -> APIRouter:
         fields = {k: _text(form, k) for k in form}
         ids = [_text_value(v) for v in form.getlist("pilih")]
         count = await _run(views, data.bulk_decide, viewer, fields, ids)
-        back = parse_list(fields).query()
-        return RedirectResponse(f"{request.url.path.rsplit('/', 1)[0]}?{back}&pesan=massal"
-                                f"&jumlah={count}", 303)
+        back = parse_list(fields).query(pesan="massal")
+        log.info("console_bulk_decision", actor=viewer.who.actor, count=count)
+        return RedirectResponse(f"{request.url.path.rsplit('/', 1)[0]}?{back}", 303)
 
+
+def _detail_routes(router: APIRouter, views: Views) -> None:
     @router.get("/konflik/{conflict_id}", response_class=HTMLResponse)
     async def detail(request: Request, conflict_id: int) -> HTMLResponse:
         viewer = await views.viewer(request)
@@ -88,8 +97,6 @@ def konflik_router(views: Views) -> APIRouter:
             return views.page(request, viewer, "konflik_detail.html", status_of(exc),
                               flash="", error=str(exc), **found)
         return RedirectResponse(f"{request.url.path.rsplit('/', 1)[0]}?pesan={done}", 303)
-
-    return router
 
 
 async def _run(views: Views, work: Any, viewer: Viewer, *args: Any) -> Any:

@@ -52,6 +52,11 @@ def read_router(views: Views) -> APIRouter:
         kinds = {kind: t(f"console.integrity_{kind}") for kind in INTEGRITY_KINDS}
         return views.page(request, viewer, "integritas.html", report=report, kinds=kinds)
 
+    _pegawai_routes(router, views)
+    return router
+
+
+def _pegawai_routes(router: APIRouter, views: Views) -> None:
     @router.get("/pegawai", response_class=HTMLResponse)
     async def pegawai(request: Request, q: str = "") -> HTMLResponse:
         viewer = await views.viewer(request)
@@ -68,18 +73,20 @@ def read_router(views: Views) -> APIRouter:
         allowed = await views.gate.tx(reads.may_read, viewer.who, views.gate.roles, nip)
         if not allowed:
             raise PageRefused(403, t("console.pegawai_forbidden", nip=nip))
-        from service.api import read_profile  # service.api mounts this package: import late
+        return views.page(request, viewer, "profil.html", **await _profile(views, nip))
 
-        profile = await asyncio.to_thread(read_profile, views.gate.container, nip)
-        if profile is None:
-            raise PageRefused(404, t("common.not_found_pegawai", nip=nip))
-        profile["pegawai"] = mask_record(profile["pegawai"])
-        path = await views.gate.tx(reads.unit_names, profile["pegawai"].get("unor_id"))
-        trail = await views.gate.tx(reads.audit_trail, nip)
-        return views.page(request, viewer, "profil.html", profile=profile, path=path,
-                          trail=trail)
 
-    return router
+async def _profile(views: Views, nip: str) -> dict[str, Any]:
+    """The stored profile (NIK masked), its unit path and its audit trail."""
+    from service.api import read_profile  # service.api mounts this package: import late
+
+    profile = await asyncio.to_thread(read_profile, views.gate.container, nip)
+    if profile is None:
+        raise PageRefused(404, t("common.not_found_pegawai", nip=nip))
+    profile["pegawai"] = mask_record(profile["pegawai"])
+    path = await views.gate.tx(reads.unit_names, profile["pegawai"].get("unor_id"))
+    trail = await views.gate.tx(reads.audit_trail, nip)
+    return {"profile": profile, "path": path, "trail": trail}
 
 
 def _chart(views: Views, runs: list[dict[str, Any]]) -> Any:
