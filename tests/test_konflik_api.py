@@ -138,3 +138,21 @@ def test_openapi_validates_and_declares_security(site: Site) -> None:
     body = schema["paths"]["/api/v1/konflik/keputusan"]["post"]["requestBody"]
     ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert schema["components"]["schemas"][ref].get("examples")
+
+
+def test_operator_bulk_with_one_foreign_id_changes_nothing(site: Site,
+                                                           raised: dict[str, int]) -> None:
+    """An operator's bulk naming a conflict outside their area is refused whole (404)."""
+    with logged_in(site, site.operator) as operator:
+        bulk = operator.post("/api/v1/konflik/keputusan", json={
+            "ids": [raised["inside"], raised["outside"]], "decision": "ambil_siasn",
+            "reason": "semua"})
+        assert bulk.status_code == 404, bulk.text
+        assert operator.get("/api/v1/konflik", params={"per_page": 100000}).status_code == 422
+        both = operator.post("/api/v1/konflik/keputusan", json={
+            "ids": [raised["inside"]], "filter": {}, "decision": "ambil_siasn", "reason": "x"})
+        assert both.status_code == 422 and "tepat satu" in both.json()["detail"]
+        assert operator.get("/api/v1/konflik/abc").status_code == 422
+    with _key(site) as api:
+        statuses = {i["id"]: i["status"] for i in api.get("/api/v1/konflik").json()["items"]}
+    assert statuses == {raised["inside"]: "open", raised["outside"]: "open"}

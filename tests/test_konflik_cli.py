@@ -174,8 +174,6 @@ def test_konflik_commands_fit_80_columns_escape_data_and_exit_clearly(
 def test_runs_by_prefix_with_items_in_80_columns(container: Container, world: World,
                                                  env: dict[str, str]) -> None:
     """runs list shows whole ids in 80 columns; show takes a prefix and lists items."""
-    if container.settings.database_url.startswith("postgresql"):
-        pytest.skip("the CLI side runs on the SQLite file of the cli_env fixture")
     import_export(container, world)
     run_id = reconcile(container)["run_id"]
     run = {**env, "EKINERJA_DATABASE_URL": container.settings.database_url}
@@ -190,3 +188,12 @@ def test_runs_by_prefix_with_items_in_80_columns(container: Container, world: Wo
     assert body["run_id"] == run_id and len(body["items"]) == len(world.pegawai)
     assert cli("runs", "show", "zzzz", env=run).returncode == 1
     assert cli("runs", "show", "a%b", env=run).returncode == 2
+
+
+@pytest.mark.parametrize("command", [["konflik", c] for c in (
+    "list", "show", "assign", "comment", "resolve", "export")] + [["runs", "show"]], ids=" ".join)
+def test_konflik_commands_have_help_with_an_example(command: list[str]) -> None:
+    """Every konflik command (and runs show) explains itself with an example."""
+    done = cli(*command, "--help")
+    assert done.returncode == 0, done.stderr
+    assert "Example: ekinerja-sync " + " ".join(command) in " ".join(done.stdout.split())

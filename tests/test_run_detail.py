@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import httpx
 import pytest
 
+from service.api import create_app
 from service.container import Container
 from simulators.dataset import World
+from simulators.server import ServerThread
 from store.models import SyncRun
 from sync.access import Principal, RoleMap
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
@@ -21,7 +24,7 @@ from sync.run_detail import (
     resolve_run_id,
     run_items,
 )
-from tests.helpers import import_export, reconcile
+from tests.helpers import import_export, new_api_key, reconcile
 
 pytestmark = pytest.mark.e2e
 
@@ -95,3 +98,23 @@ def test_run_ids_by_prefix_and_scope(container: Container, world: World) -> None
         nobody = Scope(level="operator", actor="op", units=frozenset({"no-such-unit"}))
         assert run_items(session, nobody, first) == []
         assert len(run_items(session, ADMIN_CLI, first)) == len(world.pegawai)
+
+
+def test_held_run_reviewed_and_approved_over_http(container: Container, world: World) -> None:
+    """Items of a held run by prefix, then approval with a reason; a second approval is 409."""
+    held_id, leaving = _held(container, world)
+    key = new_api_key(container)
+    with ServerThread(create_app(container)) as server, httpx.Client(
+            base_url=server.url, headers={"X-API-Key": key}, timeout=60) as api:
+        listed = api.get("/api/v1/runs").json()
+        assert listed[0]["run_id"] == held_id and listed[0]["status"] == "held"
+        items = api.get(f"/api/v1/runs/{held_id[:6]}/items", params={"situasi": "left"}).json()
+        assert sorted(i["nip"] for i in items["items"]) == sorted(leaving)
+        no_reason = api.post(f"/api/v1/runs/{held_id[:6]}/setujui", json={"reason": ""})
+        assert no_reason.status_code == 422
+        approved = api.post(f"/api/v1/runs/{held_id[:6]}/setujui", json={"reason": "sah"})
+        assert approved.status_code == 200, approved.text
+        assert approved.json()["status"] == "completed"
+        again = api.post(f"/api/v1/runs/{held_id}/setujui", json={"reason": "sah"})
+        assert again.status_code == 409 and "tidak sedang ditahan" in again.json()["detail"]
+        assert api.get("/api/v1/runs/zz").status_code == 404

@@ -96,7 +96,8 @@ ID: dict[str, str] = {
     "konflik.cli_recommended": "Saran: {text}",
     "konflik.cli_due_line": "tenggat {due} {overdue} · ditugaskan kepada {assignee}",
     "konflik.cli_assigned": "konflik {id} ditugaskan kepada {assignee} (versi {version})",
-    "konflik.cli_ids_or_all": "sebutkan id konflik atau --semua (dengan filter), tidak keduanya",
+    "konflik.cli_ids_or_all":
+        "sebutkan id konflik atau --semua (dengan filter): tepat salah satu, tidak keduanya",
     "konflik.cli_decided": "{count} konflik diputuskan ({decision}): {ids}",
     "konflik.cli_bad_version": "--versi harus berbentuk ID=VERSI, bukan {value!r}",
     "konflik.cli_bad_format": "format tidak dikenal: {value!r}; pilih csv atau json",
@@ -105,4 +106,5 @@ ID: dict[str, str] = {
     "konflik.cli_run_left": "keluar: {reason}",
     "konflik.cli_run_change": "{action} {field}: {old} -> {new}",
     "konflik.cli_commented": "komentar ditambahkan pada konflik {id}",
+    "konflik.cli_cannot_write": "tidak dapat menulis {path}: {error}",
 }

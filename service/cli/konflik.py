@@ -271,7 +271,11 @@ def export_cmd(format: str = typer.Option("csv", "--format", help="csv or json")
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise fail(t("konflik.cli_cannot_write", path=str(output),
+                         error=exc.strerror or type(exc).__name__)) from None
         out.print(escape(t("konflik.cli_written", path=str(output))), highlight=False)
 
 
