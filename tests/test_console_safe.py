@@ -89,3 +89,12 @@ def test_every_value_a_template_names_by_prefix_has_a_text() -> None:
               + [f"console.sort_{s}" for s in ("dibuka", "nip", "field", "unit", "status")])
     assert set(SORTS) >= {"dibuka", "nip", "field", "unit", "status"}
     assert not sorted(set(wanted) - CATALOGS["id"].keys())
+
+
+def test_page_values_mask_nik_by_field_and_inside_records() -> None:
+    """The pages' value filter masks a NIK field, a NIK inside a record, and shows none as '-'."""
+    from service.console.safe import shown
+
+    assert shown("3201234567890123", "nik") == "3201**********23"
+    assert shown({"nik": "3201234567890123"}, "snapshot") == {"nik": "3201**********23"}
+    assert shown(None) == "-" and shown("III/a", "golongan") == "III/a"

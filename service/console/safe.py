@@ -18,7 +18,18 @@ from sync.konflik.export import mask_nik, safe_cell, to_csv
 
 NIK_KEYS = frozenset({"nik", "NIK", "Nik"})
 
-__all__ = ["cell", "csv_bytes", "mask_nik", "mask_record", "xlsx_bytes"]
+__all__ = ["cell", "csv_bytes", "mask_nik", "mask_record", "shown", "xlsx_bytes"]
+
+
+def shown(value: Any, field: str | None = None) -> Any:
+    """A value as a page shows it: '-' for none, a NIK (by field name or nested) masked."""
+    if value is None:
+        return "-"
+    if field in NIK_KEYS:
+        return mask_nik(str(value))
+    if isinstance(value, Mapping):
+        return mask_record(value)
+    return value
 
 
 def mask_record(record: Mapping[str, Any]) -> dict[str, Any]:

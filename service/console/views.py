@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from mappings.messages import t
 from service.auth import SESSION_COOKIE, Gate
 from service.console.csrf import CsrfSigner
-from service.console.safe import mask_nik
+from service.console.safe import mask_nik, shown
 from sync.access import Principal
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -51,6 +51,7 @@ def build_environment() -> Environment:
         enabled_extensions=("html",), default_for_string=True, default=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(t=t, mask_nik=mask_nik, prefix=PREFIX, quote=quote)
+    env.filters["nilai"] = shown
     return env
 
 
