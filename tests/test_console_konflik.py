@@ -65,6 +65,9 @@ def test_decide_one_conflict_from_its_page(site: ConsoleSite, raised: list[Raise
     """The list filters by field; the detail shows the values; a decision is applied and audited."""
     cid = raised[0].conflict_id
     with admin_client(site) as client:
+        beranda = client.get("/admin/").text
+        field_row = re.search(r'field=unor_id">unit kerja</a></td><td class="num">(\d+)', beranda)
+        assert field_row and field_row.group(1) == "3"
         listed = client.get("/admin/konflik", params={"field": "unor_id", "urut": "-dibuka"})
         assert all(f'id="konflik-{r.conflict_id}"' in listed.text for r in raised)
         token, version = _form(client, f"/admin/konflik/{cid}")
@@ -122,7 +125,7 @@ def test_forged_token_and_foreign_origin_are_refused(site: ConsoleSite,
         foreign = client.post(f"/admin/konflik/{cid}/putuskan", headers={
             "Origin": "https://jahat.example"}, data={"csrf": real, "versi": version,
                                                       "keputusan": "ambil_siasn", "alasan": "x"})
-        assert foreign.status_code == 403
+        assert foreign.status_code == 403 and "Origin tidak cocok" in foreign.text
     anonymous = httpx.post(f"{site.url}/admin/konflik/{cid}/putuskan", timeout=20,
                            data={"csrf": real, "versi": version, "keputusan": "ambil_siasn",
                                  "alasan": "x"})

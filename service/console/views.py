@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -90,7 +90,10 @@ class Views:
     async def changer(self, request: Request, form_token: str | None) -> Viewer:
         """The viewer of a state-changing POST: same origin and a form token of this session."""
         viewer = await self.viewer(request)
-        await self.gate.require(request)
+        try:
+            await self.gate.require(request)  # the Origin check, logged when refused
+        except HTTPException as exc:
+            raise PageRefused(exc.status_code, str(exc.detail)) from exc
         if not self.signer.valid(viewer.session_id, form_token):
             raise PageRefused(403, t("console.csrf_refused"))
         return viewer
