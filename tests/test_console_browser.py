@@ -77,6 +77,10 @@ def test_admin_reviews_decides_and_exports(prepared: tuple[ConsoleSite, list[Rai
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.on("dialog", lambda dialog: dialog.dismiss())
     _login(page, site.url)
+    page.keyboard.press("Tab")  # keyboard users first reach the skip link, then the menu
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "isi"
     page.select_option("#f-field", "unor_id")
     page.click("#terapkan-saring")
     page.wait_for_selector("#tabel-konflik")
