@@ -175,6 +175,10 @@ def test_bulk_decision_over_the_filtered_set(site: ConsoleSite, raised: list[Rai
         assert done.status_code == 303, done.text
         usulan = client.get("/admin/usulan-perbaikan").text
         assert all(r.nip in usulan for r in raised)
+        assert all(f"({r.local_unit})" in usulan for r in raised)  # unit shown by name too
+        sheet = load_workbook(io.BytesIO(client.get(
+            "/admin/usulan-perbaikan/ekspor.xlsx").content)).active
+        assert sheet is not None and sheet.max_row == 1 + len(raised)
     assert {_status(site, r.conflict_id) for r in raised} == {"resolved"}
 
 

@@ -187,4 +187,5 @@ ID: dict[str, str] = {
     "console.flash_approved": "Sinkron disetujui dan diterapkan.",
     "console.run_items_cut": "Hanya {limit} pegawai pertama yang ditampilkan; saring per situasi "
                              "atau gunakan `ekinerja-sync runs show RUN_ID --items --json`.",
+    "console.col_reason": "Alasan",
 }
