@@ -80,6 +80,8 @@ def test_operator_sees_only_their_area(site: ConsoleSite) -> None:
         assert "di luar wilayah kerja" in outside.text
         found = client.get("/admin/pegawai", params={"q": site.cast["outsider"]})
         assert f"/admin/pegawai/{site.cast['outsider']}" not in found.text
+        inside = client.get("/admin/pegawai", params={"q": site.cast["employee"]})
+        assert f"/admin/pegawai/{site.cast['employee']}" in inside.text
         assert client.get("/admin/pegawai/12345").status_code == 400
 
 

@@ -37,15 +37,15 @@ def may_read(session: Session, who: Principal, roles: RoleMap, nip: str) -> bool
 
 def search_pegawai(session: Session, who: Principal, roles: RoleMap, query: str
                    ) -> tuple[list[Pegawai], bool]:
-    """Employees whose NIP starts with, or whose name contains, ``query``; only those ``who`` may read."""
+    """Employees whose NIP starts with, or whose name contains, ``query``; only those ``who`` may see."""
     digits = query.replace(" ", "")
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    clause = or_(Pegawai.nama.ilike(pattern, escape="\\"), Pegawai.nip.startswith(digits)
-                 ) if digits.isdigit() else Pegawai.nama.ilike(pattern, escape="\\")
-    rows = session.scalars(select(Pegawai).where(clause).order_by(Pegawai.nama, Pegawai.nip)
-                           .limit(SEARCH_LIMIT * 4))
-    visible = [p for p in rows if may_read(session, who, roles, p.nip)]
-    return visible[:SEARCH_LIMIT], len(visible) > SEARCH_LIMIT
+    name = Pegawai.nama.ilike(pattern, escape="\\")
+    clause = or_(name, Pegawai.nip.startswith(digits)) if digits.isdigit() else name
+    scope = scope_for(session, who, roles)
+    rows = list(session.scalars(select(Pegawai).where(clause, scope.pegawai_clause())
+                                .order_by(Pegawai.nama, Pegawai.nip).limit(SEARCH_LIMIT + 1)))
+    return rows[:SEARCH_LIMIT], len(rows) > SEARCH_LIMIT
 
 
 def unit_names(session: Session, unit_id: str | None) -> list[str]:
