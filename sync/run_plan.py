@@ -19,9 +19,11 @@ from mappings.units import UnitRecord
 from store.db import transaction
 from store.models import AuditEntry, RunChange, RunItem, SyncRun
 from sync.claims import claim_conflicts
+from sync.integrity import integrity_report
 from sync.run_steps import (
     apply_item,
     apply_unit_phase,
+    instansi_of,
     org_context,
     staged,
     strand_conflicts,
@@ -81,10 +83,14 @@ def plan_held_run(sessions: sessionmaker[Session], run_id: str, actor: str) -> i
                                   staged(session, run_id), actor=actor, run_id=run_id)
             plan = capture(session, run_id, situations,
                            {k: v for k, v in errors.items() if v})
+            integrity = integrity_report(session, instansi_of(run.units_snapshot))
         finally:
             session.rollback()
     with transaction(sessions) as session:
         save(session, run_id, plan)
+        held = session.get(SyncRun, run_id)
+        assert held is not None
+        held.integrity = integrity  # what the supervisor links would look like once applied
     return len(plan)
 
 

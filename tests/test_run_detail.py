@@ -58,6 +58,9 @@ def test_held_run_plan_matches_dry_run_and_applied_run(container: Container,
         dry_plan = _digest(run_items(session, ADMIN_CLI, dry["run_id"]))
         left = run_items(session, ADMIN_CLI, held_id, situation="left")
     assert held_plan == dry_plan
+    with container.sessions() as session:
+        held_run = session.get(SyncRun, held_id)
+        assert held_run is not None and held_run.integrity == dry["integrity"]
     assert sorted(i.nip for i in left) == sorted(leaving)
     assert all(i.left_reason and "Pensiun" in i.left_reason for i in left)
 

@@ -115,6 +115,13 @@ class CommentBody(BaseModel):
 def konflik_router(gate: Gate) -> APIRouter:
     """The konflik routes, all behind an API key or a session."""
     router = APIRouter(prefix="/api/v1/konflik", tags=["konflik"], responses=ERRORS)
+    _read_routes(router, gate)
+    _write_routes(router, gate)
+    return router
+
+
+def _read_routes(router: APIRouter, gate: Gate) -> None:
+    """List, summary and detail."""
     tz = zone(gate)
     rules = policy(gate)
 
@@ -159,6 +166,11 @@ def konflik_router(gate: Gate) -> APIRouter:
         found = await run_tx(gate, query.get_conflict, who.scope, conflict_id, policy=rules)
         return detail_json(found, tz)
 
+
+def _write_routes(router: APIRouter, gate: Gate) -> None:
+    """Assign, comment, decide one, decide in bulk."""
+    rules = policy(gate)
+
     @router.post("/{conflict_id}/tugaskan", summary="Tugaskan konflik",
                  openapi_extra={"security": SECURITY})
     async def tugaskan(conflict_id: int, body: AssignBody, request: Request) -> dict[str, Any]:
@@ -196,8 +208,6 @@ def konflik_router(gate: Gate) -> APIRouter:
         who = await caller(gate, request)
         done = await run_tx(gate, _bulk, who, body, rules)
         return {"decided": done, "decision": body.decision.value, "count": len(done)}
-
-    return router
 
 
 def _bulk(session: Any, who: Caller, body: BulkBody, rules: Any) -> list[int]:
