@@ -79,3 +79,15 @@ def test_operator_cannot_approve(held: tuple[ConsoleSite, str, list[str]], world
         refused = client.post(f"/admin/runs/{run_id}/setujui",
                               data={"csrf": token, "alasan": "coba"})
         assert refused.status_code == 403 and "hanya admin" in refused.text
+
+
+def test_dry_run_plan_reads_like_the_held_one(held: tuple[ConsoleSite, str, list[str]]) -> None:
+    """A dry run's plan lists the same leavers, marked as a plan, with nothing to approve."""
+    site, _, leaving = held
+    dry = reconcile(site.container, dry_run=True)
+    assert dry["status"] == "dry_run_held"
+    with admin_client(site) as client:
+        assert "rencana (akan ditahan)" in client.get("/admin/runs").text
+        plan = client.get(f"/admin/runs/{dry['run_id']}", params={"situasi": "left"})
+        assert plan.status_code == 200 and 'id="form-setujui"' not in plan.text
+        assert all(nip in plan.text for nip in leaving)
