@@ -98,6 +98,11 @@ def test_stale_and_superseded_decisions_are_refused(site: ConsoleSite, raised: l
         assigned = client.post(f"/admin/konflik/{cid}/tugaskan",
                                data={"csrf": token, "versi": version, "penerima": "operator.bkd"})
         assert assigned.status_code == 303
+        said = client.post(f"/admin/konflik/{cid}/komentar",
+                           data={"csrf": token, "komentar": "<img src=x> cek SK"})
+        assert said.status_code == 303
+        page = client.get(said.headers["location"]).text
+        assert "&lt;img src=x&gt; cek SK" in page and "<img src=x>" not in page
         stale = _decide(client, cid, token, version)
         assert stale.status_code == 409
         assert "berubah sejak ditampilkan" in stale.text and "operator.bkd" in stale.text

@@ -188,4 +188,5 @@ ID: dict[str, str] = {
     "console.run_items_cut": "Hanya {limit} pegawai pertama yang ditampilkan; saring per situasi "
                              "atau gunakan `ekinerja-sync runs show RUN_ID --items --json`.",
     "console.col_reason": "Alasan",
+    "console.comments": "Komentar",
 }
