@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from mappings.nip import NipError, normalize_nip
 from service.auth import Gate
+from service.console import mount_console
 from service.container import Container
 from service.routes import include_review_routes
 from service.web import web_router
@@ -86,6 +87,7 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
     gate = Gate(container)
     app.include_router(web_router(gate))
     include_review_routes(app, gate)
+    mount_console(app, gate)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

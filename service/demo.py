@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from rich.console import Console
 from sqlalchemy import select
 
+from service.console.demo import demo_login
 from service.container import Container
 from service.render import render_outcome
 from service.settings import Settings, SiasnSettings
@@ -169,6 +170,8 @@ def run_demo(console: Console, *, employees: int, seed: int, db_path: str) -> in
         render_outcome(console, asyncio.run(_sinkron(container, clash)))
         console.print(f"\nLihat lebih lanjut: EKINERJA_DATABASE_URL={settings.database_url} "
                       f"ekinerja-sync runs list | pegawai show {clash}")
+        console.print(demo_login(container).text(settings.database_url), markup=False,
+                      highlight=False)
         container.close()
     finally:
         process.terminate()

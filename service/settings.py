@@ -84,6 +84,8 @@ class AuthSettings(BaseModel):
     admin_roles: list[str] = ["role:ekinerja-sync:admin"]
     operator_roles: list[str] = ["role:siasn-instansi:peremajaan:operator",
                                  "role:ekinerja-sync:operator"]
+    csrf_secret: SecretStr = Field(SecretStr(""), description="signs the console's form tokens; "
+                                   "empty: a random secret per process")
 
 
 class ApiSettings(BaseModel):

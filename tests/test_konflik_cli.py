@@ -19,6 +19,7 @@ from simulators.events import mutasi
 from simulators.server import ServerThread
 from store.db import make_engine, transaction, upgrade
 from store.models import ConflictEvent, Pegawai
+from tests.console_site import decide_through_pages
 from tests.helpers import (
     conflicts,
     edit,
@@ -51,6 +52,13 @@ def _twin(tmp_path: Path, siasn: SiasnSettings) -> Iterator[Container]:
 def twin(tmp_path: Path, siasn_settings: SiasnSettings) -> Iterator[Container]:
     """A second store on its own SQLite file, for the CLI side of a comparison."""
     yield from _twin(tmp_path, siasn_settings)
+
+
+@pytest.fixture
+def page_twin(tmp_path: Path, siasn_settings: SiasnSettings) -> Iterator[Container]:
+    """A third store on its own SQLite file, for the console-page side of a comparison."""
+    (tmp_path / "pages").mkdir()
+    yield from _twin(tmp_path / "pages", siasn_settings)
 
 
 def _lockstep(stores: list[Container], world: World, count: int) -> list[str]:
@@ -89,9 +97,11 @@ def _normalised(container: Container) -> dict[str, Any]:
 
 
 def test_same_decisions_via_api_and_cli_give_the_same_state(
-        container: Container, twin: Container, world: World, env: dict[str, str]) -> None:
-    """Assign, comment, and three decisions (one bulk): identical store, audit and history."""
-    nips = _lockstep([container, twin], world, 3)
+        container: Container, twin: Container, page_twin: Container, world: World,
+        env: dict[str, str]) -> None:
+    """Assign, comment, and three decisions (one bulk) via API, CLI and the console pages:
+    identical store, audit and history."""
+    nips = _lockstep([container, twin, page_twin], world, 3)
     ids = [next(c.id for c in conflicts(container, nip)) for nip in nips]
     chosen = leaf_units(world, "")[-1]
     key = new_api_key(container)
@@ -124,7 +134,8 @@ def test_same_decisions_via_api_and_cli_give_the_same_state(
                   "--alasan", "SK lokal"]):
         done = cli("konflik", *args, "--oleh", "admin-bkd", env=twin_env)
         assert done.returncode == 0, done.stderr
-    assert _normalised(container) == _normalised(twin)
+    decide_through_pages(page_twin, nips, chosen)
+    assert _normalised(container) == _normalised(twin) == _normalised(page_twin)
 
 
 def test_konflik_commands_fit_80_columns_escape_data_and_exit_clearly(

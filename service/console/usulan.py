@@ -1,0 +1,56 @@
+"""The usulan perbaikan page (upstream corrections to file in SIASN, by unit) and its exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mappings.messages import t
+from service.console.konflik_data import EXPORT_TYPES, download
+from service.console.safe import csv_bytes, xlsx_bytes
+from service.console.views import PageRefused, Viewer, Views
+from store.models import Unit
+from sync.access import RoleMap
+from sync.konflik.scope import scope_for
+from sync.konflik.usulan import COLUMNS, group_by_unit, list_usulan
+
+
+def corrections(session: Session, roles: RoleMap, viewer: Viewer) -> list[dict[str, Any]]:
+    """The corrections the viewer may see, grouped by unit (unit values also by name)."""
+    groups = group_by_unit(list_usulan(session, scope_for(session, viewer.who, roles)))
+    items = [u for g in groups for u in g["usulan"]]
+    ids = {u[k] for u in items if u["field"] == "unor_id" for k in ("nilai_siasn", "nilai_usulan")
+           if isinstance(u[k], str)}
+    names = {uid: f"{name} ({uid})" for uid, name in session.execute(
+        select(Unit.id, Unit.nama).where(Unit.id.in_(sorted(ids))))} if ids else {}
+    for item in items:
+        item["tampil_siasn"] = names.get(item["nilai_siasn"], item["nilai_siasn"])
+        item["tampil_usulan"] = names.get(item["nilai_usulan"], item["nilai_usulan"])
+    return groups
+
+
+def usulan_router(views: Views) -> APIRouter:
+    """Routes of the usulan perbaikan page and its CSV / XLSX exports."""
+    router = APIRouter()
+
+    @router.get("/usulan-perbaikan", response_class=HTMLResponse)
+    async def usulan(request: Request) -> HTMLResponse:
+        viewer = await views.viewer(request)
+        groups = await views.gate.tx(corrections, views.gate.roles, viewer)
+        return views.page(request, viewer, "usulan.html", groups=groups)
+
+    @router.get("/usulan-perbaikan/ekspor.{fmt}")
+    async def ekspor(request: Request, fmt: str) -> Response:
+        viewer = await views.viewer(request)
+        if fmt not in EXPORT_TYPES:
+            raise PageRefused(404, t("console.bad_export", fmt=fmt[:10]))
+        groups = await views.gate.tx(corrections, views.gate.roles, viewer)
+        rows = [[u.get(c) for c in COLUMNS] for g in groups for u in g["usulan"]]
+        body = csv_bytes(COLUMNS, rows) if fmt == "csv" else xlsx_bytes("usulan", COLUMNS, rows)
+        return download(body, "usulan-perbaikan", fmt)
+
+    return router
