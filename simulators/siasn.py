@@ -89,6 +89,11 @@ class SiasnSimulator:
         """Make every APIM token issued so far expired (as if an hour had passed)."""
         self._apim_tokens = {t: 0.0 for t in self._apim_tokens}
 
+    def restart(self) -> None:
+        """A SIASN restart: every APIM token and every SSO token issued so far is refused."""
+        self._apim_tokens.clear()
+        self.realm.revoke_all()
+
     def issue_sso_token(self, username: str | None = None, lifetime: int | None = None) -> str:
         """A realm access token (RS256) for ``username``; negative lifetime = expired."""
         name = username or self.credentials.sso_username
