@@ -106,7 +106,7 @@ class Reconciler:
             await self._advance(run_id)
         except RunStopped as exc:
             await asyncio.to_thread(self._mark, run_id, status="stopped", reason=str(exc))
-            bound.warning("reconcile_stopped", reason=str(exc))
+            bound.warning("reconcile_stopped", error_kind=type(exc.__cause__).__name__)
         finally:
             await asyncio.to_thread(runs.release, self.sessions, KIND)
         report = await asyncio.to_thread(self._report, run_id)

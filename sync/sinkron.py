@@ -29,8 +29,8 @@ from sync.profile import Known, RemoteProfile, fetch_profile
 log = structlog.get_logger(__name__)
 
 FAILURE_REASONS: tuple[tuple[type[UpstreamError], str], ...] = (
-    (SsoAuthError, "Token SSO SIASN ditolak atau kedaluwarsa; operator perlu memperbarui token "
-                   "SSO (EKINERJA_SIASN__SSO_ACCESS_TOKEN)."),
+    (SsoAuthError, "Kredensial SSO SIASN ditolak atau kedaluwarsa; operator perlu memperbaiki "
+                   "variabel SSO dari mode yang dipakai (lihat `ekinerja-sync doctor`)."),
     (ApimAuthError, "Kredensial APIM (consumer key/secret) ditolak SIASN; periksa konfigurasi."),
     (TransientError, "SIASN sedang tidak dapat dihubungi atau sibuk; coba lagi beberapa saat lagi."),
     (PayloadError, "Jawaban SIASN tidak sesuai format yang diharapkan; data lokal tidak diubah."),

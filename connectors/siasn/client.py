@@ -128,10 +128,13 @@ class SiasnClient:
                 renewed.add("apim")
                 log.info("apim_token_refused_refreshing", path=path)
                 self._apim.invalidate()
-            except SsoAuthError:
+            except SsoAuthError as exc:
                 fresh = None if "sso" in renewed else await self._renewed_sso(sso)
-                if fresh is None:  # the provider had nothing newer: its own "what to do" stands
-                    raise
+                if fresh is None:  # nothing newer: say what to do for the configured mode
+                    hinted = _with_hint(exc, getattr(self._sso, "renew_hint", ""))
+                    if hinted is None:
+                        raise
+                    raise hinted from exc
                 renewed.add("sso")
                 log.info("sso_token_refused_renewed", path=path)
                 sso = fresh
@@ -167,6 +170,13 @@ class SiasnClient:
         if self._cookie is not None:
             headers["Cookie"] = self._cookie.get_secret_value()
         return headers
+
+
+def _with_hint(exc: SsoAuthError, hint: str) -> SsoAuthError | None:
+    """The refusal with what to do for the configured SSO mode appended; None if already said."""
+    if not hint or hint in exc.message:
+        return None
+    return SsoAuthError(f"{exc.message}; {hint}", upstream=exc.upstream, status=exc.status)
 
 
 def _nip(nip: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from mappings.messages import access, common, konflik, pmm, runs
+from mappings.messages import access, common, guards, konflik, pmm, runs
 
 DEFAULT_LANGUAGE = "id"
 
@@ -31,7 +31,7 @@ def _merge(*tables: Mapping[str, str]) -> Mapping[str, str]:
 
 
 CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "id": _merge(common.ID, access.ID, runs.ID, konflik.ID, pmm.ID),
+    "id": _merge(common.ID, access.ID, runs.ID, konflik.ID, pmm.ID, guards.ID),
 })
 
 

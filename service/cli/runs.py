@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import select
 
-from service.cli.common import build_container, cli_errors, fail, out
+from service.cli.common import at_least, build_container, cli_errors, fail, out
 from service.container import Container
 from store.db import transaction
 from store.models import SyncRun
@@ -78,6 +78,9 @@ def reconcile(
     Exit codes: 0 done, 1 aborted or stopped, 3 held by a guard (re-run with --confirm),
     4 another run is in progress.
     """
+    at_least("--rate", rate, 0)
+    at_least("--concurrency", concurrency, 1)
+    at_least("--batch-size", batch_size, 1)
     with cli_errors():
         container = build_container(rate=rate)
         try:
@@ -88,11 +91,11 @@ def reconcile(
             raise fail(str(exc), 4) from None
         except RunStopped as exc:
             raise fail(f"stopped: {exc}", 1) from None
+    code = EXIT.get(report["status"], 1)
     if json_output:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
-    else:
-        render_report(out, report)
-    code = EXIT.get(report["status"], 1)
+    else:  # a refusal's reason goes to stderr only, once
+        render_report(out, report, reason=not code)
     if code:
         typer.echo(f"{report['status']}: {report.get('guard_reason') or ''}".rstrip(": "),
                    err=True)
@@ -166,8 +169,8 @@ async def _reconcile(container: Container, options: ReconcileOptions) -> dict[st
             return await Reconciler(siasn, container.sessions, options, progress).run()
 
 
-def render_report(console: Console, report: dict[str, Any]) -> None:
-    """The run report as a readable table."""
+def render_report(console: Console, report: dict[str, Any], *, reason: bool = True) -> None:
+    """The run report as a readable table (``reason``: also the guard's or stop's reason)."""
     table = Table(title=f"Rekonsiliasi {report['run_id']}: {report['status']}")
     table.add_column("situasi")
     table.add_column("jumlah", justify="right")
@@ -183,7 +186,7 @@ def render_report(console: Console, report: dict[str, Any]) -> None:
         if found.get("jumlah"):
             console.print(f"integritas atasan: {kind} {found['jumlah']} "
                           f"(mis. {', '.join(found['contoh'][:3])})")
-    if report.get("guard_reason"):
+    if reason and report.get("guard_reason"):
         console.print(f"[yellow]pengaman[/]: {report['guard_reason']}")
 
 
