@@ -25,4 +25,23 @@ ID: dict[str, str] = {
     # command options -------------------------------------------------------------------------
     "guards.option_min": "{option} harus {limit} atau lebih, bukan {value}",
     "guards.option_number": "{option} harus berupa angka, bukan {value}",
+    # roster files ----------------------------------------------------------------------------
+    "guards.roster_empty": "berkas kosong atau baris pertamanya (judul kolom) kosong",
+    "guards.roster_no_nip_column": "tidak ada kolom NIP pada judul kolom; yang diharapkan salah "
+                                   "satu dari: NIP, NIP BARU, nip_baru, nipBaru",
+    "guards.roster_not_text": "baris {line}, kolom {column}: byte {byte} bukan teks UTF-8 maupun "
+                              "Windows-1252; berkas ini bukan CSV teks (simpan ulang sebagai "
+                              "\"CSV UTF-8\"); tidak ada yang diimpor",
+    "guards.roster_line_too_long": "baris lebih dari {limit} KiB (sel terlalu besar); baris "
+                                   "dilewati",
+    "guards.roster_open_quote": "tanda kutip (\") dibuka tetapi tidak ditutup; baris dilewati, "
+                                "baris berikutnya tetap dibaca",
+    "guards.roster_nip_digits": "NIP harus 18 digit",
+    "guards.roster_excel_rounded": "NIP berakhiran 000 (nomor urut 000 tidak ada): tampaknya "
+                                   "dibulatkan Excel; format kolom NIP sebagai Teks lalu ekspor "
+                                   "ulang",
+    "guards.roster_excel_scientific": "NIP ditulis Excel dalam notasi ilmiah (mis. 1,97E+17); "
+                                      "format kolom NIP sebagai Teks lalu ekspor ulang",
+    "guards.roster_duplicate": "duplikat dari baris {line}",
+    "guards.roster_duplicate_earlier": "duplikat dari baris sebelumnya di berkas ini",
 }

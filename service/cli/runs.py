@@ -47,22 +47,23 @@ def roster_import(
     with cli_errors():
         container = build_container()
         try:
-            with transaction(container.sessions) as session:
-                report = import_roster(session, file.read_bytes(), source=file.name,
-                                       strict=strict)
+            with file.open("rb") as stream, transaction(container.sessions) as session:
+                report = import_roster(session, stream, source=file.name, strict=strict)
+        except OSError as exc:
+            raise fail(f"{file}: {exc.strerror}") from None
         except RosterFormatError as exc:
             raise fail(f"{file}: {exc}") from None
         except RosterRejected as exc:
-            _print_problems(exc.report.problems)
+            _print_problems(exc.report.problems, exc.report.bad)
             raise fail(f"{file}: {exc}", 1) from None
     if json_output:
         typer.echo(json.dumps({"rows": report.rows, "imported": report.imported,
-                               "already_known": report.already_known,
+                               "already_known": report.already_known, "bad": report.bad,
                                "problems": [p.__dict__ for p in report.problems]}, indent=2))
     else:
-        out.print(f"{report.rows} baris: {report.imported} NIP baru, {report.already_known} "
-                  f"sudah dikenal, {len(report.problems)} bermasalah")
-        _print_problems(report.problems)
+        typer.echo(f"{report.rows} baris: {report.imported} NIP baru, {report.already_known} "
+                   f"sudah dikenal, {report.bad} bermasalah")
+        _print_problems(report.problems, report.bad)
 
 def reconcile(
     dry_run: bool = typer.Option(False, "--dry-run", help="plan and report, write nothing"),
@@ -190,6 +191,9 @@ def render_report(console: Console, report: dict[str, Any], *, reason: bool = Tr
         console.print(f"[yellow]pengaman[/]: {report['guard_reason']}")
 
 
-def _print_problems(problems: list[Any]) -> None:
+def _print_problems(problems: list[Any], bad: int) -> None:
+    """Each listed problem as plain text (values shown with repr: no markup, no escapes)."""
     for problem in problems:
-        out.print(f"  baris {problem.line}: {problem.value!r}: {problem.reason}")
+        typer.echo(f"  baris {problem.line}: {problem.value!r}: {problem.reason}")
+    if bad > len(problems):
+        typer.echo(f"  ... dan {bad - len(problems)} baris bermasalah lainnya")
