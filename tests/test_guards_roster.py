@@ -13,7 +13,7 @@ from service.container import Container
 from service.settings import Settings
 from store.db import make_engine, transaction, upgrade
 from store.models import AuditEntry, RosterEntry
-from sync.roster import RosterFormatError, import_roster, parse_roster
+from sync.roster import RosterFormatError, RosterRow, import_roster, parse_roster
 from tests.helpers import count_rows
 from tests.test_cli import cli
 
@@ -22,8 +22,8 @@ OTHER = "199009132015032002"
 THIRD = "197508172003121003"
 
 
-def _nips(rows: list[object]) -> list[str]:
-    return [r.nip for r in rows]  # type: ignore[attr-defined]
+def _nips(rows: list[RosterRow]) -> list[str]:
+    return [r.nip for r in rows]
 
 
 def test_cp1252_undefined_byte_is_refused_naming_line_and_byte() -> None:
