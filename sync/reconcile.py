@@ -29,6 +29,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors._http.errors import AuthError, UpstreamError
 from connectors.siasn.client import SiasnClient
+from mappings.messages import t
+from mappings.units import UnitRecord
 from store.db import transaction
 from store.models import RunItem, SyncRun
 from sync import audit, runs
@@ -56,7 +58,7 @@ from sync.run_steps import (
 )
 from sync.snapshot import from_snapshot, to_snapshot
 from sync.supervision import recompute_all
-from sync.units import fetch_units
+from sync.units import fetch_units, stored_units
 
 KIND = "reconcile"
 log = structlog.get_logger(__name__)
@@ -160,23 +162,27 @@ class Reconciler:
     # phases ------------------------------------------------------------------------------
     async def _units(self, run_id: str) -> None:
         calls = self.siasn.calls
-        units = await self._guarded(fetch_units(self.siasn))
-        if not units:
-            await asyncio.to_thread(self._mark, run_id, status="aborted", phase="done",
-                                    reason="sumber kosong atau gagal: ref-unor tidak "
-                                    "mengembalikan unit; tidak ada yang diubah")
-            return
+        units, failure = await self._fetch_units()
 
         def stage() -> None:
             with transaction(self.sessions) as session:
-                nips = roster_nips(session)
                 run = session.get(SyncRun, run_id)
                 assert run is not None
-                run.units_snapshot = units_to_json(units)
                 run.calls += self.siasn.calls - calls
+                if failure is not None:  # reconcile against the stored tree, change no unit
+                    units[:] = stored_units(session)
+                    run.unit_changes = {"status": "failed", "reason": failure}
+                if not units:
+                    run.status, run.phase = "aborted", "done"
+                    run.guard_reason = t("guards.unit_phase_nothing_stored", reason=failure) \
+                        if failure else t("guards.unit_phase_empty")
+                    run.counts = count_situations([])
+                    finish(run)
+                    return
+                run.units_snapshot = units_to_json(units)
                 session.execute(insert(RunItem), [
                     {"run_id": run_id, "nip": nip, "state": "pending", "calls": 0}
-                    for nip in nips])
+                    for nip in roster_nips(session)])
                 run.phase = "fetch"
 
         await asyncio.to_thread(stage)
@@ -223,15 +229,17 @@ class Reconciler:
         except UpstreamError as exc:
             return _Failure(str(exc))
 
-    async def _guarded(self, work: Any) -> Any:
-        """Units: credentials refused stop the run; any other failure means an empty source."""
+    async def _fetch_units(self) -> tuple[list[UnitRecord], str | None]:
+        """ref-unor: credentials refused stop the run; any other failure, or no unit at all, is
+        the unit phase failing (the reason), never a partial tree."""
         try:
-            return await work
+            units = await fetch_units(self.siasn)
         except AuthError as exc:
             raise RunStopped(f"kredensial SIASN ditolak: {exc}") from exc
         except UpstreamError as exc:
             log.warning("ref_unor_failed", error=str(exc))
-            return []
+            return [], t("guards.unit_phase_failed", error=str(exc))
+        return units, None  # no unit at all: an empty source, the run aborts
 
     def _pending(self, run_id: str) -> tuple[list[str], dict[str, Known]]:
         with self.sessions() as session:
@@ -346,20 +354,22 @@ class Reconciler:
     async def _dry_run(self) -> dict[str, Any]:
         started = time.monotonic()
         calls = self.siasn.calls
-        units = await self._guarded(fetch_units(self.siasn))
-        nips, known = await asyncio.to_thread(self._dry_roster)
+        units, failure = await self._fetch_units()
+        nips, known, stored = await asyncio.to_thread(self._dry_roster)
+        if failure is not None:
+            units = stored
         fetched = _Fetched()
         if units:
             await self._fetch_memory(nips, known, fetched)
-        report = await asyncio.to_thread(self._dry_apply, units, fetched)
+        report = await asyncio.to_thread(self._dry_apply, units, fetched, failure)
         report.update(calls=self.siasn.calls - calls, dry_run=True,
                       duration_s=round(time.monotonic() - started, 3))
         return report
 
-    def _dry_roster(self) -> tuple[list[str], dict[str, Known]]:
+    def _dry_roster(self) -> tuple[list[str], dict[str, Known], list[UnitRecord]]:
         with self.sessions() as session:
             nips = roster_nips(session)
-            return nips, known_bases(session, nips)
+            return nips, known_bases(session, nips), stored_units(session)
 
     async def _fetch_memory(self, nips: list[str], known: dict[str, Known],
                             fetched: _Fetched) -> None:
@@ -380,22 +390,25 @@ class Reconciler:
         except* RunStopped as stopped:
             raise stopped.exceptions[0] from None
 
-    def _dry_apply(self, units: list[Any], fetched: _Fetched) -> dict[str, Any]:
+    def _dry_apply(self, units: list[Any], fetched: _Fetched, failure: str | None
+                   ) -> dict[str, Any]:
         run_id = f"dry-{uuid.uuid4().hex[:12]}"
         report: dict[str, Any] = {"run_id": run_id, "kind": KIND, "status": "dry_run",
                                   "guard_reason": None, "counts": count_situations([]),
                                   "unit_changes": {}, "integrity": {}, "conflicts_opened": 0}
         if not units:
-            report.update(status="aborted", guard_reason="sumber kosong: ref-unor tidak "
-                          "mengembalikan unit; tidak ada yang diubah")
+            report.update(status="aborted", guard_reason=t(
+                "guards.unit_phase_nothing_stored", reason=failure) if failure else t(
+                "guards.unit_phase_empty"))
             return report
         with self.sessions() as session:
             try:
                 instansi = instansi_of(units_to_json(units))
                 verdict = check(plan_stats(session, fetched.results, instansi),
                                 self.options.guards)
-                changes = apply_unit_phase(session, units, actor=self.options.actor,
-                                           run_id=run_id)
+                unit_changes = {"status": "failed", "reason": failure} if failure else (
+                    apply_unit_phase(session, units, actor=self.options.actor,
+                                     run_id=run_id).counts())
                 org = org_context(session)
                 situation = {nip: apply_item(session, nip, remote, org,
                                              actor=self.options.actor, run_id=run_id)
@@ -407,7 +420,7 @@ class Reconciler:
                 recompute_all(session, actor=self.options.actor, run_id=run_id)
                 session.flush()
                 report.update(counts=count_situations(situations),
-                              unit_changes=changes.counts(),
+                              unit_changes=unit_changes,
                               integrity=integrity_report(session, instansi),
                               conflicts_opened=conflicts_opened(session, run_id),
                               guard_reason=verdict.reason,

@@ -44,4 +44,12 @@ ID: dict[str, str] = {
                                       "format kolom NIP sebagai Teks lalu ekspor ulang",
     "guards.roster_duplicate": "duplikat dari baris {line}",
     "guards.roster_duplicate_earlier": "duplikat dari baris sebelumnya di berkas ini",
+    # runs ------------------------------------------------------------------------------------
+    "guards.unit_phase_failed": "ref-unor gagal ({error}); pegawai dicocokkan dengan unit yang "
+                                "tersimpan, tidak ada unit yang diubah atau dinonaktifkan",
+    "guards.unit_phase_empty": "sumber kosong: ref-unor tidak mengembalikan unit; tidak ada yang "
+                               "diubah",
+    "guards.unit_phase_nothing_stored": "{reason}; belum ada unit tersimpan untuk dicocokkan, "
+                                        "tidak ada yang diubah",
+    "guards.unit_phase_report": "fase unit gagal: {reason}",
 }

@@ -10,10 +10,12 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import select
 
+from mappings.messages import t
 from service.cli.common import at_least, build_container, cli_errors, fail, out
 from service.container import Container
 from store.db import transaction
@@ -181,7 +183,9 @@ def render_report(console: Console, report: dict[str, Any], *, reason: bool = Tr
     console.print(f"panggilan SIASN {report.get('calls')}, gagal {report.get('failed')}, konflik "
                   f"baru {report.get('conflicts_opened')}, durasi {report.get('duration_s')} s")
     units = report.get("unit_changes") or {}
-    if units:
+    if units.get("status") == "failed":
+        console.print(f"[yellow]{escape(t('guards.unit_phase_report', reason=units['reason']))}[/]")
+    elif units:
         console.print("unit: " + ", ".join(f"{k} {v}" for k, v in units.items()))
     for kind, found in (report.get("integrity") or {}).items():
         if found.get("jumlah"):
