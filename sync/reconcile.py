@@ -35,7 +35,7 @@ from store.db import transaction
 from store.models import RunItem, SyncRun
 from sync import audit, runs
 from sync.claims import claim_conflicts
-from sync.guards import GuardPolicy, check
+from sync.guards import GuardPolicy, SampleWatch, check
 from sync.integrity import integrity_report
 from sync.profile import Known, RemoteProfile, fetch_profile
 from sync.run_steps import (
@@ -56,6 +56,7 @@ from sync.run_steps import (
     units_from_json,
     units_to_json,
 )
+from sync.scratch import planning_sessions
 from sync.snapshot import from_snapshot, to_snapshot
 from sync.supervision import recompute_all
 from sync.units import fetch_units, stored_units
@@ -85,6 +86,52 @@ class RunStopped(RuntimeError):
 class _Fetched:
     results: dict[str, RemoteProfile | object | None] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    tripped: str | None = None
+
+
+class _Tripped(Exception):
+    """A sample guard tripped: stop every fetch worker."""
+
+
+def _watched(watch: SampleWatch, result: object) -> None:
+    """Feed one fetch result to the sample guard; raise ``_Tripped`` when it trips."""
+    verdict = watch.record(failed=isinstance(result, _Failure), unknown=result is None)
+    if verdict is not None and watch.tripped is None:
+        watch.tripped = verdict.reason
+    if watch.tripped is not None:
+        raise _Tripped(watch.tripped)
+
+
+async def _all_workers(worker: Callable[[], Any], concurrency: int) -> None:
+    """Run ``concurrency`` workers; a stopped run re-raises, a tripped guard just ends them."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(max(1, concurrency)):
+                group.create_task(worker())
+    except* RunStopped as stopped:
+        raise stopped.exceptions[0] from None
+    except* _Tripped:
+        pass
+
+
+def _tripped_plan(fetched: _Fetched) -> dict[str, Any]:
+    """The report of a dry run whose sample guard tripped: what was fetched, nothing planned."""
+    counts = count_situations([])
+    counts["failed"] = sum(1 for r in fetched.results.values() if r is FAILED)
+    counts["missing"] = sum(1 for r in fetched.results.values() if r is None)
+    return {"run_id": f"dry-{uuid.uuid4().hex[:12]}", "kind": KIND, "status": "dry_run_aborted",
+            "guard_reason": fetched.tripped, "counts": counts, "failed": counts["failed"],
+            "unit_changes": {}, "integrity": {}, "conflicts_opened": 0}
+
+
+def _tally(session: Session, run_id: str) -> dict[str, int]:
+    """Counts of a run that stopped before applying: failed fetches and NIPs SIASN did not know."""
+    rows = session.execute(select(RunItem.state, RunItem.snapshot).where(
+        RunItem.run_id == run_id, RunItem.state.in_(("failed", "fetched")))).all()
+    counts = count_situations([])
+    counts["failed"] = sum(1 for state, _ in rows if state == "failed")
+    counts["missing"] = sum(1 for state, snap in rows if state == "fetched" and snap is None)
+    return counts
 
 
 class Reconciler:
@@ -156,6 +203,9 @@ class Reconciler:
             run.status, run.guard_reason = status, reason
             if phase is not None:
                 run.phase = phase
+            if status in ("aborted", "stopped"):
+                run.counts = _tally(session, run_id)
+                run.failed = run.counts["failed"]
             if status in ("aborted", "completed"):
                 finish(run)
 
@@ -205,20 +255,25 @@ class Reconciler:
             done += len(batch)
             self.progress("fetch", done, total)
 
+        watch = SampleWatch(self.options.guards)
+
         async def worker() -> None:
             while not queue.empty():
                 nip = queue.get_nowait()
-                staged.append((nip, await self._fetch_one(nip, known.get(nip))))
+                result = await self._fetch_one(nip, known.get(nip))
+                staged.append((nip, result))
+                _watched(watch, result)
                 if len(staged) >= self.options.batch_size:
                     await flush()
 
         try:
-            async with asyncio.TaskGroup() as group:
-                for _ in range(max(1, self.options.concurrency)):
-                    group.create_task(worker())
-        except* RunStopped as stopped:
-            raise stopped.exceptions[0] from None
-        await flush()
+            await _all_workers(worker, self.options.concurrency)
+        finally:  # what was fetched (calls, failures) is recorded even when the run stops
+            await flush()
+        if watch.tripped is not None:
+            await asyncio.to_thread(self._mark, run_id, status="aborted", phase="done",
+                                    reason=watch.tripped)
+            return
         await asyncio.to_thread(self._set_phase, run_id, "guard")
 
     async def _fetch_one(self, nip: str, known: Known | None) -> object:
@@ -280,7 +335,8 @@ class Reconciler:
             verdict = check(plan_stats(session, fetched, instansi), self.options.guards)
             if verdict.abort:
                 run.status, run.phase, run.guard_reason = "aborted", "done", verdict.reason
-                run.counts = count_situations([])
+                run.counts = _tally(session, run_id)
+                run.failed = run.counts["failed"]
                 finish(run)
             elif verdict.hold and not self.options.confirm:
                 run.status, run.guard_reason = "held", verdict.reason
@@ -361,7 +417,10 @@ class Reconciler:
         fetched = _Fetched()
         if units:
             await self._fetch_memory(nips, known, fetched)
-        report = await asyncio.to_thread(self._dry_apply, units, fetched, failure)
+        if fetched.tripped is not None:
+            report = _tripped_plan(fetched)
+        else:
+            report = await asyncio.to_thread(self._dry_apply, units, fetched, failure)
         report.update(calls=self.siasn.calls - calls, dry_run=True,
                       duration_s=round(time.monotonic() - started, 3))
         return report
@@ -373,22 +432,20 @@ class Reconciler:
 
     async def _fetch_memory(self, nips: list[str], known: dict[str, Known],
                             fetched: _Fetched) -> None:
-        semaphore = asyncio.Semaphore(max(1, self.options.concurrency))
+        queue = iter(nips)
+        watch = SampleWatch(self.options.guards)
 
-        async def one(nip: str) -> None:
-            async with semaphore:
+        async def worker() -> None:
+            for nip in queue:
                 result = await self._fetch_one(nip, known.get(nip))
-            fetched.results[nip] = FAILED if isinstance(result, _Failure) else result
-            if isinstance(result, _Failure):
-                fetched.errors[nip] = result.error
-            self.progress("fetch", len(fetched.results), len(nips))
+                fetched.results[nip] = FAILED if isinstance(result, _Failure) else result
+                if isinstance(result, _Failure):
+                    fetched.errors[nip] = result.error
+                _watched(watch, result)
+                self.progress("fetch", len(fetched.results), len(nips))
 
-        try:
-            async with asyncio.TaskGroup() as group:
-                for nip in nips:
-                    group.create_task(one(nip))
-        except* RunStopped as stopped:
-            raise stopped.exceptions[0] from None
+        await _all_workers(worker, self.options.concurrency)
+        fetched.tripped = watch.tripped
 
     def _dry_apply(self, units: list[Any], fetched: _Fetched, failure: str | None
                    ) -> dict[str, Any]:
@@ -401,7 +458,7 @@ class Reconciler:
                 "guards.unit_phase_nothing_stored", reason=failure) if failure else t(
                 "guards.unit_phase_empty"))
             return report
-        with self.sessions() as session:
+        with planning_sessions(self.sessions) as plan, plan() as session:
             try:
                 instansi = instansi_of(units_to_json(units))
                 verdict = check(plan_stats(session, fetched.results, instansi),

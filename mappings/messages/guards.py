@@ -52,4 +52,9 @@ ID: dict[str, str] = {
     "guards.unit_phase_nothing_stored": "{reason}; belum ada unit tersimpan untuk dicocokkan, "
                                         "tidak ada yang diubah",
     "guards.unit_phase_report": "fase unit gagal: {reason}",
+    "guards.sample_failed": "{failed} dari {fetched} pegawai pertama gagal diambil (> {limit}); "
+                            "pengambilan dihentikan lebih awal, tidak ada yang diubah",
+    "guards.sample_unknown": "SIASN tidak mengenal {unknown} dari {fetched} NIP pertama "
+                             "(> {limit}); sumber tampak kosong atau roster salah, pengambilan "
+                             "dihentikan lebih awal, tidak ada yang diubah",
 }

@@ -21,6 +21,7 @@ from service.container import Container
 from store.db import transaction
 from store.models import SyncRun
 from sync import runs
+from sync.guards import GuardPolicy
 from sync.reconcile import ReconcileOptions, Reconciler, RunStopped
 from sync.roster import RosterFormatError, RosterRejected, import_roster
 
@@ -73,6 +74,9 @@ def reconcile(
     rate: float = typer.Option(None, "--rate", help="SIASN requests per second (0 = no cap)"),
     concurrency: int = typer.Option(16, "--concurrency", help="requests in flight"),
     batch_size: int = typer.Option(200, "--batch-size", help="employees per checkpoint"),
+    guard_sample: int = typer.Option(200, "--guard-sample",
+                                     help="check the failing/unknown-NIP guards from this many "
+                                     "fetched employees on (stop early)"),
     json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
     """Reconcile the whole instansi with SIASN (resumes an interrupted run).
@@ -84,12 +88,13 @@ def reconcile(
     at_least("--rate", rate, 0)
     at_least("--concurrency", concurrency, 1)
     at_least("--batch-size", batch_size, 1)
+    at_least("--guard-sample", guard_sample, 1)
     with cli_errors():
         container = build_container(rate=rate)
         try:
             report = asyncio.run(_reconcile(container, ReconcileOptions(
                 dry_run=dry_run, confirm=confirm, concurrency=concurrency,
-                batch_size=batch_size)))
+                batch_size=batch_size, guards=GuardPolicy(sample_size=guard_sample))))
         except runs.RunBusy as exc:
             raise fail(str(exc), 4) from None
         except RunStopped as exc:
