@@ -35,6 +35,7 @@ from store.db import transaction
 from store.models import RunItem, SyncRun
 from sync import audit, runs
 from sync.claims import claim_conflicts
+from sync.early_guard import all_workers, counts_of, tally, watched
 from sync.guards import GuardPolicy, SampleWatch, check
 from sync.integrity import integrity_report
 from sync.profile import Known, RemoteProfile, fetch_profile
@@ -87,51 +88,6 @@ class _Fetched:
     results: dict[str, RemoteProfile | object | None] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     tripped: str | None = None
-
-
-class _Tripped(Exception):
-    """A sample guard tripped: stop every fetch worker."""
-
-
-def _watched(watch: SampleWatch, result: object) -> None:
-    """Feed one fetch result to the sample guard; raise ``_Tripped`` when it trips."""
-    verdict = watch.record(failed=isinstance(result, _Failure), unknown=result is None)
-    if verdict is not None and watch.tripped is None:
-        watch.tripped = verdict.reason
-    if watch.tripped is not None:
-        raise _Tripped(watch.tripped)
-
-
-async def _all_workers(worker: Callable[[], Any], concurrency: int) -> None:
-    """Run ``concurrency`` workers; a stopped run re-raises, a tripped guard just ends them."""
-    try:
-        async with asyncio.TaskGroup() as group:
-            for _ in range(max(1, concurrency)):
-                group.create_task(worker())
-    except* RunStopped as stopped:
-        raise stopped.exceptions[0] from None
-    except* _Tripped:
-        pass
-
-
-def _tripped_plan(fetched: _Fetched) -> dict[str, Any]:
-    """The report of a dry run whose sample guard tripped: what was fetched, nothing planned."""
-    counts = count_situations([])
-    counts["failed"] = sum(1 for r in fetched.results.values() if r is FAILED)
-    counts["missing"] = sum(1 for r in fetched.results.values() if r is None)
-    return {"run_id": f"dry-{uuid.uuid4().hex[:12]}", "kind": KIND, "status": "dry_run_aborted",
-            "guard_reason": fetched.tripped, "counts": counts, "failed": counts["failed"],
-            "unit_changes": {}, "integrity": {}, "conflicts_opened": 0}
-
-
-def _tally(session: Session, run_id: str) -> dict[str, int]:
-    """Counts of a run that stopped before applying: failed fetches and NIPs SIASN did not know."""
-    rows = session.execute(select(RunItem.state, RunItem.snapshot).where(
-        RunItem.run_id == run_id, RunItem.state.in_(("failed", "fetched")))).all()
-    counts = count_situations([])
-    counts["failed"] = sum(1 for state, _ in rows if state == "failed")
-    counts["missing"] = sum(1 for state, snap in rows if state == "fetched" and snap is None)
-    return counts
 
 
 class Reconciler:
@@ -204,7 +160,7 @@ class Reconciler:
             if phase is not None:
                 run.phase = phase
             if status in ("aborted", "stopped"):
-                run.counts = _tally(session, run_id)
+                run.counts = tally(session, run_id)
                 run.failed = run.counts["failed"]
             if status in ("aborted", "completed"):
                 finish(run)
@@ -262,12 +218,12 @@ class Reconciler:
                 nip = queue.get_nowait()
                 result = await self._fetch_one(nip, known.get(nip))
                 staged.append((nip, result))
-                _watched(watch, result)
+                watched(watch, failed=isinstance(result, _Failure), unknown=result is None)
                 if len(staged) >= self.options.batch_size:
                     await flush()
 
         try:
-            await _all_workers(worker, self.options.concurrency)
+            await all_workers(worker, self.options.concurrency)
         finally:  # what was fetched (calls, failures) is recorded even when the run stops
             await flush()
         if watch.tripped is not None:
@@ -335,7 +291,7 @@ class Reconciler:
             verdict = check(plan_stats(session, fetched, instansi), self.options.guards)
             if verdict.abort:
                 run.status, run.phase, run.guard_reason = "aborted", "done", verdict.reason
-                run.counts = _tally(session, run_id)
+                run.counts = tally(session, run_id)
                 run.failed = run.counts["failed"]
                 finish(run)
             elif verdict.hold and not self.options.confirm:
@@ -418,7 +374,11 @@ class Reconciler:
         if units:
             await self._fetch_memory(nips, known, fetched)
         if fetched.tripped is not None:
-            report = _tripped_plan(fetched)
+            counts = counts_of(list(fetched.results.values()), FAILED)
+            report = {"run_id": f"dry-{uuid.uuid4().hex[:12]}", "kind": KIND,
+                      "status": "dry_run_aborted", "guard_reason": fetched.tripped,
+                      "counts": counts, "failed": counts["failed"], "unit_changes": {},
+                      "integrity": {}, "conflicts_opened": 0}
         else:
             report = await asyncio.to_thread(self._dry_apply, units, fetched, failure)
         report.update(calls=self.siasn.calls - calls, dry_run=True,
@@ -441,10 +401,10 @@ class Reconciler:
                 fetched.results[nip] = FAILED if isinstance(result, _Failure) else result
                 if isinstance(result, _Failure):
                     fetched.errors[nip] = result.error
-                _watched(watch, result)
+                watched(watch, failed=isinstance(result, _Failure), unknown=result is None)
                 self.progress("fetch", len(fetched.results), len(nips))
 
-        await _all_workers(worker, self.options.concurrency)
+        await all_workers(worker, self.options.concurrency)
         fetched.tripped = watch.tripped
 
     def _dry_apply(self, units: list[Any], fetched: _Fetched, failure: str | None
