@@ -61,7 +61,7 @@ class Sinkron:
         try:
             remote = await fetch_profile(self._siasn, nip, known)
         except UpstreamError as exc:
-            bound.warning("sinkron_failed", error=str(exc), kind=type(exc).__name__)
+            bound.warning("sinkron_failed", kind=type(exc).__name__)  # the text is in the outcome
             return SinkronOutcome(nip=nip, status=Status.FAILED, reason=failure_reason(exc),
                                   error=str(exc))
         outcome = await asyncio.to_thread(self._apply, nip, remote, actor)

@@ -93,3 +93,13 @@ def test_doctor_wrong_sso_password_names_the_password_variable(cli_env: dict[str
     assert checks["siasn.sso"]["status"] == "error"
     assert "EKINERJA_SIASN__SSO_PASSWORD" in checks["siasn.sso"]["detail"]
     assert "SSO_ACCESS_TOKEN" not in checks["siasn.sso"]["detail"]
+
+
+def test_sinkron_wrong_sso_password_said_once_with_the_variable(cli_env: dict[str, str]) -> None:
+    """`sinkron` in password mode with a wrong password: one line, naming SSO_PASSWORD."""
+    env = {**cli_env, "EKINERJA_SIASN__SSO_PASSWORD": "salah-sandi"}
+    result = cli("sinkron", "199001012015011001", env=env)
+    assert result.returncode == 1
+    both = result.stdout + result.stderr
+    assert both.count("Invalid user credentials") == 1, both
+    assert "EKINERJA_SIASN__SSO_PASSWORD" in result.stderr and "SSO_ACCESS_TOKEN" not in both

@@ -28,12 +28,15 @@ def sinkron(
     with cli_errors():
         container = build_container()
         outcome = asyncio.run(_sinkron(container, nip))
+    failed = outcome.status in (Status.NOT_FOUND, Status.FAILED)
     if json_output:
         typer.echo(outcome.model_dump_json(indent=2))
+    elif failed:  # said once, on stderr, with what to fix
+        detail = f" ({outcome.error})" if outcome.error else ""
+        typer.echo(f"{outcome.status.value}: {outcome.reason}{detail}", err=True)
     else:
         render_outcome(out, outcome)
-    if outcome.status in (Status.NOT_FOUND, Status.FAILED):
-        typer.echo(f"{outcome.status.value}: {outcome.reason}", err=True)
+    if failed:
         raise typer.Exit(1)
 
 
