@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,7 +12,7 @@ from pydantic import SecretStr
 
 from connectors._http.client import build_async_client
 from connectors._http.errors import SsoAuthError
-from connectors.myasn.sso import SuppliedSsoToken
+from connectors.myasn.sso import SsoTokenFile, SuppliedSsoToken
 from service.container import Container, http_options, siasn_client
 from service.settings import SiasnSettings
 from simulators.siasn import SiasnSimulator
@@ -108,3 +109,17 @@ def test_restart_helper_refuses_old_tokens(sim: SiasnSimulator, siasn_settings: 
     response = httpx.get(siasn_settings.api_url + "/pns/data-utama/1",
                          headers={"Authorization": "Bearer x", "Auth": f"bearer {token}"})
     assert response.status_code == 401
+
+
+def test_refused_token_file_says_which_file_to_replace(sim: SiasnSimulator,
+                                                       siasn_settings: SiasnSettings,
+                                                       tmp_path: Path) -> None:
+    """Token-file mode: a token SIASN refuses names the file to write, not another variable."""
+    path = tmp_path / "sso.txt"
+    path.write_text(sim.issue_sso_token())
+    sim.restart()
+    with pytest.raises(SsoAuthError) as refused:
+        _with_client(siasn_settings, lambda c: c.data_utama(staff_nip(sim.world)),
+                     sso=SsoTokenFile(path))
+    assert str(path) in refused.value.message
+    assert "SSO_ACCESS_TOKEN" not in refused.value.message
