@@ -3,15 +3,19 @@
 Phases, each checkpointed in ``sync_run.phase`` so a killed run resumes where it stopped:
 
 1. ``units``: fetch ref-unor (abort when empty), stage it, list the roster in ``run_item``.
+   When ref-unor fails, the stored tree is staged instead and no unit is changed; the report's
+   ``unit_changes`` says ``{"status": "failed", "reason": ...}``.
 2. ``fetch``: data-utama per NIP (riwayat only on rank/position change), concurrently within the
-   shared rate budget; results staged in batches. Nothing local changes yet.
+   shared rate budget; results staged in batches. Nothing local changes yet. The failing and
+   unknown-NIP guards are already checked on a sample (``GuardPolicy.sample_size``).
 3. ``guard``: on the complete plan: abort when the source is empty or mostly failing, hold
    before a mass unit change or deactivation until ``--confirm``.
 4. ``apply``: the unit tree (removed units -> conflicts), then employees in batches, each batch's
    data and item states in one transaction.
 5. ``supervisors``: recompute every supervisor link, integrity report, final counts.
 
-A dry run does the same work in memory and in one transaction that is rolled back.
+A dry run does the same work in memory and in one transaction that is rolled back (on SQLite in
+a scratch copy of the file, so the plan never holds the store's write lock).
 """
 
 from __future__ import annotations
@@ -241,8 +245,8 @@ class Reconciler:
             return _Failure(str(exc))
 
     async def _fetch_units(self) -> tuple[list[UnitRecord], str | None]:
-        """ref-unor: credentials refused stop the run; any other failure, or no unit at all, is
-        the unit phase failing (the reason), never a partial tree."""
+        """ref-unor: credentials refused stop the run; any other failure (also a page failing
+        halfway) is the unit phase failing, with its reason: never a partial tree."""
         try:
             units = await fetch_units(self.siasn)
         except AuthError as exc:
