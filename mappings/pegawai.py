@@ -29,6 +29,7 @@ class PegawaiRecord:
     jenis_kelamin: str | None = None
     jenis_pegawai: str | None = None
     kedudukan_hukum: str | None = None
+    kedudukan_hukum_id: str | None = None
     instansi_kerja_id: str | None = None
     instansi_kerja_nama: str | None = None
     tmt_cpns: date | None = None
@@ -84,6 +85,7 @@ def map_data_utama(data: DataUtama) -> tuple[PegawaiRecord, list[Notice]]:
         jenis_kelamin=normalize_gender(data.jenis_kelamin),
         jenis_pegawai=data.jenis_pegawai_nama,
         kedudukan_hukum=data.kedudukan_pns_nama,
+        kedudukan_hukum_id=data.kedudukan_pns_id,
         instansi_kerja_id=data.instansi_kerja_id,
         instansi_kerja_nama=data.instansi_kerja_nama,
         tmt_cpns=data.tmt_cpns,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from mappings.messages import t
 
 PRODUCTION_API = "https://apimws.bkn.go.id:8243/apisiasn/1.0"
 PRODUCTION_APIM_TOKEN = "https://apimws.bkn.go.id/oauth2/token"
@@ -138,3 +142,67 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     konflik: KonflikSettings = KonflikSettings()
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        check_database_url(value)
+        return value
+
+
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
+
+
+class SettingsError(ValueError):
+    """``EKINERJA_*`` values that do not validate; the message names each variable."""
+
+
+def check_database_url(value: str) -> None:
+    """Refuse a URL that is not SQLite or PostgreSQL with an installed driver (never echoes it)."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError(t("guards.database_url_unreadable")) from None
+    backend = url.get_backend_name()
+    if backend not in SUPPORTED_DATABASES:
+        raise ValueError(t("guards.database_url_unsupported", backend=backend[:40]))
+    try:
+        url.get_dialect().import_dbapi()
+    except (ImportError, NoSuchModuleError):
+        raise ValueError(t("guards.database_driver_missing", driver=url.drivername[:60])) from None
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, or ``SettingsError`` naming every bad variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(settings_problems(exc)) from None
+
+
+def settings_problems(exc: ValidationError) -> str:
+    """One ``VARIABLE: problem`` per invalid value, in Bahasa Indonesia, inputs not echoed."""
+    return "; ".join(t("guards.setting_invalid", variable=_variable(error["loc"]),
+                       problem=_problem(error)) for error in exc.errors())
+
+
+def _variable(loc: tuple[int | str, ...]) -> str:
+    return "EKINERJA_" + "__".join(str(part).upper() for part in loc)
+
+
+_PROBLEMS = {"float_parsing": "guards.setting_number", "float_type": "guards.setting_number",
+             "int_parsing": "guards.setting_integer", "int_type": "guards.setting_integer",
+             "int_from_float": "guards.setting_integer", "bool_parsing": "guards.setting_bool",
+             "greater_than_equal": "guards.setting_min", "greater_than": "guards.setting_more_than",
+             "less_than_equal": "guards.setting_max", "literal_error": "guards.setting_choice"}
+
+
+def _problem(error: Any) -> str:
+    context = error.get("ctx") or {}
+    if error["type"] == "value_error":
+        return str(context.get("error", error["msg"]))
+    key = _PROBLEMS.get(error["type"])
+    if key is None:
+        return str(error["msg"])
+    limit = context.get("ge", context.get("gt", context.get("le", "")))
+    return t(key, limit=limit, choices=context.get("expected", ""))

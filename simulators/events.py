@@ -6,6 +6,7 @@ from datetime import date
 from random import Random
 
 from simulators.dataset import World, jabatan_row, promote
+from simulators.kedudukan import KEDUDUKAN_HUKUM
 
 
 def naik_pangkat(world: World, nip: str, tmt: date | None = None) -> int:
@@ -42,3 +43,11 @@ def mutasi(world: World, nip: str, *, unor_id: str | None = None, jabatan: str |
     person.tmt_jabatan = tmt or world.today
     person.rw_jabatan.append(jabatan_row(person, world.units[person.unor_id],
                                          Random(f"{world.seed}-{nip}-{len(person.rw_jabatan)}")))
+
+
+def set_kedudukan(world: World, nip: str, kedudukan_id: str) -> None:
+    """Record a new kedudukan hukum for ``nip`` (id and name from SIASN's reference table)."""
+    if kedudukan_id not in KEDUDUKAN_HUKUM:
+        raise ValueError(f"unknown kedudukan hukum id {kedudukan_id!r}")
+    person = world.pegawai[nip]
+    person.kedudukan_id, person.kedudukan_nama = kedudukan_id, KEDUDUKAN_HUKUM[kedudukan_id]

@@ -6,7 +6,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from random import Random
 
-KINDS = ("500", "502", "503", "429", "timeout", "reset", "malformed", "html", "apim_401",
+KINDS = ("404", "500", "502", "503", "429", "timeout", "reset", "malformed", "html", "apim_401",
          "sso_expired")
 
 
@@ -29,7 +29,7 @@ class FaultPlan:
         self._rng.seed(self.seed)
 
     def script(self, *kinds: str, path: str = "") -> None:
-        """Make the next calls whose path contains ``path`` fail with ``kinds``, in order."""
+        """Make the next calls whose path (with ``?query``) contains ``path`` fail with ``kinds``."""
         for kind in kinds:
             if kind not in KINDS:
                 raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(KINDS)}")

@@ -90,6 +90,12 @@ class MyAsnRealm:
         self.keys.append(RSAKey.generate_key(2048, parameters={"kid": kid, "use": "sig"}))
         return kid
 
+    def revoke_all(self) -> str:
+        """Forget every signing key (a restart with new keys): every access token issued so far
+        fails; refresh tokens and accounts stay."""
+        self.keys = []
+        return self.rotate_keys()
+
     def jwks(self) -> dict[str, Any]:
         """The public keys."""
         return {"keys": [{**k.as_dict(private=False), "alg": "RS256", "use": "sig"}

@@ -11,7 +11,8 @@ from datetime import timedelta
 from random import Random
 
 from simulators.dataset import SimPegawai, SimUnit, World, generate_world, hex_id
-from simulators.events import mutasi, naik_pangkat
+from simulators.events import mutasi, naik_pangkat, set_kedudukan
+from simulators.kedudukan import PENSIUN
 
 
 @dataclass
@@ -56,13 +57,12 @@ def advance_day(world: World, day: int, *, scale: int | None = None) -> DayChang
         naik_pangkat(world, nip)
         changes.naik_pangkat.append(nip)
     for nip in _take(pool, max(1, n // 2)):
-        person = world.pegawai[nip]
-        person.kedudukan_id, person.kedudukan_nama = "99", "Pensiun"
+        set_kedudukan(world, nip, PENSIUN)
         changes.pensiun.append(nip)
     for nip in _take(pool, max(1, n // 3)):
         person = world.pegawai[nip]
         person.tgl_meninggal = world.today - timedelta(days=2)
-        person.kedudukan_id, person.kedudukan_nama = "98", "Meninggal"
+        set_kedudukan(world, nip, PENSIUN)  # closed with a pension for the heirs
         changes.meninggal.append(nip)
     _new_cpns(world, rng, n, changes)
     _rename_unit(world, rng, changes)

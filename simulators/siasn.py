@@ -91,6 +91,11 @@ class SiasnSimulator:
         """Make every APIM token issued so far expired (as if an hour had passed)."""
         self._apim_tokens = {t: 0.0 for t in self._apim_tokens}
 
+    def restart(self) -> None:
+        """A SIASN restart: every APIM token and every SSO token issued so far is refused."""
+        self._apim_tokens.clear()
+        self.realm.revoke_all()
+
     def issue_sso_token(self, username: str | None = None, lifetime: int | None = None) -> str:
         """A realm access token (RS256) for ``username``; negative lifetime = expired."""
         name = username or self.credentials.sso_username
@@ -148,7 +153,8 @@ class SiasnSimulator:
         del self.seen_headers[:-50]
         if self.faults.latency:
             await asyncio.sleep(self.faults.latency)
-        fault = self.faults.next_fault(path)
+        query = request.url.query
+        fault = self.faults.next_fault(f"{path}?{query}" if query else path)
         if fault is not None:
             return await self._fault(fault)
         if not self._apim_valid(request.headers.get("authorization", "")):
@@ -259,6 +265,9 @@ HTML_ERROR = ("<html><head><title>502 Bad Gateway</title></head><body><center><h
 HTML_LOGIN = "<!DOCTYPE html><html><head><title>SIASN - Login</title></head><body></body></html>"
 
 FAULT_RESPONSES: dict[str, Callable[[int], Response]] = {
+    "404": lambda _ra: JSONResponse({"code": "404", "type": "Status report",
+                                     "message": "Not Found", "description": "The requested "
+                                     "resource is not available."}, 404),
     "500": lambda _ra: JSONResponse({"code": "101503", "message": "Runtime Error",
                                      "description": "Error connecting to the back end"}, 500),
     "502": lambda _ra: Response(HTML_ERROR, 502, media_type="text/html"),

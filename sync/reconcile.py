@@ -3,15 +3,19 @@
 Phases, each checkpointed in ``sync_run.phase`` so a killed run resumes where it stopped:
 
 1. ``units``: fetch ref-unor (abort when empty), stage it, list the roster in ``run_item``.
+   When ref-unor fails, the stored tree is staged instead and no unit is changed; the report's
+   ``unit_changes`` says ``{"status": "failed", "reason": ...}``.
 2. ``fetch``: data-utama per NIP (riwayat only on rank/position change), concurrently within the
-   shared rate budget; results staged in batches. Nothing local changes yet.
+   shared rate budget; results staged in batches. Nothing local changes yet. The failing and
+   unknown-NIP guards are already checked on a sample (``GuardPolicy.sample_size``).
 3. ``guard``: on the complete plan: abort when the source is empty or mostly failing, hold
    before a mass unit change or deactivation until ``--confirm``.
 4. ``apply``: the unit tree (removed units -> conflicts), then employees in batches, each batch's
    data and item states in one transaction.
 5. ``supervisors``: recompute every supervisor link, integrity report, final counts.
 
-A dry run does the same work in memory and in one transaction that is rolled back.
+A dry run does the same work in memory and in one transaction that is rolled back (on SQLite in
+a scratch copy of the file, so the plan never holds the store's write lock).
 """
 
 from __future__ import annotations
@@ -29,11 +33,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors._http.errors import AuthError, UpstreamError
 from connectors.siasn.client import SiasnClient
+from mappings.messages import t
+from mappings.units import UnitRecord
 from store.db import transaction
 from store.models import RunItem, SyncRun
 from sync import audit, run_plan, runs
 from sync.claims import claim_conflicts
-from sync.guards import GuardPolicy, check
+from sync.early_guard import all_workers, counts_of, tally, watched
+from sync.guards import GuardPolicy, SampleWatch, check
 from sync.integrity import integrity_report
 from sync.profile import Known, RemoteProfile, fetch_profile
 from sync.run_steps import (
@@ -54,9 +61,10 @@ from sync.run_steps import (
     units_from_json,
     units_to_json,
 )
+from sync.scratch import planning_sessions
 from sync.snapshot import from_snapshot, to_snapshot
 from sync.supervision import recompute_all
-from sync.units import fetch_units
+from sync.units import fetch_units, stored_units
 
 KIND = "reconcile"
 log = structlog.get_logger(__name__)
@@ -83,6 +91,7 @@ class RunStopped(RuntimeError):
 class _Fetched:
     results: dict[str, RemoteProfile | object | None] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    tripped: str | None = None
 
 
 class Reconciler:
@@ -107,7 +116,7 @@ class Reconciler:
             await self._advance(run_id)
         except RunStopped as exc:
             await asyncio.to_thread(self._mark, run_id, status="stopped", reason=str(exc))
-            bound.warning("reconcile_stopped", reason=str(exc))
+            bound.warning("reconcile_stopped", error_kind=type(exc.__cause__).__name__)
         finally:
             await asyncio.to_thread(runs.release, self.sessions, KIND)
         report = await asyncio.to_thread(self._report, run_id)
@@ -153,28 +162,35 @@ class Reconciler:
             run.status, run.guard_reason = status, reason
             if phase is not None:
                 run.phase = phase
+            if status in ("aborted", "stopped"):
+                run.counts = tally(session, run_id)
+                run.failed = run.counts["failed"]
             if status in ("aborted", "completed"):
                 finish(run)
 
     # phases ------------------------------------------------------------------------------
     async def _units(self, run_id: str) -> None:
         calls = self.siasn.calls
-        units = await self._guarded(fetch_units(self.siasn))
-        if not units:
-            await asyncio.to_thread(self._mark, run_id, status="aborted", phase="done",
-                                    reason="sumber kosong atau gagal: ref-unor tidak "
-                                    "mengembalikan unit; tidak ada yang diubah")
-            return
+        units, failure = await self._fetch_units()
 
         def stage() -> None:
             with transaction(self.sessions) as session:
-                nips = roster_nips(session)
                 run = session.get_one(SyncRun, run_id)
-                run.units_snapshot = units_to_json(units)
                 run.calls += self.siasn.calls - calls
+                if failure is not None:  # reconcile against the stored tree, change no unit
+                    units[:] = stored_units(session)
+                    run.unit_changes = {"status": "failed", "reason": failure}
+                if not units:
+                    run.status, run.phase = "aborted", "done"
+                    run.guard_reason = t("guards.unit_phase_nothing_stored", reason=failure) \
+                        if failure else t("guards.unit_phase_empty")
+                    run.counts = count_situations([])
+                    finish(run)
+                    return
+                run.units_snapshot = units_to_json(units)
                 session.execute(insert(RunItem), [
                     {"run_id": run_id, "nip": nip, "state": "pending", "calls": 0}
-                    for nip in nips])
+                    for nip in roster_nips(session)])
                 run.phase = "fetch"
 
         await asyncio.to_thread(stage)
@@ -197,20 +213,25 @@ class Reconciler:
             done += len(batch)
             self.progress("fetch", done, total)
 
+        watch = SampleWatch(self.options.guards)
+
         async def worker() -> None:
             while not queue.empty():
                 nip = queue.get_nowait()
-                staged.append((nip, await self._fetch_one(nip, known.get(nip))))
+                result = await self._fetch_one(nip, known.get(nip))
+                staged.append((nip, result))
+                watched(watch, failed=isinstance(result, _Failure), unknown=result is None)
                 if len(staged) >= self.options.batch_size:
                     await flush()
 
         try:
-            async with asyncio.TaskGroup() as group:
-                for _ in range(max(1, self.options.concurrency)):
-                    group.create_task(worker())
-        except* RunStopped as stopped:
-            raise stopped.exceptions[0] from None
-        await flush()
+            await all_workers(worker, self.options.concurrency)
+        finally:  # what was fetched (calls, failures) is recorded even when the run stops
+            await flush()
+        if watch.tripped is not None:
+            await asyncio.to_thread(self._mark, run_id, status="aborted", phase="done",
+                                    reason=watch.tripped)
+            return
         await asyncio.to_thread(self._set_phase, run_id, "guard")
 
     async def _fetch_one(self, nip: str, known: Known | None) -> object:
@@ -221,15 +242,17 @@ class Reconciler:
         except UpstreamError as exc:
             return _Failure(str(exc))
 
-    async def _guarded(self, work: Any) -> Any:
-        """Units: credentials refused stop the run; any other failure means an empty source."""
+    async def _fetch_units(self) -> tuple[list[UnitRecord], str | None]:
+        """ref-unor: credentials refused stop the run; any other failure (also a page failing
+        halfway) is the unit phase failing, with its reason: never a partial tree."""
         try:
-            return await work
+            units = await fetch_units(self.siasn)
         except AuthError as exc:
             raise RunStopped(f"kredensial SIASN ditolak: {exc}") from exc
         except UpstreamError as exc:
             log.warning("ref_unor_failed", error=str(exc))
-            return []
+            return [], t("guards.unit_phase_failed", error=str(exc))
+        return units, None  # no unit at all: an empty source, the run aborts
 
     def _pending(self, run_id: str) -> tuple[list[str], dict[str, Known]]:
         with self.sessions() as session:
@@ -268,7 +291,8 @@ class Reconciler:
             verdict = check(plan_stats(session, fetched, instansi), self.options.guards)
             if verdict.abort:
                 run.status, run.phase, run.guard_reason = "aborted", "done", verdict.reason
-                run.counts = count_situations([])
+                run.counts = tally(session, run_id)
+                run.failed = run.counts["failed"]
                 finish(run)
             elif verdict.hold and not self.options.confirm:
                 run.status, run.guard_reason = "held", verdict.reason
@@ -342,59 +366,69 @@ class Reconciler:
     async def _dry_run(self) -> dict[str, Any]:
         started = time.monotonic()
         calls = self.siasn.calls
-        units = await self._guarded(fetch_units(self.siasn))
-        nips, known = await asyncio.to_thread(self._dry_roster)
+        units, failure = await self._fetch_units()
+        nips, known, stored = await asyncio.to_thread(self._dry_roster)
+        if failure is not None:
+            units = stored
         fetched = _Fetched()
         if units:
             await self._fetch_memory(nips, known, fetched)
         began = audit.now()
-        report = await asyncio.to_thread(self._dry_apply, units, fetched)
+        if fetched.tripped is not None:
+            counts = counts_of(list(fetched.results.values()), FAILED)
+            report = {"run_id": f"dry-{uuid.uuid4().hex[:12]}", "kind": KIND,
+                      "status": "dry_run_aborted", "guard_reason": fetched.tripped,
+                      "counts": counts, "failed": counts["failed"], "unit_changes": {},
+                      "integrity": {}, "conflicts_opened": 0}
+        else:
+            report = await asyncio.to_thread(self._dry_apply, units, fetched, failure)
         report.update(calls=self.siasn.calls - calls, dry_run=True,
                       duration_s=round(time.monotonic() - started, 3))
         await asyncio.to_thread(run_plan.save_dry_run, self.sessions, report, self._plan, began,
                                 audit.now())
         return report
 
-    def _dry_roster(self) -> tuple[list[str], dict[str, Known]]:
+    def _dry_roster(self) -> tuple[list[str], dict[str, Known], list[UnitRecord]]:
         with self.sessions() as session:
             nips = roster_nips(session)
-            return nips, known_bases(session, nips)
+            return nips, known_bases(session, nips), stored_units(session)
 
     async def _fetch_memory(self, nips: list[str], known: dict[str, Known],
                             fetched: _Fetched) -> None:
-        semaphore = asyncio.Semaphore(max(1, self.options.concurrency))
+        queue = iter(nips)
+        watch = SampleWatch(self.options.guards)
 
-        async def one(nip: str) -> None:
-            async with semaphore:
+        async def worker() -> None:
+            for nip in queue:
                 result = await self._fetch_one(nip, known.get(nip))
-            fetched.results[nip] = FAILED if isinstance(result, _Failure) else result
-            if isinstance(result, _Failure):
-                fetched.errors[nip] = result.error
-            self.progress("fetch", len(fetched.results), len(nips))
+                fetched.results[nip] = FAILED if isinstance(result, _Failure) else result
+                if isinstance(result, _Failure):
+                    fetched.errors[nip] = result.error
+                watched(watch, failed=isinstance(result, _Failure), unknown=result is None)
+                self.progress("fetch", len(fetched.results), len(nips))
 
-        try:
-            async with asyncio.TaskGroup() as group:
-                for nip in nips:
-                    group.create_task(one(nip))
-        except* RunStopped as stopped:
-            raise stopped.exceptions[0] from None
+        await all_workers(worker, self.options.concurrency)
+        fetched.tripped = watch.tripped
 
-    def _dry_apply(self, units: list[Any], fetched: _Fetched) -> dict[str, Any]:
+    def _dry_apply(self, units: list[Any], fetched: _Fetched, failure: str | None
+                   ) -> dict[str, Any]:
         run_id = f"dry-{uuid.uuid4().hex[:12]}"
         report: dict[str, Any] = {"run_id": run_id, "kind": KIND, "status": "dry_run",
                                   "guard_reason": None, "counts": count_situations([]),
                                   "unit_changes": {}, "integrity": {}, "conflicts_opened": 0}
         if not units:
-            report.update(status="aborted", guard_reason="sumber kosong: ref-unor tidak "
-                          "mengembalikan unit; tidak ada yang diubah")
+            report.update(status="aborted", guard_reason=t(
+                "guards.unit_phase_nothing_stored", reason=failure) if failure else t(
+                "guards.unit_phase_empty"))
             return report
-        with self.sessions() as session:
+        with planning_sessions(self.sessions) as plan, plan() as session:
             try:
                 instansi = instansi_of(units_to_json(units))
                 verdict = check(plan_stats(session, fetched.results, instansi),
                                 self.options.guards)
-                changes = apply_unit_phase(session, units, actor=self.options.actor,
-                                           run_id=run_id)
+                unit_changes = {"status": "failed", "reason": failure} if failure else (
+                    apply_unit_phase(session, units, actor=self.options.actor,
+                                     run_id=run_id).counts())
                 org = org_context(session)
                 situation = {nip: apply_item(session, nip, remote, org,
                                              actor=self.options.actor, run_id=run_id)
@@ -407,7 +441,7 @@ class Reconciler:
                 session.flush()
                 self._plan = run_plan.capture(session, run_id, situation, fetched.errors)
                 report.update(counts=count_situations(situations),
-                              unit_changes=changes.counts(),
+                              unit_changes=unit_changes,
                               integrity=integrity_report(session, instansi),
                               conflicts_opened=conflicts_opened(session, run_id),
                               guard_reason=verdict.reason,

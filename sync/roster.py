@@ -1,44 +1,48 @@
-"""Roster import from SIASN's "Export Data ASN" CSV: valid rows in one transaction, problems listed."""
+"""Roster import from SIASN's "Export Data ASN" CSV: streamed, valid rows in one transaction.
+
+The file is read one physical line at a time (bounded by ``MAX_LINE_BYTES``) and written in
+batches, so memory does not grow with the file: duplicates and NIPs already known are found in
+the database per batch, not in a set of every NIP. A byte that is text in neither UTF-8 nor
+Windows-1252 refuses the file (naming line and byte); a line too long, a quote never closed or a
+NIP Excel has rounded is a problem of that row, and later rows are still read.
+"""
 
 from __future__ import annotations
 
-import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from mappings.nip import NipError, normalize_nip
+from mappings.messages import t
 from store.models import Pegawai, RosterEntry
 from sync import audit
+from sync.roster_lines import RosterFormatError, RosterProblem, records
 
-NIP_HEADERS = {"nip", "nipbaru"}
-NAMA_HEADERS = {"nama", "namalengkap"}
-
-
-class RosterFormatError(ValueError):
-    """The file cannot be read as a roster at all (no NIP column, empty, not text)."""
-
-
-@dataclass(frozen=True)
-class RosterProblem:
-    """A row that was not imported: its line number, value and why."""
-
-    line: int
-    value: str
-    reason: str
+__all__ = ["RosterFormatError", "RosterProblem", "RosterRejected", "RosterReport", "RosterRow",
+           "import_roster", "parse_roster"]
+BATCH = 500
+MAX_LISTED_PROBLEMS = 1000
 
 
 @dataclass
 class RosterReport:
-    """What an import did."""
+    """What an import did; ``problems`` lists the first ``MAX_LISTED_PROBLEMS`` of ``bad``."""
 
     rows: int = 0
     imported: int = 0
     already_known: int = 0
     problems: list[RosterProblem] = field(default_factory=list)
+    bad: int = 0
+
+    def problem(self, problem: RosterProblem) -> None:
+        """Count a problem row; list it while the list is short."""
+        self.bad += 1
+        if len(self.problems) < MAX_LISTED_PROBLEMS:
+            self.problems.append(problem)
 
 
 @dataclass(frozen=True)
@@ -54,74 +58,81 @@ class RosterRejected(ValueError):
     """``--strict`` and at least one invalid row: nothing was imported."""
 
     def __init__(self, report: RosterReport) -> None:
-        super().__init__(f"{len(report.problems)} invalid row(s); nothing imported (--strict)")
+        super().__init__(f"{report.bad} invalid row(s); nothing imported (--strict)")
         self.report = report
 
 
-def _key(header: str) -> str:
-    return "".join(ch for ch in header.lower() if ch.isalnum())
+def _valid_rows(stream: BinaryIO, report: RosterReport) -> Iterator[RosterRow]:
+    for record in records(stream):
+        report.rows += 1
+        if isinstance(record, RosterProblem):
+            report.problem(record)
+        else:
+            yield RosterRow(record.line, record.nip, record.nama)
 
 
 def parse_roster(data: bytes) -> tuple[list[RosterRow], RosterReport]:
-    """Read the CSV (comma or semicolon, optional BOM); return valid rows and a report."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="strict")
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise RosterFormatError("the file is empty or its first line (the header) is blank")
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [_key(h) for h in next(reader)]
-    nip_col = next((i for i, h in enumerate(header) if h in NIP_HEADERS), None)
-    if nip_col is None:
-        raise RosterFormatError("no NIP column in the header; expected one of: NIP, NIP BARU, "
-                                "nip_baru, nipBaru")
-    nama_col = next((i for i, h in enumerate(header) if h in NAMA_HEADERS), None)
-    return _rows(reader, nip_col, nama_col)
-
-
-def _rows(reader: Any, nip_col: int, nama_col: int | None
-          ) -> tuple[list[RosterRow], RosterReport]:
+    """Read a (small) CSV in memory; return valid rows, duplicates listed as problems."""
     report = RosterReport()
     rows: list[RosterRow] = []
     seen: dict[str, int] = {}
-    for record in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in record):
+    for row in _valid_rows(io.BytesIO(data), report):
+        if row.nip in seen:
+            report.problem(RosterProblem(row.line, row.nip, t("guards.roster_duplicate",
+                                                              line=seen[row.nip])))
             continue
-        report.rows += 1
-        raw = record[nip_col].strip().lstrip("'") if nip_col < len(record) else ""
-        try:
-            nip = normalize_nip(raw)
-        except NipError:
-            report.problems.append(RosterProblem(line, raw, "NIP harus 18 digit"))
-            continue
-        if nip in seen:
-            report.problems.append(RosterProblem(line, raw, f"duplikat dari baris {seen[nip]}"))
-            continue
-        seen[nip] = line
-        nama = record[nama_col].strip() if nama_col is not None and nama_col < len(record) else None
-        rows.append(RosterRow(line, nip, nama or None))
+        seen[row.nip] = row.line
+        rows.append(row)
     return rows, report
 
 
-def import_roster(session: Session, data: bytes, *, source: str, strict: bool = False,
-                  actor: str = "roster-import") -> RosterReport:
-    """Import valid rows into the roster (one transaction); ``strict`` refuses any problem."""
-    rows, report = parse_roster(data)
-    if strict and report.problems:
-        raise RosterRejected(report)
-    known = set(session.scalars(select(RosterEntry.nip)))
-    known |= set(session.scalars(select(Pegawai.nip)))
+def import_roster(session: Session, data: bytes | BinaryIO, *, source: str,
+                  strict: bool = False, actor: str = "roster-import") -> RosterReport:
+    """Import valid rows into the roster in batches of one transaction; ``strict`` refuses any
+    problem (the caller's transaction then rolls every batch back)."""
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    report = RosterReport()
     stamp = audit.now()
-    for row in rows:
-        if row.nip in known:
-            report.already_known += 1
-            continue
-        session.add(RosterEntry(nip=row.nip, nama=row.nama, source=source, imported_at=stamp))
-        report.imported += 1
+    batch: list[RosterRow] = []
+    for row in _valid_rows(stream, report):
+        batch.append(row)
+        if len(batch) >= BATCH:
+            _write(session, batch, report, source=source, stamp=stamp)
+            batch = []
+    _write(session, batch, report, source=source, stamp=stamp)
+    if strict and report.bad:
+        raise RosterRejected(report)
     audit.record(session, actor=actor, action="roster_impor", nip=None, new=report.imported,
-                 reason=f"{source}: {report.imported} baru, {len(report.problems)} bermasalah")
+                 reason=f"{source}: {report.imported} baru, {report.bad} bermasalah")
     return report
+
+
+def _write(session: Session, batch: list[RosterRow], report: RosterReport, *, source: str,
+           stamp: object) -> None:
+    """Insert the new NIPs of one batch; earlier lines of this file and known NIPs are not."""
+    if not batch:
+        return
+    nips = [row.nip for row in batch]
+    ours = set(session.scalars(select(RosterEntry.nip).where(
+        RosterEntry.nip.in_(nips), RosterEntry.source == source,
+        RosterEntry.imported_at == stamp)))
+    known = set(session.scalars(select(RosterEntry.nip).where(RosterEntry.nip.in_(nips))))
+    known |= set(session.scalars(select(Pegawai.nip).where(Pegawai.nip.in_(nips))))
+    fresh: dict[str, RosterRow] = {}
+    for row in batch:
+        earlier = fresh.get(row.nip)
+        if earlier is not None or row.nip in ours:
+            where = earlier.line if earlier is not None else None
+            report.problem(RosterProblem(row.line, row.nip, t(
+                "guards.roster_duplicate", line=where) if where else t(
+                "guards.roster_duplicate_earlier")))
+        elif row.nip in known:
+            report.already_known += 1
+        else:
+            fresh[row.nip] = row
+    if fresh:
+        session.execute(insert(RosterEntry), [
+            {"nip": r.nip, "nama": r.nama, "source": source, "imported_at": stamp}
+            for r in fresh.values()])
+        report.imported += len(fresh)
+

@@ -29,8 +29,8 @@ from sync.profile import Known, RemoteProfile, fetch_profile
 log = structlog.get_logger(__name__)
 
 FAILURE_REASONS: tuple[tuple[type[UpstreamError], str], ...] = (
-    (SsoAuthError, "Token SSO SIASN ditolak atau kedaluwarsa; operator perlu memperbarui token "
-                   "SSO (EKINERJA_SIASN__SSO_ACCESS_TOKEN)."),
+    (SsoAuthError, "Kredensial SSO SIASN ditolak atau kedaluwarsa; operator perlu memperbaiki "
+                   "variabel SSO dari mode yang dipakai (lihat `ekinerja-sync doctor`)."),
     (ApimAuthError, "Kredensial APIM (consumer key/secret) ditolak SIASN; periksa konfigurasi."),
     (TransientError, "SIASN sedang tidak dapat dihubungi atau sibuk; coba lagi beberapa saat lagi."),
     (PayloadError, "Jawaban SIASN tidak sesuai format yang diharapkan; data lokal tidak diubah."),
@@ -61,7 +61,7 @@ class Sinkron:
         try:
             remote = await fetch_profile(self._siasn, nip, known)
         except UpstreamError as exc:
-            bound.warning("sinkron_failed", error=str(exc), kind=type(exc).__name__)
+            bound.warning("sinkron_failed", kind=type(exc).__name__)  # the text is in the outcome
             return SinkronOutcome(nip=nip, status=Status.FAILED, reason=failure_reason(exc),
                                   error=str(exc))
         outcome = await asyncio.to_thread(self._apply, nip, remote, actor)

@@ -33,6 +33,15 @@ async def fetch_units(siasn: SiasnClient) -> list[UnitRecord]:
     return [unit_from_ref(row) for row in await siasn.ref_unor()]
 
 
+def stored_units(session: Session) -> list[UnitRecord]:
+    """The active stored unit tree, as records (what a run uses when ref-unor fails)."""
+    return [UnitRecord(id=u.id, nama=u.nama, parent_id=u.parent_id, eselon_id=u.eselon_id,
+                       nama_jabatan=u.nama_jabatan, pemimpin_pns_id=u.pemimpin_pns_id,
+                       instansi_id=u.instansi_id, jenis_unor_id=u.jenis_unor_id,
+                       cepat_kode=u.cepat_kode)
+            for u in session.scalars(select(Unit).where(Unit.aktif.is_(True)).order_by(Unit.id))]
+
+
 def apply_units(session: Session, units: list[UnitRecord], *, actor: str,
                 run_id: str | None = None) -> UnitChanges:
     """Upsert ``units`` by id; units no longer in SIASN are deactivated, never deleted."""

@@ -42,7 +42,7 @@ def test_file_without_nip_column_is_refused() -> None:
     """A file with no NIP column is refused as a whole, saying what was expected."""
     with pytest.raises(RosterFormatError, match="NIP BARU"):
         parse_roster(b"NAMA;UNOR\nAni;X\n")
-    with pytest.raises(RosterFormatError, match="empty"):
+    with pytest.raises(RosterFormatError, match="kosong"):
         parse_roster(b"")
 
 

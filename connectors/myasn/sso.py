@@ -44,6 +44,8 @@ class SuppliedSsoToken:
     HINT = ("log in to SIASN with the operator account, copy a new token and set "
             "EKINERJA_SIASN__SSO_ACCESS_TOKEN")
 
+    renew_hint = HINT
+
     def __init__(self, token: SecretStr, *, warn_within: float = 3600.0) -> None:
         value = token.get_secret_value().strip()
         self._token = AccessToken(value=SecretStr(value), expires_at=jwt_expiry(value))
@@ -67,12 +69,13 @@ class SsoTokenFile:
     def __init__(self, path: Path, *, warn_within: float = 3600.0) -> None:
         self.path = path
         self.warn_within = warn_within
+        self.renew_hint = f"write a new SSO access token to {path} (no restart needed)"
         self._stamp: tuple[float, int] | None = None
         self._token: AccessToken | None = None
 
     async def token(self) -> AccessToken:
         """The token in the file now (re-read when it changed)."""
-        hint = f"write a new SSO access token to {self.path} (no restart needed)"
+        hint = self.renew_hint
         try:
             stat = self.path.stat()
         except OSError as exc:
@@ -134,6 +137,9 @@ class _GrantedToken(ABC):
 class RefreshTokenSso(_GrantedToken):
     """Access tokens from a refresh token (``grant_type=refresh_token``), rotated as issued."""
 
+    renew_hint = ("log in to ASN Digital again and set EKINERJA_SIASN__SSO_REFRESH_TOKEN "
+                  "(with EKINERJA_SIASN__SSO_CLIENT_ID)")
+
     def __init__(self, client: httpx.AsyncClient, *, token_url: str, client_id: str,
                  refresh_token: SecretStr, retry: RetryPolicy | None = None,
                  skew: float = 120.0) -> None:
@@ -149,8 +155,8 @@ class RefreshTokenSso(_GrantedToken):
                                               upstream=UPSTREAM, auth_error=SsoAuthError)
         except SsoAuthError as exc:
             raise SsoAuthError(
-                f"{exc.message}. The SSO refresh token was refused (expired or revoked): log in "
-                "to ASN Digital again and set EKINERJA_SIASN__SSO_REFRESH_TOKEN",
+                f"{exc.message}. The SSO refresh token was refused (expired or revoked): "
+                f"{self.renew_hint}",
                 upstream=UPSTREAM, status=exc.status) from exc
         if isinstance(body.get("refresh_token"), str):
             self.refresh_token = SecretStr(body["refresh_token"])
@@ -160,6 +166,9 @@ class RefreshTokenSso(_GrantedToken):
 
 class PasswordGrantSso(_GrantedToken):
     """Password grant for a service account without MFA (``client_id``, NIP, password)."""
+
+    renew_hint = ("check EKINERJA_SIASN__SSO_USERNAME and EKINERJA_SIASN__SSO_PASSWORD (the "
+                  "password grant works only for an account without MFA)")
 
     def __init__(self, client: httpx.AsyncClient, *, token_url: str, client_id: str,
                  username: str, password: SecretStr, retry: RetryPolicy | None = None,
@@ -176,8 +185,8 @@ class PasswordGrantSso(_GrantedToken):
             )
         except SsoAuthError as exc:
             raise SsoAuthError(
-                f"{exc.message}. The password grant works only for an account without MFA; for "
-                "an MFA account set EKINERJA_SIASN__SSO_ACCESS_TOKEN instead",
+                f"{exc.message}. The SSO account {self._form['username']} was refused: "
+                f"{self.renew_hint}",
                 upstream=UPSTREAM,
                 status=exc.status,
             ) from exc

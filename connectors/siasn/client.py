@@ -168,19 +168,28 @@ class SiasnClient:
         return await call_with_retry(self._retry, lambda: self._get_authorized(path, params))
 
     async def _get_authorized(self, path: str, params: dict[str, str] | None) -> Any:
+        """One GET; each token refused is renewed once (APIM, SSO, or both in either order)."""
         sso = await self._sso.token()
-        try:
-            return await self._get_once(path, params, sso)
-        except ApimAuthError:
-            log.info("apim_token_refused_refreshing", path=path)
-            self._apim.invalidate()
-            return await self._get_once(path, params, sso)
-        except SsoAuthError:
-            renewed = await self._renewed_sso(sso)  # raises the provider's own "what to do"
-            if renewed is None:
-                raise
-            log.info("sso_token_refused_renewed", path=path)
-            return await self._get_once(path, params, renewed)
+        renewed: set[str] = set()
+        while True:
+            try:
+                return await self._get_once(path, params, sso)
+            except ApimAuthError:
+                if "apim" in renewed:
+                    raise
+                renewed.add("apim")
+                log.info("apim_token_refused_refreshing", path=path)
+                self._apim.invalidate()
+            except SsoAuthError as exc:
+                fresh = None if "sso" in renewed else await self._renewed_sso(sso)
+                if fresh is None:  # nothing newer: say what to do for the configured mode
+                    hinted = _with_hint(exc, getattr(self._sso, "renew_hint", ""))
+                    if hinted is None:
+                        raise
+                    raise hinted from exc
+                renewed.add("sso")
+                log.info("sso_token_refused_renewed", path=path)
+                sso = fresh
 
     async def _renewed_sso(self, used: AccessToken) -> AccessToken | None:
         """After SIASN refused ``used``: a different token from the provider, else None."""
@@ -213,6 +222,13 @@ class SiasnClient:
         if self._cookie is not None:
             headers["Cookie"] = self._cookie.get_secret_value()
         return headers
+
+
+def _with_hint(exc: SsoAuthError, hint: str) -> SsoAuthError | None:
+    """The refusal with what to do for the configured SSO mode appended; None if already said."""
+    if not hint or hint in exc.message:
+        return None
+    return SsoAuthError(f"{exc.message}; {hint}", upstream=exc.upstream, status=exc.status)
 
 
 def _nip(nip: str) -> str:

@@ -25,7 +25,7 @@ NOT_FOUND_TEXT = "data tidak ditemukan"
 # (substring of the gateway/backend message, error type, what it means for the operator)
 _MESSAGE_TABLE: tuple[tuple[str, type[UpstreamError], str], ...] = (
     ("invalid or expired jwt", SsoAuthError, "SIASN refused the SSO token (Auth header): invalid or "
-     "expired jwt; renew EKINERJA_SIASN__SSO_ACCESS_TOKEN or the SSO account settings"),
+     "expired jwt"),
     ("token sso mismatch", SsoAuthError, "SIASN says Token SSO mismatch: the SSO token does not "
      "belong to the operator registered for this APIM application"),
     ("suspended", ServerError, "SIASN backend is SUSPENDED (gateway Runtime Error)"),

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from mappings.messages import access, cli, common, console, konflik, pmm, runs
+from mappings.messages import access, cli, common, console, guards, konflik, pmm, runs
 
 DEFAULT_LANGUAGE = "id"
 
@@ -31,7 +31,8 @@ def _merge(*tables: Mapping[str, str]) -> Mapping[str, str]:
 
 
 CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "id": _merge(common.ID, cli.ID, access.ID, runs.ID, konflik.ID, pmm.ID, console.ID),
+    "id": _merge(common.ID, cli.ID, access.ID, runs.ID, konflik.ID, pmm.ID, console.ID,
+                 guards.ID),
 })
 
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from mappings.messages import t
 from mappings.nip import NipError
 from service.container import ConfigError, Container
 from service.logging import configure_logging
 from service.render import visible
-from service.settings import Settings
+from service.settings import Settings, SettingsError, load_settings, settings_problems
 from store.db import SchemaBehindError
 
 # Data is text: no emoji codes (``:smile:``) and no markup reach the terminal from values.
@@ -32,17 +34,28 @@ def cli_errors() -> Iterator[None]:
     """Turn configuration, schema, input and database errors into one line on stderr."""
     try:
         yield
-    except (ConfigError, SchemaBehindError, NipError) as exc:
+    except (ConfigError, SchemaBehindError, NipError, SettingsError) as exc:
         raise fail(str(exc)) from None
+    except ValidationError as exc:  # settings built without load_settings
+        raise fail(settings_problems(exc)) from None
+    except (ArgumentError, NoSuchModuleError) as exc:  # a database URL that slipped past
+        raise fail(f"EKINERJA_DATABASE_URL: {type(exc).__name__}") from None
     except OperationalError as exc:
         raise fail(t("cli.database_unavailable", detail=exc.orig)) from None
 
 
 def build_container(*, migrate: bool = True, rate: float | None = None) -> Container:
     """Settings, logging and the container, once per command."""
-    settings = with_rate(Settings(), rate)
+    settings = with_rate(load_settings(), rate)
     configure_logging(settings.log_format, settings.log_level)
     return Container.build(settings, migrate=migrate)
+
+
+def at_least(option: str, value: float | None, limit: float) -> None:
+    """Refuse a command-line number below ``limit`` (exit 2, one line naming the option)."""
+    if value is not None and not (math.isfinite(value) and value >= limit):
+        raise fail(t("guards.option_min", option=option, limit=limit, value=value))
+
 
 
 def with_rate(settings: Settings, rate: float | None) -> Settings:

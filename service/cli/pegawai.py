@@ -26,14 +26,16 @@ def sinkron(
     with cli_errors():
         container = build_container()
         outcome = asyncio.run(_sinkron(container, nip))
+    failed = outcome.status in (Status.NOT_FOUND, Status.FAILED)
     if json_output:
         typer.echo(json_text(outcome.model_dump_json(indent=2)))
-    else:
+    elif not failed:
         render_outcome(out, outcome)
-    if outcome.status in (Status.NOT_FOUND, Status.FAILED):
+    if failed:  # said once, on stderr, with what to fix
         status = t(f"cli.status.{outcome.status.value}")
+        detail = f" ({outcome.error})" if outcome.error else ""
         typer.echo(t("cli.sinkron_refused", status=status, code=outcome.status.value,
-                     reason=visible(outcome.reason)), err=True)
+                     reason=visible(f"{outcome.reason}{detail}")), err=True)
         raise typer.Exit(1)
 
 

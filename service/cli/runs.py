@@ -18,11 +18,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from mappings.messages import t
-from service.cli.common import build_container, cli_errors, fail, out
+from service.cli.common import at_least, build_container, cli_errors, fail, out
 from service.container import Container
 from service.routes.common import zone_of
 from store.db import transaction
 from sync import run_detail, runs
+from sync.guards import GuardPolicy
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import ADMIN_CLI
 from sync.reconcile import ReconcileOptions, Reconciler, RunStopped
@@ -53,22 +54,23 @@ def roster_import(
     with cli_errors():
         container = build_container()
         try:
-            with transaction(container.sessions) as session:
-                report = import_roster(session, file.read_bytes(), source=file.name,
-                                       strict=strict)
+            with file.open("rb") as stream, transaction(container.sessions) as session:
+                report = import_roster(session, stream, source=file.name, strict=strict)
+        except OSError as exc:
+            raise fail(f"{file}: {exc.strerror}") from None
         except RosterFormatError as exc:
             raise fail(f"{file}: {exc}") from None
         except RosterRejected as exc:
-            _print_problems(exc.report.problems)
+            _print_problems(exc.report.problems, exc.report.bad)
             raise fail(f"{file}: {exc}", 1) from None
     if json_output:
         typer.echo(json.dumps({"rows": report.rows, "imported": report.imported,
-                               "already_known": report.already_known,
+                               "already_known": report.already_known, "bad": report.bad,
                                "problems": [p.__dict__ for p in report.problems]}, indent=2))
     else:
-        out.print(f"{report.rows} baris: {report.imported} NIP baru, {report.already_known} "
-                  f"sudah dikenal, {len(report.problems)} bermasalah")
-        _print_problems(report.problems)
+        typer.echo(f"{report.rows} baris: {report.imported} NIP baru, {report.already_known} "
+                   f"sudah dikenal, {report.bad} bermasalah")
+        _print_problems(report.problems, report.bad)
 
 def reconcile(
     dry_run: bool = typer.Option(False, "--dry-run", help="plan and report, write nothing"),
@@ -76,6 +78,9 @@ def reconcile(
     rate: float = typer.Option(None, "--rate", help="SIASN requests per second (0 = no cap)"),
     concurrency: int = typer.Option(16, "--concurrency", help="requests in flight"),
     batch_size: int = typer.Option(200, "--batch-size", help="employees per checkpoint"),
+    guard_sample: int = typer.Option(200, "--guard-sample",
+                                     help="check the failing/unknown-NIP guards from this many "
+                                     "fetched employees on (stop early)"),
     json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
     """Reconcile the whole instansi with SIASN (resumes an interrupted run).
@@ -84,21 +89,25 @@ def reconcile(
     Exit codes: 0 done, 1 aborted or stopped, 3 held by a guard (re-run with --confirm),
     4 another run is in progress.
     """
+    at_least("--rate", rate, 0)
+    at_least("--concurrency", concurrency, 1)
+    at_least("--batch-size", batch_size, 1)
+    at_least("--guard-sample", guard_sample, 1)
     with cli_errors():
         container = build_container(rate=rate)
         try:
             report = asyncio.run(_reconcile(container, ReconcileOptions(
                 dry_run=dry_run, confirm=confirm, concurrency=concurrency,
-                batch_size=batch_size)))
+                batch_size=batch_size, guards=GuardPolicy(sample_size=guard_sample))))
         except runs.RunBusy as exc:
             raise fail(str(exc), 4) from None
         except RunStopped as exc:
             raise fail(f"stopped: {exc}", 1) from None
+    code = EXIT.get(report["status"], 1)
     if json_output:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
-    else:
-        render_report(out, report)
-    code = EXIT.get(report["status"], 1)
+    else:  # a refusal's reason goes to stderr only, once
+        render_report(out, report, reason=not code)
     if code:
         typer.echo(f"{report['status']}: {report.get('guard_reason') or ''}".rstrip(": "),
                    err=True)
@@ -217,8 +226,8 @@ async def _reconcile(container: Container, options: ReconcileOptions) -> dict[st
             return await Reconciler(siasn, container.sessions, options, progress).run()
 
 
-def render_report(console: Console, report: dict[str, Any]) -> None:
-    """The run report as a readable table."""
+def render_report(console: Console, report: dict[str, Any], *, reason: bool = True) -> None:
+    """The run report as a readable table (``reason``: also the guard's or stop's reason)."""
     table = Table(title=f"Rekonsiliasi {report['run_id']}: {report['status']}")
     table.add_column("situasi")
     table.add_column("jumlah", justify="right")
@@ -228,16 +237,21 @@ def render_report(console: Console, report: dict[str, Any]) -> None:
     console.print(f"panggilan SIASN {report.get('calls')}, gagal {report.get('failed')}, konflik "
                   f"baru {report.get('conflicts_opened')}, durasi {report.get('duration_s')} s")
     units = report.get("unit_changes") or {}
-    if units:
+    if units.get("status") == "failed":
+        console.print(f"[yellow]{escape(t('guards.unit_phase_report', reason=units['reason']))}[/]")
+    elif units:
         console.print("unit: " + ", ".join(f"{k} {v}" for k, v in units.items()))
     for kind, found in (report.get("integrity") or {}).items():
         if found.get("jumlah"):
             console.print(f"integritas atasan: {kind} {found['jumlah']} "
                           f"(mis. {', '.join(found['contoh'][:3])})")
-    if report.get("guard_reason"):
+    if reason and report.get("guard_reason"):
         console.print(f"[yellow]pengaman[/]: {report['guard_reason']}")
 
 
-def _print_problems(problems: list[Any]) -> None:
+def _print_problems(problems: list[Any], bad: int) -> None:
+    """Each listed problem as plain text (values shown with repr: no markup, no escapes)."""
     for problem in problems:
-        out.print(f"  baris {problem.line}: {problem.value!r}: {problem.reason}")
+        typer.echo(f"  baris {problem.line}: {problem.value!r}: {problem.reason}")
+    if bad > len(problems):
+        typer.echo(f"  ... dan {bad - len(problems)} baris bermasalah lainnya")

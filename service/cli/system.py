@@ -132,11 +132,12 @@ def doctor(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.jso
     from pydantic import ValidationError
 
     from service.doctor import Check, report, run_doctor
+    from service.settings import settings_problems
 
     try:
         settings = Settings()
     except ValidationError as exc:
-        checks = [Check("config", "error", str(exc).replace("\n", " "),
+        checks = [Check("config", "error", settings_problems(exc),
                         t("cli.doctor.fix_config"))]
     else:
         configure_logging(settings.log_format, "ERROR")

@@ -48,7 +48,8 @@ def mount_console(app: FastAPI, gate: Gate) -> None:
 
     @app.exception_handler(PageRefused)
     async def refused(request: Request, error: Exception) -> Response:
-        assert isinstance(error, PageRefused)
+        if not isinstance(error, PageRefused):
+            raise error
         if error.login and request.method == "GET":
             target = quote(request.url.path + (f"?{request.url.query}" if request.url.query
                                                 else ""), safe="")

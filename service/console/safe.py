@@ -62,7 +62,8 @@ def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]])
     """An XLSX workbook of one sheet whose cells are neutralised as in CSV."""
     book = Workbook()
     sheet = book.active
-    assert sheet is not None
+    if sheet is None:
+        raise RuntimeError("openpyxl made a workbook without a sheet")
     sheet.title = title[:31]
     sheet.append([cell(h) for h in header])
     for row in rows:

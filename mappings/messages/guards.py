@@ -1,0 +1,60 @@
+"""Catalogue table of the ``guards`` area, Bahasa Indonesia (key -> ``str.format`` template).
+
+Refusals of bad configuration, bad options and bad roster files, and what a guard or a failed
+phase of a run reports.
+"""
+
+from __future__ import annotations
+
+ID: dict[str, str] = {
+    # configuration ---------------------------------------------------------------------------
+    "guards.setting_invalid": "{variable}: {problem}",
+    "guards.setting_number": "harus berupa angka",
+    "guards.setting_integer": "harus berupa bilangan bulat",
+    "guards.setting_bool": "harus true atau false",
+    "guards.setting_min": "harus {limit} atau lebih",
+    "guards.setting_more_than": "harus lebih dari {limit}",
+    "guards.setting_max": "harus {limit} atau kurang",
+    "guards.setting_choice": "harus salah satu dari {choices}",
+    "guards.database_url_unreadable": "bukan URL basis data; contoh: sqlite:///ekinerja.db atau "
+                                      "postgresql+psycopg://user@host/db",
+    "guards.database_url_unsupported": "basis data '{backend}' tidak didukung; gunakan "
+                                       "sqlite:///FILE atau postgresql+psycopg://user@host/db",
+    "guards.database_driver_missing": "driver '{driver}' tidak terpasang; gunakan "
+                                      "postgresql+psycopg://user@host/db",
+    # command options -------------------------------------------------------------------------
+    "guards.option_min": "{option} harus {limit} atau lebih, bukan {value}",
+    "guards.option_number": "{option} harus berupa angka, bukan {value}",
+    # roster files ----------------------------------------------------------------------------
+    "guards.roster_empty": "berkas kosong atau baris pertamanya (judul kolom) kosong",
+    "guards.roster_no_nip_column": "tidak ada kolom NIP pada judul kolom; yang diharapkan salah "
+                                   "satu dari: NIP, NIP BARU, nip_baru, nipBaru",
+    "guards.roster_not_text": "baris {line}, kolom {column}: byte {byte} bukan teks UTF-8 maupun "
+                              "Windows-1252; berkas ini bukan CSV teks (simpan ulang sebagai "
+                              "\"CSV UTF-8\"); tidak ada yang diimpor",
+    "guards.roster_line_too_long": "baris lebih dari {limit} KiB (sel terlalu besar); baris "
+                                   "dilewati",
+    "guards.roster_open_quote": "tanda kutip (\") dibuka tetapi tidak ditutup; baris dilewati, "
+                                "baris berikutnya tetap dibaca",
+    "guards.roster_nip_digits": "NIP harus 18 digit",
+    "guards.roster_excel_rounded": "NIP berakhiran 000 (nomor urut 000 tidak ada): tampaknya "
+                                   "dibulatkan Excel; format kolom NIP sebagai Teks lalu ekspor "
+                                   "ulang",
+    "guards.roster_excel_scientific": "NIP ditulis Excel dalam notasi ilmiah (mis. 1,97E+17); "
+                                      "format kolom NIP sebagai Teks lalu ekspor ulang",
+    "guards.roster_duplicate": "duplikat dari baris {line}",
+    "guards.roster_duplicate_earlier": "duplikat dari baris sebelumnya di berkas ini",
+    # runs ------------------------------------------------------------------------------------
+    "guards.unit_phase_failed": "ref-unor gagal ({error}); pegawai dicocokkan dengan unit yang "
+                                "tersimpan, tidak ada unit yang diubah atau dinonaktifkan",
+    "guards.unit_phase_empty": "sumber kosong: ref-unor tidak mengembalikan unit; tidak ada yang "
+                               "diubah",
+    "guards.unit_phase_nothing_stored": "{reason}; belum ada unit tersimpan untuk dicocokkan, "
+                                        "tidak ada yang diubah",
+    "guards.unit_phase_report": "fase unit gagal: {reason}",
+    "guards.sample_failed": "{failed} dari {fetched} pegawai pertama gagal diambil (> {limit}); "
+                            "pengambilan dihentikan lebih awal, tidak ada yang diubah",
+    "guards.sample_unknown": "SIASN tidak mengenal {unknown} dari {fetched} NIP pertama "
+                             "(> {limit}); sumber tampak kosong atau roster salah, pengambilan "
+                             "dihentikan lebih awal, tidak ada yang diubah",
+}
