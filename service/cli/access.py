@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 import typer
 from rich.table import Table
 
+from mappings.limits import LimitError
+from mappings.messages import t
 from mappings.nip import normalize_nip
 from service.cli.common import build_container, cli_errors, fail, out
 from store.db import transaction
@@ -18,6 +20,7 @@ from sync.access import AccessError, grant_unit, list_grants, revoke_unit
 from sync.credentials import (
     CredentialError,
     create_api_key,
+    disable_local_account,
     list_api_keys,
     revoke_api_key,
     set_local_account,
@@ -39,7 +42,7 @@ def write(work: Callable[..., T], *args: Any) -> T:
         try:
             with transaction(container.sessions) as session:
                 return work(session, *args)
-        except (CredentialError, AccessError) as exc:
+        except (CredentialError, AccessError, LimitError) as exc:
             raise fail(str(exc)) from None
 
 @apikey_app.command("create")
@@ -98,6 +101,15 @@ def admin_set_password(
                 else typer.prompt("Password", hide_input=True, confirmation_prompt=True))
     write(set_local_account, username, password)
     out.print(f"local admin {username!r} can log in at /login")
+
+@admin_app.command("disable")
+def admin_disable(username: str = typer.Argument(..., help="the local admin's username")) -> None:
+    """Disable a local admin account and end its sessions at once (set-password enables it).
+
+    Example: ekinerja-sync admin disable admin-bkd
+    """
+    write(disable_local_account, username)
+    out.print(t("access.account_disabled", username=username), markup=False)
 
 @operator_app.command("grant")
 def operator_grant(

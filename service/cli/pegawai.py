@@ -78,6 +78,7 @@ def pegawai_edit(
     Example: ekinerja-sync pegawai edit 198609262015051001 no_hp=081234567890
     --oleh "operator BKD" --alasan "nomor baru dari pegawai"
     """
+    from mappings.limits import LimitError
     from mappings.nip import normalize_nip
     from store.db import transaction
     from sync.edit import EditError, PegawaiNotFound, edit_pegawai
@@ -94,6 +95,8 @@ def pegawai_edit(
             with transaction(container.sessions) as session:
                 result = edit_pegawai(session, normalize_nip(nip), changes, actor=actor,
                                       reason=reason)
+        except LimitError as exc:
+            raise fail(str(exc)) from None
         except (EditError, PegawaiNotFound) as exc:
             raise fail(str(exc), 1) from None
     for name, (old, new) in result.changed.items():
