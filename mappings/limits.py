@@ -149,14 +149,23 @@ def _date_text(value: str) -> str:
 
 
 _STRICT = ConfigDict(strict=True, extra="forbid")
-Line = Annotated[str, AfterValidator(single_line)]
-Multi = Annotated[str, AfterValidator(multi_line)]
-UnorId = Annotated[Line, StringConstraints(max_length=UNOR_ID_MAX),
+_LINE, _MULTI = AfterValidator(single_line), AfterValidator(multi_line)
+Line = Annotated[str, _LINE]
+UnorId = Annotated[str, StringConstraints(max_length=UNOR_ID_MAX), _LINE,
                    _pattern(_UNOR_ID, "access.limit_unor_id")]
 Choice = Annotated[int, BeforeValidator(_int_like)]
-DateText = Annotated[Line, StringConstraints(max_length=10), AfterValidator(_date_text)]
-Actor = Annotated[Line, StringConstraints(min_length=1, max_length=ON_BEHALF_MAX)]
-Reason = Annotated[Multi, StringConstraints(min_length=1, max_length=REASON_MAX)]
+DateText = Annotated[str, StringConstraints(max_length=10), _LINE, AfterValidator(_date_text)]
+Jabatan = Annotated[str, StringConstraints(max_length=TEXT_MAX), _LINE]
+Golongan = Annotated[str, StringConstraints(max_length=GOLONGAN_MAX), _LINE,
+                     _pattern(_GOLONGAN, "access.limit_golongan")]
+Email = Annotated[str, StringConstraints(max_length=EMAIL_MAX), _LINE,
+                  _pattern(_EMAIL, "access.limit_email")]
+NoHp = Annotated[str, StringConstraints(max_length=NO_HP_MAX), _LINE,
+                 _pattern(_NO_HP, "access.limit_no_hp")]
+Catatan = Annotated[str, StringConstraints(max_length=TEXT_MAX), _MULTI]
+Actor = Annotated[str, StringConstraints(min_length=1, max_length=ON_BEHALF_MAX), _LINE]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=REASON_MAX), _MULTI]
+NipText = Annotated[str, StringConstraints(max_length=40), _LINE]
 
 
 class PegawaiChanges(BaseModel):
@@ -166,17 +175,14 @@ class PegawaiChanges(BaseModel):
 
     unor_id: UnorId | None = None
     jenis_jabatan_id: Choice | None = None
-    jabatan: Annotated[Line, StringConstraints(max_length=TEXT_MAX)] | None = None
+    jabatan: Jabatan | None = None
     eselon_id: Choice | None = None
     tmt_jabatan: DateText | None = None
-    golongan: Annotated[Line, StringConstraints(max_length=GOLONGAN_MAX),
-                        _pattern(_GOLONGAN, "access.limit_golongan")] | None = None
+    golongan: Golongan | None = None
     tmt_golongan: DateText | None = None
-    email: Annotated[Line, StringConstraints(max_length=EMAIL_MAX),
-                     _pattern(_EMAIL, "access.limit_email")] | None = None
-    no_hp: Annotated[Line, StringConstraints(max_length=NO_HP_MAX),
-                     _pattern(_NO_HP, "access.limit_no_hp")] | None = None
-    catatan: Annotated[Multi, StringConstraints(max_length=TEXT_MAX)] | None = None
+    email: Email | None = None
+    no_hp: NoHp | None = None
+    catatan: Catatan | None = None
 
 
 class EditRequest(BaseModel):
@@ -198,7 +204,7 @@ class ClaimRequest(BaseModel):
 
     model_config = _STRICT
 
-    nip: Annotated[Line, StringConstraints(max_length=40)]
+    nip: NipText
     actor: Actor | None = None
     reason: Reason
 

@@ -32,6 +32,8 @@ ID: dict[str, str] = {
     "access.pydantic_missing": "wajib diisi",
     "access.pydantic_extra_forbidden": "kolom tidak dikenal",
     "access.pydantic_string_type": "harus berupa teks",
+    "access.pydantic_string_unicode": "mengandung karakter Unicode yang tidak sah (surrogate "
+                                      "tunggal)",
     "access.pydantic_dict_type": "harus berupa objek JSON",
     "access.pydantic_model_type": "harus berupa objek JSON",
     "access.pydantic_int_type": "harus bilangan bulat",
