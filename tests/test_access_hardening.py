@@ -157,6 +157,11 @@ def test_unprocessable_answers_name_the_field_without_echoing_it(site: Site) -> 
         assert "QQQQ" not in response.text and len(response.text) < 1000
         assert response.json()["detail"] == [
             {"lokasi": "body.changes.no_hp", "pesan": "terlalu panjang (maksimal 40 karakter)"}]
+        schema = client.patch(f"/api/v1/pegawai/{site.employee}", json={"changes": marker,
+                                                                        "reason": "r"})
+        assert schema.status_code == 422 and "QQQQ" not in schema.text
+        assert schema.json()["detail"] == [{"lokasi": "body.changes",
+                                            "pesan": "harus berupa objek JSON"}]
         missing = client.patch(f"/api/v1/pegawai/{site.employee}", json={"changes": {}})
         assert missing.status_code == 422
         assert {d["lokasi"] for d in missing.json()["detail"]} == {"body.changes", "body.reason"}
