@@ -65,7 +65,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 _GOLONGAN = re.compile(r"[A-Za-z0-9/ .-]+")
-_NO_HP = re.compile(r"\+?[0-9][0-9 -]{4,38}[0-9]")
+_NO_HP = re.compile(r"\+?[0-9]([0-9 -]{0,37}[0-9])?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _INT = re.compile(r"[0-9]{1,6}")
 _DATE_DMY = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})")
@@ -131,21 +131,18 @@ def _int_like(value: Any) -> Any:
 
 
 def _date_text(value: str) -> str:
-    """A date ``dd-mm-yyyy`` or ``yyyy-mm-dd`` (ASCII digits) in range, returned as ISO."""
+    """A date ``dd-mm-yyyy`` or ``yyyy-mm-dd`` in ASCII digits whose year is in range.
+
+    The calendar check (31-02) is the edit's own, which names the field.
+    """
     text = value.strip()
     dmy, ymd = _DATE_DMY.fullmatch(text), _DATE_YMD.fullmatch(text)
-    try:
-        if dmy:
-            parsed = date(int(dmy[3]), int(dmy[2]), int(dmy[1]))
-        elif ymd:
-            parsed = date(int(ymd[1]), int(ymd[2]), int(ymd[3]))
-        else:
-            raise ValueError
-    except ValueError:
-        raise ValueError(t("access.limit_date")) from None
-    if not DATE_MIN <= parsed <= DATE_MAX:
+    if not (dmy or ymd):
+        raise ValueError(t("access.limit_date"))
+    year = int(dmy[3]) if dmy else int(ymd[1]) if ymd else 0
+    if not DATE_MIN.year <= year <= DATE_MAX.year:
         raise ValueError(t("access.limit_date_range", low=DATE_MIN.year, high=DATE_MAX.year))
-    return parsed.isoformat()
+    return text
 
 
 _STRICT = ConfigDict(strict=True, extra="forbid")
