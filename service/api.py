@@ -36,7 +36,7 @@ from service.web import web_router
 from store.db import transaction
 from store.models import Conflict, Pegawai, SupervisorLink
 from sync.access import Action, Principal
-from sync.edit import EditError, PegawaiNotFound, edit_pegawai
+from sync.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
 from sync.outcome import SinkronOutcome, Status
 from sync.sinkron import Sinkron
 from sync.values import pegawai_view
@@ -181,6 +181,8 @@ def _edit(container: Container, nip: str, changes: dict[str, Any], reason: str, 
             result = edit_pegawai(session, nip, changes, actor=actor, reason=reason)
     except PegawaiNotFound as exc:
         raise HTTPException(404, str(exc)) from exc
+    except EditLimitError as exc:
+        raise LimitError(exc.problems) from None
     except EditError as exc:
         raise HTTPException(422, str(exc)) from exc
     changed = [{"field": f, "old": old, "new": new} for f, (old, new) in result.changed.items()]

@@ -36,6 +36,14 @@ class EditError(ValueError):
     """A local edit that is refused; the message says which field and why."""
 
 
+class EditLimitError(EditError):
+    """An edit with values outside their declared limits; ``problems`` names each field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{p.path}: {p.message}" for p in problems))
+
+
 class PegawaiNotFound(LookupError):
     """No local employee with that NIP."""
 
@@ -57,8 +65,11 @@ def edit_pegawai(session: Session, nip: str, changes: Mapping[str, Any], *, acto
         raise EditError("why the edit was made is required (alasan/reason)")
     if not changes:
         raise EditError("no field to change was given")
-    _check_who_and_why(actor, reason)
-    changes = check_changes(changes)
+    try:
+        _check_who_and_why(actor, reason)
+        changes = check_changes(changes)
+    except LimitError as exc:
+        raise EditLimitError(exc.problems) from None
     pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == nip).with_for_update())
     if pegawai is None:
         raise PegawaiNotFound(f"no local employee with NIP {nip}")
@@ -82,7 +93,11 @@ def edit_pegawai(session: Session, nip: str, changes: Mapping[str, Any], *, acto
 
 def validate_value(session: Session, name: str, value: Any) -> Any:
     """A field value checked and normalised as a local edit would be (``EditError`` if not)."""
-    return _validate(session, name, check_changes({name: value}, prefix="")[name])
+    try:
+        checked = check_changes({name: value}, prefix="")[name]
+    except LimitError as exc:
+        raise EditLimitError(exc.problems) from None
+    return _validate(session, name, checked)
 
 
 def _check_who_and_why(actor: str, reason: str) -> None:

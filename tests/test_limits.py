@@ -11,12 +11,14 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import Session
 
 from mappings.limits import COLUMN_LIMITS, NAME_MAX
 from mappings.nip import NipError, normalize_nip
 from store.db import make_engine, transaction, upgrade
 from store.models import AuditEntry, Base, LoginState, OperatorGrant, Pegawai
 from sync.credentials import create_api_key
+from sync.edit import EditError, EditLimitError, validate_value
 from sync.values import pegawai_view
 from tests.access_site import Site, site_fixture  # noqa: F401
 from tests.test_cli import cli
@@ -183,3 +185,14 @@ def test_cli_refuses_the_same_values_with_exit_2(site: Site) -> None:
                         stdin="p" * 300 + "\n")
     assert long_password.returncode == 2 and "at most" in long_password.stderr
     assert _snapshot(site) == before
+
+
+def test_conflict_resolution_values_meet_the_same_limits() -> None:
+    """A value set while resolving a conflict goes through the same limits (``EditError``, so
+    callers that catch edit refusals keep catching it)."""
+    with Session() as session:
+        for name, value in (("no_hp", "abc"), ("eselon_id", 21.9), ("tmt_jabatan", "0001-01-01"),
+                            ("jabatan", "a\x00")):
+            with pytest.raises(EditLimitError) as refused:
+                validate_value(session, name, value)
+            assert isinstance(refused.value, EditError) and refused.value.problems[0].path == name

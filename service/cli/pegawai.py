@@ -78,10 +78,9 @@ def pegawai_edit(
     Example: ekinerja-sync pegawai edit 198609262015051001 no_hp=081234567890
     --oleh "operator BKD" --alasan "nomor baru dari pegawai"
     """
-    from mappings.limits import LimitError
     from mappings.nip import normalize_nip
     from store.db import transaction
-    from sync.edit import EditError, PegawaiNotFound, edit_pegawai
+    from sync.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
 
     changes = {}
     for item in assignments:
@@ -95,7 +94,7 @@ def pegawai_edit(
             with transaction(container.sessions) as session:
                 result = edit_pegawai(session, normalize_nip(nip), changes, actor=actor,
                                       reason=reason)
-        except LimitError as exc:
+        except EditLimitError as exc:
             raise fail(str(exc)) from None
         except (EditError, PegawaiNotFound) as exc:
             raise fail(str(exc), 1) from None
