@@ -31,6 +31,7 @@ from sync.credentials import (
     open_session,
     reserve_login,
     save_login_state,
+    sweep_login_throttle,
     take_login_state,
     verify_local_account,
 )
@@ -152,6 +153,7 @@ async def _check_local(gate: Gate, username: str, password: str, client: str
     if not attempt.allowed:
         return "locked"
     verdict = await gate.tx(verify_local_account, username, password, client)
+    await gate.tx(sweep_login_throttle)
     return "locked" if verdict == "wrong" and attempt.last else verdict
 
 

@@ -20,7 +20,7 @@ from typing import Literal
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -177,32 +177,37 @@ class Attempt:
 def reserve_login(session: Session, username: str, client: str) -> Attempt:
     """Count one attempt for ``username`` from ``client`` atomically, before any check.
 
-    Each count is one conditional ``UPDATE ... RETURNING`` (the database serialises them), so
+    Each count is one upsert ``... RETURNING`` (the database serialises them, row by row), so
     concurrent attempts cannot all read the same old count. A client may try ``MAX_FAILURES``
     times per account; past ``ACCOUNT_MAX_FAILURES`` on the account from all clients, only a
     client that has not failed yet may still try, so a stranger cannot lock the owner out.
     """
     now = time.time()
     client = client[:64]
-    session.execute(delete(LoginThrottle).where(LoginThrottle.reset_at < now))
-    _insert_missing(session, username, (client, ""))
     pair, account = _bump(session, username, client, now), _bump(session, username, "", now)
     allowed = pair <= MAX_FAILURES and (account <= ACCOUNT_MAX_FAILURES or pair == 1)
     return Attempt(allowed=allowed, last=pair == MAX_FAILURES)
 
 
-def _insert_missing(session: Session, username: str, clients: tuple[str, ...]) -> None:
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
-    rows = [{"username": username, "client": c, "attempts": 0, "reset_at": 0.0} for c in clients]
-    session.execute(insert(LoginThrottle).values(rows).on_conflict_do_nothing())
+def sweep_login_throttle(session: Session) -> None:
+    """Forget expired counts; run in its own transaction, it skips rows others hold (no wait,
+    so no deadlock with a login being counted)."""
+    expired = (select(LoginThrottle.username, LoginThrottle.client)
+               .where(LoginThrottle.reset_at < time.time()).with_for_update(skip_locked=True))
+    session.execute(delete(LoginThrottle).where(
+        tuple_(LoginThrottle.username, LoginThrottle.client).in_(expired)))
 
 
 def _bump(session: Session, username: str, client: str, now: float) -> int:
+    """One upsert: a new row counts 1, an expired one restarts at 1, a live one adds 1."""
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
     expired = LoginThrottle.reset_at < now
-    stmt = (update(LoginThrottle)
-            .where(LoginThrottle.username == username, LoginThrottle.client == client)
-            .values(attempts=case((expired, 1), else_=LoginThrottle.attempts + 1),
-                    reset_at=now + LOCKOUT_S)
+    stmt = (insert(LoginThrottle)
+            .values(username=username, client=client, attempts=1, reset_at=now + LOCKOUT_S)
+            .on_conflict_do_update(
+                index_elements=[LoginThrottle.username, LoginThrottle.client],
+                set_={"attempts": case((expired, 1), else_=LoginThrottle.attempts + 1),
+                      "reset_at": now + LOCKOUT_S})
             .returning(LoginThrottle.attempts))
     return int(session.execute(stmt).scalar_one())
 

@@ -6,6 +6,7 @@ MyASN ID token is never stored in plain text."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -16,8 +17,9 @@ from sqlalchemy import func, inspect, select
 
 from simulators.myasn import REALM_PATH
 from simulators.siasn import SiasnSimulator
-from store.db import transaction
-from store.models import AuditEntry, Pegawai, WebSession
+from store.db import make_engine, session_factory, transaction, upgrade
+from store.models import AuditEntry, LoginThrottle, Pegawai, WebSession
+from sync.credentials import Attempt, reserve_login, sweep_login_throttle
 from tests.access_site import PASSWORD, Site, logged_in, site_fixture  # noqa: F401
 from tests.test_cli import cli
 
@@ -206,3 +208,23 @@ def test_lockout_is_per_client_for_the_same_account(site: Site,
              for i in range(6)]
     assert codes == [401, 401, 401, 401, 429, 429]
     assert second.post("/login/lokal", data={**data, "password": PASSWORD}).status_code == 303
+
+
+def test_expired_counts_restart_and_are_swept(database_url: str) -> None:
+    """A count whose window has passed starts again at 1, and the sweep forgets expired rows."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    sessions = session_factory(engine)
+    with transaction(sessions) as session:
+        session.add_all([LoginThrottle(username="admin-bkd", client="10.0.0.1", attempts=9,
+                                       reset_at=time.time() - 1),
+                         LoginThrottle(username="lama", client="", attempts=3, reset_at=1.0)])
+    with transaction(sessions) as session:
+        attempt = reserve_login(session, "admin-bkd", "10.0.0.1")
+    assert attempt == Attempt(allowed=True, last=False)
+    with transaction(sessions) as session:
+        sweep_login_throttle(session)
+    with sessions() as session:
+        rows = {(r.username, r.client): r.attempts for r in session.scalars(select(LoginThrottle))}
+    engine.dispose()
+    assert rows == {("admin-bkd", "10.0.0.1"): 1, ("admin-bkd", ""): 1}
