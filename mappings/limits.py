@@ -148,6 +148,7 @@ def _date_text(value: str) -> str:
 _STRICT = ConfigDict(strict=True, extra="forbid")
 _LINE, _MULTI = AfterValidator(single_line), AfterValidator(multi_line)
 Line = Annotated[str, _LINE]
+FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64), _LINE]
 UnorId = Annotated[str, StringConstraints(max_length=UNOR_ID_MAX), _LINE,
                    _pattern(_UNOR_ID, "access.limit_unor_id")]
 Choice = Annotated[int, BeforeValidator(_int_like)]
@@ -187,7 +188,7 @@ class EditRequest(BaseModel):
 
     model_config = _STRICT
 
-    changes: dict[Line, Any] = Field(min_length=1, max_length=len(PegawaiChanges.model_fields))
+    changes: dict[FieldName, Any] = Field(min_length=1, max_length=len(PegawaiChanges.model_fields))
     actor: Actor | None = None
     reason: Reason
 
@@ -240,9 +241,19 @@ def problems(errors: Sequence[Mapping[str, Any]], *, prefix: str = "") -> list[P
     found = []
     for error in errors:
         parts = [prefix] if prefix else []
-        path = ".".join(parts + [str(part) for part in error["loc"]])
+        path = ".".join(parts + [_path_part(part) for part in error["loc"]])
         found.append(Problem(path or "body", _message(error)))
     return found
+
+
+def _path_part(part: Any) -> str:
+    """A path element as shown; a dict key that is itself the bad input is not echoed."""
+    text = str(part)
+    try:
+        single_line(text)
+    except ValueError:
+        return "?"
+    return text if len(text) <= 64 else "?"
 
 
 def _message(error: Any) -> str:

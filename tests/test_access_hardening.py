@@ -164,6 +164,9 @@ def test_unprocessable_answers_name_the_field_without_echoing_it(site: Site) -> 
         assert schema.status_code == 422 and "QQQQ" not in schema.text
         assert schema.json()["detail"] == [{"lokasi": "body.changes",
                                             "pesan": "harus berupa objek JSON"}]
+        name = client.patch(f"/api/v1/pegawai/{site.employee}", json={"changes": {marker: 1},
+                                                                      "reason": "r"})
+        assert name.status_code == 422 and "QQQQ" not in name.text
         missing = client.patch(f"/api/v1/pegawai/{site.employee}", json={"changes": {}})
         assert missing.status_code == 422
         assert {d["lokasi"] for d in missing.json()["detail"]} == {"body.changes", "body.reason"}
