@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from mappings.notices import Notice
+
+_NIP = re.compile(r"[0-9]{18}")
+_SPACES = re.compile(r"[ \t\u00a0]+")
 
 
 class NipError(ValueError):
@@ -25,10 +29,13 @@ class NipInfo:
 
 
 def normalize_nip(value: str) -> str:
-    """Strip spaces (display grouping 8-6-1-3) and check it is 18 digits."""
-    nip = "".join(value.split())
-    if len(nip) != 18 or not nip.isdigit():
-        raise NipError(f"NIP must be 18 digits (spaces allowed), got {value!r}")
+    """Strip spaces (display grouping 8-6-1-3) and check it is 18 ASCII digits 0-9.
+
+    ``str.isdigit`` would pass Arabic-Indic, fullwidth and superscript digits; only 0-9 count.
+    """
+    nip = _SPACES.sub("", value.strip())
+    if not _NIP.fullmatch(nip):
+        raise NipError("NIP must be 18 digits 0-9 (spaces allowed)")
     return nip
 
 

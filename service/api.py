@@ -14,19 +14,31 @@ from typing import Any
 import httpx
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 
+from mappings.limits import (
+    ACTOR_MAX,
+    ClaimRequest,
+    EditRequest,
+    LimitError,
+    Problem,
+    UnorId,
+    check_changes,
+    problems,
+)
+from mappings.messages import t
 from mappings.nip import NipError, normalize_nip
 from service.auth import Gate
 from service.console import mount_console
 from service.container import Container
+from service.requests import install, read_body, unprocessable
 from service.routes import include_review_routes
 from service.web import web_router
 from store.db import transaction
 from store.models import Conflict, Pegawai, SupervisorLink
 from sync.access import Action, Principal
-from sync.edit import EditError, PegawaiNotFound, edit_pegawai
+from sync.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
 from sync.konflik.lifecycle import ACTIVE
 from sync.outcome import SinkronOutcome, Status
 from sync.sinkron import Sinkron
@@ -35,31 +47,12 @@ from sync.values import pegawai_view
 STATUS_CODES = {Status.NOT_FOUND: 404, Status.FAILED: 502}
 
 
-class ClaimRequest(BaseModel):
-    """Body of ``POST /api/v1/unor/{id}/klaim-pimpinan``.
-
-    ``actor`` names the person on whose behalf an API-key caller acts; for a logged-in person the
-    audit log records their own account whatever ``actor`` says.
-    """
-
-    nip: str
-    actor: str | None = Field(None, min_length=1, max_length=100)
-    reason: str = Field(min_length=1, max_length=1000)
-
-
-class EditRequest(BaseModel):
-    """Body of ``PATCH /api/v1/pegawai/{nip}``: the changes, on whose behalf and why."""
-
-    changes: dict[str, Any] = Field(min_length=1)
-    actor: str | None = Field(None, min_length=1, max_length=100)
-    reason: str = Field(min_length=1, max_length=1000)
-
-
 def actor_of(who: Principal, on_behalf: str | None) -> str:
     """The audit actor: the caller, plus the person an API-key caller says it acts for."""
-    if who.kind == "apikey" and on_behalf:
-        return f"{who.actor}/{on_behalf}"
-    return who.actor
+    actor = f"{who.actor}/{on_behalf}" if who.kind == "apikey" and on_behalf else who.actor
+    if len(actor) > ACTOR_MAX:
+        raise LimitError([Problem("body.actor", t("access.limit_actor_total", limit=ACTOR_MAX))])
+    return actor
 
 
 def create_app(container: Container, transport: httpx.AsyncBaseTransport | None = None,
@@ -84,6 +77,7 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
                 jobs.shutdown(wait=False)
 
     app = FastAPI(title="ekinerja-sync", version="0.1.0", lifespan=lifespan)
+    install(app, max_body_bytes=container.settings.api.max_body_bytes)
     gate = Gate(container)
     app.include_router(web_router(gate))
     include_review_routes(app, gate)
@@ -109,18 +103,23 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
         return await asyncio.to_thread(_read_pegawai, container, _nip(nip))
 
     @app.patch("/api/v1/pegawai/{nip}")
-    async def patch_pegawai(nip: str, body: EditRequest, request: Request) -> dict[str, Any]:
+    async def patch_pegawai(nip: str, request: Request) -> dict[str, Any]:
         who = await gate.require(request)
-        await gate.check(request, who, Action.EDIT, nip=_nip(nip))
-        return await asyncio.to_thread(_edit, container, _nip(nip), body,
+        target = _nip(nip)
+        await gate.check(request, who, Action.EDIT, nip=target)
+        body = await read_body(request, EditRequest)
+        changes = check_changes(body.changes, prefix="body.changes")
+        await gate.check(request, who, Action.EDIT, nip=target, fields=frozenset(changes))
+        return await asyncio.to_thread(_edit, container, target, changes, body.reason,
                                        actor_of(who, body.actor))
 
     @app.post("/api/v1/unor/{unit_id}/klaim-pimpinan")
-    async def klaim_pimpinan(unit_id: str, body: ClaimRequest, request: Request
-                             ) -> dict[str, Any]:
+    async def klaim_pimpinan(unit_id: str, request: Request) -> dict[str, Any]:
         who = await gate.require(request)
-        await gate.check(request, who, Action.CLAIM, unit_id=unit_id)
-        return await asyncio.to_thread(_claim, container, unit_id, _nip(body.nip), body,
+        unit = _unor_id(unit_id)
+        await gate.check(request, who, Action.CLAIM, unit_id=unit)
+        body = await read_body(request, ClaimRequest)
+        return await asyncio.to_thread(_claim, container, unit, _nip(body.nip), body,
                                        actor_of(who, body.actor))
 
     return app
@@ -144,6 +143,14 @@ def _nip(value: str) -> str:
         return normalize_nip(value)
     except NipError as exc:
         raise HTTPException(422, str(exc)) from exc
+
+
+def _unor_id(value: str) -> str:
+    try:
+        return TypeAdapter(UnorId).validate_python(value)
+    except ValidationError as exc:
+        raise unprocessable(problems(exc.errors(include_input=False), prefix="path.unit_id")
+                            ) from None
 
 
 def read_profile(container: Container, nip: str) -> dict[str, Any] | None:
@@ -172,12 +179,15 @@ def _read_pegawai(container: Container, nip: str) -> dict[str, Any]:
     return profile
 
 
-def _edit(container: Container, nip: str, body: EditRequest, actor: str) -> dict[str, Any]:
+def _edit(container: Container, nip: str, changes: dict[str, Any], reason: str, actor: str
+          ) -> dict[str, Any]:
     try:
         with transaction(container.sessions) as session:
-            result = edit_pegawai(session, nip, body.changes, actor=actor, reason=body.reason)
+            result = edit_pegawai(session, nip, changes, actor=actor, reason=reason)
     except PegawaiNotFound as exc:
         raise HTTPException(404, str(exc)) from exc
+    except EditLimitError as exc:
+        raise LimitError(exc.problems) from None
     except EditError as exc:
         raise HTTPException(422, str(exc)) from exc
     changed = [{"field": f, "old": old, "new": new} for f, (old, new) in result.changed.items()]

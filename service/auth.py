@@ -84,10 +84,11 @@ class Gate:
         return origin.rstrip("/") == self.base_url(request)
 
     async def check(self, request: Request, who: Principal, action: Action, *,
-                    nip: str | None = None, unit_id: str | None = None) -> None:
+                    nip: str | None = None, unit_id: str | None = None,
+                    fields: frozenset[str] = frozenset()) -> None:
         """Raise 403 (logged) unless ``who`` may do ``action`` on ``nip`` / ``unit_id``."""
-        decision = await self.tx(partial(authorize, nip=nip, unit_id=unit_id), who, action,
-                                 self.roles)
+        decision = await self.tx(partial(authorize, nip=nip, unit_id=unit_id, fields=fields),
+                                 who, action, self.roles)
         if not decision.allowed:
             raise _deny(request, 403, decision.reason, actor=who.actor, action=action.value,
                         nip=nip, unit_id=unit_id, prefix="tidak diizinkan: ")

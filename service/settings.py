@@ -99,6 +99,7 @@ class ApiSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
+    max_body_bytes: int = Field(1024 * 1024, ge=1024, description="larger bodies get 413")
 
 
 class ScheduleSettings(BaseModel):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 import time
 from functools import partial
-from typing import Any
-from urllib.parse import quote
+from typing import Any, Literal
+from urllib.parse import quote, urlsplit
 
 import structlog
 from fastapi import APIRouter, Form, Request
@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from connectors._http.errors import UpstreamError
 from connectors.myasn.oidc import AuthRequest, OidcClient, OidcTokens
+from mappings.limits import NAME_MAX, NEXT_MAX, PASSWORD_MAX, STATE_MAX, LimitError, check_text
+from mappings.messages import t
 from service.auth import SESSION_COOKIE, Gate
 from store.models import LoginState, Unit
 from sync.access import Principal, RoleMap, operator_units
@@ -27,17 +29,16 @@ from sync.credentials import (
     SessionInfo,
     close_session,
     open_session,
+    reserve_login,
     save_login_state,
+    sweep_login_throttle,
     take_login_state,
     verify_local_account,
 )
 
 LOGIN_COOKIE = "ekinerja_login"
 LOGIN_TTL = 600
-LOCAL_REFUSALS = {
-    "wrong": ("Nama pengguna atau kata sandi salah.", 401),
-    "locked": ("Terlalu banyak percobaan gagal; akun dikunci sementara (15 menit).", 429),
-}
+LOCAL_REFUSALS = {"wrong": ("access.login_wrong", 401), "locked": ("access.login_locked", 429)}
 log = structlog.get_logger(__name__)
 
 
@@ -84,7 +85,7 @@ def web_router(gate: Gate) -> APIRouter:
         if error:
             log.warning("login_refused", source="myasn", error=error, detail=error_description)
             return _login_error(f"ASN Digital menolak login: {error_description or error}.", 400)
-        if not state or request.cookies.get(LOGIN_COOKIE) != state:
+        if not _usable_state(state) or request.cookies.get(LOGIN_COOKIE) != state:
             log.warning("login_refused", source="myasn", reason="state mismatch")
             return _login_error("Login ini tidak dimulai dari peramban ini atau sudah "
                                 "kedaluwarsa; silakan ulangi.", 400)
@@ -102,16 +103,26 @@ def web_router(gate: Gate) -> APIRouter:
         return await _start_session(request, gate, _myasn_session(tokens), row.next_path)
 
     @router.post("/login/lokal")
-    async def login_local(request: Request, username: str = Form(...),
-                          password: str = Form(...), next: str = Form("/")) -> Response:
-        verdict = await gate.tx(verify_local_account, username.strip(), password)
+    async def login_local(request: Request, username: str = Form(""), password: str = Form(""),
+                          next: str = Form("/")) -> Response:
+        myasn = request.app.state.oidc is not None
+        if not _same_site_post(request, gate):
+            log.warning("login_refused", source="local", reason="cross-site",
+                        origin=request.headers.get("origin"), client=_client(request))
+            return HTMLResponse(_login_page("/", t("access.cross_site_login"), myasn=myasn), 403)
+        try:
+            name = check_text(username.strip(), path="username", min_length=1,
+                              max_length=NAME_MAX)
+            check_text(password, path="password", max_length=PASSWORD_MAX)
+        except LimitError:
+            return HTMLResponse(_login_page("/", t("access.form_invalid"), myasn=myasn), 400)
+        verdict = await _check_local(gate, name, password, _client(request))
         if verdict != "ok":
-            log.warning("login_refused", source="local", username=username, verdict=verdict)
-            message, status = LOCAL_REFUSALS[verdict]
-            return HTMLResponse(_login_page(_safe_next(next), message,
-                                            myasn=request.app.state.oidc is not None), status)
-        info = SessionInfo(source="local", username=username.strip(), name=None,
-                           roles=(), id_token=None)
+            log.warning("login_refused", source="local", username=name, verdict=verdict,
+                        client=_client(request))
+            key, status = LOCAL_REFUSALS[verdict]
+            return HTMLResponse(_login_page(_safe_next(next), t(key), myasn=myasn), status)
+        info = SessionInfo(source="local", username=name, name=None, roles=(), id_token=None)
         return await _start_session(request, gate, info, _safe_next(next))
 
     @router.post("/logout")
@@ -133,6 +144,34 @@ def web_router(gate: Gate) -> APIRouter:
         return response
 
     return router
+
+
+async def _check_local(gate: Gate, username: str, password: str, client: str
+                       ) -> Literal["ok", "wrong", "locked"]:
+    """Reserve the attempt (atomic count per account and client), then check the password."""
+    attempt = await gate.tx(reserve_login, username, client)
+    if not attempt.allowed:
+        return "locked"
+    verdict = await gate.tx(verify_local_account, username, password, client)
+    await gate.tx(sweep_login_throttle)
+    return "locked" if verdict == "wrong" and attempt.last else verdict
+
+
+def _same_site_post(request: Request, gate: Gate) -> bool:
+    """A login form post must come from our own page: Origin (or Referer) and Sec-Fetch-Site."""
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        referer = request.headers.get("referer")
+        if referer is None:
+            return origin is None
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(referer))
+    return origin.rstrip("/") == gate.base_url(request)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "?"
 
 
 def _myasn_session(tokens: OidcTokens) -> SessionInfo:
@@ -163,6 +202,14 @@ def _work_area(session: Session, roles: RoleMap, who: Principal) -> str | None:
     return f"{', '.join(names)} dan unit di bawahnya"
 
 
+def _usable_state(state: str) -> bool:
+    try:
+        check_text(state, path="state", min_length=1, max_length=STATE_MAX)
+    except LimitError:
+        return False
+    return True
+
+
 def _redirect_uri(request: Request, gate: Gate) -> str:
     return gate.base_url(request) + "/auth/callback"
 
@@ -175,7 +222,11 @@ def _set_cookie(response: Response, request: Request, gate: Gate, name: str, val
 
 
 def _safe_next(value: str) -> str:
-    """Only local paths: an open redirect to another site would be a phishing aid."""
+    """Only local paths that fit the column: an open redirect would be a phishing aid."""
+    try:
+        check_text(value, path="next", min_length=1, max_length=NEXT_MAX)
+    except LimitError:
+        return "/"
     if value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
     return "/"

@@ -290,12 +290,25 @@ class LocalAccount(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[float | None] = mapped_column(Float)
+
+
+class LoginThrottle(Base):
+    """Local login attempts counted per account (``client`` empty) and per account and client."""
+
+    __tablename__ = "login_throttle"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    reset_at: Mapped[float] = mapped_column(Float, index=True)
 
 
 class WebSession(Base):
-    """A browser session after login; the cookie holds a random id, the table its SHA-256."""
+    """A browser session after login; the cookie holds a random id, the table its SHA-256.
+
+    ``id_token_sealed`` is the MyASN ID token (needed for the realm logout) encrypted with a key
+    derived from the cookie value, so the table alone cannot reveal it.
+    """
 
     __tablename__ = "web_session"
 
@@ -304,7 +317,7 @@ class WebSession(Base):
     username: Mapped[str] = mapped_column(String(80))
     name: Mapped[str | None] = mapped_column(String(200))
     roles: Mapped[Any] = mapped_column(JSON)
-    id_token: Mapped[str | None] = mapped_column(Text)
+    id_token_sealed: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[float] = mapped_column(Float, index=True)
 

@@ -2,9 +2,10 @@
 
 - an API key (the e-Kinerja app, server to server) and an admin may act on everyone;
 - an operator (a realm role named in settings) acts on employees of the units under their own
-  unit, the unit their own employee record sits in (the OPD or bidang they administer), and
-  under any unit granted to them (``ekinerja-sync operator grant``: a BKD operator covering the
-  whole instansi, say);
+  unit as SIASN last reported it (the merge base, never the locally editable value, so an
+  operator cannot move themselves into a wider area), and under any unit granted to them
+  (``ekinerja-sync operator grant``: a BKD operator covering the whole instansi, say);
+- nobody edits the field that grants their own access (``AREA_FIELDS`` of their own record);
 - any other ASN account may read and run Sinkron SIASN only on their own profile (NIP =
   ``preferred_username``).
 """
@@ -19,7 +20,9 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import OperatorGrant, Pegawai, Unit
+from mappings.limits import ACTOR_MAX, UNOR_ID_MAX, check_text
+from mappings.messages import t
+from store.models import FieldState, OperatorGrant, Pegawai, Unit
 
 
 class AccessError(ValueError):
@@ -36,6 +39,7 @@ class Action(StrEnum):
 
 
 SELF_SERVICE = frozenset({Action.READ, Action.SINKRON})
+AREA_FIELDS = frozenset({"unor_id"})
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,12 @@ class Decision:
 
 
 def authorize(session: Session, who: Principal, action: Action, roles: RoleMap, *,
-              nip: str | None = None, unit_id: str | None = None) -> Decision:
-    """May ``who`` do ``action`` on the employee ``nip`` (or the unit ``unit_id``)?"""
+              nip: str | None = None, unit_id: str | None = None,
+              fields: frozenset[str] = frozenset()) -> Decision:
+    """May ``who`` do ``action`` on the employee ``nip`` (or the unit ``unit_id``, ``fields``)?"""
+    own_area = AREA_FIELDS.intersection(fields)
+    if nip is not None and nip == who.name and who.kind != "apikey" and own_area:
+        return Decision(False, t("access.own_area_field", fields=", ".join(sorted(own_area))))
     level = who.level(roles)
     if level == "all":
         return Decision(True, "akses penuh")
@@ -104,8 +112,8 @@ def authorize(session: Session, who: Principal, action: Action, roles: RoleMap, 
 
 
 def operator_units(session: Session, who: Principal) -> list[str]:
-    """The units an operator administers: their own unit, then the units granted to them."""
-    own = unit_of(session, who.name)  # the unit of the operator's own employee record
+    """The units an operator administers: their unit as SIASN has it, then granted units."""
+    own = siasn_unit_of(session, who.name)
     granted = session.scalars(select(OperatorGrant.unit_id).where(OperatorGrant.nip == who.name)
                               .order_by(OperatorGrant.unit_id)).all()
     return ([own] if own else []) + [u for u in granted if u != own]
@@ -113,6 +121,8 @@ def operator_units(session: Session, who: Principal) -> list[str]:
 
 def grant_unit(session: Session, nip: str, unit_id: str, *, by: str) -> None:
     """Let operator ``nip`` administer ``unit_id`` and every unit under it."""
+    check_text(by, path="oleh", min_length=1, max_length=ACTOR_MAX)
+    check_text(unit_id, path="unor_id", min_length=1, max_length=UNOR_ID_MAX)
     unit = session.get(Unit, unit_id)
     if unit is None or not unit.aktif:
         raise AccessError(f"unit {unit_id!r} is not an active unit of the instansi "
@@ -124,6 +134,7 @@ def grant_unit(session: Session, nip: str, unit_id: str, *, by: str) -> None:
 
 def revoke_unit(session: Session, nip: str, unit_id: str) -> None:
     """Take a granted unit back from operator ``nip``."""
+    check_text(unit_id, path="unor_id", min_length=1, max_length=UNOR_ID_MAX)
     row = session.get(OperatorGrant, (nip, unit_id))
     if row is None:
         raise AccessError(f"operator {nip} has no grant for unit {unit_id!r}")
@@ -144,6 +155,14 @@ def unit_path(session: Session, unit_id: str) -> list[str]:
         path.append(current)
         current = session.scalar(select(Unit.parent_id).where(Unit.id == current))
     return path
+
+
+def siasn_unit_of(session: Session, nip: str) -> str | None:
+    """The unit SIASN last reported for ``nip`` (the merge base); None when never received."""
+    value = session.scalar(
+        select(FieldState.base_value).join(Pegawai, Pegawai.id == FieldState.pegawai_id)
+        .where(Pegawai.nip == nip, FieldState.field == "unor_id"))
+    return value if isinstance(value, str) and value else None
 
 
 def unit_of(session: Session, nip: str | None) -> str | None:

@@ -1,7 +1,9 @@
 """Who may call the service: API keys, local admin accounts and browser sessions, stored hashed.
 
 API keys and session ids are random 256-bit secrets, so a SHA-256 of them is what is kept; local
-admin passwords are chosen by people, so they get scrypt with a per-account salt.
+admin passwords are chosen by people, so they get scrypt with a per-account salt. Login attempts
+are counted atomically per account and per client (``login_throttle``). A MyASN ID token is kept
+only sealed (AES-GCM) under a key derived from the session cookie, for the realm logout.
 """
 
 from __future__ import annotations
@@ -12,19 +14,26 @@ import hmac
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import delete, select
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import case, delete, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from store.models import ApiKey, LocalAccount, LoginState, WebSession
+from mappings.limits import NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+from mappings.messages import t
+from store.models import ApiKey, LocalAccount, LoginState, LoginThrottle, WebSession
 
 KEY_PREFIX = "eks_"
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+NAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{NAME_MAX - 1}}}")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 MAX_FAILURES = 5
+ACCOUNT_MAX_FAILURES = 10
 LOCKOUT_S = 900.0
 
 
@@ -52,7 +61,7 @@ def _now() -> datetime:
 
 
 def _check_name(name: str, what: str) -> str:
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         raise CredentialError(f"{what} {name!r} is not valid: use 1-80 letters, digits, '.', '_' "
                               "or '-', starting with a letter or digit")
     return name
@@ -118,64 +127,160 @@ def _b64(raw: bytes) -> str:
 
 
 def set_local_account(session: Session, username: str, password: str) -> None:
-    """Create a local admin account, or set a new password (and unlock) an existing one."""
+    """Create a local admin account, or set a new password; either way its sessions end."""
     _check_name(username, "username")
-    if len(password) < 12:
-        raise CredentialError("the password must have at least 12 characters")
+    if len(password) < PASSWORD_MIN:
+        raise CredentialError(f"the password must have at least {PASSWORD_MIN} characters")
+    if len(password) > PASSWORD_MAX or "\x00" in password or not _encodable(password):
+        raise CredentialError(f"the password must have at most {PASSWORD_MAX} characters, "
+                              "with no NUL byte and no lone surrogate")
     row = session.get(LocalAccount, username)
     if row is None:
         session.add(LocalAccount(username=username, password_hash=hash_password(password),
-                                 created_at=_now(), disabled=False, failed_logins=0))
+                                 created_at=_now(), disabled=False))
     else:
         row.password_hash, row.disabled = hash_password(password), False
-        row.failed_logins, row.locked_until = 0, None
+    _end_local_sessions(session, username)
+    session.execute(delete(LoginThrottle).where(LoginThrottle.username == username))
 
 
-def verify_local_account(session: Session, username: str, password: str
-                         ) -> Literal["ok", "wrong", "locked"]:
-    """Check a local login; after ``MAX_FAILURES`` wrong passwords the account locks a while."""
+def disable_local_account(session: Session, username: str) -> None:
+    """Disable a local admin account and end every session it has."""
+    row = session.get(LocalAccount, username)
+    if row is None:
+        raise CredentialError(t("access.account_unknown", username=username))
+    row.disabled = True
+    _end_local_sessions(session, username)
+
+
+def _end_local_sessions(session: Session, username: str) -> None:
+    session.execute(delete(WebSession).where(WebSession.source == "local",
+                                             WebSession.username == username))
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A reserved login attempt: may the password be checked, and is it the last one allowed."""
+
+    allowed: bool
+    last: bool
+
+
+def reserve_login(session: Session, username: str, client: str) -> Attempt:
+    """Count one attempt for ``username`` from ``client`` atomically, before any check.
+
+    Each count is one upsert ``... RETURNING`` (the database serialises them, row by row), so
+    concurrent attempts cannot all read the same old count. A client may try ``MAX_FAILURES``
+    times per account; past ``ACCOUNT_MAX_FAILURES`` on the account from all clients, only a
+    client that has not failed yet may still try, so a stranger cannot lock the owner out.
+    """
+    now = time.time()
+    client = client[:64]
+    pair, account = _bump(session, username, client, now), _bump(session, username, "", now)
+    allowed = pair <= MAX_FAILURES and (account <= ACCOUNT_MAX_FAILURES or pair == 1)
+    return Attempt(allowed=allowed, last=pair == MAX_FAILURES)
+
+
+def sweep_login_throttle(session: Session) -> None:
+    """Forget expired counts; run in its own transaction, it skips rows others hold (no wait,
+    so no deadlock with a login being counted)."""
+    expired = (select(LoginThrottle.username, LoginThrottle.client)
+               .where(LoginThrottle.reset_at < time.time()).with_for_update(skip_locked=True))
+    session.execute(delete(LoginThrottle).where(
+        tuple_(LoginThrottle.username, LoginThrottle.client).in_(expired)))
+
+
+def _bump(session: Session, username: str, client: str, now: float) -> int:
+    """One upsert: a new row counts 1, an expired one restarts at 1, a live one adds 1."""
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    expired = LoginThrottle.reset_at < now
+    stmt = (insert(LoginThrottle)
+            .values(username=username, client=client, attempts=1, reset_at=now + LOCKOUT_S)
+            .on_conflict_do_update(
+                index_elements=[LoginThrottle.username, LoginThrottle.client],
+                set_={"attempts": case((expired, 1), else_=LoginThrottle.attempts + 1),
+                      "reset_at": now + LOCKOUT_S})
+            .returning(LoginThrottle.attempts))
+    return int(session.execute(stmt).scalar_one())
+
+
+def verify_local_account(session: Session, username: str, password: str, client: str
+                         ) -> Literal["ok", "wrong"]:
+    """Check a local login (reserve it first); success clears this client's and the account's
+    counts."""
     row = session.get(LocalAccount, username)
     if row is None or row.disabled:
         hash_password(password)  # same work either way: no timing hint that the name exists
         return "wrong"
-    if row.locked_until is not None and row.locked_until > time.time():
-        return "locked"
-    if password_matches(password, row.password_hash):
-        row.failed_logins, row.locked_until = 0, None
-        return "ok"
-    row.failed_logins = (row.failed_logins or 0) + 1
-    if row.failed_logins >= MAX_FAILURES:
-        row.failed_logins, row.locked_until = 0, time.time() + LOCKOUT_S
-        return "locked"
-    return "wrong"
+    if not password_matches(password, row.password_hash):
+        return "wrong"
+    session.execute(delete(LoginThrottle).where(LoginThrottle.username == username,
+                                                LoginThrottle.client.in_((client[:64], ""))))
+    return "ok"
 
 
 # browser sessions ----------------------------------------------------------------------------
 def open_session(session: Session, info: SessionInfo, *, ttl: float) -> str:
-    """Store a session; returns the cookie value (random id)."""
+    """Store a session; returns the cookie value (random id). The ID token is sealed with it."""
     sid = secrets.token_urlsafe(32)
     session.execute(delete(WebSession).where(WebSession.expires_at < time.time()))
+    sealed = _seal(sid, info.id_token) if info.id_token else None
     session.add(WebSession(id_hash=_sha256(sid), source=info.source, username=info.username,
-                           name=info.name, roles=list(info.roles), id_token=info.id_token,
+                           name=info.name, roles=list(info.roles), id_token_sealed=sealed,
                            created_at=_now(), expires_at=time.time() + ttl))
     return sid
 
 
 def find_session(session: Session, sid: str) -> SessionInfo | None:
-    """The live session behind cookie value ``sid``; None when unknown or expired."""
+    """The live session behind cookie value ``sid``; None when unknown, expired or its local
+    account is gone or disabled. The ID token is not unsealed (only logout needs it)."""
     row = session.get(WebSession, _sha256(sid))
     if row is None or row.expires_at < time.time():
         return None
+    if row.source == "local":
+        account = session.get(LocalAccount, row.username)
+        if account is None or account.disabled:
+            return None
     source: Literal["myasn", "local"] = "local" if row.source == "local" else "myasn"
     return SessionInfo(source=source, username=row.username, name=row.name,
-                       roles=tuple(row.roles or ()), id_token=row.id_token)
+                       roles=tuple(row.roles or ()), id_token=None)
 
 
 def close_session(session: Session, sid: str) -> SessionInfo | None:
-    """End a session; returns what it was (for the realm logout)."""
+    """End a session; returns what it was, with the unsealed ID token for the realm logout."""
     info = find_session(session, sid)
+    row = session.get(WebSession, _sha256(sid))
+    token = _unseal(sid, row.id_token_sealed) if row and row.id_token_sealed else None
     session.execute(delete(WebSession).where(WebSession.id_hash == _sha256(sid)))
-    return info
+    return replace(info, id_token=token) if info else None
+
+
+def _session_key(sid: str) -> bytes:
+    return hashlib.sha256(b"ekinerja-sync id_token\x00" + sid.encode()).digest()
+
+
+def _seal(sid: str, token: str) -> str:
+    nonce = secrets.token_bytes(12)
+    box = AESGCM(_session_key(sid)).encrypt(nonce, token.encode(), _sha256(sid).encode())
+    return "v1." + base64.urlsafe_b64encode(nonce + box).decode()
+
+
+def _unseal(sid: str, sealed: str) -> str | None:
+    version, _, body = sealed.partition(".")
+    try:
+        raw = base64.urlsafe_b64decode(body)
+        plain = AESGCM(_session_key(sid)).decrypt(raw[:12], raw[12:], _sha256(sid).encode())
+    except (ValueError, InvalidTag):
+        return None
+    return plain.decode() if version == "v1" else None
 
 
 def save_login_state(session: Session, row: LoginState) -> None:

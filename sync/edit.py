@@ -12,6 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors.siasn.types import parse_siasn_date
+from mappings.limits import (
+    ACTOR_MAX,
+    REASON_MAX,
+    LimitError,
+    Problem,
+    check_changes,
+    multi_line,
+    single_line,
+)
+from mappings.messages import t
 from mappings.positions import ESELON, JENIS_JABATAN
 from mappings.ranks import RankError, parse_golongan
 from store.models import Pegawai, Unit
@@ -24,6 +34,14 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class EditError(ValueError):
     """A local edit that is refused; the message says which field and why."""
+
+
+class EditLimitError(EditError):
+    """An edit with values outside their declared limits; ``problems`` names each field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{p.path}: {p.message}" for p in problems))
 
 
 class PegawaiNotFound(LookupError):
@@ -47,6 +65,11 @@ def edit_pegawai(session: Session, nip: str, changes: Mapping[str, Any], *, acto
         raise EditError("why the edit was made is required (alasan/reason)")
     if not changes:
         raise EditError("no field to change was given")
+    try:
+        _check_who_and_why(actor, reason)
+        changes = check_changes(changes)
+    except LimitError as exc:
+        raise EditLimitError(exc.problems) from None
     pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == nip).with_for_update())
     if pegawai is None:
         raise PegawaiNotFound(f"no local employee with NIP {nip}")
@@ -70,7 +93,27 @@ def edit_pegawai(session: Session, nip: str, changes: Mapping[str, Any], *, acto
 
 def validate_value(session: Session, name: str, value: Any) -> Any:
     """A field value checked and normalised as a local edit would be (``EditError`` if not)."""
-    return _validate(session, name, value)
+    try:
+        checked = check_changes({name: value}, prefix="")[name]
+    except LimitError as exc:
+        raise EditLimitError(exc.problems) from None
+    return _validate(session, name, checked)
+
+
+def _check_who_and_why(actor: str, reason: str) -> None:
+    """The audit actor fits its column; neither text holds NUL, surrogates or control bytes."""
+    checks = (("actor", actor, single_line, ACTOR_MAX), ("reason", reason, multi_line, REASON_MAX))
+    found = []
+    for path, value, clean, limit in checks:
+        try:
+            clean(value)
+        except ValueError as exc:
+            found.append(Problem(path, str(exc)))
+            continue
+        if len(value) > limit:
+            found.append(Problem(path, t("access.pydantic_string_too_long", max_length=limit)))
+    if found:
+        raise LimitError(found)
 
 
 def _validate(session: Session, name: str, value: Any) -> Any:

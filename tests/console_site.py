@@ -18,8 +18,8 @@ from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
 from store.db import transaction
 from sync.credentials import SessionInfo, open_session, set_local_account
+from tests.access_site import _cast
 from tests.helpers import conflicts, load_units, sinkron
-from tests.test_access import _cast
 
 OPERATOR_ROLE = "role:siasn-instansi:peremajaan:operator"
 ADMIN = "admin-bkd"

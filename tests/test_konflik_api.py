@@ -14,12 +14,10 @@ from simulators.dataset import SimUnit, World
 from simulators.events import mutasi
 from store.db import transaction
 from store.models import AuditEntry, Pegawai
-from tests import test_access
+from tests.access_site import Site, logged_in, site_fixture  # noqa: F401
 from tests.helpers import conflicts, edit, sinkron
-from tests.test_access import Site, logged_in
 
 pytestmark = pytest.mark.e2e
-site = test_access.site  # the API with its cast: employee, colleague, operator, outsider, admin
 
 
 def _leaf_under(world: World, root: str, not_in: set[str]) -> str:

@@ -3,4 +3,50 @@
 from __future__ import annotations
 
 ID: dict[str, str] = {
+    # who may do what
+    "access.own_area_field": "tidak boleh mengubah {fields} pada profil sendiri: kolom itu "
+                             "menentukan wilayah kerja akun ini",
+    # requests
+    "access.body_too_large": "isi permintaan terlalu besar (maksimal {limit} byte)",
+    "access.body_not_json": "isi permintaan bukan JSON yang valid (UTF-8, tanpa NaN/Infinity, "
+                            "angka dalam batas)",
+    "access.body_invalid": "isi permintaan tidak valid",
+    "access.nip_invalid": "NIP harus 18 digit angka 0-9 (spasi boleh)",
+    "access.cross_site_login": "login dari situs lain ditolak (Origin tidak cocok)",
+    "access.form_invalid": "isian formulir login tidak valid",
+    # limits
+    "access.limit_nul": "mengandung karakter NUL",
+    "access.limit_surrogate": "mengandung karakter Unicode yang tidak sah (surrogate tunggal)",
+    "access.limit_control": "mengandung karakter kendali",
+    "access.limit_int": "harus bilangan bulat (angka 0-9), bukan pecahan, boolean atau daftar",
+    "access.limit_date": "bukan tanggal yang valid (dd-mm-yyyy atau yyyy-mm-dd)",
+    "access.limit_date_range": "tanggal harus antara tahun {low} dan {high}",
+    "access.limit_unor_id": "bukan id unor yang valid (huruf, angka, '.', '_', ':' atau '-')",
+    "access.limit_golongan": "bukan golongan yang valid (contoh: III/a)",
+    "access.limit_email": "bukan alamat email yang valid",
+    "access.limit_no_hp": "bukan nomor HP yang valid (angka 0-9, boleh diawali '+')",
+    "access.limit_length": "panjang harus {low}-{high} karakter",
+    "access.limit_actor_total": "nama kunci API + actor terlalu panjang (maksimal {limit} "
+                                "karakter)",
+    "access.limit_invalid": "nilai tidak valid",
+    "access.pydantic_missing": "wajib diisi",
+    "access.pydantic_extra_forbidden": "kolom tidak dikenal",
+    "access.pydantic_string_type": "harus berupa teks",
+    "access.pydantic_string_unicode": "mengandung karakter Unicode yang tidak sah (surrogate "
+                                      "tunggal)",
+    "access.pydantic_dict_type": "harus berupa objek JSON",
+    "access.pydantic_model_type": "harus berupa objek JSON",
+    "access.pydantic_int_type": "harus bilangan bulat",
+    "access.pydantic_string_too_long": "terlalu panjang (maksimal {max_length} karakter)",
+    "access.pydantic_string_too_short": "terlalu pendek (minimal {min_length} karakter)",
+    "access.pydantic_too_long": "terlalu banyak isian (maksimal {max_length})",
+    "access.pydantic_too_short": "tidak boleh kosong",
+    "access.pydantic_string_pattern_mismatch": "format tidak valid",
+    # sessions and logins
+    "access.login_wrong": "Nama pengguna atau kata sandi salah.",
+    "access.login_locked": "Terlalu banyak percobaan gagal; login dari perangkat ini untuk akun "
+                           "ini dikunci sementara (15 menit).",
+    "access.account_disabled": "akun admin lokal {username!r} dinonaktifkan dan semua sesinya "
+                               "diakhiri",
+    "access.account_unknown": "tidak ada akun admin lokal {username!r}",
 }

@@ -63,6 +63,9 @@ _HELP: dict[str, str] = {
     "cli.admin_set_password": ("Buat akun admin lokal atau setel kata sandinya (ditanyakan, "
                                "minimal 12 karakter)."),
     "cli.admin_set_password.contoh": "ekinerja-sync admin set-password admin-bkd",
+    "cli.admin_disable": ("Nonaktifkan akun admin lokal dan akhiri semua sesinya seketika "
+                          "(set-password mengaktifkannya lagi)."),
+    "cli.admin_disable.contoh": "ekinerja-sync admin disable admin-bkd",
     "cli.operator": "Unit yang dikelola operator di luar unitnya sendiri.",
     "cli.operator_grant": "Izinkan operator mengelola satu unit beserta semua unit di bawahnya.",
     "cli.operator_grant.contoh": ('ekinerja-sync operator grant 197503052007042001 UNOR_ID '

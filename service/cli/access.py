@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import typer
 
+from mappings.limits import LimitError
 from mappings.messages import t
 from mappings.nip import normalize_nip
 from service.cli.common import build_container, cli_errors, fail, help_text, out
@@ -20,6 +21,7 @@ from sync.access import AccessError, grant_unit, list_grants, revoke_unit
 from sync.credentials import (
     CredentialError,
     create_api_key,
+    disable_local_account,
     list_api_keys,
     revoke_api_key,
     set_local_account,
@@ -38,7 +40,7 @@ def write(work: Callable[..., T], *args: Any) -> T:
         try:
             with transaction(container.sessions) as session:
                 return work(session, *args)
-        except (CredentialError, AccessError) as exc:
+        except (CredentialError, AccessError, LimitError) as exc:
             raise fail(str(exc)) from None
 
 
@@ -92,6 +94,13 @@ def admin_set_password(
                                   confirmation_prompt=True))
     write(set_local_account, username, password)
     out.print(t("cli.admin.password_set", username=plain(repr(username))))
+
+
+@admin_app.command("disable", help=help_text("cli.admin_disable"))
+def admin_disable(username: str = typer.Argument(..., help=t("cli.arg.username"))) -> None:
+    """Disable a local admin account and end its sessions at once (set-password enables it)."""
+    write(disable_local_account, username)
+    out.print(t("access.account_disabled", username=plain(username)))
 
 
 @operator_app.command("grant", help=help_text("cli.operator_grant"))
