@@ -120,7 +120,8 @@ def store_state(container: Container) -> dict[str, Any]:
     from store.models import SupervisorLink, Unit
 
     skip = {"id", "created_at", "updated_at", "last_synced_at", "siasn_fetched_at", "received_at",
-            "diverged_since", "opened_at", "resolved_at", "at", "run_id", "derived_at", "pegawai_id", "atasan_id"}
+            "diverged_since", "opened_at", "resolved_at", "at", "run_id", "derived_at", "pegawai_id",
+            "atasan_id"}
 
     def rows(model: type[Any], key: Any) -> list[dict[str, Any]]:
         with container.sessions() as session:
