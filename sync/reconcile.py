@@ -75,6 +75,7 @@ class ReconcileOptions:
     batch_size: int = 200
     guards: GuardPolicy = field(default_factory=GuardPolicy)
     actor: str = "rekonsiliasi"
+    lease_seconds: float = runs.LEASE_SECONDS
 
 
 class RunStopped(RuntimeError):
@@ -182,7 +183,8 @@ class Reconciler:
     def _begin(self) -> str:
         provisional = uuid.uuid4().hex[:16]
         if self._lease is None:
-            self._lease = runs.acquire(self.sessions, KIND, provisional)
+            self._lease = runs.acquire(self.sessions, KIND, provisional,
+                                       self.options.lease_seconds)
         with transaction(self.sessions) as session:
             existing = runs.unfinished(session, KIND)
             if existing is not None and existing.status == "held" and not self.options.confirm:
