@@ -99,7 +99,8 @@ def test_second_reconcile_exits_4_while_a_throttled_run_renews_its_lease(
         _wait_fetched(container, 0)
         for _ in range(2):
             time.sleep(LEASE + 1)  # longer than the lease: only the renewer keeps it alive
-            assert first.poll() is None and _latest(container)[:2] == ("running", "fetch")
+            state = _latest(container)
+            assert first.poll() is None and state is not None and state[:2] == ("running", "fetch")
             second = subprocess.run([sys.executable, "-m", "service.cli", "reconcile"], env=env,
                                     capture_output=True, text=True, timeout=120, check=False)
             assert second.returncode == 4, second.stderr
