@@ -19,8 +19,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable, Coroutine, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -30,11 +29,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors._http.errors import AuthError, UpstreamError
 from connectors.siasn.client import SiasnClient
-from mappings.messages import t
-from store.db import DatabaseUnavailable, retrying, transaction
+from store.db import WRITE, transaction
 from store.models import RunItem, SyncRun
 from sync import audit, runs
 from sync.claims import claim_conflicts
+from sync.fence import DatabaseStopped, Fence, gather
+from sync.fence import RunStopped as RunStopped  # re-exported: callers catch it here
 from sync.guards import GuardPolicy, check
 from sync.integrity import integrity_report
 from sync.profile import Known, RemoteProfile, fetch_profile
@@ -78,14 +78,6 @@ class ReconcileOptions:
     lease_seconds: float = runs.LEASE_SECONDS
 
 
-class RunStopped(RuntimeError):
-    """The run stopped cleanly (credentials refused); it resumes with the next ``reconcile``."""
-
-
-class DatabaseStopped(RunStopped):
-    """The database stayed unavailable past the bounded retries; the run stopped cleanly."""
-
-
 @dataclass
 class _Fetched:
     results: dict[str, RemoteProfile | object | None] = field(default_factory=dict)
@@ -102,100 +94,49 @@ class Reconciler:
         self.sessions = sessions
         self.options = options or ReconcileOptions()
         self.progress = progress or (lambda _phase, _done, _total: None)
-        self._lease: runs.Lease | None = None
-        self._renewer: runs.Renewer | None = None
+        self._fence = Fence(sessions, KIND)
 
     async def run(self) -> dict[str, Any]:
         """Run to completion (or to a guard); returns the run report."""
         if self.options.dry_run:
             return await self._dry_run()
-        run_id = await self._call(self._begin)
+        run_id = await self._fence.call(self._begin)
         bound = log.bind(run_id=run_id)
         try:
-            with runs.Renewer(self.sessions, self._held()) as self._renewer:
+            with self._fence.renewing():
                 await self._advance(run_id)
         except runs.LeaseLost as exc:
             bound.warning("reconcile_lease_lost", reason=str(exc))
-            await asyncio.to_thread(self._orphaned, run_id, str(exc))
+            await asyncio.to_thread(self._fence.orphaned, run_id, str(exc))
             raise
         except DatabaseStopped as exc:
             bound.warning("reconcile_database_unavailable", reason=str(exc))
-            await asyncio.to_thread(self._orphaned, run_id, str(exc))
+            await asyncio.to_thread(self._fence.orphaned, run_id, str(exc))
             raise
         except RunStopped as exc:
-            await self._call(self._mark, run_id, status="stopped", reason=str(exc))
+            await self._fence.call(self._mark, run_id, status="stopped", reason=str(exc))
             bound.warning("reconcile_stopped", reason=str(exc))
         finally:
-            await asyncio.to_thread(self._release)
-        report: dict[str, Any] = await self._call(self._report, run_id)
+            await asyncio.to_thread(self._fence.release)
+        report: dict[str, Any] = await self._fence.call(self._report, run_id)
         bound.info("reconcile_finished", status=report["status"], counts=report["counts"])
         return report
 
     # lifecycle ---------------------------------------------------------------------------
-    async def _call(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """One unit of database work on a thread, re-run on transient errors, else stop."""
-        def once() -> Any:
-            self._check_lease()
-            return work(*args, **kwargs)
-
-        def retry(exc: BaseException) -> None:
-            log.warning("database_retry", error=str(exc).splitlines()[0])
-
-        try:
-            return await asyncio.to_thread(retrying, once, on_retry=retry)
-        except DatabaseUnavailable as exc:
-            raise DatabaseStopped(t("runs.db_unavailable", error=str(exc))) from exc
-
-    def _held(self) -> runs.Lease:
-        if self._lease is None:
-            raise RuntimeError("the run has no lease")
-        return self._lease
-
-    def _check_lease(self) -> None:
-        """Stop before any further work once the renewer found the lease taken over."""
-        if self._renewer is not None and self._renewer.lost:
-            raise runs.LeaseLost(self._renewer.lost)
-
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        """A write transaction of this run, fenced: it commits only while the lease is ours."""
-        with transaction(self.sessions) as session:
-            runs.hold(session, self._held())
-            yield session
-
-    def _release(self) -> None:
-        try:
-            runs.release(self.sessions, self._held())
-        except Exception as exc:  # the lease expires by itself; never hide the real outcome
-            log.warning("lease_release_failed", error=str(exc).splitlines()[0])
-
-    def _orphaned(self, run_id: str, reason: str) -> None:
-        """Mark the run stopped, unless another process holds its lease and carries it on."""
-        try:
-            with transaction(self.sessions) as session:
-                if not runs.carried_on(session, KIND, run_id, self._held()):
-                    session.execute(update(SyncRun).where(
-                        SyncRun.id == run_id, SyncRun.status == "running")
-                        .values(status="stopped", guard_reason=reason))
-        except Exception as exc:  # best effort: the database may be the thing that failed
-            log.warning("run_stop_not_recorded", run_id=run_id, error=str(exc).splitlines()[0])
-
     def _begin(self) -> str:
         provisional = uuid.uuid4().hex[:16]
-        if self._lease is None:
-            self._lease = runs.acquire(self.sessions, KIND, provisional,
-                                       self.options.lease_seconds)
+        self._fence.acquire(provisional, self.options.lease_seconds)
         with transaction(self.sessions) as session:
             existing = runs.unfinished(session, KIND)
             if existing is not None and existing.status == "held" and not self.options.confirm:
                 existing.status, existing.phase = "superseded", "done"
                 existing = None
             if existing is not None:
-                runs.hold(session, self._held(), existing.id)
+                runs.hold(session, self._fence.held(), existing.id)
                 existing.status = "running"
                 log.info("reconcile_resuming", run_id=existing.id, phase=existing.phase)
                 return existing.id
-            runs.hold(session, self._held(), provisional)
+            runs.hold(session, self._fence.held(), provisional)
             session.add(SyncRun(id=provisional, kind=KIND, status="running", phase="units",
                                 dry_run=False, options=_options_json(self.options), counts={},
                                 started_at=audit.now(), calls=0, failed=0, conflicts_opened=0))
@@ -205,7 +146,7 @@ class Reconciler:
         steps = {"units": self._units, "fetch": self._fetch, "guard": self._guard,
                  "apply": self._apply, "supervisors": self._supervisors}
         while True:
-            phase = await self._call(self._phase, run_id)
+            phase = await self._fence.call(self._phase, run_id)
             if phase not in steps:
                 return
             await steps[phase](run_id)
@@ -218,7 +159,7 @@ class Reconciler:
 
     def _mark(self, run_id: str, *, status: str, reason: str | None = None,
               phase: str | None = None) -> None:
-        with self._write() as session:
+        with self._fence.write() as session:
             run = session.get(SyncRun, run_id)
             assert run is not None
             run.status, run.guard_reason = status, reason
@@ -232,13 +173,13 @@ class Reconciler:
         calls = self.siasn.calls
         units = await self._guarded(fetch_units(self.siasn))
         if not units:
-            await self._call(self._mark, run_id, status="aborted", phase="done",
+            await self._fence.call(self._mark, run_id, status="aborted", phase="done",
                                     reason="sumber kosong atau gagal: ref-unor tidak "
                                     "mengembalikan unit; tidak ada yang diubah")
             return
 
         def stage() -> None:
-            with self._write() as session:
+            with self._fence.write() as session:
                 nips = roster_nips(session)
                 run = session.get(SyncRun, run_id)
                 assert run is not None
@@ -251,10 +192,10 @@ class Reconciler:
                     for nip in nips])
                 run.phase = "fetch"
 
-        await self._call(stage)
+        await self._fence.call(stage)
 
     async def _fetch(self, run_id: str) -> None:
-        pending, known = await self._call(self._pending, run_id)
+        pending, known = await self._fence.call(self._pending, run_id)
         total = len(pending)
         queue: asyncio.Queue[str] = asyncio.Queue()
         for nip in pending:
@@ -267,22 +208,22 @@ class Reconciler:
             nonlocal calls, done
             batch, staged[:] = list(staged), []
             delta, calls = self.siasn.calls - calls, self.siasn.calls
-            await self._call(self._stage, run_id, batch, delta)
+            await self._fence.call(self._stage, run_id, batch, delta)
             done += len(batch)
             self.progress("fetch", done, total)
 
         async def worker() -> None:
             while not queue.empty():
-                self._check_lease()
+                self._fence.check()
                 nip = queue.get_nowait()
                 fetched_at = time.time()  # the snapshot is at least as new as this instant
                 staged.append((nip, await self._fetch_one(nip, known.get(nip)), fetched_at))
                 if len(staged) >= self.options.batch_size:
                     await flush()
 
-        await _gather(worker() for _ in range(max(1, self.options.concurrency)))
+        await gather(worker() for _ in range(max(1, self.options.concurrency)))
         await flush()
-        await self._call(self._set_phase, run_id, "guard")
+        await self._fence.call(self._set_phase, run_id, "guard")
 
     async def _fetch_one(self, nip: str, known: Known | None) -> object:
         try:
@@ -309,7 +250,7 @@ class Reconciler:
             return nips, known_bases(session, nips)
 
     def _stage(self, run_id: str, batch: list[tuple[str, object, float]], calls: int) -> None:
-        with self._write() as session:
+        with self._fence.write() as session:
             for nip, result, fetched_at in batch:
                 values: dict[str, Any] = {"state": "fetched", "snapshot": None, "error": None,
                                           "fetched_at": fetched_at}
@@ -324,16 +265,16 @@ class Reconciler:
             run.calls += calls
 
     def _set_phase(self, run_id: str, phase: str) -> None:
-        with self._write() as session:
+        with self._fence.write() as session:
             run = session.get(SyncRun, run_id)
             assert run is not None
             run.phase = phase
 
     async def _guard(self, run_id: str) -> None:
-        await self._call(self._guard_sync, run_id)
+        await self._fence.call(self._guard_sync, run_id)
 
     def _guard_sync(self, run_id: str) -> None:
-        with self._write() as session:
+        with self._fence.write() as session:
             run = session.get(SyncRun, run_id)
             assert run is not None
             fetched = staged(session, run_id)
@@ -349,13 +290,13 @@ class Reconciler:
                 run.phase, run.guard_reason = "apply", verdict.reason
 
     async def _apply(self, run_id: str) -> None:
-        await self._call(self._apply_units, run_id)
-        while await self._call(self._apply_batch, run_id):
+        await self._fence.call(self._apply_units, run_id)
+        while await self._fence.call(self._apply_batch, run_id):
             pass
-        await self._call(self._set_phase, run_id, "supervisors")
+        await self._fence.call(self._set_phase, run_id, "supervisors")
 
     def _apply_units(self, run_id: str) -> None:
-        with self._write() as session:
+        with self._fence.write() as session:
             run = session.get(SyncRun, run_id)
             assert run is not None
             if run.unit_changes is not None:
@@ -365,7 +306,7 @@ class Reconciler:
             run.unit_changes = changes.counts()
 
     def _apply_batch(self, run_id: str) -> bool:
-        with self._write() as session:
+        with self._fence.write() as session:
             items = list(session.scalars(select(RunItem).where(
                 RunItem.run_id == run_id, RunItem.state.in_(("fetched", "failed")))
                 .order_by(RunItem.nip).limit(self.options.batch_size)))
@@ -384,10 +325,10 @@ class Reconciler:
         return True
 
     async def _supervisors(self, run_id: str) -> None:
-        await self._call(self._supervisors_sync, run_id)
+        await self._fence.call(self._supervisors_sync, run_id)
 
     def _supervisors_sync(self, run_id: str) -> None:
-        with self._write() as session:
+        with self._fence.write() as session:
             run = session.get(SyncRun, run_id)
             assert run is not None
             stranded = strand_conflicts(session, actor=self.options.actor, run_id=run_id)
@@ -443,7 +384,7 @@ class Reconciler:
                 fetched.errors[nip] = result.error
             self.progress("fetch", len(fetched.results), len(nips))
 
-        await _gather(one(nip) for nip in nips)
+        await gather(one(nip) for nip in nips)
 
     def _dry_apply(self, units: list[Any], fetched: _Fetched) -> dict[str, Any]:
         run_id = f"dry-{uuid.uuid4().hex[:12]}"
@@ -455,6 +396,7 @@ class Reconciler:
                           "mengembalikan unit; tidak ada yang diubah")
             return report
         with self.sessions() as session:
+            session.connection(execution_options={WRITE: True})  # it writes, then rolls back
             try:
                 instansi = instansi_of(units_to_json(units))
                 verdict = check(plan_stats(session, fetched.results, instansi),
@@ -487,30 +429,6 @@ class Reconciler:
 @dataclass(frozen=True)
 class _Failure:
     error: str
-
-
-async def _gather(work: Iterable[Coroutine[Any, Any, None]]) -> None:
-    """Run ``work`` concurrently; the first failure cancels the rest and is raised as itself."""
-    try:
-        async with asyncio.TaskGroup() as group:
-            for coroutine in work:
-                group.create_task(coroutine)
-    except* Exception as failed:
-        raise _first(failed) from None
-
-
-def _first(group: BaseExceptionGroup[Exception]) -> Exception:
-    """The first leaf of an exception group, a stop (lease, credentials, database) preferred."""
-    leaves: list[Exception] = []
-    pending: list[BaseException] = [group]
-    while pending:
-        current = pending.pop(0)
-        if isinstance(current, BaseExceptionGroup):
-            pending.extend(current.exceptions)
-        elif isinstance(current, Exception):
-            leaves.append(current)
-    stops = [e for e in leaves if isinstance(e, RunStopped | runs.RunBusy)]
-    return (stops or leaves)[0]
 
 
 def _options_json(options: ReconcileOptions) -> dict[str, Any]:
