@@ -28,11 +28,12 @@ class SchemaBehindError(RuntimeError):
     """The database schema is older than the code; it must be upgraded first."""
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, sqlite_timeout: float = 30.0) -> Engine:
     """Create the engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                  "timeout": sqlite_timeout})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
