@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,9 @@ from sqlalchemy import func, select
 from service.container import Container
 from service.settings import SiasnSettings
 from simulators.dataset import World
-from store.models import AuditEntry, RunItem, RunLock, SyncRun
+from store.db import make_engine, session_factory, transaction, upgrade
+from store.models import AuditEntry, RosterEntry, RunItem, RunLock, SyncRun
+from sync import runs
 from tests.helpers import import_export, reconcile, store_state
 from tests.test_reconcile_kill import _env
 
@@ -152,3 +155,33 @@ def test_a_run_whose_lease_was_taken_over_writes_nothing_more(
     with container.sessions() as session:
         states = set(session.scalars(select(RunItem.state)))
         assert states == {"done"}
+
+
+def test_takeover_bumps_the_epoch_and_fences_the_old_holder(database_url: str) -> None:
+    """After a take-over the old holder's writes roll back, its renewals and release do nothing."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    sessions = session_factory(engine)
+    try:
+        old = runs.acquire(sessions, "uji", "r1", lease=1.0)
+        with pytest.raises(runs.RunBusy, match="run uji lain"):
+            runs.acquire(sessions, "uji", "r2")
+        time.sleep(1.2)
+        new = runs.acquire(sessions, "uji", "r2")
+        assert new.epoch == old.epoch + 1
+        with pytest.raises(runs.LeaseLost, match="diambil alih"), \
+                transaction(sessions) as session:
+            session.add(RosterEntry(nip="199001012015011001", source="uji",
+                                    imported_at=datetime.now(UTC)))
+            runs.hold(session, old)
+        with pytest.raises(runs.LeaseLost):
+            runs.renew(sessions, old)
+        runs.release(sessions, old)
+        runs.renew(sessions, new)
+        with sessions() as session:
+            assert session.scalar(select(func.count()).select_from(RosterEntry)) == 0
+            lock = session.get(RunLock, "uji")
+            assert lock is not None and lock.epoch == new.epoch
+            assert lock.expires_at > time.time() + 60
+    finally:
+        engine.dispose()
