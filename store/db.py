@@ -2,42 +2,59 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+WRITE = "ekinerja_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
+RETRY_ATTEMPTS = 5
+RETRY_DELAY = 0.2
+T = TypeVar("T")
 
 
 class SchemaBehindError(RuntimeError):
     """The database schema is older than the code; it must be upgraded first."""
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, sqlite_timeout: float = 30.0) -> Engine:
     """Create the engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                  "timeout": sqlite_timeout})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_recycle=1800)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite would BEGIN only before the first write, so a read-then-write transaction read
+    # outside it; take transaction control here and emit BEGIN ourselves (_sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """Writers take the write lock up front, so their reads are never stale (serialized)."""
+    immediate = connection.get_execution_options().get(WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -47,9 +64,55 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One session and one transaction: commit on success, roll back on any error."""
+    """One write transaction: commit on success, roll back on any error.
+
+    On SQLite it starts with ``BEGIN IMMEDIATE``: writers are serialized before they read, so a
+    read-modify-write (an edit and its audit entry) never works on a stale value.
+    """
     with factory() as session, session.begin():
+        session.connection(execution_options={WRITE: True})
         yield session
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database kept failing with transient errors after the bounded retries."""
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for errors worth re-running a transaction for: a dropped connection, a lock."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    text = str(exc.orig).lower()
+    return "locked" in text or "busy" in text or exc.orig.__class__.__module__.startswith(
+        ("psycopg", "psycopg2"))
+
+
+def retrying(work: Callable[[], T], *, attempts: int = RETRY_ATTEMPTS,
+             delay: float = RETRY_DELAY, on_retry: Callable[[BaseException], None] | None = None
+             ) -> T:
+    """Run ``work`` (one whole, re-runnable transaction), again on transient database errors.
+
+    After ``attempts`` tries the last error is raised as ``DatabaseUnavailable``.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except DBAPIError as exc:
+            if not is_transient(exc):
+                raise
+            if attempt == attempts:
+                raise DatabaseUnavailable(_describe(exc)) from exc
+            if on_retry is not None:
+                on_retry(exc)
+            time.sleep(delay * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _describe(exc: DBAPIError) -> str:
+    first = str(exc.orig).strip().splitlines()
+    return first[0] if first else type(exc.orig).__name__
 
 
 def _alembic_config(engine: Engine) -> Config:

@@ -84,6 +84,8 @@ class Pegawai(Base):
     nonaktif_alasan: Mapped[str | None] = mapped_column(String(200))
     siasn_status: Mapped[str] = mapped_column(String(20), default="ada", server_default="ada")
     last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # when the newest SIASN value applied was fetched (epoch seconds): older snapshots are stale
+    siasn_fetched_at: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -242,6 +244,7 @@ class RunItem(Base):
     snapshot: Mapped[Any] = mapped_column(JSON, nullable=True)
     error: Mapped[str | None] = mapped_column(Text)
     calls: Mapped[int] = mapped_column(Integer, default=0)
+    fetched_at: Mapped[float | None] = mapped_column(Float)
 
 
 class RunLock(Base):
@@ -253,6 +256,7 @@ class RunLock(Base):
     run_id: Mapped[str] = mapped_column(String(40))
     owner: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[float] = mapped_column(Float)
+    epoch: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class UnitClaim(Base):

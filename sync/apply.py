@@ -32,6 +32,7 @@ class _Context:
     states: dict[str, FieldState]
     org: OrgContext
     supervisors: bool
+    fetched_at: float | None
     applied: list[Applied] = field(default_factory=list)
     converged: list[str] = field(default_factory=list)
     conflicts: list[ConflictView] = field(default_factory=list)
@@ -41,16 +42,32 @@ class _Context:
     open_conflicts: dict[str, Conflict] = field(default_factory=dict)
 
 
+class StaleSnapshot(RuntimeError):
+    """The snapshot was fetched before the SIASN value already stored: applying it would undo."""
+
+    def __init__(self, nip: str, fetched_at: float, stored_at: float) -> None:
+        super().__init__(f"{nip}: snapshot fetched at {fetched_at} is older than the stored "
+                         f"SIASN value fetched at {stored_at}")
+        self.fetched_at, self.stored_at = fetched_at, stored_at
+
+
 def apply_profile(session: Session, nip: str, remote: RemoteProfile | None, *, actor: str,
                   run_id: str | None = None, org: OrgContext | None = None,
-                  supervisors: bool = True) -> SinkronOutcome:
+                  supervisors: bool = True, fetched_at: float | None = None) -> SinkronOutcome:
     """Merge ``remote`` into the stored employee ``nip`` (creating them if new).
 
     A run passes ``org`` once for all employees and ``supervisors=False``, recomputing every
-    supervisor link at the end instead.
+    supervisor link at the end instead. ``fetched_at`` (epoch seconds, taken before the fetch)
+    is the snapshot's revision: one older than the stored employee's raises ``StaleSnapshot``
+    before anything is written, a newer one becomes the employee's revision.
     """
     pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == nip).with_for_update())
+    if pegawai is not None and fetched_at is not None and pegawai.siasn_fetched_at is not None \
+            and fetched_at < pegawai.siasn_fetched_at:
+        raise StaleSnapshot(nip, fetched_at, pegawai.siasn_fetched_at)
     if remote is None:
+        if pegawai is not None and fetched_at is not None:
+            pegawai.siasn_fetched_at = fetched_at
         return _not_found(session, nip, pegawai, actor, run_id)
     twin = session.scalar(select(Pegawai).where(Pegawai.pns_id == remote.record.pns_id,
                                                 Pegawai.nip != nip))
@@ -64,7 +81,7 @@ def apply_profile(session: Session, nip: str, remote: RemoteProfile | None, *, a
     states = {s.field: s for s in session.scalars(
         select(FieldState).where(FieldState.pegawai_id == pegawai.id))}
     ctx = _Context(session, pegawai, remote, actor, run_id, created, states,
-                   org or load_context(session), supervisors)
+                   org or load_context(session), supervisors, fetched_at)
     if not created:
         ctx.open_conflicts = {c.field: c for c in session.scalars(select(Conflict).where(
             Conflict.pegawai_id == pegawai.id, Conflict.status.in_(lifecycle.ACTIVE)))}
@@ -225,6 +242,8 @@ def _finish(ctx: _Context) -> None:
                      reason="NIP kembali ditemukan di SIASN", run_id=ctx.run_id)
     pegawai.siasn_status = "ada"
     pegawai.last_synced_at = audit.now()
+    if ctx.fetched_at is not None:
+        pegawai.siasn_fetched_at = ctx.fetched_at
     if ctx.created:
         audit.record(ctx.session, actor=ctx.actor, action="pegawai_dibuat", nip=pegawai.nip,
                      new=pegawai.nama, reason="dibuat dari data SIASN", run_id=ctx.run_id)

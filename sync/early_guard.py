@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import RunItem
+from sync.fence import first_failure
 from sync.guards import SampleWatch
 from sync.run_steps import count_situations
 
@@ -42,7 +43,7 @@ async def all_workers(worker: Callable[[], Coroutine[Any, Any, None]], concurren
     except* Tripped:
         pass
     except* Exception as failed:
-        raise failed.exceptions[0] from None
+        raise first_failure(failed) from None
 
 
 def counts_of(results: list[object], failed_marker: object) -> dict[str, int]:

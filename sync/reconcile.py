@@ -40,6 +40,8 @@ from store.models import RunItem, SyncRun
 from sync import audit, run_plan, runs
 from sync.claims import claim_conflicts
 from sync.early_guard import all_workers, counts_of, tally, watched
+from sync.fence import DatabaseStopped, Fence
+from sync.fence import RunStopped as RunStopped  # re-exported: callers catch it here
 from sync.guards import GuardPolicy, SampleWatch, check
 from sync.integrity import integrity_report
 from sync.profile import Known, RemoteProfile, fetch_profile
@@ -81,10 +83,7 @@ class ReconcileOptions:
     batch_size: int = 200
     guards: GuardPolicy = field(default_factory=GuardPolicy)
     actor: str = "rekonsiliasi"
-
-
-class RunStopped(RuntimeError):
-    """The run stopped cleanly (credentials refused); it resumes with the next ``reconcile``."""
+    lease_seconds: float = runs.LEASE_SECONDS
 
 
 @dataclass
@@ -105,37 +104,49 @@ class Reconciler:
         self.options = options or ReconcileOptions()
         self.progress = progress or (lambda _phase, _done, _total: None)
         self._plan: list[dict[str, Any]] = []
+        self._fence = Fence(sessions, KIND)
 
     async def run(self) -> dict[str, Any]:
         """Run to completion (or to a guard); returns the run report."""
         if self.options.dry_run:
             return await self._dry_run()
-        run_id = await asyncio.to_thread(self._begin)
+        run_id = await self._fence.call(self._begin)
         bound = log.bind(run_id=run_id)
         try:
-            await self._advance(run_id)
+            with self._fence.renewing():
+                await self._advance(run_id)
+        except runs.LeaseLost as exc:
+            bound.warning("reconcile_lease_lost", reason=str(exc))
+            await asyncio.to_thread(self._fence.orphaned, run_id, str(exc))
+            raise
+        except DatabaseStopped as exc:
+            bound.warning("reconcile_database_unavailable", reason=str(exc))
+            await asyncio.to_thread(self._fence.orphaned, run_id, str(exc))
+            raise
         except RunStopped as exc:
-            await asyncio.to_thread(self._mark, run_id, status="stopped", reason=str(exc))
+            await self._fence.call(self._mark, run_id, status="stopped", reason=str(exc))
             bound.warning("reconcile_stopped", error_kind=type(exc.__cause__).__name__)
         finally:
-            await asyncio.to_thread(runs.release, self.sessions, KIND)
-        report = await asyncio.to_thread(self._report, run_id)
+            await asyncio.to_thread(self._fence.release)
+        report: dict[str, Any] = await self._fence.call(self._report, run_id)
         bound.info("reconcile_finished", status=report["status"], counts=report["counts"])
         return report
 
     # lifecycle ---------------------------------------------------------------------------
     def _begin(self) -> str:
         provisional = uuid.uuid4().hex[:16]
-        runs.acquire(self.sessions, KIND, provisional)
+        self._fence.acquire(provisional, self.options.lease_seconds)
         with transaction(self.sessions) as session:
             existing = runs.unfinished(session, KIND)
             if existing is not None and existing.status == "held" and not self.options.confirm:
                 existing.status, existing.phase = "superseded", "done"
                 existing = None
             if existing is not None:
+                runs.hold(session, self._fence.held(), existing.id)
                 existing.status = "running"
                 log.info("reconcile_resuming", run_id=existing.id, phase=existing.phase)
                 return existing.id
+            runs.hold(session, self._fence.held(), provisional)
             session.add(SyncRun(id=provisional, kind=KIND, status="running", phase="units",
                                 dry_run=False, options=_options_json(self.options), counts={},
                                 started_at=audit.now(), calls=0, failed=0, conflicts_opened=0))
@@ -145,7 +156,7 @@ class Reconciler:
         steps = {"units": self._units, "fetch": self._fetch, "guard": self._guard,
                  "apply": self._apply, "supervisors": self._supervisors}
         while True:
-            phase = await asyncio.to_thread(self._phase, run_id)
+            phase = await self._fence.call(self._phase, run_id)
             if phase not in steps:
                 return
             await steps[phase](run_id)
@@ -157,7 +168,7 @@ class Reconciler:
 
     def _mark(self, run_id: str, *, status: str, reason: str | None = None,
               phase: str | None = None) -> None:
-        with transaction(self.sessions) as session:
+        with self._fence.write() as session:
             run = session.get_one(SyncRun, run_id)
             run.status, run.guard_reason = status, reason
             if phase is not None:
@@ -174,8 +185,10 @@ class Reconciler:
         units, failure = await self._fetch_units()
 
         def stage() -> None:
-            with transaction(self.sessions) as session:
+            with self._fence.write() as session:
                 run = session.get_one(SyncRun, run_id)
+                if run.phase != "units":
+                    return  # a retry after a commit whose acknowledgement was lost
                 run.calls += self.siasn.calls - calls
                 if failure is not None:  # reconcile against the stored tree, change no unit
                     units[:] = stored_units(session)
@@ -193,15 +206,15 @@ class Reconciler:
                     for nip in roster_nips(session)])
                 run.phase = "fetch"
 
-        await asyncio.to_thread(stage)
+        await self._fence.call(stage)
 
     async def _fetch(self, run_id: str) -> None:
-        pending, known = await asyncio.to_thread(self._pending, run_id)
+        pending, known = await self._fence.call(self._pending, run_id)
         total = len(pending)
         queue: asyncio.Queue[str] = asyncio.Queue()
         for nip in pending:
             queue.put_nowait(nip)
-        staged: list[tuple[str, object]] = []
+        staged: list[tuple[str, object, float]] = []
         done = 0
         calls = self.siasn.calls
 
@@ -209,7 +222,7 @@ class Reconciler:
             nonlocal calls, done
             batch, staged[:] = list(staged), []
             delta, calls = self.siasn.calls - calls, self.siasn.calls
-            await asyncio.to_thread(self._stage, run_id, batch, delta)
+            await self._fence.call(self._stage, run_id, batch, delta)
             done += len(batch)
             self.progress("fetch", done, total)
 
@@ -217,9 +230,11 @@ class Reconciler:
 
         async def worker() -> None:
             while not queue.empty():
+                self._fence.check()
                 nip = queue.get_nowait()
+                fetched_at = time.time()  # the snapshot is at least as new as this instant
                 result = await self._fetch_one(nip, known.get(nip))
-                staged.append((nip, result))
+                staged.append((nip, result, fetched_at))
                 watched(watch, failed=isinstance(result, _Failure), unknown=result is None)
                 if len(staged) >= self.options.batch_size:
                     await flush()
@@ -229,10 +244,10 @@ class Reconciler:
         finally:  # what was fetched (calls, failures) is recorded even when the run stops
             await flush()
         if watch.tripped is not None:
-            await asyncio.to_thread(self._mark, run_id, status="aborted", phase="done",
+            await self._fence.call(self._mark, run_id, status="aborted", phase="done",
                                     reason=watch.tripped)
             return
-        await asyncio.to_thread(self._set_phase, run_id, "guard")
+        await self._fence.call(self._set_phase, run_id, "guard")
 
     async def _fetch_one(self, nip: str, known: Known | None) -> object:
         try:
@@ -260,10 +275,11 @@ class Reconciler:
                 RunItem.run_id == run_id, RunItem.state == "pending").order_by(RunItem.nip)))
             return nips, known_bases(session, nips)
 
-    def _stage(self, run_id: str, batch: list[tuple[str, object]], calls: int) -> None:
-        with transaction(self.sessions) as session:
-            for nip, result in batch:
-                values: dict[str, Any] = {"state": "fetched", "snapshot": None, "error": None}
+    def _stage(self, run_id: str, batch: list[tuple[str, object, float]], calls: int) -> None:
+        with self._fence.write() as session:
+            for nip, result, fetched_at in batch:
+                values: dict[str, Any] = {"state": "fetched", "snapshot": None, "error": None,
+                                          "fetched_at": fetched_at}
                 if isinstance(result, _Failure):
                     values = {"state": "failed", "error": result.error}
                 elif isinstance(result, RemoteProfile):
@@ -272,19 +288,18 @@ class Reconciler:
                                                       RunItem.nip == nip).values(**values))
             run = session.get_one(SyncRun, run_id)
             run.calls += calls
-        runs.renew(self.sessions, KIND)
 
     def _set_phase(self, run_id: str, phase: str) -> None:
-        with transaction(self.sessions) as session:
+        with self._fence.write() as session:
             run = session.get_one(SyncRun, run_id)
             run.phase = phase
 
     async def _guard(self, run_id: str) -> None:
-        await asyncio.to_thread(self._guard_sync, run_id)
+        await self._fence.call(self._guard_sync, run_id)
 
     def _guard_sync(self, run_id: str) -> None:
         held = False
-        with transaction(self.sessions) as session:
+        with self._fence.write() as session:
             run = session.get_one(SyncRun, run_id)
             fetched = staged(session, run_id)
             instansi = instansi_of(run.units_snapshot)
@@ -303,13 +318,13 @@ class Reconciler:
             run_plan.plan_held_run(self.sessions, run_id, self.options.actor)
 
     async def _apply(self, run_id: str) -> None:
-        await asyncio.to_thread(self._apply_units, run_id)
-        while await asyncio.to_thread(self._apply_batch, run_id):
+        await self._fence.call(self._apply_units, run_id)
+        while await self._fence.call(self._apply_batch, run_id):
             pass
-        await asyncio.to_thread(self._set_phase, run_id, "supervisors")
+        await self._fence.call(self._set_phase, run_id, "supervisors")
 
     def _apply_units(self, run_id: str) -> None:
-        with transaction(self.sessions) as session:
+        with self._fence.write() as session:
             run = session.get_one(SyncRun, run_id)
             if run.unit_changes is not None:
                 return
@@ -318,7 +333,7 @@ class Reconciler:
             run.unit_changes = changes.counts()
 
     def _apply_batch(self, run_id: str) -> bool:
-        with transaction(self.sessions) as session:
+        with self._fence.write() as session:
             items = list(session.scalars(select(RunItem).where(
                 RunItem.run_id == run_id, RunItem.state.in_(("fetched", "failed")))
                 .order_by(RunItem.nip).limit(self.options.batch_size)))
@@ -327,19 +342,20 @@ class Reconciler:
             org = org_context(session)
             for item in items:
                 remote = FAILED if item.state == "failed" else from_snapshot(item.snapshot)
-                item.situation = apply_item(session, item.nip, remote, org,
-                                            actor=self.options.actor, run_id=run_id)
+                item.situation, skipped = apply_item(session, item.nip, remote, org,
+                                                     actor=self.options.actor, run_id=run_id,
+                                                     fetched_at=item.fetched_at)
                 item.state, item.snapshot = "done", None
+                item.error = skipped or item.error
             total, done = progress_counts(session, run_id)
-        runs.renew(self.sessions, KIND)
         self.progress("apply", done, total)
         return True
 
     async def _supervisors(self, run_id: str) -> None:
-        await asyncio.to_thread(self._supervisors_sync, run_id)
+        await self._fence.call(self._supervisors_sync, run_id)
 
     def _supervisors_sync(self, run_id: str) -> None:
-        with transaction(self.sessions) as session:
+        with self._fence.write() as session:
             run = session.get_one(SyncRun, run_id)
             stranded = strand_conflicts(session, actor=self.options.actor, run_id=run_id)
             stranded += claim_conflicts(session, actor=self.options.actor, run_id=run_id)
@@ -431,7 +447,7 @@ class Reconciler:
                                      run_id=run_id).counts())
                 org = org_context(session)
                 situation = {nip: apply_item(session, nip, remote, org,
-                                             actor=self.options.actor, run_id=run_id)
+                                             actor=self.options.actor, run_id=run_id)[0]
                              for nip, remote in sorted(fetched.results.items())}
                 for nip in [*strand_conflicts(session, actor=self.options.actor, run_id=run_id),
                             *claim_conflicts(session, actor=self.options.actor, run_id=run_id)]:

@@ -39,7 +39,7 @@ def simulate(session: Session, units: list[UnitRecord], fetched: Mapping[str, An
     """Apply the units and every fetched profile in ``session`` (the caller rolls back)."""
     apply_unit_phase(session, units, actor=actor, run_id=run_id)
     org = org_context(session)
-    situation = {nip: apply_item(session, nip, remote, org, actor=actor, run_id=run_id)
+    situation = {nip: apply_item(session, nip, remote, org, actor=actor, run_id=run_id)[0]
                  for nip, remote in sorted(fetched.items())}
     for nip in [*strand_conflicts(session, actor=actor, run_id=run_id),
                 *claim_conflicts(session, actor=actor, run_id=run_id)]:

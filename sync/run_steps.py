@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mappings.departure import departure_reason
+from mappings.messages import t
 from mappings.units import UnitRecord
 from store.models import AuditEntry, FieldState, Pegawai, RosterEntry, RunItem, SyncRun
 from sync import audit
-from sync.apply import apply_profile
+from sync.apply import StaleSnapshot, apply_profile
 from sync.guards import PlanStats
 from sync.merge import Decision, merge_field
 from sync.outcome import Status
@@ -29,7 +31,7 @@ SITUATION = {
     Status.AMBIGUOUS: "ambiguous", Status.FAILED: "failed",
 }
 SITUATIONS = ("confirmed", "updated", "conflict", "absent", "missing", "left", "ambiguous",
-              "failed")
+              "failed", "stale")
 
 FAILED = object()  # marks an item whose fetch failed
 
@@ -80,15 +82,28 @@ def strand_conflicts(session: Session, *, actor: str, run_id: str | None) -> lis
 
 
 def apply_item(session: Session, nip: str, remote: RemoteProfile | object | None,
-               org: OrgContext, *, actor: str, run_id: str | None) -> str:
-    """Apply one fetched employee; returns its situation."""
+               org: OrgContext, *, actor: str, run_id: str | None,
+               fetched_at: float | None = None) -> tuple[str, str | None]:
+    """Apply one fetched employee; returns its situation and why it was skipped, if it was.
+
+    A snapshot fetched before the newest SIASN value already stored is never applied: it is
+    counted as ``stale`` with the reason (the stored value is the newer one).
+    """
     if remote is FAILED:
-        return "failed"
+        return "failed", None
     if remote is not None and not isinstance(remote, RemoteProfile):
-        raise TypeError(f"unexpected fetch result for {nip}: {type(remote).__name__}")
-    outcome = apply_profile(session, nip, remote, actor=actor, run_id=run_id, org=org,
-                            supervisors=False)
-    return SITUATION[outcome.status]
+        raise TypeError(f"not a fetched profile: {type(remote).__name__}")
+    try:
+        outcome = apply_profile(session, nip, remote, actor=actor, run_id=run_id, org=org,
+                                supervisors=False, fetched_at=fetched_at)
+    except StaleSnapshot as stale:
+        return "stale", t("runs.stale_snapshot", fetched=_stamp(stale.fetched_at),
+                          stored=_stamp(stale.stored_at))
+    return SITUATION[outcome.status], None
+
+
+def _stamp(epoch: float) -> str:
+    return f"{datetime.fromtimestamp(epoch, UTC):%Y-%m-%d %H:%M:%S.%f} UTC"
 
 
 def plan_stats(session: Session, fetched: dict[str, RemoteProfile | object | None],

@@ -1,30 +1,52 @@
 """Run records and the single-flight lease: two runs of one kind never overlap.
 
 The lease is a row in ``run_lock`` taken with a conditional UPDATE (atomic on SQLite and
-PostgreSQL), renewed as the run makes progress, and taken over when it expired or when its owner
-process on this host is gone (a killed run can be resumed at once).
+PostgreSQL) and taken over when it expired or when its owner process on this host is gone (a
+killed run can be resumed at once). It is a fence, not a hint: every take-over bumps its
+``epoch``, a ``Renewer`` thread renews it on its own clock (every third of the lease), and every
+write of a run calls ``hold`` in the same transaction, which renews the lease only if owner and
+epoch are still ours and otherwise raises ``LeaseLost``, rolling that write back.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
+import structlog
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.db import transaction
+from mappings.messages import t
+from store.db import DatabaseUnavailable, retrying, transaction
 from store.models import RunLock, SyncRun
 
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
 LEASE_SECONDS = 120.0
+log = structlog.get_logger(__name__)
 
 
 class RunBusy(RuntimeError):
     """Another run of the same kind holds the lease."""
+
+
+class LeaseLost(RunBusy):
+    """Our lease was taken over (we were paused past its expiry): the run must write no more."""
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A held lease: who holds it and the fencing epoch every write is checked against."""
+
+    kind: str
+    owner: str
+    epoch: int
+    seconds: float = LEASE_SECONDS
 
 
 def _owner_dead(owner: str) -> bool:
@@ -41,44 +63,98 @@ def _owner_dead(owner: str) -> bool:
 
 
 def acquire(sessions: sessionmaker[Session], kind: str, run_id: str,
-            lease: float = LEASE_SECONDS) -> None:
+            lease: float = LEASE_SECONDS) -> Lease:
     """Take the lease of ``kind`` for ``run_id`` or raise ``RunBusy`` saying who holds it."""
     now = time.time()
     with transaction(sessions) as session:
         current = session.get(RunLock, kind)
         if current is None:
-            session.add(RunLock(kind=kind, run_id=run_id, owner=OWNER, expires_at=now + lease))
+            session.add(RunLock(kind=kind, run_id=run_id, owner=OWNER, expires_at=now + lease,
+                                epoch=1))
             try:
                 session.flush()
-                return
             except IntegrityError:
-                raise RunBusy(f"another {kind} run started at the same moment") from None
-        holder = current.owner
-        takeable = current.expires_at < now or holder == OWNER or _owner_dead(holder)
-        if takeable:
+                raise RunBusy(t("runs.busy_same_moment", kind=kind)) from None
+            return Lease(kind, OWNER, 1, lease)
+        holder, epoch = current.owner, current.epoch
+        if current.expires_at < now or _owner_dead(holder):
             taken = session.execute(
                 update(RunLock).where(RunLock.kind == kind, RunLock.owner == holder,
+                                      RunLock.epoch == epoch,
                                       RunLock.expires_at == current.expires_at)
-                .values(run_id=run_id, owner=OWNER, expires_at=now + lease))
+                .values(run_id=run_id, owner=OWNER, expires_at=now + lease, epoch=epoch + 1))
             if taken.rowcount == 1:  # type: ignore[attr-defined]
-                return
+                log.info("lease_taken_over", kind=kind, previous=holder, epoch=epoch + 1)
+                return Lease(kind, OWNER, epoch + 1, lease)
         left = max(0, int(current.expires_at - now))
-        raise RunBusy(f"another {kind} run ({current.run_id}) is in progress, held by {holder} "
-                      f"for {left} s more; wait for it to finish (ekinerja-sync runs list)")
+        raise RunBusy(t("runs.busy", kind=kind, run_id=current.run_id, owner=holder, left=left))
 
 
-def renew(sessions: sessionmaker[Session], kind: str, lease: float = LEASE_SECONDS) -> None:
-    """Extend our lease (called as the run makes progress)."""
+def hold(session: Session, lease: Lease, run_id: str | None = None) -> None:
+    """Inside a write transaction: renew the lease if still ours, else raise ``LeaseLost``.
+
+    The conditional UPDATE locks the lease row until the transaction ends, so a take-over can
+    never slip in between this check and the commit of the write it guards.
+    """
+    values: dict[str, Any] = {"expires_at": time.time() + lease.seconds}
+    if run_id is not None:
+        values["run_id"] = run_id
+    kept = session.execute(update(RunLock).where(
+        RunLock.kind == lease.kind, RunLock.owner == lease.owner, RunLock.epoch == lease.epoch)
+        .values(**values))
+    if kept.rowcount != 1:  # type: ignore[attr-defined]
+        raise LeaseLost(t("runs.lease_lost", kind=lease.kind))
+
+
+def renew(sessions: sessionmaker[Session], lease: Lease) -> None:
+    """Extend our lease, or raise ``LeaseLost`` when another run has taken it over."""
     with transaction(sessions) as session:
-        session.execute(update(RunLock).where(RunLock.kind == kind, RunLock.owner == OWNER)
-                        .values(expires_at=time.time() + lease))
+        hold(session, lease)
 
 
-def release(sessions: sessionmaker[Session], kind: str) -> None:
-    """Give the lease up."""
+def release(sessions: sessionmaker[Session], lease: Lease) -> None:
+    """Give the lease up (only if it is still ours)."""
     with transaction(sessions) as session:
-        session.execute(update(RunLock).where(RunLock.kind == kind, RunLock.owner == OWNER)
-                        .values(expires_at=0.0))
+        session.execute(update(RunLock).where(
+            RunLock.kind == lease.kind, RunLock.owner == lease.owner,
+            RunLock.epoch == lease.epoch).values(expires_at=0.0))
+
+
+def carried_on(session: Session, kind: str, run_id: str, lease: Lease) -> bool:
+    """True when another holder has taken the lease over and carries ``run_id`` on."""
+    current = session.scalar(select(RunLock).where(RunLock.kind == kind).with_for_update())
+    return (current is not None and current.epoch != lease.epoch and current.run_id == run_id
+            and current.expires_at > time.time())
+
+
+class Renewer:
+    """Renews a lease every third of its length on its own thread, whatever the run is doing."""
+
+    def __init__(self, sessions: sessionmaker[Session], lease: Lease) -> None:
+        self._sessions = sessions
+        self._lease = lease
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="lease-renewer", daemon=True)
+        self.lost: str | None = None
+
+    def __enter__(self) -> Renewer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._lease.seconds / 3):
+            try:
+                retrying(lambda: renew(self._sessions, self._lease))
+            except LeaseLost as exc:
+                self.lost = str(exc)
+                log.warning("lease_lost", kind=self._lease.kind, epoch=self._lease.epoch)
+                return
+            except (DatabaseUnavailable, DBAPIError) as exc:
+                log.warning("lease_renewal_failed", kind=self._lease.kind, error=str(exc))
 
 
 def unfinished(session: Session, kind: str) -> SyncRun | None:

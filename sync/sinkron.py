@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import structlog
 from sqlalchemy import select
@@ -18,15 +19,17 @@ from connectors._http.errors import (
     UpstreamError,
 )
 from connectors.siasn.client import SiasnClient
+from mappings.messages import t
 from mappings.nip import normalize_nip
 from store.db import transaction
 from store.models import FieldState, Pegawai
-from sync.apply import apply_profile
+from sync.apply import StaleSnapshot, apply_profile
 from sync.audit import SYSTEM_ACTOR
 from sync.outcome import SinkronOutcome, Status
 from sync.profile import Known, RemoteProfile, fetch_profile
 
 log = structlog.get_logger(__name__)
+STALE_REFETCHES = 3  # a snapshot overtaken by a concurrent Sinkron is fetched again, this often
 
 FAILURE_REASONS: tuple[tuple[type[UpstreamError], str], ...] = (
     (SsoAuthError, "Kredensial SSO SIASN ditolak atau kedaluwarsa; operator perlu memperbaiki "
@@ -57,14 +60,23 @@ class Sinkron:
         """Refresh ``nip`` from SIASN; raises ``NipError`` for a NIP that is not 18 digits."""
         nip = normalize_nip(nip)
         bound = log.bind(nip=nip, connector="siasn")
-        known = await asyncio.to_thread(self._known, nip)
-        try:
-            remote = await fetch_profile(self._siasn, nip, known)
-        except UpstreamError as exc:
-            bound.warning("sinkron_failed", kind=type(exc).__name__)  # the text is in the outcome
-            return SinkronOutcome(nip=nip, status=Status.FAILED, reason=failure_reason(exc),
-                                  error=str(exc))
-        outcome = await asyncio.to_thread(self._apply, nip, remote, actor)
+        for attempt in range(1, STALE_REFETCHES + 1):
+            known = await asyncio.to_thread(self._known, nip)
+            fetched_at = time.time()  # the snapshot is at least as new as this instant
+            try:
+                remote = await fetch_profile(self._siasn, nip, known)
+            except UpstreamError as exc:
+                bound.warning("sinkron_failed", kind=type(exc).__name__)  # the text is in the outcome
+                return SinkronOutcome(nip=nip, status=Status.FAILED, reason=failure_reason(exc),
+                                      error=str(exc))
+            try:
+                outcome = await asyncio.to_thread(self._apply, nip, remote, actor, fetched_at)
+                break
+            except StaleSnapshot as stale:
+                bound.info("sinkron_stale_refetch", attempt=attempt, error=str(stale))
+        else:
+            return SinkronOutcome(nip=nip, status=Status.FAILED, reason=t("runs.sinkron_stale"),
+                                  error="stale snapshot")
         bound.info("sinkron_done", status=outcome.status.value, applied=len(outcome.applied),
                    conflicts=len(outcome.conflicts))
         return outcome
@@ -82,11 +94,13 @@ class Sinkron:
             return None
         return Known(base.get("golongan"), base.get("jabatan"), base.get("unor_id"))
 
-    def _apply(self, nip: str, remote: RemoteProfile | None, actor: str) -> SinkronOutcome:
+    def _apply(self, nip: str, remote: RemoteProfile | None, actor: str,
+               fetched_at: float) -> SinkronOutcome:
         for attempt in (1, 2):
             try:
                 with transaction(self._sessions) as session:
-                    return apply_profile(session, nip, remote, actor=actor)
+                    return apply_profile(session, nip, remote, actor=actor,
+                                         fetched_at=fetched_at)
             except IntegrityError:
                 if attempt == 2:
                     raise

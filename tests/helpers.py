@@ -119,8 +119,9 @@ def store_state(container: Container) -> dict[str, Any]:
     """Everything a run may change, without ids, timestamps or run ids, for comparisons."""
     from store.models import SupervisorLink, Unit
 
-    skip = {"id", "created_at", "updated_at", "last_synced_at", "received_at", "diverged_since",
-            "opened_at", "resolved_at", "at", "run_id", "derived_at", "pegawai_id", "atasan_id"}
+    skip = {"id", "created_at", "updated_at", "last_synced_at", "siasn_fetched_at", "received_at",
+            "diverged_since", "opened_at", "resolved_at", "at", "run_id", "derived_at", "pegawai_id",
+            "atasan_id"}
 
     def rows(model: type[Any], key: Any) -> list[dict[str, Any]]:
         with container.sessions() as session:

@@ -32,7 +32,7 @@ def test_night_one_imports_everyone(container: Container, world: World) -> None:
     assert report["status"] == "completed"
     assert report["counts"] == {"confirmed": 0, "updated": 0, "conflict": 0,
                                 "absent": len(world.pegawai), "missing": 0, "left": 0,
-                                "ambiguous": 0, "failed": 0}
+                                "ambiguous": 0, "failed": 0, "stale": 0}
     assert report["calls"] == 1 + 3 * len(world.pegawai)  # ref-unor, then 3 per new employee
     assert report["conflicts_opened"] == 0
     assert report["unit_changes"]["new"] == len(world.units)
@@ -67,7 +67,7 @@ def test_night_two_counts_every_situation_and_conflict(container: Container,
     assert report["counts"] == {
         "confirmed": total - len(day.cpns_baru) - len(left) - len(conflicted) - len(updated),
         "updated": len(updated), "conflict": len(conflicted), "absent": len(day.cpns_baru),
-        "missing": 0, "left": len(left), "ambiguous": 0, "failed": 0}
+        "missing": 0, "left": len(left), "ambiguous": 0, "failed": 0, "stale": 0}
     assert report["conflicts_opened"] == len(conflicted)
     assert report["unit_changes"]["removed"] == 1 and report["unit_changes"]["renamed"] == 1
 

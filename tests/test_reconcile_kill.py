@@ -164,12 +164,12 @@ def test_second_concurrent_run_is_refused(container: Container, world: World,
                 if lock is not None and lock.expires_at > time.time():
                     break
             time.sleep(0.05)
-        with pytest.raises(RunBusy, match="another reconcile run"):
+        with pytest.raises(RunBusy, match="run reconcile lain"):
             reconcile(container)
         second = subprocess.run([sys.executable, "-m", "service.cli", "reconcile"], env=env,
                                 capture_output=True, text=True, timeout=60, check=False)
         assert second.returncode == 4
-        assert "another reconcile run" in second.stderr and "Traceback" not in second.stderr
+        assert "run reconcile lain" in second.stderr and "Traceback" not in second.stderr
     finally:
         sim.faults.latency = 0.0
         first.wait(timeout=120)
