@@ -96,12 +96,14 @@ class ApiSettings(BaseModel):
 
 
 class ScheduleSettings(BaseModel):
-    """When ``ekinerja-sync serve`` runs the nightly reconciliation."""
+    """When ``ekinerja-sync serve`` runs the nightly reconciliation, PMM feed and SKP push."""
 
     model_config = ConfigDict(frozen=True)
 
     enabled: bool = True
     reconcile_cron: str = "0 1 * * *"
+    pmm_cron: str = Field("0 3 * * *", description="PMM feed (all sources); empty = off")
+    skp_push_cron: str = Field("0 4 * * *", description="SKP push to SIASN; empty = off")
     timezone: str = "Asia/Jakarta"
     misfire_grace_s: int = Field(3600, ge=1)
     rate: float = Field(10.0, ge=0, description="requests per second for the nightly run")

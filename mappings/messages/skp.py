@@ -1,0 +1,65 @@
+"""Catalogue table of the ``skp`` area, Bahasa Indonesia (key -> ``str.format`` template).
+
+The feed's data-quality rules take their words from the ``pmm`` area (``mappings.skp_rules``);
+this area holds the feed and push reports, the push's own refusals and the SKP API's errors.
+"""
+
+from __future__ import annotations
+
+ID: dict[str, str] = {
+    # push: SIASN already holds a different rating for the period
+    "skp.rule.siasn_berbeda.reason":
+        "SIASN sudah punya penilaian {periode} dengan nilai berbeda (hasil {hasil}, perilaku "
+        "{perilaku}); tidak dikirim agar tidak ganda",
+    "skp.rule.siasn_berbeda.fix":
+        "periksa penilaian di SIASN; hapus yang salah di SIASN atau betulkan data lokal",
+    "skp.rule.siasn_berbeda.who": "admin instansi (BKD)",
+    "skp.none": "-",
+    # feed and push reports --------------------------------------------------------------------
+    "skp.feed.title": "Umpan PMM {run_id}: {status}",
+    "skp.push.title": "Kirim SKP ke SIASN {run_id}: {status}",
+    "skp.count.header": "hasil",
+    "skp.count.amount": "jumlah",
+    "skp.count.read": "dibaca",
+    "skp.count.created": "baru",
+    "skp.count.updated": "diperbarui",
+    "skp.count.unchanged": "tidak berubah",
+    "skp.count.duplicate": "ganda (sudah dibaca)",
+    "skp.count.problem": "bermasalah",
+    "skp.count.rejected": "ditolak",
+    "skp.count.failed": "gagal",
+    "skp.count.sent": "terkirim",
+    "skp.count.adopted": "sudah ada di SIASN (diambil id-nya)",
+    "skp.count.skipped": "dilewati",
+    "skp.count.planned": "akan dikirim",
+    "skp.count.uncertain": "tidak pasti (diperiksa ulang nanti)",
+    "skp.problems.header": "Masalah per guru",
+    "skp.problem.line": "{nip} {nama} ({sekolah}): {reason}",
+    "skp.problem.fix": "    perbaikan: {fix} — oleh: {who}",
+    "skp.status.header": "Sumber umpan PMM",
+    "skp.status.line": "{source} {scope}: dibaca sampai {high_water}",
+    "skp.status.open": "{count} masalah terbuka",
+    "skp.error.file": "berkas {file}: {reason}",
+    "skp.error.pmm_not_configured":
+        "sumber HTTP PMM belum diatur: setel EKINERJA_PMM__BASE_URL, EKINERJA_PMM__TOKEN_URL, "
+        "EKINERJA_PMM__CLIENT_ID dan EKINERJA_PMM__CLIENT_SECRET",
+    "skp.error.source": "sumber {source} tidak dikenal (pilih: {choices})",
+    "skp.error.busy": "proses {kind} lain sedang berjalan: {detail}",
+    "skp.error.upstream": "{source} tidak dapat dihubungi: {detail}",
+    "skp.push.failed": "{nip} {periode}: gagal dikirim: {detail}",
+    "skp.push.no_pns_id":
+        "pegawai {nip} belum punya id PNS SIASN (data-utama `id`); jalankan Sinkron SIASN dulu",
+    # HTTP API --------------------------------------------------------------------------------
+    "skp.api.not_found_pegawai": "tidak ada pegawai lokal dengan NIP {nip}",
+    "skp.api.field": "kolom {field}: {reason}",
+    "skp.api.from_siasn":
+        "SKP {nip} periode {periode} berasal dari {source}; hanya SKP milik instansi (lokal) "
+        "yang boleh diubah lewat API",
+    "skp.api.sent":
+        "penilaian {nip} periode {periode} sudah dikirim ke SIASN (id {siasn_id}); tidak "
+        "dapat diubah",
+    "skp.api.predikat":
+        "predikat {predikat} tidak sesuai matriks: hasil kerja {hasil} dan perilaku {perilaku} "
+        "menghasilkan {seharusnya}",
+    "skp.api.periode": "periode {mulai}..{selesai} tidak sesuai jenis {jenis} angka {angka}",
+}
