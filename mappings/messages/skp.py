@@ -47,6 +47,10 @@ ID: dict[str, str] = {
     "skp.error.busy": "proses {kind} lain sedang berjalan: {detail}",
     "skp.error.upstream": "{source} tidak dapat dihubungi: {detail}",
     "skp.push.failed": "{nip} {periode}: gagal dikirim: {detail}",
+    "skp.push.held": "SIASN sudah memuat penilaian ini sebagai baris {siasn_id} (dari SIASN)",
+    "skp.push.predikat":
+        "predikat {predikat} tidak sesuai matriks (seharusnya {seharusnya}); tidak dikirim",
+    "skp.push.open_problem": "ditahan karena masalah umpan PMM: {alasan}",
     "skp.push.no_pns_id":
         "pegawai {nip} belum punya id PNS SIASN (data-utama `id`); jalankan Sinkron SIASN dulu",
     # HTTP API --------------------------------------------------------------------------------

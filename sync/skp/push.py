@@ -1,0 +1,228 @@
+"""Push the instansi's own SKP results to SIASN, each exactly once.
+
+Candidates are rated evaluations that did not come from SIASN, have no SIASN id yet and no open
+feed problem. For each person the push first reads ``rw-skp22`` / ``rw-kinerjaperiodik``: a row
+SIASN already holds for the period is adopted (same rating) or reported (different rating), never
+posted again. Only then is the evaluation marked ``menunggu`` (committed), posted, and the
+returned id stored. A crash or timeout between the post and the store leaves ``menunggu`` or
+``tidak_pasti`` without an id; the next push reads first and adopts the row the server saved.
+Single-flight through the ``skp_push`` lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors._http.errors import AuthError, PayloadError, TransientError, UpstreamError
+from connectors.siasn.models import RwKinerjaPeriodik, RwSkp22
+from mappings.messages import t
+from store.db import transaction
+from store.models import SyncRun
+from store.models_skp import Evaluasi
+from sync import audit, runs
+from sync.skp.candidates import Candidate, load_candidates
+from sync.skp.payload import Remote, find_remote, kinerjaperiodik_body, skp22_body
+
+KIND = "skp_push"
+COUNTS = ("candidates", "sent", "adopted", "planned", "uncertain", "skipped", "failed")
+log = structlog.get_logger(__name__)
+
+
+class SkpWriter(Protocol):
+    """The SIASN calls the push needs (reads before writes)."""
+
+    async def rw_skp22(self, nip: str) -> list[RwSkp22]:
+        """Annual results SIASN holds for ``nip``."""
+        ...
+
+    async def rw_kinerjaperiodik(self, nip: str) -> list[RwKinerjaPeriodik]:
+        """Periodic ratings SIASN holds for ``nip``."""
+        ...
+
+    async def skp22_save(self, body: dict[str, Any]) -> str:
+        """Post an annual result; the id SIASN returned."""
+        ...
+
+    async def kinerjaperiodik_save(self, body: dict[str, Any]) -> str:
+        """Post a periodic rating; the id SIASN returned."""
+        ...
+
+
+@dataclass
+class PushReport:
+    """Counts and one line per evaluation that was not simply sent."""
+
+    counts: Counter[str] = field(default_factory=lambda: Counter({c: 0 for c in COUNTS}))
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def note(self, outcome: str, candidate: Candidate, detail: str | None = None,
+             siasn_id: str | None = None) -> None:
+        """Count an outcome and keep its line."""
+        self.counts[outcome] += 1
+        self.items.append({"nip": candidate.nip, "nama": candidate.nama,
+                           "periode": candidate.periode.key, "hasil": outcome,
+                           "siasn_id": siasn_id, "keterangan": detail})
+
+
+class SkpPush:
+    """One push run (or a dry run: the plan, reading SIASN but writing nothing)."""
+
+    def __init__(self, siasn: SkpWriter, sessions: sessionmaker[Session], *,
+                 dry_run: bool = False, actor: str = "kirim-skp") -> None:
+        self.siasn = siasn
+        self.sessions = sessions
+        self.dry_run = dry_run
+        self.actor = actor
+        self.run_id = uuid.uuid4().hex[:16]
+        self.report = PushReport()
+
+    async def run(self) -> dict[str, Any]:
+        """Push every candidate; returns the report."""
+        if not self.dry_run:
+            await asyncio.to_thread(self._begin)
+        status, reason = "completed", None
+        try:
+            candidates = await asyncio.to_thread(self._candidates)
+            self.report.counts["candidates"] = len(candidates)
+            by_nip: dict[str, list[Candidate]] = {}
+            for candidate in candidates:
+                by_nip.setdefault(candidate.nip, []).append(candidate)
+            for nip, items in by_nip.items():
+                await self._push_person(nip, items)
+        except AuthError as exc:
+            status, reason = "stopped", f"kredensial SIASN ditolak: {exc}"
+        finally:
+            if not self.dry_run:
+                await asyncio.to_thread(self._finish, status, reason)
+        return self._summary(status if not self.dry_run else "dry_run", reason)
+
+    def _candidates(self) -> list[Candidate]:
+        with self.sessions() as session:
+            return load_candidates(session)
+
+    async def _push_person(self, nip: str, items: list[Candidate]) -> None:
+        try:
+            skp22 = await self.siasn.rw_skp22(nip)
+            periodik = await self.siasn.rw_kinerjaperiodik(nip)
+        except AuthError:
+            raise
+        except UpstreamError as exc:
+            for candidate in items:
+                self.report.note("failed", candidate, str(exc))
+            return
+        for candidate in items:
+            if candidate.problem is not None:
+                self.report.note("skipped", candidate, candidate.problem)
+                continue
+            assert candidate.rating is not None  # a candidate without one has a problem
+            remote = find_remote(candidate.rating, skp22, periodik)
+            if remote is not None:
+                await asyncio.to_thread(self._adopt, candidate, remote)
+            elif self.dry_run:
+                self.report.note("planned", candidate)
+            else:
+                await self._post(candidate)
+
+    def _adopt(self, candidate: Candidate, remote: Remote) -> None:
+        """SIASN already holds the period: take its id, or report a different rating."""
+        assert candidate.rating is not None
+        if not remote.same_as(candidate.rating):
+            detail = t("skp.rule.siasn_berbeda.reason", periode=candidate.periode.key,
+                       hasil=remote.hasil, perilaku=remote.perilaku)
+            if not self.dry_run:
+                self._mark(candidate.evaluasi_id, push_state="gagal", push_error=detail)
+            self.report.note("failed", candidate, detail, remote.id)
+            return
+        if not self.dry_run:
+            self._store_id(candidate, remote.id, adopted=True)
+        self.report.note("adopted", candidate, None, remote.id)
+
+    async def _post(self, candidate: Candidate) -> None:
+        await asyncio.to_thread(self._mark_sending, candidate.evaluasi_id)
+        rating = candidate.rating
+        assert rating is not None
+        try:
+            if rating.annual:
+                siasn_id = await self.siasn.skp22_save(skp22_body(rating))
+            else:
+                siasn_id = await self.siasn.kinerjaperiodik_save(kinerjaperiodik_body(rating))
+        except AuthError:
+            raise
+        except (TransientError, PayloadError, TimeoutError) as exc:  # it may have saved
+            await asyncio.to_thread(self._mark, candidate.evaluasi_id,
+                                    push_state="tidak_pasti", push_error=str(exc))
+            self.report.note("uncertain", candidate, str(exc))
+            return
+        except UpstreamError as exc:
+            await asyncio.to_thread(self._mark, candidate.evaluasi_id, push_state="gagal",
+                                    push_error=str(exc))
+            self.report.note("failed", candidate, str(exc))
+            return
+        await asyncio.to_thread(self._store_id, candidate, siasn_id, adopted=False)
+        self.report.note("sent", candidate, None, siasn_id)
+
+    # store -----------------------------------------------------------------------------
+    def _mark_sending(self, evaluasi_id: int) -> None:
+        with transaction(self.sessions) as session:
+            row = session.get(Evaluasi, evaluasi_id)
+            assert row is not None
+            row.push_state, row.push_attempts = "menunggu", row.push_attempts + 1
+            row.push_attempted_at = audit.now()
+        runs.renew(self.sessions, KIND)
+
+    def _mark(self, evaluasi_id: int, **values: Any) -> None:
+        with transaction(self.sessions) as session:
+            row = session.get(Evaluasi, evaluasi_id)
+            assert row is not None
+            for name, value in values.items():
+                setattr(row, name, value)
+
+    def _store_id(self, candidate: Candidate, siasn_id: str, *, adopted: bool) -> None:
+        with transaction(self.sessions) as session:
+            row = session.get(Evaluasi, candidate.evaluasi_id)
+            assert row is not None
+            held = session.scalar(select(Evaluasi.id).where(Evaluasi.siasn_id == siasn_id,
+                                                            Evaluasi.id != row.id))
+            row.siasn_id = None if held else siasn_id
+            row.push_state, row.status_evaluasi = "dikirim", "TERKIRIM_SIASN"
+            row.pushed_at, row.push_error = audit.now(), (
+                t("skp.push.held", siasn_id=siasn_id) if held else None)
+            audit.record(session, actor=self.actor, action="skp_diadopsi" if adopted
+                         else "skp_dikirim", nip=candidate.nip,
+                         field=f"evaluasi:{candidate.periode.key}", new=siasn_id,
+                         run_id=self.run_id)
+
+    # run -------------------------------------------------------------------------------
+    def _begin(self) -> None:
+        runs.acquire(self.sessions, KIND, self.run_id)
+        with transaction(self.sessions) as session:
+            session.add(SyncRun(id=self.run_id, kind=KIND, status="running", phase="push",
+                                dry_run=False, counts={}, calls=0, failed=0,
+                                conflicts_opened=0, started_at=audit.now()))
+
+    def _finish(self, status: str, reason: str | None) -> None:
+        try:
+            with transaction(self.sessions) as session:
+                run = session.get(SyncRun, self.run_id)
+                assert run is not None
+                run.status, run.phase, run.guard_reason = status, "done", reason
+                run.counts, run.failed = dict(self.report.counts), self.report.counts["failed"]
+                run.finished_at = audit.now()
+        finally:
+            runs.release(self.sessions, KIND)
+        log.info("skp_push_finished", run_id=self.run_id, status=status,
+                 counts=dict(self.report.counts))
+
+    def _summary(self, status: str, reason: str | None) -> dict[str, Any]:
+        return {"run_id": None if self.dry_run else self.run_id, "kind": KIND,
+                "status": status, "dry_run": self.dry_run, "reason": reason,
+                "counts": dict(self.report.counts), "items": self.report.items}
+
