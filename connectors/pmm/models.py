@@ -115,16 +115,17 @@ RatingField = Annotated[Rating | None, BeforeValidator(parse_rating_label)]
 PredikatField = Annotated[Predikat | None, BeforeValidator(parse_predikat_label)]
 StatusField = Annotated[Status, BeforeValidator(parse_status_label)]
 Nip = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{18}$")]
-OptNip = Annotated[str | None, BeforeValidator(_stripped_or_none), Field(pattern=r"^\d{18}$")]
-Nuptk = Annotated[str | None, BeforeValidator(_stripped_or_none), Field(pattern=r"^\d{16}$")]
-Npsn = Annotated[str | None, BeforeValidator(_stripped_or_none), Field(pattern=r"^[0-9A-Z]{8}$")]
 
 
-Text12 = Annotated[str | None, BeforeValidator(_stripped_or_none), Field(max_length=12)]
-Text40 = Annotated[str | None, BeforeValidator(_stripped_or_none), Field(max_length=40)]
-Text200 = Annotated[str | None, BeforeValidator(_stripped_or_none), Field(max_length=200)]
-Text300 = Annotated[str | None, BeforeValidator(_stripped_or_none), Field(max_length=300)]
-Text1000 = Annotated[str | None, BeforeValidator(_stripped_or_none), Field(max_length=1000)]
+_STRIP = BeforeValidator(_stripped_or_none)
+OptNip = Annotated[Annotated[str, StringConstraints(pattern=r"^\d{18}$")] | None, _STRIP]
+Nuptk = Annotated[Annotated[str, StringConstraints(pattern=r"^\d{16}$")] | None, _STRIP]
+Npsn = Annotated[Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{8}$")] | None, _STRIP]
+Text12 = Annotated[Annotated[str, StringConstraints(max_length=12)] | None, _STRIP]
+Text40 = Annotated[Annotated[str, StringConstraints(max_length=40)] | None, _STRIP]
+Text200 = Annotated[Annotated[str, StringConstraints(max_length=200)] | None, _STRIP]
+Text300 = Annotated[Annotated[str, StringConstraints(max_length=300)] | None, _STRIP]
+Text1000 = Annotated[Annotated[str, StringConstraints(max_length=1000)] | None, _STRIP]
 
 
 class PmmModel(BaseModel):
