@@ -86,6 +86,20 @@ class AuthSettings(BaseModel):
                                  "role:ekinerja-sync:operator"]
 
 
+class PmmSettings(BaseModel):
+    """Where the PMM HTTP contract is (a regional hub or a future API); empty = not used."""
+
+    model_config = ConfigDict(frozen=True)
+
+    base_url: str = ""
+    token_url: str = ""
+    client_id: str = ""
+    client_secret: SecretStr = SecretStr("")
+    timeout: float = Field(30.0, gt=0)
+    page_size: int = Field(200, ge=1, le=500)
+    rate: float = Field(5.0, ge=0, description="requests per second; 0 = unlimited")
+
+
 class ApiSettings(BaseModel):
     """Where ``ekinerja-sync serve`` listens."""
 
@@ -126,5 +140,6 @@ class Settings(BaseSettings):
     siasn: SiasnSettings = SiasnSettings()
     myasn: MyasnSettings = MyasnSettings()
     auth: AuthSettings = AuthSettings()
+    pmm: PmmSettings = PmmSettings()
     api: ApiSettings = ApiSettings()
     schedule: ScheduleSettings = ScheduleSettings()

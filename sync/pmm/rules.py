@@ -108,7 +108,8 @@ def placement_findings(session: Session, context: StoreContext, result: PmmResul
         found.append(finding("unor_belum_padan", npsn=school.npsn or "-",
                              sekolah=school.nama or person.unor_id or "-"))
     penilai = result.penilai.nip
-    if penilai and person.guru and not _has_skp(session, penilai, record):
+    principal = "kepala" in (result.pegawai.jenis_ptk or "").lower()
+    if penilai and person.guru and not principal and not _has_skp(session, penilai, record):
         found.append(finding("kepsek_tanpa_skp", penilai_nip=penilai))
     if penilai and person.atasan_nip != penilai:
         found.append(finding("atasan_salah", penilai_nip=penilai,

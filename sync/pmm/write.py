@@ -63,7 +63,7 @@ def write_skp(session: Session, record: SkpRecord, *, actor: str, run_id: str | 
     if skp is None:
         skp = Skp(nip=record.nip, periode_mulai=record.periode_mulai,
                   periode_selesai=record.periode_selesai, source=record.source,
-                  source_id=record.source_id, created_at=now)
+                  source_id=record.source_id, created_at=now, updated_at=now)
         session.add(skp)
     _fill_skp(session, skp, record, now)
     session.flush()
@@ -77,10 +77,11 @@ def write_skp(session: Session, record: SkpRecord, *, actor: str, run_id: str | 
 
 
 def _fill_skp(session: Session, skp: Skp, record: SkpRecord, now: datetime) -> None:
+    with session.no_autoflush:
+        pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == record.nip))
     for name in SKP_FIELDS:
         setattr(skp, name, getattr(record, name))
     _set_penilai(skp, record.penilai)
-    pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == record.nip))
     skp.pegawai_id = pegawai.id if pegawai else None
     skp.unor_id = pegawai.unor_id if pegawai else None
     if skp.unor_nama is None and pegawai is not None:

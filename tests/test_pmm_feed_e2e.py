@@ -1,0 +1,169 @@
+"""The PMM feed end to end over real sockets (PMM and SIASN simulators), SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, update
+
+from service.container import Container
+from simulators.dataset import World
+from simulators.pmm import PmmSimulator
+from simulators.server import ServerThread
+from store.db import transaction
+from store.models import Pegawai
+from store.models_skp import Evaluasi, PmmCursor, Skp
+from tests.helpers import import_export, reconcile
+from tests.pmm_jobs_helpers import feed, open_rules, skp_state, with_pmm
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def pmm_sim(world: World) -> PmmSimulator:
+    """A PMM simulator over the same province as the SIASN simulator."""
+    return PmmSimulator(world)
+
+
+@pytest.fixture
+def pmm_server(pmm_sim: PmmSimulator) -> Iterator[ServerThread]:
+    """The PMM simulator on a real loopback socket."""
+    with ServerThread(pmm_sim.app()) as server:
+        yield server
+
+
+@pytest.fixture
+def stocked(container: Container, world: World, pmm_server: ServerThread) -> Container:
+    """The store after one reconciliation (employees, units, supervisors), PMM configured."""
+    import_export(container, world)
+    assert reconcile(container)["status"] == "completed"
+    return with_pmm(container, pmm_server.url)
+
+
+def test_http_feed_stores_every_result_once_and_rerun_changes_nothing(
+        stocked: Container, pmm_sim: PmmSimulator) -> None:
+    """Every PMM result lands as one SKP; a second run reads only the window, all duplicates."""
+    first = feed(stocked, "http")
+    total = len(pmm_sim.results)
+    assert first["status"] == "completed", first
+    assert first["counts"]["read"] == total
+    assert first["counts"]["created"] == total
+    assert first["counts"]["rejected"] == 0
+    with stocked.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Skp)) == total
+        assert session.scalar(select(func.count()).select_from(PmmCursor)) == 3
+    before = skp_state(stocked)
+    second = feed(stocked, "http")
+    assert second["counts"]["created"] == second["counts"]["updated"] == 0
+    assert second["counts"]["duplicate"] == second["counts"]["read"]
+    assert skp_state(stocked) == before
+
+
+def test_predikat_mismatch_is_reported_and_kept_as_given(stocked: Container,
+                                                         pmm_sim: PmmSimulator) -> None:
+    """A predikat that disagrees with the matrix is stored as PMM sent it, with a problem."""
+    feed(stocked, "http")
+    odd = [r for r in pmm_sim.results.values() if r["status"] == "DINILAI" and r["predikat"]
+           != _matrix(r["rating_hasil_kerja"], r["rating_perilaku_kerja"])]
+    assert odd, "the simulator should hold a few mismatching results"
+    for row in odd:
+        assert "predikat_tidak_sesuai" in open_rules(stocked, row["pegawai"]["nip"])
+        with stocked.sessions() as session:
+            stored = session.scalar(select(Evaluasi.predikat).join(Skp).where(
+                Skp.source_id == row["id"]))
+        assert stored == _CODES[row["predikat"]]
+
+
+_CODES = {"SANGAT_BAIK": 1, "BAIK": 2, "BUTUH_PERBAIKAN": 3, "KURANG": 4, "SANGAT_KURANG": 5}
+
+
+def _matrix(hasil: str, perilaku: str) -> str:
+    from simulators.pmm_data import MATRIX
+
+    return MATRIX[(hasil, perilaku)]
+
+
+
+def _teachers(pmm_sim: PmmSimulator, periode: str) -> list[dict[str, Any]]:
+    """Rated teacher (not principal) results of one period whose predikat fits the matrix."""
+    return [r for r in pmm_sim.results.values() if r["periode_id"] == periode
+            and r["pegawai"]["jenis_ptk"] == "GURU" and r["status"] == "DINILAI"
+            and r["penilai"]["nip"] and r["predikat"] == _matrix(
+                r["rating_hasil_kerja"], r["rating_perilaku_kerja"])]
+
+
+def _add(pmm_sim: PmmSimulator, row: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A new result in the simulator: a copy of ``row`` with ``changes`` and its own id."""
+    new = copy.deepcopy(row)
+    new.update(changes)
+    new["id"] = f"{row['id'][:-6]}{len(pmm_sim.results):06d}"
+    pmm_sim.results[new["id"]] = new
+    return new
+
+
+def test_every_rule_yields_its_per_teacher_reason(stocked: Container, pmm_sim: PmmSimulator,
+                                                  world: World) -> None:
+    """Each known failure cause becomes a problem for exactly the teacher it concerns."""
+    guru = _teachers(pmm_sim, "2025")
+    renamed, unknown, moved, rerated = guru[0], guru[1], guru[2], guru[3]
+    # NIP in Dapodik differs from SIASN: same person (name, NUPTK), another NIP
+    dapodik_nip = "19" + renamed["pegawai"]["nip"][2:-3] + "999"
+    pmm_sim.touch(renamed["id"], pegawai={**renamed["pegawai"], "nip": dapodik_nip})
+    # nobody the store knows
+    pmm_sim.touch(unknown["id"], pegawai={**unknown["pegawai"], "nip": "199001012020121999",
+                                          "nama": "Orang Asing", "nuptk": "9999999999999999"})
+    # the school's unit not matched: the teacher's unit is not an active unit here
+    with transaction(stocked.sessions) as session:
+        session.execute(update(Pegawai).where(Pegawai.nip == moved["pegawai"]["nip"])
+                        .values(unor_id=None))
+    # rated by someone who is not the supervisor on record
+    stranger = next(p for p in world.pegawai.values() if p.nip != rerated["penilai"]["nip"]
+                    and p.nip != rerated["pegawai"]["nip"])
+    pmm_sim.touch(rerated["id"], penilai={**rerated["penilai"], "nip": stranger.nip})
+    # a school whose principal has no SKP of their own: drop the principal's results
+    school = guru[4]["satuan_pendidikan"]["npsn"]
+    head = guru[4]["penilai"]["nip"]
+    for key in [k for k, r in pmm_sim.results.items() if r["pegawai"]["nip"] == head]:
+        del pmm_sim.results[key]
+    # periods: a triwulan beside the semesters of 2024, the second semester twice, a bad one
+    pmm_sim.periods += [
+        {"id": "2024-T3", "tahun": 2024, "jenis": "TRIWULAN", "mulai": "2024-07-01",
+         "selesai": "2024-09-30"},
+        {"id": "2024-2b", "tahun": 2024, "jenis": "SEMESTER", "mulai": "2024-07-01",
+         "selesai": "2024-12-31"},
+        {"id": "2026-x", "tahun": 2026, "jenis": "SEMESTER", "mulai": "2026-02-01",
+         "selesai": "2026-07-31"}]
+    odd = _add(pmm_sim, guru[5], periode_id="2026-x")
+    in_2024 = next(r for r in _teachers(pmm_sim, "2024-1"))
+
+    report = feed(stocked, "http")
+
+    assert report["status"] == "completed"
+    assert open_rules(stocked, dapodik_nip) >= {"nip_beda_siasn"}
+    assert open_rules(stocked, "199001012020121999") == {"pegawai_tidak_dikenal"}
+    assert "unor_belum_padan" in open_rules(stocked, moved["pegawai"]["nip"])
+    assert "atasan_salah" in open_rules(stocked, rerated["pegawai"]["nip"])
+    assert "kepsek_tanpa_skp" in open_rules(stocked, guru[4]["pegawai"]["nip"])
+    assert "periode_tidak_standar" in open_rules(stocked, odd["pegawai"]["nip"])
+    assert {"tipe_periodik_campur", "angka_periodik_ganda"} <= open_rules(
+        stocked, in_2024["pegawai"]["nip"])
+    clean = next(r for r in guru[6:] if r["satuan_pendidikan"]["npsn"] != school)
+    assert not open_rules(stocked, clean["pegawai"]["nip"], "2025")
+    by_nip = {p["nip"]: p for p in report["problems"] if p["aturan"] == "nip_beda_siasn"}
+    assert renamed["pegawai"]["nip"] in by_nip[dapodik_nip]["alasan"]
+    assert by_nip[dapodik_nip]["oleh"] == "operator sekolah (Dapodik)"
+
+
+def test_fixed_problem_is_resolved_on_the_next_read(stocked: Container,
+                                                    pmm_sim: PmmSimulator) -> None:
+    """A plan agreed later resolves its 'not agreed' problem when the result is read again."""
+    pending = next(r for r in pmm_sim.results.values() if r["status"] == "DIAJUKAN")
+    nip = pending["pegawai"]["nip"]
+    feed(stocked, "http")
+    assert "rencana_belum_disepakati" in open_rules(stocked, nip)
+    pmm_sim.touch(pending["id"], status="DISEPAKATI")
+    feed(stocked, "http")
+    assert "rencana_belum_disepakati" not in open_rules(stocked, nip)
