@@ -79,12 +79,14 @@ class Subject:
 
 def subjects(world: World) -> list[Subject]:
     """Every teacher and principal at a school, with who rates them."""
+    by_unit: dict[str, list[SimPegawai]] = {}
+    for person in world.pegawai.values():
+        if person.nuptk:
+            by_unit.setdefault(person.unor_id, []).append(person)
     out: list[Subject] = []
     for school in schools(world):
         head = world.by_pns_id(school.pemimpin_pns_id) if school.pemimpin_pns_id else None
-        for person in world.pegawai.values():
-            if person.unor_id != school.id or not person.nuptk:
-                continue
+        for person in by_unit.get(school.id, []):
             principal = head is not None and person.pns_id == head.pns_id
             out.append(Subject(person, school, kepala_dinas(world, school) if principal else head,
                                principal))

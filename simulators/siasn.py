@@ -26,6 +26,7 @@ from simulators import payloads
 from simulators.dataset import World
 from simulators.faults import FaultPlan
 from simulators.myasn import REALM_PATH, Account, MyAsnRealm, RealmClient
+from simulators.siasn_skp import SkpRiwayat
 
 SSO_TOKEN_PATH = f"{REALM_PATH}/protocol/openid-connect/token"
 APIM_TOKEN_PATH = "/oauth2/token"
@@ -77,6 +78,7 @@ class SiasnSimulator:
         self.day = 0
         self.seen_headers: list[dict[str, str]] = []
         self._apim_tokens: dict[str, float] = {}
+        self.skp = SkpRiwayat(world)
 
     # tokens ------------------------------------------------------------------------------
     def issue_apim_token(self) -> str:
@@ -116,6 +118,8 @@ class SiasnSimulator:
         return Starlette(routes=[
             Route(APIM_TOKEN_PATH, self._apim_token, methods=["POST"]),
             *self.realm.routes(),
+            Route(API_PREFIX + "/skp22/save", self._skp_save, methods=["POST"]),
+            Route(API_PREFIX + "/kinerjaperiodik/save", self._skp_save, methods=["POST"]),
             Route(API_PREFIX + "/{path:path}", self._api, methods=["GET"]),
             Route("/_sim/stats", self._stats, methods=["GET"]),
             Route("/_sim/faults", self._set_faults, methods=["POST"]),
@@ -166,13 +170,36 @@ class SiasnSimulator:
                 "data-utama": lambda: payloads.data_utama(self.world, person),
                 "rw-golongan": lambda: person.rw_golongan,
                 "rw-jabatan": lambda: person.rw_jabatan,
-                "rw-skp22": lambda: payloads.skp22_rows(person),
-                "rw-kinerjaperiodik": lambda: None,
+                "rw-skp22": lambda: payloads.skp22_rows(person) + self.skp.skp22_saved(person),
+                "rw-kinerjaperiodik": lambda: self.skp.kinerjaperiodik_rows(person) or None,
             }
             if parts[1] in handlers:
                 return JSONResponse({"code": 1, "data": handlers[parts[1]]()})
         return JSONResponse({"code": "404", "type": "Status report", "message": "Not Found",
                              "description": "The requested resource is not available."}, 404)
+
+    async def _skp_save(self, request: Request) -> Response:
+        """``skp22/save`` and ``kinerjaperiodik/save``: store, answer ``mapData`` (or drop)."""
+        kind = request.url.path.rstrip("/").split("/")[-2]
+        self.stats["api"] += 1
+        self.stats[f"{kind}_save"] += 1
+        fault = self.faults.next_fault(f"{kind}/save")
+        if fault is not None:
+            return await self._fault(fault)
+        if not self._apim_valid(request.headers.get("authorization", "")):
+            return JSONResponse(INVALID_CREDENTIALS, 401)
+        problem = self._sso_problem(request.headers.get("auth", ""))
+        if problem is not None:
+            return JSONResponse(problem, 401 if problem is EXPIRED_JWT else 403)
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        status, answer = self.skp.save(kind, body)
+        if status == 200 and self.skp.drop_after_save > 0:
+            self.skp.drop_after_save -= 1
+            return _DroppedResponse()  # saved, but the client never hears back
+        return JSONResponse(answer, status)
 
     def _ref_unor(self, request: Request) -> Response:
         rows = [payloads.ref_unor(self.world, u) for u in self.world.units.values()]

@@ -25,13 +25,17 @@ from connectors._http.tokens import AccessToken, TokenSource
 from connectors.siasn.envelope import UPSTREAM, interpret
 from connectors.siasn.models import (
     DataUtama,
+    KinerjaPeriodikSave,
     RefUnor,
     RwGolongan,
     RwJabatan,
     RwKinerjaPeriodik,
     RwSkp22,
+    SaveModel,
+    Skp22Save,
 )
 from connectors.siasn.types import WireModel
+from connectors.siasn.write_envelope import saved_id
 
 M = TypeVar("M", bound=WireModel)
 log = structlog.get_logger(__name__)
@@ -104,6 +108,54 @@ class SiasnClient:
             if len(rows) < self._page_size:
                 return units
             offset += len(rows)
+
+    async def skp22_save(self, body: Skp22Save) -> str:
+        """POST an annual result; return ``mapData.rwSkpId``. Never retried: a lost answer
+        must be settled by reading ``rw-skp22`` before posting again."""
+        return await self._save("/skp22/save", body, "rwSkpId")
+
+    async def kinerjaperiodik_save(self, body: KinerjaPeriodikSave) -> str:
+        """POST a periodic rating; return ``mapData.rwKinerjaPeriodikId`` (never retried)."""
+        return await self._save("/kinerjaperiodik/save", body, "rwKinerjaPeriodikId")
+
+    async def save(self, body: Skp22Save | KinerjaPeriodikSave) -> str:
+        """POST ``body`` to the endpoint of its kind; return the id SIASN gave the new row."""
+        if isinstance(body, Skp22Save):
+            return await self.skp22_save(body)
+        return await self.kinerjaperiodik_save(body)
+
+    async def _save(self, path: str, body: SaveModel, id_key: str) -> str:
+        sso = await self._sso.token()
+        renewed: set[str] = set()
+        while True:  # a refused token never reached the backend: renewing it once is safe
+            try:
+                return await self._post_once(path, body.body(), sso, id_key)
+            except ApimAuthError:
+                if "apim" in renewed:
+                    raise
+                renewed.add("apim")
+                self._apim.invalidate()
+            except SsoAuthError:
+                fresh = None if "sso" in renewed else await self._renewed_sso(sso)
+                if fresh is None:
+                    raise
+                renewed.add("sso")
+                sso = fresh
+
+    async def _post_once(self, path: str, payload: dict[str, Any], sso: AccessToken,
+                         id_key: str) -> str:
+        await self.limiter.acquire()
+        request = self._http.build_request("POST", path, json=payload,
+                                           headers=await self._headers(sso))
+        self.calls += 1
+        response = await send(self._http, request, upstream=UPSTREAM)
+        try:
+            saved = saved_id(response, path=path, id_key=id_key)
+        except (RateLimited, ServerError) as exc:
+            self.limiter.slow_down(getattr(exc, "retry_after", None))
+            raise
+        log.info("siasn_saved", path=path, id=saved)
+        return saved
 
     async def _rows(self, model: type[M], path: str) -> list[M]:
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from connectors.siasn.types import LooseInt, SiasnDate, Text, WireModel
 
@@ -128,6 +130,9 @@ class RwKinerjaPeriodik(WireModel):
     bulan_selesai_penilaian: LooseInt = Field(None, alias="bulanSelesaiPenilaian")
     penilai_nip_nrp: Text = Field(None, alias="penilaiNipNrp")
     nama_penilai: Text = Field(None, alias="namaPenilai")
+    penilai_golongan_id: LooseInt = Field(None, alias="penilaiGolonganId")
+    penilai_jabatan_nama: Text = Field(None, alias="penilaiJabatanNama")
+    penilai_unor_nm: Text = Field(None, alias="penilaiUnorNm")
     pns_dinilai_id: Text = Field(None, alias="pnsDinilaiId")
     status_penilai: Text = Field(None, alias="statusPenilai")
 
@@ -145,3 +150,55 @@ class RefUnor(WireModel):
     induk_unor_id: Text = Field(None, alias="IndukUnorId")
     pemimpin_pns_id: Text = Field(None, alias="PemimpinPnsId")
     jenis_unor_id: Text = Field(None, alias="JenisUnorId")
+
+
+class SaveModel(BaseModel):
+    """Base of SIASN write bodies: field names as SIASN spells them on writes (``by_alias``)."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="forbid")
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body to POST (write-side names, e.g. ``penilaiNama``, not ``namaPenilai``)."""
+        return self.model_dump(by_alias=True, mode="json")
+
+
+class Skp22Save(SaveModel):
+    """``POST /skp22/save``: an annual result (2022+); note the write names differ from reads."""
+
+    id: str | None = Field(None, alias="id")
+    tahun: int = Field(alias="tahun", ge=2022, le=2100)
+    hasil_kinerja_nilai: int = Field(alias="hasilKinerjaNilai", ge=1, le=3)
+    perilaku_kerja_nilai: int = Field(alias="perilakuKerjaNilai", ge=1, le=3)
+    kuadran_kinerja_nilai: int = Field(alias="kuadranKinerjaNilai", ge=1, le=5)
+    pns_dinilai_orang: str = Field(alias="pnsDinilaiOrang", min_length=1, max_length=64)
+    penilai_nip_nrp: str | None = Field(None, alias="penilaiNipNrp", max_length=18)
+    penilai_nama: str | None = Field(None, alias="penilaiNama", max_length=200)
+    penilai_jabatan: str | None = Field(None, alias="penilaiJabatan", max_length=300)
+    penilai_golongan: str | None = Field(None, alias="penilaiGolongan", max_length=8)
+    penilai_unor_nama: str | None = Field(None, alias="penilaiUnorNama", max_length=300)
+    status_penilai: str = Field("ASN", alias="statusPenilai", pattern=r"^(ASN|NON ASN)$")
+    path: list[dict[str, Any]] = Field(default_factory=list, alias="path")
+
+
+class KinerjaPeriodikSave(SaveModel):
+    """``POST /kinerjaperiodik/save``: a periodic (monthly / quarterly) rating."""
+
+    id: str | None = Field(None, alias="id")
+    pns_dinilai_id: str = Field(alias="pnsDinilaiId", min_length=1, max_length=64)
+    tahun: int = Field(alias="tahun", ge=2022, le=2100)
+    tahun_mulai_penilaian: int = Field(alias="tahunMulaiPenilaian", ge=2022, le=2100)
+    tahun_selesai_penilaian: int = Field(alias="tahunSelesaiPenilaian", ge=2022, le=2100)
+    bulan_mulai_penilaian: int = Field(alias="bulanMulaiPenilaian", ge=1, le=12)
+    bulan_selesai_penilaian: int = Field(alias="bulanSelesaiPenilaian", ge=1, le=12)
+    periodik_id: str = Field(alias="periodikId", pattern=r"^[12]$")  # 1 bulanan, 2 triwulan
+    koefisien_id: str | None = Field(None, alias="koefisienId", max_length=8)
+    hasil_kinerja_nilai: int = Field(alias="hasilKinerjaNilai", ge=1, le=3)
+    perilaku_kerja_nilai: int = Field(alias="perilakuKerjaNilai", ge=1, le=3)
+    kuadran_kinerja_nilai: int = Field(alias="kuadranKinerjaNilai", ge=1, le=5)
+    penilai_nip_nrp: str | None = Field(None, alias="penilaiNipNrp", max_length=18)
+    penilai_nama: str | None = Field(None, alias="penilaiNama", max_length=200)
+    penilai_jabatan_nama: str | None = Field(None, alias="penilaiJabatanNama", max_length=300)
+    penilai_golongan: str | None = Field(None, alias="penilaiGolongan", max_length=8)
+    penilai_unor_nama: str | None = Field(None, alias="penilaiUnorNama", max_length=300)
+    status_penilai: str = Field("ASN", alias="statusPenilai", pattern=r"^(ASN|NON ASN)$")
+    path: list[dict[str, Any]] = Field(default_factory=list, alias="path")

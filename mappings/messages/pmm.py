@@ -74,6 +74,12 @@ ID: dict[str, str] = {
     "pmm.row.baris_ganda": "baris ganda dari baris {first_row}",
     "pmm.row.kolom_tidak_valid": "kolom {column}: {detail}",
     "pmm.row.kolom_kosong": "kolom {column} wajib diisi",
+    # evaluations SIASN cannot take as they are (mappings.skp_siasn.NotPushable codes)
+    "pmm.push.belum_dinilai": "evaluasi belum memiliki rating hasil kerja dan perilaku kerja",
+    "pmm.push.predikat_tidak_sesuai":
+        "predikat yang tercatat tidak sesuai matriks rating hasil kerja dan perilaku kerja",
+    "pmm.push.periode_tidak_didukung":
+        "SIASN hanya menerima periode bulanan atau triwulan dan tahunan, bukan {jenis}",
     # whole recap files refused
     "pmm.file.unreadable": "berkas {path} tidak dapat dibaca: {detail}",
     "pmm.file.bad_format": "berkas {path} bukan CSV atau XLSX rekap PMM: {detail}",
