@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import copy
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
 from service.cli.pmm import open_pmm
+from service.cli.skp import run_push
 from service.container import Container
 from service.settings import PmmSettings
-from simulators.pmm import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH
+from simulators.dataset import World
+from simulators.pmm import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH, PmmSimulator
+from simulators.server import ServerThread
 from store.models_skp import Evaluasi, PmmProblem, Skp
 from sync.pmm.feed import feed_siasn
 from sync.pmm.http_source import feed_http
+from tests.helpers import import_export, reconcile
 
 
 def pmm_settings(base_url: str) -> PmmSettings:
@@ -64,3 +71,43 @@ def open_rules(container: Container, nip: str, periode: str | None = None) -> se
         query = query.where(PmmProblem.periode == periode)
     with container.sessions() as session:
         return set(session.scalars(query))
+
+
+def push(container: Container, *, dry_run: bool = False) -> dict[str, Any]:
+    """Run the SKP push in this process; returns its report."""
+    return asyncio.run(run_push(container, dry_run=dry_run))
+
+
+def add_period_results(pmm_sim: Any, periode: dict[str, Any], source_periode: str = "2025"
+                       ) -> list[dict[str, Any]]:
+    """A new period in the PMM simulator with a copy of every result of ``source_periode``."""
+    pmm_sim.periods.append(periode)
+    added = []
+    for row in [r for r in pmm_sim.results.values() if r["periode_id"] == source_periode]:
+        new = copy.deepcopy(row)
+        new["id"] = row["id"][:-4] + periode["id"][-4:].replace("-", "0")
+        new["periode_id"] = periode["id"]
+        pmm_sim.results[new["id"]] = new
+        added.append(new)
+    return added
+
+
+@pytest.fixture
+def pmm_sim(world: World) -> PmmSimulator:
+    """A PMM simulator over the same province as the SIASN simulator."""
+    return PmmSimulator(world)
+
+
+@pytest.fixture
+def pmm_server(pmm_sim: PmmSimulator) -> Iterator[ServerThread]:
+    """The PMM simulator on a real loopback socket."""
+    with ServerThread(pmm_sim.app()) as server:
+        yield server
+
+
+@pytest.fixture
+def stocked(container: Container, world: World, pmm_server: ServerThread) -> Container:
+    """The store after one reconciliation (employees, units, supervisors), PMM configured."""
+    import_export(container, world)
+    assert reconcile(container)["status"] == "completed"
+    return with_pmm(container, pmm_server.url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,35 +11,14 @@ from sqlalchemy import func, select, update
 from service.container import Container
 from simulators.dataset import World
 from simulators.pmm import PmmSimulator
-from simulators.server import ServerThread
 from store.db import transaction
 from store.models import Pegawai
 from store.models_skp import Evaluasi, PmmCursor, Skp
-from tests.helpers import import_export, reconcile
-from tests.pmm_jobs_helpers import feed, open_rules, skp_state, with_pmm
+from tests.pmm_jobs_helpers import feed, open_rules, pmm_server, pmm_sim, skp_state, stocked
+
+__all__ = ["pmm_server", "pmm_sim", "stocked"]  # fixtures
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def pmm_sim(world: World) -> PmmSimulator:
-    """A PMM simulator over the same province as the SIASN simulator."""
-    return PmmSimulator(world)
-
-
-@pytest.fixture
-def pmm_server(pmm_sim: PmmSimulator) -> Iterator[ServerThread]:
-    """The PMM simulator on a real loopback socket."""
-    with ServerThread(pmm_sim.app()) as server:
-        yield server
-
-
-@pytest.fixture
-def stocked(container: Container, world: World, pmm_server: ServerThread) -> Container:
-    """The store after one reconciliation (employees, units, supervisors), PMM configured."""
-    import_export(container, world)
-    assert reconcile(container)["status"] == "completed"
-    return with_pmm(container, pmm_server.url)
 
 
 def test_http_feed_stores_every_result_once_and_rerun_changes_nothing(

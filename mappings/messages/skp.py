@@ -28,6 +28,7 @@ ID: dict[str, str] = {
     "skp.count.problem": "bermasalah",
     "skp.count.rejected": "ditolak",
     "skp.count.failed": "gagal",
+    "skp.count.candidates": "calon kiriman",
     "skp.count.sent": "terkirim",
     "skp.count.adopted": "sudah ada di SIASN (diambil id-nya)",
     "skp.count.skipped": "dilewati",

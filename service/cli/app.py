@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import access, db, pegawai, pmm, runs, system, unor
+from service.cli import access, db, pegawai, pmm, runs, skp, system, unor
 
 app = typer.Typer(help="ekinerja-sync: keeps the local e-Kinerja store in step with SIASN.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-for group in (pegawai, unor, db, runs, system, access, pmm):
+for group in (pegawai, unor, db, runs, system, access, pmm, skp):
     group.register(app)
 
 

@@ -71,8 +71,8 @@ def ingest_teacher(session: Session, rows: TeacherRows, *, actor: str, run_id: s
         item = record.evaluasi[0]
         good.append(periods.Periode(record.tahun, item.jenis_periode, item.angka_periode))
     counts["read"] += len(rows.skp22)
-    for record in records:
-        counts[_write(session, record, actor=actor, run_id=run_id)] += 1
+    for record in _by_year(session, records):
+        counts[write_skp(session, record, actor=actor, run_id=run_id)] += 1
     for tahun, found in periodik_findings(good).items():
         by_key.setdefault(str(tahun), []).extend(found)
     for key in _keys(session, rows.nip) | set(by_key):
@@ -82,14 +82,27 @@ def ingest_teacher(session: Session, rows: TeacherRows, *, actor: str, run_id: s
     return counts
 
 
-def _write(session: Session, record: SkpRecord, *, actor: str, run_id: str | None) -> str:
-    """Write a SIASN record unless the row is one we pushed ourselves (then it is ours)."""
-    siasn_id = record.evaluasi[0].siasn_id
+def _by_year(session: Session, records: list[SkpRecord]) -> list[SkpRecord]:
+    """One record per SKP (year) holding all its rows, less the rows we pushed ourselves."""
+    years: dict[str, list[SkpRecord]] = {}
+    for record in records:
+        if not _ours(session, record.evaluasi[0].siasn_id):
+            years.setdefault(record.source_id, []).append(record)
+    merged = []
+    for items in years.values():
+        annual = [r for r in items if r.evaluasi[0].jenis_periode == "TAHUNAN"]
+        head = (annual or items)[0]
+        evaluasi = sorted((e for r in items for e in r.evaluasi),
+                          key=lambda e: (e.periode_mulai, e.jenis_periode))
+        merged.append(head.model_copy(update={"evaluasi": tuple(evaluasi)}))
+    return merged
+
+
+def _ours(session: Session, siasn_id: str | None) -> bool:
+    """True when an evaluation that did not come from SIASN carries this row id (we pushed it)."""
     owner = session.scalar(select(Skp.source).join(Evaluasi, Evaluasi.skp_id == Skp.id).where(
         Evaluasi.siasn_id == siasn_id))
-    if owner is not None and owner != SOURCE:
-        return "unchanged"
-    return write_skp(session, record, actor=actor, run_id=run_id)
+    return owner is not None and owner != SOURCE
 
 
 def _keys(session: Session, nip: str) -> set[str]:

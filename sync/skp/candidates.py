@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from connectors.siasn.models import KinerjaPeriodikSave, Skp22Save
 from mappings import periode as periods
 from mappings.messages import t
-from mappings.predikat import PREDIKAT, kuadran
+from mappings.skp import EvaluasiRecord, PenilaiRecord
+from mappings.skp_siasn import NotPushable, siasn_body
 from store.models import Pegawai
 from store.models_skp import Evaluasi, Skp
 from sync.pmm.problems import open_problems
-from sync.skp.payload import Penilai, Rating
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ class Candidate:
     nip: str
     nama: str | None
     periode: periods.Periode
-    rating: Rating | None
+    record: EvaluasiRecord
+    body: Skp22Save | KinerjaPeriodikSave | None
     problem: str | None
 
 
@@ -51,41 +53,39 @@ def _candidate(session: Session, evaluasi: Evaluasi, skp: Skp) -> Candidate:
     periode = periods.Periode(evaluasi.periode_mulai.year, evaluasi.jenis_periode,
                               evaluasi.angka_periode)
     pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == skp.nip))
-    hasil, perilaku = evaluasi.rating_hasil_kerja, evaluasi.rating_perilaku_kerja
-    assert hasil is not None and perilaku is not None
-    problem = _problem(session, skp.nip, periode, pegawai, evaluasi.predikat,
-                       kuadran(hasil, perilaku))
-    rating = None
-    if pegawai is not None and pegawai.pns_id:
-        rating = Rating(pns_id=pegawai.pns_id, periode=periode, hasil=hasil, perilaku=perilaku,
-                        koefisien_id=evaluasi.koefisien_id,
-                        penilai=_penilai(session, evaluasi, skp))
-    return Candidate(evaluasi.id, skp.nip, skp.nama or (pegawai.nama if pegawai else None),
-                     periode, rating, problem)
+    record = EvaluasiRecord(
+        jenis_periode=evaluasi.jenis_periode, angka_periode=evaluasi.angka_periode,
+        periode_mulai=evaluasi.periode_mulai, periode_selesai=evaluasi.periode_selesai,
+        rating_hasil_kerja=evaluasi.rating_hasil_kerja,
+        rating_perilaku_kerja=evaluasi.rating_perilaku_kerja, predikat=evaluasi.predikat,
+        tanggal_penilaian=evaluasi.tanggal_penilaian, status_evaluasi=evaluasi.status_evaluasi,
+        koefisien_id=evaluasi.koefisien_id, penilai=_penilai(session, evaluasi, skp))
+    nama = skp.nama or (pegawai.nama if pegawai else None)
+    body, problem = None, None
+    try:
+        if pegawai is None or not pegawai.pns_id:
+            raise NotPushable("no_pns_id", t("skp.push.no_pns_id", nip=skp.nip))
+        body = siasn_body(record, pns_id=pegawai.pns_id)
+    except NotPushable as exc:
+        problem = str(exc) if exc.code == "no_pns_id" else t(f"pmm.push.{exc.code}",
+                                                                   jenis=record.jenis_periode)
+    found = open_problems(session, nip=skp.nip, periode=periode.key)
+    if problem is None and found:
+        problem = t("skp.push.open_problem", alasan=found[0].reason)
+    return Candidate(evaluasi.id, skp.nip, nama, periode, record, body, problem)
 
 
-def _problem(session: Session, nip: str, periode: periods.Periode, pegawai: Pegawai | None,
-             given: int | None, expected: int) -> str | None:
-    if pegawai is None or not pegawai.pns_id:
-        return t("skp.push.no_pns_id", nip=nip)
-    if given is not None and given != expected:
-        return t("skp.push.predikat", predikat=PREDIKAT.get(given, str(given)),
-                 seharusnya=PREDIKAT[expected])
-    found = open_problems(session, nip=nip, periode=periode.key)
-    if found:
-        return t("skp.push.open_problem", alasan=found[0].reason)
-    return None
-
-
-def _penilai(session: Session, evaluasi: Evaluasi, skp: Skp) -> Penilai:
+def _penilai(session: Session, evaluasi: Evaluasi, skp: Skp) -> PenilaiRecord:
     nip = evaluasi.penilai_nip or skp.penilai_nip
     local = session.scalar(select(Pegawai).where(Pegawai.nip == nip)) if nip else None
-    return Penilai(
-        nip=nip, nama=evaluasi.penilai_nama or skp.penilai_nama or (local.nama if local else None),
-        jabatan=evaluasi.penilai_jabatan or skp.penilai_jabatan or (
-            local.jabatan if local else None),
-        golongan_id=evaluasi.penilai_golongan_id or skp.penilai_golongan_id or (
-            local.golongan_id if local else None),
-        unor_nama=evaluasi.penilai_unor_nama or skp.penilai_unor_nama or (
-            local.unor_nama if local else None),
-        status=evaluasi.penilai_status or skp.penilai_status)
+
+    def pick(column: str, fallback: object) -> object:
+        return getattr(evaluasi, column) or getattr(skp, column) or fallback
+
+    return PenilaiRecord(
+        nip=nip, nama=pick("penilai_nama", local.nama if local else None),
+        jabatan=pick("penilai_jabatan", local.jabatan if local else None),
+        golongan_id=pick("penilai_golongan_id", local.golongan_id if local else None),
+        golongan=pick("penilai_golongan", local.golongan if local else None),
+        unor_nama=pick("penilai_unor_nama", local.unor_nama if local else None),
+        status=pick("penilai_status", None))

@@ -22,14 +22,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors._http.errors import AuthError, PayloadError, TransientError, UpstreamError
-from connectors.siasn.models import RwKinerjaPeriodik, RwSkp22
+from connectors.siasn.models import KinerjaPeriodikSave, RwKinerjaPeriodik, RwSkp22, Skp22Save
 from mappings.messages import t
+from mappings.skp_siasn import find_remote
 from store.db import transaction
 from store.models import SyncRun
 from store.models_skp import Evaluasi
 from sync import audit, runs
 from sync.skp.candidates import Candidate, load_candidates
-from sync.skp.payload import Remote, find_remote, kinerjaperiodik_body, skp22_body
+from sync.skp.remote import held_for_period
 
 KIND = "skp_push"
 COUNTS = ("candidates", "sent", "adopted", "planned", "uncertain", "skipped", "failed")
@@ -47,12 +48,8 @@ class SkpWriter(Protocol):
         """Periodic ratings SIASN holds for ``nip``."""
         ...
 
-    async def skp22_save(self, body: dict[str, Any]) -> str:
-        """Post an annual result; the id SIASN returned."""
-        ...
-
-    async def kinerjaperiodik_save(self, body: dict[str, Any]) -> str:
-        """Post a periodic rating; the id SIASN returned."""
+    async def save(self, body: Skp22Save | KinerjaPeriodikSave) -> str:
+        """Post a result (annual or periodic); the id SIASN returned (never retried)."""
         ...
 
 
@@ -109,6 +106,12 @@ class SkpPush:
             return load_candidates(session)
 
     async def _push_person(self, nip: str, items: list[Candidate]) -> None:
+        for candidate in items:
+            if candidate.problem is not None:
+                self.report.note("skipped", candidate, candidate.problem)
+        items = [c for c in items if c.problem is None]
+        if not items:
+            return
         try:
             skp22 = await self.siasn.rw_skp22(nip)
             periodik = await self.siasn.rw_kinerjaperiodik(nip)
@@ -119,41 +122,38 @@ class SkpPush:
                 self.report.note("failed", candidate, str(exc))
             return
         for candidate in items:
-            if candidate.problem is not None:
-                self.report.note("skipped", candidate, candidate.problem)
+            rows: list[RwSkp22 | RwKinerjaPeriodik] = [*skp22, *periodik]
+            same = find_remote(candidate.record, rows)
+            if same is not None:
+                await asyncio.to_thread(self._adopt, candidate, same)
                 continue
-            assert candidate.rating is not None  # a candidate without one has a problem
-            remote = find_remote(candidate.rating, skp22, periodik)
-            if remote is not None:
-                await asyncio.to_thread(self._adopt, candidate, remote)
+            other = held_for_period(candidate.record, rows)
+            if other is not None:
+                await asyncio.to_thread(self._refuse, candidate, other)
             elif self.dry_run:
                 self.report.note("planned", candidate)
             else:
                 await self._post(candidate)
 
-    def _adopt(self, candidate: Candidate, remote: Remote) -> None:
-        """SIASN already holds the period: take its id, or report a different rating."""
-        assert candidate.rating is not None
-        if not remote.same_as(candidate.rating):
-            detail = t("skp.rule.siasn_berbeda.reason", periode=candidate.periode.key,
-                       hasil=remote.hasil, perilaku=remote.perilaku)
-            if not self.dry_run:
-                self._mark(candidate.evaluasi_id, push_state="gagal", push_error=detail)
-            self.report.note("failed", candidate, detail, remote.id)
-            return
+    def _adopt(self, candidate: Candidate, siasn_id: str) -> None:
+        """SIASN already holds this rating for the period: take its id, post nothing."""
         if not self.dry_run:
-            self._store_id(candidate, remote.id, adopted=True)
-        self.report.note("adopted", candidate, None, remote.id)
+            self._store_id(candidate, siasn_id, adopted=True)
+        self.report.note("adopted", candidate, None, siasn_id)
+
+    def _refuse(self, candidate: Candidate, other: RwSkp22 | RwKinerjaPeriodik) -> None:
+        """SIASN holds another rating for the period: report it, never post a second one."""
+        detail = t("skp.rule.siasn_berbeda.reason", periode=candidate.periode.key,
+                   hasil=other.hasil_kinerja_nilai, perilaku=other.perilaku_kerja_nilai)
+        if not self.dry_run:
+            self._mark(candidate.evaluasi_id, push_state="gagal", push_error=detail)
+        self.report.note("failed", candidate, detail, other.id)
 
     async def _post(self, candidate: Candidate) -> None:
         await asyncio.to_thread(self._mark_sending, candidate.evaluasi_id)
-        rating = candidate.rating
-        assert rating is not None
+        assert candidate.body is not None  # a candidate without one has a problem
         try:
-            if rating.annual:
-                siasn_id = await self.siasn.skp22_save(skp22_body(rating))
-            else:
-                siasn_id = await self.siasn.kinerjaperiodik_save(kinerjaperiodik_body(rating))
+            siasn_id = await self.siasn.save(candidate.body)
         except AuthError:
             raise
         except (TransientError, PayloadError, TimeoutError) as exc:  # it may have saved

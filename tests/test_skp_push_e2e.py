@@ -1,0 +1,118 @@
+"""The SKP push end to end over real sockets: each result reaches SIASN once, never twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from service.container import Container
+from simulators.pmm import PmmSimulator
+from simulators.siasn import SiasnSimulator
+from store.models_skp import Evaluasi, Skp
+from tests.pmm_jobs_helpers import (
+    add_period_results,
+    feed,
+    pmm_server,
+    pmm_sim,
+    push,
+    skp_state,
+    stocked,
+)
+
+__all__ = ["pmm_server", "pmm_sim", "stocked"]  # fixtures
+pytestmark = pytest.mark.e2e
+QUARTER = {"id": "2026-T1", "tahun": 2026, "jenis": "TRIWULAN", "mulai": "2026-01-01",
+           "selesai": "2026-03-31"}
+
+
+def _due(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Results of the new quarter the push must send: rated, with a penilai, matrix-true."""
+    from simulators.pmm_data import MATRIX as TABLE
+
+    return [r for r in rows if r["status"] == "DINILAI" and r["predikat"] == TABLE[
+        (r["rating_hasil_kerja"], r["rating_perilaku_kerja"])]]
+
+
+def _fed(stocked: Container, pmm_sim: PmmSimulator) -> list[dict[str, Any]]:
+    """A quarter of 2026 (all triwulan, so no period breach) fed from PMM and SIASN."""
+    for period in list(pmm_sim.periods):  # one Tipe Periodik for the instansi in 2026
+        assert period["tahun"] != 2026
+    added = add_period_results(pmm_sim, QUARTER)
+    assert feed(stocked, "http")["status"] == "completed"
+    assert feed(stocked, "siasn")["status"] == "completed"
+    return _due(added)
+
+
+def _in_quarter(report: dict[str, Any], outcome: str) -> int:
+    """How many evaluations of the new quarter had ``outcome`` in a push report."""
+    return sum(1 for i in report["items"] if i["periode"] == "2026-T1" and i["hasil"] == outcome)
+
+
+def _quarter_saves(sim: SiasnSimulator) -> int:
+    return sum(1 for rows in sim.skp.saved_periodik.values() for r in rows
+               if str(r.get("tahun")) == "2026")
+
+
+def test_push_sends_each_result_once_and_a_rerun_sends_nothing(
+        stocked: Container, pmm_sim: PmmSimulator, sim: SiasnSimulator) -> None:
+    """A quarter fed from PMM is pushed once with ids stored; feeding and pushing again is a no-op."""
+    due = _fed(stocked, pmm_sim)
+    assert due
+    plan = push(stocked, dry_run=True)
+    assert _in_quarter(plan, "planned") == len(due) and sim.skp.saves == 0
+
+    first = push(stocked)
+    assert _in_quarter(first, "sent") == len(due), first["counts"]
+    assert _quarter_saves(sim) == len(due)
+    with stocked.sessions() as session:
+        stored = session.scalars(select(Evaluasi).join(Skp).where(
+            Skp.source == "pmm_http", Evaluasi.jenis_periode == "TRIWULAN")).all()
+        assert {e.push_state for e in stored if e.siasn_id} == {"dikirim"}
+        assert sum(1 for e in stored if e.siasn_id) == len(due)
+
+    feed(stocked, "http")
+    feed(stocked, "siasn")  # reads back the rows we saved: recognised as ours
+    before = skp_state(stocked)
+    saves = sim.skp.saves
+    again = push(stocked)
+    assert again["counts"]["sent"] == 0
+    assert sim.skp.saves == saves
+    assert skp_state(stocked) == before
+    with stocked.sessions() as session:
+        ours = session.scalar(select(func.count()).select_from(Skp).where(
+            Skp.source == "siasn", Skp.tahun == 2026))
+    assert ours == 0
+
+
+def test_push_interrupted_after_the_server_saved_is_not_duplicated(
+        stocked: Container, pmm_sim: PmmSimulator, sim: SiasnSimulator) -> None:
+    """SIASN saves, the answer is lost: the next push reads, adopts the row, posts nothing."""
+    due = _fed(stocked, pmm_sim)
+    sim.skp.drop_after_save = 1
+    first = push(stocked)
+    assert first["counts"]["uncertain"] == 1
+    assert _in_quarter(first, "sent") + _in_quarter(first, "uncertain") == len(due)
+    assert _quarter_saves(sim) == len(due)
+    with stocked.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Evaluasi).where(
+            Evaluasi.push_state == "tidak_pasti", Evaluasi.siasn_id.is_(None))) == 1
+
+    second = push(stocked)
+    assert second["counts"]["adopted"] == 1 and second["counts"]["sent"] == 0
+    assert _quarter_saves(sim) == len(due)
+    with stocked.sessions() as session:
+        ids = session.scalars(select(Evaluasi.siasn_id).join(Skp).where(
+            Skp.source == "pmm_http", Evaluasi.jenis_periode == "TRIWULAN",
+            Evaluasi.siasn_id.is_not(None))).all()
+    assert len(ids) == len(set(ids)) == len(due)
+
+
+def test_results_from_siasn_are_never_pushed(stocked: Container, sim: SiasnSimulator) -> None:
+    """Teachers' quarters read from SIASN are stored but never offered to the push."""
+    report = feed(stocked, "siasn")
+    assert report["counts"]["created"] > 0
+    result = push(stocked)
+    assert result["counts"]["candidates"] == 0
+    assert sim.skp.saves == 0
