@@ -116,8 +116,8 @@ class ScheduleSettings(BaseModel):
 
     enabled: bool = True
     reconcile_cron: str = "0 1 * * *"
-    pmm_cron: str = Field("0 3 * * *", description="PMM feed (all sources); empty = off")
-    skp_push_cron: str = Field("0 4 * * *", description="SKP push to SIASN; empty = off")
+    pmm_cron: str = Field("", description="PMM feed (all sources), e.g. '0 3 * * *'; empty = off")
+    skp_push_cron: str = Field("", description="SKP push to SIASN, e.g. '0 4 * * *'; empty = off")
     timezone: str = "Asia/Jakarta"
     misfire_grace_s: int = Field(3600, ge=1)
     rate: float = Field(10.0, ge=0, description="requests per second for the nightly run")
