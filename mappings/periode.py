@@ -119,8 +119,19 @@ def from_siasn(periodik_id: int | None, tahun: int | None, bulan_mulai: int | No
     return periode
 
 
+_DATE_RANGE = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})\D+(\d{1,2})[/-](\d{1,2})[/-](\d{4})")
+
+
 def parse_label(text: str) -> Periode:
-    """A period label from a recap file: "2025", "Semester 2 2024", "Januari - Juni 2024"."""
+    """A period label from a recap file: "2025", "Semester 2 2024", "Januari - Juni 2024",
+    "01/01/2025 s.d. 31/12/2025"."""
+    dates = _DATE_RANGE.search(text)
+    if dates:
+        d1, m1, y1, d2, m2, y2 = (int(g) for g in dates.groups())
+        try:
+            return from_dates(date(y1, m1, d1), date(y2, m2, d2))
+        except ValueError as exc:
+            raise PeriodeError(f"period {text!r}: {exc}") from exc
     words = re.findall(r"[a-z]+|\d+", text.lower())
     years = [int(w) for w in words if w.isdigit() and len(w) == 4]
     if len(years) != 1:

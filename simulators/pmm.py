@@ -28,6 +28,7 @@ from starlette.routing import Route
 from simulators import pmm_data
 from simulators.dataset import World
 from simulators.faults import FaultPlan
+from simulators.recap import recap_csv, recap_xlsx
 from simulators.siasn import HTML_ERROR, HTML_LOGIN, _DroppedResponse
 
 TOKEN_PATH = "/oauth/token"
@@ -101,6 +102,10 @@ class PmmSimulator:
             Route(API_PREFIX + "/periode", self._periode, methods=["GET"]),
             Route(API_PREFIX + "/hasil", self._hasil, methods=["GET"]),
             Route("/_sim/stats", self._stats, methods=["GET"]),
+            Route("/_sim/faults", self._set_faults, methods=["POST"]),
+            Route("/_sim/touch", self._touch, methods=["POST"]),
+            Route("/_sim/recap.csv", self._recap_csv, methods=["GET"]),
+            Route("/_sim/recap.xlsx", self._recap_xlsx, methods=["GET"]),
         ])
 
     async def _token(self, request: Request) -> Response:
@@ -158,6 +163,50 @@ class PmmSimulator:
 
     async def _stats(self, _request: Request) -> Response:
         return JSONResponse(dict(self.stats))
+
+    async def _set_faults(self, request: Request) -> Response:
+        """Out-of-process control, as the SIASN simulator's: latency, rates, a script."""
+        try:
+            body = await request.json()
+            rates = {str(k): float(v) for k, v in body.get("rates", {}).items()}
+            FaultPlan(rates=rates)
+            self.faults.latency = float(body.get("latency_ms", 0)) / 1000
+            self.faults.rates = rates
+            for kind in body.get("script", []):
+                self.faults.script(str(kind), path=str(body.get("path", "")))
+        except (TypeError, ValueError, AttributeError) as exc:
+            return JSONResponse({"error": str(exc)}, 400)
+        return JSONResponse({"ok": True})
+
+    async def _touch(self, request: Request) -> Response:
+        """Stamp results as updated now: ``{"ids": [...]}`` or ``{"periode_id": .., "count": n}``."""
+        try:
+            body = await request.json()
+            ids = [str(i) for i in body.get("ids", [])] or [
+                r["id"] for r in self.ordered(str(body["periode_id"]))[: int(body["count"])]]
+            touched = [self.touch(i)["updated_at"] for i in ids]
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            return JSONResponse({"error": f"bad touch request: {exc}"}, 400)
+        return JSONResponse({"touched": len(touched)})
+
+    async def _recap_csv(self, request: Request) -> Response:
+        recap = recap_csv(list(self.results.values()),
+                          count=_int(request.query_params.get("count"), 8))
+        return Response(recap.content, media_type="text/csv; charset=utf-8")
+
+    async def _recap_xlsx(self, request: Request) -> Response:
+        recap = recap_xlsx(list(self.results.values()),
+                           count=_int(request.query_params.get("count"), 6),
+                           instansi=self.world.instansi_nama)
+        return Response(recap.content, media_type="application/vnd.openxmlformats-officedocument."
+                        "spreadsheetml.sheet")
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return max(4, min(int(value), 100_000)) if value is not None else default
+    except ValueError:
+        return default
 
 
 def _hasil_query(request: Request, periods: set[str]) -> tuple[dict[str, Any], Response | None]:

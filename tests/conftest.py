@@ -14,6 +14,7 @@ from service.container import Container
 from service.demo import simulator_settings
 from service.settings import Settings, SiasnSettings
 from simulators.dataset import World, generate_world
+from simulators.pmm import PmmSimulator
 from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
 from store.db import make_engine, upgrade
@@ -108,3 +109,16 @@ def container(database_url: str, siasn_settings: SiasnSettings) -> Iterator[Cont
     built = Container.build(Settings(database_url=database_url, siasn=siasn_settings))
     yield built
     built.close()
+
+
+@pytest.fixture
+def pmm_sim(world: World) -> PmmSimulator:
+    """The PMM simulator over the same world as ``sim``: its schools, teachers and principals."""
+    return PmmSimulator(world)
+
+
+@pytest.fixture
+def pmm_server(pmm_sim: PmmSimulator) -> Iterator[ServerThread]:
+    """The PMM simulator served on a real loopback socket."""
+    with ServerThread(pmm_sim.app()) as server:
+        yield server

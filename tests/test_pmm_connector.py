@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -27,7 +27,6 @@ from connectors._http.errors import (
 from connectors._http.retry import RetryPolicy
 from connectors.pmm.auth import PmmToken
 from connectors.pmm.client import PmmClient
-from simulators.dataset import World
 from simulators.pmm import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH, PmmSimulator
 from simulators.server import ServerThread
 
@@ -190,16 +189,15 @@ def test_repeating_cursor_is_refused(router: respx.MockRouter) -> None:
 
 # --- the simulator over a real socket -------------------------------------------------------
 @pytest.fixture
-def pmm(world: World) -> PmmSimulator:
-    """The PMM simulator over the test world."""
-    return PmmSimulator(world)
+def pmm(pmm_sim: PmmSimulator) -> PmmSimulator:
+    """The PMM simulator of the test world (conftest ``pmm_sim``)."""
+    return pmm_sim
 
 
 @pytest.fixture
-def pmm_url(pmm: PmmSimulator) -> Iterator[str]:
-    """The PMM simulator served on loopback."""
-    with ServerThread(pmm.app()) as server:
-        yield server.url
+def pmm_url(pmm_server: ServerThread) -> str:
+    """Where the PMM simulator listens (conftest ``pmm_server``)."""
+    return pmm_server.url
 
 
 def _all(periode_id: str, **kwargs: Any) -> Callable[[PmmClient], Awaitable[list[Any]]]:

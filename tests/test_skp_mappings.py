@@ -144,6 +144,8 @@ def test_every_rule_has_reason_fix_and_who_in_the_catalogue() -> None:
     ("Triwulan II 2026", (2026, "TRIWULAN", 2)), ("TW 4 2026", (2026, "TRIWULAN", 4)),
     ("Maret 2026", (2026, "BULANAN", 3)), ("Bulan 11 2026", (2026, "BULANAN", 11)),
     ("Januari - Desember 2025", (2025, "TAHUNAN", 1)),
+    ("01/01/2025 s.d. 31/12/2025", (2025, "TAHUNAN", 1)),
+    ("01-04-2026 - 30-06-2026", (2026, "TRIWULAN", 2)),
 ])
 def test_period_labels_normalise(label: str, expected: tuple[int, str, int]) -> None:
     """Recap-file period labels become one standard period."""
@@ -151,7 +153,8 @@ def test_period_labels_normalise(label: str, expected: tuple[int, str, int]) -> 
 
 
 @pytest.mark.parametrize("label", ["Februari - Mei 2025", "Semester 3 2024", "2024 2025", "Triwulan",
-                                   "Caturwulan 1 2025", "Triwulan 5 2026"])
+                                   "Caturwulan 1 2025", "Triwulan 5 2026",
+                                   "01/01/2025 s.d. 30/12/2025", "31/02/2025 - 31/03/2025"])
 def test_non_standard_periods_are_refused_with_reason(label: str) -> None:
     """A period that is not a year, semester, quarter or month is refused, not guessed."""
     with pytest.raises(periods.PeriodeError):

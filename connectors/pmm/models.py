@@ -213,7 +213,7 @@ class PmmResult(PmmModel):
     """One teacher's result for one period, whichever source it came from."""
 
     id: str = Field(min_length=1, max_length=64)
-    periode_id: str = Field(min_length=1, max_length=20)
+    periode_id: str = Field(min_length=1, max_length=64)  # PMM id, or a file's period label
     pegawai: Pegawai
     satuan_pendidikan: SatuanPendidikan = Field(default_factory=SatuanPendidikan)
     penilai: Penilai = Field(default_factory=Penilai)
