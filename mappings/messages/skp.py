@@ -37,6 +37,7 @@ ID: dict[str, str] = {
     "skp.problems.header": "Masalah per guru",
     "skp.problem.line": "{nip} {nama} ({sekolah}): {reason}",
     "skp.problem.fix": "    perbaikan: {fix} — oleh: {who}",
+    "skp.row.line": "baris {baris} (NIP {nip}): {hasil} — {keterangan}",
     "skp.status.header": "Sumber umpan PMM",
     "skp.status.line": "{source} {scope}: dibaca sampai {high_water}",
     "skp.status.open": "{count} masalah terbuka",

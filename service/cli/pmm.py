@@ -10,6 +10,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,6 +25,7 @@ from connectors._http.ratelimit import RateLimiter
 from connectors._http.retry import RetryPolicy
 from connectors.pmm.auth import PmmToken
 from connectors.pmm.client import PmmClient
+from connectors.pmm.recap import RecapFileError
 from mappings.messages import t
 from service.cli.common import build_container, cli_errors, fail, out
 from service.container import Container
@@ -31,6 +33,7 @@ from service.settings import PmmSettings
 from store.models_skp import PmmCursor, PmmProblem
 from sync import runs
 from sync.pmm.feed import feed_siasn
+from sync.pmm.file_source import import_file
 from sync.pmm.http_source import feed_http
 from sync.pmm.problems import problems_by_school
 
@@ -147,11 +150,38 @@ def render_problems(console: Console, problems: list[dict[str, Any]]) -> None:
                       highlight=False, soft_wrap=True)
 
 
+@pmm_app.command("import")
+def pmm_import(
+    file: Path = typer.Argument(..., help="the recap file (PMM CSV or e-Kinerja XLSX)"),
+    json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
+) -> None:
+    """Import a recap file: every row accepted or refused with its reason; a bad file writes nothing.
+
+    Example: ekinerja-sync pmm import rekap-pmm-2024-2.csv --json
+    Exit codes: 0 every row accepted, 1 some rows refused, 2 the file is refused, 4 busy.
+    """
+    with cli_errors():
+        container = build_container()
+        try:
+            report = import_file(container.sessions, file)
+        except RecapFileError as exc:
+            raise fail(t(f"pmm.file.{exc.code}", **exc.params)) from None
+        except runs.RunBusy as exc:
+            raise fail(t("skp.error.busy", kind="pmm", detail=str(exc)), 4) from None
+    if not json_output:
+        for row in report["rows"]:
+            out.print(escape(t("skp.row.line", baris=row["baris"], nip=row["nip"] or "-",
+                               hasil=row["hasil"], keterangan=row["keterangan"])),
+                      highlight=False, soft_wrap=True)
+    show_reports([report], json_output)
+
+
 @pmm_app.command("status")
 def pmm_status(json_output: bool = typer.Option(False, "--json", help="print as JSON")) -> None:
     """Where each feed source has read up to, and the open problems by school.
 
     Example: ekinerja-sync pmm status --json
+    Exit codes: 0 shown, 2 bad configuration or database.
     """
     with cli_errors():
         container = build_container()

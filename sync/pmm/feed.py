@@ -56,7 +56,7 @@ class FeedRun:
         """Take the feed lease and open the run row."""
         runs.acquire(self.sessions, LEASE, self.run_id)
         with transaction(self.sessions) as session:
-            session.add(SyncRun(id=self.run_id, kind=f"pmm_{self.source}", status="running",
+            session.add(SyncRun(id=self.run_id, kind=f"pmm:{self.source}", status="running",
                                 phase="feed", dry_run=False, counts={}, calls=0, failed=0,
                                 conflicts_opened=0, started_at=audit.now()))
 

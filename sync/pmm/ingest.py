@@ -70,8 +70,10 @@ def is_duplicate(session: Session, source: str, result: PmmResult) -> bool:
 
 
 def ingest(session: Session, source: str, batch: Batch, context: StoreContext, *,
-           actor: str, run_id: str | None) -> Counter[str]:
-    """Write one batch in the caller's transaction; counts per outcome."""
+           actor: str, run_id: str | None, outcomes: dict[str, str] | None = None
+           ) -> Counter[str]:
+    """Write one batch in the caller's transaction; counts per outcome (and per result id)."""
+    outcomes = {} if outcomes is None else outcomes
     counts: Counter[str] = Counter({name: 0 for name in COUNTS})
     now = audit.now()
     per_teacher = _teacher_breaches(batch.items)
@@ -81,6 +83,7 @@ def ingest(session: Session, source: str, batch: Batch, context: StoreContext, *
         counts["read"] += 1
         if is_duplicate(session, source, item.result):
             counts["duplicate"] += 1
+            outcomes[item.result.id] = "duplicate"
             continue
         findings = _period_findings(item, batch, per_teacher)
         record = None
@@ -90,11 +93,14 @@ def ingest(session: Session, source: str, batch: Batch, context: StoreContext, *
         identity = identity_findings(context, item.result)
         if record is None or identity:
             counts["rejected"] += 1
+            outcomes[item.result.id] = "rejected"
             troubled.add(item.result.pegawai.nip)
             record_findings(session, source, subject_of(item), findings + identity, now=now,
                             run_id=run_id)
             continue
-        counts[write_skp(session, record, actor=actor, run_id=run_id)] += 1
+        written_as = write_skp(session, record, actor=actor, run_id=run_id)
+        counts[written_as] += 1
+        outcomes[item.result.id] = written_as
         written.append((item, record, findings))
     for item, record, findings in written:  # after the batch: principals' SKPs are in too
         findings = findings + placement_findings(session, context, item.result, record)
