@@ -20,6 +20,7 @@ from sqlalchemy import select
 from mappings.nip import NipError, normalize_nip
 from service.auth import Gate
 from service.container import Container
+from service.routes.skp import skp_router
 from service.web import web_router
 from store.db import transaction
 from store.models import Conflict, Pegawai, SupervisorLink
@@ -83,6 +84,7 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
     app = FastAPI(title="ekinerja-sync", version="0.1.0", lifespan=lifespan)
     gate = Gate(container)
     app.include_router(web_router(gate))
+    app.include_router(skp_router(gate))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

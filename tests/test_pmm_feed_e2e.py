@@ -145,3 +145,18 @@ def test_fixed_problem_is_resolved_on_the_next_read(stocked: Container,
     pmm_sim.touch(pending["id"], status="DISEPAKATI")
     feed(stocked, "http")
     assert "rencana_belum_disepakati" not in open_rules(stocked, nip)
+
+
+def test_siasn_feed_is_authoritative_and_a_rerun_changes_nothing(stocked: Container) -> None:
+    """Teachers' rw-skp22 / rw-kinerjaperiodik become one SKP per year; reading again is a no-op."""
+    first = feed(stocked, "siasn")
+    assert first["status"] == "completed" and first["counts"]["created"] > 0
+    with stocked.sessions() as session:
+        sources = set(session.scalars(select(Skp.source)))
+        quarters = session.scalar(select(func.count()).select_from(Evaluasi).where(
+            Evaluasi.jenis_periode == "TRIWULAN", Evaluasi.siasn_id.is_not(None)))
+    assert sources == {"siasn"} and quarters
+    before = skp_state(stocked)
+    second = feed(stocked, "siasn")
+    assert second["counts"]["created"] == second["counts"]["updated"] == 0
+    assert skp_state(stocked) == before

@@ -58,6 +58,30 @@ ID: dict[str, str] = {
     # HTTP API --------------------------------------------------------------------------------
     "skp.api.not_found_pegawai": "tidak ada pegawai lokal dengan NIP {nip}",
     "skp.api.field": "kolom {field}: {reason}",
+    "skp.api.not_json": "badan permintaan bukan JSON yang sah",
+    "skp.api.rating":
+        "rating {value!r} tidak dikenal (1/di atas, 2/sesuai, 3/di bawah ekspektasi)",
+    "skp.api.predikat_value":
+        "predikat {value!r} tidak dikenal (Sangat Baik, Baik, Butuh Perbaikan, Kurang, "
+        "Sangat Kurang)",
+    "skp.api.err.missing": "wajib diisi",
+    "skp.api.err.extra_forbidden": "kolom tidak dikenal",
+    "skp.api.err.string_too_long": "terlalu panjang (paling banyak {max_length} karakter)",
+    "skp.api.err.string_too_short": "terlalu pendek (paling sedikit {min_length} karakter)",
+    "skp.api.err.string_pattern_mismatch": "format tidak sesuai (pola {pattern})",
+    "skp.api.err.literal_error": "harus salah satu dari {expected}",
+    "skp.api.err.int_parsing": "harus bilangan bulat",
+    "skp.api.err.int_type": "harus bilangan bulat",
+    "skp.api.err.greater_than_equal": "paling kecil {ge}",
+    "skp.api.err.less_than_equal": "paling besar {le}",
+    "skp.api.err.date_from_datetime_parsing": "tanggal tidak sah (format YYYY-MM-DD)",
+    "skp.api.err.date_parsing": "tanggal tidak sah (format YYYY-MM-DD)",
+    "skp.api.err.too_long": "terlalu banyak butir (paling banyak {max_length})",
+    "skp.api.err.list_type": "harus berupa daftar",
+    "skp.api.err.model_type": "harus berupa objek",
+    "skp.api.err.dict_type": "harus berupa objek",
+    "skp.api.err.string_type": "harus berupa teks",
+    "skp.api.err.other": "nilai tidak sah ({detail})",
     "skp.api.from_siasn":
         "SKP {nip} periode {periode} berasal dari {source}; hanya SKP milik instansi (lokal) "
         "yang boleh diubah lewat API",

@@ -84,8 +84,6 @@ def _fill_skp(session: Session, skp: Skp, record: SkpRecord, now: datetime) -> N
     _set_penilai(skp, record.penilai)
     skp.pegawai_id = pegawai.id if pegawai else None
     skp.unor_id = pegawai.unor_id if pegawai else None
-    if skp.unor_nama is None and pegawai is not None:
-        skp.unor_nama = pegawai.unor_nama
     skp.updated_at = now
 
 
