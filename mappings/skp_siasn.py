@@ -19,11 +19,13 @@ PERIODIK_ID = {"BULANAN": "1", "TRIWULAN": "2"}
 
 
 class NotPushable(ValueError):
-    """An evaluation SIASN cannot take as it is; ``code`` names why (``pmm.push.<code>``)."""
+    """An evaluation SIASN cannot take as it is; ``code`` and ``params`` render its reason
+    from the catalogue (``t(f"pmm.push.{code}", **params)``)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, **params: str) -> None:
         super().__init__(message)
         self.code = code
+        self.params = params
 
 
 def _checked_kuadran(evaluasi: EvaluasiRecord) -> tuple[int, int, int]:
@@ -55,7 +57,7 @@ def siasn_body(evaluasi: EvaluasiRecord, *, pns_id: str) -> Skp22Save | KinerjaP
     if periodik is None:
         raise NotPushable("periode_tidak_didukung",
                           f"SIASN takes only monthly or quarterly periods, not "
-                          f"{evaluasi.jenis_periode}")
+                          f"{evaluasi.jenis_periode}", jenis=evaluasi.jenis_periode.lower())
     return KinerjaPeriodikSave(
         pns_dinilai_id=pns_id, tahun=tahun, tahun_mulai_penilaian=tahun,
         tahun_selesai_penilaian=evaluasi.periode_selesai.year,

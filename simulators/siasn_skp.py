@@ -78,9 +78,13 @@ def _problem(kind: str, body: Any) -> str | None:
         return f"field wajib kosong: {', '.join(missing)}"
     try:
         hasil, perilaku = int(body["hasilKinerjaNilai"]), int(body["perilakuKerjaNilai"])
-        kuadran = int(body["kuadranKinerjaNilai"])
+        kuadran, tahun = int(body["kuadranKinerjaNilai"]), int(body["tahun"])
+        months = [int(body[k]) for k in ("bulanMulaiPenilaian", "bulanSelesaiPenilaian")
+                  if kind == "kinerjaperiodik"]
     except (TypeError, ValueError):
-        return "nilai kinerja harus angka"
+        return "tahun, bulan dan nilai kinerja harus angka"
+    if not 2000 <= tahun <= 2100 or any(not 1 <= m <= 12 for m in months):
+        return "tahun atau bulan penilaian di luar rentang"
     if hasil not in (1, 2, 3) or perilaku not in (1, 2, 3) or kuadran not in KUADRAN_NAMES:
         return "nilai kinerja di luar referensi"
     if kind == "kinerjaperiodik" and str(body["periodikId"]) not in PERIODIK_NAMES:

@@ -24,6 +24,7 @@ from connectors._http.errors import (
     RateLimited,
     ServerError,
 )
+from connectors._http.ratelimit import RateLimiter
 from connectors._http.retry import RetryPolicy
 from connectors.pmm.auth import PmmToken
 from connectors.pmm.client import PmmClient
@@ -42,7 +43,7 @@ RESULT: dict[str, Any] = {
 
 def run(action: Callable[[PmmClient], Awaitable[T]], *, base: str = BASE,
         transport: httpx.AsyncBaseTransport | None = None, page_size: int = 200,
-        read_timeout: float = 30.0) -> T:
+        read_timeout: float = 30.0, secret: str = CLIENT_SECRET) -> T:
     """Run ``action`` with a PMM client on ``transport`` (the network when None)."""
 
     async def go() -> T:
@@ -50,7 +51,7 @@ def run(action: Callable[[PmmClient], Awaitable[T]], *, base: str = BASE,
                                   transport=transport)
         retry = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.002)
         token = PmmToken(http, token_url=f"{base}{TOKEN_PATH}", client_id=CLIENT_ID,
-                         client_secret=SecretStr(CLIENT_SECRET), retry=retry)
+                         client_secret=SecretStr(secret), retry=retry)
         client = PmmClient(http, token=token, retry=retry, page_size=page_size)
         try:
             return await action(client)
@@ -253,3 +254,27 @@ def test_simulator_faults_and_expired_tokens(pmm: PmmSimulator, pmm_url: str) ->
     assert pmm.stats["fault_503"] == pmm.stats["fault_429"] == pmm.stats["fault_reset"] == 1
     with pytest.raises(NotFoundError, match="PERIODE_NOT_FOUND"):
         run(lambda c: c.hasil_page("1999"), base=pmm_url)
+
+
+def test_wrong_client_secret_is_an_auth_error_without_the_secret(pmm: PmmSimulator,
+                                                                 pmm_url: str) -> None:
+    """A refused client secret raises AuthError once (no retries) and never shows the secret."""
+    with pytest.raises(AuthError) as caught:
+        run(lambda c: c.periode(), base=pmm_url, secret="salah-rahasia-123")
+    assert "invalid_client" in str(caught.value) and "salah-rahasia-123" not in str(caught.value)
+    assert pmm.stats["token"] == 1 and pmm.stats["api"] == 0
+
+
+def test_rate_budget_slows_down_on_429(router: respx.MockRouter) -> None:
+    """A 429 halves the shared request budget before the retry; success wins some back."""
+    limited = httpx.Response(429, headers={"Retry-After": "0"},
+                             json={"error": {"code": "RATE_LIMITED", "message": "x"}})
+    router.get(HASIL).mock(side_effect=[limited, httpx.Response(200, json={"data": []})])
+
+    async def action(client: PmmClient) -> tuple[float | None, float | None]:
+        client.limiter = RateLimiter(100.0)
+        await client.hasil_page("2025")
+        return client.limiter.rate, client.limiter.ceiling
+
+    rate, ceiling = mocked(router, action)
+    assert rate is not None and ceiling == 100.0 and rate == 55.0

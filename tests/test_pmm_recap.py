@@ -146,3 +146,23 @@ def test_imported_predikat_agree_with_the_matrix_or_are_reported(world: World,
         flagged = any(f.rule == "predikat_tidak_sesuai" for f in findings)
         assert flagged == (matrix != result.predikat.value)
         assert record.evaluasi[0].predikat is not None
+
+
+def test_delimiter_fallback_and_excel_text_nip(tmp_path: Path) -> None:
+    """A tab-separated file and a NIP written as Excel's ="..." text are read correctly."""
+    lines = [HEADER.replace(";", "\t"),
+             '="198703122010012004"\t\tSiti, S.Pd.\tGURU\t20512345\tSMA 1\t2025\tDinilai\t'
+             "Sesuai Ekspektasi\tSesuai Ekspektasi\tBaik\t\t\t15/12/2025"]
+    recap = read_recap(_write(tmp_path, "tab.csv", "\r\n".join(lines).encode()))
+    assert _codes(recap) == {2: "ok"}
+    result = recap.accepted[0]
+    assert result.pegawai.nip == "198703122010012004" and result.pegawai.nama == "Siti, S.Pd."
+    assert str(result.tanggal_penilaian) == "2025-12-15"
+
+
+def test_every_row_outcome_renders() -> None:
+    """Each row outcome code the importers emit has its Bahasa Indonesia text."""
+    params = {"value": "1.98703E+17", "first_row": 2, "column": "Predikat", "detail": "x"}
+    for code in ("ok", "nip_rusak", "nip_tidak_valid", "baris_ganda", "kolom_tidak_valid",
+                 "kolom_kosong"):
+        assert t(f"pmm.row.{code}", **params)

@@ -16,6 +16,7 @@ from connectors._http.errors import NetworkError, PayloadError, PermanentError, 
 from connectors.siasn.client import SiasnClient
 from connectors.siasn.models import KinerjaPeriodikSave, Skp22Save
 from connectors.siasn.write_envelope import saved_id
+from mappings.messages import t
 from mappings.skp import EvaluasiRecord, PenilaiRecord
 from mappings.skp_siasn import NotPushable, find_remote, siasn_body
 from service.container import http_options, siasn_client
@@ -147,6 +148,7 @@ def test_evaluations_siasn_cannot_take_are_refused_before_sending() -> None:
         with pytest.raises(NotPushable) as caught:
             siasn_body(evaluasi, pns_id="X")
         assert caught.value.code == code
+        assert t(f"pmm.push.{code}", **caught.value.params)
 
 
 @pytest.mark.parametrize(("status", "body", "outcome"), [
@@ -175,3 +177,40 @@ def test_simulator_served_in_its_own_thread_keeps_saves(sim: SiasnSimulator,
     """The save endpoints are POST-only; a GET to them is not a save."""
     response = httpx.get(f"{sim_server.url}/apisiasn/1.0/skp22/save")
     assert response.status_code in (401, 404, 405) and sim.skp.saves == 0
+
+
+def test_write_bodies_use_the_write_side_names() -> None:
+    """The exact JSON posted: write names (penilaiNama, pnsDinilaiOrang / pnsDinilaiId,
+    penilaiJabatan vs penilaiJabatanNama), golongan as its id, periodikId as a string."""
+    annual = siasn_body(_evaluasi(), pns_id="PNS-1").body()
+    assert annual == {
+        "id": None, "tahun": 2025, "hasilKinerjaNilai": 1, "perilakuKerjaNilai": 3,
+        "kuadranKinerjaNilai": 4, "pnsDinilaiOrang": "PNS-1", "penilaiNipNrp": PENILAI.nip,
+        "penilaiNama": PENILAI.nama, "penilaiJabatan": PENILAI.jabatan, "penilaiGolongan": "41",
+        "penilaiUnorNama": PENILAI.unor_nama, "statusPenilai": "ASN", "path": []}
+    quarter = siasn_body(_evaluasi("BULANAN", periode_mulai=date(2026, 2, 1),
+                                   periode_selesai=date(2026, 2, 28), koefisien_id="22",
+                                   penilai=PenilaiRecord(nama="Bupati Contoh")),
+                         pns_id="PNS-1").body()
+    assert quarter == {
+        "id": None, "pnsDinilaiId": "PNS-1", "tahun": 2026, "tahunMulaiPenilaian": 2026,
+        "tahunSelesaiPenilaian": 2026, "bulanMulaiPenilaian": 2, "bulanSelesaiPenilaian": 2,
+        "periodikId": "1", "koefisienId": "22", "hasilKinerjaNilai": 1, "perilakuKerjaNilai": 3,
+        "kuadranKinerjaNilai": 4, "penilaiNipNrp": None, "penilaiNama": "Bupati Contoh",
+        "penilaiJabatanNama": None, "penilaiGolongan": None, "penilaiUnorNama": None,
+        "statusPenilai": "NON ASN", "path": []}
+
+
+def test_simulator_refuses_malformed_saves(sim: SiasnSimulator) -> None:
+    """The simulated SIASN refuses a save with a missing field, a bad month or a stranger."""
+    person = next(iter(sim.world.pegawai.values()))
+    good = {"tahun": 2026, "bulanMulaiPenilaian": 1, "bulanSelesaiPenilaian": 3,
+            "periodikId": "2", "hasilKinerjaNilai": 2, "perilakuKerjaNilai": 2,
+            "kuadranKinerjaNilai": 2, "pnsDinilaiId": person.pns_id}
+    assert sim.skp.save("kinerjaperiodik", good)[0] == 200
+    for bad in ({**good, "bulanSelesaiPenilaian": 13}, {**good, "tahun": "abc"},
+                {**good, "periodikId": "3"}, {**good, "pnsDinilaiId": "X"},
+                {k: v for k, v in good.items() if k != "hasilKinerjaNilai"}, ["not", "a", "dict"]):
+        status, answer = sim.skp.save("kinerjaperiodik", bad)
+        assert status == 400 and answer["success"] is False and answer["Message"]
+    assert sim.skp.saves == 1

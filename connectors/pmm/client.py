@@ -29,7 +29,7 @@ from connectors._http.errors import (
 )
 from connectors._http.ratelimit import RateLimiter
 from connectors._http.retry import RetryPolicy, call_with_retry
-from connectors._http.tokens import TokenSource
+from connectors._http.tokens import AccessToken, TokenSource
 from connectors.pmm.models import Periode, PmmResult
 
 UPSTREAM = "pmm"
@@ -123,16 +123,16 @@ class PmmClient:
         return await call_with_retry(self._retry, lambda: self._get_authorized(path, params))
 
     async def _get_authorized(self, path: str, params: dict[str, str]) -> Any:
+        token = await self._token.token()  # a refused client secret raises here, once
         try:
-            return await self._get_once(path, params)
+            return await self._get_once(path, params, token)
         except AuthError:
             log.info("pmm_token_refused_renewing", path=path)
             self._token.invalidate()
-            return await self._get_once(path, params)
+            return await self._get_once(path, params, await self._token.token())
 
-    async def _get_once(self, path: str, params: dict[str, str]) -> Any:
+    async def _get_once(self, path: str, params: dict[str, str], token: AccessToken) -> Any:
         await self.limiter.acquire()
-        token = await self._token.token()
         request = self._http.build_request(
             "GET", path, params=params,
             headers={"Authorization": f"Bearer {token.value.get_secret_value()}"})

@@ -128,7 +128,7 @@ def read_nip(value: Any) -> tuple[str | None, str | None]:
     """(nip, None) for a usable NIP; (None, code) for ``nip_rusak`` / ``nip_tidak_valid``."""
     if isinstance(value, float):
         return None, "nip_rusak"  # a NIP stored as a floating number lost its last digits
-    text = cell_text(value).lstrip("'").replace(" ", "").replace("\u00a0", "")
+    text = cell_text(value).lstrip("='").strip('"').replace(" ", "").replace("\u00a0", "")
     text = text[:-2] if text.endswith(".0") else text
     if _SCIENTIFIC.match(text):
         return None, "nip_rusak"
