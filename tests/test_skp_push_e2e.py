@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from service.container import Container
 from simulators.pmm import PmmSimulator
 from simulators.siasn import SiasnSimulator
 from store.models_skp import Evaluasi, Skp
+from sync.pmm.file_source import import_file
 from tests.pmm_jobs_helpers import (
     add_period_results,
     feed,
@@ -116,3 +118,43 @@ def test_results_from_siasn_are_never_pushed(stocked: Container, sim: SiasnSimul
     result = push(stocked)
     assert result["counts"]["candidates"] == 0
     assert sim.skp.saves == 0
+
+
+def _quarter_csv(rows: list[dict[str, Any]]) -> bytes:
+    """The quarter's results as a recap CSV (BOM, semicolons, labels as schools download)."""
+    from simulators.recap import CSV_HEADER, PREDIKAT_LABELS, RATING_LABELS, STATUS_LABELS
+
+    lines = [";".join(CSV_HEADER)]
+    for r in rows:
+        p, s, penilai = r["pegawai"], r["satuan_pendidikan"], r["penilai"]
+        lines.append(";".join([
+            p["nip"], p["nuptk"] or "", p["nama"], p["jenis_ptk"], s["npsn"], s["nama"],
+            "Triwulan I 2026", STATUS_LABELS[r["status"]],
+            RATING_LABELS[r["rating_hasil_kerja"]][1], RATING_LABELS[r["rating_perilaku_kerja"]][2],
+            PREDIKAT_LABELS[r["predikat"]], penilai["nip"] or "", penilai["nama"] or "",
+            "15/03/2026"]))
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def test_three_sources_fed_and_pushed_twice_post_each_result_once(
+        stocked: Container, pmm_sim: PmmSimulator, sim: SiasnSimulator,
+        tmp_path: Path) -> None:
+    """SIASN, the PMM contract and a recap file carry the same quarter: one post per teacher."""
+    due = _fed(stocked, pmm_sim)
+    path = tmp_path / "rekap-tw1-2026.csv"
+    path.write_bytes(_quarter_csv(due))
+    imported = import_file(stocked.sessions, path)
+    assert imported["counts"]["created"] == len(due), imported["counts"]
+
+    first = push(stocked)
+    sent, held = _in_quarter(first, "sent"), _in_quarter(first, "adopted")
+    assert sent == len(due) and held == len(due)  # the file's copies adopt the posted rows
+    assert _quarter_saves(sim) == len(due)
+
+    for source in ("siasn", "http"):
+        assert feed(stocked, source)["counts"]["created"] == 0
+    again = import_file(stocked.sessions, path)
+    assert again["counts"]["created"] == again["counts"]["updated"] == 0
+    second = push(stocked)
+    assert _in_quarter(second, "sent") == 0
+    assert _quarter_saves(sim) == len(due)

@@ -68,7 +68,7 @@ def _candidate(session: Session, evaluasi: Evaluasi, skp: Skp) -> Candidate:
         body = siasn_body(record, pns_id=pegawai.pns_id)
     except NotPushable as exc:
         problem = str(exc) if exc.code == "no_pns_id" else t(f"pmm.push.{exc.code}",
-                                                                   jenis=record.jenis_periode)
+                                                                   **exc.params)
     found = open_problems(session, nip=skp.nip, periode=periode.key)
     if problem is None and found:
         problem = t("skp.push.open_problem", alasan=found[0].reason)

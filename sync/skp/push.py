@@ -112,17 +112,10 @@ class SkpPush:
         items = [c for c in items if c.problem is None]
         if not items:
             return
-        try:
-            skp22 = await self.siasn.rw_skp22(nip)
-            periodik = await self.siasn.rw_kinerjaperiodik(nip)
-        except AuthError:
-            raise
-        except UpstreamError as exc:
-            for candidate in items:
-                self.report.note("failed", candidate, str(exc))
-            return
-        for candidate in items:
-            rows: list[RwSkp22 | RwKinerjaPeriodik] = [*skp22, *periodik]
+        rows = await self._remote_rows(nip, items)
+        for index, candidate in enumerate(items):
+            if rows is None:  # SIASN could not be read: nothing more is posted for this person
+                return
             same = find_remote(candidate.record, rows)
             if same is not None:
                 await asyncio.to_thread(self._adopt, candidate, same)
@@ -132,8 +125,23 @@ class SkpPush:
                 await asyncio.to_thread(self._refuse, candidate, other)
             elif self.dry_run:
                 self.report.note("planned", candidate)
-            else:
-                await self._post(candidate)
+            elif await self._post(candidate) and index + 1 < len(items):
+                # another source may carry the same rating: read again so it is adopted
+                rows = await self._remote_rows(nip, items[index + 1:])
+
+    async def _remote_rows(self, nip: str, items: list[Candidate]
+                           ) -> list[RwSkp22 | RwKinerjaPeriodik] | None:
+        """What SIASN holds for ``nip`` (None, with the items failed, when it cannot be read)."""
+        try:
+            skp22 = await self.siasn.rw_skp22(nip)
+            periodik = await self.siasn.rw_kinerjaperiodik(nip)
+        except AuthError:
+            raise
+        except UpstreamError as exc:
+            for candidate in items:
+                self.report.note("failed", candidate, str(exc))
+            return None
+        return [*skp22, *periodik]
 
     def _adopt(self, candidate: Candidate, siasn_id: str) -> None:
         """SIASN already holds this rating for the period: take its id, post nothing."""
@@ -149,7 +157,8 @@ class SkpPush:
             self._mark(candidate.evaluasi_id, push_state="gagal", push_error=detail)
         self.report.note("failed", candidate, detail, other.id)
 
-    async def _post(self, candidate: Candidate) -> None:
+    async def _post(self, candidate: Candidate) -> bool:
+        """Mark sending, post, store the id; True when SIASN may now hold the rating."""
         await asyncio.to_thread(self._mark_sending, candidate.evaluasi_id)
         assert candidate.body is not None  # a candidate without one has a problem
         try:
@@ -160,14 +169,15 @@ class SkpPush:
             await asyncio.to_thread(self._mark, candidate.evaluasi_id,
                                     push_state="tidak_pasti", push_error=str(exc))
             self.report.note("uncertain", candidate, str(exc))
-            return
+            return True
         except UpstreamError as exc:
             await asyncio.to_thread(self._mark, candidate.evaluasi_id, push_state="gagal",
                                     push_error=str(exc))
             self.report.note("failed", candidate, str(exc))
-            return
+            return False
         await asyncio.to_thread(self._store_id, candidate, siasn_id, adopted=False)
         self.report.note("sent", candidate, None, siasn_id)
+        return True
 
     # store -----------------------------------------------------------------------------
     def _mark_sending(self, evaluasi_id: int) -> None:
