@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ from sqlalchemy import func, select
 from service.container import Container
 from simulators.pmm import PmmSimulator
 from simulators.siasn import SiasnSimulator
+from store.db import transaction
+from store.models import Pegawai
 from store.models_skp import Evaluasi, Skp
 from sync.pmm.file_source import import_file
 from tests.pmm_jobs_helpers import (
@@ -158,3 +161,54 @@ def test_three_sources_fed_and_pushed_twice_post_each_result_once(
     second = push(stocked)
     assert _in_quarter(second, "sent") == 0
     assert _quarter_saves(sim) == len(due)
+
+
+def test_crash_between_save_and_store_is_adopted_not_reposted(
+        stocked: Container, pmm_sim: PmmSimulator, sim: SiasnSimulator) -> None:
+    """A row left 'menunggu' without an id (the process died after SIASN saved) is adopted."""
+    from mappings.skp_siasn import siasn_body
+    from sync.skp.candidates import load_candidates
+
+    _fed(stocked, pmm_sim)
+    with transaction(stocked.sessions) as session:
+        victim = next(c for c in load_candidates(session)
+                      if c.periode.key == "2026-T1" and c.body is not None)
+        row = session.get(Evaluasi, victim.evaluasi_id)
+        assert row is not None
+        row.push_state, row.push_attempts = "menunggu", 1  # marked sending, then the crash
+        pns_id = session.scalar(select(Pegawai.pns_id).where(Pegawai.nip == victim.nip))
+    assert pns_id is not None
+    status, _ = sim.skp.save("kinerjaperiodik", siasn_body(victim.record, pns_id=pns_id).body())
+    assert status == 200
+    saves = sim.skp.saves
+    report = push(stocked)
+    mine = [i for i in report["items"] if i["nip"] == victim.nip and i["periode"] == "2026-T1"]
+    assert [i["hasil"] for i in mine] == ["adopted"]
+    assert sim.skp.saves == saves + report["counts"]["sent"]
+    with stocked.sessions() as session:
+        adopted = session.get(Evaluasi, victim.evaluasi_id)
+        assert adopted is not None and adopted.siasn_id and adopted.push_state == "dikirim"
+
+
+def test_two_push_processes_at_once_post_each_result_once(
+        stocked: Container, pmm_sim: PmmSimulator, sim: SiasnSimulator) -> None:
+    """Two `skp push` processes started together: one holds the lease, nothing is posted twice."""
+    import subprocess
+    import sys
+
+    from tests.test_pmm_cli import _env
+
+    due = _fed(stocked, pmm_sim)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("EKINERJA_")},
+           **_env(stocked, None)}
+    procs = [subprocess.Popen([sys.executable, "-m", "service.cli", "skp", "push", "--json"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    codes = [p.wait(timeout=300) for p in procs]
+    assert set(codes) <= {0, 1, 4}, [p.stderr.read() if p.stderr else "" for p in procs]
+    assert _quarter_saves(sim) == len(due)
+    with stocked.sessions() as session:
+        ids = session.scalars(select(Evaluasi.siasn_id).join(Skp).where(
+            Skp.source == "pmm_http", Evaluasi.jenis_periode == "TRIWULAN",
+            Evaluasi.siasn_id.is_not(None))).all()
+    assert len(ids) == len(set(ids)) == len(due)
