@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func, select, update
 
@@ -160,3 +162,45 @@ def test_siasn_feed_is_authoritative_and_a_rerun_changes_nothing(stocked: Contai
     second = feed(stocked, "siasn")
     assert second["counts"]["created"] == second["counts"]["updated"] == 0
     assert skp_state(stocked) == before
+
+
+class _DropPages(httpx.AsyncBaseTransport):
+    """The network between us and PMM: drops every request for a later page while armed."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.armed = True
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.armed and "cursor=" in str(request.url):
+            raise httpx.ConnectError("connection refused", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def test_interrupted_http_read_resumes_from_its_page_cursor(stocked: Container,
+                                                            pmm_sim: PmmSimulator) -> None:
+    """A read that fails on page 2 keeps page 1 and its cursor; the next read finishes the rest."""
+    from service.cli.pmm import open_pmm
+    from sync.pmm.http_source import feed_http
+
+    config = stocked.settings.pmm.model_copy(update={"page_size": 20})
+    network = _DropPages()
+
+    async def run() -> dict[str, Any]:
+        network.inner = httpx.AsyncHTTPTransport()  # connections belong to one event loop
+        async with open_pmm(config, network) as pmm:
+            assert pmm is not None
+            return await feed_http(stocked.sessions, pmm)
+
+    broken = asyncio.run(run())
+    assert broken["status"] == "failed" and "PMM" in (broken["guard_reason"] or "")
+    assert broken["counts"]["created"] == 20
+    with stocked.sessions() as session:
+        cursor = session.get(PmmCursor, ("pmm_http", pmm_sim.periods[0]["id"]))
+        assert cursor is not None and cursor.page_cursor and cursor.high_water is None
+    network.armed = False
+    resumed = asyncio.run(run())
+    assert resumed["status"] == "completed"
+    assert resumed["counts"]["created"] == len(pmm_sim.results) - 20
+    with stocked.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Skp)) == len(pmm_sim.results)

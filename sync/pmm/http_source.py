@@ -17,10 +17,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors._http.errors import AuthError
+from connectors._http.errors import AuthError, UpstreamError
 from connectors.pmm.client import HasilPage, PmmClient
 from connectors.pmm.models import Periode as PmmPeriode
 from mappings import periode as periods
+from mappings.messages import t
 from mappings.skp_rules import Finding
 from sync.pmm.feed import FeedRun, FeedStopped
 from sync.pmm.ingest import Batch, Incoming, ingest
@@ -59,6 +60,9 @@ async def feed_http(sessions: sessionmaker[Session], pmm: PmmClient) -> dict[str
                                breaches, context)
     except AuthError as exc:
         return await asyncio.to_thread(feed.finish, "stopped", f"kredensial PMM ditolak: {exc}")
+    except UpstreamError as exc:  # the next run resumes from the stored page cursor
+        return await asyncio.to_thread(feed.finish, "failed",
+                                       t("skp.error.upstream", source="PMM", detail=str(exc)))
     except FeedStopped as exc:
         return await asyncio.to_thread(feed.finish, "stopped", str(exc))
     except BaseException:
