@@ -78,8 +78,9 @@ def render_push(console: Console, report: dict[str, Any]) -> None:
     for item in report.get("items") or []:
         if item["hasil"] in ("sent", "adopted", "planned"):
             continue
+        outcome = t(f"skp.count.{item['hasil']}")
         console.print(escape(f"{item['nip']} {item['nama'] or '-'} {item['periode']}: "
-                             f"{t('skp.count.' + item['hasil'])}: {item['keterangan'] or '-'}"),
+                             f"{outcome}: {item['keterangan'] or '-'}"),
                       highlight=False, soft_wrap=True)
 
 
