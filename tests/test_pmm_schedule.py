@@ -74,3 +74,20 @@ def test_feed_report_prints_data_as_text_never_markup() -> None:
     text = console.export_text()
     assert "[red]Siti[/red]" in text and "[bold]SMA 3[/]" in text and "[blink]w" in text
     assert "[link=x]y[/link]" in text
+
+
+def test_push_report_lists_what_was_not_sent_as_text() -> None:
+    """The push report shows counts and each held-back or failed evaluation, escaped."""
+    from service.cli.skp import exit_code, render_push
+
+    report = {"run_id": "p1", "status": "completed", "counts": {"sent": 1, "failed": 1},
+              "items": [{"nip": "1", "nama": "A", "periode": "2026-T1", "hasil": "sent",
+                         "siasn_id": "x", "keterangan": None},
+                        {"nip": "2", "nama": "[b]B[/b]", "periode": "2026-T1",
+                         "hasil": "failed", "siasn_id": None, "keterangan": "ditolak [i]"}]}
+    console = Console(record=True, width=200)
+    render_push(console, report)
+    text = console.export_text()
+    assert "2 [b]B[/b] 2026-T1: gagal: ditolak [i]" in text and "1 A 2026-T1" not in text
+    assert exit_code(report) == 1
+    assert exit_code({**report, "counts": {"sent": 1}}) == 0
