@@ -11,10 +11,6 @@ ID: dict[str, str] = {
     "skp.rule.siasn_berbeda.reason":
         "SIASN sudah punya penilaian {periode} dengan nilai berbeda (hasil {hasil}, perilaku "
         "{perilaku}); tidak dikirim agar tidak ganda",
-    "skp.rule.siasn_berbeda.fix":
-        "periksa penilaian di SIASN; hapus yang salah di SIASN atau betulkan data lokal",
-    "skp.rule.siasn_berbeda.who": "admin instansi (BKD)",
-    "skp.none": "-",
     # feed and push reports --------------------------------------------------------------------
     "skp.feed.title": "Umpan PMM {run_id}: {status}",
     "skp.push.title": "Kirim SKP ke SIASN {run_id}: {status}",
@@ -41,17 +37,13 @@ ID: dict[str, str] = {
     "skp.status.header": "Sumber umpan PMM",
     "skp.status.line": "{source} {scope}: dibaca sampai {high_water}",
     "skp.status.open": "{count} masalah terbuka",
-    "skp.error.file": "berkas {file}: {reason}",
     "skp.error.pmm_not_configured":
         "sumber HTTP PMM belum diatur: setel EKINERJA_PMM__BASE_URL, EKINERJA_PMM__TOKEN_URL, "
         "EKINERJA_PMM__CLIENT_ID dan EKINERJA_PMM__CLIENT_SECRET",
     "skp.error.source": "sumber {source} tidak dikenal (pilih: {choices})",
     "skp.error.busy": "proses {kind} lain sedang berjalan: {detail}",
     "skp.error.upstream": "{source} tidak dapat dihubungi: {detail}",
-    "skp.push.failed": "{nip} {periode}: gagal dikirim: {detail}",
     "skp.push.held": "SIASN sudah memuat penilaian ini sebagai baris {siasn_id} (dari SIASN)",
-    "skp.push.predikat":
-        "predikat {predikat} tidak sesuai matriks (seharusnya {seharusnya}); tidak dikirim",
     "skp.push.open_problem": "ditahan karena masalah umpan PMM: {alasan}",
     "skp.push.no_pns_id":
         "pegawai {nip} belum punya id PNS SIASN (data-utama `id`); jalankan Sinkron SIASN dulu",
@@ -91,5 +83,4 @@ ID: dict[str, str] = {
     "skp.api.predikat":
         "predikat {predikat} tidak sesuai matriks: hasil kerja {hasil} dan perilaku {perilaku} "
         "menghasilkan {seharusnya}",
-    "skp.api.periode": "periode {mulai}..{selesai} tidak sesuai jenis {jenis} angka {angka}",
 }
