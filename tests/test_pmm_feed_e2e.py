@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from service.container import Container
 from simulators.dataset import World
 from simulators.pmm import PmmSimulator
+from simulators.siasn import SiasnSimulator
 from store.db import transaction
 from store.models import Pegawai
 from store.models_skp import Evaluasi, PmmCursor, Skp
@@ -204,3 +205,30 @@ def test_interrupted_http_read_resumes_from_its_page_cursor(stocked: Container,
     assert resumed["counts"]["created"] == len(pmm_sim.results) - 20
     with stocked.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Skp)) == len(pmm_sim.results)
+
+
+def test_siasn_rows_breaking_period_rules_give_per_teacher_reasons(
+        stocked: Container, world: World, sim: SiasnSimulator) -> None:
+    """A quarter recorded twice, a month beside quarters and an odd span, each for its teacher."""
+    from simulators.siasn_skp import _periodik_row
+
+    teachers = [p for p in world.pegawai.values()
+                if p.nuptk and sim.skp.kinerjaperiodik_rows(p)][:3]
+    twice, mixed, odd = teachers
+    body = {"tahun": 2025, "periodikId": "2", "bulanMulaiPenilaian": 1, "bulanSelesaiPenilaian": 3,
+            "hasilKinerjaNilai": 2, "perilakuKerjaNilai": 2, "kuadranKinerjaNilai": 2}
+    sim.skp.saved_periodik[twice.pns_id] = [_periodik_row("dup-q1", twice, body)]
+    sim.skp.saved_periodik[mixed.pns_id] = [_periodik_row("month-4", mixed, {
+        **body, "periodikId": "1", "bulanMulaiPenilaian": 4, "bulanSelesaiPenilaian": 4})]
+    sim.skp.saved_periodik[odd.pns_id] = [_periodik_row("odd-span", odd, {
+        **body, "bulanMulaiPenilaian": 2, "bulanSelesaiPenilaian": 4})]
+
+    report = feed(stocked, "siasn")
+
+    assert report["status"] == "completed"
+    assert open_rules(stocked, twice.nip, "2025") == {"angka_periodik_ganda"}
+    assert open_rules(stocked, mixed.nip, "2025") == {"tipe_periodik_campur"}
+    assert "periode_tidak_standar" in open_rules(stocked, odd.nip)
+    clean = next(p for p in world.pegawai.values()
+                 if p.nuptk and p not in teachers and sim.skp.kinerjaperiodik_rows(p))
+    assert not open_rules(stocked, clean.nip)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import structlog
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors._http.errors import AuthError, UpstreamError
@@ -49,7 +50,7 @@ class FeedRun:
         self.source = source
         self.actor = actor
         self.run_id = uuid.uuid4().hex[:16]
-        self.counts: Counter[str] = Counter({name: 0 for name in (*COUNTS, "failed")})
+        self.counts: Counter[str] = Counter({name: 0 for name in COUNTS})
         self.errors: list[dict[str, str]] = []
 
     def begin(self) -> None:
@@ -174,7 +175,12 @@ def _store_siasn(feed: FeedRun, scope: str, chunk: list[str],
             if isinstance(rows, str):
                 feed.fail(nip, rows)
                 continue
-            feed.add(ingest_teacher(session, rows, actor=feed.actor, run_id=feed.run_id))
+            try:  # one teacher's odd rows must not sink the batch
+                with session.begin_nested():
+                    feed.add(ingest_teacher(session, rows, actor=feed.actor,
+                                            run_id=feed.run_id))
+            except (IntegrityError, ValueError) as exc:
+                feed.fail(nip, f"{type(exc).__name__}: {exc}"[:500])
         feed.move_cursor(session, scope, page=chunk[-1], high_water=None)
 
     feed.tx(work)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+import structlog
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from connectors.pmm.models import PmmResult
@@ -30,7 +32,9 @@ from sync.pmm.rules import (
 )
 from sync.pmm.write import aware, write_skp
 
-COUNTS = ("read", "created", "updated", "unchanged", "duplicate", "rejected", "problem")
+log = structlog.get_logger(__name__)
+COUNTS = ("read", "created", "updated", "unchanged", "duplicate", "rejected", "problem",
+          "failed")
 
 
 @dataclass(frozen=True)
@@ -98,9 +102,18 @@ def ingest(session: Session, source: str, batch: Batch, context: StoreContext, *
             record_findings(session, source, subject_of(item), findings + identity, now=now,
                             run_id=run_id)
             continue
-        written_as = write_skp(session, record, actor=actor, run_id=run_id)
+        written_as: str
+        try:  # one odd result must not sink the batch
+            with session.begin_nested():
+                written_as = write_skp(session, record, actor=actor, run_id=run_id)
+        except (IntegrityError, ValueError) as exc:
+            log.warning("pmm_result_not_written", nip=record.nip, id=item.result.id,
+                        error=f"{type(exc).__name__}: {exc}"[:500])
+            written_as = "failed"
         counts[written_as] += 1
         outcomes[item.result.id] = written_as
+        if written_as == "failed":
+            continue
         written.append((item, record, findings))
     for item, record, findings in written:  # after the batch: principals' SKPs are in too
         findings = findings + placement_findings(session, context, item.result, record)

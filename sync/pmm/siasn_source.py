@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from connectors.siasn.models import RwKinerjaPeriodik, RwSkp22
 from mappings import periode as periods
-from mappings.skp import SkpRecord, map_rw_kinerjaperiodik, map_rw_skp22
+from mappings.skp import EvaluasiRecord, SkpRecord, map_rw_kinerjaperiodik, map_rw_skp22
 from mappings.skp_rules import Finding
 from store.models import Pegawai
 from store.models_skp import Evaluasi, PmmProblem, Skp
@@ -92,9 +92,12 @@ def _by_year(session: Session, records: list[SkpRecord]) -> list[SkpRecord]:
     for items in years.values():
         annual = [r for r in items if r.evaluasi[0].jenis_periode == "TAHUNAN"]
         head = (annual or items)[0]
-        evaluasi = sorted((e for r in items for e in r.evaluasi),
-                          key=lambda e: (e.periode_mulai, e.jenis_periode))
-        merged.append(head.model_copy(update={"evaluasi": tuple(evaluasi)}))
+        kept: dict[tuple[str, int], EvaluasiRecord] = {}
+        for item in sorted((e for r in items for e in r.evaluasi),
+                           key=lambda e: (e.periode_mulai, e.jenis_periode, e.siasn_id or "")):
+            # a period SIASN holds twice is reported (angka_periodik_ganda); the first is kept
+            kept.setdefault((item.jenis_periode, item.angka_periode), item)
+        merged.append(head.model_copy(update={"evaluasi": tuple(kept.values())}))
     return merged
 
 
