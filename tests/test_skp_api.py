@@ -105,3 +105,21 @@ def test_unknown_employee_bad_json_and_no_key(api: httpx.Client) -> None:
     bare = httpx.get(f"{api.base_url}/api/v1/skp/masalah")
     assert bare.status_code == 401
     assert api.get("/api/v1/skp/masalah").json() == []
+
+
+def test_a_row_is_claimed_by_one_push_only(api: httpx.Client, world: World,
+                                           container: Container) -> None:
+    """Two pushes that loaded the same evaluation: only the first may mark it sending."""
+    from typing import cast
+
+    from sync.skp.candidates import load_candidates
+    from sync.skp.push import SkpPush, SkpWriter
+
+    nip = staff_nip(world, 0)
+    assert api.put(f"/api/v1/pegawai/{nip}/skp", json=_skp()).status_code == 200
+    with container.sessions() as session:
+        [candidate] = load_candidates(session)
+    first = SkpPush(cast(SkpWriter, None), container.sessions)
+    second = SkpPush(cast(SkpWriter, None), container.sessions)
+    assert first._claim(candidate) is True
+    assert second._claim(candidate) is False

@@ -44,6 +44,7 @@ ID: dict[str, str] = {
     "skp.error.busy": "proses {kind} lain sedang berjalan: {detail}",
     "skp.error.upstream": "{source} tidak dapat dihubungi: {detail}",
     "skp.push.held": "SIASN sudah memuat penilaian ini sebagai baris {siasn_id} (dari SIASN)",
+    "skp.push.claimed": "sedang dikirim oleh proses lain; dilewati agar tidak ganda",
     "skp.push.open_problem": "ditahan karena masalah umpan PMM: {alasan}",
     "skp.push.no_pns_id":
         "pegawai {nip} belum punya id PNS SIASN (data-utama `id`); jalankan Sinkron SIASN dulu",

@@ -35,6 +35,7 @@ class Candidate:
     record: EvaluasiRecord
     body: Skp22Save | KinerjaPeriodikSave | None
     problem: str | None
+    attempts: int = 0  # push attempts when loaded: the fence a post claims the row with
 
 
 def load_candidates(session: Session) -> list[Candidate]:
@@ -72,7 +73,8 @@ def _candidate(session: Session, evaluasi: Evaluasi, skp: Skp) -> Candidate:
     found = open_problems(session, nip=skp.nip, periode=periode.key)
     if problem is None and found:
         problem = t("skp.push.open_problem", alasan=found[0].reason)
-    return Candidate(evaluasi.id, skp.nip, nama, periode, record, body, problem)
+    return Candidate(evaluasi.id, skp.nip, nama, periode, record, body, problem,
+                     evaluasi.push_attempts)
 
 
 def _penilai(session: Session, evaluasi: Evaluasi, skp: Skp) -> PenilaiRecord:

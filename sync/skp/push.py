@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors._http.errors import AuthError, PayloadError, TransientError, UpstreamError
@@ -29,6 +29,7 @@ from store.db import transaction
 from store.models import SyncRun
 from store.models_skp import Evaluasi
 from sync import audit, runs
+from sync.pmm.write import aware as aware_start
 from sync.skp.candidates import Candidate, load_candidates
 from sync.skp.remote import held_for_period
 
@@ -159,7 +160,9 @@ class SkpPush:
 
     async def _post(self, candidate: Candidate) -> bool:
         """Mark sending, post, store the id; True when SIASN may now hold the rating."""
-        await asyncio.to_thread(self._mark_sending, candidate.evaluasi_id)
+        if not await asyncio.to_thread(self._claim, candidate):
+            self.report.note("skipped", candidate, t("skp.push.claimed"))
+            return False
         assert candidate.body is not None  # a candidate without one has a problem
         try:
             siasn_id = await self.siasn.save(candidate.body)
@@ -180,13 +183,17 @@ class SkpPush:
         return True
 
     # store -----------------------------------------------------------------------------
-    def _mark_sending(self, evaluasi_id: int) -> None:
+    def _claim(self, candidate: Candidate) -> bool:
+        """Mark the row ``menunggu`` (committed before the post) unless another run moved it."""
         with transaction(self.sessions) as session:
-            row = session.get(Evaluasi, evaluasi_id)
-            assert row is not None
-            row.push_state, row.push_attempts = "menunggu", row.push_attempts + 1
-            row.push_attempted_at = audit.now()
+            claimed = session.execute(update(Evaluasi).where(
+                Evaluasi.id == candidate.evaluasi_id, Evaluasi.siasn_id.is_(None),
+                Evaluasi.push_attempts == candidate.attempts,
+                Evaluasi.push_state != "dikirim").values(
+                push_state="menunggu", push_attempts=candidate.attempts + 1,
+                push_attempted_at=audit.now()))
         runs.renew(self.sessions, KIND)
+        return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
     def _mark(self, evaluasi_id: int, **values: Any) -> None:
         with transaction(self.sessions) as session:
@@ -226,6 +233,8 @@ class SkpPush:
                 run.status, run.phase, run.guard_reason = status, "done", reason
                 run.counts, run.failed = dict(self.report.counts), self.report.counts["failed"]
                 run.finished_at = audit.now()
+                started = aware_start(run.started_at) or run.finished_at
+                run.duration_s = round((run.finished_at - started).total_seconds(), 3)
         finally:
             runs.release(self.sessions, KIND)
         log.info("skp_push_finished", run_id=self.run_id, status=status,
