@@ -232,3 +232,33 @@ def test_siasn_rows_breaking_period_rules_give_per_teacher_reasons(
     clean = next(p for p in world.pegawai.values()
                  if p.nuptk and p not in teachers and sim.skp.kinerjaperiodik_rows(p))
     assert not open_rules(stocked, clean.nip)
+
+
+def test_siasn_feed_stopped_by_credentials_resumes_after_its_last_batch(
+        stocked: Container, sim: SiasnSimulator) -> None:
+    """Credentials refused mid-run: the run stops, kept batches stay; the next run resumes."""
+    from sync.pmm.feed import feed_siasn
+    from sync.pmm.siasn_source import teacher_nips
+
+    with stocked.sessions() as session:
+        nips = teacher_nips(session)
+    refused = nips[12]
+    sim.faults.script("apim_401", "apim_401", path=f"rw-skp22/{refused}")
+
+    async def run() -> dict[str, Any]:
+        async with stocked.siasn() as siasn:
+            return await feed_siasn(stocked.sessions, siasn, batch_size=5, concurrency=1)
+
+    stopped = asyncio.run(run())
+    assert stopped["status"] == "stopped" and "ditolak" in (stopped["guard_reason"] or "")
+    with stocked.sessions() as session:
+        cursor = session.get(PmmCursor, ("siasn", "guru"))
+        assert cursor is not None and cursor.page_cursor == nips[9]  # two batches kept
+        kept = set(session.scalars(select(Skp.nip)))
+    assert kept and kept <= set(nips[:10])
+    resumed = asyncio.run(run())
+    assert resumed["status"] == "completed"
+    with stocked.sessions() as session:
+        cursor = session.get(PmmCursor, ("siasn", "guru"))
+        assert cursor is not None and cursor.page_cursor is None and cursor.high_water
+        assert refused in set(session.scalars(select(Skp.nip)))

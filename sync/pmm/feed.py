@@ -138,7 +138,7 @@ async def feed_siasn(sessions: sessionmaker[Session], siasn: SiasnClient, *,
         gate = asyncio.Semaphore(max(1, concurrency))
         for start in range(0, len(nips), batch_size):
             chunk = nips[start:start + batch_size]
-            fetched = await asyncio.gather(*(_fetch(siasn, nip, gate) for nip in chunk))
+            fetched = await _fetch_all(siasn, chunk, gate)
             await asyncio.to_thread(_store_siasn, feed, scope, chunk, fetched)
         await asyncio.to_thread(feed.tx, lambda s: feed.move_cursor(
             s, scope, page=None, high_water=audit.now()))
@@ -153,6 +153,17 @@ async def feed_siasn(sessions: sessionmaker[Session], siasn: SiasnClient, *,
 def _teachers(sessions: sessionmaker[Session], after: str | None) -> list[str]:
     with sessions() as session:
         return teacher_nips(session, after)
+
+
+async def _fetch_all(siasn: SiasnClient, nips: list[str], gate: asyncio.Semaphore
+                     ) -> list[TeacherRows | str]:
+    """Every teacher's rows of one batch; credentials refused cancel the rest and stop."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(_fetch(siasn, nip, gate)) for nip in nips]
+    except* FeedStopped as stopped:
+        raise stopped.exceptions[0] from None
+    return [task.result() for task in tasks]
 
 
 async def _fetch(siasn: SiasnClient, nip: str, gate: asyncio.Semaphore
