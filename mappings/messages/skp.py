@@ -40,6 +40,8 @@ ID: dict[str, str] = {
     "skp.error.pmm_not_configured":
         "sumber HTTP PMM belum diatur: setel EKINERJA_PMM__BASE_URL, EKINERJA_PMM__TOKEN_URL, "
         "EKINERJA_PMM__CLIENT_ID dan EKINERJA_PMM__CLIENT_SECRET",
+    "skp.error.credentials": "kredensial {source} ditolak: {detail}",
+    "skp.no_school": "(tanpa sekolah)",
     "skp.error.source": "sumber {source} tidak dikenal (pilih: {choices})",
     "skp.error.busy": "proses {kind} lain sedang berjalan: {detail}",
     "skp.error.upstream": "{source} tidak dapat dihubungi: {detail}",
@@ -51,6 +53,7 @@ ID: dict[str, str] = {
     # HTTP API --------------------------------------------------------------------------------
     "skp.api.not_found_pegawai": "tidak ada pegawai lokal dengan NIP {nip}",
     "skp.api.field": "kolom {field}: {reason}",
+    "skp.api.body": "(badan permintaan)",
     "skp.api.not_json": "badan permintaan bukan JSON yang sah",
     "skp.api.rating":
         "rating {value!r} tidak dikenal (1/di atas, 2/sesuai, 3/di bawah ekspektasi)",

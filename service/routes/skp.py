@@ -33,7 +33,7 @@ def field_errors(exc: ValidationError) -> list[dict[str, str]]:
     """Pydantic's errors as ``{field, pesan}`` in Bahasa Indonesia."""
     out = []
     for error in exc.errors():
-        field = ".".join(str(p) for p in error["loc"]) or "(badan)"
+        field = ".".join(str(p) for p in error["loc"]) or t("skp.api.body")
         kind = error["type"]
         context = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
         if kind == "value_error":

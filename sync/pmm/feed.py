@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors._http.errors import AuthError, UpstreamError
 from connectors.siasn.client import SiasnClient
+from mappings.messages import t
 from store.db import transaction
 from store.models import SyncRun
 from store.models_skp import PmmCursor, PmmProblem
@@ -173,7 +174,7 @@ async def _fetch(siasn: SiasnClient, nip: str, gate: asyncio.Semaphore
             skp22 = await siasn.rw_skp22(nip)
             periodik = await siasn.rw_kinerjaperiodik(nip)
         except AuthError as exc:
-            raise FeedStopped(f"kredensial SIASN ditolak: {exc}") from exc
+            raise FeedStopped(t("skp.error.credentials", source="SIASN", detail=str(exc))) from exc
         except UpstreamError as exc:
             return str(exc)
     return TeacherRows(nip=nip, nama=None, skp22=skp22, periodik=periodik)

@@ -59,7 +59,8 @@ async def feed_http(sessions: sessionmaker[Session], pmm: PmmClient) -> dict[str
             await _read_period(feed, pmm, item.id, good.get(item.id), bad.get(item.id),
                                breaches, context)
     except AuthError as exc:
-        return await asyncio.to_thread(feed.finish, "stopped", f"kredensial PMM ditolak: {exc}")
+        return await asyncio.to_thread(feed.finish, "stopped", t(
+            "skp.error.credentials", source="PMM", detail=str(exc)))
     except UpstreamError as exc:  # the next run resumes from the stored page cursor
         return await asyncio.to_thread(feed.finish, "failed",
                                        t("skp.error.upstream", source="PMM", detail=str(exc)))

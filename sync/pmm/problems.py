@@ -15,10 +15,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from mappings.messages import t
 from mappings.skp_rules import Finding
 from store.models_skp import PmmProblem
-
-NO_SCHOOL = "(tanpa sekolah)"
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def problems_by_school(session: Session, allowed: set[str] | None = None
     for row in open_problems(session):
         if allowed is not None and row.nip not in allowed:
             continue
-        key = (row.npsn or "", row.satuan_pendidikan or NO_SCHOOL)
+        key = (row.npsn or "", row.satuan_pendidikan or t("skp.no_school"))
         school = schools.setdefault(key, {"npsn": row.npsn, "satuan_pendidikan": key[1],
                                           "guru": {}})
         guru = school["guru"].setdefault(row.nip, {"nip": row.nip, "nama": row.nama,

@@ -96,7 +96,8 @@ class SkpPush:
             for nip, items in by_nip.items():
                 await self._push_person(nip, items)
         except AuthError as exc:
-            status, reason = "stopped", f"kredensial SIASN ditolak: {exc}"
+            status, reason = "stopped", t("skp.error.credentials", source="SIASN",
+                                           detail=str(exc))
         finally:
             if not self.dry_run:
                 await asyncio.to_thread(self._finish, status, reason)
