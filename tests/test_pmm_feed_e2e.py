@@ -262,3 +262,22 @@ def test_siasn_feed_stopped_by_credentials_resumes_after_its_last_batch(
         cursor = session.get(PmmCursor, ("siasn", "guru"))
         assert cursor is not None and cursor.page_cursor is None and cursor.high_water
         assert refused in set(session.scalars(select(Skp.nip)))
+
+
+def test_stale_page_cursor_is_dropped_and_the_period_read_again(
+        stocked: Container, pmm_sim: PmmSimulator) -> None:
+    """A stored cursor PMM refuses (400) fails that run with the reason; the next reads it all."""
+    from sync import audit
+
+    with transaction(stocked.sessions) as session:
+        session.add(PmmCursor(source="pmm_http", scope="2024-1", page_cursor="eyJ4IjoxfQ",
+                              updated_at=audit.now()))
+    failed = feed(stocked, "http")
+    assert failed["status"] == "failed" and "400" in (failed["guard_reason"] or "")
+    with stocked.sessions() as session:
+        cursor = session.get(PmmCursor, ("pmm_http", "2024-1"))
+        assert cursor is not None and cursor.page_cursor is None
+    again = feed(stocked, "http")
+    assert again["status"] == "completed"
+    with stocked.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Skp)) == len(pmm_sim.results)

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors._http.errors import AuthError, UpstreamError
+from connectors._http.errors import AuthError, PermanentError, UpstreamError
 from connectors.pmm.client import HasilPage, PmmClient
 from connectors.pmm.models import Periode as PmmPeriode
 from mappings import periode as periods
@@ -79,13 +79,20 @@ async def _read_period(feed: FeedRun, pmm: PmmClient, periode_id: str,
     high = aware(stored.high_water) if stored else None
     since = high - REREAD if high else None
     page_cursor = stored.page_cursor if stored else None
-    async for page in pmm.hasil(periode_id, updated_since=since, cursor=page_cursor):
-        seen = [aware(r.updated_at) for r in page.results if r.updated_at]
-        newest = max((s for s in seen if s), default=None)
-        if newest and (high is None or newest > high):
-            high = newest
-        batch = Batch([Incoming(r, periode, periode_id, error) for r in page.results], breaches)
-        await asyncio.to_thread(_store_page, feed, periode_id, page, batch, context)
+    try:
+        async for page in pmm.hasil(periode_id, updated_since=since, cursor=page_cursor):
+            seen = [aware(r.updated_at) for r in page.results if r.updated_at]
+            newest = max((s for s in seen if s), default=None)
+            if newest and (high is None or newest > high):
+                high = newest
+            batch = Batch([Incoming(r, periode, periode_id, error) for r in page.results],
+                          breaches)
+            await asyncio.to_thread(_store_page, feed, periode_id, page, batch, context)
+    except PermanentError:
+        if page_cursor is not None:  # a stored cursor PMM no longer takes: start the period over
+            await asyncio.to_thread(feed.tx, lambda s: feed.move_cursor(
+                s, periode_id, page=None, high_water=None))
+        raise
     final = high
     await asyncio.to_thread(feed.tx, lambda s: feed.move_cursor(s, periode_id, page=None,
                                                                 high_water=final))
