@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from service.cli.skp import run_push
 from service.container import Container
 from service.settings import PmmSettings
 from simulators.dataset import World
-from simulators.pmm import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH, PmmSimulator
+from simulators.pmm import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH
 from simulators.server import ServerThread
 from store.models_skp import Evaluasi, PmmProblem, Skp
 from sync.pmm.feed import feed_siasn
@@ -90,19 +89,6 @@ def add_period_results(pmm_sim: Any, periode: dict[str, Any], source_periode: st
         pmm_sim.results[new["id"]] = new
         added.append(new)
     return added
-
-
-@pytest.fixture
-def pmm_sim(world: World) -> PmmSimulator:
-    """A PMM simulator over the same province as the SIASN simulator."""
-    return PmmSimulator(world)
-
-
-@pytest.fixture
-def pmm_server(pmm_sim: PmmSimulator) -> Iterator[ServerThread]:
-    """The PMM simulator on a real loopback socket."""
-    with ServerThread(pmm_sim.app()) as server:
-        yield server
 
 
 @pytest.fixture

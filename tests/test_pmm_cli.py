@@ -14,10 +14,10 @@ from simulators.pmm import PmmSimulator
 from simulators.recap import recap_csv, recap_xlsx
 from simulators.server import ServerThread
 from store.models_skp import Skp
-from tests.pmm_jobs_helpers import pmm_server, pmm_settings, pmm_sim, stocked
+from tests.pmm_jobs_helpers import pmm_settings, stocked
 from tests.test_cli import cli
 
-__all__ = ["pmm_server", "pmm_sim", "stocked"]  # fixtures
+__all__ = ["stocked"]  # fixture
 pytestmark = [pytest.mark.e2e,
               pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
 COMMANDS = [["pmm", "sync"], ["pmm", "import"], ["pmm", "status"], ["skp", "push"]]

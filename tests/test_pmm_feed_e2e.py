@@ -17,9 +17,9 @@ from simulators.siasn import SiasnSimulator
 from store.db import transaction
 from store.models import Pegawai
 from store.models_skp import Evaluasi, PmmCursor, Skp
-from tests.pmm_jobs_helpers import feed, open_rules, pmm_server, pmm_sim, skp_state, stocked
+from tests.pmm_jobs_helpers import feed, open_rules, skp_state, stocked
 
-__all__ = ["pmm_server", "pmm_sim", "stocked"]  # fixtures
+__all__ = ["stocked"]  # fixture
 
 pytestmark = pytest.mark.e2e
 

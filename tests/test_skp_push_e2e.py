@@ -19,14 +19,12 @@ from sync.pmm.file_source import import_file
 from tests.pmm_jobs_helpers import (
     add_period_results,
     feed,
-    pmm_server,
-    pmm_sim,
     push,
     skp_state,
     stocked,
 )
 
-__all__ = ["pmm_server", "pmm_sim", "stocked"]  # fixtures
+__all__ = ["stocked"]  # fixture
 pytestmark = pytest.mark.e2e
 QUARTER = {"id": "2026-T1", "tahun": 2026, "jenis": "TRIWULAN", "mulai": "2026-01-01",
            "selesai": "2026-03-31"}
