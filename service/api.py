@@ -34,6 +34,7 @@ from service.console import mount_console
 from service.container import Container
 from service.requests import install, read_body, unprocessable
 from service.routes import include_review_routes
+from service.routes.skp import skp_router
 from service.web import web_router
 from store.db import transaction
 from store.models import Conflict, Pegawai, SupervisorLink
@@ -80,6 +81,7 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
     install(app, max_body_bytes=container.settings.api.max_body_bytes)
     gate = Gate(container)
     app.include_router(web_router(gate))
+    app.include_router(skp_router(gate))
     include_review_routes(app, gate)
     mount_console(app, gate)
 
