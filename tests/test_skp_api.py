@@ -112,6 +112,7 @@ def test_a_row_is_claimed_by_one_push_only(api: httpx.Client, world: World,
     """Two pushes that loaded the same evaluation: only the first may mark it sending."""
     from typing import cast
 
+    from sync import runs
     from sync.skp.candidates import load_candidates
     from sync.skp.push import SkpPush, SkpWriter
 
@@ -121,5 +122,8 @@ def test_a_row_is_claimed_by_one_push_only(api: httpx.Client, world: World,
         [candidate] = load_candidates(session)
     first = SkpPush(cast(SkpWriter, None), container.sessions)
     second = SkpPush(cast(SkpWriter, None), container.sessions)
+    # Each holds a lease of its own kind, so only the row's conditional update can stop one.
+    first._lease = runs.acquire(container.sessions, "skp_push_a", first.run_id)
+    second._lease = runs.acquire(container.sessions, "skp_push_b", second.run_id)
     assert first._claim(candidate) is True
     assert second._claim(candidate) is False
