@@ -196,4 +196,4 @@ def test_konflik_commands_have_help_with_an_example(command: list[str]) -> None:
     """Every konflik command (and runs show) explains itself with an example."""
     done = cli(*command, "--help")
     assert done.returncode == 0, done.stderr
-    assert "Example: ekinerja-sync " + " ".join(command) in " ".join(done.stdout.split())
+    assert "Contoh: ekinerja-sync " + " ".join(command) in " ".join(done.stdout.split())
