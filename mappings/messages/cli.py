@@ -228,6 +228,38 @@ _OUTPUT: dict[str, str] = {
     "cli.doctor.ok": "ok", "cli.doctor.warn": "awas", "cli.doctor.error": "RUSAK",
     "cli.doctor.skip": "lewati", "cli.doctor.fix": "perbaikan",
     "cli.doctor.fix_config": "betulkan variabel EKINERJA_* yang disebut",
+    "cli.doctor.db_unreachable": "tidak dapat terhubung ke {where}: {error}",
+    "cli.doctor.db_unreachable_fix": ("periksa EKINERJA_DATABASE_URL dan pastikan server basis "
+                                      "data berjalan"),
+    "cli.doctor.db_behind": "{where} pada skema {current}, kode membutuhkan {head}",
+    "cli.doctor.db_behind_fix": "jalankan `ekinerja-sync db upgrade`",
+    "cli.doctor.db_ok": "{where} pada skema {head}",
+    "cli.doctor.no_api_key": ("belum ada kunci API ({admins} akun admin lokal): aplikasi "
+                              "e-Kinerja tidak dapat memanggil API"),
+    "cli.doctor.no_api_key_fix": "buat dengan `ekinerja-sync apikey create ekinerja-app`",
+    "cli.doctor.access_ok": "{keys} kunci API, {admins} akun admin lokal",
+    "cli.doctor.config_fix": "setel variabel yang disebut, lihat README",
+    "cli.doctor.api_skipped": "tidak dicoba: ada token yang belum didapat",
+    "cli.doctor.mode": "mode {mode}, ",
+    "cli.doctor.token_no_expiry": "token didapat (masa berlaku tidak disebutkan)",
+    "cli.doctor.token_valid": "berlaku sampai {expires} (sisa {left})",
+    "cli.doctor.renew_sso": "perbarui token SSO sebelum kedaluwarsa (lihat README)",
+    "cli.doctor.answer_profile": "sebuah profil",
+    "cli.doctor.answer_none": "'Data tidak ditemukan' (token diterima)",
+    "cli.doctor.api_ok": "data-utama menjawab {answer}",
+    "cli.doctor.unreachable_fix": ("tidak dapat menjangkau {host}: periksa pengaturan URL, DNS, "
+                                   "proxy dan firewall (SIASN hanya menjawab alamat IP yang "
+                                   "masuk whitelist)"),
+    "cli.doctor.apim_fix": "periksa EKINERJA_SIASN__CONSUMER_KEY dan EKINERJA_SIASN__CONSUMER_SECRET",
+    "cli.doctor.sso_fix": "perbarui kredensial SSO seperti yang disebut pesannya",
+    "cli.doctor.unexpected_fix": "lihat pesannya; {host} menjawab tetapi tidak seperti yang diharapkan",
+    "cli.doctor.myasn_off": ("login dengan ASN Digital nonaktif; hanya akun admin lokal dan kunci "
+                             "API yang berfungsi"),
+    "cli.doctor.myasn_off_fix": "setel EKINERJA_MYASN__CLIENT_ID",
+    "cli.doctor.myasn_issuer_fix": "periksa EKINERJA_MYASN__ISSUER",
+    "cli.doctor.myasn_ok": "realm {issuer} menjawab; {keys} kunci penandatangan",
+    "cli.doctor.hours_minutes": "{hours} jam {minutes} menit",
+    "cli.doctor.minutes": "{minutes} menit",
     "cli.apikey.created": ("Kunci API {name} dibuat. Simpan sekarang: kunci tidak dapat "
                            "ditampilkan lagi. Kirim sebagai header X-API-Key."),
     "cli.apikey.revoked": "Kunci API {name} dicabut",
