@@ -225,6 +225,31 @@ _OUTPUT: dict[str, str] = {
                                "/ EKINERJA_SCHEDULE__TIMEZONE={timezone!r}: {detail}"),
     "cli.schedule.job": ("{id}: {name}, {trigger}, berikutnya {next} (coalesce {coalesce}, "
                          "max_instances {max_instances})"),
+    "cli.demo.sim_started": ("SIASN tiruan untuk {instansi}: {pegawai} pegawai, {units} unor, "
+                             "seed {seed}, di {url}"),
+    "cli.demo.use_it": "Pakai dengan:",
+    "cli.demo.myasn_login": "Login MyASN (realm public-siasn), untuk `serve`:",
+    "cli.demo.sample_nips": "Contoh NIP: {nips}",
+    "cli.demo.roster_csv": ("CSV roster (Export Data ASN): {url}/_sim/export-data-asn.csv; majukan "
+                            "dunia tiruan sehari: POST {url}/_sim/advance-day"),
+    "cli.demo.operator_of": "operator {unit}",
+    "cli.demo.login_line": "login {nip} / {password} ({label})",
+    "cli.demo.sim_not_started": "proses simulator tidak mau mulai",
+    "cli.demo.world_too_small": "provinsi demo tidak punya pegawai yang diubah oleh demo",
+    "cli.demo.started": "[bold]Simulator SIASN[/] ({employees} pegawai, seed {seed}) di {url}; "
+                        "basis data {db}",
+    "cli.demo.step_roster": "[bold]1. Roster[/]: {count} NIP dari Export Data ASN",
+    "cli.demo.step_next_day": ("[bold]2. Sehari kemudian di SIASN[/]: mutasi {mutasi}, kenaikan "
+                               "pangkat {naik_pangkat}, pensiun {pensiun}, meninggal {meninggal}, "
+                               "CPNS baru {cpns_baru}, unit digabung {unit_merged}, pimpinan baru "
+                               "{new_head}"),
+    "cli.demo.local_edits": ("   Di e-Kinerja: operator mengubah nomor HP satu pegawai dan unit "
+                             "kerja pegawai {nip} (yang juga dimutasi di SIASN); Export Data ASN "
+                             "baru diunggah ({count} NIP baru)."),
+    "cli.demo.step_sinkron": "[bold]3. Sinkron SIASN[/] satu pegawai (tombol di profil):",
+    "cli.demo.see_more": ("Lihat lebih lanjut: EKINERJA_DATABASE_URL={url} ekinerja-sync runs "
+                          "list | pegawai show {nip}"),
+    "cli.demo.waiting_conflicts": "[bold]Konflik menunggu admin[/] ({count}):",
     "cli.doctor.ok": "ok", "cli.doctor.warn": "awas", "cli.doctor.error": "RUSAK",
     "cli.doctor.skip": "lewati", "cli.doctor.fix": "perbaikan",
     "cli.doctor.fix_config": "betulkan variabel EKINERJA_* yang disebut",
