@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,21 @@ def leaf_commands() -> dict[tuple[str, ...], Any]:
 
     walk(typer.main.get_command(app), ())
     return found
+
+
+ENGLISH = re.compile(r"\b(the|and|of|to|for|with|from|print|show|only|which|your|this|"
+                     r"file|when|how|many|instead|every)\b|as JSON", re.IGNORECASE)
+
+
+def test_every_option_and_argument_has_indonesian_help() -> None:
+    """Each command's own help and every option's and argument's help is from the catalogue:
+    present, and without the English words the original texts used ("print as JSON", "the")."""
+    for path, command in leaf_commands().items():
+        texts = [("", (command.help or "").split("Contoh:")[0])] + [
+            (param.name or "", getattr(param, "help", None) or "") for param in command.params]
+        for name, text in texts:
+            assert text.strip(), (path, name, "has no help text")
+            assert not ENGLISH.search(text), (path, name, text)
 
 
 def test_every_command_has_help_with_an_example() -> None:
