@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 
-from mappings.messages import t
+from mappings.messages import UnknownMessage, t
 from service.cli.common import build_container, cli_errors, fail, help_text, out
 from service.container import Container
 from service.render import json_text, plain, print_table
@@ -152,7 +152,15 @@ def _print_detail(data: dict[str, Any]) -> None:
     say(t("konflik.cli_due_line", due=data["due_on"], overdue=t("konflik.cli_overdue")
           if data["overdue"] else "", assignee=data["assignee"] or "-"))
     for event in data["history"]:
-        say(f"  {event['at']} {event['kind']} {event['actor']}: {event['detail'] or ''}")
+        say(f"  {event['at']} {_event_label(event['kind'])} {event['actor']}: "
+            f"{event['detail'] or ''}")
+
+
+def _event_label(kind: str) -> str:
+    try:
+        return t(f"console.event_{kind}")
+    except UnknownMessage:
+        return kind
 
 
 @konflik_app.command("assign", help=help_text("cli.konflik_assign"))
