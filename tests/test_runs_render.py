@@ -19,8 +19,10 @@ def test_report_labels_come_from_the_catalogue() -> None:
     """Situations, the summary line and the guard's reason read in Bahasa Indonesia."""
     text = _rendered({"run_id": "abc", "status": "held", "counts": {"absent": 3, "left": 1},
                       "calls": 4, "failed": 0, "conflicts_opened": 2, "duration_s": 1.5,
+                      "unit_changes": {"new": 2, "removed": 1},
                       "guard_reason": "2 dari 4 pegawai akan pindah unit"})
-    assert "Rekonsiliasi abc: held" in text
+    assert "unit: baru 2, dihapus 1" in text
+    assert "Rekonsiliasi abc: ditahan pengaman" in text
     assert "baru (dibuat dari SIASN)" in text and "keluar (dinonaktifkan)" in text
     assert "panggilan SIASN 4, gagal 0, konflik baru 2, durasi 1.5 s" in text
     assert "pengaman: 2 dari 4 pegawai akan pindah unit" in text

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from mappings.messages import UnknownMessage, t
 from service.cli.common import at_least, build_container, cli_errors, fail, help_text, out
+from service.cli.unor import change_label
 from service.container import Container
 from service.render import json_text, local_time, plain, print_table, visible
 from store.db import transaction
@@ -135,7 +136,7 @@ def runs_list(limit: int = typer.Option(20, help=t("cli.opt.runs_limit"), min=1,
     headers = [t(f"runs.col.{name}") for name in
                ("run_id", "status", "started", "duration", "failed", "conflicts")]
     print_table(out, headers, [
-        [row["run_id"], row["status"], _when(row["started_at"], tz),
+        [row["run_id"], _status_label(row["status"]), _when(row["started_at"], tz),
          t("runs.seconds", value=row["duration_s"]) if row["duration_s"] is not None else "-",
          row["failed"], row["conflicts_opened"]] for row in rows], ids=(0,))
 
@@ -217,6 +218,13 @@ async def _reconcile(container: Container, options: ReconcileOptions) -> dict[st
             return await Reconciler(siasn, container.sessions, options, progress).run()
 
 
+def _status_label(status: str) -> str:
+    try:
+        return t(f"console.run_status_{status}")
+    except UnknownMessage:
+        return status
+
+
 def _phase_label(phase: str) -> str:
     try:
         return t(f"runs.phase.{phase}")
@@ -227,7 +235,7 @@ def _phase_label(phase: str) -> str:
 def render_report(console: Console, report: dict[str, Any], *, reason: bool = True) -> None:
     """The run report as a readable table (``reason``: also the guard's or stop's reason)."""
     table = Table(title=plain(t("runs.report_title", run_id=report["run_id"],
-                                status=report["status"])))
+                                status=_status_label(report["status"]))))
     table.add_column(t("runs.col.situation"))
     table.add_column(t("runs.col.count"), justify="right")
     for name, count in (report.get("counts") or {}).items():
@@ -242,7 +250,7 @@ def render_report(console: Console, report: dict[str, Any], *, reason: bool = Tr
                            style="yellow"))
     elif units:
         console.print(plain(t("runs.units", changes=", ".join(
-            f"{k} {v}" for k, v in units.items()))), highlight=False)
+            f"{change_label(k)} {v}" for k, v in units.items()))), highlight=False)
     for kind, found in (report.get("integrity") or {}).items():
         if found.get("jumlah"):
             console.print(plain(t("runs.integrity", kind=kind, count=found["jumlah"],
