@@ -15,9 +15,10 @@ from pydantic import SecretStr
 from rich.console import Console
 from sqlalchemy import select
 
+from mappings.messages import t
 from service.console.demo import demo_login
 from service.container import Container
-from service.render import render_outcome
+from service.render import plain, render_outcome
 from service.settings import Settings, SiasnSettings
 from simulators.dataset import generate_world
 from simulators.faults import FaultPlan
@@ -66,22 +67,21 @@ def serve_simulator(*, port: int, employees: int, seed: int, latency_ms: float,
     sim = SiasnSimulator(world, faults=faults)
     server = ServerThread(sim.app(), port=port).start()
     config = simulator_settings(sim, server.url)
-    print(f"Simulated SIASN for {world.instansi_nama}: {len(world.pegawai)} pegawai, "
-          f"{len(world.units)} unor, seed {seed}, on {server.url}", flush=True)
-    print("Use it with:")
+    print(t("cli.demo.sim_started", instansi=world.instansi_nama, pegawai=len(world.pegawai),
+            units=len(world.units), seed=seed, url=server.url), flush=True)
+    print(t("cli.demo.use_it"))
     for name in ("api_url", "apim_token_url", "sso_token_url", "consumer_key", "sso_client_id",
                  "sso_username"):
         print(f"  export EKINERJA_SIASN__{name.upper()}={getattr(config, name)}")
     print(f"  export EKINERJA_SIASN__CONSUMER_SECRET={sim.credentials.consumer_secret}")
     print(f"  export EKINERJA_SIASN__SSO_PASSWORD={sim.credentials.sso_password}")
-    print("MyASN login (realm public-siasn), for `serve`:")
+    print(t("cli.demo.myasn_login"))
     print(f"  export EKINERJA_MYASN__ISSUER={server.url}{REALM_PATH}")
     print(f"  export EKINERJA_MYASN__CLIENT_ID={LOGIN_CLIENT}")
     for line in login_accounts(sim):
         print(f"  {line}")
-    print("Sample NIPs: " + " ".join(list(world.pegawai)[:5]))
-    print(f"Roster CSV (Export Data ASN): {server.url}/_sim/export-data-asn.csv; advance the "
-          f"world a day: POST {server.url}/_sim/advance-day", flush=True)
+    print(t("cli.demo.sample_nips", nips=" ".join(list(world.pegawai)[:5])))
+    print(t("cli.demo.roster_csv", url=server.url), flush=True)
     try:
         while True:
             time.sleep(3600)
@@ -103,12 +103,13 @@ def login_accounts(sim: SiasnSimulator) -> list[str]:
                  if p.nip != sim.credentials.sso_username and (head is None or p.nip != head.nip))
     lines = []
     for person, roles, label in ((staff, [], "pegawai"),
-                                 (head, [OPERATOR_ROLE], f"operator of {opd.nama}")):
+                                 (head, [OPERATOR_ROLE], t("cli.demo.operator_of", unit=opd.nama))):
         if person is None or person.nip == sim.credentials.sso_username:
             continue
         sim.realm.add_account(Account(person.nip, DEMO_PASSWORD, person.nama.title(),
                                       roles=roles))
-        lines.append(f"login {person.nip} / {DEMO_PASSWORD} ({label})")
+        lines.append(t("cli.demo.login_line", nip=person.nip, password=DEMO_PASSWORD,
+                       label=label))
     return lines
 
 
@@ -133,7 +134,7 @@ def start_simulator_process(*, employees: int, seed: int, latency_ms: float = 0
         if process.poll() is not None:
             break
     process.kill()
-    raise RuntimeError("the simulator process did not start")
+    raise RuntimeError(t("cli.demo.sim_not_started"))
 
 
 def run_demo(console: Console, *, employees: int, seed: int, db_path: str) -> int:
@@ -148,28 +149,25 @@ def run_demo(console: Console, *, employees: int, seed: int, db_path: str) -> in
         settings = Settings(database_url=f"sqlite:///{db_path}",
                             siasn=credentials_settings(creds, url))
         container = Container.build(settings)
-        console.print(f"[bold]Simulator SIASN[/] ({employees} pegawai, seed {seed}) di {url}; "
-                      f"basis data {db_path}")
+        console.print(t("cli.demo.started", employees=employees, seed=seed, url=plain(url),
+                        db=plain(db_path)))
         roster = _import(container, url)
-        console.print(f"\n[bold]1. Roster[/]: {roster} NIP dari Export Data ASN\n")
+        console.print("\n" + t("cli.demo.step_roster", count=roster) + "\n")
         render_report(console, _reconcile(container))
         changes = httpx.post(f"{url}/_sim/advance-day", timeout=60).json()
-        console.print(f"\n[bold]2. Sehari kemudian di SIASN[/]: mutasi {len(changes['mutasi'])},"
-                      f" kenaikan pangkat {len(changes['naik_pangkat'])}, pensiun "
-                      f"{len(changes['pensiun'])}, meninggal {len(changes['meninggal'])}, CPNS "
-                      f"baru {len(changes['cpns_baru'])}, unit digabung "
-                      f"{len(changes['unit_merged'])}, pimpinan baru {len(changes['new_head'])}")
+        console.print("\n" + t("cli.demo.step_next_day", **{
+            key: len(changes[key]) for key in ("mutasi", "naik_pangkat", "pensiun", "meninggal",
+                                               "cpns_baru", "unit_merged", "new_head")}))
         clash = _local_edits(container, changes)
-        console.print("   Di e-Kinerja: operator mengubah nomor HP satu pegawai dan unit kerja "
-                      f"pegawai {clash} (yang juga dimutasi di SIASN); Export Data ASN baru "
-                      f"diunggah ({_import(container, url)} NIP baru).\n")
+        console.print(t("cli.demo.local_edits", nip=plain(clash),
+                        count=_import(container, url)) + "\n")
         report = _reconcile(container)
         render_report(console, report)
         _show_conflicts(console, container)
-        console.print("\n[bold]3. Sinkron SIASN[/] satu pegawai (tombol di profil):")
+        console.print("\n" + t("cli.demo.step_sinkron"))
         render_outcome(console, asyncio.run(_sinkron(container, clash)))
-        console.print(f"\nLihat lebih lanjut: EKINERJA_DATABASE_URL={settings.database_url} "
-                      f"ekinerja-sync runs list | pegawai show {clash}")
+        console.print("\n" + plain(t("cli.demo.see_more", url=settings.database_url,
+                                      nip=clash)), highlight=False)
         console.print(demo_login(container).text(settings.database_url), markup=False,
                       highlight=False)
         container.close()
@@ -202,7 +200,7 @@ def _local_edits(container: Container, changes: dict[str, Any]) -> str:
                                                          Pegawai.nip.not_in(changed)).limit(1))
         person = session.scalar(select(Pegawai).where(Pegawai.nip == clash))
         if person is None or quiet is None:
-            raise RuntimeError("the demo province lacks the employees the demo edits")
+            raise RuntimeError(t("cli.demo.world_too_small"))
         other = session.scalar(select(Unit.id).where(Unit.aktif.is_(True), Unit.eselon_id == 41,
                                                      Unit.id != person.unor_id).limit(1))
         edit_pegawai(session, quiet, {"no_hp": "081300000001"}, actor="operator.bkd",
@@ -216,9 +214,9 @@ def _show_conflicts(console: Console, container: Container) -> None:
     with container.sessions() as session:
         rows = session.execute(select(Pegawai.nip, Conflict.field, Conflict.explanation).join(
             Pegawai, Pegawai.id == Conflict.pegawai_id).where(Conflict.status == "open")).all()
-    console.print(f"\n[bold]Konflik menunggu admin[/] ({len(rows)}):")
+    console.print("\n" + t("cli.demo.waiting_conflicts", count=len(rows)))
     for nip, name, explanation in rows:
-        console.print(f"  {nip} {name}: {explanation}")
+        console.print(f"  {plain(nip)} {plain(name)}: {plain(explanation)}", highlight=False)
 
 
 async def _sinkron(container: Container, nip: str) -> Any:

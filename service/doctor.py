@@ -25,6 +25,7 @@ from connectors._http.errors import (
     UpstreamError,
 )
 from connectors._http.tokens import AccessToken
+from mappings.messages import t
 from service.container import (
     ConfigError,
     apim_source,
@@ -80,17 +81,20 @@ def database_checks(engine: Engine) -> tuple[list[Check], str]:
     try:
         current = current_revision(engine)
     except SQLAlchemyError as exc:
-        return [Check("database", "error", f"cannot connect to {where}: {_first_line(exc)}",
-                      "check EKINERJA_DATABASE_URL and that the database server runs")], PROBE_NIP
+        return [Check("database", "error", t("cli.doctor.db_unreachable", where=where,
+                                              error=_first_line(exc)),
+                      t("cli.doctor.db_unreachable_fix"))], PROBE_NIP
     head = head_revision()
     if current != head:
         return [Check("database", "error",
-                      f"{where} is at schema {current or '(empty)'}, the code needs {head}",
-                      "run `ekinerja-sync db upgrade`")], PROBE_NIP
+                      t("cli.doctor.db_behind", where=where,
+                        current=current or t("cli.db.empty"), head=head),
+                      t("cli.doctor.db_behind_fix"))], PROBE_NIP
     with Session(engine) as session:
         access = _access_check(session)
         nip = session.scalar(select(Pegawai.nip).limit(1))
-    return [Check("database", "ok", f"{where} at schema {head}"), access], nip or PROBE_NIP
+    return [Check("database", "ok", t("cli.doctor.db_ok", where=where, head=head)), access], \
+        nip or PROBE_NIP
 
 
 def _access_check(session: Session) -> Check:
@@ -99,10 +103,9 @@ def _access_check(session: Session) -> Check:
     admins = session.scalar(select(func.count()).select_from(LocalAccount)
                             .where(LocalAccount.disabled.is_(False))) or 0
     if keys == 0:
-        return Check("access", "warn", f"no API key ({admins} local admin account(s)): the "
-                     "e-Kinerja app cannot call the API",
-                     "create one with `ekinerja-sync apikey create ekinerja-app`")
-    return Check("access", "ok", f"{keys} API key(s), {admins} local admin account(s)")
+        return Check("access", "warn", t("cli.doctor.no_api_key", admins=admins),
+                     t("cli.doctor.no_api_key_fix"))
+    return Check("access", "ok", t("cli.doctor.access_ok", keys=keys, admins=admins))
 
 
 # SIASN ---------------------------------------------------------------------------------------
@@ -113,7 +116,7 @@ async def siasn_checks(settings: Settings, probe_nip: str,
     try:
         check_siasn(config)
     except ConfigError as exc:
-        return [Check("siasn.config", "error", str(exc), "set the variables named, see README")]
+        return [Check("siasn.config", "error", str(exc), t("cli.doctor.config_fix"))]
     http = build_async_client(http_options(config), base_url=config.api_url, transport=transport)
     try:
         apim, sso = apim_source(config, http), sso_source(config, http)
@@ -121,7 +124,7 @@ async def siasn_checks(settings: Settings, probe_nip: str,
                   await _token_check("siasn.sso", sso.token, config.sso_token_url,
                                      mode=config.sso_mode())]
         if any(c.status == "error" for c in checks):
-            checks.append(Check("siasn.api", "skip", "not tried: a token is missing"))
+            checks.append(Check("siasn.api", "skip", t("cli.doctor.api_skipped")))
             return checks
         client = siasn_client(config, http, apim=apim, sso=sso)
         checks.append(await _call_check(config.api_url,
@@ -133,18 +136,18 @@ async def siasn_checks(settings: Settings, probe_nip: str,
 
 async def _token_check(name: str, obtain: Callable[[], Awaitable[AccessToken]], url: str, *,
                        mode: str | None = None) -> Check:
-    label = f"{mode} mode, " if mode else ""
+    label = t("cli.doctor.mode", mode=mode) if mode else ""
     try:
         token = await obtain()
     except UpstreamError as exc:
         return Check(name, "error", exc.message, _fix(name, exc, url))
     left = token.seconds_left()
     if left is None:
-        return Check(name, "ok", f"{label}token obtained (expiry not stated)")
+        return Check(name, "ok", label + t("cli.doctor.token_no_expiry"))
     expires = time.strftime("%Y-%m-%d %H:%M", time.localtime(token.expires_at or 0))
-    detail = f"{label}valid until {expires} ({_duration(left)} left)"
+    detail = label + t("cli.doctor.token_valid", expires=expires, left=_duration(left))
     if name == "siasn.sso" and left < SSO_WARN_S:
-        return Check(name, "warn", detail, "renew the SSO token before it expires (see README)")
+        return Check(name, "warn", detail, t("cli.doctor.renew_sso"))
     return Check(name, "ok", detail)
 
 
@@ -153,20 +156,19 @@ async def _call_check(url: str, call: Callable[[], Awaitable[object]]) -> Check:
         found = await call()
     except UpstreamError as exc:
         return Check("siasn.api", "error", exc.message, _fix("siasn.api", exc, url))
-    answer = "a profile" if found is not None else "'Data tidak ditemukan' (tokens accepted)"
-    return Check("siasn.api", "ok", f"data-utama answered {answer}")
+    answer = t("cli.doctor.answer_profile" if found is not None else "cli.doctor.answer_none")
+    return Check("siasn.api", "ok", t("cli.doctor.api_ok", answer=answer))
 
 
 def _fix(name: str, exc: UpstreamError, url: str) -> str:
     host = httpx.URL(url).host
     if isinstance(exc, NetworkError):
-        return (f"cannot reach {host}: check the URL setting, DNS, proxy and firewall (SIASN "
-                "answers only whitelisted IP addresses)")
+        return t("cli.doctor.unreachable_fix", host=host)
     if isinstance(exc, ApimAuthError):
-        return "check EKINERJA_SIASN__CONSUMER_KEY and EKINERJA_SIASN__CONSUMER_SECRET"
+        return t("cli.doctor.apim_fix")
     if isinstance(exc, SsoAuthError):
-        return "renew the SSO credential as the message says"
-    return f"see the message; {host} answered but not as expected"
+        return t("cli.doctor.sso_fix")
+    return t("cli.doctor.unexpected_fix", host=host)
 
 
 # MyASN ---------------------------------------------------------------------------------------
@@ -174,8 +176,7 @@ async def myasn_check(settings: Settings) -> Check:
     """Discovery and signing keys of the realm used for logins."""
     config = settings.myasn
     if not config.client_id:
-        return Check("myasn", "warn", "login with ASN Digital is off; only local admin "
-                     "accounts and API keys work", "set EKINERJA_MYASN__CLIENT_ID")
+        return Check("myasn", "warn", t("cli.doctor.myasn_off"), t("cli.doctor.myasn_off_fix"))
     try:
         async with oidc_client(config) as oidc:
             if oidc is None:
@@ -184,13 +185,15 @@ async def myasn_check(settings: Settings) -> Check:
             kids = await oidc.key_ids()
     except UpstreamError as exc:
         return Check("myasn", "error", exc.message, _fix("myasn", exc, config.issuer)
-                     if isinstance(exc, NetworkError) else "check EKINERJA_MYASN__ISSUER")
-    return Check("myasn", "ok", f"realm {meta.issuer} answers; {len(kids)} signing key(s)")
+                     if isinstance(exc, NetworkError) else t("cli.doctor.myasn_issuer_fix"))
+    return Check("myasn", "ok", t("cli.doctor.myasn_ok", issuer=meta.issuer, keys=len(kids)))
 
 
 def _duration(seconds: float) -> str:
     minutes = int(seconds // 60)
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+    if minutes >= 60:
+        return t("cli.doctor.hours_minutes", hours=minutes // 60, minutes=minutes % 60)
+    return t("cli.doctor.minutes", minutes=minutes)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mappings.messages import t
 from mappings.positions import may_claim_unit
 from store.models import Conflict, Pegawai, Unit, UnitClaim
 from sync import audit
@@ -39,19 +40,18 @@ def claim_unit(session: Session, unit_id: str, nip: str, *, actor: str, reason: 
                ) -> ClaimResult:
     """Record a claim, raise a conflict when SIASN names another head, recompute supervisors."""
     if not actor.strip() or not reason.strip():
-        raise ClaimError("who claims (actor/oleh) and why (reason/alasan) are required")
+        raise ClaimError(t("common.claim_who_why"))
     unit = session.get(Unit, unit_id)
     if unit is None or not unit.aktif:
-        raise ClaimError(f"unit {unit_id!r} is not an active unit of the instansi")
+        raise ClaimError(t("common.claim_unit_inactive", unit_id=unit_id))
     person = session.scalar(select(Pegawai).where(Pegawai.nip == nip))
     if person is None or not person.aktif:
-        raise ClaimError(f"no active local employee with NIP {nip}")
+        raise ClaimError(t("common.claim_no_pegawai", nip=nip))
     if person.unor_id != unit_id:
-        raise ClaimError(f"{nip} sits in unit {person.unor_id}, not {unit_id}; only the unit one "
-                         "sits in can be claimed")
+        raise ClaimError(t("common.claim_other_unit", nip=nip, own=person.unor_id,
+                           unit_id=unit_id))
     if not may_claim_unit(person.jenis_jabatan_id, person.eselon_id):
-        raise ClaimError(f"{nip} is not a structural official of eselon II-IV; only they may "
-                         "claim to lead a unit")
+        raise ClaimError(t("common.claim_not_structural", nip=nip))
     claim = session.get(UnitClaim, unit_id)
     if claim is None:
         session.add(UnitClaim(unit_id=unit_id, pegawai_id=person.id, claimed_by=actor,
@@ -68,7 +68,7 @@ def claim_unit(session: Session, unit_id: str, nip: str, *, actor: str, reason: 
         conflict = _open(session, person.id)
         return ClaimResult("konflik", unit_id, nip, conflict.explanation if conflict else "")
     return ClaimResult("diterima", unit_id, nip,
-                       f"{person.nama} tercatat sebagai pimpinan {unit.nama}.")
+                       t("common.claim_accepted", nama=person.nama, unit=unit.nama))
 
 
 def claim_conflicts(session: Session, *, actor: str, run_id: str | None = None) -> list[str]:

@@ -42,24 +42,24 @@ class Verdict:
 def check(stats: PlanStats, policy: GuardPolicy) -> Verdict:
     """The verdict for a plan; aborts win over holds."""
     if stats.total and stats.failed == stats.total:
-        return Verdict(abort=True, reason=f"sumber kosong/gagal: semua {stats.total} panggilan "
-                       "data-utama gagal; tidak ada yang diubah")
+        return Verdict(abort=True, reason=t("guards.all_failed", total=stats.total))
     big = stats.total >= policy.min_employees_for_share
     if big and stats.failed > policy.max_failed_share * stats.total:
-        return Verdict(abort=True, reason=f"{stats.failed} dari {stats.total} pegawai gagal "
-                       f"diambil (> {policy.max_failed_share:.0%}); tidak ada yang diubah")
+        return Verdict(abort=True, reason=t("guards.too_many_failed", failed=stats.failed,
+                                            total=stats.total,
+                                            limit=f"{policy.max_failed_share:.0%}"))
     if big and stats.missing > policy.max_missing_share * stats.total:
-        return Verdict(abort=True, reason=f"SIASN tidak mengenal {stats.missing} dari "
-                       f"{stats.total} NIP (> {policy.max_missing_share:.0%}); sumber tampak "
-                       "kosong, tidak ada yang diubah")
+        return Verdict(abort=True, reason=t("guards.too_many_unknown", missing=stats.missing,
+                                            total=stats.total,
+                                            limit=f"{policy.max_missing_share:.0%}"))
     if big and stats.unit_changes > policy.max_unit_change_share * stats.total:
-        return Verdict(hold=True, reason=f"{stats.unit_changes} dari {stats.total} pegawai akan "
-                       f"pindah unit (> {policy.max_unit_change_share:.0%}); jalankan ulang "
-                       "dengan --confirm bila memang benar")
+        return Verdict(hold=True, reason=t("guards.hold_unit_changes", changes=stats.unit_changes,
+                                           total=stats.total,
+                                           limit=f"{policy.max_unit_change_share:.0%}"))
     if big and stats.deactivations > policy.max_deactivate_share * stats.total:
-        return Verdict(hold=True, reason=f"{stats.deactivations} dari {stats.total} pegawai akan "
-                       f"dinonaktifkan (> {policy.max_deactivate_share:.0%}); jalankan ulang "
-                       "dengan --confirm bila memang benar")
+        return Verdict(hold=True, reason=t("guards.hold_deactivations",
+                                           deactivations=stats.deactivations, total=stats.total,
+                                           limit=f"{policy.max_deactivate_share:.0%}"))
     return Verdict()
 
 

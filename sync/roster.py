@@ -58,7 +58,7 @@ class RosterRejected(ValueError):
     """``--strict`` and at least one invalid row: nothing was imported."""
 
     def __init__(self, report: RosterReport) -> None:
-        super().__init__(f"{report.bad} invalid row(s); nothing imported (--strict)")
+        super().__init__(t("guards.roster_rejected", bad=report.bad))
         self.report = report
 
 

@@ -77,7 +77,7 @@ def test_claim_of_another_unit_is_refused(api: httpx.Client, container: Containe
     edit(container, claimant, jenis_jabatan_id=1, eselon_id=41)
     other = next(u for u in world.units.values() if u.id != unit_id and u.eselon_id == 41)
     response = _claim(api, other.id, claimant)
-    assert response.status_code == 422 and "only the unit one sits in" in response.text
+    assert response.status_code == 422 and "hanya unit tempat pegawai itu berada" in response.text
 
 
 def test_claim_contradicting_siasn_is_a_conflict_once(api: httpx.Client, container: Container,

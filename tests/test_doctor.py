@@ -67,8 +67,8 @@ def test_healthy_setup_passes_every_check(ready_db: str, siasn_settings: SiasnSe
     assert {n: c["status"] for n, c in checks.items()} == {
         "database": "ok", "access": "ok", "siasn.apim": "ok", "siasn.sso": "ok",
         "siasn.api": "ok", "myasn": "ok"}
-    assert "password mode" in checks["siasn.sso"]["detail"]
-    assert "left" in checks["siasn.sso"]["detail"]
+    assert "mode password" in checks["siasn.sso"]["detail"]
+    assert "sisa" in checks["siasn.sso"]["detail"]
 
 
 def test_pending_migration_is_broken_with_the_command_to_run(
@@ -80,8 +80,8 @@ def test_pending_migration_is_broken_with_the_command_to_run(
     code, checks = doctor(_env(siasn_settings, database_url))
     assert code == 1
     assert checks["database"]["status"] == "error"
-    assert f"at schema 0002, the code needs {head_revision()}" in checks["database"]["detail"]
-    assert checks["database"]["fix"] == "run `ekinerja-sync db upgrade`"
+    assert f"pada skema 0002, kode membutuhkan {head_revision()}" in checks["database"]["detail"]
+    assert checks["database"]["fix"] == "jalankan `ekinerja-sync db upgrade`"
 
 
 def test_wrong_consumer_secret_names_the_setting(tmp_path: Path, siasn_settings: SiasnSettings,
@@ -98,7 +98,7 @@ def test_wrong_consumer_secret_names_the_setting(tmp_path: Path, siasn_settings:
 
 
 def test_unreachable_host_is_named(tmp_path: Path, siasn_settings: SiasnSettings) -> None:
-    """Nothing listening at the SIASN or MyASN address: BROKEN with 'cannot reach'."""
+    """Nothing listening at the SIASN or MyASN address: BROKEN naming the unreachable host."""
     db = f"sqlite:///{tmp_path / 'd.db'}"
     upgrade(make_engine(db))
     dead = f"http://127.0.0.1:{_closed_port()}"
@@ -110,7 +110,7 @@ def test_unreachable_host_is_named(tmp_path: Path, siasn_settings: SiasnSettings
     assert code == 1
     for name in ("siasn.apim", "siasn.sso", "myasn"):
         assert checks[name]["status"] == "error", checks[name]
-        assert checks[name]["fix"].startswith("cannot reach 127.0.0.1"), checks[name]
+        assert checks[name]["fix"].startswith("tidak dapat menjangkau 127.0.0.1"), checks[name]
 
 
 def test_expired_and_expiring_sso_tokens(tmp_path: Path, siasn_settings: SiasnSettings,
@@ -125,7 +125,7 @@ def test_expired_and_expiring_sso_tokens(tmp_path: Path, siasn_settings: SiasnSe
     assert "EKINERJA_SIASN__SSO_ACCESS_TOKEN" in checks["siasn.sso"]["detail"]
     soon = sim.issue_sso_token(lifetime=1200)
     code, checks = doctor(_env(siasn_settings, db, EKINERJA_SIASN__SSO_ACCESS_TOKEN=soon))
-    assert checks["siasn.sso"]["status"] == "warn" and "access_token mode" in \
+    assert checks["siasn.sso"]["status"] == "warn" and "mode access_token" in \
         checks["siasn.sso"]["detail"]
     assert checks["siasn.api"]["status"] == "ok"
     assert checks["access"]["status"] == "warn" and "apikey create" in checks["access"]["fix"]
@@ -138,4 +138,4 @@ def test_missing_credentials_and_human_output(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "RUSAK  siasn.config" in result.stdout
     assert "EKINERJA_SIASN__CONSUMER_KEY" in result.stdout
-    assert "perbaikan: run `ekinerja-sync db upgrade`" in result.stdout
+    assert "perbaikan: jalankan `ekinerja-sync db upgrade`" in result.stdout

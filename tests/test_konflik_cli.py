@@ -145,14 +145,17 @@ def test_konflik_commands_fit_80_columns_escape_data_and_exit_clearly(
     [row] = conflicts(twin, nip)
     with transaction(twin.sessions) as session:
         session.execute(update(Pegawai).where(Pegawai.nip == nip)
-                        .values(nama="[bold red]=cmd|' /C calc'!A0[/] <script>"))
+                        .values(nama="[bold red]=cmd|' /C calc'!A0[/] <script>\x1b[2J"))
     run = {**env, "EKINERJA_DATABASE_URL": twin.settings.database_url}
     listed = cli("konflik", "list", env=run)
     assert listed.returncode == 0, listed.stderr
     assert "[bold red]" in listed.stdout and str(row.id) in listed.stdout
+    assert "\x1b" not in listed.stdout
     assert max(len(line) for line in listed.stdout.splitlines()) <= 80
     shown = cli("konflik", "show", str(row.id), env=run)
     assert shown.returncode == 0 and "<script>" in shown.stdout and "Saran:" in shown.stdout
+    assert "\x1b" not in shown.stdout and "<script>\\x1b[2J" in shown.stdout
+    assert " dibuka " in shown.stdout  # history events by their Indonesian name
     data = json.loads(cli("konflik", "list", "--json", env=run).stdout)
     assert [i["id"] for i in data["items"]] == [row.id]
     no_reason = cli("konflik", "resolve", str(row.id), "--keputusan", "ambil_siasn",
@@ -196,4 +199,4 @@ def test_konflik_commands_have_help_with_an_example(command: list[str]) -> None:
     """Every konflik command (and runs show) explains itself with an example."""
     done = cli(*command, "--help")
     assert done.returncode == 0, done.stderr
-    assert "Example: ekinerja-sync " + " ".join(command) in " ".join(done.stdout.split())
+    assert "Contoh: ekinerja-sync " + " ".join(command) in " ".join(done.stdout.split())

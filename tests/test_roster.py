@@ -71,7 +71,7 @@ def test_cli_roster_import_reports_problems(tmp_path: Path) -> None:
     csv.write_text(f"NIP BARU;NAMA\n{GOOD};Ani\n123;Budi\n")
     env = {"EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}"}
     strict = cli("roster", "import", str(csv), "--strict", env=env)
-    assert strict.returncode == 1 and "baris 3" in strict.stdout and "nothing imported" in \
+    assert strict.returncode == 1 and "baris 3" in strict.stdout and "tidak ada yang diimpor" in \
         strict.stderr
     loose = cli("roster", "import", str(csv), env=env)
     assert loose.returncode == 0 and "1 NIP baru" in loose.stdout and "baris 3" in loose.stdout

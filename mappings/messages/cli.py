@@ -75,6 +75,38 @@ _HELP: dict[str, str] = {
     "cli.operator_list": ("Daftar unit yang diberikan (unit operator sendiri selalu ikut "
                           "terhitung)."),
     "cli.operator_list.contoh": "ekinerja-sync operator list",
+    "cli.konflik": "Tinjau dan putuskan konflik data (admin).",
+    "cli.konflik_list": "Daftar konflik dengan filter, terurut dan berhalaman.",
+    "cli.konflik_list.contoh": "ekinerja-sync konflik list --unit A1B2 --field unor_id --overdue",
+    "cli.konflik_show": ("Tampilkan satu konflik: nilai, jalur unit, penjelasan, saran tindakan, "
+                         "riwayat dan komentar."),
+    "cli.konflik_show.contoh": "ekinerja-sync konflik show 12",
+    "cli.konflik_assign": "Tugaskan konflik yang belum diputuskan kepada admin atau operator.",
+    "cli.konflik_assign.contoh": "ekinerja-sync konflik assign 12 198001012005011001 --version 1",
+    "cli.konflik_comment": "Tambahkan komentar pada riwayat konflik.",
+    "cli.konflik_comment.contoh": 'ekinerja-sync konflik comment 12 "menunggu salinan SK"',
+    "cli.konflik_resolve": ("Putuskan konflik (satu, beberapa, atau semua yang tersaring) "
+                            "sekaligus atau tidak sama sekali, dengan alasan."),
+    "cli.konflik_resolve.contoh": ('ekinerja-sync konflik resolve 12 13 --keputusan ambil_siasn '
+                                   '--alasan "SK terbit"'),
+    "cli.konflik_export": ("Ekspor konflik yang tersaring (atau usulan perbaikan) sebagai CSV "
+                           "atau JSON."),
+    "cli.konflik_export.contoh": "ekinerja-sync konflik export --usulan --format csv -o usulan.csv",
+    "cli.roster": "Roster: NIP mana saja yang dimiliki instansi.",
+    "cli.roster_import": "Impor CSV \"Export Data ASN\" dari SIASN ke roster.",
+    "cli.roster_import.contoh": "ekinerja-sync roster import export-data-asn.csv --strict",
+    "cli.reconcile": ("Rekonsiliasi seluruh instansi dengan SIASN (melanjutkan run yang "
+                      "terputus). Kode keluar: 0 selesai, 1 dibatalkan atau dihentikan, "
+                      "3 ditahan pengaman (jalankan lagi dengan --confirm), 4 run lain sedang "
+                      "berjalan."),
+    "cli.reconcile.contoh": "ekinerja-sync reconcile --rate 20 --json",
+    "cli.runs": "Run rekonsiliasi.",
+    "cli.runs_list": ("Daftar run rekonsiliasi, terbaru dulu (waktu dalam zona waktu yang "
+                      "dikonfigurasi)."),
+    "cli.runs_list.contoh": "ekinerja-sync runs list --limit 5",
+    "cli.runs_show": ("Tampilkan laporan satu run, dan dengan --items apa yang terjadi pada "
+                      "setiap pegawai."),
+    "cli.runs_show.contoh": "ekinerja-sync runs show 3f2a --items --situasi left",
 }
 
 _ARGS: dict[str, str] = {
@@ -90,6 +122,45 @@ _ARGS: dict[str, str] = {
     "cli.arg.apikey_revoke": "nama kunci",
     "cli.arg.username": "nama pengguna admin lokal",
     "cli.opt.json": "cetak sebagai JSON",
+    "cli.arg.conflict_id": "id konflik",
+    "cli.arg.conflict_ids": "id konflik (atau --semua)",
+    "cli.arg.konflik_assignee": "kepada siapa; kosong berarti penugasan dicabut",
+    "cli.arg.comment": "isi komentar",
+    "cli.arg.roster_file": "berkas CSV",
+    "cli.arg.run_id": "id run atau awalannya yang unik",
+    "cli.opt.konflik_unit": "id unit: unit itu beserta semua unit di bawahnya",
+    "cli.opt.konflik_field": "nama isian, mis. unor_id",
+    "cli.opt.konflik_situasi": "merge, unor_dihapus atau klaim",
+    "cli.opt.konflik_status": "open, assigned, resolved, superseded (boleh diulang)",
+    "cli.opt.konflik_assignee": "ditugaskan kepada",
+    "cli.opt.konflik_min_age": "dibuka paling sedikit N hari yang lalu",
+    "cli.opt.konflik_overdue": "hanya konflik yang lewat tenggat",
+    "cli.opt.konflik_cari": "NIP atau nama mengandung teks ini",
+    "cli.opt.konflik_sort": "dibuka, -dibuka, nip, unit, ... (awali - untuk menurun)",
+    "cli.opt.konflik_version": "versi yang Anda lihat (ditolak bila sudah berubah)",
+    "cli.opt.page": "nomor halaman, mulai dari 1",
+    "cli.opt.per_page": "baris per halaman",
+    "cli.opt.oleh_audit": "nama Anda untuk log audit",
+    "cli.opt.keputusan": "keputusan yang diambil",
+    "cli.opt.alasan_decide": "alasan keputusan (wajib)",
+    "cli.opt.nilai": "nilai untuk tetapkan_nilai",
+    "cli.opt.versi": "ID=VERSI yang Anda lihat (boleh diulang)",
+    "cli.opt.semua": "semua konflik yang cocok dengan filter di bawah",
+    "cli.opt.export_format": "csv atau json",
+    "cli.opt.output": "berkas tujuan (default keluaran standar)",
+    "cli.opt.usulan": "ekspor usulan perbaikan ke SIASN per unit, bukan konflik",
+    "cli.opt.strict": "tolak seluruh berkas bila ada satu baris yang bermasalah",
+    "cli.opt.json_report": "cetak laporan sebagai JSON",
+    "cli.opt.dry_run": "rencanakan dan laporkan saja, tidak menulis apa pun",
+    "cli.opt.confirm": "terapkan run yang ditahan pengaman",
+    "cli.opt.rate": "permintaan SIASN per detik (0 = tanpa batas)",
+    "cli.opt.concurrency": "permintaan yang berjalan bersamaan",
+    "cli.opt.batch_size": "pegawai per titik simpan (checkpoint)",
+    "cli.opt.guard_sample": ("periksa pengaman gagal/NIP tak dikenal mulai dari sekian pegawai "
+                             "yang sudah diambil (berhenti lebih awal)"),
+    "cli.opt.runs_limit": "berapa run, terbaru dulu",
+    "cli.opt.items": "setiap pegawai: situasi, perubahan, penyebab gagal, alasan keluar",
+    "cli.opt.runs_situasi": "hanya pegawai dalam situasi ini (dengan --items)",
     "cli.opt.json_outcome": "cetak hasilnya sebagai JSON",
     "cli.opt.json_doctor": "cetak temuan sebagai JSON",
     "cli.opt.actor_edit": "siapa yang mengubah",
@@ -157,9 +228,66 @@ _OUTPUT: dict[str, str] = {
                                "/ EKINERJA_SCHEDULE__TIMEZONE={timezone!r}: {detail}"),
     "cli.schedule.job": ("{id}: {name}, {trigger}, berikutnya {next} (coalesce {coalesce}, "
                          "max_instances {max_instances})"),
+    "cli.demo.sim_started": ("SIASN tiruan untuk {instansi}: {pegawai} pegawai, {units} unor, "
+                             "seed {seed}, di {url}"),
+    "cli.demo.use_it": "Pakai dengan:",
+    "cli.demo.myasn_login": "Login MyASN (realm public-siasn), untuk `serve`:",
+    "cli.demo.sample_nips": "Contoh NIP: {nips}",
+    "cli.demo.roster_csv": ("CSV roster (Export Data ASN): {url}/_sim/export-data-asn.csv; majukan "
+                            "dunia tiruan sehari: POST {url}/_sim/advance-day"),
+    "cli.demo.operator_of": "operator {unit}",
+    "cli.demo.login_line": "login {nip} / {password} ({label})",
+    "cli.demo.sim_not_started": "proses simulator tidak mau mulai",
+    "cli.demo.world_too_small": "provinsi demo tidak punya pegawai yang diubah oleh demo",
+    "cli.demo.started": "[bold]Simulator SIASN[/] ({employees} pegawai, seed {seed}) di {url}; "
+                        "basis data {db}",
+    "cli.demo.step_roster": "[bold]1. Roster[/]: {count} NIP dari Export Data ASN",
+    "cli.demo.step_next_day": ("[bold]2. Sehari kemudian di SIASN[/]: mutasi {mutasi}, kenaikan "
+                               "pangkat {naik_pangkat}, pensiun {pensiun}, meninggal {meninggal}, "
+                               "CPNS baru {cpns_baru}, unit digabung {unit_merged}, pimpinan baru "
+                               "{new_head}"),
+    "cli.demo.local_edits": ("   Di e-Kinerja: operator mengubah nomor HP satu pegawai dan unit "
+                             "kerja pegawai {nip} (yang juga dimutasi di SIASN); Export Data ASN "
+                             "baru diunggah ({count} NIP baru)."),
+    "cli.demo.step_sinkron": "[bold]3. Sinkron SIASN[/] satu pegawai (tombol di profil):",
+    "cli.demo.see_more": ("Lihat lebih lanjut: EKINERJA_DATABASE_URL={url} ekinerja-sync runs "
+                          "list | pegawai show {nip}"),
+    "cli.demo.waiting_conflicts": "[bold]Konflik menunggu admin[/] ({count}):",
     "cli.doctor.ok": "ok", "cli.doctor.warn": "awas", "cli.doctor.error": "RUSAK",
     "cli.doctor.skip": "lewati", "cli.doctor.fix": "perbaikan",
     "cli.doctor.fix_config": "betulkan variabel EKINERJA_* yang disebut",
+    "cli.doctor.db_unreachable": "tidak dapat terhubung ke {where}: {error}",
+    "cli.doctor.db_unreachable_fix": ("periksa EKINERJA_DATABASE_URL dan pastikan server basis "
+                                      "data berjalan"),
+    "cli.doctor.db_behind": "{where} pada skema {current}, kode membutuhkan {head}",
+    "cli.doctor.db_behind_fix": "jalankan `ekinerja-sync db upgrade`",
+    "cli.doctor.db_ok": "{where} pada skema {head}",
+    "cli.doctor.no_api_key": ("belum ada kunci API ({admins} akun admin lokal): aplikasi "
+                              "e-Kinerja tidak dapat memanggil API"),
+    "cli.doctor.no_api_key_fix": "buat dengan `ekinerja-sync apikey create ekinerja-app`",
+    "cli.doctor.access_ok": "{keys} kunci API, {admins} akun admin lokal",
+    "cli.doctor.config_fix": "setel variabel yang disebut, lihat README",
+    "cli.doctor.api_skipped": "tidak dicoba: ada token yang belum didapat",
+    "cli.doctor.mode": "mode {mode}, ",
+    "cli.doctor.token_no_expiry": "token didapat (masa berlaku tidak disebutkan)",
+    "cli.doctor.token_valid": "berlaku sampai {expires} (sisa {left})",
+    "cli.doctor.renew_sso": "perbarui token SSO sebelum kedaluwarsa (lihat README)",
+    "cli.doctor.answer_profile": "sebuah profil",
+    "cli.doctor.answer_none": "'Data tidak ditemukan' (token diterima)",
+    "cli.doctor.api_ok": "data-utama menjawab {answer}",
+    "cli.doctor.unreachable_fix": ("tidak dapat menjangkau {host}: periksa pengaturan URL, DNS, "
+                                   "proxy dan firewall (SIASN hanya menjawab alamat IP yang "
+                                   "masuk whitelist)"),
+    "cli.doctor.apim_fix": "periksa EKINERJA_SIASN__CONSUMER_KEY dan EKINERJA_SIASN__CONSUMER_SECRET",
+    "cli.doctor.sso_fix": "perbarui kredensial SSO seperti yang disebut pesannya",
+    "cli.doctor.unexpected_fix": "lihat pesannya; {host} menjawab tetapi tidak seperti yang diharapkan",
+    "cli.doctor.myasn_off": ("login dengan ASN Digital nonaktif; hanya akun admin lokal dan kunci "
+                             "API yang berfungsi"),
+    "cli.doctor.myasn_off_fix": "setel EKINERJA_MYASN__CLIENT_ID",
+    "cli.doctor.myasn_issuer_fix": "periksa EKINERJA_MYASN__ISSUER",
+    "cli.doctor.myasn_ok": "realm {issuer} menjawab; {keys} kunci penandatangan",
+    "cli.doctor.hours_minutes": "{hours} jam {minutes} menit",
+    "cli.doctor.minutes": "{minutes} menit",
     "cli.apikey.created": ("Kunci API {name} dibuat. Simpan sekarang: kunci tidak dapat "
                            "ditampilkan lagi. Kirim sebagai header X-API-Key."),
     "cli.apikey.revoked": "Kunci API {name} dicabut",

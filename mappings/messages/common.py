@@ -5,4 +5,12 @@ from __future__ import annotations
 ID: dict[str, str] = {
     "common.error_prefix": "galat",
     "common.not_found_pegawai": "tidak ada pegawai lokal dengan NIP {nip}",
+    "common.claim_who_why": "siapa yang mengklaim (--oleh) dan alasannya (--alasan) wajib diisi",
+    "common.claim_unit_inactive": "unit {unit_id!r} bukan unit aktif instansi ini",
+    "common.claim_no_pegawai": "tidak ada pegawai lokal aktif dengan NIP {nip}",
+    "common.claim_other_unit": ("{nip} berada di unit {own}, bukan {unit_id}; hanya unit tempat "
+                                "pegawai itu berada yang dapat diklaim"),
+    "common.claim_not_structural": ("{nip} bukan pejabat struktural eselon II-IV; hanya pejabat "
+                                    "struktural yang boleh mengklaim memimpin unit"),
+    "common.claim_accepted": "{nama} tercatat sebagai pimpinan {unit}.",
 }

@@ -44,6 +44,7 @@ ID: dict[str, str] = {
                                       "format kolom NIP sebagai Teks lalu ekspor ulang",
     "guards.roster_duplicate": "duplikat dari baris {line}",
     "guards.roster_duplicate_earlier": "duplikat dari baris sebelumnya di berkas ini",
+    "guards.roster_rejected": "{bad} baris bermasalah; tidak ada yang diimpor (--strict)",
     # runs ------------------------------------------------------------------------------------
     "guards.unit_phase_failed": "ref-unor gagal ({error}); pegawai dicocokkan dengan unit yang "
                                 "tersimpan, tidak ada unit yang diubah atau dinonaktifkan",
@@ -52,6 +53,16 @@ ID: dict[str, str] = {
     "guards.unit_phase_nothing_stored": "{reason}; belum ada unit tersimpan untuk dicocokkan, "
                                         "tidak ada yang diubah",
     "guards.unit_phase_report": "fase unit gagal: {reason}",
+    "guards.all_failed": "sumber kosong/gagal: semua {total} panggilan data-utama gagal; tidak ada "
+                         "yang diubah",
+    "guards.too_many_failed": "{failed} dari {total} pegawai gagal diambil (> {limit}); tidak ada "
+                              "yang diubah",
+    "guards.too_many_unknown": "SIASN tidak mengenal {missing} dari {total} NIP (> {limit}); "
+                               "sumber tampak kosong, tidak ada yang diubah",
+    "guards.hold_unit_changes": "{changes} dari {total} pegawai akan pindah unit (> {limit}); "
+                                "jalankan ulang dengan --confirm bila memang benar",
+    "guards.hold_deactivations": "{deactivations} dari {total} pegawai akan dinonaktifkan "
+                                 "(> {limit}); jalankan ulang dengan --confirm bila memang benar",
     "guards.sample_failed": "{failed} dari {fetched} pegawai pertama gagal diambil (> {limit}); "
                             "pengambilan dihentikan lebih awal, tidak ada yang diubah",
     "guards.sample_unknown": "SIASN tidak mengenal {unknown} dari {fetched} NIP pertama "

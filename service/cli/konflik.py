@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from mappings.messages import t
-from service.cli.common import build_container, cli_errors, fail, out
+from mappings.messages import UnknownMessage, t
+from service.cli.common import build_container, cli_errors, fail, help_text, out
 from service.container import Container
+from service.render import json_text, plain, print_table
 from service.routes.common import zone_of
 from service.routes.konflik import detail_json, row_json
 from store.db import transaction
@@ -33,17 +32,21 @@ from sync.konflik.scope import Scope
 from sync.konflik.usulan import COLUMNS as USULAN_COLUMNS
 from sync.konflik.usulan import group_by_unit, list_usulan
 
-konflik_app = typer.Typer(help="Review and decide conflicts (admin).", no_args_is_help=True)
+konflik_app = typer.Typer(help=t("cli.konflik"), no_args_is_help=True)
 
-UNIT = typer.Option(None, "--unit", help="unit id: that unit and everything under it")
-FIELD = typer.Option(None, "--field", help="field name, e.g. unor_id")
-SITUASI = typer.Option(None, "--situasi", help="merge, unor_dihapus or klaim")
-STATUS = typer.Option(None, "--status", help="open, assigned, resolved, superseded (repeat)")
-ASSIGNEE = typer.Option(None, "--assignee", help="assigned to")
-MIN_AGE = typer.Option(None, "--min-age", min=0, max=36500, help="opened at least N days ago")
-OVERDUE = typer.Option(False, "--overdue", help="only conflicts past their due date")
-TEXT = typer.Option(None, "--cari", help="NIP or name contains")
-JSON_OUT = typer.Option(False, "--json", help="print as JSON")
+UNIT = typer.Option(None, "--unit", help=t("cli.opt.konflik_unit"))
+FIELD = typer.Option(None, "--field", help=t("cli.opt.konflik_field"))
+SITUASI = typer.Option(None, "--situasi", help=t("cli.opt.konflik_situasi"))
+STATUS = typer.Option(None, "--status", help=t("cli.opt.konflik_status"))
+ASSIGNEE = typer.Option(None, "--assignee", help=t("cli.opt.konflik_assignee"))
+MIN_AGE = typer.Option(None, "--min-age", min=0, max=36500, help=t("cli.opt.konflik_min_age"))
+OVERDUE = typer.Option(False, "--overdue", help=t("cli.opt.konflik_overdue"))
+TEXT = typer.Option(None, "--cari", help=t("cli.opt.konflik_cari"))
+JSON_OUT = typer.Option(False, "--json", help=t("cli.opt.json"))
+IDS = typer.Argument(None, help=t("cli.arg.conflict_ids"))
+KEPUTUSAN = typer.Option(..., "--keputusan", help=t("cli.opt.keputusan"))
+VERSI = typer.Option(None, "--versi", help=t("cli.opt.versi"))
+OUTPUT = typer.Option(None, "--output", "-o", help=t("cli.opt.output"))
 COLUMNS = ("id", "nip", "nama", "unit_id", "unit_nama", "field", "kind", "status", "assignee",
            "opened_at", "due_on", "overdue", "version", "base", "local", "remote",
            "explanation")
@@ -83,18 +86,16 @@ def _scope(oleh: str | None = None) -> Scope:
     return Scope(level="all", actor=_actor(oleh))
 
 
-@konflik_app.command("list")
+@konflik_app.command("list", help=help_text("cli.konflik_list"))
 def list_cmd(unit: str = UNIT, field: str = FIELD, situasi: str = SITUASI,
              status: list[str] = STATUS, assignee: str = ASSIGNEE, min_age: int = MIN_AGE,
              overdue: bool = OVERDUE, cari: str = TEXT,
-             sort: str = typer.Option("dibuka", "--sort", help="dibuka, -dibuka, nip, unit, ..."),
-             page: int = typer.Option(1, "--page", min=1),
-             per_page: int = typer.Option(50, "--per-page", min=1, max=query.MAX_PER_PAGE),
+             sort: str = typer.Option("dibuka", "--sort", help=t("cli.opt.konflik_sort")),
+             page: int = typer.Option(1, "--page", min=1, help=t("cli.opt.page")),
+             per_page: int = typer.Option(50, "--per-page", min=1, max=query.MAX_PER_PAGE,
+                                          help=t("cli.opt.per_page")),
              json_output: bool = JSON_OUT) -> None:
-    """List conflicts with filters, sorted and paged.
-
-    Example: ekinerja-sync konflik list --unit A1B2 --field unor_id --overdue
-    """
+    """List conflicts with filters, sorted and paged."""
     with cli_errors(), _session_errors():
         container, rules, tz = _setup()
         filt = _filter(unit, field, situasi, status, assignee, min_age, overdue, cari)
@@ -103,43 +104,40 @@ def list_cmd(unit: str = UNIT, field: str = FIELD, situasi: str = SITUASI,
                                          policy=rules)
     rows = [row_json(r, tz) for r in found.rows]
     if json_output:
-        typer.echo(json.dumps({"total": found.total, "page": page, "items": rows},
-                              indent=2, ensure_ascii=False, default=str))
+        _echo_json({"total": found.total, "page": page, "items": rows})
         return
-    table = Table(t("konflik.cli_id"), t("konflik.cli_pegawai"), t("konflik.cli_field"),
-                  t("konflik.cli_status"), t("konflik.cli_due"), box=None, pad_edge=False)
-    for column in table.columns:
-        column.overflow = "fold"
-    for row in rows:
-        late = " " + t("konflik.cli_overdue") if row["overdue"] else ""
-        table.add_row(str(row["id"]), escape(f"{row['nip']} {row['nama'] or ''}"),
-                      escape(row["field"]), escape(row["status"]), row["due_on"] + late)
-    out.print(table)
-    out.print(escape(t("konflik.cli_total", total=found.total, page=page,
-                       pages=max(1, -(-found.total // per_page)))), highlight=False)
+    headers = [t(f"konflik.cli_{name}") for name in ("id", "pegawai", "field", "status", "due")]
+    print_table(out, headers, [
+        [row["id"], f"{row['nip']} {row['nama'] or ''}", row["field"], row["status"],
+         row["due_on"] + (" " + t("konflik.cli_overdue") if row["overdue"] else "")]
+        for row in rows], ids=(0,))
+    say(t("konflik.cli_total", total=found.total, page=page,
+          pages=max(1, -(-found.total // per_page))))
 
 
-@konflik_app.command("show")
-def show_cmd(conflict_id: int = typer.Argument(..., help="the conflict id"),
+def _echo_json(document: Any) -> None:
+    """Print ``document`` as indented JSON, controls inside strings escaped for the terminal."""
+    typer.echo(json_text(json.dumps(document, indent=2, ensure_ascii=False, default=str)))
+
+
+@konflik_app.command("show", help=help_text("cli.konflik_show"))
+def show_cmd(conflict_id: int = typer.Argument(..., help=t("cli.arg.conflict_id")),
              json_output: bool = JSON_OUT) -> None:
-    """Show one conflict: values, unit path, explanation, recommended action, history.
-
-    Example: ekinerja-sync konflik show 12
-    """
+    """Show one conflict: values, unit path, explanation, recommended action, history."""
     with cli_errors(), _session_errors():
         container, rules, tz = _setup()
         with container.sessions() as session:
             data = detail_json(query.get_conflict(session, _scope(), conflict_id, policy=rules),
                                tz)
     if json_output:
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        _echo_json(data)
         return
     _print_detail(data)
 
 
 def say(text: str) -> None:
     """Print operator-facing text with any markup in the data shown literally."""
-    out.print(escape(text), highlight=False)
+    out.print(plain(text), highlight=False)
 
 
 def _print_detail(data: dict[str, Any]) -> None:
@@ -154,19 +152,24 @@ def _print_detail(data: dict[str, Any]) -> None:
     say(t("konflik.cli_due_line", due=data["due_on"], overdue=t("konflik.cli_overdue")
           if data["overdue"] else "", assignee=data["assignee"] or "-"))
     for event in data["history"]:
-        say(f"  {event['at']} {event['kind']} {event['actor']}: {event['detail'] or ''}")
+        say(f"  {event['at']} {_event_label(event['kind'])} {event['actor']}: "
+            f"{event['detail'] or ''}")
 
 
-@konflik_app.command("assign")
-def assign_cmd(conflict_id: int = typer.Argument(..., help="the conflict id"),
-               assignee: str = typer.Argument("", help="who; empty takes it back"),
-               version: int = typer.Option(None, "--version", help="the version you saw"),
-               oleh: str = typer.Option(None, "--oleh", help="your name for the audit log")
+def _event_label(kind: str) -> str:
+    try:
+        return t(f"console.event_{kind}")
+    except UnknownMessage:
+        return kind
+
+
+@konflik_app.command("assign", help=help_text("cli.konflik_assign"))
+def assign_cmd(conflict_id: int = typer.Argument(..., help=t("cli.arg.conflict_id")),
+               assignee: str = typer.Argument("", help=t("cli.arg.konflik_assignee")),
+               version: int = typer.Option(None, "--version", help=t("cli.opt.konflik_version")),
+               oleh: str = typer.Option(None, "--oleh", help=t("cli.opt.oleh_audit"))
                ) -> None:
-    """Assign an undecided conflict to an admin or operator.
-
-    Example: ekinerja-sync konflik assign 12 198001012005011001 --version 1
-    """
+    """Assign an undecided conflict to an admin or operator."""
     with cli_errors(), _session_errors():
         container, _rules, _tz = _setup()
         with transaction(container.sessions) as session:
@@ -174,18 +177,15 @@ def assign_cmd(conflict_id: int = typer.Argument(..., help="the conflict id"),
                                    actor=_actor(oleh), seen_version=version)
             text = t("konflik.cli_assigned", id=done.id, assignee=done.assignee or "-",
                      version=done.version)
-    out.print(escape(text), highlight=False)
+    say(text)
 
 
-@konflik_app.command("comment")
-def comment_cmd(conflict_id: int = typer.Argument(..., help="the conflict id"),
-                text: str = typer.Argument(..., help="the comment"),
-                oleh: str = typer.Option(None, "--oleh", help="your name for the audit log")
+@konflik_app.command("comment", help=help_text("cli.konflik_comment"))
+def comment_cmd(conflict_id: int = typer.Argument(..., help=t("cli.arg.conflict_id")),
+                text: str = typer.Argument(..., help=t("cli.arg.comment")),
+                oleh: str = typer.Option(None, "--oleh", help=t("cli.opt.oleh_audit"))
                 ) -> None:
-    """Add a comment to a conflict's history.
-
-    Example: ekinerja-sync konflik comment 12 "menunggu salinan SK"
-    """
+    """Add a comment to a conflict's history."""
     with cli_errors(), _session_errors():
         container, _rules, _tz = _setup()
         with transaction(container.sessions) as session:
@@ -193,24 +193,19 @@ def comment_cmd(conflict_id: int = typer.Argument(..., help="the conflict id"),
     say(t("konflik.cli_commented", id=conflict_id))
 
 
-@konflik_app.command("resolve")
-def resolve_cmd(ids: list[int] = typer.Argument(None, help="conflict ids (or --semua)"),
-                keputusan: deciding.Resolution = typer.Option(..., "--keputusan",
-                                                              help="what to decide"),
-                alasan: str = typer.Option(..., "--alasan", help="why (mandatory)"),
-                nilai: str = typer.Option(None, "--nilai", help="value for tetapkan_nilai"),
-                versi: list[str] = typer.Option(None, "--versi", help="ID=VERSION seen"),
-                semua: bool = typer.Option(False, "--semua", help="every conflict matching "
-                                           "the filters below"),
+@konflik_app.command("resolve", help=help_text("cli.konflik_resolve"))
+def resolve_cmd(ids: list[int] = IDS,
+                keputusan: deciding.Resolution = KEPUTUSAN,
+                alasan: str = typer.Option(..., "--alasan", help=t("cli.opt.alasan_decide")),
+                nilai: str = typer.Option(None, "--nilai", help=t("cli.opt.nilai")),
+                versi: list[str] = VERSI,
+                semua: bool = typer.Option(False, "--semua", help=t("cli.opt.semua")),
                 unit: str = UNIT, field: str = FIELD, situasi: str = SITUASI,
                 assignee: str = ASSIGNEE, min_age: int = MIN_AGE, overdue: bool = OVERDUE,
                 cari: str = TEXT,
-                oleh: str = typer.Option(None, "--oleh", help="your name for the audit log"),
+                oleh: str = typer.Option(None, "--oleh", help=t("cli.opt.oleh_audit")),
                 json_output: bool = JSON_OUT) -> None:
-    """Decide conflicts (one, several, or all filtered), all or nothing, with a reason.
-
-    Example: ekinerja-sync konflik resolve 12 13 --keputusan ambil_siasn --alasan "SK terbit"
-    """
+    """Decide conflicts (one, several, or all filtered), all or nothing, with a reason."""
     with cli_errors(), _session_errors():
         if bool(ids) == semua:
             raise fail(t("konflik.cli_ids_or_all"))
@@ -224,11 +219,10 @@ def resolve_cmd(ids: list[int] = typer.Argument(None, help="conflict ids (or --s
                                    value=nilai)
             decided = [c.id for c in done]
     if json_output:
-        typer.echo(json.dumps({"decided": decided, "decision": keputusan.value}))
+        _echo_json({"decided": decided, "decision": keputusan.value})
     else:
-        out.print(escape(t("konflik.cli_decided", count=len(decided),
-                           decision=keputusan.value, ids=", ".join(map(str, decided)))),
-                  highlight=False)
+        say(t("konflik.cli_decided", count=len(decided), decision=keputusan.value,
+              ids=", ".join(map(str, decided))))
 
 
 def _versions(pairs: list[str]) -> dict[int, int]:
@@ -241,18 +235,14 @@ def _versions(pairs: list[str]) -> dict[int, int]:
     return seen
 
 
-@konflik_app.command("export")
-def export_cmd(format: str = typer.Option("csv", "--format", help="csv or json"),
-               output: Path = typer.Option(None, "--output", "-o", help="file (default stdout)"),
-               usulan: bool = typer.Option(False, "--usulan", help="export the upstream "
-                                           "corrections (usulan perbaikan) by unit instead"),
+@konflik_app.command("export", help=help_text("cli.konflik_export"))
+def export_cmd(format: str = typer.Option("csv", "--format", help=t("cli.opt.export_format")),
+               output: Path = OUTPUT,
+               usulan: bool = typer.Option(False, "--usulan", help=t("cli.opt.usulan")),
                unit: str = UNIT, field: str = FIELD, situasi: str = SITUASI,
                status: list[str] = STATUS, assignee: str = ASSIGNEE, min_age: int = MIN_AGE,
                overdue: bool = OVERDUE, cari: str = TEXT) -> None:
-    """Export the filtered conflicts (or the usulan perbaikan) as CSV or JSON.
-
-    Example: ekinerja-sync konflik export --usulan --format csv -o usulan.csv
-    """
+    """Export the filtered conflicts (or the usulan perbaikan) as CSV or JSON."""
     with cli_errors(), _session_errors():
         if format not in ("csv", "json"):
             raise fail(t("konflik.cli_bad_format", value=format))
@@ -260,14 +250,14 @@ def export_cmd(format: str = typer.Option("csv", "--format", help="csv or json")
         with container.sessions() as session:
             if usulan:
                 items = [u.as_dict() for u in list_usulan(session, _scope(), unit)]
-                text = to_csv(items, USULAN_COLUMNS) if format == "csv" else json.dumps(
+                text = to_csv(items, USULAN_COLUMNS) if format == "csv" else json_text(json.dumps(
                     {"units": group_by_unit(list_usulan(session, _scope(), unit))},
-                    indent=2, ensure_ascii=False, default=str)
+                    indent=2, ensure_ascii=False, default=str))
             else:
                 filt = _filter(unit, field, situasi, status, assignee, min_age, overdue, cari)
                 rows = [row_json(r, tz) for r in _every_row(session, filt, rules)]
-                text = to_csv(rows, COLUMNS) if format == "csv" else json.dumps(
-                    rows, indent=2, ensure_ascii=False, default=str)
+                text = to_csv(rows, COLUMNS) if format == "csv" else json_text(json.dumps(
+                    rows, indent=2, ensure_ascii=False, default=str))
     if output is None:
         typer.echo(text, nl=False)
     else:
@@ -276,7 +266,7 @@ def export_cmd(format: str = typer.Option("csv", "--format", help="csv or json")
         except OSError as exc:
             raise fail(t("konflik.cli_cannot_write", path=str(output),
                          error=exc.strerror or type(exc).__name__)) from None
-        out.print(escape(t("konflik.cli_written", path=str(output))), highlight=False)
+        say(t("konflik.cli_written", path=str(output)))
 
 
 def _every_row(session: Any, filt: KonflikFilter, rules: KonflikPolicy) -> list[Any]:

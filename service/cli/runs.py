@@ -7,20 +7,21 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from mappings.messages import t
-from service.cli.common import at_least, build_container, cli_errors, fail, out
+from mappings.messages import UnknownMessage, t
+from service.cli.common import at_least, build_container, cli_errors, fail, help_text, out
+from service.cli.unor import change_label
 from service.container import Container
-from service.routes.common import zone_of
+from service.render import json_text, local_time, plain, print_table, visible
 from store.db import transaction
 from sync import run_detail, runs
 from sync.guards import GuardPolicy
@@ -29,63 +30,68 @@ from sync.konflik.scope import ADMIN_CLI
 from sync.reconcile import ReconcileOptions, Reconciler, RunStopped
 from sync.roster import RosterFormatError, RosterRejected, import_roster
 
-SITUATION_LABEL = {
-    "confirmed": "sesuai (tidak berubah)", "updated": "diperbarui", "conflict": "konflik",
-    "absent": "baru (dibuat dari SIASN)", "missing": "tidak ditemukan di SIASN",
-    "left": "keluar (dinonaktifkan)", "ambiguous": "ganda/ambigu", "failed": "gagal diambil",
-}
 EXIT = {"completed": 0, "dry_run": 0, "aborted": 1, "stopped": 1, "dry_run_aborted": 1,
         "held": 3, "dry_run_held": 3}
 
-roster_app = typer.Typer(help="Roster: which NIPs the instansi has.", no_args_is_help=True)
-runs_app = typer.Typer(help="Reconciliation runs.", no_args_is_help=True)
+ROSTER_FILE = typer.Argument(..., exists=True, dir_okay=False, help=t("cli.arg.roster_file"))
+roster_app = typer.Typer(help=t("cli.roster"), no_args_is_help=True)
+runs_app = typer.Typer(help=t("cli.runs"), no_args_is_help=True)
 
 
-@roster_app.command("import")
+def situation_label(name: str | None) -> str:
+    """The Indonesian name of a run item's situation (the code itself when it has none)."""
+    try:
+        return t(f"runs.situation.{name}")
+    except UnknownMessage:
+        return name or "-"
+
+
+@roster_app.command("import", help=help_text("cli.roster_import"))
 def roster_import(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="the CSV file"),
-    strict: bool = typer.Option(False, "--strict", help="refuse the file if any row is bad"),
-    json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
+    file: Path = ROSTER_FILE,
+    strict: bool = typer.Option(False, "--strict", help=t("cli.opt.strict")),
+    json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json_report")),
 ) -> None:
-    """Import the SIASN "Export Data ASN" CSV into the roster.
-
-    Example: ekinerja-sync roster import export-data-asn.csv --strict
-    """
+    """Import the SIASN "Export Data ASN" CSV into the roster."""
     with cli_errors():
         container = build_container()
         try:
             with file.open("rb") as stream, transaction(container.sessions) as session:
                 report = import_roster(session, stream, source=file.name, strict=strict)
         except OSError as exc:
-            raise fail(f"{file}: {exc.strerror}") from None
+            raise fail(t("runs.file_error", path=str(file),
+                         error=exc.strerror or type(exc).__name__)) from None
         except RosterFormatError as exc:
-            raise fail(f"{file}: {exc}") from None
+            raise fail(t("runs.file_error", path=str(file), error=str(exc))) from None
         except RosterRejected as exc:
             _print_problems(exc.report.problems, exc.report.bad)
-            raise fail(f"{file}: {exc}", 1) from None
+            raise fail(t("runs.file_error", path=str(file), error=str(exc)), 1) from None
     if json_output:
-        typer.echo(json.dumps({"rows": report.rows, "imported": report.imported,
-                               "already_known": report.already_known, "bad": report.bad,
-                               "problems": [p.__dict__ for p in report.problems]}, indent=2))
+        _echo_json({"rows": report.rows, "imported": report.imported,
+                    "already_known": report.already_known, "bad": report.bad,
+                    "problems": [p.__dict__ for p in report.problems]})
     else:
-        typer.echo(f"{report.rows} baris: {report.imported} NIP baru, {report.already_known} "
-                   f"sudah dikenal, {report.bad} bermasalah")
+        typer.echo(t("runs.roster_report", rows=report.rows, imported=report.imported,
+                     known=report.already_known, bad=report.bad))
         _print_problems(report.problems, report.bad)
 
+
+def _echo_json(document: Any) -> None:
+    """Print ``document`` as indented JSON, controls inside strings escaped for the terminal."""
+    typer.echo(json_text(json.dumps(document, indent=2, ensure_ascii=False, default=str)))
+
+
 def reconcile(
-    dry_run: bool = typer.Option(False, "--dry-run", help="plan and report, write nothing"),
-    confirm: bool = typer.Option(False, "--confirm", help="apply a run held by a guard"),
-    rate: float = typer.Option(None, "--rate", help="SIASN requests per second (0 = no cap)"),
-    concurrency: int = typer.Option(16, "--concurrency", help="requests in flight"),
-    batch_size: int = typer.Option(200, "--batch-size", help="employees per checkpoint"),
-    guard_sample: int = typer.Option(200, "--guard-sample",
-                                     help="check the failing/unknown-NIP guards from this many "
-                                     "fetched employees on (stop early)"),
-    json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
+    dry_run: bool = typer.Option(False, "--dry-run", help=t("cli.opt.dry_run")),
+    confirm: bool = typer.Option(False, "--confirm", help=t("cli.opt.confirm")),
+    rate: float = typer.Option(None, "--rate", help=t("cli.opt.rate")),
+    concurrency: int = typer.Option(16, "--concurrency", help=t("cli.opt.concurrency")),
+    batch_size: int = typer.Option(200, "--batch-size", help=t("cli.opt.batch_size")),
+    guard_sample: int = typer.Option(200, "--guard-sample", help=t("cli.opt.guard_sample")),
+    json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json_report")),
 ) -> None:
     """Reconcile the whole instansi with SIASN (resumes an interrupted run).
 
-    Example: ekinerja-sync reconcile --rate 20 --json
     Exit codes: 0 done, 1 aborted or stopped, 3 held by a guard (re-run with --confirm),
     4 another run is in progress.
     """
@@ -102,59 +108,49 @@ def reconcile(
         except runs.RunBusy as exc:
             raise fail(str(exc), 4) from None
         except RunStopped as exc:
-            raise fail(f"stopped: {exc}", 1) from None
+            raise fail(t("runs.stopped", reason=str(exc)), 1) from None
     code = EXIT.get(report["status"], 1)
     if json_output:
-        typer.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+        _echo_json(report)
     else:  # a refusal's reason goes to stderr only, once
         render_report(out, report, reason=not code)
     if code:
-        typer.echo(f"{report['status']}: {report.get('guard_reason') or ''}".rstrip(": "),
-                   err=True)
+        reason = report.get("guard_reason")
+        typer.echo(visible(t("runs.refused", status=report["status"], reason=reason) if reason
+                           else t("runs.refused_bare", status=report["status"])), err=True)
         raise typer.Exit(code)
 
-@runs_app.command("list")
-def runs_list(limit: int = typer.Option(20, help="how many, newest first", min=1, max=1000),
-              json_output: bool = typer.Option(False, "--json", help="print as JSON")
+@runs_app.command("list", help=help_text("cli.runs_list"))
+def runs_list(limit: int = typer.Option(20, help=t("cli.opt.runs_limit"), min=1, max=1000),
+              json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json"))
               ) -> None:
-    """List reconciliation runs, newest first (times in the configured timezone).
-
-    Example: ekinerja-sync runs list --limit 5
-    """
+    """List reconciliation runs, newest first (times in the configured timezone)."""
     with cli_errors(), run_errors():
         container = build_container()
-        tz = zone_of(container.settings.konflik.timezone)
+        tz = container.settings.konflik.timezone
         with container.sessions() as session:
             rows = run_detail.list_runs(session, ADMIN_CLI, limit)
     if json_output:
-        typer.echo(json.dumps(rows, indent=2, default=str))
+        _echo_json(rows)
         return
-    table = Table("run_id", "status", "mulai", "durasi", "gagal", "konflik", box=None,
-                  pad_edge=False)
-    for column in table.columns:
-        column.overflow = "fold"
-    for row in rows:
-        table.add_row(row["run_id"], escape(row["status"]), _when(row["started_at"], tz),
-                      f"{row['duration_s']} s" if row["duration_s"] is not None else "-",
-                      str(row["failed"]), str(row["conflicts_opened"]))
-    out.print(table)
+    headers = [t(f"runs.col.{name}") for name in
+               ("run_id", "status", "started", "duration", "failed", "conflicts")]
+    print_table(out, headers, [
+        [row["run_id"], _status_label(row["status"]), _when(row["started_at"], tz),
+         t("runs.seconds", value=row["duration_s"]) if row["duration_s"] is not None else "-",
+         row["failed"], row["conflicts_opened"]] for row in rows], ids=(0,))
 
 
-@runs_app.command("show")
-def runs_show(run_id: str = typer.Argument(..., help="the run id or any unique prefix of it"),
-              items: bool = typer.Option(False, "--items", help="every employee: situation, "
-                                         "changes, failure cause, leaving reason"),
-              situasi: str = typer.Option(None, "--situasi", help="only items in this "
-                                          "situation (with --items)"),
-              json_output: bool = typer.Option(False, "--json", help="print as JSON")
+@runs_app.command("show", help=help_text("cli.runs_show"))
+def runs_show(run_id: str = typer.Argument(..., help=t("cli.arg.run_id")),
+              items: bool = typer.Option(False, "--items", help=t("cli.opt.items")),
+              situasi: str = typer.Option(None, "--situasi", help=t("cli.opt.runs_situasi")),
+              json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json"))
               ) -> None:
-    """Show one run's report, and with --items what happened to each employee.
-
-    Example: ekinerja-sync runs show 3f2a --items --situasi left
-    """
+    """Show one run's report, and with --items what happened to each employee."""
     with cli_errors(), run_errors():
         container = build_container()
-        tz = zone_of(container.settings.konflik.timezone)
+        tz = container.settings.konflik.timezone
         with container.sessions() as session:
             report = run_detail.run_report(session, ADMIN_CLI, run_id)
             found = run_detail.run_items(session, ADMIN_CLI, run_id, situasi) if items else []
@@ -163,34 +159,30 @@ def runs_show(run_id: str = typer.Argument(..., help="the run id or any unique p
     if json_output:
         if items:
             report["items"] = [i.as_dict() for i in found]
-        typer.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+        _echo_json(report)
         return
     render_report(out, report)
     for item in found:
         _print_item(item)
 
 
-def _when(value: str | None, tz: Any) -> str:
-    if not value:
-        return "-"
-    moment = datetime.fromisoformat(value)
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S %Z")
+def _when(value: str | None, timezone: str) -> str:
+    return local_time(datetime.fromisoformat(value), timezone) if value else "-"
 
 
 def _print_item(item: run_detail.RunItemView) -> None:
-    head = f"{item.nip} {item.nama or ''}: {SITUATION_LABEL.get(item.situation or '', item.situation)}"
-    out.print(escape(head), highlight=False)
+    out.print(plain(f"{item.nip} {item.nama or ''}: {situation_label(item.situation)}"),
+              highlight=False)
     if item.error:
-        out.print(escape(f"  {t('konflik.cli_run_error', error=item.error)}"), highlight=False)
+        out.print(f"  {plain(t('konflik.cli_run_error', error=item.error))}", highlight=False)
     if item.left_reason:
-        out.print(escape(f"  {t('konflik.cli_run_left', reason=item.left_reason)}"),
+        out.print(f"  {plain(t('konflik.cli_run_left', reason=item.left_reason))}",
                   highlight=False)
     for change in item.changes:
         line = t("konflik.cli_run_change", action=change.action, field=change.field or "-",
                  old=json.dumps(change.old, ensure_ascii=False, default=str),
                  new=json.dumps(change.new, ensure_ascii=False, default=str))
-        out.print(escape(f"  {line}"), highlight=False)
+        out.print(f"  {plain(line)}", highlight=False)
 
 
 @contextmanager
@@ -206,7 +198,7 @@ def register(app: typer.Typer) -> None:
     """Add these commands to the main app (the main module owns settings and errors)."""
     app.add_typer(roster_app, name="roster")
     app.add_typer(runs_app, name="runs")
-    app.command()(reconcile)
+    app.command(help=help_text("cli.reconcile"))(reconcile)
 
 
 async def _reconcile(container: Container, options: ReconcileOptions) -> dict[str, Any]:
@@ -218,7 +210,7 @@ async def _reconcile(container: Container, options: ReconcileOptions) -> dict[st
             tasks: dict[str, Any] = {}
 
             def progress(phase: str, done: int, total: int) -> None:
-                label = {"fetch": "ambil data SIASN", "apply": "terapkan"}.get(phase, phase)
+                label = _phase_label(phase)
                 if phase not in tasks:
                     tasks[phase] = bar.add_task(label, total=total)
                 bar.update(tasks[phase], completed=done, total=total)
@@ -226,32 +218,52 @@ async def _reconcile(container: Container, options: ReconcileOptions) -> dict[st
             return await Reconciler(siasn, container.sessions, options, progress).run()
 
 
+def _status_label(status: str) -> str:
+    try:
+        return t(f"console.run_status_{status}")
+    except UnknownMessage:
+        return status
+
+
+def _phase_label(phase: str) -> str:
+    try:
+        return t(f"runs.phase.{phase}")
+    except UnknownMessage:
+        return phase
+
+
 def render_report(console: Console, report: dict[str, Any], *, reason: bool = True) -> None:
     """The run report as a readable table (``reason``: also the guard's or stop's reason)."""
-    table = Table(title=f"Rekonsiliasi {report['run_id']}: {report['status']}")
-    table.add_column("situasi")
-    table.add_column("jumlah", justify="right")
+    table = Table(title=plain(t("runs.report_title", run_id=report["run_id"],
+                                status=_status_label(report["status"]))))
+    table.add_column(t("runs.col.situation"))
+    table.add_column(t("runs.col.count"), justify="right")
     for name, count in (report.get("counts") or {}).items():
-        table.add_row(SITUATION_LABEL.get(name, name), str(count))
+        table.add_row(Text(visible(situation_label(name))), Text(visible(count)))
     console.print(table)
-    console.print(f"panggilan SIASN {report.get('calls')}, gagal {report.get('failed')}, konflik "
-                  f"baru {report.get('conflicts_opened')}, durasi {report.get('duration_s')} s")
+    console.print(plain(t("runs.summary", calls=report.get("calls"), failed=report.get("failed"),
+                          conflicts=report.get("conflicts_opened"),
+                          duration=report.get("duration_s"))), highlight=False)
     units = report.get("unit_changes") or {}
     if units.get("status") == "failed":
-        console.print(f"[yellow]{escape(t('guards.unit_phase_report', reason=units['reason']))}[/]")
+        console.print(Text(visible(t("guards.unit_phase_report", reason=units["reason"])),
+                           style="yellow"))
     elif units:
-        console.print("unit: " + ", ".join(f"{k} {v}" for k, v in units.items()))
+        console.print(plain(t("runs.units", changes=", ".join(
+            f"{change_label(k)} {v}" for k, v in units.items()))), highlight=False)
     for kind, found in (report.get("integrity") or {}).items():
         if found.get("jumlah"):
-            console.print(f"integritas atasan: {kind} {found['jumlah']} "
-                          f"(mis. {', '.join(found['contoh'][:3])})")
+            console.print(plain(t("runs.integrity", kind=kind, count=found["jumlah"],
+                                  examples=", ".join(found["contoh"][:3]))), highlight=False)
     if reason and report.get("guard_reason"):
-        console.print(f"[yellow]pengaman[/]: {report['guard_reason']}")
+        console.print(Text.assemble((t("runs.guard"), "yellow"), ": ",
+                                    visible(report["guard_reason"])))
 
 
 def _print_problems(problems: list[Any], bad: int) -> None:
     """Each listed problem as plain text (values shown with repr: no markup, no escapes)."""
     for problem in problems:
-        typer.echo(f"  baris {problem.line}: {problem.value!r}: {problem.reason}")
+        typer.echo(visible(t("runs.roster_problem", line=problem.line, value=repr(problem.value),
+                             reason=problem.reason)))
     if bad > len(problems):
-        typer.echo(f"  ... dan {bad - len(problems)} baris bermasalah lainnya")
+        typer.echo(t("runs.roster_more", count=bad - len(problems)))
