@@ -24,7 +24,8 @@ COMMANDS = [["sinkron"], ["pegawai", "show"], ["pegawai", "edit"], ["unor", "ref
             ["demo"], ["reconcile"], ["runs", "list"], ["runs", "show"], ["roster", "import"],
             ["schedule", "list"], ["doctor"], ["apikey", "create"], ["apikey", "list"],
             ["apikey", "revoke"], ["admin", "set-password"], ["operator", "grant"],
-            ["operator", "revoke"], ["operator", "list"]]
+            ["operator", "revoke"], ["operator", "list"], ["pmm", "sync"], ["pmm", "import"],
+            ["pmm", "status"], ["skp", "push"]]
 NOT_YET_CONVERTED = {"service.cli.runs"}
 
 
