@@ -127,7 +127,7 @@ def run_status(status: object) -> str:
 def render_counts(console: Console, title: str, counts: dict[str, Any],
                   names: tuple[str, ...]) -> None:
     """A report's title line, then its count per outcome as a table that fits the terminal."""
-    console.print(plain(title), highlight=False, soft_wrap=True)
+    console.print(plain(title), highlight=False)
     rows = [(t(f"skp.count.{name}"), counts.get(name, 0)) for name in names]
     print_table(console, [t("skp.count.header"), t("skp.count.amount")], rows)
 
@@ -139,11 +139,11 @@ def render_feed(console: Console, report: dict[str, Any]) -> None:
     render_counts(console, title, report.get("counts") or {}, COUNT_LABEL)
     if report.get("guard_reason"):
         console.print(plain(t("skp.feed.reason", reason=report["guard_reason"])),
-                      highlight=False, soft_wrap=True)
+                      highlight=False)
     render_problems(console, report.get("problems") or [])
     for error in report.get("errors") or []:
         console.print(plain(t("skp.feed.error", where=error["where"], error=error["error"])),
-                      highlight=False, soft_wrap=True)
+                      highlight=False)
 
 
 def render_problems(console: Console, problems: list[dict[str, Any]]) -> None:
@@ -153,9 +153,9 @@ def render_problems(console: Console, problems: list[dict[str, Any]]) -> None:
     for p in problems:
         console.print(plain(t("skp.problem.line", nip=p["nip"], nama=p.get("nama") or "-",
                               sekolah=p.get("satuan_pendidikan") or "-", reason=p["alasan"])),
-                      highlight=False, soft_wrap=True)
+                      highlight=False)
         console.print(plain(t("skp.problem.fix", fix=p["perbaikan"], who=p["oleh"])),
-                      highlight=False, soft_wrap=True)
+                      highlight=False)
 
 
 def row_outcome(hasil: str) -> str:
@@ -183,7 +183,7 @@ def pmm_import(
         for row in report["rows"]:
             out.print(plain(t("skp.row.line", baris=row["baris"], nip=row["nip"] or "-",
                               hasil=row_outcome(row["hasil"]), keterangan=row["keterangan"])),
-                      highlight=False, soft_wrap=True)
+                      highlight=False)
     show_reports([report], json_output)
 
 
@@ -221,7 +221,7 @@ def render_status(console: Console, cursors: list[tuple[str, str, str]], open_co
     for school in schools:
         console.print(plain(t("skp.status.school", npsn=school["npsn"] or "-",
                               sekolah=school["satuan_pendidikan"],
-                              jumlah=school["jumlah_guru"])), highlight=False, soft_wrap=True)
+                              jumlah=school["jumlah_guru"])), highlight=False)
         for guru in school["guru"]:
             render_problems(console, guru["masalah"])
 

@@ -65,8 +65,7 @@ def render_push(console: Console, report: dict[str, Any]) -> None:
               status=run_status(report.get("status")))
     render_counts(console, title, report.get("counts") or {}, COUNTS)
     if report.get("reason"):
-        console.print(plain(t("skp.feed.reason", reason=report["reason"])), highlight=False,
-                      soft_wrap=True)
+        console.print(plain(t("skp.feed.reason", reason=report["reason"])), highlight=False)
     for item in report.get("items") or []:
         if item["hasil"] in ("sent", "adopted", "planned"):
             continue
@@ -74,7 +73,7 @@ def render_push(console: Console, report: dict[str, Any]) -> None:
         console.print(plain(t("skp.push.item", nip=item["nip"], nama=item["nama"] or "-",
                               periode=item["periode"], hasil=outcome,
                               keterangan=item["keterangan"] or "-")),
-                      highlight=False, soft_wrap=True)
+                      highlight=False)
 
 
 def register(app: typer.Typer) -> None:
