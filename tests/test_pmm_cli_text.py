@@ -67,6 +67,15 @@ def test_status_lists_schools_in_indonesian_with_data_as_text() -> None:
     _assert_inert(text)
 
 
+def test_status_before_any_feed_says_how_to_start() -> None:
+    """`pmm status` on a fresh store says no source has been read and which command reads one."""
+    console = _console()
+    render_status(console, [], 0, [])
+    text = console.export_text()
+    assert "belum ada sumber yang dibaca" in text and "pmm sync" in text
+    assert "0 masalah terbuka" in text
+
+
 def test_push_report_names_each_unsent_evaluation_in_indonesian() -> None:
     """`skp push` text: the dry-run title, counts, and hostile item values printed inert."""
     console = _console()
@@ -101,4 +110,6 @@ def test_import_and_push_as_processes_speak_indonesian(
     assert "Kirim SKP ke SIASN -: rencana (tidak ada yang dikirim)" in pushed.stdout
     assert "calon kiriman" in pushed.stdout and "dry_run" not in pushed.stdout
     status = cli("pmm", "status", env=env)
-    assert status.returncode == 0 and "dibaca sampai" in status.stdout
+    assert status.returncode == 0 and "masalah terbuka" in status.stdout
+    assert "belum ada sumber yang dibaca" in status.stdout  # a file import keeps no cursor
+    assert "perbaikan: Hapus baris ganda" in status.stdout

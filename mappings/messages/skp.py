@@ -129,6 +129,7 @@ ID: dict[str, str] = {
     "skp.row.refused": "ditolak ({code})",
     "skp.push.item": "{nip} {nama} {periode}: {hasil}: {keterangan}",
     "skp.status.school": "{npsn} {sekolah}: {jumlah} guru",
+    "skp.status.none": "belum ada sumber yang dibaca (jalankan: ekinerja-sync pmm sync)",
     "skp.col.source": "sumber",
     "skp.col.scope": "cakupan",
     "skp.col.high_water": "dibaca sampai",

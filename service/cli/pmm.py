@@ -216,7 +216,10 @@ def render_status(console: Console, cursors: list[tuple[str, str, str]], open_co
     """The feed sources and how far each has read, then the open problems school by school."""
     console.print(t("skp.status.header"))
     headers = [t("skp.col.source"), t("skp.col.scope"), t("skp.col.high_water")]
-    print_table(console, headers, cursors)
+    if cursors:
+        print_table(console, headers, cursors)
+    else:
+        console.print(t("skp.status.none"))
     console.print(t("skp.status.open", count=open_count))
     for school in schools:
         console.print(plain(t("skp.status.school", npsn=school["npsn"] or "-",
