@@ -25,7 +25,8 @@ COMMANDS = [["sinkron"], ["pegawai", "show"], ["pegawai", "edit"], ["unor", "ref
             ["demo"], ["reconcile"], ["runs", "list"], ["runs", "show"], ["roster", "import"],
             ["schedule", "list"], ["doctor"], ["apikey", "create"], ["apikey", "list"],
             ["apikey", "revoke"], ["admin", "set-password"], ["operator", "grant"],
-            ["operator", "revoke"], ["operator", "list"]]
+            ["operator", "revoke"], ["operator", "list"], ["pmm", "sync"], ["pmm", "import"],
+            ["pmm", "status"], ["skp", "push"]]
 
 
 def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,

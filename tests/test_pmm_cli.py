@@ -45,11 +45,12 @@ def _skp_count(container: Container) -> int:
 
 
 def test_every_command_has_help_with_an_example(database_url: str) -> None:
-    """`--help` of each pmm and skp command works and shows an example and the exit codes."""
+    """`--help` of each pmm and skp command shows its example and exit codes in Indonesian."""
     for command in COMMANDS:
         result = cli(*command, "--help")
         assert result.returncode == 0, result.stderr
-        assert "Example" in result.stdout and "Exit codes" in result.stdout
+        assert "Contoh:" in result.stdout and "Kode keluar" in result.stdout
+        assert "Example" not in result.stdout and "Exit codes" not in result.stdout
 
 
 def test_import_csv_gives_every_row_its_outcome_and_reimport_writes_nothing(

@@ -87,4 +87,50 @@ ID: dict[str, str] = {
     "skp.api.predikat":
         "predikat {predikat} tidak sesuai matriks: hasil kerja {hasil} dan perilaku {perilaku} "
         "menghasilkan {seharusnya}",
+    # CLI: `pmm` and `skp` command help (help_text: KEY and KEY.contoh) -----------------------
+    "skp.help.pmm": "Hasil kinerja guru dari PMM / Ruang GTK ke SKP.",
+    "skp.help.pmm_sync":
+        "Alirkan hasil kinerja guru ke SKP dari SIASN (sumber utama) dan kontrak HTTP PMM; "
+        "guru yang hasilnya tidak mengalir dicetak beserta perbaikan dan siapa yang "
+        "memperbaikinya.\n\nKode keluar: 0 selesai, 1 ada yang gagal atau ditolak (atau "
+        "proses berhenti), 2 masukan salah, 4 umpan PMM lain sedang berjalan.",
+    "skp.help.pmm_sync.contoh": "ekinerja-sync pmm sync --source siasn --json",
+    "skp.help.pmm_import":
+        "Impor berkas rekap (CSV PMM atau XLSX e-Kinerja): setiap baris diterima atau ditolak "
+        "beserta alasannya; berkas yang rusak tidak menulis apa pun.\n\nKode keluar: 0 semua "
+        "baris diterima, 1 ada baris ditolak, 2 berkas ditolak, 4 umpan PMM lain sedang "
+        "berjalan.",
+    "skp.help.pmm_import.contoh": "ekinerja-sync pmm import rekap-pmm-2024-2.csv --json",
+    "skp.help.pmm_status":
+        "Tampilkan sampai mana setiap sumber umpan PMM sudah dibaca, dan masalah yang masih "
+        "terbuka per sekolah.\n\nKode keluar: 0 ditampilkan, 2 konfigurasi atau basis data "
+        "salah.",
+    "skp.help.pmm_status.contoh": "ekinerja-sync pmm status --json",
+    "skp.help.skp": "Hasil SKP yang dikirim ke SIASN.",
+    "skp.help.skp_push":
+        "Kirim hasil SKP instansi yang sudah dinilai ke SIASN, masing-masing sekali (SIASN "
+        "dibaca dulu sebelum mengirim).\n\nKode keluar: 0 selesai, 1 ada yang gagal atau "
+        "tidak pasti (atau proses berhenti), 2 masukan salah, 4 pengiriman lain sedang "
+        "berjalan.",
+    "skp.help.skp_push.contoh": "ekinerja-sync skp push --dry-run --json",
+    "skp.opt.source": "sumber umpan: siasn, http atau all (semua)",
+    "skp.opt.json": "cetak sebagai JSON",
+    "skp.opt.json_report": "cetak laporannya sebagai JSON",
+    "skp.opt.dry_run": "rencana saja: baca SIASN, tidak mengirim apa pun",
+    "skp.arg.recap_file": "berkas rekap (CSV PMM atau XLSX e-Kinerja)",
+    # CLI: `pmm` and `skp` output -----------------------------------------------------------
+    "skp.run_status.completed": "selesai",
+    "skp.run_status.failed": "gagal",
+    "skp.run_status.stopped": "berhenti",
+    "skp.run_status.dry_run": "rencana (tidak ada yang dikirim)",
+    "skp.run_status.running": "berjalan",
+    "skp.feed.reason": "alasan: {reason}",
+    "skp.feed.error": "galat di {where}: {error}",
+    "skp.row.refused": "ditolak ({code})",
+    "skp.push.item": "{nip} {nama} {periode}: {hasil}: {keterangan}",
+    "skp.status.school": "{npsn} {sekolah}: {jumlah} guru",
+    "skp.status.none": "belum ada sumber yang dibaca (jalankan: ekinerja-sync pmm sync)",
+    "skp.col.source": "sumber",
+    "skp.col.scope": "cakupan",
+    "skp.col.high_water": "dibaca sampai",
 }

@@ -16,8 +16,6 @@ from typing import Any
 import httpx
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 from sqlalchemy import func, select
 
 from connectors._http.client import HttpOptions, build_async_client
@@ -27,8 +25,9 @@ from connectors.pmm.auth import PmmToken
 from connectors.pmm.client import PmmClient
 from connectors.pmm.recap import RecapFileError
 from mappings.messages import t
-from service.cli.common import build_container, cli_errors, fail, out
+from service.cli.common import build_container, cli_errors, fail, help_text, out
 from service.container import Container
+from service.render import json_text, local_time, plain, print_table
 from service.settings import PmmSettings
 from store.models_skp import PmmCursor, PmmProblem
 from sync import runs
@@ -41,7 +40,10 @@ SOURCES = ("siasn", "http", "all")
 COUNT_LABEL = ("read", "created", "updated", "unchanged", "duplicate", "rejected", "problem",
                "failed")
 
-pmm_app = typer.Typer(help="PMM / Ruang GTK teacher results into SKP.", no_args_is_help=True)
+RUN_STATUS = ("completed", "failed", "stopped", "dry_run", "running")
+
+pmm_app = typer.Typer(help=t("skp.help.pmm"), no_args_is_help=True)
+RECAP_FILE_HELP = t("skp.arg.recap_file")
 
 
 @asynccontextmanager
@@ -86,16 +88,12 @@ def exit_code(report: dict[str, Any]) -> int:
     return 0
 
 
-@pmm_app.command("sync")
+@pmm_app.command("sync", help=help_text("skp.help.pmm_sync"))
 def pmm_sync(
-    source: str = typer.Option("all", "--source", help="siasn, http or all"),
-    json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
+    source: str = typer.Option("all", "--source", help=t("skp.opt.source")),
+    json_output: bool = typer.Option(False, "--json", help=t("skp.opt.json_report")),
 ) -> None:
-    """Feed teachers' results into SKP from SIASN (authoritative) and the PMM HTTP contract.
-
-    Example: ekinerja-sync pmm sync --source siasn --json
-    Exit codes: 0 done, 1 some failed or rejected, 2 bad input, 4 another feed is running.
-    """
+    """Feed teachers' results into SKP from SIASN (authoritative) and the PMM HTTP contract."""
     if source not in SOURCES:
         raise fail(t("skp.error.source", source=source, choices=", ".join(SOURCES)))
     with cli_errors():
@@ -112,7 +110,7 @@ def pmm_sync(
 def show_reports(reports: list[dict[str, Any]], json_output: bool) -> None:
     """Print the reports (table or JSON) and exit with the worst code."""
     if json_output:
-        typer.echo(json.dumps(reports, indent=2, ensure_ascii=False, default=str))
+        typer.echo(json_text(json.dumps(reports, indent=2, ensure_ascii=False, default=str)))
     else:
         for report in reports:
             render_feed(out, report)
@@ -121,45 +119,58 @@ def show_reports(reports: list[dict[str, Any]], json_output: bool) -> None:
         raise typer.Exit(code)
 
 
+def run_status(status: object) -> str:
+    """A run status in the operator's words; an unknown one is shown as it is."""
+    return t(f"skp.run_status.{status}") if status in RUN_STATUS else str(status)
+
+
+def render_counts(console: Console, title: str, counts: dict[str, Any],
+                  names: tuple[str, ...]) -> None:
+    """A report's title line, then its count per outcome as a table that fits the terminal."""
+    console.print(plain(title), highlight=False)
+    rows = [(t(f"skp.count.{name}"), counts.get(name, 0)) for name in names]
+    print_table(console, [t("skp.count.header"), t("skp.count.amount")], rows)
+
+
 def render_feed(console: Console, report: dict[str, Any]) -> None:
     """A feed report: counts, then each teacher's problems with the fix and who makes it."""
-    table = Table(title=escape(t("skp.feed.title", run_id=report.get("run_id") or "-",
-                                 status=report.get("status"))))
-    table.add_column(t("skp.count.header"))
-    table.add_column(t("skp.count.amount"), justify="right")
-    counts = report.get("counts") or {}
-    for name in COUNT_LABEL:
-        table.add_row(t(f"skp.count.{name}"), str(counts.get(name, 0)))
-    console.print(table)
+    title = t("skp.feed.title", run_id=report.get("run_id") or "-",
+              status=run_status(report.get("status")))
+    render_counts(console, title, report.get("counts") or {}, COUNT_LABEL)
     if report.get("guard_reason"):
-        console.print(escape(str(report["guard_reason"])), highlight=False)
+        console.print(plain(t("skp.feed.reason", reason=report["guard_reason"])),
+                      highlight=False)
     render_problems(console, report.get("problems") or [])
     for error in report.get("errors") or []:
-        console.print(escape(f"{error['where']}: {error['error']}"), highlight=False)
+        console.print(plain(t("skp.feed.error", where=error["where"], error=error["error"])),
+                      highlight=False)
 
 
 def render_problems(console: Console, problems: list[dict[str, Any]]) -> None:
-    """One line per problem and one with its fix; every value escaped (data is text)."""
+    """One line per problem and one with its fix; every value printed as text."""
     if problems:
         console.print(t("skp.problems.header"))
     for p in problems:
-        console.print(escape(t("skp.problem.line", nip=p["nip"], nama=p.get("nama") or "-",
-                               sekolah=p.get("satuan_pendidikan") or "-", reason=p["alasan"])),
-                      highlight=False, soft_wrap=True)
-        console.print(escape(t("skp.problem.fix", fix=p["perbaikan"], who=p["oleh"])),
-                      highlight=False, soft_wrap=True)
+        console.print(plain(t("skp.problem.line", nip=p["nip"], nama=p.get("nama") or "-",
+                              sekolah=p.get("satuan_pendidikan") or "-", reason=p["alasan"])),
+                      highlight=False)
+        console.print(plain(t("skp.problem.fix", fix=p["perbaikan"], who=p["oleh"])),
+                      highlight=False)
 
 
-@pmm_app.command("import")
+def row_outcome(hasil: str) -> str:
+    """A recap row's outcome in the operator's words (a refusal keeps its code)."""
+    if hasil in COUNT_LABEL:
+        return t(f"skp.count.{hasil}")
+    return t("skp.row.refused", code=hasil)
+
+
+@pmm_app.command("import", help=help_text("skp.help.pmm_import"))
 def pmm_import(
-    file: Path = typer.Argument(..., help="the recap file (PMM CSV or e-Kinerja XLSX)"),
-    json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
+    file: Path = typer.Argument(..., help=RECAP_FILE_HELP),
+    json_output: bool = typer.Option(False, "--json", help=t("skp.opt.json_report")),
 ) -> None:
-    """Import a recap file: every row accepted or refused with its reason; a bad file writes nothing.
-
-    Example: ekinerja-sync pmm import rekap-pmm-2024-2.csv --json
-    Exit codes: 0 every row accepted, 1 some rows refused, 2 the file is refused, 4 busy.
-    """
+    """Import a recap file: every row accepted or refused with its reason; a bad file writes nothing."""
     with cli_errors():
         container = build_container()
         try:
@@ -170,44 +181,52 @@ def pmm_import(
             raise fail(t("skp.error.busy", kind="pmm", detail=str(exc)), 4) from None
     if not json_output:
         for row in report["rows"]:
-            out.print(escape(t("skp.row.line", baris=row["baris"], nip=row["nip"] or "-",
-                               hasil=row["hasil"], keterangan=row["keterangan"])),
-                      highlight=False, soft_wrap=True)
+            out.print(plain(t("skp.row.line", baris=row["baris"], nip=row["nip"] or "-",
+                              hasil=row_outcome(row["hasil"]), keterangan=row["keterangan"])),
+                      highlight=False)
     show_reports([report], json_output)
 
 
-@pmm_app.command("status")
-def pmm_status(json_output: bool = typer.Option(False, "--json", help="print as JSON")) -> None:
-    """Where each feed source has read up to, and the open problems by school.
-
-    Example: ekinerja-sync pmm status --json
-    Exit codes: 0 shown, 2 bad configuration or database.
-    """
+@pmm_app.command("status", help=help_text("skp.help.pmm_status"))
+def pmm_status(json_output: bool = typer.Option(False, "--json", help=t("skp.opt.json"))
+               ) -> None:
+    """Where each feed source has read up to, and the open problems by school."""
     with cli_errors():
         container = build_container()
+        timezone = container.settings.schedule.timezone
         with container.sessions() as session:
+            stored = list(session.scalars(select(PmmCursor).order_by(PmmCursor.source,
+                                                                    PmmCursor.scope)))
             cursors = [{"source": c.source, "scope": c.scope,
                         "high_water": c.high_water.isoformat() if c.high_water else None,
-                        "page_cursor": c.page_cursor, "run_id": c.run_id}
-                       for c in session.scalars(select(PmmCursor).order_by(
-                           PmmCursor.source, PmmCursor.scope))]
+                        "page_cursor": c.page_cursor, "run_id": c.run_id} for c in stored]
+            shown = [(c.source, c.scope, local_time(c.high_water, timezone)) for c in stored]
             open_count = session.scalar(select(func.count()).select_from(PmmProblem).where(
                 PmmProblem.status == "open")) or 0
             schools = problems_by_school(session)
     if json_output:
-        typer.echo(json.dumps({"cursors": cursors, "open_problems": open_count,
-                               "schools": schools}, indent=2, ensure_ascii=False))
+        typer.echo(json_text(json.dumps({"cursors": cursors, "open_problems": open_count,
+                                         "schools": schools}, indent=2, ensure_ascii=False)))
         return
-    out.print(t("skp.status.header"))
-    for c in cursors:
-        out.print(escape(t("skp.status.line", source=c["source"], scope=c["scope"],
-                           high_water=c["high_water"] or "-")), highlight=False)
-    out.print(t("skp.status.open", count=open_count))
+    render_status(out, shown, open_count, schools)
+
+
+def render_status(console: Console, cursors: list[tuple[str, str, str]], open_count: int,
+                  schools: list[dict[str, Any]]) -> None:
+    """The feed sources and how far each has read, then the open problems school by school."""
+    console.print(t("skp.status.header"))
+    headers = [t("skp.col.source"), t("skp.col.scope"), t("skp.col.high_water")]
+    if cursors:
+        print_table(console, headers, cursors)
+    else:
+        console.print(t("skp.status.none"))
+    console.print(t("skp.status.open", count=open_count))
     for school in schools:
-        out.print(escape(f"{school['npsn'] or '-'} {school['satuan_pendidikan']}: "
-                         f"{school['jumlah_guru']} guru"), highlight=False)
+        console.print(plain(t("skp.status.school", npsn=school["npsn"] or "-",
+                              sekolah=school["satuan_pendidikan"],
+                              jumlah=school["jumlah_guru"])), highlight=False)
         for guru in school["guru"]:
-            render_problems(out, guru["masalah"])
+            render_problems(console, guru["masalah"])
 
 
 def register(app: typer.Typer) -> None:

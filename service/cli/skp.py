@@ -12,16 +12,16 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from mappings.messages import t
-from service.cli.common import build_container, cli_errors, fail, out
+from service.cli.common import build_container, cli_errors, fail, help_text, out
+from service.cli.pmm import render_counts, run_status
 from service.container import Container
+from service.render import json_text, plain
 from sync import runs
 from sync.skp.push import COUNTS, SkpPush
 
-skp_app = typer.Typer(help="SKP results sent to SIASN.", no_args_is_help=True)
+skp_app = typer.Typer(help=t("skp.help.skp"), no_args_is_help=True)
 
 
 async def run_push(container: Container, *, dry_run: bool = False) -> dict[str, Any]:
@@ -38,16 +38,12 @@ def exit_code(report: dict[str, Any]) -> int:
     return 1 if counts.get("failed") or counts.get("uncertain") else 0
 
 
-@skp_app.command("push")
+@skp_app.command("push", help=help_text("skp.help.skp_push"))
 def skp_push(
-    dry_run: bool = typer.Option(False, "--dry-run", help="plan only: read SIASN, send nothing"),
-    json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
+    dry_run: bool = typer.Option(False, "--dry-run", help=t("skp.opt.dry_run")),
+    json_output: bool = typer.Option(False, "--json", help=t("skp.opt.json_report")),
 ) -> None:
-    """Send the instansi's rated SKP results to SIASN once each (reads SIASN before posting).
-
-    Example: ekinerja-sync skp push --dry-run --json
-    Exit codes: 0 done, 1 some failed or uncertain, 2 bad input, 4 another push is running.
-    """
+    """Send the instansi's rated SKP results to SIASN once each (reads SIASN before posting)."""
     with cli_errors():
         container = build_container()
         try:
@@ -55,7 +51,7 @@ def skp_push(
         except runs.RunBusy as exc:
             raise fail(t("skp.error.busy", kind="skp push", detail=str(exc)), 4) from None
     if json_output:
-        typer.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+        typer.echo(json_text(json.dumps(report, indent=2, ensure_ascii=False, default=str)))
     else:
         render_push(out, report)
     code = exit_code(report)
@@ -64,24 +60,20 @@ def skp_push(
 
 
 def render_push(console: Console, report: dict[str, Any]) -> None:
-    """Counts, then one line per evaluation that was not simply sent (values escaped)."""
-    table = Table(title=escape(t("skp.push.title", run_id=report.get("run_id") or "-",
-                                 status=report.get("status"))))
-    table.add_column(t("skp.count.header"))
-    table.add_column(t("skp.count.amount"), justify="right")
-    counts = report.get("counts") or {}
-    for name in COUNTS:
-        table.add_row(t(f"skp.count.{name}"), str(counts.get(name, 0)))
-    console.print(table)
+    """Counts, then one line per evaluation that was not simply sent (values printed as text)."""
+    title = t("skp.push.title", run_id=report.get("run_id") or "-",
+              status=run_status(report.get("status")))
+    render_counts(console, title, report.get("counts") or {}, COUNTS)
     if report.get("reason"):
-        console.print(escape(str(report["reason"])), highlight=False)
+        console.print(plain(t("skp.feed.reason", reason=report["reason"])), highlight=False)
     for item in report.get("items") or []:
         if item["hasil"] in ("sent", "adopted", "planned"):
             continue
-        outcome = t(f"skp.count.{item['hasil']}")
-        console.print(escape(f"{item['nip']} {item['nama'] or '-'} {item['periode']}: "
-                             f"{outcome}: {item['keterangan'] or '-'}"),
-                      highlight=False, soft_wrap=True)
+        outcome = t(f"skp.count.{item['hasil']}") if item["hasil"] in COUNTS else item["hasil"]
+        console.print(plain(t("skp.push.item", nip=item["nip"], nama=item["nama"] or "-",
+                              periode=item["periode"], hasil=outcome,
+                              keterangan=item["keterangan"] or "-")),
+                      highlight=False)
 
 
 def register(app: typer.Typer) -> None:
