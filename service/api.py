@@ -34,6 +34,7 @@ from service.console import mount_console
 from service.container import Container
 from service.requests import install, read_body, unprocessable
 from service.routes import include_review_routes
+from service.routes.skp import skp_router
 from service.web import web_router
 from store.db import transaction
 from store.models import Conflict, Pegawai, SupervisorLink
@@ -81,6 +82,7 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
     gate = Gate(container)
     app.include_router(web_router(gate))
     include_review_routes(app, gate)
+    app.include_router(skp_router(gate))
     mount_console(app, gate)
 
     @app.get("/healthz")

@@ -1,4 +1,5 @@
-"""APScheduler 3 inside ``ekinerja-sync serve``: the nightly reconciliation on a cron schedule.
+"""APScheduler 3 inside ``ekinerja-sync serve``: the nightly reconciliation, the PMM feed and the
+SKP push, each on its own cron schedule (an empty PMM or push schedule turns that job off).
 
 Jobs live in APScheduler's SQLAlchemy job store (table ``apscheduler_jobs`` in our database);
 misfires coalesce into one run, one instance at a time, and the run lease still refuses an
@@ -21,6 +22,8 @@ from sync.reconcile import ReconcileOptions, Reconciler
 from sync.runs import RunBusy
 
 JOB_ID = "nightly-reconcile"
+PMM_JOB_ID = "pmm-feed"
+SKP_PUSH_JOB_ID = "skp-push"
 log = structlog.get_logger(__name__)
 _container: Container | None = None
 
@@ -29,16 +32,25 @@ class ScheduleError(ValueError):
     """A schedule setting that cannot be read (cron or timezone)."""
 
 
+def _cron(name: str, expression: str, timezone: str) -> CronTrigger:
+    try:
+        return CronTrigger.from_crontab(expression, timezone=timezone)
+    except (ValueError, LookupError) as exc:
+        raise ScheduleError(f"EKINERJA_SCHEDULE__{name}={expression!r} / "
+                            f"EKINERJA_SCHEDULE__TIMEZONE={timezone!r}: {exc}") from exc
+
+
 def build_scheduler(container: Container) -> BackgroundScheduler:
-    """A scheduler on our database with the nightly job registered (not started)."""
+    """A scheduler on our database with the nightly jobs registered (not started)."""
     global _container
     _container = container
     config = container.settings.schedule
-    try:
-        trigger = CronTrigger.from_crontab(config.reconcile_cron, timezone=config.timezone)
-    except (ValueError, LookupError) as exc:
-        raise ScheduleError(f"EKINERJA_SCHEDULE__RECONCILE_CRON={config.reconcile_cron!r} / "
-                            f"EKINERJA_SCHEDULE__TIMEZONE={config.timezone!r}: {exc}") from exc
+    trigger = _cron("RECONCILE_CRON", config.reconcile_cron, config.timezone)
+    extra = [(PMM_JOB_ID, "Umpan PMM", nightly_pmm_feed, "PMM_CRON", config.pmm_cron),
+             (SKP_PUSH_JOB_ID, "Kirim SKP ke SIASN", nightly_skp_push, "SKP_PUSH_CRON",
+              config.skp_push_cron)]
+    triggers = [(job_id, name, func, _cron(var, cron, config.timezone))
+                for job_id, name, func, var, cron in extra if cron.strip()]
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=container.engine)},
         executors={"default": ThreadPoolExecutor(1)},
@@ -48,6 +60,8 @@ def build_scheduler(container: Container) -> BackgroundScheduler:
     )
     scheduler.add_job(nightly_reconcile, trigger, id=JOB_ID, name="Rekonsiliasi malam",
                       replace_existing=True)
+    for job_id, name, func, cron_trigger in triggers:
+        scheduler.add_job(func, cron_trigger, id=job_id, name=name, replace_existing=True)
     return scheduler
 
 
@@ -83,4 +97,35 @@ def nightly_reconcile() -> dict[str, Any] | None:
         log.warning("nightly_reconcile_skipped", reason=str(exc))
         return None
     log.info("nightly_reconcile_done", run_id=report["run_id"], status=report["status"])
+    return report
+
+
+def nightly_pmm_feed() -> list[dict[str, Any]] | None:
+    """The job: the PMM feed from every configured source; an overlapping run is skipped."""
+    if _container is None:
+        raise RuntimeError("the scheduler was not built by build_scheduler")
+    from service.cli.pmm import run_feed
+
+    try:
+        reports = asyncio.run(run_feed(_container, "all"))
+    except RunBusy as exc:
+        log.warning("pmm_feed_skipped", reason=str(exc))
+        return None
+    for report in reports:
+        log.info("pmm_feed_done", run_id=report["run_id"], status=report["status"])
+    return reports
+
+
+def nightly_skp_push() -> dict[str, Any] | None:
+    """The job: push the SKP results due to SIASN; an overlapping run is skipped."""
+    if _container is None:
+        raise RuntimeError("the scheduler was not built by build_scheduler")
+    from service.cli.skp import run_push
+
+    try:
+        report = asyncio.run(run_push(_container))
+    except RunBusy as exc:
+        log.warning("skp_push_skipped", reason=str(exc))
+        return None
+    log.info("skp_push_done", run_id=report["run_id"], status=report["status"])
     return report

@@ -92,6 +92,20 @@ class AuthSettings(BaseModel):
                                    "empty: a random secret per process")
 
 
+class PmmSettings(BaseModel):
+    """Where the PMM HTTP contract is (a regional hub or a future API); empty = not used."""
+
+    model_config = ConfigDict(frozen=True)
+
+    base_url: str = ""
+    token_url: str = ""
+    client_id: str = ""
+    client_secret: SecretStr = SecretStr("")
+    timeout: float = Field(30.0, gt=0)
+    page_size: int = Field(200, ge=1, le=500)
+    rate: float = Field(5.0, ge=0, description="requests per second; 0 = unlimited")
+
+
 class ApiSettings(BaseModel):
     """Where ``ekinerja-sync serve`` listens."""
 
@@ -103,12 +117,14 @@ class ApiSettings(BaseModel):
 
 
 class ScheduleSettings(BaseModel):
-    """When ``ekinerja-sync serve`` runs the nightly reconciliation."""
+    """When ``ekinerja-sync serve`` runs the nightly reconciliation, PMM feed and SKP push."""
 
     model_config = ConfigDict(frozen=True)
 
     enabled: bool = True
     reconcile_cron: str = "0 1 * * *"
+    pmm_cron: str = Field("", description="PMM feed (all sources), e.g. '0 3 * * *'; empty = off")
+    skp_push_cron: str = Field("", description="SKP push to SIASN, e.g. '0 4 * * *'; empty = off")
     timezone: str = "Asia/Jakarta"
     misfire_grace_s: int = Field(3600, ge=1)
     rate: float = Field(10.0, ge=0, description="requests per second for the nightly run")
@@ -140,6 +156,7 @@ class Settings(BaseSettings):
     siasn: SiasnSettings = SiasnSettings()
     myasn: MyasnSettings = MyasnSettings()
     auth: AuthSettings = AuthSettings()
+    pmm: PmmSettings = PmmSettings()
     api: ApiSettings = ApiSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     konflik: KonflikSettings = KonflikSettings()

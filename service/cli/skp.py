@@ -1,0 +1,89 @@
+"""CLI of the SKP push: ``skp push [--dry-run]``.
+
+Exit codes: 0 done, 1 some evaluations failed or their outcome is uncertain (or the run
+stopped), 2 bad input, 4 another push is running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from mappings.messages import t
+from service.cli.common import build_container, cli_errors, fail, out
+from service.container import Container
+from sync import runs
+from sync.skp.push import COUNTS, SkpPush
+
+skp_app = typer.Typer(help="SKP results sent to SIASN.", no_args_is_help=True)
+
+
+async def run_push(container: Container, *, dry_run: bool = False) -> dict[str, Any]:
+    """One push (or its plan) through a SIASN client built from settings."""
+    async with container.siasn() as siasn:
+        return await SkpPush(siasn, container.sessions, dry_run=dry_run).run()
+
+
+def exit_code(report: dict[str, Any]) -> int:
+    """0 when everything due was sent or adopted, 1 when something failed or is uncertain."""
+    counts = report.get("counts") or {}
+    if report.get("status") not in ("completed", "dry_run"):
+        return 1
+    return 1 if counts.get("failed") or counts.get("uncertain") else 0
+
+
+@skp_app.command("push")
+def skp_push(
+    dry_run: bool = typer.Option(False, "--dry-run", help="plan only: read SIASN, send nothing"),
+    json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
+) -> None:
+    """Send the instansi's rated SKP results to SIASN once each (reads SIASN before posting).
+
+    Example: ekinerja-sync skp push --dry-run --json
+    Exit codes: 0 done, 1 some failed or uncertain, 2 bad input, 4 another push is running.
+    """
+    with cli_errors():
+        container = build_container()
+        try:
+            report = asyncio.run(run_push(container, dry_run=dry_run))
+        except runs.RunBusy as exc:
+            raise fail(t("skp.error.busy", kind="skp push", detail=str(exc)), 4) from None
+    if json_output:
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    else:
+        render_push(out, report)
+    code = exit_code(report)
+    if code:
+        raise typer.Exit(code)
+
+
+def render_push(console: Console, report: dict[str, Any]) -> None:
+    """Counts, then one line per evaluation that was not simply sent (values escaped)."""
+    table = Table(title=escape(t("skp.push.title", run_id=report.get("run_id") or "-",
+                                 status=report.get("status"))))
+    table.add_column(t("skp.count.header"))
+    table.add_column(t("skp.count.amount"), justify="right")
+    counts = report.get("counts") or {}
+    for name in COUNTS:
+        table.add_row(t(f"skp.count.{name}"), str(counts.get(name, 0)))
+    console.print(table)
+    if report.get("reason"):
+        console.print(escape(str(report["reason"])), highlight=False)
+    for item in report.get("items") or []:
+        if item["hasil"] in ("sent", "adopted", "planned"):
+            continue
+        outcome = t(f"skp.count.{item['hasil']}")
+        console.print(escape(f"{item['nip']} {item['nama'] or '-'} {item['periode']}: "
+                             f"{outcome}: {item['keterangan'] or '-'}"),
+                      highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``skp`` group to the main app."""
+    app.add_typer(skp_app, name="skp")

@@ -1,0 +1,251 @@
+"""Push the instansi's own SKP results to SIASN, each exactly once.
+
+Candidates are rated evaluations that did not come from SIASN, have no SIASN id yet and no open
+feed problem. For each person the push first reads ``rw-skp22`` / ``rw-kinerjaperiodik``: a row
+SIASN already holds for the period is adopted (same rating) or reported (different rating), never
+posted again. Only then is the evaluation marked ``menunggu`` (committed), posted, and the
+returned id stored. A crash or timeout between the post and the store leaves ``menunggu`` or
+``tidak_pasti`` without an id; the next push reads first and adopts the row the server saved.
+Single-flight through the ``skp_push`` lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors._http.errors import AuthError, PayloadError, TransientError, UpstreamError
+from connectors.siasn.models import KinerjaPeriodikSave, RwKinerjaPeriodik, RwSkp22, Skp22Save
+from mappings.messages import t
+from mappings.skp_siasn import find_remote
+from store.db import transaction
+from store.models import SyncRun
+from store.models_skp import Evaluasi
+from sync import audit, runs
+from sync.pmm.write import aware as aware_start
+from sync.skp.candidates import Candidate, load_candidates
+from sync.skp.remote import held_for_period
+
+KIND = "skp_push"
+COUNTS = ("candidates", "sent", "adopted", "planned", "uncertain", "skipped", "failed")
+log = structlog.get_logger(__name__)
+
+
+class SkpWriter(Protocol):
+    """The SIASN calls the push needs (reads before writes)."""
+
+    async def rw_skp22(self, nip: str) -> list[RwSkp22]:
+        """Annual results SIASN holds for ``nip``."""
+        ...
+
+    async def rw_kinerjaperiodik(self, nip: str) -> list[RwKinerjaPeriodik]:
+        """Periodic ratings SIASN holds for ``nip``."""
+        ...
+
+    async def save(self, body: Skp22Save | KinerjaPeriodikSave) -> str:
+        """Post a result (annual or periodic); the id SIASN returned (never retried)."""
+        ...
+
+
+@dataclass
+class PushReport:
+    """Counts and one line per evaluation that was not simply sent."""
+
+    counts: Counter[str] = field(default_factory=lambda: Counter({c: 0 for c in COUNTS}))
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def note(self, outcome: str, candidate: Candidate, detail: str | None = None,
+             siasn_id: str | None = None) -> None:
+        """Count an outcome and keep its line."""
+        self.counts[outcome] += 1
+        self.items.append({"nip": candidate.nip, "nama": candidate.nama,
+                           "periode": candidate.periode.key, "hasil": outcome,
+                           "siasn_id": siasn_id, "keterangan": detail})
+
+
+class SkpPush:
+    """One push run (or a dry run: the plan, reading SIASN but writing nothing)."""
+
+    def __init__(self, siasn: SkpWriter, sessions: sessionmaker[Session], *,
+                 dry_run: bool = False, actor: str = "kirim-skp") -> None:
+        self.siasn = siasn
+        self.sessions = sessions
+        self.dry_run = dry_run
+        self.actor = actor
+        self.run_id = uuid.uuid4().hex[:16]
+        self.report = PushReport()
+        self.lease: runs.Lease | None = None
+
+    async def run(self) -> dict[str, Any]:
+        """Push every candidate; returns the report."""
+        if not self.dry_run:
+            await asyncio.to_thread(self._begin)
+        status, reason = "completed", None
+        try:
+            candidates = await asyncio.to_thread(self._candidates)
+            self.report.counts["candidates"] = len(candidates)
+            by_nip: dict[str, list[Candidate]] = {}
+            for candidate in candidates:
+                by_nip.setdefault(candidate.nip, []).append(candidate)
+            for nip, items in by_nip.items():
+                await self._push_person(nip, items)
+        except AuthError as exc:
+            status, reason = "stopped", t("skp.error.credentials", source="SIASN",
+                                           detail=str(exc))
+        finally:
+            if not self.dry_run:
+                await asyncio.to_thread(self._finish, status, reason)
+        return self._summary(status if not self.dry_run else "dry_run", reason)
+
+    def _candidates(self) -> list[Candidate]:
+        with self.sessions() as session:
+            return load_candidates(session)
+
+    async def _push_person(self, nip: str, items: list[Candidate]) -> None:
+        for candidate in items:
+            if candidate.problem is not None:
+                self.report.note("skipped", candidate, candidate.problem)
+        items = [c for c in items if c.problem is None]
+        if not items:
+            return
+        rows = await self._remote_rows(nip, items)
+        for index, candidate in enumerate(items):
+            if rows is None:  # SIASN could not be read: nothing more is posted for this person
+                return
+            same = find_remote(candidate.record, rows)
+            if same is not None:
+                await asyncio.to_thread(self._adopt, candidate, same)
+                continue
+            other = held_for_period(candidate.record, rows)
+            if other is not None:
+                await asyncio.to_thread(self._refuse, candidate, other)
+            elif self.dry_run:
+                self.report.note("planned", candidate)
+            elif await self._post(candidate) and index + 1 < len(items):
+                # another source may carry the same rating: read again so it is adopted
+                rows = await self._remote_rows(nip, items[index + 1:])
+
+    async def _remote_rows(self, nip: str, items: list[Candidate]
+                           ) -> list[RwSkp22 | RwKinerjaPeriodik] | None:
+        """What SIASN holds for ``nip`` (None, with the items failed, when it cannot be read)."""
+        try:
+            skp22 = await self.siasn.rw_skp22(nip)
+            periodik = await self.siasn.rw_kinerjaperiodik(nip)
+        except AuthError:
+            raise
+        except UpstreamError as exc:
+            for candidate in items:
+                self.report.note("failed", candidate, str(exc))
+            return None
+        return [*skp22, *periodik]
+
+    def _adopt(self, candidate: Candidate, siasn_id: str) -> None:
+        """SIASN already holds this rating for the period: take its id, post nothing."""
+        if not self.dry_run:
+            self._store_id(candidate, siasn_id, adopted=True)
+        self.report.note("adopted", candidate, None, siasn_id)
+
+    def _refuse(self, candidate: Candidate, other: RwSkp22 | RwKinerjaPeriodik) -> None:
+        """SIASN holds another rating for the period: report it, never post a second one."""
+        detail = t("skp.rule.siasn_berbeda.reason", periode=candidate.periode.key,
+                   hasil=other.hasil_kinerja_nilai, perilaku=other.perilaku_kerja_nilai)
+        if not self.dry_run:
+            self._mark(candidate.evaluasi_id, push_state="gagal", push_error=detail)
+        self.report.note("failed", candidate, detail, other.id)
+
+    async def _post(self, candidate: Candidate) -> bool:
+        """Mark sending, post, store the id; True when SIASN may now hold the rating."""
+        if not await asyncio.to_thread(self._claim, candidate):
+            self.report.note("skipped", candidate, t("skp.push.claimed"))
+            return False
+        assert candidate.body is not None  # a candidate without one has a problem
+        try:
+            siasn_id = await self.siasn.save(candidate.body)
+        except AuthError:
+            raise
+        except (TransientError, PayloadError, TimeoutError) as exc:  # it may have saved
+            await asyncio.to_thread(self._mark, candidate.evaluasi_id,
+                                    push_state="tidak_pasti", push_error=str(exc))
+            self.report.note("uncertain", candidate, str(exc))
+            return True
+        except UpstreamError as exc:
+            await asyncio.to_thread(self._mark, candidate.evaluasi_id, push_state="gagal",
+                                    push_error=str(exc))
+            self.report.note("failed", candidate, str(exc))
+            return False
+        await asyncio.to_thread(self._store_id, candidate, siasn_id, adopted=False)
+        self.report.note("sent", candidate, None, siasn_id)
+        return True
+
+    # store -----------------------------------------------------------------------------
+    def _claim(self, candidate: Candidate) -> bool:
+        """Mark the row ``menunggu`` (committed before the post) unless another run moved it."""
+        with transaction(self.sessions) as session:
+            claimed = session.execute(update(Evaluasi).where(
+                Evaluasi.id == candidate.evaluasi_id, Evaluasi.siasn_id.is_(None),
+                Evaluasi.push_attempts == candidate.attempts,
+                Evaluasi.push_state != "dikirim").values(
+                push_state="menunggu", push_attempts=candidate.attempts + 1,
+                push_attempted_at=audit.now()))
+        if self.lease is not None:
+            runs.renew(self.sessions, self.lease)
+        return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+
+    def _mark(self, evaluasi_id: int, **values: Any) -> None:
+        with transaction(self.sessions) as session:
+            row = session.get(Evaluasi, evaluasi_id)
+            assert row is not None
+            for name, value in values.items():
+                setattr(row, name, value)
+
+    def _store_id(self, candidate: Candidate, siasn_id: str, *, adopted: bool) -> None:
+        with transaction(self.sessions) as session:
+            row = session.get(Evaluasi, candidate.evaluasi_id)
+            assert row is not None
+            held = session.scalar(select(Evaluasi.id).where(Evaluasi.siasn_id == siasn_id,
+                                                            Evaluasi.id != row.id))
+            row.siasn_id = None if held else siasn_id
+            row.push_state, row.status_evaluasi = "dikirim", "TERKIRIM_SIASN"
+            row.pushed_at, row.push_error = audit.now(), (
+                t("skp.push.held", siasn_id=siasn_id) if held else None)
+            audit.record(session, actor=self.actor, action="skp_diadopsi" if adopted
+                         else "skp_dikirim", nip=candidate.nip,
+                         field=f"evaluasi:{candidate.periode.key}", new=siasn_id,
+                         run_id=self.run_id)
+
+    # run -------------------------------------------------------------------------------
+    def _begin(self) -> None:
+        self.lease = runs.acquire(self.sessions, KIND, self.run_id)
+        with transaction(self.sessions) as session:
+            session.add(SyncRun(id=self.run_id, kind=KIND, status="running", phase="push",
+                                dry_run=False, counts={}, calls=0, failed=0,
+                                conflicts_opened=0, started_at=audit.now()))
+
+    def _finish(self, status: str, reason: str | None) -> None:
+        try:
+            with transaction(self.sessions) as session:
+                run = session.get(SyncRun, self.run_id)
+                assert run is not None
+                run.status, run.phase, run.guard_reason = status, "done", reason
+                run.counts, run.failed = dict(self.report.counts), self.report.counts["failed"]
+                run.finished_at = audit.now()
+                started = aware_start(run.started_at) or run.finished_at
+                run.duration_s = round((run.finished_at - started).total_seconds(), 3)
+        finally:
+            if self.lease is not None:
+                runs.release(self.sessions, self.lease)
+        log.info("skp_push_finished", run_id=self.run_id, status=status,
+                 counts=dict(self.report.counts))
+
+    def _summary(self, status: str, reason: str | None) -> dict[str, Any]:
+        return {"run_id": None if self.dry_run else self.run_id, "kind": KIND,
+                "status": status, "dry_run": self.dry_run, "reason": reason,
+                "counts": dict(self.report.counts), "items": self.report.items}
+
