@@ -189,4 +189,19 @@ ID: dict[str, str] = {
                              "atau gunakan `ekinerja-sync runs show RUN_ID --items --json`.",
     "console.col_reason": "Alasan",
     "console.comments": "Komentar",
+    "console.nav_guru": "Guru (PMM)",
+    "console.guru_title": "Guru yang hasil PMM / Ruang GTK-nya belum masuk SKP",
+    "console.guru_intro": "Per sekolah: aturan yang dilanggar, alasannya, perbaikannya, dan "
+                          "siapa yang harus memperbaikinya. Setelah diperbaiki, umpan PMM "
+                          "berikutnya menutup masalahnya.",
+    "console.guru_none": "Tidak ada guru dengan masalah umpan PMM yang terbuka.",
+    "console.guru_count": "{teachers} guru, {problems} masalah",
+    "console.guru_in_school": "{count} guru",
+    "console.guru_bad_filter": "Saringan {name} tidak dikenal atau tidak valid: {value}",
+    "console.col_school": "Sekolah",
+    "console.col_rule": "Aturan",
+    "console.col_fix": "Perbaikan",
+    "console.col_who": "Diperbaiki oleh",
+    "console.col_period": "Periode",
+    "console.col_since": "Sejak",
 }
