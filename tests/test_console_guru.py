@@ -9,12 +9,12 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from service.container import Container
 from store.db import transaction
 from store.models import Pegawai
-from store.models_skp import PmmProblem
+from store.models_skp import PmmProblem, Skp
 from sync.konflik.scope import subtree
 from tests.console_site import ConsoleSite, admin_client, serve
 from tests.pmm_jobs_helpers import feed, stocked
@@ -163,6 +163,29 @@ def test_script_name_is_text_and_exports_are_formula_safe(site: ConsoleSite) -> 
     assert all(r[1] == "'" + FORMULA_SCHOOL and r[3] == SCRIPT_NAME for r in mine)
     assert all(r[1] is None or not str(r[1]).startswith("=") for r in rows)
     assert unknown.status_code == 404
+
+
+def test_profile_shows_the_teachers_skp_and_open_problems(site: ConsoleSite) -> None:
+    """The pegawai profile lists the teacher's fed SKP (labelled) and the problems holding it."""
+    units = _units_of(site)
+    problems = [p for p in _problems(site) if p.nip in units]
+    with site.container.sessions() as session:
+        fed = set(session.scalars(select(Skp.nip)))
+        plans = {p.nip: session.scalar(select(func.count()).select_from(Skp)
+                                       .where(Skp.nip == p.nip)) or 0 for p in problems}
+    target = next(p for p in problems if p.nip in fed)
+    without = next(n for n in units if n not in fed)
+    with transaction(site.container.sessions) as session:
+        session.execute(update(Skp).where(Skp.nip == target.nip).values(jabatan=SCRIPT_NAME))
+    with admin_client(site) as client:
+        page = client.get(f"/admin/pegawai/{target.nip}")
+        empty = client.get(f"/admin/pegawai/{without}")
+    assert page.status_code == 200, page.text
+    assert page.text.count('class="skp"') == plans[target.nip] > 0
+    assert 'id="skp-masalah"' in page.text and target.rule in page.text
+    assert _escaped(target.reason or "") in page.text
+    assert "<script>alert" not in page.text and "&lt;script&gt;alert" in page.text
+    assert empty.status_code == 200 and 'id="skp-kosong"' in empty.text
 
 
 def _escaped(text: str) -> str:

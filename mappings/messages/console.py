@@ -204,4 +204,13 @@ ID: dict[str, str] = {
     "console.col_who": "Diperbaiki oleh",
     "console.col_period": "Periode",
     "console.col_since": "Sejak",
+    "console.skp_title": "SKP",
+    "console.skp_none": "Belum ada SKP tersimpan untuk pegawai ini.",
+    "console.skp_problems": "{count} masalah umpan PMM terbuka menahan SKP ini:",
+    "console.skp_plan_status": "Status rencana",
+    "console.skp_penilai": "Penilai",
+    "console.skp_hasil": "Hasil kerja",
+    "console.skp_perilaku": "Perilaku kerja",
+    "console.skp_predikat": "Predikat",
+    "console.skp_push": "Kirim ke SIASN",
 }
