@@ -194,7 +194,7 @@ ID: dict[str, str] = {
     "console.guru_intro": "Per sekolah: aturan yang dilanggar, alasannya, perbaikannya, dan "
                           "siapa yang harus memperbaikinya. Setelah diperbaiki, umpan PMM "
                           "berikutnya menutup masalahnya.",
-    "console.guru_none": "Tidak ada guru dengan masalah umpan PMM yang terbuka.",
+    "console.guru_none": "Tidak ada guru dengan masalah umpan PMM terbuka (pada saringan ini).",
     "console.guru_count": "{teachers} guru, {problems} masalah",
     "console.guru_in_school": "{count} guru",
     "console.guru_bad_filter": "Saringan {name} tidak dikenal atau tidak valid: {value}",
