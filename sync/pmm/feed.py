@@ -104,7 +104,8 @@ class FeedRun:
         try:
             with transaction(self.sessions) as session:
                 run = session.get(SyncRun, self.run_id)
-                assert run is not None
+                if run is None:
+                    raise RuntimeError("run is missing")
                 run.status, run.phase, run.guard_reason = status, "done", reason
                 run.counts, run.failed = dict(self.counts), self.counts["failed"]
                 run.finished_at = audit.now()
@@ -125,7 +126,8 @@ class FeedRun:
 
 def _aware(value: datetime) -> datetime:
     result = aware(value)
-    assert result is not None
+    if result is None:
+        raise RuntimeError("result is missing")
     return result
 
 

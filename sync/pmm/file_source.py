@@ -32,7 +32,8 @@ SOURCE = "pmm_file"
 def incoming(outcome: RowOutcome) -> Incoming:
     """An accepted row with its period label read as a standard period (or why it is not)."""
     result = outcome.result
-    assert result is not None
+    if result is None:
+        raise RuntimeError("result is missing")
     try:
         return Incoming(result, periods.parse_label(result.periode_id), result.periode_id)
     except periods.PeriodeError as exc:

@@ -165,7 +165,8 @@ class SkpPush:
         if not await asyncio.to_thread(self._claim, candidate):
             self.report.note("skipped", candidate, t("skp.push.claimed"))
             return False
-        assert candidate.body is not None  # a candidate without one has a problem
+        if candidate.body is None:
+            raise RuntimeError("candidate without a body: a candidate without one has a problem")
         try:
             siasn_id = await self.siasn.save(candidate.body)
         except AuthError:
@@ -201,14 +202,16 @@ class SkpPush:
     def _mark(self, evaluasi_id: int, **values: Any) -> None:
         with transaction(self.sessions) as session:
             row = session.get(Evaluasi, evaluasi_id)
-            assert row is not None
+            if row is None:
+                raise RuntimeError("row is missing")
             for name, value in values.items():
                 setattr(row, name, value)
 
     def _store_id(self, candidate: Candidate, siasn_id: str, *, adopted: bool) -> None:
         with transaction(self.sessions) as session:
             row = session.get(Evaluasi, candidate.evaluasi_id)
-            assert row is not None
+            if row is None:
+                raise RuntimeError("row is missing")
             held = session.scalar(select(Evaluasi.id).where(Evaluasi.siasn_id == siasn_id,
                                                             Evaluasi.id != row.id))
             row.siasn_id = None if held else siasn_id
@@ -232,7 +235,8 @@ class SkpPush:
         try:
             with transaction(self.sessions) as session:
                 run = session.get(SyncRun, self.run_id)
-                assert run is not None
+                if run is None:
+                    raise RuntimeError("run is missing")
                 run.status, run.phase, run.guard_reason = status, "done", reason
                 run.counts, run.failed = dict(self.report.counts), self.report.counts["failed"]
                 run.finished_at = audit.now()
