@@ -115,9 +115,11 @@ def test_operator_sees_only_their_area_and_other_unit_sees_none(site: ConsoleSit
     with _operator_client(site, outsider) as client:
         none = client.get("/admin/guru")
         empty = client.get("/admin/guru/ekspor.xlsx")
+        foreign = client.get("/admin/guru/ekspor.csv", params={"unit": home})
     assert none.status_code == 200
     assert 'class="masalah"' not in none.text and 'id="guru-kosong"' in none.text
     assert len(_sheet_rows(empty.content)) == 1
+    assert foreign.status_code == 400 and "Saringan unit" in foreign.text
 
 
 def test_employee_sees_only_themself(site: ConsoleSite) -> None:
