@@ -13,15 +13,18 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import func, select, update
 
 from service.container import Container
 from simulators.dataset import World
 from store.db import transaction
 from store.models import Pegawai
+from store.models_skp import PmmProblem
 from sync.access import unit_path
 from tests.console_site import ADMIN, PASSWORD, ConsoleSite, serve
 from tests.helpers import sinkron, staff_nip
 from tests.konflik_helpers import Raised, raise_unit_conflicts
+from tests.pmm_jobs_helpers import feed, stocked  # noqa: F401  (the fed store fixture)
 from tests.test_console_runs import hold_a_run
 from tests.test_login_browser import browser  # noqa: F401  (the Chromium fixture)
 
@@ -191,4 +194,35 @@ def test_admin_approves_a_held_run_after_viewing_its_plan(
     assert page.inner_text("#status-run") == "selesai"
     assert page.locator("#form-setujui").count() == 0
     _shot(page, "run-disetujui")
+    page.close()
+
+
+@pytest.fixture
+def guru_site(stocked: Container) -> Iterator[ConsoleSite]:  # noqa: F811
+    """The console over a store the real PMM feed ran on (before Playwright's loop starts)."""
+    assert feed(stocked, "http")["problems"]
+    with transaction(stocked.sessions) as session:
+        session.execute(update(PmmProblem).where(PmmProblem.id == session.scalar(
+            select(func.min(PmmProblem.id)))).values(nama=SCRIPT_NAME))
+    with serve(stocked, {}) as site:
+        yield site
+
+
+def test_admin_reads_the_guru_pmm_page(guru_site: ConsoleSite, browser: Any) -> None:  # noqa: F811
+    """From the menu to the Guru (PMM) page, filtered by one rule; the script name stays text."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    _login(page, guru_site.url)
+    page.click("#nav-guru")
+    page.wait_for_selector("#jumlah-guru")
+    assert page.evaluate("window.dipanggil") is None
+    assert SCRIPT_NAME in page.inner_text("main")
+    rule = page.inner_text("tr.masalah td.aturan >> nth=-1").strip()
+    wanted = page.eval_on_selector_all("td.aturan", f"cells => cells.filter(c => "
+                                       f"c.innerText.trim() === '{rule}').length")
+    assert 0 < wanted < page.locator("tr.masalah").count()
+    page.select_option("#g-aturan", rule)
+    page.click("#terapkan-saring-guru")
+    page.wait_for_url(f"**/admin/guru?*aturan={rule}*")
+    assert page.locator("tr.masalah").count() == wanted
+    _shot(page, "guru-pmm")
     page.close()

@@ -10,6 +10,7 @@
     konflik   konflik list, bulk decisions, exports, detail (decide, assign, comment)
     konflik_data  what those pages read and do, through ``sync.konflik``
     usulan    usulan perbaikan by unit, with exports
+    guru      Guru (PMM): teachers whose PMM results did not flow, by school, with exports
     runs      riwayat sinkron: run list, run detail per employee, approving a held run
     docs      ``/docs`` with Swagger UI served locally
 
@@ -28,6 +29,7 @@ from fastapi.staticfiles import StaticFiles
 from service.auth import Gate
 from service.console.csrf import CsrfSigner
 from service.console.docs import offline_docs
+from service.console.guru import guru_router
 from service.console.konflik import konflik_router
 from service.console.pages import read_router
 from service.console.runs import runs_router
@@ -40,7 +42,7 @@ def mount_console(app: FastAPI, gate: Gate) -> None:
     secret = gate.container.settings.auth.csrf_secret.get_secret_value()
     views = Views(gate, CsrfSigner.from_setting(secret), build_environment())
     for router in (read_router(views), konflik_router(views), usulan_router(views),
-                   runs_router(views)):
+                   runs_router(views), guru_router(views)):
         app.include_router(router, prefix=PREFIX, include_in_schema=False)
     app.mount(PREFIX + "/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="console-static")

@@ -13,6 +13,7 @@ from mappings.nip import NipError, normalize_nip
 from service.console import reads
 from service.console.chart import COLOURS, SITUATIONS, situation_chart
 from service.console.safe import mask_record
+from service.console.skp_profil import skp_section
 from service.console.views import PageRefused, Views
 
 CHART_RUNS = 30
@@ -86,7 +87,8 @@ async def _profile(views: Views, nip: str) -> dict[str, Any]:
     profile["pegawai"] = mask_record(profile["pegawai"])
     path = await views.gate.tx(reads.unit_names, profile["pegawai"].get("unor_id"))
     trail = await views.gate.tx(reads.audit_trail, nip)
-    return {"profile": profile, "path": path, "trail": trail}
+    skp = await views.gate.tx(skp_section, nip)
+    return {"profile": profile, "path": path, "trail": trail, **skp}
 
 
 def _chart(views: Views, runs: list[dict[str, Any]]) -> Any:
