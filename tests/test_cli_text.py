@@ -133,7 +133,8 @@ def test_hostile_values_from_siasn_print_as_text(cli_env: dict[str, str], world:
 def test_markup_typed_into_pegawai_edit_never_breaks_a_command(cli_env: dict[str, str],
                                                                 world: World) -> None:
     """A value `[/] [bold red]X[/]` saved by `pegawai edit` prints as typed in that edit, the
-    next edit (showing it as the old value) and every `pegawai show`: exit 0 each time."""
+    next edit (showing it as the old value) and every `pegawai show`: exit 0 each time; a value
+    with an escape sequence is refused (exit 2, nothing written) and echoed inert."""
     nip = staff_nip(world)
     assert cli("sinkron", nip, env=cli_env).returncode == 0
     edit = ["pegawai", "edit", nip, "--oleh", "[bold]ani[/]", "--alasan", "[/] uji"]
@@ -142,12 +143,15 @@ def test_markup_typed_into_pegawai_edit_never_breaks_a_command(cli_env: dict[str
     assert f"catatan: None -> '{MARKUP}'" in first.stdout
     shown = cli("pegawai", "show", nip, env=cli_env)
     assert shown.returncode == 0 and MARKUP in shown.stdout, shown.stderr
-    second = cli(*edit, "catatan=\x1b[2Jbiasa", env=cli_env)
+    refused = cli(*edit, "catatan=\x1b[2Jbiasa", env=cli_env)  # control characters: refused
+    assert refused.returncode == 2 and "changes.catatan" in refused.stderr, refused.stderr
+    assert_inert(refused.stdout + refused.stderr)
+    second = cli(*edit, "catatan=[red]biasa[/]", env=cli_env)
     assert second.returncode == 0, second.stderr
-    assert f"catatan: '{MARKUP}' -> '\\x1b[2Jbiasa'" in second.stdout
+    assert f"catatan: '{MARKUP}' -> '[red]biasa[/]'" in second.stdout
     assert_inert(second.stdout + second.stderr)
     again = cli("pegawai", "show", nip, env=cli_env)
-    assert again.returncode == 0 and "\\x1b[2Jbiasa" in again.stdout
+    assert again.returncode == 0 and "[red]biasa[/]" in again.stdout
     assert_inert(again.stdout)
 
 
