@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import httpx
+import structlog
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter, ValidationError
@@ -31,10 +32,11 @@ from mappings.messages import t
 from mappings.nip import NipError, normalize_nip
 from service.auth import Gate
 from service.console import mount_console
-from service.container import Container
+from service.container import ConfigError, Container, check_siasn
 from service.requests import install, read_body, unprocessable
 from service.routes import include_review_routes
 from service.routes.skp import skp_router
+from service.settings import SiasnSettings
 from service.web import web_router
 from store.db import transaction
 from store.models import Conflict, Pegawai, SupervisorLink
@@ -45,7 +47,29 @@ from sync.outcome import SinkronOutcome, Status
 from sync.sinkron import Sinkron
 from sync.values import pegawai_view
 
+log = structlog.get_logger(__name__)
+
 STATUS_CODES = {Status.NOT_FOUND: 404, Status.FAILED: 502}
+
+
+def siasn_problem(config: SiasnSettings) -> str | None:
+    """Why SIASN cannot be called with these settings (None when it can)."""
+    try:
+        check_siasn(config)
+    except ConfigError as exc:
+        return str(exc)
+    return None
+
+
+async def _sinkron_or_none(stack: AsyncExitStack, container: Container,
+                           transport: httpx.AsyncBaseTransport | None) -> Sinkron | None:
+    """Sinkron SIASN over one client for the app's life, or None (logged) when unconfigured."""
+    problem = siasn_problem(container.settings.siasn)
+    if problem is not None:
+        log.warning("siasn_not_configured", reason=problem)
+        return None
+    siasn = await stack.enter_async_context(container.siasn(transport))
+    return Sinkron(siasn, container.sessions)
 
 
 def actor_of(who: Principal, on_behalf: str | None) -> str:
@@ -69,9 +93,9 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
             jobs.start()
         app.state.scheduler = jobs
         try:
-            async with container.siasn(transport) as siasn, container.oidc() as oidc:
-                app.state.sinkron = Sinkron(siasn, container.sessions)
-                app.state.oidc = oidc
+            async with AsyncExitStack() as stack:
+                app.state.sinkron = await _sinkron_or_none(stack, container, transport)
+                app.state.oidc = await stack.enter_async_context(container.oidc())
                 yield
         finally:
             if jobs is not None:
@@ -93,7 +117,11 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
     async def sinkron_siasn(nip: str, request: Request) -> JSONResponse:
         who = await gate.require(request)
         await gate.check(request, who, Action.SINKRON, nip=_nip(nip))
-        sinkron: Sinkron = request.app.state.sinkron
+        sinkron: Sinkron | None = request.app.state.sinkron
+        if sinkron is None:  # SIASN not configured: the rest of the service still works
+            problem = siasn_problem(container.settings.siasn) or ""
+            return JSONResponse({"detail": t("common.siasn_unavailable", reason=problem)},
+                                status_code=503)
         outcome = await sinkron.run(nip, actor=who.actor)
         return JSONResponse(outcome.model_dump(mode="json"),
                             status_code=STATUS_CODES.get(outcome.status, 200))

@@ -24,6 +24,7 @@ from connectors.myasn.sso import (
 )
 from connectors.siasn.auth import ApimToken
 from connectors.siasn.client import SiasnClient
+from mappings.messages import t
 from service.settings import MyasnSettings, Settings, SiasnSettings
 from store.db import ensure_schema, make_engine, session_factory
 
@@ -108,15 +109,9 @@ def check_siasn(config: SiasnSettings) -> None:
         ("EKINERJA_SIASN__CONSUMER_SECRET", config.consumer_secret.get_secret_value()),
     ) if not value]
     if missing:
-        raise ConfigError(f"SIASN APIM credentials missing: set {', '.join(missing)}")
+        raise ConfigError(t("common.siasn_apim_missing", names=", ".join(missing)))
     if config.sso_mode() is None:
-        raise ConfigError(
-            "SIASN SSO token not configured: set EKINERJA_SIASN__SSO_ACCESS_TOKEN_FILE or "
-            "EKINERJA_SIASN__SSO_ACCESS_TOKEN, or EKINERJA_SIASN__SSO_CLIENT_ID with "
-            "EKINERJA_SIASN__SSO_REFRESH_TOKEN, or EKINERJA_SIASN__SSO_CLIENT_ID, "
-            "EKINERJA_SIASN__SSO_USERNAME and EKINERJA_SIASN__SSO_PASSWORD for an account "
-            "without MFA"
-        )
+        raise ConfigError(t("common.siasn_sso_missing"))
 
 
 def sso_source(config: SiasnSettings, http: httpx.AsyncClient) -> TokenSource:

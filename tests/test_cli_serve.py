@@ -86,7 +86,7 @@ def test_serve_prints_its_addresses_and_nightly_job_then_serves_there(
     try:
         text = "\n".join(lines)
         url = f"http://127.0.0.1:{port}"
-        for expected in (f"{url}/login", f"{url}/api/v1", f"{url}/docs", f"{url}/"):
+        for expected in (f"{url}/login", f"{url}/api/v1", f"{url}/docs", f"{url}/admin/"):
             assert expected in text, text
         nightly = next(line for line in lines if line.startswith("Jadwal malam"))
         assert "aktif" in nightly and "30 1 * * *" in nightly and "Asia/Jakarta" in nightly
@@ -143,3 +143,29 @@ def test_listen_lines_name_the_public_url_when_set() -> None:
     bare = "\n".join(listen_lines(settings.model_copy(update={"auth": AuthSettings()}),
                                   "127.0.0.1", 8080))
     assert "alamat publik" not in bare
+
+
+@pytest.mark.e2e
+def test_serve_without_siasn_settings_serves_the_console_and_refuses_sinkron(
+        tmp_path: Path) -> None:
+    """With no SIASN credentials (the demo database, a review-only host) `serve` still starts:
+    it warns, turns the nightly job off, serves the console, and Sinkron answers 503 saying
+    what to set."""
+    env = {"EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    created = cli("apikey", "create", "ekinerja-app", env=env)
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.strip()
+    port = free_port()
+    process, lines = start_serve(env, "--port", str(port))
+    try:
+        text = "\n".join(lines)
+        assert "EKINERJA_SIASN__CONSUMER_KEY" in text and "Jadwal malam: nonaktif" in text
+        url = f"http://127.0.0.1:{port}"
+        assert wait_healthy(f"{url}/healthz").status_code == 200
+        assert httpx.get(f"{url}/admin/").status_code in (303, 307)  # to the login page
+        refused = httpx.post(f"{url}/api/v1/pegawai/198609262015051001/sinkron-siasn",
+                             headers={"X-API-Key": key}, timeout=10)
+        assert refused.status_code == 503
+        assert "EKINERJA_SIASN__CONSUMER_KEY" in refused.json()["detail"]
+    finally:
+        stop(process)

@@ -213,6 +213,9 @@ _OUTPUT: dict[str, str] = {
     "cli.db.status": "basis data {current}, kode {head}: {state}",
     "cli.db.up_to_date": "mutakhir",
     "cli.db.upgrade_needed": "perlu upgrade (jalankan: ekinerja-sync db upgrade)",
+    "cli.serve.siasn_missing": ("perhatian: {reason}. Konsol admin, API tinjauan konflik dan login "
+                                "tetap berjalan; Sinkron SIASN menjawab 503 dan jadwal malam "
+                                "dimatikan sampai SIASN dikonfigurasi."),
     "cli.serve.listening": "Mendengarkan di {host}:{port}",
     "cli.serve.console": "  konsol admin : {url}",
     "cli.serve.login": "  login        : {url}",

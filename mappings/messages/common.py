@@ -4,6 +4,14 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "common.error_prefix": "galat",
+    "common.siasn_apim_missing": "kredensial APIM SIASN belum diisi: setel {names}",
+    "common.siasn_sso_missing": (
+        "token SSO SIASN belum dikonfigurasi: setel EKINERJA_SIASN__SSO_ACCESS_TOKEN_FILE atau "
+        "EKINERJA_SIASN__SSO_ACCESS_TOKEN, atau EKINERJA_SIASN__SSO_CLIENT_ID dengan "
+        "EKINERJA_SIASN__SSO_REFRESH_TOKEN, atau EKINERJA_SIASN__SSO_CLIENT_ID, "
+        "EKINERJA_SIASN__SSO_USERNAME dan EKINERJA_SIASN__SSO_PASSWORD untuk akun tanpa MFA"),
+    "common.siasn_unavailable": ("Sinkron SIASN belum bisa dipakai: {reason}. Konsol admin dan "
+                                 "tinjauan konflik tetap berjalan."),
     "common.not_found_pegawai": "tidak ada pegawai lokal dengan NIP {nip}",
     "common.claim_who_why": "siapa yang mengklaim (--oleh) dan alasannya (--alasan) wajib diisi",
     "common.claim_unit_inactive": "unit {unit_id!r} bukan unit aktif instansi ini",

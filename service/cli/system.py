@@ -44,7 +44,7 @@ def listen_lines(settings: Settings, host: str, port: int) -> list[str]:
     """What ``serve`` prints before it starts: addresses, everywhere-binding note, nightly job."""
     url = base_url(host, port)
     lines = [t("cli.serve.listening", host=plain(host), port=port),
-             t("cli.serve.console", url=f"{url}/"), t("cli.serve.login", url=f"{url}/login"),
+             t("cli.serve.console", url=f"{url}/admin/"), t("cli.serve.login", url=f"{url}/login"),
              t("cli.serve.api", url=f"{url}/api/v1"), t("cli.serve.docs", url=f"{url}/docs")]
     if settings.auth.public_url:
         lines.append(t("cli.serve.public", url=plain(settings.auth.public_url.rstrip("/"))))
@@ -61,13 +61,17 @@ def serve(
     """Serve the HTTP API and the admin console (loopback by default)."""
     import uvicorn
 
-    from service.api import create_app
-    from service.container import check_siasn
+    from service.api import create_app, siasn_problem
 
     with cli_errors():
         container = build_container()
         settings = container.settings
-        check_siasn(settings.siasn)
+        problem = siasn_problem(settings.siasn)
+        if problem is not None:  # the console and the review still work; Sinkron answers 503
+            out.print(t("cli.serve.siasn_missing", reason=plain(problem)), soft_wrap=True,
+                      highlight=False)
+            settings = settings.model_copy(update={"schedule": settings.schedule.model_copy(
+                update={"enabled": False})})
         bind_host, bind_port = host or settings.api.host, port or settings.api.port
         for line in listen_lines(settings, bind_host, bind_port):
             out.print(line, soft_wrap=True, highlight=False)
