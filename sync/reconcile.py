@@ -442,19 +442,10 @@ class Reconciler:
                 instansi = instansi_of(units_to_json(units))
                 verdict = check(plan_stats(session, fetched.results, instansi),
                                 self.options.guards)
-                unit_changes = {"status": "failed", "reason": failure} if failure else (
-                    apply_unit_phase(session, units, actor=self.options.actor,
-                                     run_id=run_id).counts())
-                org = org_context(session)
-                situation = {nip: apply_item(session, nip, remote, org,
-                                             actor=self.options.actor, run_id=run_id)[0]
-                             for nip, remote in sorted(fetched.results.items())}
-                for nip in [*strand_conflicts(session, actor=self.options.actor, run_id=run_id),
-                            *claim_conflicts(session, actor=self.options.actor, run_id=run_id)]:
-                    situation[nip] = "conflict"
+                situation, unit_changes = run_plan.simulate(
+                    session, units, fetched.results, actor=self.options.actor, run_id=run_id,
+                    units_failed=failure)
                 situations = list(situation.values())
-                recompute_all(session, actor=self.options.actor, run_id=run_id)
-                session.flush()
                 self._plan = run_plan.capture(session, run_id, situation, fetched.errors)
                 report.update(counts=count_situations(situations),
                               unit_changes=unit_changes,

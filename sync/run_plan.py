@@ -35,9 +35,13 @@ SITUATION = "situasi"
 
 
 def simulate(session: Session, units: list[UnitRecord], fetched: Mapping[str, Any], *,
-             actor: str, run_id: str) -> dict[str, str]:
-    """Apply the units and every fetched profile in ``session`` (the caller rolls back)."""
-    apply_unit_phase(session, units, actor=actor, run_id=run_id)
+             actor: str, run_id: str, units_failed: str | None = None
+             ) -> tuple[dict[str, str], dict[str, Any]]:
+    """Apply the units and every fetched profile in ``session`` (the caller rolls back); the
+    situations and the unit phase's counts (only the failure when ref-unor failed)."""
+    unit_changes: dict[str, Any] = (
+        {"status": "failed", "reason": units_failed} if units_failed is not None
+        else apply_unit_phase(session, units, actor=actor, run_id=run_id).counts())
     org = org_context(session)
     situation = {nip: apply_item(session, nip, remote, org, actor=actor, run_id=run_id)[0]
                  for nip, remote in sorted(fetched.items())}
@@ -46,7 +50,7 @@ def simulate(session: Session, units: list[UnitRecord], fetched: Mapping[str, An
         situation[nip] = "conflict"
     recompute_all(session, actor=actor, run_id=run_id)
     session.flush()
-    return situation
+    return situation, unit_changes
 
 
 def capture(session: Session, run_id: str, situations: Mapping[str, str],
@@ -78,7 +82,7 @@ def plan_held_run(sessions: sessionmaker[Session], run_id: str, actor: str) -> i
             errors = {row.nip: row.error for row in session.execute(
                 select(RunItem.nip, RunItem.error).where(RunItem.run_id == run_id,
                                                          RunItem.state == "failed"))}
-            situations = simulate(session, units_from_json(run.units_snapshot or []),
+            situations, _ = simulate(session, units_from_json(run.units_snapshot or []),
                                   staged(session, run_id), actor=actor, run_id=run_id)
             plan = capture(session, run_id, situations,
                            {k: v for k, v in errors.items() if v})
