@@ -184,3 +184,16 @@ def test_filters_overdue_summary_and_select_all(container: Container, world: Wor
                Resolution.KEEP_LOCAL, actor="admin", reason="SK lokal benar")
         groups = group_by_unit(list_usulan(session, ADMIN_CLI))
     assert sum(len(g["usulan"]) for g in groups) == 2
+
+
+def test_reason_and_comment_with_control_characters_are_refused() -> None:
+    """A decision reason or comment holding NUL or an escape sequence is refused with the
+    catalogue's message, before anything is looked up or written."""
+    from sync.konflik.decide import _reason, _text
+
+    for hostile in ("a\x00b", "\x1b[2Jx", "ok\x07"):
+        with pytest.raises(KonflikError):
+            _reason(hostile)
+        with pytest.raises(KonflikError):
+            _text(hostile)
+    assert _reason("  SK mutasi\nsudah terbit ") == "SK mutasi\nsudah terbit"

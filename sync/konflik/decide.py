@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mappings.limits import multi_line
 from mappings.messages import t
 from store.models import Conflict, ConflictEvent, FieldState, Pegawai, UnitClaim
 from sync import audit
@@ -70,7 +71,7 @@ def assign(session: Session, scope: Scope, conflict_id: int, assignee: str | Non
 
 def comment(session: Session, scope: Scope, conflict_id: int, text: str, *, actor: str) -> None:
     """Add a comment to a conflict's history (any state; comments do not bump the version)."""
-    body = text.strip()
+    body = _text(text)
     if not body or len(body) > 2000:
         raise KonflikError(t("konflik.bad_comment"))
     if not scope.may_decide:
@@ -79,8 +80,16 @@ def comment(session: Session, scope: Scope, conflict_id: int, text: str, *, acto
     lifecycle.add_event(session, conflict, "commented", actor, body)
 
 
+def _text(value: str | None) -> str:
+    """Free text as stored: trimmed; NUL and control characters (bar line breaks) refused."""
+    try:
+        return multi_line((value or "").strip())
+    except ValueError as exc:
+        raise KonflikError(str(exc)) from None
+
+
 def _reason(reason: str) -> str:
-    text = (reason or "").strip()
+    text = _text(reason)
     if not text:
         raise KonflikError(t("konflik.reason_required"))
     if len(text) > MAX_REASON:
