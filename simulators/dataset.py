@@ -1,22 +1,31 @@
 """A generated province, deterministic for a seed: units, employees with valid NIPs, riwayat.
 
-Golongan is consistent with age, education and years of service; unit heads hold the eselon of
-their unit; schools sit under Cabang Dinas of the Dinas Pendidikan, each led by a kepala sekolah;
-some posts are vacant and some PPPK employees carry NI PPPK numbers and grades I..XVII.
+Golongan is consistent with age, education and years of service (no TMT in the future); unit
+heads hold the eselon of their unit; schools sit under Cabang Dinas of the Dinas Pendidikan, each
+led by a kepala sekolah; some posts are vacant and some PPPK employees carry NI PPPK numbers and
+grades I..XVII. Nobody is past the retirement age (BUP) of their post; a few reach it within the
+coming quarter, as in any province. Schools and birthplaces are the province's own places.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from random import Random
 
-from simulators import names
+from simulators import names, places
+from simulators.ranks import rank, usia_bup
 
 EDU_ENTRY = {"SMA": 21, "D3": 23, "S1": 31, "S2": 32}
 EDU_CAP = {"SMA": 32, "D3": 33, "S1": 34, "S2": 41}
 HEAD_MIN = {21: 43, 22: 42, 31: 34, 32: 33, 41: 32, 42: 31}
+HEAD_CAP = {21: 45, 22: 45, 31: 43, 32: 43, 41: 42, 42: 41}
 PPPK_GRADE = {"SMA": "V", "D3": "VII", "S1": "IX", "S2": "X"}
+START_AGE = {"SMA": (19, 27), "D3": (21, 29), "S1": (23, 32), "S2": (26, 35)}
+TMT_MONTHS = (1, 3, 4, 7, 10, 12)
+RETIRING_SHARE = 0.03  # of staff whose BUP falls within the next RETIRING_DAYS days
+RETIRING_DAYS = 90
+PENDING_KP = 0.25  # of promotions due in the last year whose SK SIASN has not recorded yet
 
 
 @dataclass
@@ -59,6 +68,7 @@ class SimPegawai:
     nuptk: str | None = None
     kedudukan_id: str = "01"
     kedudukan_nama: str = "Aktif"
+    usia_bup: int = 58
     tgl_meninggal: date | None = None
     quirky_keys: bool = False
     rw_golongan: list[dict[str, str]] = field(default_factory=list)
@@ -73,6 +83,7 @@ class World:
     instansi_id: str
     instansi_nama: str
     today: date
+    provinsi: str = "Sumatera Utara"
     units: dict[str, SimUnit] = field(default_factory=dict)
     pegawai: dict[str, SimPegawai] = field(default_factory=dict)
 
@@ -84,6 +95,29 @@ class World:
 def hex_id(rng: Random) -> str:
     """A 32-character upper-case hex id like SIASN's."""
     return f"{rng.getrandbits(128):032X}"
+
+
+def bup_date(person: SimPegawai) -> date:
+    """The day ``person`` reaches the retirement age of their post."""
+    return years_after(person.tgl_lahir, person.usia_bup)
+
+
+def years_after(day: date, years: int) -> date:
+    """``day`` moved ``years`` years on (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def golongan_cap(pendidikan: str, eselon_id: int | None, jabatan: str = "") -> int:
+    """The highest golongan a career reaches with this education and post (structural: by
+    eselon, IV/b for eselon IV.a up to IV/e for eselon II; fungsional Ahli Madya: IV/c)."""
+    if eselon_id is not None:
+        return HEAD_CAP.get(eselon_id, 45)
+    if "Ahli Utama" in jabatan:
+        return 45
+    return max(EDU_CAP[pendidikan], 43) if "Ahli Madya" in jabatan else EDU_CAP[pendidikan]
 
 
 def promote(golongan_id: int) -> int:
@@ -99,7 +133,7 @@ def generate_world(seed: int, employees: int, today: date = date(2026, 1, 5)) ->
     """Generate a province of about ``employees`` employees, the same for the same seed."""
     rng = Random(seed)
     province = rng.choice(names.PROVINCES)
-    world = World(seed, hex_id(rng), f"Pemerintah Provinsi {province}", today)
+    world = World(seed, hex_id(rng), f"Pemerintah Provinsi {province}", today, province)
     builder = _Builder(rng, world, employees)
     builder.build()
     return world
@@ -164,7 +198,7 @@ class _Builder:
         kinds = ("SMA Negeri", "SMA Negeri", "SMK Negeri", "SLB Negeri")
         for i in range(n_schools):
             kind = kinds[i % len(kinds)]
-            city = self.rng.choice(names.CITIES[:8])
+            city = self.rng.choice(places.cities(self.world.provinsi))
             school = self._unit(f"{kind} {i // len(kinds) + 1} {city}", cabang[i % n_cabang], None,
                                 "Kepala Sekolah", jenis="2")
             self.schools.append(school)
@@ -203,16 +237,24 @@ class _Builder:
         pppk = kind in ("guru", "pelaksana") and not kepala_sekolah and rng.random() < 0.12
         gender = rng.choice("MF")
         structural = kind == "struktural"
-        born, tmt_cpns = self._dates(edu, senior=structural or kepala_sekolah, pppk=pppk)
+        retiring = (not structural and not kepala_sekolah and not pppk
+                    and rng.random() < RETIRING_SHARE)  # reaches BUP within the coming quarter
+        born, tmt_cpns = self._dates(edu, senior=structural or kepala_sekolah, pppk=pppk,
+                                     retiring_at=(60 if kind == "guru" else 58) if retiring
+                                     else None)
         golongan_id, tmt_gol, rw_gol = self._rank(edu, tmt_cpns, unit.eselon_id if structural
                                                   else None, kepala_sekolah)
         jenis, jabatan = self._jabatan(unit, kind, golongan_id, kepala_sekolah, pppk)
+        bup = usia_bup(eselon_id=unit.eselon_id if structural else None, jabatan=jabatan,
+                       guru=kind == "guru")
         nip = self._nip(born, tmt_cpns, gender, pppk)
         first = rng.choice(names.MALE if gender == "M" else names.FEMALE)
+        family = rng.choice(places.families(self.world.provinsi))
         person = SimPegawai(
-            pns_id=hex_id(rng), nip=nip, nama=f"{first} {rng.choice(names.FAMILY)}".upper(),
+            pns_id=hex_id(rng), nip=nip, nama=f"{first} {family}".upper(),
             gelar_depan="Dr." if edu == "S2" and rng.random() < 0.1 else "",
-            gelar_belakang=self._gelar(edu, kind), tempat_lahir=rng.choice(names.CITIES),
+            gelar_belakang=self._gelar(edu, kind),
+            tempat_lahir=rng.choice(places.cities(self.world.provinsi)),
             tgl_lahir=born, jenis_kelamin=gender, pendidikan=edu, pppk=pppk,
             tmt_cpns=None if pppk else tmt_cpns, unor_id=unit.id, jenis_jabatan_id=jenis,
             jabatan_nama=jabatan, eselon_id=unit.eselon_id if structural else None,
@@ -220,43 +262,54 @@ class _Builder:
             golongan_id=None if pppk else golongan_id, pppk_grade=PPPK_GRADE[edu] if pppk else None,
             tmt_golongan=tmt_cpns if pppk else tmt_gol,
             nuptk="".join(str(rng.randint(0, 9)) for _ in range(16)) if kind == "guru" else None,
-            quirky_keys=rng.random() < 0.1,
+            quirky_keys=rng.random() < 0.1, usia_bup=bup,
         )
         person.rw_golongan = [] if pppk else [self._rw_gol_row(person, g, t) for g, t in rw_gol]
         person.rw_jabatan = [self._rw_jab_row(person)]
         self.world.pegawai[nip] = person
         return person
 
-    def _dates(self, edu: str, *, senior: bool, pppk: bool) -> tuple[date, date]:
+    def _dates(self, edu: str, *, senior: bool, pppk: bool, retiring_at: int | None
+               ) -> tuple[date, date]:
         rng = self.rng
         today = self.world.today
-        start_age = {"SMA": (19, 27), "D3": (21, 29), "S1": (23, 32), "S2": (26, 35)}[edu]
+        if retiring_at is not None:
+            born = years_after(today + timedelta(days=rng.randint(1, RETIRING_DAYS)),
+                               -retiring_at)
+            entry = born.year + rng.randint(*START_AGE[edu])
+            return born, date(entry, rng.choice(TMT_MONTHS), 1)
         service = rng.randint(12, 30) if senior else rng.randint(0, 30)
         if pppk:
             service = rng.randint(1, 4)
-        age_at_entry = rng.randint(*start_age)
-        age_at_entry = min(age_at_entry, 57 - service)
+        age_at_entry = rng.randint(*START_AGE[edu])
+        age_at_entry = min(age_at_entry, 56 - service)
         entry_year = today.year - service
         born = date(entry_year - age_at_entry, rng.randint(1, 12), rng.randint(1, 28))
-        tmt = date(entry_year, rng.choice((1, 3, 4, 7, 10, 12)), 1)
+        month = rng.choice(TMT_MONTHS)
+        tmt = date(entry_year, month if entry_year < today.year else 1, 1)  # never ahead
         return born, tmt
 
     def _rank(self, edu: str, tmt_cpns: date, eselon: int | None, kepala_sekolah: bool
               ) -> tuple[int, date, list[tuple[int, date]]]:
         golongan = EDU_ENTRY[edu]
         history = [(golongan, tmt_cpns)]
-        cap = EDU_CAP[edu] if eselon is None else 45
+        cap = golongan_cap(edu, eselon)
         if kepala_sekolah:
             cap = max(cap, 42)
         year = tmt_cpns.year + 4
-        while year <= self.world.today.year and golongan < cap:
+        today = self.world.today
+        while golongan < cap:
+            tmt = date(year, self.rng.choice((4, 10)), 1)
+            if tmt > today or ((today - tmt).days < 365 and self.rng.random() < PENDING_KP):
+                break  # not due yet, or due but not yet recorded in SIASN (a pending SK)
             golongan = promote(golongan)
-            history.append((golongan, date(year, self.rng.choice((4, 10)), 1)))
+            history.append((golongan, tmt))
             year += 4
         floor = HEAD_MIN.get(eselon or 0, 0)
-        while golongan < floor:
+        while golongan < floor:  # a head's rank, by pilihan promotions since the last one
             golongan = promote(golongan)
-            history.append((golongan, date(min(year, self.world.today.year), 4, 1)))
+            last = history[-1][1]
+            history.append((golongan, min(today.replace(day=1), date(last.year + 1, 4, 1))))
         return golongan, history[-1][1], history
 
     def _jabatan(self, unit: SimUnit, kind: str, golongan_id: int, kepala_sekolah: bool,
@@ -287,22 +340,26 @@ class _Builder:
         return "A.Md." if edu == "D3" else ""
 
     def _rw_gol_row(self, person: SimPegawai, golongan_id: int, tmt: date) -> dict[str, str]:
-        from mappings.ranks import golongan_by_id
-
-        rank = golongan_by_id(golongan_id)
-        return {
-            "id": hex_id(self.rng), "idPns": person.pns_id, "nipBaru": person.nip,
-            "golonganId": str(golongan_id), "golongan": rank.kode, "pangkat": rank.pangkat or "",
-            "skNomor": f"823.3/{self.rng.randint(100, 9999)}/BKD/{tmt.year}",
-            "skTanggal": f"{tmt.replace(day=1):%d-%m-%Y}", "tmtGolongan": f"{tmt:%d-%m-%Y}",
-            "jenisKPId": self.rng.choice(("101", "201", "-")), "jenisKPNama": "Reguler",
-            "masaKerjaGolonganTahun": str(max(0, tmt.year - (person.tmt_cpns or tmt).year)),
-            "masaKerjaGolonganBulan": "0",
-        }
+        return golongan_row(person, golongan_id, tmt, self.rng)
 
     def _rw_jab_row(self, person: SimPegawai) -> dict[str, object]:
         unit = self.world.units[person.unor_id]
         return jabatan_row(person, unit, self.rng)
+
+
+def golongan_row(person: SimPegawai, golongan_id: int, tmt: date, rng: Random
+                 ) -> dict[str, str]:
+    """An ``rw-golongan`` row: ``golongan_id`` from ``tmt``."""
+    found = rank(golongan_id)
+    return {
+        "id": hex_id(rng), "idPns": person.pns_id, "nipBaru": person.nip,
+        "golonganId": str(golongan_id), "golongan": found.kode, "pangkat": found.pangkat,
+        "skNomor": f"823.3/{rng.randint(100, 9999)}/BKD/{tmt.year}",
+        "skTanggal": f"{tmt.replace(day=1):%d-%m-%Y}", "tmtGolongan": f"{tmt:%d-%m-%Y}",
+        "jenisKPId": rng.choice(("101", "201", "-")), "jenisKPNama": "Reguler",
+        "masaKerjaGolonganTahun": str(max(0, tmt.year - (person.tmt_cpns or tmt).year)),
+        "masaKerjaGolonganBulan": "0",
+    }
 
 
 def jabatan_row(person: SimPegawai, unit: SimUnit, rng: Random) -> dict[str, object]:

@@ -7,22 +7,21 @@ from random import Random
 
 from simulators.dataset import World, jabatan_row, promote
 from simulators.kedudukan import KEDUDUKAN_HUKUM
+from simulators.ranks import rank
 
 
 def naik_pangkat(world: World, nip: str, tmt: date | None = None) -> int:
     """Promote ``nip`` one golongan (with an rw-golongan row); returns the new golongan id."""
-    from mappings.ranks import golongan_by_id
-
     person = world.pegawai[nip]
     if person.golongan_id is None:
         raise ValueError(f"{nip} is PPPK; PPPK grades are not promoted by kenaikan pangkat")
     person.golongan_id = promote(person.golongan_id)
     person.tmt_golongan = tmt or world.today
-    rank = golongan_by_id(person.golongan_id)
+    found = rank(person.golongan_id)
     person.rw_golongan.append({
         "id": f"KP{len(person.rw_golongan)}{person.pns_id[:20]}", "idPns": person.pns_id,
-        "nipBaru": nip, "golonganId": str(person.golongan_id), "golongan": rank.kode,
-        "pangkat": rank.pangkat or "", "skNomor": f"823.3/KP-{nip[-4:]}/BKD/{world.today.year}",
+        "nipBaru": nip, "golonganId": str(person.golongan_id), "golongan": found.kode,
+        "pangkat": found.pangkat, "skNomor": f"823.3/KP-{nip[-4:]}/BKD/{world.today.year}",
         "skTanggal": f"{person.tmt_golongan:%d-%m-%Y}",
         "tmtGolongan": f"{person.tmt_golongan:%d-%m-%Y}", "jenisKPId": "101",
         "jenisKPNama": "Reguler", "masaKerjaGolonganTahun": "4", "masaKerjaGolonganBulan": "0",

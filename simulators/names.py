@@ -10,15 +10,6 @@ FEMALE = (
     "Maya", "Nur", "Putri", "Rina", "Sari", "Tri", "Wulan", "Yuliana", "Ayu", "Dian", "Eka",
     "Kartika", "Mega", "Novita", "Ratna", "Siti", "Utami", "Winda",
 )
-FAMILY = (
-    "Santoso", "Wibowo", "Saputra", "Hidayat", "Setiawan", "Pratama", "Nugroho", "Lubis",
-    "Siregar", "Simanjuntak", "Hutapea", "Wijaya", "Kusuma", "Rahayu", "Susanti", "Harahap",
-    "Nasution", "Pane", "Sembiring", "Tarigan", "Ginting", "Manurung", "Purba", "Sitompul",
-)
-CITIES = (
-    "Medan", "Pematangsiantar", "Binjai", "Tebing Tinggi", "Sibolga", "Padangsidimpuan",
-    "Kisaran", "Rantauprapat", "Jakarta", "Bandung", "Surabaya", "Yogyakarta", "Padang",
-)
 PROVINCES = ("Sumatera Utara", "Jawa Tengah", "Kalimantan Timur", "Sulawesi Selatan", "Bali", "Riau")
 GELAR_S1 = ("S.E.", "S.H.", "S.Kom.", "S.T.", "S.Sos.", "S.AP.", "S.Kep.", "S.Si.")
 GELAR_S2 = ("M.Si.", "M.M.", "M.T.", "M.AP.", "M.H.")

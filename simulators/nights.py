@@ -1,18 +1,35 @@
 """A day in the simulated world, deterministic for the world's seed and the day number.
 
 ``advance_day`` applies what SIASN would record overnight and returns exactly who and what
-changed, so tests and the demo can play night 1, changes, night 2 and check every count.
+changed, so tests and the demo can play night 1, changes, night 2 and check every count. Events
+stay plausible on any world, however small: people retire when they reach the BUP of their post
+(never a new CPNS), promotions need four years in rank and stop at the education's ceiling, a
+new unit head has the rank the post needs, new CPNS come with their riwayat.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from random import Random
 
-from simulators.dataset import SimPegawai, SimUnit, World, generate_world, hex_id
+from simulators import places
+from simulators.dataset import (
+    HEAD_MIN,
+    SimPegawai,
+    SimUnit,
+    World,
+    bup_date,
+    generate_world,
+    golongan_cap,
+    golongan_row,
+    hex_id,
+    jabatan_row,
+    years_after,
+)
 from simulators.events import mutasi, naik_pangkat, set_kedudukan
 from simulators.kedudukan import PENSIUN
+from simulators.ranks import usia_bup
 
 
 @dataclass
@@ -47,18 +64,20 @@ def advance_day(world: World, day: int, *, scale: int | None = None) -> DayChang
     n = scale or max(1, len(world.pegawai) // 500)
     world.today += timedelta(days=1)
     changes = DayChanges(day)
+    _retire(world, changes)
     pool = _staff_pool(world, rng)
     for nip in _take(pool, n):
-        target = rng.choice([u.id for u in world.units.values()
-                             if u.eselon_id in (41, 42) and u.id != world.pegawai[nip].unor_id])
-        mutasi(world, nip, unor_id=target)
+        targets = [u.id for u in world.units.values()
+                   if u.eselon_id in (41, 42) and u.id != world.pegawai[nip].unor_id]
+        if not targets:
+            break
+        mutasi(world, nip, unor_id=rng.choice(sorted(targets)))
         changes.mutasi.append(nip)
-    for nip in _take(pool, n):
-        naik_pangkat(world, nip)
+    due = _promotable(world, pool)
+    for nip in _take(due, n):
+        pool.remove(nip)
+        naik_pangkat(world, nip, tmt=_kp_period(world.today))
         changes.naik_pangkat.append(nip)
-    for nip in _take(pool, max(1, n // 2)):
-        set_kedudukan(world, nip, PENSIUN)
-        changes.pensiun.append(nip)
     for nip in _take(pool, max(1, n // 3)):
         person = world.pegawai[nip]
         person.tgl_meninggal = world.today - timedelta(days=2)
@@ -77,6 +96,34 @@ def play_nights(seed: int, employees: int, days: int) -> tuple[World, list[DayCh
     return world, [advance_day(world, day) for day in range(1, days + 1)]
 
 
+def _retire(world: World, changes: DayChanges) -> None:
+    """Everyone still active who reached the BUP of their post retires (heads leave the post)."""
+    due = sorted((p for p in world.pegawai.values() if not p.pppk and p.kedudukan_id == "01"
+                  and p.tgl_meninggal is None and bup_date(p) <= world.today),
+                 key=lambda p: (bup_date(p), p.nip))
+    for person in due:
+        set_kedudukan(world, person.nip, PENSIUN)
+        for unit in world.units.values():
+            if unit.pemimpin_pns_id == person.pns_id:
+                unit.pemimpin_pns_id = None
+        changes.pensiun.append(person.nip)
+
+
+def _promotable(world: World, pool: list[str]) -> list[str]:
+    """Staff of ``pool`` four years or more in rank and below their education's ceiling."""
+    four_years = years_after(world.today, -4)
+    return [nip for nip in pool if (p := world.pegawai[nip]).golongan_id is not None
+            and p.golongan_id < golongan_cap(p.pendidikan, p.eselon_id, p.jabatan_nama)
+            and p.tmt_golongan <= four_years]
+
+
+def _kp_period(today: date) -> date:
+    """The latest kenaikan pangkat period (1 April or 1 October) on or before ``today``."""
+    if today.month >= 10:
+        return date(today.year, 10, 1)
+    return date(today.year, 4, 1) if today.month >= 4 else date(today.year - 1, 10, 1)
+
+
 def _staff_pool(world: World, rng: Random) -> list[str]:
     heads = {u.pemimpin_pns_id for u in world.units.values()}
     pool = sorted(p.nip for p in world.pegawai.values() if p.pns_id not in heads and not p.pppk
@@ -91,20 +138,29 @@ def _take(pool: list[str], count: int) -> list[str]:
 
 
 def _new_cpns(world: World, rng: Random, count: int, changes: DayChanges) -> None:
+    """S1 graduates of 23-30 entering as III/a this month, with their first riwayat rows."""
     leaves = sorted(u.id for u in world.units.values() if u.eselon_id in (41, 42))
-    template = next(p for p in world.pegawai.values() if p.jenis_jabatan_id == 4 and not p.pppk)
+    if not leaves:
+        return
     for index in range(count):
         born = world.today.replace(year=world.today.year - rng.randint(23, 30), day=1 + index % 28)
         tmt = world.today.replace(day=1)
         gender = rng.choice("MF")
-        nip = f"{born:%Y%m%d}{tmt:%Y%m}{'1' if gender == 'M' else '2'}{900 + index:03d}"
+        prefix = f"{born:%Y%m%d}{tmt:%Y%m}{'1' if gender == 'M' else '2'}"
+        sequence = 900 + index
+        while f"{prefix}{sequence:03d}" in world.pegawai:
+            sequence += 1
+        nip = f"{prefix}{sequence:03d}"
         person = SimPegawai(
             pns_id=hex_id(rng), nip=nip, nama=f"CPNS BARU {changes.day}-{index + 1}",
-            gelar_depan="", gelar_belakang="S.Kom.", tempat_lahir=template.tempat_lahir,
+            gelar_depan="", gelar_belakang="S.Kom.",
+            tempat_lahir=rng.choice(places.cities(world.provinsi)),
             tgl_lahir=born, jenis_kelamin=gender, pendidikan="S1", pppk=False, tmt_cpns=tmt,
             unor_id=rng.choice(leaves), jenis_jabatan_id=4,
             jabatan_nama="Penata Layanan Operasional", eselon_id=None, tmt_jabatan=tmt,
             golongan_id=31, pppk_grade=None, tmt_golongan=tmt)
+        person.rw_golongan = [golongan_row(person, 31, tmt, rng)]
+        person.rw_jabatan = [jabatan_row(person, world.units[person.unor_id], rng)]
         world.pegawai[nip] = person
         changes.cpns_baru.append(nip)
 
@@ -121,7 +177,7 @@ def _merge_unit(world: World, rng: Random, changes: DayChanges, pool: list[str])
     siblings = [u for u in world.units.values() if u.eselon_id == 41 and u.parent_id
                 and sum(1 for v in world.units.values() if v.parent_id == u.parent_id
                         and v.eselon_id == 41) > 1]
-    touched = set(changes.mutasi) | set(changes.naik_pangkat)
+    touched = set(changes.mutasi) | set(changes.naik_pangkat) | set(changes.cpns_baru)
     targets = {world.pegawai[nip].unor_id for nip in changes.mutasi}
     candidates = sorted((u for u in siblings if u.id not in targets and any(
         nip not in touched for nip in _staff_of(world, u))), key=lambda u: u.id)
@@ -137,9 +193,11 @@ def _merge_unit(world: World, rng: Random, changes: DayChanges, pool: list[str])
             changes.moved_by_merge.append(nip)
     changes.stuck_in_removed_unit.append(staff[0])
     head = world.by_pns_id(gone.pemimpin_pns_id) if gone.pemimpin_pns_id else None
-    if head is not None:
-        mutasi(world, head.nip, unor_id=into.id, jabatan="Analis Kebijakan Ahli Muda")
+    if head is not None:  # the former head moves into a functional post of their rank
+        jenjang = "Ahli Madya" if (head.golongan_id or 0) >= 41 else "Ahli Muda"
+        mutasi(world, head.nip, unor_id=into.id, jabatan=f"Analis Kebijakan {jenjang}")
         head.jenis_jabatan_id, head.eselon_id = 2, None
+        head.usia_bup = usia_bup(eselon_id=None, jabatan=head.jabatan_nama, guru=False)
         changes.moved_by_merge.append(head.nip)
     del world.units[gone.id]
     changes.unit_merged.append((gone.id, into.id))
@@ -159,7 +217,8 @@ def _new_head(world: World, rng: Random, changes: DayChanges, pool: list[str]) -
     units = vacant or sorted((u for u in world.units.values() if u.eselon_id in (41, 42)),
                              key=lambda u: u.id)
     for unit in units:
-        staff = [nip for nip in _staff_of(world, unit) if nip in pool]
+        staff = [nip for nip in _staff_of(world, unit) if nip in pool
+                 and (world.pegawai[nip].golongan_id or 0) >= HEAD_MIN.get(unit.eselon_id or 0, 0)]
         if not staff:
             continue
         nip = staff[0]

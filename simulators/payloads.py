@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from mappings.ranks import golongan_by_id
 from simulators.dataset import SimPegawai, SimUnit, World
+from simulators.ranks import rank
 
 
 def _d(value: date | None) -> str:
@@ -21,7 +21,7 @@ def data_utama(world: World, p: SimPegawai) -> dict[str, Any]:
     """The ``data`` object of ``GET /pns/data-utama/{nip}``."""
     unit = world.units.get(p.unor_id)
     opd = _opd(world, unit)
-    rank = golongan_by_id(p.golongan_id) if p.golongan_id else None
+    found = rank(p.golongan_id) if p.golongan_id else None
     body: dict[str, Any] = {
         "id": p.pns_id, "nipBaru": p.nip, "nipLama": "", "nama": p.nama,
         "gelarDepan": p.gelar_depan, "gelarBelakang": p.gelar_belakang,
@@ -52,8 +52,8 @@ def data_utama(world: World, p: SimPegawai) -> dict[str, Any]:
         "tmtJabatan": _d(p.tmt_jabatan), "eselon": _eselon_name(p.eselon_id),
         "eselonId": str(p.eselon_id or ""), "eselonLevel": str((p.eselon_id or 0) // 10 or ""),
         "golRuangAkhirId": str(p.golongan_id or ""),
-        "golRuangAkhir": rank.kode if rank else (p.pppk_grade or ""),
-        "pangkatAkhir": rank.pangkat if rank and rank.pangkat else "",
+        "golRuangAkhir": found.kode if found else (p.pppk_grade or ""),
+        "pangkatAkhir": found.pangkat if found else "",
         "tmtGolAkhir": _d(p.tmt_golongan), "mkTahun": str(world.today.year - p.tmt_golongan.year),
         "mkBulan": "0", "gajiPokok": "-" if p.nip.endswith("7") else "3585000",
         "tglMeninggal": _d(p.tgl_meninggal), "tmtPensiun": "",

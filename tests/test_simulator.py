@@ -11,7 +11,7 @@ import pytest
 
 from mappings.nip import check_nip
 from mappings.pegawai import normalize_gender
-from simulators.dataset import generate_world
+from simulators.dataset import bup_date, generate_world
 from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
 
@@ -33,7 +33,7 @@ def test_generated_people_are_plausible() -> None:
                          jenis_kelamin=normalize_gender(person.jenis_kelamin),
                          tmt_cpns=person.tmt_cpns, pppk=person.pppk) == []
         age = (world.today - person.tgl_lahir).days // 365
-        assert 18 <= age <= 58
+        assert age >= 18 and bup_date(person) > world.today  # under the BUP of their post
         if person.golongan_id and person.pendidikan == "SMA" and person.eselon_id is None:
             assert person.golongan_id <= 32
     heads = [world.by_pns_id(u.pemimpin_pns_id) for u in world.units.values()
