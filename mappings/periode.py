@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from mappings.messages import t
+
 JENIS = ("TAHUNAN", "SEMESTER", "TRIWULAN", "BULANAN")
 MONTHS_PER = {"TAHUNAN": 12, "SEMESTER": 6, "TRIWULAN": 3, "BULANAN": 1}
 SIASN_PERIODIK = {1: "BULANAN", 2: "TRIWULAN"}  # SIASN reference ``periodik``
@@ -42,12 +44,13 @@ class Periode:
 
     def __post_init__(self) -> None:
         if self.jenis not in MONTHS_PER:
-            raise PeriodeError(f"jenis periode {self.jenis!r} is not one of {', '.join(JENIS)}")
+            raise PeriodeError(t("pmm.periode.jenis", jenis=self.jenis, choices=", ".join(JENIS)))
         count = 12 // MONTHS_PER[self.jenis]
         if not 1 <= self.angka <= count:
-            raise PeriodeError(f"{self.jenis} number must be 1..{count}, got {self.angka}")
+            raise PeriodeError(t("pmm.periode.angka", jenis=self.jenis, count=count,
+                                 angka=self.angka))
         if not 2000 <= self.tahun <= 2100:
-            raise PeriodeError(f"year {self.tahun} is out of range")
+            raise PeriodeError(t("pmm.periode.tahun", tahun=self.tahun))
 
     @property
     def bulan_mulai(self) -> int:
@@ -81,16 +84,17 @@ class Periode:
 def from_dates(mulai: date, selesai: date) -> Periode:
     """The standard period spanning exactly ``mulai``..``selesai``; refused otherwise."""
     if mulai.year != selesai.year or mulai > selesai:
-        raise PeriodeError(f"period {mulai:%d/%m/%Y}-{selesai:%d/%m/%Y} must lie within one year")
+        raise PeriodeError(t("pmm.periode.one_year", mulai=f"{mulai:%d/%m/%Y}",
+                             selesai=f"{selesai:%d/%m/%Y}"))
     months = selesai.month - mulai.month + 1
     jenis = next((j for j, n in MONTHS_PER.items() if n == months), None)
     if jenis is None or (mulai.month - 1) % months:
-        raise PeriodeError(f"period {mulai:%d/%m/%Y}-{selesai:%d/%m/%Y} is not a standard "
-                           "year, semester, quarter or month")
+        raise PeriodeError(t("pmm.periode.not_standard", mulai=f"{mulai:%d/%m/%Y}",
+                             selesai=f"{selesai:%d/%m/%Y}"))
     periode = Periode(mulai.year, jenis, (mulai.month - 1) // months + 1)
     if (periode.mulai, periode.selesai) != (mulai, selesai):
-        raise PeriodeError(f"period {mulai:%d/%m/%Y}-{selesai:%d/%m/%Y} does not start on the "
-                           "first or end on the last day of a month")
+        raise PeriodeError(t("pmm.periode.month_edges", mulai=f"{mulai:%d/%m/%Y}",
+                             selesai=f"{selesai:%d/%m/%Y}"))
     return periode
 
 
@@ -130,12 +134,16 @@ def parse_label(text: str) -> Periode:
         d1, m1, y1, d2, m2, y2 = (int(g) for g in dates.groups())
         try:
             return from_dates(date(y1, m1, d1), date(y2, m2, d2))
-        except ValueError as exc:
-            raise PeriodeError(f"period {text!r}: {exc}") from exc
+        except PeriodeError:
+            raise
+        except ValueError:
+            raise PeriodeError(t("pmm.periode.bad_date")) from None
     words = re.findall(r"[a-z]+|\d+", text.lower())
     years = [int(w) for w in words if w.isdigit() and len(w) == 4]
     if len(years) != 1:
-        raise PeriodeError(f"period {text!r} must name exactly one year")
+        raise PeriodeError(t("pmm.periode.one_year_label"))
+    if not 2000 <= years[0] <= 2100:  # before any date is built (date(0, 1, 1) is no period)
+        raise PeriodeError(t("pmm.periode.tahun", tahun=years[0]))
     rest = [w for w in words if not (w.isdigit() and len(w) == 4) and w not in ("periode", "s", "d",
                                                                                  "sd", "tahun")]
     months = [m for m in (_month(w) for w in rest) if m]
@@ -161,7 +169,7 @@ def _from_kind_words(rest: list[str], tahun: int, text: str) -> Periode:
     jenis = kinds.get(rest[0])
     numbers = [_number(w) for w in rest[1:]]
     if jenis is None or len(numbers) != 1 or numbers[0] is None:
-        raise PeriodeError(f"period {text!r} is not a year, semester, triwulan or month")
+        raise PeriodeError(t("pmm.periode.kind"))
     return Periode(tahun, jenis, numbers[0])
 
 

@@ -35,6 +35,10 @@ RULES: MappingProxyType[str, str] = MappingProxyType({  # rule code -> who must 
     "baris_ganda": OPERATOR_SEKOLAH,
 })
 
+# a duplicate row repeats a result the same file already delivered: a note about the file, it
+# holds no SKP back
+NON_BLOCKING = frozenset({"baris_ganda"})
+
 
 @dataclass(frozen=True)
 class Finding:

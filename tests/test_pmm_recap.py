@@ -16,6 +16,7 @@ from mappings.skp import map_pmm_result
 from simulators.dataset import World
 from simulators.pmm_data import MATRIX, initial_results
 from simulators.recap import recap_csv, recap_xlsx
+from sync.pmm.file_source import file_refusal, refusal_text
 
 HEADER = ("NIP;NUPTK;Nama;Jenis PTK;NPSN;Satuan Pendidikan;Periode;Status;Rating Hasil Kerja;"
           "Rating Perilaku Kerja;Predikat;NIP Penilai;Nama Penilai;Tanggal Penilaian")
@@ -89,10 +90,10 @@ def test_generated_xlsx_with_merged_header_and_blank_sheet(world: World, tmp_pat
 
 @pytest.mark.parametrize(("name", "content", "code"), [
     ("empty.csv", b"", "no_header"),
-    ("binary.csv", b"\x00\x01\x02garbage" * 50, "bad_format"),
-    ("latin.csv", b"\x81\x8d\x8f\x90" * 10, "bad_format"),
-    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "bad_format"),
-    ("cut.xlsx", b"PK\x03\x04" + b"\x14\x00" * 40, "bad_format"),
+    ("binary.csv", b"\x00\x01\x02garbage" * 50, "binary"),
+    ("latin.csv", b"\x81\x8d\x8f\x90" * 10, "not_text"),
+    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old_xls"),
+    ("cut.xlsx", b"PK\x03\x04" + b"\x14\x00" * 40, "bad_zip"),
     ("noheader.csv", b"a;b;c\n1;2;3\n", "no_header"),
     ("missing.csv", b"NIP;Nama;Periode\n198703122010012004;Siti;2025\n", "missing_columns"),
 ])
@@ -103,7 +104,7 @@ def test_corrupt_or_foreign_files_are_refused_whole(tmp_path: Path, name: str, c
     with pytest.raises(RecapFileError) as caught:
         read_recap(path)
     assert caught.value.code == code
-    message = t(f"pmm.file.{code}", **caught.value.params)
+    message = file_refusal(caught.value)
     assert str(path) in message
 
 
@@ -112,7 +113,7 @@ def test_truncated_real_workbook_and_missing_file(world: World, tmp_path: Path) 
     content = recap_xlsx(list(initial_results(world).values())).content
     with pytest.raises(RecapFileError) as caught:
         read_recap(_write(tmp_path, "half.xlsx", content[: len(content) // 2]))
-    assert caught.value.code == "bad_format"
+    assert caught.value.code == "bad_zip"
     with pytest.raises(RecapFileError) as missing:
         read_recap(tmp_path / "nope.csv")
     assert missing.value.code == "unreadable"
@@ -161,8 +162,12 @@ def test_delimiter_fallback_and_excel_text_nip(tmp_path: Path) -> None:
 
 
 def test_every_row_outcome_renders() -> None:
-    """Each row outcome code the importers emit has its Bahasa Indonesia text."""
-    params = {"value": "1.98703E+17", "first_row": 2, "column": "Predikat", "detail": "x"}
-    for code in ("ok", "nip_rusak", "nip_tidak_valid", "baris_ganda", "kolom_tidak_valid",
-                 "kolom_kosong"):
-        assert t(f"pmm.row.{code}", **params)
+    """Each row outcome code the importers emit has its Bahasa Indonesia text with who must act,
+    and none repeats the value the file sent."""
+    params = {"value": "1.98703E+17", "first_row": 2, "column": "Predikat", "field": "predikat",
+              "status": "DIAJUKAN", "periode": "2025"}
+    for code in ("nip_rusak", "nip_tidak_valid", "baris_ganda", "kolom_tidak_valid",
+                 "kolom_kosong", "rencana_belum_disepakati", "belum_dinilai"):
+        text = refusal_text(code, params)
+        assert "Perbaikan oleh" in text and "1.98703E+17" not in text, (code, text)
+    assert t("pmm.row.ok") == "diterima"

@@ -170,7 +170,7 @@ def test_period_sources_agree() -> None:
     assert periods.from_siasn(1, 2026, 3, 3).key == "2026-B03"
     with pytest.raises(periods.PeriodeError, match="disagrees"):
         periods.from_siasn(1, 2026, 4, 6)
-    with pytest.raises(periods.PeriodeError, match="first or end on the last"):
+    with pytest.raises(periods.PeriodeError, match="tanggal pertama"):
         periods.from_dates(date(2025, 1, 2), date(2025, 12, 31))
     with pytest.raises(periods.PeriodeError):
         periods.from_pmm("TAHUNAN", 2025, date(2025, 1, 1), date(2025, 6, 30))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -53,6 +54,7 @@ class JenisPeriode(StrEnum):
     BULANAN = "BULANAN"
 
 
+@lru_cache(maxsize=4096)  # recap files repeat a handful of labels on every row
 def _squash(value: str) -> str:
     return re.sub(r"[^a-z]", "", value.lower())
 

@@ -1,24 +1,26 @@
 """Recap files (PMM / Ruang GTK CSV, e-Kinerja "Laporan Penilaian SKP" XLSX) -> ``PmmResult``.
 
-The CSV and XLSX readers find the header and hand over rows as ``{field: cell}``; this module
-does the rest for both: column labels in their spelling variants, NIPs with spaces or a leading
-apostrophe (accepted) and NIPs Excel turned into numbers (``1.98703E+17`` or a last "000",
-refused: never guessed), duplicate rows, and each row's exact outcome. Outcome and refusal codes
-are rendered from the catalogue (``pmm.row.<code>``, ``pmm.file.<code>``).
+The CSV and XLSX readers find the header and hand over rows one at a time as ``RawRow``
+(``{field: cell}``); this module does the rest for both, streaming: column labels in their
+spelling variants, NIPs with spaces or a leading apostrophe (accepted) and NIPs Excel turned into
+numbers (``1.98703E+17`` or a last "000", refused: never guessed), duplicate rows, a plan not yet
+agreed or not yet rated (refused with that reason, not as an empty rating column), and each row's
+exact outcome. Outcome and refusal codes are rendered from the catalogue (``pmm.row.<code>``,
+``pmm.file.<code>``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
-from connectors.pmm.models import PmmResult
+from connectors.pmm.models import PmmResult, Status, parse_status_label
 
 LABELS: dict[str, str] = {  # squashed column label -> wire field
     "nip": "nip", "nipbaru": "nip", "nippegawai": "nip", "pegawainip": "nip", "nipguru": "nip",
@@ -40,6 +42,8 @@ LABELS: dict[str, str] = {  # squashed column label -> wire field
     "tanggalpenilaian": "tanggal_penilaian", "tglpenilaian": "tanggal_penilaian",
 }
 REQUIRED = ("nip", "periode", "rating_hasil_kerja", "rating_perilaku_kerja", "predikat")
+RATINGS = ("rating_hasil_kerja", "rating_perilaku_kerja", "predikat")
+NOT_AGREED = (Status.DRAFT, Status.DIAJUKAN, Status.DIKEMBALIKAN)
 COLUMN_NAMES = {"nip": "NIP", "nuptk": "NUPTK", "nama": "Nama", "jenis_ptk": "Jenis PTK",
                 "npsn": "NPSN", "satuan_pendidikan": "Satuan Pendidikan", "periode": "Periode",
                 "status": "Status", "rating_hasil_kerja": "Rating Hasil Kerja",
@@ -54,6 +58,7 @@ WIRE_COLUMN = {"pegawai.nip": "nip", "pegawai.nuptk": "nuptk", "pegawai.nama": "
                "penilai.nip": "nip_penilai", "penilai.nama": "nama_penilai",
                "tanggal_penilaian": "tanggal_penilaian"}
 _SCIENTIFIC = re.compile(r"^\d([.,]\d+)?e\+?\d+$", re.IGNORECASE)
+_DATE = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 class RecapFileError(Exception):
@@ -63,6 +68,16 @@ class RecapFileError(Exception):
         super().__init__(f"{code}: {params}")
         self.code = code
         self.params = params
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One data row as a reader found it: its number, ``{field: cell}``, sheet, default status."""
+
+    row: int
+    cells: dict[str, Any]
+    sheet: str | None = None
+    default_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +90,18 @@ class RowOutcome:
     result: PmmResult | None = None
     sheet: str | None = None
     nip: str | None = None
+    identity: dict[str, str] = field(default_factory=dict)  # name, school, period as given
+
+
+IDENTITY = ("nama", "npsn", "satuan_pendidikan", "periode", "nuptk")
+REFUSALS = ("nip_rusak", "nip_tidak_valid", "rencana_belum_disepakati", "belum_dinilai",
+            "kolom_kosong", "baris_ganda", "kolom_tidak_valid")  # every code of a refused row
+
+
+def with_identity(outcome: RowOutcome, cells: dict[str, Any]) -> RowOutcome:
+    """``outcome`` carrying who and what the row is about (so a refused row names its teacher)."""
+    found = {k: cell_text(cells.get(k))[:200] for k in IDENTITY if cell_text(cells.get(k))}
+    return replace(outcome, identity=found)
 
 
 @dataclass(frozen=True)
@@ -115,6 +142,8 @@ def check_columns(columns: Sequence[str | None], path: str) -> None:
 
 def cell_text(value: Any) -> str:
     """A cell as text: numbers without a trailing ``.0``, dates as dd/mm/yyyy."""
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime | date):
@@ -139,49 +168,68 @@ def read_nip(value: Any) -> tuple[str | None, str | None]:
     return text, None
 
 
-def outcomes(rows: Iterable[tuple[int, dict[str, Any]]], *, sheet: str | None = None,
-             default_status: str | None = None) -> list[RowOutcome]:
-    """Each data row (number, ``{field: cell}``) -> its outcome; blank rows are skipped."""
+def outcomes(rows: Iterable[RawRow]) -> Iterator[RowOutcome]:
+    """Each data row -> its outcome, one at a time; blank rows are skipped."""
     seen: dict[tuple[str, str, str], int] = {}
-    out: list[RowOutcome] = []
-    for number, cells in rows:
-        if all(cell_text(v) == "" for v in cells.values()):
-            continue
-        out.append(_outcome(number, cells, seen, sheet, default_status))
-    return out
+    for raw in rows:
+        texts = {name: cell_text(value) for name, value in raw.cells.items()}
+        if any(texts.values()):
+            yield with_identity(_outcome(raw, texts, seen), raw.cells)
 
 
-def _outcome(number: int, cells: dict[str, Any], seen: dict[tuple[str, str, str], int],
-             sheet: str | None, default_status: str | None) -> RowOutcome:
-    raw_nip = cell_text(cells.get("nip"))
+def _outcome(raw: RawRow, texts: dict[str, str], seen: dict[tuple[str, str, str], int]
+             ) -> RowOutcome:
+    cells, number, sheet = raw.cells, raw.row, raw.sheet
+    raw_nip = texts.get("nip", "")
     nip, problem = read_nip(cells.get("nip"))
     if nip is None:
         return RowOutcome(number, problem or "nip_tidak_valid", {"value": raw_nip}, sheet=sheet,
                           nip=raw_nip or None)
+    unrated = _unrated(texts)
+    if unrated is not None:
+        return RowOutcome(number, unrated[0], unrated[1], sheet=sheet, nip=nip)
     for column in REQUIRED:
-        if cell_text(cells.get(column)) == "":
+        if not texts.get(column):
             return RowOutcome(number, "kolom_kosong", {"column": COLUMN_NAMES[column]},
                               sheet=sheet, nip=nip)
-    key = (nip, " ".join(cell_text(cells.get("periode")).lower().split()),
-           cell_text(cells.get("npsn")))
+    key = (nip, " ".join(texts["periode"].lower().split()), texts.get("npsn", ""))
     if key in seen:
         return RowOutcome(number, "baris_ganda", {"first_row": seen[key]}, sheet=sheet, nip=nip)
     try:
-        result = PmmResult.model_validate(_wire(nip, key, cells, default_status))
+        result = PmmResult.model_validate(_wire(nip, key, texts, cells.get("tanggal_penilaian"),
+                                                raw.default_status))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        column = COLUMN_NAMES.get(WIRE_COLUMN.get(where, ""), where)
-        return RowOutcome(number, "kolom_tidak_valid", {"column": column, "detail": first["msg"]},
+        field_name = WIRE_COLUMN.get(where, "")
+        return RowOutcome(number, "kolom_tidak_valid",
+                          {"column": COLUMN_NAMES.get(field_name, where), "field": field_name},
                           sheet=sheet, nip=nip)
     seen[key] = number
     return RowOutcome(number, "ok", result=result, sheet=sheet, nip=nip)
 
 
-def _wire(nip: str, key: tuple[str, str, str], cells: dict[str, Any],
+def _unrated(texts: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
+    """A row with a period but no rating at all whose status says why: the plan is not agreed
+    yet (``rencana_belum_disepakati``) or agreed and not rated yet (``belum_dinilai``)."""
+    if not texts.get("periode") or any(texts.get(c) for c in RATINGS):
+        return None
+    try:
+        status = parse_status_label(texts.get("status", ""))
+    except ValueError:
+        return None
+    if status in NOT_AGREED:
+        return "rencana_belum_disepakati", {"status": status.value,
+                                            "periode": texts["periode"][:64]}
+    if status is Status.DISEPAKATI:
+        return "belum_dinilai", {}
+    return None
+
+
+def _wire(nip: str, key: tuple[str, str, str], texts: dict[str, str], tanggal: Any,
           default_status: str | None) -> dict[str, Any]:
     def text(name: str) -> str | None:
-        return cell_text(cells.get(name)) or None
+        return texts.get(name) or None
 
     penilai_nip = text("nip_penilai")
     return {
@@ -196,7 +244,7 @@ def _wire(nip: str, key: tuple[str, str, str], cells: dict[str, Any],
         "rating_hasil_kerja": text("rating_hasil_kerja"),
         "rating_perilaku_kerja": text("rating_perilaku_kerja"),
         "predikat": text("predikat"),
-        "tanggal_penilaian": _date(cells.get("tanggal_penilaian")),
+        "tanggal_penilaian": _date(tanggal),
     }
 
 
@@ -204,9 +252,11 @@ def _date(value: Any) -> Any:
     if value is None or isinstance(value, date):
         return value.date() if isinstance(value, datetime) else value
     text = str(value).strip()
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
+    found = _DATE.fullmatch(text)
+    if found:
+        d, m, y, y2, m2, d2 = found.groups()
         try:
-            return datetime.strptime(text, fmt).date()
+            return date(int(y or y2), int(m or m2), int(d or d2))
         except ValueError:
-            continue
+            pass
     return text or None  # the wire model names the bad date

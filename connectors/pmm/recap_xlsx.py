@@ -1,72 +1,120 @@
-"""The XLSX recaps (e-Kinerja "Laporan Penilaian SKP", PMM exports), read with openpyxl.
+"""The XLSX recaps (e-Kinerja "Laporan Penilaian SKP", PMM exports), streamed with openpyxl.
 
-Read-only and values only. Title rows above the header are skipped; a two-row header whose top
-cells are merged ("Pegawai" over "NIP" and "Nama", "Penilaian" over "Hasil Kerja" ...) is read
-by carrying each top label over the blank cells a merge leaves in read-only mode. Every sheet
-with a header is read; blank sheets (a trailing "Sheet2") are ignored.
+Read-only and values only, after ``xlsx_guard`` has bounded what the archive says about itself.
+The sheet's declared ``dimension`` is ignored (a 164 KB file may declare 16,384 columns): the
+header is looked for in the first ``SCAN_ROWS`` rows and ``MAX_COLUMNS`` columns, and data rows are
+read only as wide as the header really is, one row at a time. Title rows above the header are
+skipped; a two-row header whose top cells are merged ("Pegawai" over "NIP" and "Nama") is read by
+carrying each top label over the blank cells a merge leaves. Every sheet with a header is read;
+blank sheets are ignored. Whatever openpyxl, zipfile or the XML parser raise while reading is
+translated here, in ``_translated``, into one refusal naming the sheet and row.
 """
 
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
-from typing import Any
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO, Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from connectors.pmm.recap import (
-    RecapFileError,
-    RecapImport,
-    RowOutcome,
-    cell_text,
-    check_columns,
-    field_of,
-    outcomes,
-    squash,
-)
+from connectors.pmm.recap import RawRow, RecapFileError, cell_text, check_columns, field_of, squash
 
 SCAN_ROWS = 20
+MAX_COLUMNS = 64  # a recap has 10 to 20 columns; the header must start within these
+# everything reading a workbook can raise on a damaged or hostile file (ParseError is a
+# SyntaxError; openpyxl's descriptors raise TypeError and ValueError on values of the wrong type)
+FOREIGN_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, IndexError, ValueError,
+    TypeError, AttributeError, OverflowError, SyntaxError, EOFError, OSError, RuntimeError)
 
 
-def read_xlsx(path: Path) -> RecapImport:
-    """Every row's outcome over every sheet; the file is refused when it cannot be read."""
-    sheets = _load(path)
-    results: list[RowOutcome] = []
-    found = False
-    for name, rows in sheets:
-        header = _header(rows)
-        if header is None:
-            continue
-        found = True
-        columns, first_data = header
-        check_columns(columns, str(path))
-        data = ((first_data + 1 + i, {c: row[j] if j < len(row) else None
-                                      for j, c in enumerate(columns) if c})
-                for i, row in enumerate(rows[first_data:]))
-        default = None if "status" in columns else "DINILAI"
-        results += outcomes(data, sheet=name, default_status=default)
-    if not found:
-        raise RecapFileError("no_header", path=str(path))
-    return RecapImport(str(path), "xlsx", results)
+@dataclass(frozen=True)
+class SheetHeader:
+    """A sheet's header: the field of each column and the first data row (1-based)."""
+
+    title: str
+    columns: list[str | None]
+    first_row: int
 
 
-def _load(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
+@contextmanager
+def _translated(path: str, where: list[Any]) -> Iterator[None]:
+    """The one boundary: a foreign error becomes ``bad_sheet`` naming sheet and row."""
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except OSError as exc:
-        raise RecapFileError("unreadable", path=str(path), detail=exc.strerror or str(exc)) from exc
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        raise RecapFileError("bad_format", path=str(path),
-                             detail=f"{type(exc).__name__}: {exc}"[:200]) from exc
-    try:
-        return [(sheet.title, [tuple(row) for row in sheet.iter_rows(values_only=True)])
-                for sheet in book.worksheets]
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
-        raise RecapFileError("bad_format", path=str(path),
-                             detail=f"{type(exc).__name__}: {exc}"[:200]) from exc
-    finally:
+        yield
+    except FOREIGN_ERRORS as exc:
+        raise RecapFileError("bad_sheet", path=path, sheet=str(where[0])[:60],
+                             row=where[1]) from exc
+
+
+def open_book(handle: IO[bytes], path: str) -> tuple[Workbook, list[SheetHeader]]:
+    """The workbook and the header of each sheet that has one (refused when none has)."""
+    where: list[Any] = ["-", "-"]
+    with _translated(path, where):
+        book = load_workbook(handle, read_only=True, data_only=True)
+        headers: list[SheetHeader] = []
+        for sheet in book.worksheets:
+            if not isinstance(sheet, ReadOnlyWorksheet):
+                continue
+            where[:] = [sheet.title, "-"]
+            sheet.reset_dimensions()  # the declared size is the file's word, not a fact
+            rows = list(_counted(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), where,
+                                 1, SCAN_ROWS + 1))
+            header = _header(rows)
+            if header is not None:
+                columns, first = header
+                check_columns(columns, path)
+                headers.append(SheetHeader(sheet.title, _trimmed(columns), first + 1))
+    if not headers:
         book.close()
+        raise RecapFileError("no_header", path=path)
+    return book, headers
+
+
+def xlsx_rows(book: Workbook, headers: list[SheetHeader], path: str) -> Iterator[RawRow]:
+    """Every data row of every sheet with a header, one at a time, as wide as its header.
+
+    The caller closes ``book`` (``files.open_recap`` does).
+    """
+    where: list[Any] = ["-", "-"]
+    with _translated(path, where):
+        for header in headers:
+            sheet = book[header.title]
+            where[:] = [header.title, header.first_row]
+            default = None if "status" in header.columns else "DINILAI"
+            named = [(j, c) for j, c in enumerate(header.columns) if c]
+            rows = sheet.iter_rows(min_row=header.first_row, max_col=len(header.columns),
+                                   values_only=True)
+            for number, row in enumerate(_counted(rows, where, header.first_row),
+                                         header.first_row):
+                yield RawRow(number, {c: row[j] if j < len(row) else None for j, c in named},
+                             header.title, default)
+
+
+def _counted(rows: Iterator[tuple[Any, ...]], where: list[Any], first: int,
+             limit: int | None = None) -> Iterator[tuple[Any, ...]]:
+    """``rows`` with ``where[1]`` naming the row being read (so a failure names it)."""
+    number = first
+    while limit is None or number < first + limit:
+        where[1] = number
+        row = next(rows, None)
+        if row is None:
+            return
+        yield row
+        number += 1
+
+
+def _trimmed(columns: list[str | None]) -> list[str | None]:
+    """The header without the unnamed columns after its last named one."""
+    last = max((j for j, c in enumerate(columns) if c), default=-1)
+    return columns[:last + 1]
 
 
 def _header(rows: list[tuple[Any, ...]]) -> tuple[list[str | None], int] | None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -46,9 +46,10 @@ class FeedRun:
     """Run bookkeeping shared by the sources: lease, run row, cursor, counts, report."""
 
     def __init__(self, sessions: sessionmaker[Session], source: str, *,
-                 actor: str = "umpan-pmm") -> None:
+                 actor: str = "umpan-pmm", options: dict[str, Any] | None = None) -> None:
         self.sessions = sessions
         self.source = source
+        self.options = options
         self.actor = actor
         self.run_id = uuid.uuid4().hex[:16]
         self.counts: Counter[str] = Counter({name: 0 for name in COUNTS})
@@ -60,6 +61,7 @@ class FeedRun:
         with transaction(self.sessions) as session:
             session.add(SyncRun(id=self.run_id, kind=f"pmm:{self.source}", status="running",
                                 phase="feed", dry_run=False, counts={}, calls=0, failed=0,
+                                options=self.options,
                                 conflicts_opened=0, started_at=audit.now()))
 
     def tx(self, work: Callable[[Session], T]) -> T:
@@ -97,8 +99,10 @@ class FeedRun:
         self.counts["failed"] += 1
         self.errors.append({"where": where, "error": error})
 
-    def finish(self, status: str, reason: str | None = None) -> dict[str, Any]:
-        """Close the run row, give the lease up and return the report."""
+    def finish(self, status: str, reason: str | None = None, *,
+               max_problems: int | None = None) -> dict[str, Any]:
+        """Close the run row, give the lease up and return the report (its open problems, the
+        first ``max_problems`` of them when given, and how many there are)."""
         try:
             with transaction(self.sessions) as session:
                 run = session.get_one(SyncRun, self.run_id)
@@ -107,16 +111,20 @@ class FeedRun:
                 run.finished_at = audit.now()
                 run.duration_s = round((run.finished_at - _aware(run.started_at))
                                        .total_seconds(), 3)
+                mine = (PmmProblem.run_id == self.run_id, PmmProblem.status == "open")
                 problems = [problem_view(p) for p in session.scalars(
-                    select(PmmProblem).where(PmmProblem.run_id == self.run_id,
-                                             PmmProblem.status == "open")
-                    .order_by(PmmProblem.npsn, PmmProblem.nip, PmmProblem.rule))]
+                    select(PmmProblem).where(*mine)
+                    .order_by(PmmProblem.npsn, PmmProblem.nip, PmmProblem.rule)
+                    .limit(max_problems))]
+                total = len(problems) if max_problems is None else session.scalar(
+                    select(func.count()).select_from(PmmProblem).where(*mine))
                 summary = runs.run_summary(run)
         finally:
             runs.release(self.sessions, self._lease)
         log.info("pmm_feed_finished", run_id=self.run_id, source=self.source, status=status,
                  counts=dict(self.counts))
-        return {**summary, "source": self.source, "problems": problems, "errors": self.errors}
+        return {**summary, "source": self.source, "problems": problems,
+                "problems_total": total, "errors": self.errors}
 
 
 def _aware(value: datetime) -> datetime:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -34,7 +35,7 @@ def name_key(nama: str | None) -> str:
     return re.sub(r"[^a-z]", "", bare.lower())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     """What the rules need to know about a local employee."""
 
@@ -51,6 +52,7 @@ class StoreContext:
     """The store's employees, names, supervisors and NUPTKs, loaded once per run."""
 
     people: dict[str, Person] = field(default_factory=dict)
+    ids: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # nip -> (id, unor)
     by_name: dict[str, list[str]] = field(default_factory=dict)
     nuptk_nip: dict[str, str] = field(default_factory=dict)
 
@@ -66,14 +68,15 @@ def load_context(session: Session) -> StoreContext:
     atasan = aliased(Pegawai)
     rows = session.execute(
         select(Pegawai.nip, Pegawai.nama, Pegawai.unor_id, Pegawai.jabatan, Unit.aktif,
-               atasan.nip)
+               atasan.nip, Pegawai.id)
         .outerjoin(Unit, Unit.id == Pegawai.unor_id)
         .outerjoin(SupervisorLink, SupervisorLink.pegawai_id == Pegawai.id)
         .outerjoin(atasan, atasan.id == SupervisorLink.atasan_id)).all()
     context = StoreContext()
-    for nip, nama, unor_id, jabatan, aktif, atasan_nip in rows:
+    for nip, nama, unor_id, jabatan, aktif, atasan_nip, pegawai_id in rows:
         context.people[nip] = Person(nip, nama, unor_id, bool(aktif), atasan_nip,
                                      (jabatan or "").strip().lower().startswith("guru"))
+        context.ids[nip] = (pegawai_id, unor_id)
         context.by_name.setdefault(name_key(nama), []).append(nip)
     for nuptk, nip in session.execute(select(Skp.nuptk, Skp.nip).where(Skp.nuptk.is_not(None))):
         if nuptk:
@@ -96,31 +99,61 @@ def identity_findings(context: StoreContext, result: PmmResult) -> list[Finding]
     return [finding("pegawai_tidak_dikenal", nip=nip)]
 
 
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """What the placement rules need of one written result (kept instead of the result)."""
+
+    nip: str
+    mulai: date
+    selesai: date
+    penilai: str | None
+    principal: bool
+    npsn: str | None
+    sekolah: str | None
+
+
+def placement_of(result: PmmResult, record: SkpRecord) -> Placement:
+    """The placement facts of a written result."""
+    school = result.satuan_pendidikan
+    return Placement(record.nip, record.periode_mulai, record.periode_selesai, result.penilai.nip,
+                     "kepala" in (result.pegawai.jenis_ptk or "").lower(), school.npsn,
+                     school.nama)
+
+
 def placement_findings(session: Session, context: StoreContext, result: PmmResult,
                        record: SkpRecord) -> list[Finding]:
     """The school's unit, the principal's own SKP and the supervisor on record."""
-    person = context.people.get(record.nip)
+    return placement_many(session, context, [placement_of(result, record)])[0]
+
+
+def placement_many(session: Session, context: StoreContext, items: list[Placement]
+                   ) -> list[list[Finding]]:
+    """``placement_findings`` of many written results, with one query for the principals' SKPs."""
+    penilai = sorted({p.penilai for p in items if p.penilai})
+    spans: dict[str, list[tuple[date, date]]] = {}
+    if penilai:
+        for nip, mulai, selesai in session.execute(select(
+                Skp.nip, Skp.periode_mulai, Skp.periode_selesai).where(Skp.nip.in_(penilai))):
+            spans.setdefault(nip, []).append((mulai, selesai))
+    return [_placement(context, p, any(m <= p.selesai and s >= p.mulai
+                                       for m, s in spans.get(p.penilai or "", [])))
+            for p in items]
+
+
+def _placement(context: StoreContext, p: Placement, penilai_has_skp: bool) -> list[Finding]:
+    person = context.people.get(p.nip)
     if person is None:
         return []
     found: list[Finding] = []
-    school = result.satuan_pendidikan
     if person.unor_id is None or not person.unit_active:
-        found.append(finding("unor_belum_padan", npsn=school.npsn or "-",
-                             sekolah=school.nama or person.unor_id or "-"))
-    penilai = result.penilai.nip
-    principal = "kepala" in (result.pegawai.jenis_ptk or "").lower()
-    if penilai and person.guru and not principal and not _has_skp(session, penilai, record):
-        found.append(finding("kepsek_tanpa_skp", penilai_nip=penilai))
-    if penilai and person.atasan_nip != penilai:
-        found.append(finding("atasan_salah", penilai_nip=penilai,
+        found.append(finding("unor_belum_padan", npsn=p.npsn or "-",
+                             sekolah=p.sekolah or person.unor_id or "-"))
+    if p.penilai and person.guru and not p.principal and not penilai_has_skp:
+        found.append(finding("kepsek_tanpa_skp", penilai_nip=p.penilai))
+    if p.penilai and person.atasan_nip != p.penilai:
+        found.append(finding("atasan_salah", penilai_nip=p.penilai,
                              atasan_nip=person.atasan_nip or "-"))
     return found
-
-
-def _has_skp(session: Session, nip: str, record: SkpRecord) -> bool:
-    return session.scalar(select(Skp.id).where(
-        Skp.nip == nip, Skp.periode_mulai <= record.periode_selesai,
-        Skp.periode_selesai >= record.periode_mulai).limit(1)) is not None
 
 
 def periodik_findings(items: Iterable[periods.Periode]) -> dict[int, list[Finding]]:

@@ -132,28 +132,43 @@ def _merge_evaluasi(session: Session, skp: Skp, record: SkpRecord, now: datetime
 
 def stored_record(session: Session, skp: Skp) -> dict[str, Any]:
     """The stored SKP in the shape of ``_comparable(record)``, to tell whether anything changed."""
-    rhk_rows = list(session.scalars(select(Rhk).where(Rhk.skp_id == skp.id)
-                                    .order_by(Rhk.urutan)))
-    rhk = []
-    for row in rhk_rows:
-        indikator = session.scalars(select(Indikator).where(Indikator.rhk_id == row.id)
-                                    .order_by(Indikator.urutan))
-        rhk.append(RhkRecord(
-            source_key=row.source_key, urutan=row.urutan, jenis=row.jenis,
-            klasifikasi=row.klasifikasi, kategori=row.kategori, uraian=row.uraian,
-            intervensi_atasan=row.intervensi_atasan,
-            indikator=tuple(IndikatorRecord(
-                urutan=i.urutan, aspek=i.aspek, uraian=i.uraian, target_nilai=i.target_nilai,
-                target_satuan=i.target_satuan, target_teks=i.target_teks) for i in indikator)))
+    rhk_rows = list(session.scalars(select(Rhk).where(Rhk.skp_id == skp.id)))
+    indikator = list(session.scalars(select(Indikator).where(
+        Indikator.rhk_id.in_([row.id for row in rhk_rows])))) if rhk_rows else []
+    observasi = list(session.scalars(select(Observasi).where(Observasi.skp_id == skp.id)))
+    evaluasi = list(session.scalars(select(Evaluasi).where(Evaluasi.skp_id == skp.id)))
+    return comparable_of(skp, rhk_rows, indikator, observasi, evaluasi)
+
+
+def comparable_of(skp: Any, rhk_rows: list[Any], indikator_rows: list[Any],
+                  observasi_rows: list[Any], evaluasi_rows: list[Any]) -> dict[str, Any]:
+    """A stored SKP (its row and its children's rows, ORM objects or table rows) in the shape
+    of ``_comparable(record)``."""
+    by_rhk: dict[int, list[Any]] = {}
+    for row in indikator_rows:
+        by_rhk.setdefault(row.rhk_id, []).append(row)
+    rhk = tuple(RhkRecord(
+        source_key=row.source_key, urutan=row.urutan, jenis=row.jenis,
+        klasifikasi=row.klasifikasi, kategori=row.kategori, uraian=row.uraian,
+        intervensi_atasan=row.intervensi_atasan,
+        indikator=tuple(IndikatorRecord(
+            urutan=i.urutan, aspek=i.aspek, uraian=i.uraian, target_nilai=i.target_nilai,
+            target_satuan=i.target_satuan, target_teks=i.target_teks)
+            for i in sorted(by_rhk.get(row.id, []), key=lambda i: i.urutan)))
+        for row in sorted(rhk_rows, key=lambda r: r.urutan))
     observasi = tuple(ObservasiRecord(urutan=o.urutan, tanggal=o.tanggal, skor=o.skor,
-                                      catatan=o.catatan) for o in session.scalars(
-        select(Observasi).where(Observasi.skp_id == skp.id).order_by(Observasi.urutan)))
-    evaluasi = {(e.jenis_periode, e.angka_periode): _evaluasi_dict(e) for e in session.scalars(
-        select(Evaluasi).where(Evaluasi.skp_id == skp.id))}
+                                      catatan=o.catatan)
+                      for o in sorted(observasi_rows, key=lambda o: o.urutan))
+    evaluasi = {(e.jenis_periode, e.angka_periode): _evaluasi_dict(e) for e in evaluasi_rows}
     fields = {name: getattr(skp, name) for name in SKP_FIELDS}
     fields["source_updated_at"] = aware(skp.source_updated_at)
-    return {"skp": fields, "penilai": _penilai_of(skp), "rhk": tuple(rhk),
+    return {"skp": fields, "penilai": _penilai_of(skp), "rhk": rhk,
             "observasi": observasi, "evaluasi": evaluasi}
+
+
+def comparable(record: SkpRecord) -> dict[str, Any]:
+    """``record`` in the shape ``stored_record`` gives a stored SKP."""
+    return _comparable(record)
 
 
 def _comparable(record: SkpRecord) -> dict[str, Any]:
@@ -165,7 +180,7 @@ def _comparable(record: SkpRecord) -> dict[str, Any]:
             "observasi": record.observasi, "evaluasi": evaluasi}
 
 
-def _penilai_of(row: Skp | Evaluasi) -> PenilaiRecord:
+def _penilai_of(row: Any) -> PenilaiRecord:
     return PenilaiRecord(**{name: getattr(row, column) for name, column in
                             PENILAI_COLUMNS.items()})
 
@@ -174,7 +189,7 @@ def _sent_as_rated(status: str) -> str:
     return "DINILAI" if status == "TERKIRIM_SIASN" else status
 
 
-def _evaluasi_dict(row: Evaluasi) -> dict[str, Any]:
+def _evaluasi_dict(row: Any) -> dict[str, Any]:
     values = {name: getattr(row, name) for name in EVALUASI_FIELDS}
     values["status_evaluasi"] = _sent_as_rated(row.status_evaluasi)
     values["penilai"] = _penilai_of(row)
