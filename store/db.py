@@ -21,6 +21,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE = "ekinerja_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
 RETRY_ATTEMPTS = 5
 RETRY_DELAY = 0.2
+LOCK_POLL_S = 0.002  # how often a SQLite writer waiting for the write lock tries again
 T = TypeVar("T")
 
 
@@ -35,7 +36,7 @@ def make_engine(url: str, *, sqlite_timeout: float = 30.0) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False,
                                                   "timeout": sqlite_timeout})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin(sqlite_timeout))
         return engine
     return create_engine(url, pool_pre_ping=True, pool_recycle=1800)
 
@@ -51,10 +52,33 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection: Connection) -> None:
-    """Writers take the write lock up front, so their reads are never stale (serialized)."""
-    immediate = connection.get_execution_options().get(WRITE, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+def _sqlite_begin(timeout: float) -> Callable[[Connection], None]:
+    """Writers take the write lock up front, so their reads are never stale (serialized).
+
+    A writer that finds the lock taken tries again every ``LOCK_POLL_S`` until ``timeout``
+    rather than through SQLite's busy handler, whose sleeps grow to 100 ms: a waiting edit then
+    gets the lock in the short gap between two transactions of a nightly run.
+    """
+
+    def begin(connection: Connection) -> None:
+        if not connection.get_execution_options().get(WRITE, False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        deadline = time.monotonic() + timeout
+        connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                    return
+                except OperationalError as exc:
+                    if not is_transient(exc) or time.monotonic() >= deadline:
+                        raise
+                time.sleep(LOCK_POLL_S)
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+
+    return begin
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -137,12 +161,37 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for Alembic. On SQLite foreign keys are off meanwhile (set
+    before the transaction: inside one the pragma does nothing), as Alembic's batch mode needs:
+    it rebuilds a table by copy, drop and rename, and dropping a referenced table is refused."""
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with connection.begin():
+                yield connection
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply every pending migration (or those up to ``revision``)."""
     config = _alembic_config(engine)
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Undo migrations down to ``revision`` (tests; operators restore a backup instead)."""
+    config = _alembic_config(engine)
+    with _migrating(engine) as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
 
 
 def ensure_schema(engine: Engine) -> None:

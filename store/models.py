@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -181,11 +182,19 @@ class RunChange(Base):
 
 
 class AuditEntry(Base):
-    """Append-only record of every change and who made it."""
+    """Append-only, hash-chained record of every change and who made it (``store.audit_chain``).
+
+    ``seq``, ``prev_hash`` and ``entry_hash`` are set once, when the writing transaction commits;
+    the database refuses every other UPDATE and every DELETE (migration 0008's triggers).
+    """
 
     __tablename__ = "audit_log"
+    __table_args__ = (UniqueConstraint("seq", name="uq_audit_log_seq"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(40))

@@ -1,13 +1,18 @@
-"""Commands on the database schema (Alembic migrations)."""
+"""Commands on the database: schema (Alembic migrations), backup and restore."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import typer
+from sqlalchemy.engine import make_url
 
 from mappings.messages import t
-from service.cli.common import cli_errors, help_text, out
+from service.cli.common import cli_errors, fail, help_text, out
 from service.render import plain
-from service.settings import Settings
+from service.settings import Settings, load_settings
+from store.backup import BackupError, Copied, backup_sqlite, restore_sqlite
 from store.db import current_revision, head_revision, make_engine, upgrade
 
 db_app = typer.Typer(help=t("cli.db"), no_args_is_help=True)
@@ -36,6 +41,47 @@ def db_status() -> None:
                 state=state))
     if current != head:
         raise typer.Exit(1)
+
+
+@db_app.command("backup", help=help_text("cli.db_backup"))
+def db_backup(target: str = typer.Argument(..., help=t("cli.opt.backup_path"))) -> None:
+    """Copy the SQLite store to a new file with SQLite's online backup (PostgreSQL: pg_dump)."""
+    path = Path(target)
+    store = _sqlite_store("db.backup.postgres", path)
+    copied = _copy(lambda: backup_sqlite(store, path))
+    out.print(_said("db.backup.done", path, copied), soft_wrap=True, highlight=False)
+
+
+@db_app.command("restore", help=help_text("cli.db_restore"))
+def db_restore(source: str = typer.Argument(..., help=t("cli.opt.restore_path"))) -> None:
+    """Replace the SQLite store with a checked backup file (PostgreSQL: pg_restore)."""
+    path = Path(source)
+    store = _sqlite_store("db.restore.postgres", path)
+    copied = _copy(lambda: restore_sqlite(path, store))
+    out.print(_said("db.restore.done", path, copied), soft_wrap=True, highlight=False)
+
+
+def _sqlite_store(postgres_key: str, path: Path) -> Path:
+    with cli_errors():
+        url = make_url(load_settings().database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        raise fail(t(postgres_key, path=path))
+    return Path(url.database)
+
+
+def _copy(work: Callable[[], Copied]) -> Copied:
+    try:
+        return work()
+    except BackupError as exc:
+        raise fail(t(exc.key, **exc.details)) from None
+    except OSError as exc:
+        raise fail(t("db.restore.not_sqlite", path=getattr(exc, "filename", "?"),
+                     reason=exc.strerror or type(exc).__name__)) from None
+
+
+def _said(key: str, path: Path, copied: Copied) -> str:
+    return t(key, path=plain(path), revision=copied.revision, tables=copied.tables,
+             rows=copied.rows, size=copied.size)
 
 
 def register(app: typer.Typer) -> None:
