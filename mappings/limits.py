@@ -14,8 +14,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 from typing import Annotated, Any
 
+from annotated_types import Interval
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -41,6 +43,12 @@ PASSWORD_MIN = 12
 PASSWORD_MAX = 256
 NEXT_MAX = 500
 STATE_MAX = 64
+# The largest value of an INTEGER column on PostgreSQL (SQLite's holds more): every id, version
+# and page number people send is bounded by it, so none reaches a query as a 20-digit overflow.
+INT_MAX = 2_147_483_647
+# JSON bodies nest at most this deep (an SKP is 4 levels): checked on the raw bytes before any
+# parser recurses, so a 400 KB ``[[[[...`` is a 422, never a RecursionError.
+JSON_DEPTH_MAX = 32
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(2100, 12, 31)
 
@@ -68,6 +76,7 @@ _GOLONGAN = re.compile(r"[A-Za-z0-9/ .-]+")
 _NO_HP = re.compile(r"\+?[0-9]([0-9 -]{0,37}[0-9])?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _INT = re.compile(r"[0-9]{1,6}")
+_DIGITS = re.compile(r"[0-9]{1,12}")
 _DATE_DMY = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})")
 _DATE_YMD = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
@@ -145,6 +154,28 @@ def _date_text(value: str) -> str:
     return text
 
 
+def whole_number(value: str | int, *, low: int = 1, high: int = INT_MAX) -> int:
+    """``value`` (ASCII digits, or an int) as an int within ``low..high``; ``ValueError`` whose
+    message (Bahasa Indonesia) states the range and never the value."""
+    text = str(value).strip()
+    number = int(text) if _DIGITS.fullmatch(text) else None
+    if number is None or not low <= number <= high:
+        raise ValueError(t("access.limit_whole_number", low=low, high=high))
+    return number
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_JSON_DELTA = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+_NOT_BRACKETS = bytes(c for c in range(256) if c not in _JSON_DELTA)
+
+
+def json_depth(raw: bytes) -> int:
+    """How deep the arrays and objects of the JSON text ``raw`` nest (brackets inside strings
+    do not count); linear in the size of ``raw`` and without recursion."""
+    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_JSON_DELTA.__getitem__, brackets), initial=0))
+
+
 _STRICT = ConfigDict(strict=True, extra="forbid")
 _LINE, _MULTI = AfterValidator(single_line), AfterValidator(multi_line)
 Line = Annotated[str, _LINE]
@@ -164,6 +195,8 @@ Catatan = Annotated[str, StringConstraints(max_length=TEXT_MAX), _MULTI]
 Actor = Annotated[str, StringConstraints(min_length=1, max_length=ON_BEHALF_MAX), _LINE]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=REASON_MAX), _MULTI]
 NipText = Annotated[str, StringConstraints(max_length=40), _LINE]
+# An id, a version or a page number (path, query, body): 1..INT_MAX, never a 64-bit overflow.
+StoredInt = Annotated[int, Interval(ge=1, le=INT_MAX)]
 
 
 class PegawaiChanges(BaseModel):
@@ -241,7 +274,10 @@ def problems(errors: Sequence[Mapping[str, Any]], *, prefix: str = "") -> list[P
     found = []
     for error in errors:
         parts = [prefix] if prefix else []
-        path = ".".join(parts + [_path_part(part) for part in error["loc"]])
+        loc = list(error["loc"])
+        if "[key]" in loc:  # the dict key before it is the bad input itself: never echoed
+            loc[loc.index("[key]") - 1] = "?"
+        path = ".".join(parts + [_path_part(part) for part in loc])
         found.append(Problem(path or "body", _message(error)))
     return found
 

@@ -9,17 +9,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import structlog
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 
 from mappings.limits import (
     ACTOR_MAX,
+    UNOR_ID_MAX,
     ClaimRequest,
     EditRequest,
     LimitError,
@@ -33,7 +34,9 @@ from mappings.nip import NipError, normalize_nip
 from service.auth import Gate
 from service.console import mount_console
 from service.container import ConfigError, Container, check_siasn
-from service.requests import install, read_body, unprocessable
+from service.headers import SecurityHeaders
+from service.openapi import Nip, body_doc
+from service.requests import install, invalid, read_body, unprocessable
 from service.routes import include_review_routes
 from service.routes.skp import skp_router
 from service.settings import SiasnSettings
@@ -50,6 +53,14 @@ from sync.values import pegawai_view
 log = structlog.get_logger(__name__)
 
 STATUS_CODES = {Status.NOT_FOUND: 404, Status.FAILED: 502}
+SINKRON_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": SinkronOutcome, "description": "SIASN tidak mengenal NIP ini (not_found)."},
+    502: {"model": SinkronOutcome, "description": "SIASN tidak dapat dibaca (failed)."},
+    503: {"description": "SIASN belum dikonfigurasi di server ini."},
+}
+UnitPath = Annotated[str, Path(description="id unor (unit organisasi) SIASN",
+                               json_schema_extra={"pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]*$",
+                                                  "maxLength": UNOR_ID_MAX})]
 
 
 def siasn_problem(config: SiasnSettings) -> str | None:
@@ -103,6 +114,7 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
 
     app = FastAPI(title="ekinerja-sync", version="0.1.0", lifespan=lifespan)
     install(app, max_body_bytes=container.settings.api.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: every answer, a 413 included
     gate = Gate(container)
     app.include_router(web_router(gate))
     app.include_router(skp_router(gate))
@@ -113,8 +125,9 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.post("/api/v1/pegawai/{nip}/sinkron-siasn", response_model=SinkronOutcome)
-    async def sinkron_siasn(nip: str, request: Request) -> JSONResponse:
+    @app.post("/api/v1/pegawai/{nip}/sinkron-siasn", response_model=SinkronOutcome,
+              responses=SINKRON_ERRORS)
+    async def sinkron_siasn(nip: Nip, request: Request) -> JSONResponse:
         who = await gate.require(request)
         await gate.check(request, who, Action.SINKRON, nip=_nip(nip))
         sinkron: Sinkron | None = request.app.state.sinkron
@@ -127,29 +140,32 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
                             status_code=STATUS_CODES.get(outcome.status, 200))
 
     @app.get("/api/v1/pegawai/{nip}")
-    async def get_pegawai(nip: str, request: Request) -> dict[str, Any]:
+    async def get_pegawai(nip: Nip, request: Request) -> dict[str, Any]:
         who = await gate.require(request)
         await gate.check(request, who, Action.READ, nip=_nip(nip))
         return await asyncio.to_thread(_read_pegawai, container, _nip(nip))
 
-    @app.patch("/api/v1/pegawai/{nip}")
-    async def patch_pegawai(nip: str, request: Request) -> dict[str, Any]:
+    @app.patch("/api/v1/pegawai/{nip}", openapi_extra=body_doc(EditRequest))
+    async def patch_pegawai(nip: Nip, request: Request) -> dict[str, Any]:
         who = await gate.require(request)
         target = _nip(nip)
         await gate.check(request, who, Action.EDIT, nip=target)
         body = await read_body(request, EditRequest)
         changes = check_changes(body.changes, prefix="body.changes")
-        await gate.check(request, who, Action.EDIT, nip=target, fields=frozenset(changes))
+        await gate.check(request, who, Action.EDIT, nip=target, fields=frozenset(changes),
+                         target_unit=_target_unit(changes))
         return await asyncio.to_thread(_edit, container, target, changes, body.reason,
                                        actor_of(who, body.actor))
 
-    @app.post("/api/v1/unor/{unit_id}/klaim-pimpinan")
-    async def klaim_pimpinan(unit_id: str, request: Request) -> dict[str, Any]:
+    @app.post("/api/v1/unor/{unit_id}/klaim-pimpinan", openapi_extra=body_doc(ClaimRequest))
+    async def klaim_pimpinan(unit_id: UnitPath, request: Request) -> dict[str, Any]:
         who = await gate.require(request)
         unit = _unor_id(unit_id)
         await gate.check(request, who, Action.CLAIM, unit_id=unit)
         body = await read_body(request, ClaimRequest)
-        return await asyncio.to_thread(_claim, container, unit, _nip(body.nip), body,
+        claimant = _nip(body.nip, where="body.nip")
+        await gate.check(request, who, Action.CLAIM, nip=claimant, target_unit=unit)
+        return await asyncio.to_thread(_claim, container, unit, claimant, body,
                                        actor_of(who, body.actor))
 
     return app
@@ -163,16 +179,22 @@ def _claim(container: Container, unit_id: str, nip: str, body: ClaimRequest, act
         with transaction(container.sessions) as session:
             result = claim_unit(session, unit_id, nip, actor=actor, reason=body.reason)
     except ClaimError as exc:
-        raise HTTPException(422, str(exc)) from exc
+        raise invalid("body", str(exc)) from exc
     return {"status": result.status, "unor_id": result.unit_id, "nip": result.nip,
             "explanation": result.explanation}
 
 
-def _nip(value: str) -> str:
+def _target_unit(changes: dict[str, Any]) -> str | None:
+    """The unit an edit moves the employee to (checked against the caller's area), if any."""
+    value = changes.get("unor_id")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _nip(value: str, *, where: str = "path.nip") -> str:
     try:
         return normalize_nip(value)
-    except NipError as exc:
-        raise HTTPException(422, str(exc)) from exc
+    except NipError:
+        raise invalid(where, t("access.nip_invalid")) from None
 
 
 def _unor_id(value: str) -> str:
@@ -205,7 +227,7 @@ def read_profile(container: Container, nip: str) -> dict[str, Any] | None:
 def _read_pegawai(container: Container, nip: str) -> dict[str, Any]:
     profile = read_profile(container, nip)
     if profile is None:
-        raise HTTPException(404, f"no local employee with NIP {nip}")
+        raise HTTPException(404, t("common.not_found_pegawai", nip=nip))
     return profile
 
 
@@ -214,11 +236,11 @@ def _edit(container: Container, nip: str, changes: dict[str, Any], reason: str, 
     try:
         with transaction(container.sessions) as session:
             result = edit_pegawai(session, nip, changes, actor=actor, reason=reason)
-    except PegawaiNotFound as exc:
-        raise HTTPException(404, str(exc)) from exc
+    except PegawaiNotFound:
+        raise HTTPException(404, t("common.not_found_pegawai", nip=nip)) from None
     except EditLimitError as exc:
         raise LimitError(exc.problems) from None
     except EditError as exc:
-        raise HTTPException(422, str(exc)) from exc
+        raise invalid("body.changes", str(exc)) from exc
     changed = [{"field": f, "old": old, "new": new} for f, (old, new) in result.changed.items()]
     return {"nip": nip, "changed": changed, **_read_pegawai(container, nip)}

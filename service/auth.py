@@ -85,10 +85,12 @@ class Gate:
 
     async def check(self, request: Request, who: Principal, action: Action, *,
                     nip: str | None = None, unit_id: str | None = None,
-                    fields: frozenset[str] = frozenset()) -> None:
-        """Raise 403 (logged) unless ``who`` may do ``action`` on ``nip`` / ``unit_id``."""
-        decision = await self.tx(partial(authorize, nip=nip, unit_id=unit_id, fields=fields),
-                                 who, action, self.roles)
+                    fields: frozenset[str] = frozenset(), target_unit: str | None = None
+                    ) -> None:
+        """Raise 403 (logged) unless ``who`` may do ``action`` on ``nip`` / ``unit_id`` (and,
+        for a write that sets a unit, place the employee in ``target_unit``)."""
+        decision = await self.tx(partial(authorize, nip=nip, unit_id=unit_id, fields=fields,
+                                         target_unit=target_unit), who, action, self.roles)
         if not decision.allowed:
             raise _deny(request, 403, decision.reason, actor=who.actor, action=action.value,
                         nip=nip, unit_id=unit_id, prefix="tidak diizinkan: ")

@@ -7,7 +7,10 @@
   (``ekinerja-sync operator grant``: a BKD operator covering the whole instansi, say);
 - nobody edits the field that grants their own access (``AREA_FIELDS`` of their own record);
 - any other ASN account may read and run Sinkron SIASN only on their own profile (NIP =
-  ``preferred_username``).
+  ``preferred_username``);
+- a write that sets a unit (an edit of ``unor_id``, a decision on a unit conflict, a klaim)
+  checks the *target* unit against the caller's work area (``work_area``, ``check_placement``)
+  as well as the employee's current unit, so nobody moves a person out of their own area.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ class Action(StrEnum):
 
 SELF_SERVICE = frozenset({Action.READ, Action.SINKRON})
 AREA_FIELDS = frozenset({"unor_id"})
+# The units a caller may place an employee in: None is every unit (admins, API keys).
+Area = frozenset[str] | None
 
 
 @dataclass(frozen=True)
@@ -83,8 +88,58 @@ class Decision:
 
 def authorize(session: Session, who: Principal, action: Action, roles: RoleMap, *,
               nip: str | None = None, unit_id: str | None = None,
-              fields: frozenset[str] = frozenset()) -> Decision:
-    """May ``who`` do ``action`` on the employee ``nip`` (or the unit ``unit_id``, ``fields``)?"""
+              fields: frozenset[str] = frozenset(), target_unit: str | None = None) -> Decision:
+    """May ``who`` do ``action`` on the employee ``nip`` (or the unit ``unit_id``, ``fields``),
+    and, when the write sets a unit, place them in ``target_unit``?"""
+    decision = _authorize(session, who, action, roles, nip=nip, unit_id=unit_id, fields=fields)
+    if not decision.allowed or target_unit is None:
+        return decision
+    placed = check_placement(work_area(session, who, roles), target_unit)
+    return decision if placed.allowed else placed
+
+
+def work_area(session: Session, who: Principal, roles: RoleMap) -> Area:
+    """The units ``who`` may place employees in: every unit (None), an operator's units and every
+    unit under them, or none at all for an account that only sees itself."""
+    level = who.level(roles)
+    if level == "all":
+        return None
+    if level == "self":
+        return frozenset()
+    return frozenset(subtree(session, operator_units(session, who)))
+
+
+def check_placement(area: Area, unit_id: str) -> Decision:
+    """May a caller whose work area is ``area`` set an employee's unit to ``unit_id``?
+
+    The one rule every write that sets a unit uses (edit, decision, klaim); the refusal names
+    neither the unit sent nor anything else the caller typed.
+    """
+    if area is None or unit_id in area:
+        return Decision(True, "unit tujuan dalam wilayah kerja")
+    return Decision(False, t("access.target_outside_area"))
+
+
+def subtree(session: Session, roots: list[str]) -> set[str]:
+    """``roots`` and every unit below them (cycle-safe)."""
+    children: dict[str, list[str]] = {}
+    for unit_id, parent in session.execute(select(Unit.id, Unit.parent_id)):
+        if parent:
+            children.setdefault(parent, []).append(unit_id)
+    found: set[str] = set()
+    stack = list(roots)
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.add(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def _authorize(session: Session, who: Principal, action: Action, roles: RoleMap, *,
+               nip: str | None, unit_id: str | None, fields: frozenset[str]) -> Decision:
+    """The decision on the employee ``nip`` (their current unit) or the unit ``unit_id``."""
     own_area = AREA_FIELDS.intersection(fields)
     if nip is not None and nip == who.name and who.kind != "apikey" and own_area:
         return Decision(False, t("access.own_area_field", fields=", ".join(sorted(own_area))))

@@ -121,7 +121,7 @@ def store_state(container: Container) -> dict[str, Any]:
 
     skip = {"id", "created_at", "updated_at", "last_synced_at", "siasn_fetched_at", "received_at",
             "diverged_since", "opened_at", "resolved_at", "at", "run_id", "derived_at", "pegawai_id",
-            "atasan_id"}
+            "atasan_id", "seq", "prev_hash", "entry_hash"}  # the chain hashes ids and times
 
     def rows(model: type[Any], key: Any) -> list[dict[str, Any]]:
         with container.sessions() as session:

@@ -81,7 +81,8 @@ def test_invalid_nip_is_422(api: httpx.Client) -> None:
     """A NIP that is not 18 digits is refused before any upstream call."""
     response = api.post("/api/v1/pegawai/12345/sinkron-siasn")
     assert response.status_code == 422
-    assert "18 digits" in response.json()["detail"]
+    assert response.json()["detail"] == [
+        {"lokasi": "path.nip", "pesan": "NIP harus 18 digit angka 0-9 (spasi boleh)"}]
 
 
 def test_patch_is_audited_with_who_and_why(api: httpx.Client, container: Container,

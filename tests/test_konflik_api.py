@@ -98,7 +98,8 @@ def test_decisions_stale_refused_audited_and_exported(site: Site, raised: dict[s
         assert stale.status_code == 409 and "ditugaskan kepada operator.opd" in stale.text
         empty = api.post(f"/api/v1/konflik/{inside}/keputusan", json={
             "decision": "ambil_siasn", "reason": ""})
-        assert empty.status_code == 422 and "masukan tidak sah" in empty.json()["detail"]
+        assert empty.status_code == 422
+        assert [p["lokasi"] for p in empty.json()["detail"]] == ["body.reason"]
         bulk = api.post("/api/v1/konflik/keputusan", json={
             "filter": {"field": "unor_id"}, "decision": "pertahankan_lokal",
             "reason": "nilai lokal sesuai SK", "actor": "admin.bkd"})
@@ -149,7 +150,7 @@ def test_operator_bulk_with_one_foreign_id_changes_nothing(site: Site,
         assert operator.get("/api/v1/konflik", params={"per_page": 100000}).status_code == 422
         both = operator.post("/api/v1/konflik/keputusan", json={
             "ids": [raised["inside"]], "filter": {}, "decision": "ambil_siasn", "reason": "x"})
-        assert both.status_code == 422 and "tepat satu" in both.json()["detail"]
+        assert both.status_code == 422 and "tepat satu" in both.json()["detail"][0]["pesan"]
         assert operator.get("/api/v1/konflik/abc").status_code == 422
     with _key(site) as api:
         statuses = {i["id"]: i["status"] for i in api.get("/api/v1/konflik").json()["items"]}

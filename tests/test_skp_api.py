@@ -101,7 +101,7 @@ def test_unknown_employee_bad_json_and_no_key(api: httpx.Client) -> None:
     assert unknown.status_code == 404 and "tidak ada pegawai lokal" in unknown.json()["detail"]
     garbage = api.put("/api/v1/pegawai/199001012020121999/skp", content=b"{not json",
                       headers={"content-type": "application/json"})
-    assert garbage.status_code == 422 and "bukan JSON" in garbage.json()["detail"]
+    assert garbage.status_code == 422 and "bukan JSON" in garbage.json()["detail"][0]["pesan"]
     bare = httpx.get(f"{api.base_url}/api/v1/skp/masalah")
     assert bare.status_code == 401
     assert api.get("/api/v1/skp/masalah").json() == []

@@ -6,10 +6,18 @@ ID: dict[str, str] = {
     # who may do what
     "access.own_area_field": "tidak boleh mengubah {fields} pada profil sendiri: kolom itu "
                              "menentukan wilayah kerja akun ini",
+    "access.target_outside_area": "unit tujuan berada di luar wilayah kerja akun ini; hanya "
+                                  "admin yang boleh memindahkan pegawai ke unit di luar "
+                                  "wilayah kerja",
     # requests
     "access.body_too_large": "isi permintaan terlalu besar (maksimal {limit} byte)",
     "access.body_not_json": "isi permintaan bukan JSON yang valid (UTF-8, tanpa NaN/Infinity, "
                             "angka dalam batas)",
+    "access.body_too_deep": "isi permintaan bersarang terlalu dalam (maksimal {limit} tingkat "
+                            "larik/objek JSON)",
+    "access.http_not_found": "alamat ini tidak ada",
+    "access.http_method_not_allowed": "metode HTTP ini tidak dilayani di alamat ini (lihat "
+                                      "header Allow)",
     "access.body_invalid": "isi permintaan tidak valid",
     "access.nip_invalid": "NIP harus 18 digit angka 0-9 (spasi boleh)",
     "access.cross_site_login": "login dari situs lain ditolak (Origin tidak cocok)",
@@ -18,6 +26,7 @@ ID: dict[str, str] = {
     "access.limit_nul": "mengandung karakter NUL",
     "access.limit_surrogate": "mengandung karakter Unicode yang tidak sah (surrogate tunggal)",
     "access.limit_control": "mengandung karakter kendali",
+    "access.limit_whole_number": "harus bilangan bulat {low} sampai {high} (angka 0-9)",
     "access.limit_int": "harus bilangan bulat (angka 0-9), bukan pecahan, boolean atau daftar",
     "access.limit_date": "bukan tanggal yang valid (dd-mm-yyyy atau yyyy-mm-dd)",
     "access.limit_date_range": "tanggal harus antara tahun {low} dan {high}",
@@ -37,11 +46,24 @@ ID: dict[str, str] = {
     "access.pydantic_dict_type": "harus berupa objek JSON",
     "access.pydantic_model_type": "harus berupa objek JSON",
     "access.pydantic_int_type": "harus bilangan bulat",
+    "access.pydantic_int_parsing": "harus bilangan bulat",
+    "access.pydantic_int_from_float": "harus bilangan bulat, bukan pecahan",
+    "access.pydantic_greater_than_equal": "harus paling sedikit {ge}",
+    "access.pydantic_less_than_equal": "harus paling banyak {le}",
     "access.pydantic_string_too_long": "terlalu panjang (maksimal {max_length} karakter)",
     "access.pydantic_string_too_short": "terlalu pendek (minimal {min_length} karakter)",
     "access.pydantic_too_long": "terlalu banyak isian (maksimal {max_length})",
     "access.pydantic_too_short": "tidak boleh kosong",
     "access.pydantic_string_pattern_mismatch": "format tidak valid",
+    "access.pydantic_bool_type": "harus true atau false",
+    "access.pydantic_bool_parsing": "harus true atau false",
+    "access.pydantic_enum": "pilihan tidak dikenal",
+    "access.pydantic_literal_error": "pilihan tidak dikenal",
+    "access.pydantic_list_type": "harus berupa daftar JSON",
+    "access.pydantic_model_attributes_type": "harus berupa objek JSON",
+    "access.pydantic_json_invalid": "bukan JSON yang valid",
+    "access.pydantic_float_parsing": "harus bilangan",
+    "access.pydantic_missing_argument": "wajib diisi",
     # sessions and logins
     "access.login_wrong": "Nama pengguna atau kata sandi salah.",
     "access.login_locked": "Terlalu banyak percobaan gagal; login dari perangkat ini untuk akun "

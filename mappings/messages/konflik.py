@@ -53,6 +53,25 @@ ID: dict[str, str] = {
     "konflik.recommend_klaim":
         "Bila SK pimpinan sudah ada, pertahankan klaim lokal dan ajukan perbaikan PemimpinPnsId "
         "ke BKN; bila tidak, ambil nilai SIASN (klaim dihapus).",
+    "konflik.recommend_skp_nilai":
+        "Periksa penilaian dengan pejabat penilai: bila nilai di SIASN yang benar, ambil nilai "
+        "SIASN; bila nilai lokal yang benar, pertahankan nilai lokal dan kiriman SKP berikutnya "
+        "menimpa baris SIASN tersebut.",
+    "konflik.skp_explanation":
+        "Penilaian SKP periode {periode} di e-Kinerja ({lokal}) berbeda dengan yang sudah "
+        "tercatat di SIASN ({siasn}); tidak dikirim agar tidak ganda sampai admin memilih.",
+    "konflik.skp_ratings": "hasil kerja {hasil}, perilaku kerja {perilaku}, predikat {predikat}",
+    "konflik.skp_rating_1": "di atas ekspektasi",
+    "konflik.skp_rating_2": "sesuai ekspektasi",
+    "konflik.skp_rating_3": "di bawah ekspektasi",
+    "konflik.skp_predikat_1": "Sangat Baik",
+    "konflik.skp_predikat_2": "Baik",
+    "konflik.skp_predikat_3": "Butuh Perbaikan",
+    "konflik.skp_predikat_4": "Kurang",
+    "konflik.skp_predikat_5": "Sangat Kurang",
+    "konflik.skp_no_value":
+        "konflik {id}: penilaian SKP diputuskan dengan ambil_siasn atau pertahankan_lokal "
+        "(nilai ditetapkan oleh pejabat penilai, bukan admin)",
     "konflik.run_bad_id": "id run tidak sah: {value!r} (huruf, angka dan tanda -)",
     "konflik.run_unknown": "tidak ada run dengan id atau awalan {value!r}",
     "konflik.run_ambiguous":

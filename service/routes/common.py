@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fastapi import HTTPException, Request
 
 from service.auth import Gate
+from service.requests import invalid
 from store.db import transaction
 from sync.access import Principal
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
@@ -20,22 +21,6 @@ from sync.konflik.scope import Scope, scope_for
 
 T = TypeVar("T")
 
-SECURITY: list[dict[str, list[str]]] = [{"ApiKey": []}, {"BearerApiKey": []}, {"Session": []}]
-SECURITY_SCHEMES: dict[str, Any] = {
-    "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
-               "description": "Kunci API server ke server (`ekinerja-sync apikey create`)."},
-    "BearerApiKey": {"type": "http", "scheme": "bearer", "bearerFormat": "eks_...",
-                     "description": "Kunci API yang sama sebagai `Authorization: Bearer eks_...`."},
-    "Session": {"type": "apiKey", "in": "cookie", "name": "ekinerja_sesi",
-                "description": "Sesi login melalui /login (MyASN atau akun admin lokal)."},
-}
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Tanpa kunci API atau sesi yang berlaku."},
-    403: {"description": "Tidak diizinkan (di luar wilayah kerja, atau hanya baca)."},
-    404: {"description": "Tidak ada, atau di luar wilayah kerja pemanggil."},
-    409: {"description": "Ditolak karena keadaan: sudah diputuskan, digantikan, atau berubah."},
-    422: {"description": "Masukan tidak sah; pesan menyebut apa dan di mana."},
-}
 STATUS = ((KonflikNotFound, 404), (KonflikForbidden, 403), (KonflikRefused, 409),
           (KonflikError, 422))
 
@@ -62,7 +47,7 @@ def zone_of(name: str) -> ZoneInfo:
 def http_error(exc: KonflikError) -> HTTPException:
     """The HTTP error for a konflik error (its message is already Bahasa Indonesia)."""
     status = next(code for kind, code in STATUS if isinstance(exc, kind))
-    return HTTPException(status, str(exc))
+    return invalid("body", str(exc)) if status == 422 else HTTPException(status, str(exc))
 
 
 @dataclass(frozen=True)

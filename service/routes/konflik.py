@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mappings.limits import StoredInt
 from service.auth import Gate
+from service.openapi import SECURITY, body_doc
+from service.requests import read_body
 from service.routes.common import (
-    ERRORS,
-    SECURITY,
     Caller,
     actor_name,
     caller,
@@ -21,8 +22,18 @@ from service.routes.common import (
 )
 from sync.konflik import decide as deciding
 from sync.konflik import query
-from sync.konflik.lifecycle import ACTIVE
 from sync.konflik.query import KonflikDetail, KonflikFilter, KonflikRow
+
+# The values the filters accept, documented as enums (a test holds them to sync.konflik).
+Situasi = Literal["merge", "unor_dihapus", "klaim", "skp_nilai"]
+StatusName = Literal["open", "assigned", "resolved", "superseded"]
+SORT_PATTERN = "^-?(dibuka|id|nip|field|unit|status)$"
+
+
+def active() -> list[StatusName]:
+    """The statuses listed when none is asked for: the undecided ones (``lifecycle.ACTIVE``)."""
+    return ["open", "assigned"]
+
 
 EXAMPLE_ROW = {
     "id": 12, "nip": "199001012015031001", "nama": "ANDI SAPUTRA", "unit_id": "A1B2",
@@ -40,8 +51,8 @@ class FilterBody(BaseModel):
 
     unit: str | None = Field(None, max_length=64)
     field: str | None = Field(None, max_length=64)
-    situasi: str | None = Field(None, max_length=20)
-    status: list[str] = Field(default_factory=lambda: list(ACTIVE), max_length=4)
+    situasi: Situasi | None = None
+    status: list[StatusName] = Field(default_factory=active, min_length=1, max_length=4)
     assignee: str | None = Field(None, max_length=120)
     min_age_days: int | None = Field(None, ge=0, le=36500)
     overdue: bool = False
@@ -63,7 +74,7 @@ class DecideBody(BaseModel):
     decision: deciding.Resolution
     reason: str = Field(min_length=1, max_length=1000)
     value: Any = None
-    version: int | None = Field(None, ge=1, description="versi yang ditampilkan (cek basi)")
+    version: StoredInt | None = Field(None, description="versi yang ditampilkan (cek basi)")
     actor: str | None = Field(None, min_length=1, max_length=100)
 
 
@@ -76,8 +87,8 @@ class BulkBody(BaseModel):
         {"filter": {"unit": "A1B2", "field": "unor_id"}, "decision": "ambil_siasn",
          "reason": "mutasi massal sah"}]})
 
-    ids: list[int] | None = Field(None, min_length=1, max_length=deciding.MAX_BULK)
-    versions: dict[int, int] | None = None
+    ids: list[StoredInt] | None = Field(None, min_length=1, max_length=deciding.MAX_BULK)
+    versions: dict[StoredInt, StoredInt] | None = Field(None, max_length=deciding.MAX_BULK)
     filter: FilterBody | None = None
     decision: deciding.Resolution
     reason: str = Field(min_length=1, max_length=1000)
@@ -98,7 +109,7 @@ class AssignBody(BaseModel):
         {"assignee": "198001012005011001", "version": 1}]})
 
     assignee: str | None = Field(None, max_length=120)
-    version: int | None = Field(None, ge=1)
+    version: StoredInt | None = None
     actor: str | None = Field(None, min_length=1, max_length=100)
 
 
@@ -114,7 +125,7 @@ class CommentBody(BaseModel):
 
 def konflik_router(gate: Gate) -> APIRouter:
     """The konflik routes, all behind an API key or a session."""
-    router = APIRouter(prefix="/api/v1/konflik", tags=["konflik"], responses=ERRORS)
+    router = APIRouter(prefix="/api/v1/konflik", tags=["konflik"])
     _read_routes(router, gate)
     _write_routes(router, gate)
     return router
@@ -130,20 +141,21 @@ def _read_routes(router: APIRouter, gate: Gate) -> None:
         request: Request,
         unit: Annotated[str | None, Query(max_length=64, description="unit dan turunannya")] = None,
         field: Annotated[str | None, Query(max_length=64, description="nama field")] = None,
-        situasi: Annotated[str | None, Query(description="merge, unor_dihapus, klaim")] = None,
-        status: Annotated[list[str] | None, Query(description="open, assigned, ...")] = None,
+        situasi: Annotated[Situasi | None, Query(description="situasi konflik")] = None,
+        status: Annotated[list[StatusName] | None, Query(max_length=4,
+                                                         description="status konflik")] = None,
         assignee: Annotated[str | None, Query(max_length=120)] = None,
         min_age_days: Annotated[int | None, Query(ge=0, le=36500)] = None,
         overdue: bool = False,
         q: Annotated[str | None, Query(max_length=200, description="NIP atau nama")] = None,
-        sort: Annotated[str, Query(max_length=20, description="dibuka, -dibuka, nip, ...")]
+        sort: Annotated[str, Query(pattern=SORT_PATTERN, description="awali - untuk menurun")]
         = "dibuka",
-        page: Annotated[int, Query(ge=1)] = 1,
+        page: Annotated[StoredInt, Query()] = 1,
         per_page: Annotated[int, Query(ge=1, le=query.MAX_PER_PAGE)] = 50,
     ) -> dict[str, Any]:
         """Conflicts the caller may see, filtered, sorted and paged (with the total)."""
         who = await caller(gate, request)
-        filt = FilterBody(unit=unit, field=field, situasi=situasi, status=status or list(ACTIVE),
+        filt = FilterBody(unit=unit, field=field, situasi=situasi, status=status or active(),
                           assignee=assignee, min_age_days=min_age_days, overdue=overdue,
                           q=q).to_filter()
         found = await run_tx(gate, query.list_conflicts, who.scope, filt, sort, page, per_page,
@@ -160,7 +172,7 @@ def _read_routes(router: APIRouter, gate: Gate) -> None:
 
     @router.get("/{conflict_id}", summary="Rincian satu konflik",
                 openapi_extra={"security": SECURITY})
-    async def detail(conflict_id: int, request: Request) -> dict[str, Any]:
+    async def detail(conflict_id: StoredInt, request: Request) -> dict[str, Any]:
         """Base, local and SIASN values, unit path, explanation, recommendation, history."""
         who = await caller(gate, request)
         found = await run_tx(gate, query.get_conflict, who.scope, conflict_id, policy=rules)
@@ -172,29 +184,32 @@ def _write_routes(router: APIRouter, gate: Gate) -> None:
     rules = policy(gate)
 
     @router.post("/{conflict_id}/tugaskan", summary="Tugaskan konflik",
-                 openapi_extra={"security": SECURITY})
-    async def tugaskan(conflict_id: int, body: AssignBody, request: Request) -> dict[str, Any]:
+                 openapi_extra=body_doc(AssignBody))
+    async def tugaskan(conflict_id: StoredInt, request: Request) -> dict[str, Any]:
         """Assign an undecided conflict to someone (or take it back)."""
         who = await caller(gate, request)
+        body = await read_body(request, AssignBody)
         done = await run_tx(gate, deciding.assign, who.scope, conflict_id, body.assignee,
                             actor=actor_name(who.who, body.actor), seen_version=body.version)
         return {"id": done.id, "status": done.status, "assignee": done.assignee,
                 "version": done.version}
 
     @router.post("/{conflict_id}/komentar", summary="Tambah komentar", status_code=201,
-                 openapi_extra={"security": SECURITY})
-    async def komentar(conflict_id: int, body: CommentBody, request: Request) -> dict[str, Any]:
+                 openapi_extra=body_doc(CommentBody))
+    async def komentar(conflict_id: StoredInt, request: Request) -> dict[str, Any]:
         """Add a comment to the conflict's history."""
         who = await caller(gate, request)
+        body = await read_body(request, CommentBody)
         await run_tx(gate, deciding.comment, who.scope, conflict_id, body.text,
                      actor=actor_name(who.who, body.actor))
         return {"id": conflict_id, "commented": True}
 
     @router.post("/{conflict_id}/keputusan", summary="Putuskan satu konflik",
-                 openapi_extra={"security": SECURITY})
-    async def keputusan(conflict_id: int, body: DecideBody, request: Request) -> dict[str, Any]:
+                 openapi_extra=body_doc(DecideBody))
+    async def keputusan(conflict_id: StoredInt, request: Request) -> dict[str, Any]:
         """Take SIASN, keep local (records an usulan perbaikan) or set a value, with a reason."""
         who = await caller(gate, request)
+        body = await read_body(request, DecideBody)
         seen = {conflict_id: body.version} if body.version is not None else None
         done = await run_tx(gate, deciding.decide, who.scope, [conflict_id], body.decision,
                             actor=actor_name(who.who, body.actor), reason=body.reason,
@@ -202,10 +217,11 @@ def _write_routes(router: APIRouter, gate: Gate) -> None:
         return {"decided": [c.id for c in done], "decision": body.decision.value}
 
     @router.post("/keputusan", summary="Putuskan banyak konflik sekaligus (semua atau tidak sama "
-                 "sekali)", openapi_extra={"security": SECURITY})
-    async def keputusan_massal(body: BulkBody, request: Request) -> dict[str, Any]:
+                 "sekali)", openapi_extra=body_doc(BulkBody))
+    async def keputusan_massal(request: Request) -> dict[str, Any]:
         """Decide the listed ids, or every conflict matching the filter, atomically."""
         who = await caller(gate, request)
+        body = await read_body(request, BulkBody)
         done = await run_tx(gate, _bulk, who, body, rules)
         return {"decided": done, "decision": body.decision.value, "count": len(done)}
 

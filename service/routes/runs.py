@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from mappings.messages import t
 from service.auth import Gate
-from service.routes.common import ERRORS, SECURITY, caller, http_error, local_time, run_tx, zone
+from service.container import ConfigError
+from service.openapi import SECURITY, body_doc
+from service.requests import read_body
+from service.routes.common import caller, http_error, local_time, run_tx, zone
 from sync import run_detail
 from sync.konflik.errors import KonflikError
 
@@ -25,7 +29,7 @@ class ApproveBody(BaseModel):
 
 def runs_router(gate: Gate) -> APIRouter:
     """The run routes; operators see only their units' employees in the items."""
-    router = APIRouter(prefix="/api/v1/runs", tags=["runs"], responses=ERRORS)
+    router = APIRouter(prefix="/api/v1/runs", tags=["runs"])
     tz = zone(gate)
 
     def dated(report: dict[str, Any]) -> dict[str, Any]:
@@ -60,10 +64,12 @@ def runs_router(gate: Gate) -> APIRouter:
         return {"run_id": run_id, "count": len(found), "items": [i.as_dict() for i in found]}
 
     @router.post("/{run_id}/setujui", summary="Setujui run yang ditahan pengaman (admin)",
-                 openapi_extra={"security": SECURITY})
-    async def approve(run_id: str, body: ApproveBody, request: Request) -> dict[str, Any]:
+                 openapi_extra=body_doc(ApproveBody),
+                 responses={503: {"description": "SIASN belum dikonfigurasi di server ini."}})
+    async def approve(run_id: str, request: Request) -> dict[str, Any]:
         """Apply a held run after reviewing its items (what ``reconcile --confirm`` does)."""
         who = await caller(gate, request)
+        body = await read_body(request, ApproveBody)
         try:
             async with gate.container.siasn() as siasn:
                 report = await run_detail.approve_held_run(
@@ -71,6 +77,9 @@ def runs_router(gate: Gate) -> APIRouter:
                     reason=body.reason)
         except KonflikError as exc:
             raise http_error(exc) from None
+        except ConfigError as exc:  # serve without SIASN settings: the review still works
+            raise HTTPException(503, t("runs.approve_siasn_unavailable", reason=str(exc))
+                                ) from None
         return dated(report)
 
     return router

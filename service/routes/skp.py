@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from mappings.messages import t
 from mappings.nip import NipError, normalize_nip
 from service.auth import Gate
+from service.openapi import Nip, body_doc
+from service.requests import invalid, parse_json
 from sync.access import Action, Principal, authorize
 from sync.pmm.problems import problems_by_school
 from sync.skp.record import RecordError, SkpIn, record_skp
@@ -30,7 +32,7 @@ ERROR_TYPES = ("missing", "extra_forbidden", "string_too_long", "string_too_shor
 
 
 def field_errors(exc: ValidationError) -> list[dict[str, str]]:
-    """Pydantic's errors as ``{field, pesan}`` in Bahasa Indonesia."""
+    """Pydantic's errors as ``{lokasi, pesan}`` (the API's one 422 shape) in Bahasa Indonesia."""
     out = []
     for error in exc.errors():
         field = ".".join(str(p) for p in error["loc"]) or t("skp.api.body")
@@ -42,22 +44,20 @@ def field_errors(exc: ValidationError) -> list[dict[str, str]]:
             reason = t(f"skp.api.err.{kind}", **context)
         else:
             reason = t("skp.api.err.other", detail=error["msg"])
-        out.append({"field": field, "pesan": t("skp.api.field", field=field, reason=reason)})
+        out.append({"lokasi": f"body.{field}" if error["loc"] else "body",
+                    "pesan": t("skp.api.field", field=field, reason=reason)})
     return out
 
 
 def _nip(value: str) -> str:
     try:
         return normalize_nip(value)
-    except NipError as exc:
-        raise HTTPException(422, str(exc)) from exc
+    except NipError:
+        raise invalid("path.nip", t("access.nip_invalid")) from None
 
 
 async def _body(request: Request) -> SkpIn:
-    try:
-        raw = await request.json()
-    except ValueError:
-        raise HTTPException(422, t("skp.api.not_json")) from None
+    raw = parse_json(await request.body())
     try:
         return SkpIn.model_validate(raw)
     except ValidationError as exc:
@@ -73,14 +73,14 @@ def skp_router(gate: Gate) -> APIRouter:
     router = APIRouter()
 
     @router.get("/api/v1/pegawai/{nip}/skp")
-    async def read_skp(nip: str, request: Request) -> dict[str, Any]:
+    async def read_skp(nip: Nip, request: Request) -> dict[str, Any]:
         who = await gate.require(request)
         await gate.check(request, who, Action.READ, nip=_nip(nip))
         return await gate.tx(lambda s: {"nip": _nip(nip), "skp": skp_of(s, _nip(nip)),
                                         "masalah": problems_of(s, _nip(nip))})
 
-    @router.put("/api/v1/pegawai/{nip}/skp")
-    async def put_skp(nip: str, request: Request) -> dict[str, Any]:
+    @router.put("/api/v1/pegawai/{nip}/skp", openapi_extra=body_doc(SkpIn))
+    async def put_skp(nip: Nip, request: Request) -> dict[str, Any]:
         who = await gate.require(request)
         await gate.check(request, who, Action.EDIT, nip=_nip(nip))
         body = await _body(request)
@@ -93,10 +93,11 @@ def skp_router(gate: Gate) -> APIRouter:
         try:
             return await gate.tx(work)
         except RecordError as exc:
-            raise HTTPException(exc.status, str(exc)) from None
+            raise (invalid("body", str(exc)) if exc.status == 422
+                   else HTTPException(exc.status, str(exc))) from None
 
     @router.get("/api/v1/pegawai/{nip}/skp/masalah")
-    async def read_problems(nip: str, request: Request) -> list[dict[str, Any]]:
+    async def read_problems(nip: Nip, request: Request) -> list[dict[str, Any]]:
         who = await gate.require(request)
         await gate.check(request, who, Action.READ, nip=_nip(nip))
         return await gate.tx(problems_of, _nip(nip))

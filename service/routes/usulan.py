@@ -9,15 +9,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from service.auth import Gate
-from service.routes.common import ERRORS, SECURITY, caller, run_tx
+from service.openapi import SECURITY
+from service.routes.common import caller, run_tx
 from sync.konflik.export import to_csv
 from sync.konflik.usulan import COLUMNS, group_by_unit, list_usulan
 
 
 def usulan_router(gate: Gate) -> APIRouter:
     """The usulan perbaikan routes."""
-    router = APIRouter(prefix="/api/v1/usulan-perbaikan", tags=["usulan-perbaikan"],
-                       responses=ERRORS)
+    router = APIRouter(prefix="/api/v1/usulan-perbaikan", tags=["usulan-perbaikan"])
 
     @router.get("", summary="Usulan perbaikan data SIASN per unit",
                 openapi_extra={"security": SECURITY})

@@ -20,10 +20,12 @@ from mappings.limits import multi_line
 from mappings.messages import t
 from store.models import Conflict, ConflictEvent, FieldState, Pegawai, UnitClaim
 from sync import audit
+from sync.access import AREA_FIELDS
 from sync.edit import EditError, validate_value
 from sync.konflik import lifecycle
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.scope import Scope
+from sync.skp import konflik as skp_konflik
 from sync.values import local_values, set_field
 
 MAX_BULK = 5000
@@ -49,7 +51,19 @@ def decide(session: Session, scope: Scope, ids: Sequence[int], resolution: Resol
     if not scope.may_decide:
         raise KonflikForbidden(t("konflik.read_only"))
     conflicts = [_decidable(session, scope, cid, seen_versions) for cid in unique]
+    _check_target_units(session, scope, conflicts, resolution, value)
     return [_apply(session, c, resolution, actor, reason, value) for c in conflicts]
+
+
+def _check_target_units(session: Session, scope: Scope, conflicts: Sequence[Conflict],
+                        resolution: Resolution, value: Any) -> None:
+    """A decision that sets a unit sets only units inside the caller's area (before any write)."""
+    for conflict in conflicts:
+        if conflict.field not in AREA_FIELDS or conflict.kind == "klaim":
+            continue
+        target = _decided(session, conflict, resolution, value)
+        if isinstance(target, str) and not scope.may_place(target):
+            raise KonflikForbidden(t("access.target_outside_area"))
 
 
 def assign(session: Session, scope: Scope, conflict_id: int, assignee: str | None, *,
@@ -140,6 +154,9 @@ def _apply(session: Session, conflict: Conflict, resolution: Resolution, actor: 
         raise KonflikError(t("konflik.removed_unit_needs_value", id=conflict.id))
     if conflict.kind == "klaim":
         return _decide_claim(session, conflict, person, resolution, actor, reason)
+    if conflict.kind == skp_konflik.KIND:
+        return skp_konflik.decide(session, conflict, person, resolution.value, actor=actor,
+                                  reason=reason)
     current = local_values(person).get(conflict.field)
     new = _decided(session, conflict, resolution, value)
     if new != current and conflict.field in local_values(person):

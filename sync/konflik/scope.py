@@ -12,8 +12,9 @@ from typing import Literal
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
-from store.models import Pegawai, Unit
-from sync.access import Principal, RoleMap, operator_units
+from store.models import Pegawai
+from sync.access import Area, Principal, RoleMap, check_placement, work_area
+from sync.unit_index import unit_index
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,17 @@ class Scope:
     actor: str
     units: frozenset[str] = frozenset()
     nip: str | None = None
+
+    @property
+    def area(self) -> Area:
+        """The units this caller may place an employee in (None: every unit)."""
+        if self.level == "all":
+            return None
+        return self.units if self.level == "operator" else frozenset()
+
+    def may_place(self, unit_id: str) -> bool:
+        """Whether a write by this caller may set an employee's unit to ``unit_id``."""
+        return check_placement(self.area, unit_id).allowed
 
     @property
     def may_decide(self) -> bool:
@@ -60,22 +72,10 @@ def scope_for(session: Session, who: Principal, roles: RoleMap) -> Scope:
         return Scope(level="all", actor=who.actor)
     if level == "self":
         return Scope(level="self", actor=who.actor, nip=who.name)
-    homes = operator_units(session, who)
-    return Scope(level="operator", actor=who.actor, units=frozenset(subtree(session, homes)))
+    return Scope(level="operator", actor=who.actor, units=work_area(session, who, roles) or
+                 frozenset())
 
 
 def subtree(session: Session, roots: list[str]) -> set[str]:
-    """``roots`` and every unit below them (cycle-safe)."""
-    children: dict[str, list[str]] = {}
-    for unit_id, parent in session.execute(select(Unit.id, Unit.parent_id)):
-        if parent:
-            children.setdefault(parent, []).append(unit_id)
-    found: set[str] = set()
-    stack = list(roots)
-    while stack:
-        current = stack.pop()
-        if current in found:
-            continue
-        found.add(current)
-        stack.extend(children.get(current, []))
-    return found
+    """``roots`` and every unit below them (cycle-safe; the session's unit index)."""
+    return unit_index(session).subtree(roots)
