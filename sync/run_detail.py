@@ -75,7 +75,7 @@ def resolve_run_id(session: Session, prefix: str) -> str:
 
 def list_runs(session: Session, scope: Scope, limit: int = 20) -> list[dict[str, Any]]:
     """The newest runs (reports only); employees may not list runs."""
-    _may_see_runs(scope)
+    may_see_runs(scope)
     if not 1 <= limit <= 1000:
         raise KonflikError(t("konflik.run_bad_limit"))
     return [runs.run_summary(r) for r in session.scalars(
@@ -84,7 +84,7 @@ def list_runs(session: Session, scope: Scope, limit: int = 20) -> list[dict[str,
 
 def run_report(session: Session, scope: Scope, prefix: str) -> dict[str, Any]:
     """One run's report, its id resolved from a unique prefix."""
-    _may_see_runs(scope)
+    may_see_runs(scope)
     run = session.get_one(SyncRun, resolve_run_id(session, prefix))
     return runs.run_summary(run)
 
@@ -92,7 +92,7 @@ def run_report(session: Session, scope: Scope, prefix: str) -> dict[str, Any]:
 def run_items(session: Session, scope: Scope, prefix: str,
               situation: str | None = None) -> list[RunItemView]:
     """Per employee: situation, changes, failure cause, leaving reason (within ``scope``)."""
-    _may_see_runs(scope)
+    may_see_runs(scope)
     run = session.get_one(SyncRun, resolve_run_id(session, prefix))
     planned = run.dry_run or run.status in ("held", "superseded")
     items = _from_plan(session, run.id) if planned else _from_audit(session, run.id)
@@ -103,7 +103,8 @@ def run_items(session: Session, scope: Scope, prefix: str,
     return sorted(visible, key=lambda i: i.nip)
 
 
-def _may_see_runs(scope: Scope) -> None:
+def may_see_runs(scope: Scope) -> None:
+    """Refuse an employee's own account: runs are for admins and operators."""
     if scope.level == "self":
         raise KonflikForbidden(t("konflik.run_forbidden"))
 
@@ -126,7 +127,7 @@ def _from_audit(session: Session, run_id: str) -> dict[str, RunItemView]:
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.run_id == run_id)
                                  .order_by(AuditEntry.id)):
         if entry.pegawai_nip:
-            _add_change(_item(items, entry.pegawai_nip), entry.action, entry.field,
+            add_change(_item(items, entry.pegawai_nip), entry.action, entry.field,
                         entry.old_value, entry.new_value, entry.reason)
     return items
 
@@ -141,12 +142,13 @@ def _from_plan(session: Session, run_id: str) -> dict[str, RunItemView]:
         if row.action == SITUATION:
             item.situation, item.error = row.new_value, row.reason
         else:
-            _add_change(item, row.action, row.field, row.old_value, row.new_value, row.reason)
+            add_change(item, row.action, row.field, row.old_value, row.new_value, row.reason)
     return items
 
 
-def _add_change(item: RunItemView, action: str, field_name: str | None, old: Any, new: Any,
+def add_change(item: RunItemView, action: str, field_name: str | None, old: Any, new: Any,
                 reason: str | None) -> None:
+    """Add one change to an employee's item (a leaver's reason kept apart)."""
     if action == LEAVER_ACTION:
         item.left_reason = reason
     item.changes.append(ChangeView(action, field_name, old, new, reason))

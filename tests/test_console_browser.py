@@ -116,7 +116,8 @@ def test_admin_reviews_decides_and_exports(prepared: tuple[ConsoleSite, list[Rai
     assert raised[1].nip in page.inner_text("main")
     _shot(page, "usulan-perbaikan")
     page.goto(f"{site.url}/admin/pegawai/{raised[0].nip}")
-    assert "konflik_ambil_siasn" in page.inner_text("#audit")
+    assert "konflik diputuskan: ambil nilai SIASN" in page.inner_text("#audit")
+    assert "konflik_ambil_siasn" not in page.inner_text("#audit")  # an action by its label
     assert page.evaluate("window.dipanggil") is None
     _shot(page, "pegawai-profil")
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
@@ -216,11 +217,13 @@ def test_admin_reads_the_guru_pmm_page(guru_site: ConsoleSite, browser: Any) -> 
     page.wait_for_selector("#jumlah-guru")
     assert page.evaluate("window.dipanggil") is None
     assert SCRIPT_NAME in page.inner_text("main")
-    rule = page.inner_text("tr.masalah td.aturan >> nth=-1").strip()
+    rule = page.get_attribute("tr.masalah td.aturan >> nth=-1", "data-aturan") or ""
+    label = page.inner_text("tr.masalah td.aturan >> nth=-1").split("\n")[0].strip()
+    assert rule and label != rule  # the rule reads as a label; its code stays in the URL
     wanted = page.eval_on_selector_all("td.aturan", f"cells => cells.filter(c => "
-                                       f"c.innerText.trim() === '{rule}').length")
+                                       f"c.dataset.aturan === '{rule}').length")
     assert 0 < wanted < page.locator("tr.masalah").count()
-    page.select_option("#g-aturan", rule)
+    page.select_option("#g-aturan", label=label)
     page.click("#terapkan-saring-guru")
     page.wait_for_url(f"**/admin/guru?*aturan={rule}*")
     assert page.locator("tr.masalah").count() == wanted

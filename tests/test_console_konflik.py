@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from html import escape
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from simulators.events import mutasi
 from store.db import transaction
 from store.models import AuditEntry, Conflict, Pegawai
 from sync.access import unit_path
+from sync.unit_index import unit_index
 from tests.console_site import ConsoleSite, admin_client, serve
 from tests.helpers import leaf_units, sinkron, staff_nip
 from tests.konflik_helpers import Raised, raise_unit_conflicts
@@ -180,7 +182,10 @@ def test_bulk_decision_over_the_filtered_set(site: ConsoleSite, raised: list[Rai
         assert done.status_code == 303, done.text
         usulan = client.get("/admin/usulan-perbaikan").text
         assert all(r.nip in usulan for r in raised)
-        assert all(f"({r.local_unit})" in usulan for r in raised)  # unit shown by name too
+        with site.container.sessions() as session:  # units by their path, not their id
+            paths = [unit_index(session).label(r.local_unit) or "" for r in raised]
+        assert all(escape(p) in usulan and " › " in p for p in paths)
+        assert not any(f"({r.local_unit})" in usulan for r in raised)
         sheet = load_workbook(io.BytesIO(client.get(
             "/admin/usulan-perbaikan/ekspor.xlsx").content)).active
         assert sheet is not None and sheet.max_row == 1 + len(raised)

@@ -73,6 +73,8 @@ ID: dict[str, str] = {
     "console.integrity_siklus": "siklus atasan",
     "console.integrity_atasan_luar_instansi": "atasan di luar instansi",
     "console.integrity_atasan_lebih_rendah": "atasan berjabatan lebih rendah",
+    "console.integrity_unor_belum_dikonfirmasi": "unit kerja belum dikonfirmasi ref-unor (atasan "
+                                                 "belum dapat ditentukan)",
     "console.pegawai_title": "Cari pegawai",
     "console.pegawai_query": "NIP atau nama",
     "console.pegawai_none": "Tidak ada pegawai yang cocok (atau di luar wilayah kerja Anda).",
@@ -89,6 +91,9 @@ ID: dict[str, str] = {
     "console.bad_export": "format ekspor tidak dikenal: {fmt!r}; pilih csv atau xlsx",
     "console.bad_action": "tindakan tidak dikenal: {action!r}",
     "console.bad_resolution": "pilih keputusan: {allowed}",
+    "console.bad_konflik_id": "nomor konflik tidak valid: harus bilangan bulat 1 sampai "
+                              "2147483647",
+    "console.bad_form_field": "isian formulir tidak valid: {problem}",
     "console.bad_form_number": "isian formulir harus bilangan bulat, bukan {value!r}",
     "console.bulk_set_changed": "daftar tersaring berubah sejak ditampilkan: tadi {shown} "
                                 "konflik, sekarang {now}. Muat ulang dan periksa lagi sebelum "
@@ -121,6 +126,7 @@ ID: dict[str, str] = {
     "console.kind_merge": "nilai berbeda",
     "console.kind_unor_dihapus": "unit kerja dihapus",
     "console.kind_klaim": "klaim pimpinan",
+    "console.kind_skp_nilai": "penilaian SKP berbeda",
     "console.status_active": "belum diputuskan",
     "console.status_open": "terbuka",
     "console.status_assigned": "ditugaskan",

@@ -12,6 +12,8 @@
     usulan    usulan perbaikan by unit, with exports
     guru      Guru (PMM): teachers whose PMM results did not flow, by school, with exports
     runs      riwayat sinkron: run list, run detail per employee, approving a held run
+    paging    paging, sorting and filter values of every list, refused when bad
+    unit_picker  find a unit by name or path (JSON for the script, a page without it)
     docs      ``/docs`` with Swagger UI served locally
 
 ``mount_console(app, gate)`` is the one line ``service.api.create_app`` calls.
@@ -32,7 +34,9 @@ from service.console.docs import offline_docs
 from service.console.guru import guru_router
 from service.console.konflik import konflik_router
 from service.console.pages import read_router
+from service.console.paging import link
 from service.console.runs import runs_router
+from service.console.unit_picker import back_link, unit_picker_router
 from service.console.usulan import usulan_router
 from service.console.views import PREFIX, PageRefused, Views, build_environment
 
@@ -40,9 +44,11 @@ from service.console.views import PREFIX, PageRefused, Views, build_environment
 def mount_console(app: FastAPI, gate: Gate) -> None:
     """Serve the console pages, their static files and the offline ``/docs`` from ``app``."""
     secret = gate.container.settings.auth.csrf_secret.get_secret_value()
-    views = Views(gate, CsrfSigner.from_setting(secret), build_environment())
+    env = build_environment()
+    env.globals.update(page_link=link, unit_back=back_link)
+    views = Views(gate, CsrfSigner.from_setting(secret), env)
     for router in (read_router(views), konflik_router(views), usulan_router(views),
-                   runs_router(views), guru_router(views)):
+                   runs_router(views), guru_router(views), unit_picker_router(views)):
         app.include_router(router, prefix=PREFIX, include_in_schema=False)
     app.mount(PREFIX + "/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="console-static")

@@ -8,11 +8,10 @@ Parameter names are the page's (Bahasa Indonesia): ``unit``, ``field``, ``situas
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from mappings.messages import t
-from service.console.views import PageRefused
+from service.console.paging import read_paging, whole_number
 from sync.konflik.lifecycle import ACTIVE, STATUSES
 from sync.konflik.query import KonflikFilter
 
@@ -30,6 +29,11 @@ class ListRequest:
     per_page: int
     params: dict[str, str]
 
+    def with_unit(self, unit_id: str | None) -> ListRequest:
+        """This request filtered on ``unit_id`` (what the unit picker resolved)."""
+        params = {**self.params, "unit": unit_id or ""}
+        return replace(self, filt=replace(self.filt, unit=unit_id), params=params)
+
     def query(self, **override: str | int) -> str:
         """The URL query of these filters (with ``override`` applied; empty values dropped)."""
         merged: dict[str, str | int] = {**self.params, **override}
@@ -44,9 +48,8 @@ def parse_list(source: Mapping[str, str]) -> ListRequest:
         kind=params["situasi"] or None, statuses=_statuses(params["status"]),
         assignee=params["penerima"] or None, min_age_days=_number(params, "umur"),
         overdue=params["terlambat"] in ("1", "ya", "on"), text=params["q"] or None)
-    page = _number({"hal": str(source.get("hal", "1"))}, "hal") or 1
-    per = _number({"per": str(source.get("per", DEFAULT_PER_PAGE))}, "per") or DEFAULT_PER_PAGE
-    return ListRequest(filt, params["urut"] or "dibuka", page, per, params)
+    paging = read_paging(source, DEFAULT_PER_PAGE)
+    return ListRequest(filt, params["urut"] or "dibuka", paging.page, paging.per_page, params)
 
 
 def _statuses(value: str) -> tuple[str, ...]:
@@ -58,9 +61,4 @@ def _statuses(value: str) -> tuple[str, ...]:
 
 
 def _number(params: Mapping[str, str], key: str) -> int | None:
-    raw = params.get(key, "")
-    if raw == "":
-        return None
-    if not raw.isdigit() or len(raw) > 6:
-        raise PageRefused(400, t("console.bad_number", name=key, value=raw[:20]))
-    return int(raw)
+    return whole_number(params, key)

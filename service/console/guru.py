@@ -9,6 +9,7 @@ is filtered, through the console's formula-safe helpers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,17 +21,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mappings.messages import t
-from mappings.skp_rules import RULES
+from mappings.skp_rules import NON_BLOCKING, RULES
 from service.console.konflik_data import EXPORT_TYPES, download
+from service.console.labels import rule_label
 from service.console.safe import csv_bytes, mask_record, xlsx_bytes
+from service.console.unit_picker import Pick, area, pick_unit
 from service.console.views import PageRefused, Viewer, Views
-from store.models import Pegawai, Unit
-from sync.access import Action, RoleMap, authorize
-from sync.konflik.scope import scope_for, subtree
+from store.models import Pegawai, SyncRun
+from store.models_skp import PmmProblem
+from sync.access import RoleMap
+from sync.konflik.scope import scope_for
 from sync.pmm.problems import problems_by_school
+from sync.unit_index import unit_index
 
-COLUMNS = ("npsn", "satuan_pendidikan", "nip", "nama", "nuptk", "periode", "sumber", "aturan",
-           "alasan", "perbaikan", "oleh", "sejak")
+COLUMNS = ("npsn", "satuan_pendidikan", "nip", "nama", "nuptk", "periode", "sumber", "berkas",
+           "aturan", "alasan", "perbaikan", "oleh", "sejak")
+NIP_SHAPE = re.compile(r"\d{18}")
+FILE_SOURCE = "pmm_file"
 FILTER_KEYS = ("sekolah", "unit", "aturan")
 MAX_FILTER = 64
 
@@ -47,6 +54,10 @@ class GuruFilter:
         """The URL query of the non-empty filters."""
         return urlencode({k: v for k in FILTER_KEYS if (v := getattr(self, k))})
 
+    def params(self) -> dict[str, str]:
+        """The filters as URL parameters."""
+        return {k: getattr(self, k) for k in FILTER_KEYS}
+
 
 def parse_filter(source: Mapping[str, str]) -> GuruFilter:
     """Read the filters from query parameters; an unknown rule or an over-long value is refused."""
@@ -61,26 +72,58 @@ def parse_filter(source: Mapping[str, str]) -> GuruFilter:
 
 
 def visible_schools(session: Session, roles: RoleMap, viewer: Viewer) -> list[dict[str, Any]]:
-    """Teachers with open problems by school, limited to the viewer's area as the API does."""
-    everyone = problems_by_school(session)
-    if viewer.level == "all":
-        return everyone
-    nips = {g["nip"] for s in everyone for g in s["guru"]}
-    allowed = {n for n in nips
-               if authorize(session, viewer.who, Action.READ, roles, nip=n).allowed}
+    """Teachers with open problems by school, limited to the viewer's area as the API does
+    (an operator: local employees of their units; an employee: themself), in one query."""
+    scope = scope_for(session, viewer.who, roles)
+    if scope.level == "all":
+        return problems_by_school(session)
+    problem_nips = select(PmmProblem.nip).where(PmmProblem.status == "open")
+    allowed = set(session.scalars(select(Pegawai.nip).where(
+        scope.pegawai_clause(), Pegawai.nip.in_(problem_nips))))
     return problems_by_school(session, allowed)
 
 
-def guru_page(session: Session, roles: RoleMap, viewer: Viewer, want: GuruFilter
-              ) -> dict[str, Any]:
+def _enrich(session: Session, schools: list[dict[str, Any]]) -> None:
+    """Names from the store where a file gave none, the recap file of each problem, links only
+    for NIPs that are NIPs, and which problems do not hold an SKP (a duplicate row)."""
+    nips = sorted({g["nip"] for s in schools for g in s["guru"]})
+    names = {nip: nama for nip, nama in session.execute(
+        select(Pegawai.nip, Pegawai.nama).where(Pegawai.nip.in_(nips)))}
+    files = {(nip, periode, rule): (options or {}).get("berkas") for nip, periode, rule, options
+             in session.execute(select(PmmProblem.nip, PmmProblem.periode, PmmProblem.rule,
+                                       SyncRun.options)
+                                .join(SyncRun, SyncRun.id == PmmProblem.run_id)
+                                .where(PmmProblem.status == "open",
+                                       PmmProblem.source == FILE_SOURCE))}
+    for school in schools:
+        for teacher in school["guru"]:
+            teacher["nama"] = teacher["nama"] or names.get(teacher["nip"])
+            teacher["tautan"] = teacher["nip"] in names  # a profile to open, not a 400 or 404
+            teacher["nip_rusak"] = NIP_SHAPE.fullmatch(teacher["nip"]) is None or any(
+                m["aturan"] == "nip_rusak" for m in teacher["masalah"])
+            for m in teacher["masalah"]:
+                m["berkas"] = files.get((teacher["nip"], m["periode"], m["aturan"]))
+                m["menahan"] = m["aturan"] not in NON_BLOCKING
+
+
+def guru_page(session: Session, roles: RoleMap, viewer: Viewer, want: GuruFilter,
+              raw: Mapping[str, str] | None = None) -> dict[str, Any]:
     """What the page shows: the filtered schools, the filter choices and the totals."""
     schools = visible_schools(session, roles, viewer)
     choices = [(s["npsn"] or "-", s["satuan_pendidikan"]) for s in schools]
-    units = _units(session, roles, viewer)
-    if want.unit and want.unit not in dict(units):
+    scope = scope_for(session, viewer.who, roles)
+    within = area(scope)
+    if want.unit and (want.unit not in unit_index(session)
+                      or (within is not None and want.unit not in within)):
         raise PageRefused(400, t("console.guru_bad_filter", name="unit", value=want.unit[:20]))
+    pick = pick_unit(session, scope, {**(raw or {}), "unit": want.unit}) if scope.level != "self" \
+        else Pick()
+    want = GuruFilter(want.sekolah, pick.unit_id or "", want.aturan)
     shown = _filtered(session, schools, want)
-    return {"schools": shown, "school_choices": choices, "units": units, "rules": sorted(RULES),
+    _enrich(session, shown)
+    return {"schools": shown, "school_choices": choices, "pick": pick, "want": want,
+            "pick_units": scope.level != "self",
+            "rules": sorted(RULES, key=rule_label),
             "teachers": sum(s["jumlah_guru"] for s in shown),
             "problems": sum(len(g["masalah"]) for s in shown for g in s["guru"])}
 
@@ -89,7 +132,7 @@ def export_rows(session: Session, roles: RoleMap, viewer: Viewer, want: GuruFilt
                 ) -> list[list[Any]]:
     """One row per problem of the filtered list, in ``COLUMNS`` order (NIK fields masked)."""
     found = guru_page(session, roles, viewer, want)
-    return [[mask_record(m).get(c) for c in COLUMNS]
+    return [[mask_record({**m, "aturan": rule_label(m["aturan"])}).get(c) for c in COLUMNS]
             for s in found["schools"] for g in s["guru"] for m in g["masalah"]]
 
 
@@ -97,7 +140,7 @@ def _filtered(session: Session, schools: list[dict[str, Any]], want: GuruFilter
               ) -> list[dict[str, Any]]:
     in_unit: set[str] | None = None
     if want.unit:
-        units = sorted(subtree(session, [want.unit]))
+        units = sorted(unit_index(session).subtree([want.unit]))
         in_unit = set(session.scalars(select(Pegawai.nip).where(Pegawai.unor_id.in_(units))))
     out = []
     for school in schools:
@@ -116,17 +159,6 @@ def _filtered(session: Session, schools: list[dict[str, Any]], want: GuruFilter
     return out
 
 
-def _units(session: Session, roles: RoleMap, viewer: Viewer) -> list[tuple[str, str]]:
-    """The units the viewer may filter by: all for an admin, their area for an operator."""
-    scope = scope_for(session, viewer.who, roles)
-    if scope.level == "self":
-        return []
-    query = select(Unit.id, Unit.nama).order_by(Unit.nama, Unit.id)
-    if scope.level == "operator":
-        query = query.where(Unit.id.in_(sorted(scope.units)))
-    return [(uid, name or uid) for uid, name in session.execute(query)]
-
-
 def guru_router(views: Views) -> APIRouter:
     """Routes of the Guru (PMM) page and its CSV / XLSX exports."""
     router = APIRouter()
@@ -135,8 +167,10 @@ def guru_router(views: Views) -> APIRouter:
     async def guru(request: Request) -> HTMLResponse:
         viewer = await views.viewer(request)
         want = parse_filter(request.query_params)
-        found = await views.gate.tx(guru_page, views.gate.roles, viewer, want)
-        return views.page(request, viewer, "guru.html", want=want, **found)
+        found = await views.gate.tx(guru_page, views.gate.roles, viewer, want,
+                                    dict(request.query_params))
+        return views.page(request, viewer, "guru.html",
+                          back=request.url.path + "?" + request.url.query, **found)
 
     @router.get("/guru/ekspor.{fmt}")
     async def ekspor(request: Request, fmt: str) -> Response:

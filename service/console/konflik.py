@@ -9,6 +9,7 @@ import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from mappings.limits import whole_number
 from mappings.messages import t
 from service.console import konflik_data as data
 from service.console.filters import parse_list
@@ -51,9 +52,9 @@ def _list_routes(router: APIRouter, views: Views) -> None:
     async def daftar(request: Request) -> HTMLResponse:
         viewer = await views.viewer(request)
         wanted = parse_list(request.query_params)
-        found = await _run(views, data.list_page, viewer, wanted)
+        found = await _run(views, data.list_page, viewer, wanted, dict(request.query_params))
         return views.page(request, viewer, "konflik_list.html", flash=flash(request),
-                          want=wanted, **found)
+                          back=request.url.path + "?" + request.url.query, **found)
 
     @router.get("/konflik/ekspor.{fmt}")
     async def ekspor(request: Request, fmt: str) -> Response:
@@ -78,22 +79,22 @@ def _list_routes(router: APIRouter, views: Views) -> None:
 
 def _detail_routes(router: APIRouter, views: Views) -> None:
     @router.get("/konflik/{conflict_id}", response_class=HTMLResponse)
-    async def detail(request: Request, conflict_id: int) -> HTMLResponse:
+    async def detail(request: Request, conflict_id: str) -> HTMLResponse:
         viewer = await views.viewer(request)
-        found = await _run(views, data.detail, viewer, conflict_id)
+        found = await _run(views, data.detail, viewer, _id(conflict_id))
         return views.page(request, viewer, "konflik_detail.html", flash=flash(request),
                           error="", **found)
 
     @router.post("/konflik/{conflict_id}/{action}")
-    async def ubah(request: Request, conflict_id: int, action: str) -> Response:
+    async def ubah(request: Request, conflict_id: str, action: str) -> Response:
         form = await request.form()
         viewer = await views.changer(request, _text(form, "csrf"))
+        cid = _id(conflict_id)
         fields = {k: _text(form, k) for k in form}
         try:
-            done = await views.gate.tx(data.change, views.gate.roles, viewer, conflict_id,
-                                       action, fields)
+            done = await views.gate.tx(data.change, views.gate.roles, viewer, cid, action, fields)
         except KonflikError as exc:
-            found = await _run(views, data.detail, viewer, conflict_id)
+            found = await _run(views, data.detail, viewer, cid)
             return views.page(request, viewer, "konflik_detail.html", status_of(exc),
                               flash="", error=str(exc), **found)
         return RedirectResponse(f"{request.url.path.rsplit('/', 1)[0]}?pesan={done}", 303)
@@ -105,6 +106,14 @@ async def _run(views: Views, work: Any, viewer: Viewer, *args: Any) -> Any:
         return await views.gate.tx(work, views.gate.roles, viewer, *args)
     except KonflikError as exc:
         raise PageRefused(status_of(exc), str(exc)) from exc
+
+
+def _id(raw: str) -> int:
+    """A conflict id from the path: 1..INT_MAX, or a 404 page that does not echo it."""
+    try:
+        return whole_number(raw)
+    except ValueError:
+        raise PageRefused(404, t("console.bad_konflik_id")) from None
 
 
 def _text(form: Any, key: str) -> str:

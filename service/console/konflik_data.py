@@ -13,11 +13,14 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mappings.limits import whole_number
 from mappings.messages import t
 from service.console.filters import ListRequest, parse_list
+from service.console.paging import Paging
 from service.console.safe import csv_bytes, xlsx_bytes
+from service.console.unit_picker import pick_unit
 from service.console.views import Viewer
-from store.models import Conflict, Unit
+from store.models import Conflict
 from sync.access import RoleMap
 from sync.authority import label
 from sync.konflik import decide as deciding
@@ -25,6 +28,7 @@ from sync.konflik.errors import KonflikError, KonflikRefused
 from sync.konflik.lifecycle import STATUSES
 from sync.konflik.query import KINDS, MAX_PER_PAGE, get_conflict, list_conflicts, select_ids
 from sync.konflik.scope import Scope, scope_for
+from sync.unit_index import unit_index
 
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -38,16 +42,20 @@ def _scope(session: Session, roles: RoleMap, viewer: Viewer) -> Scope:
     return scope_for(session, viewer.who, roles)
 
 
-def list_page(session: Session, roles: RoleMap, viewer: Viewer, want: ListRequest
-              ) -> dict[str, Any]:
-    """One page of conflicts with what the filter form offers."""
+def list_page(session: Session, roles: RoleMap, viewer: Viewer, want: ListRequest,
+              raw: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One page of conflicts with what the filter form offers (the unit through the picker)."""
     scope = _scope(session, roles, viewer)
+    pick = pick_unit(session, scope, want.params if raw is None else raw)
+    want = want.with_unit(pick.unit_id)
     page = list_conflicts(session, scope, want.filt, want.sort, want.page, want.per_page)
     pages = max(1, -(-page.total // page.per_page))
-    return {"result": page, "pages": pages, "units": _units(session, scope),
+    return {"result": page, "pages": pages, "want": want, "pick": pick,
+            "paging": Paging(page.page, page.per_page, page.total),
+            "unit_labels": unit_index(session).labels(r.unit_id for r in page.rows),
             "fields": _fields(session), "kinds": KINDS, "statuses": STATUSES,
             "may_decide": scope.may_decide, "resolutions": list(deciding.Resolution),
-            "label": label}
+            "label": label, "pick_units": scope.level != "self"}
 
 
 def detail(session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int
@@ -56,7 +64,8 @@ def detail(session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int
     scope = _scope(session, roles, viewer)
     found = get_conflict(session, scope, conflict_id)
     row = found.row
-    show = _unit_names(session, row) if row.field == "unor_id" else {}
+    show = unit_index(session).labels((row.base, row.local, row.remote)) \
+        if row.field == "unor_id" else {}
     sides = [(t("konflik.side_base"), show.get(row.base, row.base), False),
              (t("konflik.side_local"), show.get(row.local, row.local), row.local != row.base),
              (t("konflik.side_siasn"), show.get(row.remote, row.remote), row.remote != row.base)]
@@ -119,33 +128,20 @@ def download(body: bytes, name: str, fmt: str) -> Response:
 
 
 def _export_rows(session: Session, scope: Scope, want: ListRequest) -> Iterator[list[Any]]:
-    page_no = 1
+    index, page_no = unit_index(session), 1
     while True:
         page = list_conflicts(session, scope, want.filt, want.sort, page_no, MAX_PER_PAGE)
         for r in page.rows:
-            yield [r.id, r.nip, r.nama, r.unit_id, r.unit_nama, label(r.field), r.kind, r.status,
+            shown = index.labels((r.base, r.local, r.remote)) if r.field == "unor_id" else {}
+            yield [r.id, r.nip, r.nama, r.unit_id, index.label(r.unit_id, r.unit_nama),
+                   label(r.field), t(f"console.kind_{r.kind}"), t(f"console.status_{r.status}"),
                    r.assignee, r.opened_at.isoformat(), r.due_on.isoformat(),
-                   t("console.yes") if r.overdue else t("console.no"), r.base, r.local,
-                   r.remote, r.explanation]
+                   t("console.yes") if r.overdue else t("console.no"),
+                   *(shown.get(v, v) if isinstance(v, str) else v
+                     for v in (r.base, r.local, r.remote)), r.explanation]
         if page_no * MAX_PER_PAGE >= page.total:
             return
         page_no += 1
-
-
-def _units(session: Session, scope: Scope) -> list[tuple[str, str]]:
-    query = select(Unit.id, Unit.nama).where(Unit.aktif.is_(True)).order_by(Unit.nama)
-    if scope.level == "operator":
-        query = query.where(Unit.id.in_(sorted(scope.units)))
-    elif scope.level == "self":
-        return []
-    return [(uid, name) for uid, name in session.execute(query)]
-
-
-def _unit_names(session: Session, row: Any) -> dict[Any, str]:
-    """Unit ids of a unit conflict shown as ``name (id)``."""
-    ids = [v for v in (row.base, row.local, row.remote) if isinstance(v, str)]
-    return {uid: f"{name} ({uid})" for uid, name in session.execute(
-        select(Unit.id, Unit.nama).where(Unit.id.in_(ids)))}
 
 
 def _fields(session: Session) -> list[str]:
@@ -161,9 +157,10 @@ def _resolution(fields: Mapping[str, str]) -> deciding.Resolution:
 
 
 def _version(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 9:
-        raise KonflikError(t("console.bad_form_number", value=raw[:20]))
-    return int(raw)
+    try:
+        return whole_number(raw, low=0)
+    except ValueError as exc:
+        raise KonflikError(t("console.bad_form_field", problem=str(exc))) from None
 
 
 def _pair(raw: str) -> tuple[int, int]:

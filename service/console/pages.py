@@ -7,20 +7,31 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from mappings.messages import t
 from mappings.nip import NipError, normalize_nip
 from service.console import reads
 from service.console.chart import COLOURS, SITUATIONS, situation_chart
+from service.console.labels import PROFILE_FIELDS
+from service.console.paging import Paging, choice, read_paging, text_param
 from service.console.safe import mask_record
 from service.console.skp_profil import skp_section
-from service.console.views import PageRefused, Views
+from service.console.unit_picker import Pick, pick_unit
+from service.console.views import PageRefused, Viewer, Views
+from sync import audit_verify
+from sync.access import RoleMap
+from sync.konflik.scope import scope_for
+from sync.unit_index import unit_index
 
 CHART_RUNS = 30
 SITUATION_KEYS = {name: f"console.situation_{name}" for name in SITUATIONS}
 RUN_STATUSES = ("running", "completed", "held", "aborted", "stopped", "dry_run",
-                "dry_run_held", "dry_run_aborted")
-INTEGRITY_KINDS = ("tanpa_atasan", "siklus", "atasan_luar_instansi", "atasan_lebih_rendah")
+                "dry_run_held", "dry_run_aborted", "superseded", "failed")
+SCALES = ("log", "linear")
+PEGAWAI_SORTS = ("nama", "-nama", "nip", "-nip", "unit", "-unit", "jabatan", "-jabatan")
+INTEGRITY_KINDS = ("tanpa_atasan", "siklus", "atasan_luar_instansi", "atasan_lebih_rendah",
+                   "unor_belum_dikonfirmasi")
 
 
 def situation_labels() -> dict[str, str]:
@@ -40,11 +51,18 @@ def read_router(views: Views) -> APIRouter:
     @router.get("/", response_class=HTMLResponse)
     async def beranda(request: Request) -> HTMLResponse:
         viewer = await views.viewer(request)
-        runs = await views.gate.tx(reads.visible_runs, viewer.who, views.gate.roles, CHART_RUNS)
+        scale = choice(request.query_params, "skala", SCALES, "log")
+        changes = choice(request.query_params, "hanya", ("perubahan",))
+        found = await views.gate.tx(reads.beranda_runs, viewer.who, views.gate.roles, CHART_RUNS)
         summary = await views.gate.tx(reads.konflik_summary, viewer.who, views.gate.roles)
-        return views.page(request, viewer, "beranda.html", summary=summary, runs=runs[:10],
-                          chart=_chart(views, runs), colours=COLOURS,
-                          situations=situation_labels(), statuses=status_labels())
+        skip = frozenset({"confirmed"}) if changes else frozenset()
+        audit_check = await views.gate.tx(audit_verify.latest)
+        return views.page(request, viewer, "beranda.html", summary=summary,
+                          runs=found["nights"][:10], feeds=found["feeds"],
+                          chart=_chart(views, found["nights"], scale, skip), colours=COLOURS,
+                          situations=situation_labels(), statuses=status_labels(),
+                          scale=scale, changes=changes, audit_check=audit_check,
+                          zone=views.gate.container.settings.schedule.timezone)
 
     @router.get("/integritas", response_class=HTMLResponse)
     async def integritas(request: Request) -> HTMLResponse:
@@ -59,13 +77,16 @@ def read_router(views: Views) -> APIRouter:
 
 def _pegawai_routes(router: APIRouter, views: Views) -> None:
     @router.get("/pegawai", response_class=HTMLResponse)
-    async def pegawai(request: Request, q: str = "") -> HTMLResponse:
+    async def pegawai(request: Request) -> HTMLResponse:
         viewer = await views.viewer(request)
-        query = q.strip()[:100]
-        people, more = ([], False) if not query else await views.gate.tx(
-            reads.search_pegawai, viewer.who, views.gate.roles, query)
-        return views.page(request, viewer, "pegawai.html", q=query, people=people, more=more,
-                          limit=reads.SEARCH_LIMIT)
+        paging = read_paging(request.query_params)
+        params = {"q": text_param(request.query_params, "q"),
+                  "aktif": choice(request.query_params, "aktif", ("ya", "tidak")),
+                  "urut": choice(request.query_params, "urut", PEGAWAI_SORTS, "nama")}
+        found = await views.gate.tx(_pegawai_list, views.gate.roles, viewer,
+                                    dict(request.query_params), params, paging)
+        return views.page(request, viewer, "pegawai.html", sorts=PEGAWAI_SORTS,
+                          back=request.url.path + "?" + request.url.query, **found)
 
     @router.get("/pegawai/{nip}", response_class=HTMLResponse)
     async def profil(request: Request, nip: str) -> HTMLResponse:
@@ -75,6 +96,20 @@ def _pegawai_routes(router: APIRouter, views: Views) -> None:
         if not allowed:
             raise PageRefused(403, t("console.pegawai_forbidden", nip=nip))
         return views.page(request, viewer, "profil.html", **await _profile(views, nip))
+
+
+def _pegawai_list(session: Session, roles: RoleMap, viewer: Viewer, raw: dict[str, str],
+                  params: dict[str, str], paging: Paging) -> dict[str, Any]:
+    """One page of employees with unit paths; the unit filter through the picker."""
+    scope = scope_for(session, viewer.who, roles)
+    pick = pick_unit(session, scope, raw) if scope.level != "self" else Pick()
+    params = {**params, "unit": pick.unit_id or ""}
+    want = reads.PegawaiQuery(params["q"], pick.unit_id, params["aktif"], params["urut"],
+                              paging.page, paging.per_page)
+    rows, total = reads.pegawai_page(session, viewer.who, roles, want)
+    return {"people": rows, "paging": paging.counted(total), "pick": pick, "params": params,
+            "pick_units": scope.level != "self",
+            "units": unit_index(session).labels(r.unor_id for r in rows)}
 
 
 async def _profile(views: Views, nip: str) -> dict[str, Any]:
@@ -88,13 +123,24 @@ async def _profile(views: Views, nip: str) -> dict[str, Any]:
     path = await views.gate.tx(reads.unit_names, profile["pegawai"].get("unor_id"))
     trail = await views.gate.tx(reads.audit_trail, nip)
     skp = await views.gate.tx(skp_section, nip)
-    return {"profile": profile, "path": path, "trail": trail, **skp}
+    ids = {profile["pegawai"].get("unor_id")} | {
+        v for a in trail for v in (a.old_value, a.new_value, a.field) if isinstance(v, str)}
+    units = await views.gate.tx(reads.unit_labels, ids)
+    return {"profile": profile, "path": path, "trail": trail, "units": units,
+            "fields": [k for k in PROFILE_FIELDS if k in profile["pegawai"]], **skp}
 
 
-def _chart(views: Views, runs: list[dict[str, Any]]) -> Any:
-    rows = [{"counts": r["counts"], "day": views.when(r["started_at"])[:5]}
+def _chart(views: Views, runs: list[dict[str, Any]], scale: str, skip: frozenset[str]) -> Any:
+    """Nights oldest first, each labelled with its date and time in the configured timezone."""
+    rows = [{"counts": r["counts"], "day": _day_time(views.when(r["started_at"]))}
             for r in reversed(runs) if not r["dry_run"]]
-    return situation_chart(rows, situation_labels())
+    return situation_chart(rows, situation_labels(), scale=scale, skip=skip)
+
+
+def _day_time(shown: str) -> str:
+    """``dd-mm-yyyy HH:MM`` -> ``dd-mm HH:MM`` (short enough for an axis label)."""
+    day, _, clock = shown.partition(" ")
+    return f"{day[:5]} {clock}".strip()
 
 
 def _nip(value: str) -> str:

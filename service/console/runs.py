@@ -1,46 +1,96 @@
-"""Riwayat sinkron pages: the run list, one run per employee (applied, dry-run plan or held plan),
-and approving a held run after seeing its plan. Every rule lives in ``sync.run_detail``."""
+"""Riwayat sinkron pages: the run list (paged, by kind and status), one run per employee (applied,
+dry-run plan or held plan; paged, opening on what changed), and approving a held run after seeing
+its plan. Every rule lives in ``sync.run_detail``, ``sync.run_items`` and ``sync.run_list``."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mappings.messages import t
 from service.console.konflik import flash, status_of
-from service.console.pages import situation_labels, status_labels
+from service.console.pages import RUN_STATUSES, situation_labels, status_labels
+from service.console.paging import Paging, choice, read_paging, text_param
 from service.console.views import PageRefused, Viewer, Views
+from service.container import ConfigError
+from store.models import AuditEntry, RunChange
 from sync import run_detail
 from sync.access import RoleMap
-from sync.authority import label
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import scope_for
+from sync.run_items import CHANGED, ItemQuery, item_page, planned
+from sync.run_list import KIND_GROUPS, RunQuery, held_runs, list_run_page
+from sync.run_list import SORTS as RUN_SORTS
+from sync.run_steps import SITUATIONS
+from sync.unit_index import unit_index
 
-RUN_LIST = 100
-ITEM_LIMIT = 500
+ITEM_SORTS = ("nip", "-nip", "nama", "-nama", "situasi", "-situasi")
+ITEM_STATES = ("pending", "fetched", "done")
+UNIT_CHANGE_LIMIT = 200
 
 
-def run_list(session: Session, roles: RoleMap, viewer: Viewer) -> dict[str, Any]:
-    """The newest runs the viewer may see, and those held for approval."""
-    rows = run_detail.list_runs(session, scope_for(session, viewer.who, roles), RUN_LIST)
-    return {"runs": rows, "held": [r for r in rows if r["status"] == "held"]}
+def read_run_query(source: Mapping[str, Any]) -> tuple[RunQuery, dict[str, str]]:
+    """The run list's filters from the URL (refused with a 400 when a value is not offered)."""
+    paging = read_paging(source)
+    sorts = [*RUN_SORTS, *(f"-{k}" for k in RUN_SORTS)]
+    params = {"jenis": choice(source, "jenis", KIND_GROUPS),
+              "status": choice(source, "status", RUN_STATUSES),
+              "urut": choice(source, "urut", sorts, "-mulai")}
+    return RunQuery(params["jenis"], params["status"], params["urut"], paging.page,
+                    paging.per_page), params
+
+
+def read_item_query(source: Mapping[str, Any]) -> tuple[ItemQuery, dict[str, str]]:
+    """The run detail's filters: ``situasi`` (changed by default, ``semua``, or one), text, sort."""
+    paging = read_paging(source)
+    wanted = choice(source, "situasi", ("berubah", "semua", *SITUATIONS, *ITEM_STATES),
+                    "berubah")
+    situations = CHANGED if wanted == "berubah" else None if wanted == "semua" else (wanted,)
+    params = {"situasi": wanted, "q": text_param(source, "q"),
+              "urut": choice(source, "urut", ITEM_SORTS, "nip")}
+    return ItemQuery(situations, params["q"], params["urut"], paging.page,
+                     paging.per_page), params
+
+
+def run_list(session: Session, roles: RoleMap, viewer: Viewer, want: RunQuery
+             ) -> dict[str, Any]:
+    """One page of runs the viewer may see, and the runs held for approval."""
+    scope = scope_for(session, viewer.who, roles)
+    rows, total = list_run_page(session, scope, want)
+    return {"runs": rows, "held": held_runs(session, scope),
+            "paging": Paging(want.page, want.per_page, total)}
 
 
 def run_page(session: Session, roles: RoleMap, viewer: Viewer, prefix: str,
-             situation: str) -> dict[str, Any]:
-    """One run's report and its per-employee items (optionally one situation)."""
+             want: ItemQuery) -> dict[str, Any]:
+    """One run's report and one page of its employees, with unit paths and counts per situation."""
     scope = scope_for(session, viewer.who, roles)
     report = run_detail.run_report(session, scope, prefix)
-    items = run_detail.run_items(session, scope, report["run_id"])
-    counts = Counter(i.situation for i in items if i.situation)
-    chosen = [i for i in items if not situation or i.situation == situation]
-    return {"run": report, "items": chosen[:ITEM_LIMIT], "matching": len(chosen),
-            "counts": dict(sorted(counts.items())), "situation": situation,
-            "limit": ITEM_LIMIT,
+    found = item_page(session, scope, report["run_id"], want)
+    index = unit_index(session)
+    unit_rows = _unit_changes(session, report["run_id"], found.planned) \
+        if scope.level == "all" else []
+    ids = {i.unit_id for i in found.items} | {
+        v for i in found.items for c in i.changes if c.field == "unor_id"
+        for v in (c.old, c.new) if isinstance(v, str)} | {r.field for r in unit_rows}
+    changed = sum(n for s, n in found.counts.items() if s in CHANGED)
+    return {"run": report, "items": found.items, "counts": dict(sorted(found.counts.items())),
+            "paging": Paging(want.page, want.per_page, found.total), "changed": changed,
+            "units": index.labels(ids), "unit_rows": unit_rows,
             "may_approve": report["status"] == "held" and scope.level == "all"}
+
+
+def _unit_changes(session: Session, run_id: str, is_plan: bool) -> list[Any]:
+    """The run's changes to units (renamed, moved, removed, new head): few, read at once."""
+    table: Any = RunChange if is_plan else AuditEntry
+    nip = table.nip if is_plan else table.pegawai_nip
+    return list(session.scalars(select(table).where(table.run_id == run_id, nip.is_(None))
+                                .order_by(table.id).limit(UNIT_CHANGE_LIMIT)))
 
 
 def runs_router(views: Views) -> APIRouter:
@@ -50,16 +100,17 @@ def runs_router(views: Views) -> APIRouter:
     @router.get("/runs", response_class=HTMLResponse)
     async def daftar(request: Request) -> HTMLResponse:
         viewer = await views.staff(request)
-        found = await _read(views, run_list, viewer)
-        return views.page(request, viewer, "runs.html", statuses=status_labels(), **found)
+        want, params = read_run_query(request.query_params)
+        found = await _read(views, run_list, viewer, want)
+        return views.page(request, viewer, "runs.html", statuses=status_labels(),
+                          params=params, kinds=KIND_GROUPS, run_statuses=RUN_STATUSES, **found)
 
     @router.get("/runs/{run_id}", response_class=HTMLResponse)
-    async def detail(request: Request, run_id: str, situasi: str = "") -> HTMLResponse:
+    async def detail(request: Request, run_id: str) -> HTMLResponse:
         viewer = await views.staff(request)
-        found = await _read(views, run_page, viewer, run_id, situasi[:20])
-        return views.page(request, viewer, "run.html", statuses=status_labels(),
-                          situations=situation_labels(), label=label, flash=flash(request),
-                          error="", **found)
+        want, params = read_item_query(request.query_params)
+        found = await _read(views, run_page, viewer, run_id, want)
+        return views.page(request, viewer, "run.html", **_context(request, params, found))
 
     @router.post("/runs/{run_id}/setujui")
     async def setujui(request: Request, run_id: str) -> Response:
@@ -73,14 +124,23 @@ def runs_router(views: Views) -> APIRouter:
                     siasn, views.gate.container.sessions, scope, run_id, actor=viewer.who.actor,
                     reason=reason if isinstance(reason, str) else "")
         except KonflikError as exc:
-            found = await _read(views, run_page, viewer, run_id, "")
+            want, params = read_item_query({})
+            found = await _read(views, run_page, viewer, run_id, want)
             return views.page(request, viewer, "run.html", status_of(exc),
-                              statuses=status_labels(), situations=situation_labels(),
-                              label=label, flash="", error=str(exc), **found)
+                              **_context(request, params, found, error=str(exc)))
+        except ConfigError as exc:
+            raise PageRefused(503, t("runs.approve_siasn_unavailable", reason=str(exc))) from None
         return RedirectResponse(f"{request.url.path.rsplit('/', 1)[0].rsplit('/', 1)[0]}/"
                                 f"{report['run_id']}?pesan=disetujui", 303)
 
     return router
+
+
+def _context(request: Request, params: dict[str, str], found: dict[str, Any], *,
+             error: str = "") -> dict[str, Any]:
+    return {"statuses": status_labels(), "situations": situation_labels(),
+            "flash": flash(request) if not error else "", "error": error, "params": params,
+            "changed_set": CHANGED, **found}
 
 
 async def _read(views: Views, work: Any, viewer: Viewer, *args: Any) -> Any:
@@ -88,3 +148,6 @@ async def _read(views: Views, work: Any, viewer: Viewer, *args: Any) -> Any:
         return await views.gate.tx(work, views.gate.roles, viewer, *args)
     except KonflikError as exc:
         raise PageRefused(status_of(exc), str(exc)) from exc
+
+
+__all__ = ["planned", "run_list", "run_page", "runs_router"]

@@ -6,31 +6,20 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mappings.messages import t
 from service.console.konflik_data import EXPORT_TYPES, download
 from service.console.safe import csv_bytes, xlsx_bytes
 from service.console.views import PageRefused, Viewer, Views
-from store.models import Unit
 from sync.access import RoleMap
 from sync.konflik.scope import scope_for
 from sync.konflik.usulan import COLUMNS, group_by_unit, list_usulan
 
 
 def corrections(session: Session, roles: RoleMap, viewer: Viewer) -> list[dict[str, Any]]:
-    """The corrections the viewer may see, grouped by unit (unit values also by name)."""
-    groups = group_by_unit(list_usulan(session, scope_for(session, viewer.who, roles)))
-    items = [u for g in groups for u in g["usulan"]]
-    ids = {u[k] for u in items if u["field"] == "unor_id" for k in ("nilai_siasn", "nilai_usulan")
-           if isinstance(u[k], str)}
-    names = {uid: f"{name} ({uid})" for uid, name in session.execute(
-        select(Unit.id, Unit.nama).where(Unit.id.in_(sorted(ids))))} if ids else {}
-    for item in items:
-        item["tampil_siasn"] = names.get(item["nilai_siasn"], item["nilai_siasn"])
-        item["tampil_usulan"] = names.get(item["nilai_usulan"], item["nilai_usulan"])
-    return groups
+    """The corrections the viewer may see, grouped by unit (units by path, unit values too)."""
+    return group_by_unit(list_usulan(session, scope_for(session, viewer.who, roles)))
 
 
 def usulan_router(views: Views) -> APIRouter:

@@ -20,8 +20,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from mappings.messages import t
 from service.auth import SESSION_COOKIE, Gate
+from service.console import labels
 from service.console.csrf import CsrfSigner
-from service.console.safe import mask_nik, shown
+from service.console.safe import mask_nik
 from sync.access import Principal
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -50,8 +51,11 @@ def build_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(
         enabled_extensions=("html",), default_for_string=True, default=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(t=t, mask_nik=mask_nik, prefix=PREFIX, quote=quote)
-    env.filters["nilai"] = shown
+    env.globals.update(t=t, mask_nik=mask_nik, prefix=PREFIX, quote=quote,
+                       field_label=labels.field_label, action_label=labels.action_label,
+                       kind_label=labels.kind_label, rule_label=labels.rule_label,
+                       coded=labels.coded)
+    env.filters["nilai"] = labels.value_text
     return env
 
 

@@ -6,19 +6,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from mappings.messages import t
 from store.models import Conflict, ConflictEvent, Pegawai, Unit
 from sync import audit
-from sync.access import unit_path
 from sync.konflik.calendar import local_date, overdue_before
 from sync.konflik.errors import KonflikError, KonflikNotFound
 from sync.konflik.lifecycle import ACTIVE, DEFAULT_POLICY, STATUSES, KonflikPolicy, due_date
 from sync.konflik.scope import Scope, subtree
+from sync.unit_index import unit_index
 
-KINDS = ("merge", "unor_dihapus", "klaim")
+KINDS = ("merge", "unor_dihapus", "klaim", "skp_nilai")
 SORTS: dict[str, Any] = {"dibuka": Conflict.opened_at, "id": Conflict.id, "nip": Pegawai.nip,
                          "field": Conflict.field, "unit": Pegawai.unor_id,
                          "status": Conflict.status}
@@ -215,31 +215,27 @@ def recommend(kind: str) -> str:
 
 
 def _unit_path(session: Session, unit_id: str | None) -> list[tuple[str, str]]:
-    if not unit_id:
-        return []
-    ids = list(reversed(unit_path(session, unit_id)))
-    names = {row.id: row.nama for row in session.execute(
-        select(Unit.id, Unit.nama).where(Unit.id.in_(ids)))}
-    return [(u, names.get(u, u)) for u in ids]
+    return unit_index(session).path(unit_id)
 
 
 def summary(session: Session, scope: Scope, *,
             policy: KonflikPolicy = DEFAULT_POLICY) -> dict[str, Any]:
-    """Open and overdue conflicts in ``scope``, in all, by unit and by field."""
-    today = _today(policy)
-    rows = [_row(c, p, u, policy, today) for c, p, u in
-            session.execute(_select(session, scope, KonflikFilter(), policy)).all()]
-    by_unit: dict[tuple[str | None, str | None], list[int]] = {}
-    by_field: dict[str, list[int]] = {}
-    for row in rows:
-        for bucket in (by_unit.setdefault((row.unit_id, row.unit_nama), [0, 0]),
-                       by_field.setdefault(row.field, [0, 0])):
-            bucket[0] += 1
-            bucket[1] += int(row.overdue)
-    return {
-        "open": len(rows), "overdue": sum(int(r.overdue) for r in rows),
-        "by_unit": [{"unit_id": k[0], "unit_nama": k[1], "open": v[0], "overdue": v[1]}
-                    for k, v in sorted(by_unit.items(), key=lambda i: (-i[1][0], str(i[0][0])))],
-        "by_field": [{"field": k, "open": v[0], "overdue": v[1]}
-                     for k, v in sorted(by_field.items(), key=lambda i: (-i[1][0], i[0]))],
-    }
+    """Open and overdue conflicts in ``scope``, in all, by unit and by field (counted in SQL)."""
+    cutoff = overdue_before(_today(policy), policy.due_working_days, policy.timezone)
+    base = _select(session, scope, KonflikFilter(), policy).with_only_columns(
+        Pegawai.unor_id.label("unit_id"),
+        func.coalesce(Unit.nama, Pegawai.unor_nama).label("unit_nama"),
+        Conflict.field.label("field"), Conflict.opened_at.label("opened_at")).subquery()
+    late = func.sum(case((base.c.opened_at < cutoff, 1), else_=0))
+    by_unit = [{"unit_id": u, "unit_nama": n, "open": int(o), "overdue": int(d or 0)}
+               for u, n, o, d in session.execute(
+                   select(base.c.unit_id, base.c.unit_nama, func.count(), late)
+                   .group_by(base.c.unit_id, base.c.unit_nama))]
+    by_field = [{"field": f, "open": int(o), "overdue": int(d or 0)}
+                for f, o, d in session.execute(select(base.c.field, func.count(), late)
+                                               .group_by(base.c.field))]
+    by_unit.sort(key=lambda r: (-r["open"], str(r["unit_id"])))
+    by_field.sort(key=lambda r: (-r["open"], r["field"]))
+    return {"open": sum(r["open"] for r in by_field),
+            "overdue": sum(r["overdue"] for r in by_field), "by_unit": by_unit,
+            "by_field": by_field}
