@@ -3,8 +3,10 @@
 Teachers' periodic ratings of 2025 are already in SIASN (they came from Ruang GTK through BKN's
 e-Kinerja), rated by their principal; ``skp22/save`` and ``kinerjaperiodik/save`` append rows
 and answer ``mapData`` with the new id, read back with the read-side field names (which differ
-from the write names, reference §1.5). ``drop_after_save`` makes the next saves commit and then
-drop the connection before answering, so a client cannot know whether its POST landed.
+from the write names, reference §1.5). A save carrying the ``id`` of a row the person already has
+updates that row in place (same id); an unknown ``id`` is refused. ``drop_after_save`` makes the
+next saves commit and then drop the connection before answering, so a client cannot know whether
+its POST landed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 from typing import Any
 
 from simulators.dataset import SimPegawai, World
+from simulators.payloads import skp22_rows
 
 KUADRAN = {(1, 1): 1, (1, 2): 2, (1, 3): 4, (2, 1): 2, (2, 2): 2, (2, 3): 4,
            (3, 1): 3, (3, 2): 3, (3, 3): 5}  # PermenPANRB 6/2022, simulator's own copy
@@ -36,17 +39,24 @@ class SkpRiwayat:
         self.world = world
         self.saved_skp22: dict[str, list[dict[str, Any]]] = {}
         self.saved_periodik: dict[str, list[dict[str, Any]]] = {}
+        self.replaced: dict[str, dict[str, Any]] = {}  # generated rows updated by a save
         self.drop_after_save = 0
         self.saves = 0
 
     def kinerjaperiodik_rows(self, person: SimPegawai) -> list[dict[str, Any]]:
         """``rw-kinerjaperiodik``: a teacher's 2025 quarters (from Ruang GTK) and saved rows."""
         rows = _teacher_quarters(self.world, person) if person.nuptk else []
+        rows = [self.replaced.get(row["id"], row) for row in rows]
         return rows + self.saved_periodik.get(person.pns_id, [])
 
     def skp22_saved(self, person: SimPegawai) -> list[dict[str, Any]]:
         """``rw-skp22`` rows created through ``skp22/save``."""
         return self.saved_skp22.get(person.pns_id, [])
+
+    def skp22_rows(self, person: SimPegawai) -> list[dict[str, Any]]:
+        """``rw-skp22``: the generated annual results (as updated by saves), then saved rows."""
+        rows = [self.replaced.get(row["id"], row) for row in skp22_rows(person)]
+        return rows + self.skp22_saved(person)
 
     def save(self, kind: str, body: Any) -> tuple[int, dict[str, Any]]:
         """Validate and store one save; (HTTP status, JSON answer)."""
@@ -58,6 +68,8 @@ class SkpRiwayat:
         if problem is not None or person is None:
             return 400, {"success": False, "Error": "true", "Message": problem or "PNS tidak ada"}
         self.saves += 1
+        if body.get("id"):
+            return self._update(kind, person, body)
         row_id = hashlib.sha256(f"{kind}:{self.saves}:{person.pns_id}".encode()).hexdigest()[:32]
         if kind == "skp22":
             self.saved_skp22.setdefault(person.pns_id, []).append(_skp22_row(row_id, body))
@@ -67,6 +79,30 @@ class SkpRiwayat:
             _periodik_row(row_id, person, body))
         return 200, {"success": True, "message": "Data berhasil disimpan",
                      "mapData": {"rwKinerjaPeriodikId": row_id}}
+
+
+    def _update(self, kind: str, person: SimPegawai, body: dict[str, Any]
+                ) -> tuple[int, dict[str, Any]]:
+        """Overwrite the person's row ``body["id"]`` (answering with the same id)."""
+        row_id = str(body["id"])
+        saved = (self.saved_skp22 if kind == "skp22" else self.saved_periodik).get(
+            person.pns_id, [])
+        new = (_skp22_row(row_id, body) if kind == "skp22"
+               else _periodik_row(row_id, person, body))
+        key = "rwSkpId" if kind == "skp22" else "rwKinerjaPeriodikId"
+        for index, row in enumerate(saved):
+            if row["id"] == row_id:
+                saved[index] = new
+                return 200, {"success": True, "message": "Data berhasil diubah",
+                             "mapData": {key: row_id}}
+        generated = (skp22_rows(person) if kind == "skp22"
+                     else _teacher_quarters(self.world, person))
+        if any(row["id"] == row_id for row in generated):
+            self.replaced[row_id] = new
+            return 200, {"success": True, "message": "Data berhasil diubah",
+                         "mapData": {key: row_id}}
+        return 400, {"success": False, "Error": "true",
+                     "Message": f"data dengan id {row_id} tidak ditemukan"}
 
 
 def _problem(kind: str, body: Any) -> str | None:

@@ -69,8 +69,9 @@ def apply_profile(session: Session, nip: str, remote: RemoteProfile | None, *, a
         if pegawai is not None and fetched_at is not None:
             pegawai.siasn_fetched_at = fetched_at
         return _not_found(session, nip, pegawai, actor, run_id)
-    twin = session.scalar(select(Pegawai).where(Pegawai.pns_id == remote.record.pns_id,
-                                                Pegawai.nip != nip))
+    twin = None if pegawai is not None and pegawai.pns_id == remote.record.pns_id else (
+        session.scalar(select(Pegawai).where(Pegawai.pns_id == remote.record.pns_id,
+                                             Pegawai.nip != nip)))  # pns_id is unique
     if twin is not None:
         return _ambiguous(nip, pegawai, twin)
     created = pegawai is None
@@ -230,7 +231,7 @@ def _describe(ctx: _Context, name: str, value: Any) -> str:
 def _finish(ctx: _Context) -> None:
     pegawai = ctx.pegawai
     record = ctx.remote.record
-    unit = ctx.session.get(Unit, pegawai.unor_id) if pegawai.unor_id else None
+    unit = ctx.org.tree.get(pegawai.unor_id) if pegawai.unor_id else None  # no query per person
     pegawai.unor_nama = unit.nama if unit else (
         record.unor_nama if pegawai.unor_id == record.unor_id else pegawai.unor_nama)
     if ctx.remote.sk_golongan and pegawai.golongan == record.golongan:

@@ -63,5 +63,8 @@ FIELD_LABEL: dict[str, str] = {
 
 def label(field: str, *, title: bool = False) -> str:
     """The Indonesian label of a field for explanations (``title`` capitalises the first letter)."""
-    text = FIELD_LABEL.get(field, field.replace("_", " "))
+    if field.startswith("nilai_skp:"):  # an SKP result SIASN holds with another rating
+        text = f"penilaian SKP periode {field.removeprefix('nilai_skp:')}"
+    else:
+        text = FIELD_LABEL.get(field, field.replace("_", " "))
     return text[:1].upper() + text[1:] if title else text

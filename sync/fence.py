@@ -9,6 +9,7 @@ which the run stops with ``DatabaseStopped`` and resumes with the next run.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -23,6 +24,7 @@ from store.models import SyncRun
 from sync import runs
 
 log = structlog.get_logger(__name__)
+YIELD_S = 0.01  # pause after each write transaction of a run (SQLite writers take turns)
 
 
 class RunStopped(RuntimeError):
@@ -80,10 +82,12 @@ class Fence:
 
     @contextmanager
     def write(self, run_id: str | None = None) -> Iterator[Session]:
-        """A write transaction, fenced: it commits only while the lease is ours."""
+        """A write transaction, fenced: it commits only while the lease is ours. After it, the
+        run pauses briefly so a waiting interactive write takes the lock before the next one."""
         with transaction(self.sessions) as session:
             runs.hold(session, self.held(), run_id)
             yield session
+        time.sleep(YIELD_S)
 
     def release(self) -> None:
         """Give the lease up; a failure is logged (the lease expires by itself)."""

@@ -1,4 +1,9 @@
-"""Integrity report of supervisor links: none, cycles, outside the instansi, a lower post."""
+"""Integrity report of supervisor links: none, cycles, outside the instansi, a lower post.
+
+An employee whose unit is not in the stored tree (not yet confirmed by ref-unor, e.g. after a
+first night whose ref-unor failed) is listed as such, not as having no supervisor: their atasan
+cannot be derived until the tree is known.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +23,14 @@ def integrity_report(session: Session, instansi_id: str | None) -> dict[str, Any
     people = {p.id: p for p in session.scalars(select(Pegawai).where(Pegawai.aktif.is_(True)))}
     links = {link.pegawai_id: link for link in session.scalars(select(SupervisorLink))}
     found: dict[str, list[str]] = {"tanpa_atasan": [], "siklus": [], "atasan_luar_instansi": [],
-                                   "atasan_lebih_rendah": []}
+                                   "atasan_lebih_rendah": [], "unor_belum_dikonfirmasi": []}
     for pid, person in people.items():
         link = links.get(pid)
         atasan = people.get(link.atasan_id) if link and link.atasan_id else None
         if atasan is None:
-            if not link or link.reason != "atasan_kepala_daerah":
+            if link is not None and link.reason == "unor_tidak_dikenal":
+                found["unor_belum_dikonfirmasi"].append(person.nip)
+            elif not link or link.reason != "atasan_kepala_daerah":
                 found["tanpa_atasan"].append(person.nip)
             continue
         if _in_cycle(pid, links):

@@ -4,7 +4,9 @@ Phases, each checkpointed in ``sync_run.phase`` so a killed run resumes where it
 
 1. ``units``: fetch ref-unor (abort when empty), stage it, list the roster in ``run_item``.
    When ref-unor fails, the stored tree is staged instead and no unit is changed; the report's
-   ``unit_changes`` says ``{"status": "failed", "reason": ...}``.
+   ``unit_changes`` says ``{"status": "failed", "reason": ...}``. With no stored tree either (a
+   first night), employees are still reconciled with the unit id and name data-utama gives, as
+   Sinkron SIASN does, unconfirmed by ref-unor until a later night stores the tree.
 2. ``fetch``: data-utama per NIP (riwayat only on rank/position change), concurrently within the
    shared rate budget; results staged in batches. Nothing local changes yet. The failing and
    unknown-NIP guards are already checked on a sample (``GuardPolicy.sample_size``).
@@ -16,6 +18,11 @@ Phases, each checkpointed in ``sync_run.phase`` so a killed run resumes where it
 
 A dry run does the same work in memory and in one transaction that is rolled back (on SQLite in
 a scratch copy of the file, so the plan never holds the store's write lock).
+
+Every write transaction of a run is short (``ReconcileOptions.write_slice_s``, a fraction of a
+second): the apply and the supervisor phases commit in slices bounded by time as well as size,
+and whole-store reads (the staged plan, the unit tree, the integrity report) happen outside
+them, so an interactive write (a decision, an edit) waits well under a second even on SQLite.
 """
 
 from __future__ import annotations
@@ -60,12 +67,13 @@ from sync.run_steps import (
     roster_nips,
     staged,
     strand_conflicts,
+    unit_failure,
     units_from_json,
     units_to_json,
 )
 from sync.scratch import planning_sessions
 from sync.snapshot import from_snapshot, to_snapshot
-from sync.supervision import recompute_all
+from sync.supervision import OrgContext, recompute_slice
 from sync.units import fetch_units, stored_units
 
 KIND = "reconcile"
@@ -84,6 +92,7 @@ class ReconcileOptions:
     guards: GuardPolicy = field(default_factory=GuardPolicy)
     actor: str = "rekonsiliasi"
     lease_seconds: float = runs.LEASE_SECONDS
+    write_slice_s: float = 0.15  # longest a write transaction of the apply/supervisor phases runs
 
 
 @dataclass
@@ -192,11 +201,11 @@ class Reconciler:
                 run.calls += self.siasn.calls - calls
                 if failure is not None:  # reconcile against the stored tree, change no unit
                     units[:] = stored_units(session)
-                    run.unit_changes = {"status": "failed", "reason": failure}
-                if not units:
+                    run.unit_changes = {"status": "failed",
+                                        "reason": unit_failure(failure, stored=bool(units))}
+                elif not units:
                     run.status, run.phase = "aborted", "done"
-                    run.guard_reason = t("guards.unit_phase_nothing_stored", reason=failure) \
-                        if failure else t("guards.unit_phase_empty")
+                    run.guard_reason = t("guards.unit_phase_empty")
                     run.counts = count_situations([])
                     finish(run)
                     return
@@ -266,7 +275,7 @@ class Reconciler:
             raise RunStopped(f"kredensial SIASN ditolak: {exc}") from exc
         except UpstreamError as exc:
             log.warning("ref_unor_failed", error=str(exc))
-            return [], t("guards.unit_phase_failed", error=str(exc))
+            return [], str(exc)
         return units, None  # no unit at all: an empty source, the run aborts
 
     def _pending(self, run_id: str) -> tuple[list[str], dict[str, Known]]:
@@ -299,11 +308,15 @@ class Reconciler:
 
     def _guard_sync(self, run_id: str) -> None:
         held = False
-        with self._fence.write() as session:
+        with self.sessions() as session:  # the whole staged plan is read outside the write
             run = session.get_one(SyncRun, run_id)
             fetched = staged(session, run_id)
             instansi = instansi_of(run.units_snapshot)
             verdict = check(plan_stats(session, fetched, instansi), self.options.guards)
+        with self._fence.write() as session:
+            run = session.get_one(SyncRun, run_id)
+            if run.phase != "guard":
+                return  # a retry after a commit whose acknowledgement was lost
             if verdict.abort:
                 run.status, run.phase, run.guard_reason = "aborted", "done", verdict.reason
                 run.counts = tally(session, run_id)
@@ -319,9 +332,19 @@ class Reconciler:
 
     async def _apply(self, run_id: str) -> None:
         await self._fence.call(self._apply_units, run_id)
-        while await self._fence.call(self._apply_batch, run_id):
-            pass
+        org = await self._fence.call(self._org)  # the tree is settled: read once, outside writes
+        while await self._fence.call(self._apply_batch, run_id, org):
+            total, done = await self._fence.call(self._progress, run_id)
+            self.progress("apply", done, total)
         await self._fence.call(self._set_phase, run_id, "supervisors")
+
+    def _org(self) -> OrgContext:
+        with self.sessions() as session:
+            return org_context(session)
+
+    def _progress(self, run_id: str) -> tuple[int, int]:
+        with self.sessions() as session:
+            return progress_counts(session, run_id)
 
     def _apply_units(self, run_id: str) -> None:
         with self._fence.write() as session:
@@ -332,39 +355,65 @@ class Reconciler:
                                        actor=self.options.actor, run_id=run_id)
             run.unit_changes = changes.counts()
 
-    def _apply_batch(self, run_id: str) -> bool:
+    def _apply_batch(self, run_id: str, org: OrgContext) -> bool:
+        """Apply the next employees, at most a batch and only for ``write_slice_s``: each one's
+        data and item state commit together, so a kill loses nothing and repeats nothing."""
         with self._fence.write() as session:
             items = list(session.scalars(select(RunItem).where(
                 RunItem.run_id == run_id, RunItem.state.in_(("fetched", "failed")))
                 .order_by(RunItem.nip).limit(self.options.batch_size)))
             if not items:
                 return False
-            org = org_context(session)
+            deadline = time.monotonic() + self.options.write_slice_s
             for item in items:
+                if time.monotonic() >= deadline and item is not items[0]:
+                    break
                 remote = FAILED if item.state == "failed" else from_snapshot(item.snapshot)
                 item.situation, skipped = apply_item(session, item.nip, remote, org,
                                                      actor=self.options.actor, run_id=run_id,
                                                      fetched_at=item.fetched_at)
                 item.state, item.snapshot = "done", None
                 item.error = skipped or item.error
-            total, done = progress_counts(session, run_id)
-        self.progress("apply", done, total)
         return True
 
     async def _supervisors(self, run_id: str) -> None:
-        await self._fence.call(self._supervisors_sync, run_id)
+        """Conflicts for stranded employees and contradicted claims, then every supervisor link
+        recomputed in short slices (idempotent: a resumed run recomputes from the first), then
+        the integrity report (read outside the write) and the final counts."""
+        await self._fence.call(self._stranded, run_id)
+        org = await self._fence.call(self._org)
+        after: int | None = 0
+        while after is not None:
+            after = await self._fence.call(self._recompute, after, org, run_id)
+        integrity = await self._fence.call(self._integrity, run_id)
+        await self._fence.call(self._complete, run_id, integrity)
 
-    def _supervisors_sync(self, run_id: str) -> None:
+    def _stranded(self, run_id: str) -> None:
         with self._fence.write() as session:
-            run = session.get_one(SyncRun, run_id)
             stranded = strand_conflicts(session, actor=self.options.actor, run_id=run_id)
             stranded += claim_conflicts(session, actor=self.options.actor, run_id=run_id)
             if stranded:
                 session.execute(update(RunItem).where(RunItem.run_id == run_id,
                                                       RunItem.nip.in_(stranded))
                                 .values(situation="conflict"))
-            recompute_all(session, actor=self.options.actor, run_id=run_id)
-            run.integrity = integrity_report(session, instansi_of(run.units_snapshot))
+
+    def _recompute(self, after: int, org: OrgContext, run_id: str) -> int | None:
+        with self._fence.write() as session:
+            return recompute_slice(session, org, after_id=after, limit=self.options.batch_size,
+                                   deadline=time.monotonic() + self.options.write_slice_s,
+                                   actor=self.options.actor, run_id=run_id)
+
+    def _integrity(self, run_id: str) -> dict[str, Any]:
+        with self.sessions() as session:
+            run = session.get_one(SyncRun, run_id)
+            return integrity_report(session, instansi_of(run.units_snapshot))
+
+    def _complete(self, run_id: str, integrity: dict[str, Any]) -> None:
+        with self._fence.write() as session:
+            run = session.get_one(SyncRun, run_id)
+            if run.phase != "supervisors":
+                return  # a retry after a commit whose acknowledgement was lost
+            run.integrity = integrity
             situations = session.scalars(select(RunItem.situation).where(
                 RunItem.run_id == run_id))
             run.counts = count_situations(s for s in situations if s)
@@ -385,9 +434,9 @@ class Reconciler:
         units, failure = await self._fetch_units()
         nips, known, stored = await asyncio.to_thread(self._dry_roster)
         if failure is not None:
-            units = stored
+            units, failure = stored, unit_failure(failure, stored=bool(stored))
         fetched = _Fetched()
-        if units:
+        if units or failure is not None:
             await self._fetch_memory(nips, known, fetched)
         began = audit.now()
         if fetched.tripped is not None:
@@ -432,10 +481,8 @@ class Reconciler:
         report: dict[str, Any] = {"run_id": run_id, "kind": KIND, "status": "dry_run",
                                   "guard_reason": None, "counts": count_situations([]),
                                   "unit_changes": {}, "integrity": {}, "conflicts_opened": 0}
-        if not units:
-            report.update(status="aborted", guard_reason=t(
-                "guards.unit_phase_nothing_stored", reason=failure) if failure else t(
-                "guards.unit_phase_empty"))
+        if not units and failure is None:
+            report.update(status="aborted", guard_reason=t("guards.unit_phase_empty"))
             return report
         with planning_sessions(self.sessions) as plan, plan() as session:
             try:

@@ -10,6 +10,8 @@ NIP Excel has rounded is a problem of that row, and later rows are still read.
 from __future__ import annotations
 
 import io
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -23,7 +25,7 @@ from sync import audit
 from sync.roster_lines import RosterFormatError, RosterProblem, records
 
 __all__ = ["RosterFormatError", "RosterProblem", "RosterRejected", "RosterReport", "RosterRow",
-           "import_roster", "parse_roster"]
+           "import_roster", "open_roster", "parse_roster"]
 BATCH = 500
 MAX_LISTED_PROBLEMS = 1000
 
@@ -60,6 +62,20 @@ class RosterRejected(ValueError):
     def __init__(self, report: RosterReport) -> None:
         super().__init__(t("guards.roster_rejected", bad=report.bad))
         self.report = report
+
+
+def open_roster(path: str | os.PathLike[str]) -> BinaryIO:
+    """The roster file opened for reading; a device, FIFO or directory is refused
+    (``RosterFormatError``) before a byte is read (opened without blocking, checked on the
+    open descriptor, so ``/dev/zero`` or a FIFO never hangs the import)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise RosterFormatError(t("guards.roster_not_regular"))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _valid_rows(stream: BinaryIO, report: RosterReport) -> Iterator[RosterRow]:

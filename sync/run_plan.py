@@ -82,8 +82,11 @@ def plan_held_run(sessions: sessionmaker[Session], run_id: str, actor: str) -> i
             errors = {row.nip: row.error for row in session.execute(
                 select(RunItem.nip, RunItem.error).where(RunItem.run_id == run_id,
                                                          RunItem.state == "failed"))}
+            units = run.unit_changes or {}
             situations, _ = simulate(session, units_from_json(run.units_snapshot or []),
-                                  staged(session, run_id), actor=actor, run_id=run_id)
+                                     staged(session, run_id), actor=actor, run_id=run_id,
+                                     units_failed=units.get("reason")
+                                     if units.get("status") == "failed" else None)
             plan = capture(session, run_id, situations,
                            {k: v for k, v in errors.items() if v})
             integrity = integrity_report(session, instansi_of(run.units_snapshot))

@@ -76,6 +76,13 @@ def apply_unit_phase(session: Session, units: list[UnitRecord], *, actor: str,
     return changes
 
 
+def unit_failure(error: str, *, stored: bool) -> str:
+    """Why the unit phase failed and what the run does instead: the stored tree, or (none
+    stored yet) the unit id and name of each employee's data-utama, unconfirmed by ref-unor."""
+    return t("guards.unit_phase_failed" if stored else "guards.unit_phase_unconfirmed",
+             error=error)
+
+
 def strand_conflicts(session: Session, *, actor: str, run_id: str | None) -> list[str]:
     """After employees are applied: those still in a removed unit get a conflict."""
     return open_removed_unit_conflicts(session, actor=actor, run_id=run_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -89,6 +90,35 @@ def recompute_all(session: Session, *, actor: str, run_id: str | None = None) ->
     after = {link.pegawai_id: (link.atasan_id, link.reason)
              for link in session.scalars(select(SupervisorLink))}
     return sum(1 for pid, value in after.items() if links.get(pid) != value)
+
+
+def recompute_slice(session: Session, context: OrgContext, *, after_id: int, limit: int,
+                    deadline: float, actor: str, run_id: str | None = None) -> int | None:
+    """Recompute the links of active employees with id above ``after_id``, at most ``limit``
+    and only until ``deadline`` (``time.monotonic()``); the last id done, None when none is left.
+
+    Idempotent (an unchanged link writes nothing), so a run recomputes every employee in short
+    transactions and a resumed run simply starts again from the first.
+    """
+    people = list(session.scalars(select(Pegawai).where(
+        Pegawai.aktif.is_(True), Pegawai.id > after_id).order_by(Pegawai.id).limit(limit)))
+    if not people:
+        return None
+    heads = sorted(set(context.heads.values()))
+    by_pns_id = {p.pns_id: p for p in session.scalars(select(Pegawai).where(
+        Pegawai.aktif.is_(True), Pegawai.pns_id.in_(heads))) if p.pns_id}
+    links = list(session.scalars(select(SupervisorLink).where(  # kept: identity-map hits
+        SupervisorLink.pegawai_id.in_([p.id for p in people]))))
+    last = after_id
+    for person in people:
+        update_supervisor(session, person, context, actor=actor, run_id=run_id,
+                          by_pns_id=by_pns_id)
+        last = person.id
+        if time.monotonic() >= deadline:
+            break
+    session.flush()
+    del links
+    return last
 
 
 def _store_link(session: Session, pegawai: Pegawai, atasan: Pegawai | None, via: str | None,

@@ -12,7 +12,7 @@ from service.settings import Settings, SiasnSettings
 from simulators.events import naik_pangkat
 from simulators.siasn import SiasnSimulator
 from store.db import make_engine, upgrade
-from store.models import AuditEntry, Pegawai, Unit
+from store.models import AuditEntry, Pegawai, SupervisorLink, Unit
 from tests.helpers import import_export, reconcile, staff_nip
 
 pytestmark = pytest.mark.e2e
@@ -88,13 +88,67 @@ def test_dry_run_with_failing_ref_unor_plans_against_stored_units(
     assert report["counts"]["confirmed"] == len(sim.world.pegawai)
 
 
-def test_first_night_with_failing_ref_unor_aborts_cleanly(paged: Container,
-                                                          sim: SiasnSimulator) -> None:
-    """No stored units and ref-unor failing: abort saying why, nothing written."""
+def _units_and_links(container: Container) -> tuple[int, dict[str, str]]:
+    with container.sessions() as session:
+        units = int(session.scalar(select(func.count()).select_from(Unit)) or 0)
+        links = {nip: reason for nip, reason in session.execute(
+            select(Pegawai.nip, SupervisorLink.reason).join(
+                SupervisorLink, SupervisorLink.pegawai_id == Pegawai.id))}
+    return units, links
+
+
+def test_first_night_with_failing_ref_unor_imports_employees_unconfirmed(
+        paged: Container, sim: SiasnSimulator) -> None:
+    """No stored units and ref-unor 404: employees are stored with data-utama's unit id and name,
+    flagged unconfirmed (integrity, supervisor reason), the unit phase reported failed; the next
+    night with ref-unor working stores the tree and derives the supervisors."""
     import_export(paged, sim.world)
     sim.faults.script("404", path="referensi/ref-unor")
     report = reconcile(paged)
-    assert report["status"] == "aborted"
-    assert "ref-unor gagal" in report["guard_reason"] and "belum ada unit" in report["guard_reason"]
+    sim.faults.clear()
+    total = len(sim.world.pegawai)
+    assert report["status"] == "completed", report
+    assert report["counts"]["absent"] == total and report["counts"]["failed"] == 0
+    assert report["unit_changes"]["status"] == "failed"
+    assert "ref-unor gagal" in report["unit_changes"]["reason"]
+    assert "belum dikonfirmasi ref-unor" in report["unit_changes"]["reason"]
+    assert report["integrity"]["unor_belum_dikonfirmasi"]["jumlah"] == total
+    assert report["integrity"]["tanpa_atasan"]["jumlah"] == 0
+    units, links = _units_and_links(paged)
+    assert units == 0 and set(links.values()) == {"unor_tidak_dikenal"}
+    person = next(iter(sim.world.pegawai.values()))
+    with paged.sessions() as session:
+        stored = session.scalar(select(Pegawai).where(Pegawai.nip == person.nip))
+        assert stored is not None and stored.unor_id == person.unor_id
+        assert stored.unor_nama == sim.world.units[person.unor_id].nama
+
+    second = reconcile(paged)
+    assert second["status"] == "completed", second
+    assert second["unit_changes"]["new"] == len(sim.world.units)
+    assert second["integrity"]["unor_belum_dikonfirmasi"]["jumlah"] == 0
+    assert second["counts"]["confirmed"] == total
+    units, links = _units_and_links(paged)
+    assert units == len(sim.world.units) and "unor_tidak_dikenal" not in links.values()
+
+
+def test_first_dry_run_with_failing_ref_unor_plans_every_employee(
+        paged: Container, sim: SiasnSimulator) -> None:
+    """A dry run on an empty store whose ref-unor fails plans every employee, writes nothing."""
+    import_export(paged, sim.world)
+    sim.faults.script("404", path="referensi/ref-unor")
+    report = reconcile(paged, dry_run=True)
+    assert report["status"] == "dry_run", report
+    assert report["unit_changes"]["status"] == "failed"
+    assert report["counts"]["absent"] == len(sim.world.pegawai)
+    with paged.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Pegawai)) == 0
+
+
+def test_empty_ref_unor_still_aborts(paged: Container, sim: SiasnSimulator) -> None:
+    """ref-unor answering with no unit at all is an empty source: abort, nothing written."""
+    import_export(paged, sim.world)
+    sim.world.units.clear()
+    report = reconcile(paged)
+    assert report["status"] == "aborted" and "ref-unor" in report["guard_reason"]
     with paged.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Pegawai)) == 0

@@ -26,6 +26,8 @@ ID: dict[str, str] = {
     "guards.option_min": "{option} harus {limit} atau lebih, bukan {value}",
     "guards.option_number": "{option} harus berupa angka, bukan {value}",
     # roster files ----------------------------------------------------------------------------
+    "guards.roster_not_regular": "bukan berkas biasa (perangkat, FIFO atau folder); simpan "
+                                 "ekspor SIASN sebagai berkas CSV, lalu impor berkas itu",
     "guards.roster_empty": "berkas kosong atau baris pertamanya (judul kolom) kosong",
     "guards.roster_no_nip_column": "tidak ada kolom NIP pada judul kolom; yang diharapkan salah "
                                    "satu dari: NIP, NIP BARU, nip_baru, nipBaru",
@@ -50,8 +52,11 @@ ID: dict[str, str] = {
                                 "tersimpan, tidak ada unit yang diubah atau dinonaktifkan",
     "guards.unit_phase_empty": "sumber kosong: ref-unor tidak mengembalikan unit; tidak ada yang "
                                "diubah",
-    "guards.unit_phase_nothing_stored": "{reason}; belum ada unit tersimpan untuk dicocokkan, "
-                                        "tidak ada yang diubah",
+    "guards.unit_phase_unconfirmed": "ref-unor gagal ({error}); belum ada unit tersimpan: "
+                                     "pegawai disimpan dengan unit kerja dari data-utama (id "
+                                     "dan nama, belum dikonfirmasi ref-unor) dan atasan belum "
+                                     "dapat ditentukan; pohon unit dilengkapi oleh rekonsiliasi "
+                                     "berikutnya saat ref-unor berhasil",
     "guards.unit_phase_report": "fase unit gagal: {reason}",
     "guards.all_failed": "sumber kosong/gagal: semua {total} panggilan data-utama gagal; tidak ada "
                          "yang diubah",

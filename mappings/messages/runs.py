@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 ID: dict[str, str] = {
+    "runs.approve_siasn_unavailable": "run yang ditahan tidak dapat disetujui: SIASN belum "
+                                      "dikonfigurasi di server ini ({reason})",
     "runs.busy": "run {kind} lain ({run_id}) sedang berjalan, dipegang {owner} selama {left} "
                  "detik lagi; tunggu sampai selesai (ekinerja-sync runs list)",
     "runs.busy_same_moment": "run {kind} lain dimulai pada saat yang sama; coba lagi nanti",

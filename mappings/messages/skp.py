@@ -30,7 +30,9 @@ ID: dict[str, str] = {
     "skp.count.skipped": "dilewati",
     "skp.count.planned": "akan dikirim",
     "skp.count.uncertain": "tidak pasti (diperiksa ulang nanti)",
+    "skp.count.konflik": "konflik (SIASN punya nilai lain; menunggu admin)",
     "skp.problems.header": "Masalah per guru",
+    "skp.problems.more": "... dan {count} masalah lain (lihat: ekinerja-sync pmm status)",
     "skp.problem.line": "{nip} {nama} ({sekolah}): {reason}",
     "skp.problem.fix": "    perbaikan: {fix} — oleh: {who}",
     "skp.row.line": "baris {baris} (NIP {nip}): {hasil} — {keterangan}",
@@ -46,6 +48,8 @@ ID: dict[str, str] = {
     "skp.error.busy": "proses {kind} lain sedang berjalan: {detail}",
     "skp.error.upstream": "{source} tidak dapat dihubungi: {detail}",
     "skp.push.held": "SIASN sudah memuat penilaian ini sebagai baris {siasn_id} (dari SIASN)",
+    "skp.push.konflik": "SIASN sudah punya penilaian periode ini dengan nilai lain; konflik {id} "
+                        "menunggu keputusan admin (tidak dikirim agar tidak ganda)",
     "skp.push.claimed": "sedang dikirim oleh proses lain; dilewati agar tidak ganda",
     "skp.push.open_problem": "ditahan karena masalah umpan PMM: {alasan}",
     "skp.push.no_pns_id":

@@ -3,7 +3,9 @@
 Candidates are rated evaluations that did not come from SIASN, have no SIASN id yet and no open
 feed problem. For each person the push first reads ``rw-skp22`` / ``rw-kinerjaperiodik``: a row
 SIASN already holds for the period is adopted (same rating) or reported (different rating), never
-posted again. Only then is the evaluation marked ``menunggu`` (committed), posted, and the
+posted again. A different rating becomes a conflict for an admin (``sync.skp.konflik``), reported
+once: the push leaves the evaluation alone while it is undecided, and after "keep local" sends it
+as an update of that SIASN row. Only then is the evaluation marked ``menunggu`` (committed), posted, and the
 returned id stored. A crash or timeout between the post and the store leaves ``menunggu`` or
 ``tidak_pasti`` without an id; the next push reads first and adopts the row the server saved.
 Single-flight through the ``skp_push`` lease.
@@ -30,11 +32,12 @@ from store.models import SyncRun
 from store.models_skp import Evaluasi
 from sync import audit, runs
 from sync.pmm.write import aware as aware_start
+from sync.skp import konflik
 from sync.skp.candidates import Candidate, load_candidates
 from sync.skp.remote import held_for_period
 
 KIND = "skp_push"
-COUNTS = ("candidates", "sent", "adopted", "planned", "uncertain", "skipped", "failed")
+COUNTS = ("candidates", "sent", "adopted", "planned", "konflik", "uncertain", "skipped", "failed")
 log = structlog.get_logger(__name__)
 
 
@@ -106,7 +109,9 @@ class SkpPush:
 
     def _candidates(self) -> list[Candidate]:
         with self.sessions() as session:
-            return load_candidates(session)
+            waiting = konflik.active_fields(session)  # reported once, decided by an admin
+            return [c for c in load_candidates(session)
+                    if (c.nip, konflik.field_of(c.periode.key)) not in waiting]
 
     async def _push_person(self, nip: str, items: list[Candidate]) -> None:
         for candidate in items:
@@ -124,11 +129,13 @@ class SkpPush:
                 await asyncio.to_thread(self._adopt, candidate, same)
                 continue
             other = held_for_period(candidate.record, rows)
-            if other is not None:
+            replace = None if other is None else await asyncio.to_thread(
+                self._replace_target, candidate, other)
+            if other is not None and replace is None:
                 await asyncio.to_thread(self._refuse, candidate, other)
             elif self.dry_run:
                 self.report.note("planned", candidate)
-            elif await self._post(candidate) and index + 1 < len(items):
+            elif await self._post(candidate, replace) and index + 1 < len(items):
                 # another source may carry the same rating: read again so it is adopted
                 rows = await self._remote_rows(nip, items[index + 1:])
 
@@ -152,23 +159,46 @@ class SkpPush:
             self._store_id(candidate, siasn_id, adopted=True)
         self.report.note("adopted", candidate, None, siasn_id)
 
+    def _replace_target(self, candidate: Candidate, other: RwSkp22 | RwKinerjaPeriodik
+                        ) -> str | None:
+        with self.sessions() as session:
+            return konflik.replace_target(session, candidate.nip, candidate.periode.key, other)
+
     def _refuse(self, candidate: Candidate, other: RwSkp22 | RwKinerjaPeriodik) -> None:
-        """SIASN holds another rating for the period: report it, never post a second one."""
+        """SIASN holds another rating for the period: never post a second one; a conflict for
+        an admin (opened once; the push leaves the evaluation alone until it is decided)."""
         detail = t("skp.rule.siasn_berbeda.reason", periode=candidate.periode.key,
                    hasil=other.hasil_kinerja_nilai, perilaku=other.perilaku_kerja_nilai)
-        if not self.dry_run:
-            self._mark(candidate.evaluasi_id, push_state="gagal", push_error=detail)
-        self.report.note("failed", candidate, detail, other.id)
+        if self.dry_run:
+            self.report.note("konflik", candidate, detail, other.id)
+            return
+        record = candidate.record
+        local = konflik.local_side(candidate.evaluasi_id, record.rating_hasil_kerja,
+                                   record.rating_perilaku_kerja, record.predikat)
+        with transaction(self.sessions) as session:
+            runs.hold(session, self._held())
+            opened = konflik.raise_for(session, nip=candidate.nip,
+                                       periode_key=candidate.periode.key, local=local, row=other,
+                                       actor=self.actor, run_id=self.run_id)
+            row = session.get_one(Evaluasi, candidate.evaluasi_id)
+            row.push_state, row.push_error = "gagal", detail
+        if opened is None:  # no local employee to hang it on: a plain failure, as before
+            self.report.note("failed", candidate, detail, other.id)
+        else:
+            self.report.note("konflik", candidate, t("skp.push.konflik", id=opened.id), other.id)
 
-    async def _post(self, candidate: Candidate) -> bool:
-        """Mark sending, post, store the id; True when SIASN may now hold the rating."""
+    async def _post(self, candidate: Candidate, replace: str | None = None) -> bool:
+        """Mark sending, post (as an update of SIASN's row ``replace`` after an admin kept the
+        local rating), store the id; True when SIASN may now hold the rating."""
         if not await asyncio.to_thread(self._claim, candidate):
             self.report.note("skipped", candidate, t("skp.push.claimed"))
             return False
         if candidate.body is None:  # a candidate without one has a problem, never reaches here
             raise RuntimeError(f"no SIASN body for {candidate.nip}")
+        body = candidate.body if replace is None else candidate.body.model_copy(
+            update={"id": replace})
         try:
-            siasn_id = await self.siasn.save(candidate.body)
+            siasn_id = await self.siasn.save(body)
         except AuthError:
             raise
         except (TransientError, PayloadError, TimeoutError) as exc:  # it may have saved
