@@ -1,164 +1,301 @@
-"""Measure reconciliation against the simulator in a separate process, in one run.
+"""The honest benchmark harness: ekinerja-sync against the fastest raw client, in one run.
 
     python -m benchmarks.run --employees 20000 --latency-ms 50 --concurrency 32
+    python -m benchmarks.run --quick
 
-Reports, as JSON (``benchmarks/results/``) and a table: the raw-fetch ceiling (the same
-data-utama calls from a bare httpx client), a naive sequential per-NIP loop of the kind public
-SIASN wrappers use (sampled), and ekinerja-sync's reconciliation, night 1 (empty store) and
-night 2 (after a simulated day): wall time, employees/s, upstream calls per employee, CPU ms per
-employee of our process, peak RSS. Ratios, not absolute times, are the claims.
+The simulated SIASN runs in its own process; each night, ``serve`` and the workers run in their
+own processes too, so nothing measured carries the generated world. In one run: the raw
+ceiling (aiohttp) and httpx beside it, alternated and swept over concurrency; the naive loop;
+night 1 and night 2 against a ceiling measured right before each; Sinkron SIASN latency idle and
+while a night applies, and a conflict decision then; throughput under a rate limit enforced at
+the simulator; peak RSS as the instansi grows; 1, 2 and 4 workers when they exist. JSON, a table
+and a plot go to ``benchmarks/results/``. Ratios from one run, not absolute times, are the claims.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import resource
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+from benchmarks import ceiling, ratelimit, report, sinkron, workers
+from benchmarks.nights import NightProcess, run_night
+from benchmarks.simproc import SimProcess
+from benchmarks.store import Store
 
-from service.container import Container
-from service.demo import credentials_settings, start_simulator_process
-from service.logging import configure_logging
-from service.settings import Settings
-from simulators.dataset import generate_world
-from simulators.siasn import API_PREFIX, APIM_TOKEN_PATH, SSO_TOKEN_PATH, SiasnCredentials
-from store.db import transaction
-from sync.reconcile import ReconcileOptions, Reconciler
-from sync.roster import import_roster
-
-RESULTS = Path(__file__).parent / "results"
+PEOPLE_CHANGES = ("mutasi", "naik_pangkat", "pensiun", "meninggal", "cpns_baru", "moved_by_merge",
+                  "stuck_in_removed_unit")
+SECTIONS = ("clients", "nights", "sinkron", "ratelimit", "scale", "workers")
 
 
-def _tokens(url: str, creds: SiasnCredentials) -> dict[str, str]:
-    apim = httpx.post(url + APIM_TOKEN_PATH, data={"grant_type": "client_credentials"},
-                      auth=(creds.consumer_key, creds.consumer_secret)).json()["access_token"]
-    sso = httpx.post(url + SSO_TOKEN_PATH, data={
-        "grant_type": "password", "client_id": creds.sso_client_id,
-        "username": creds.sso_username, "password": creds.sso_password}).json()["access_token"]
-    return {"Authorization": f"Bearer {apim}", "Auth": f"bearer {sso}"}
+@dataclass(frozen=True)
+class Plan:
+    """How big and how long each section is (``--quick`` shrinks it to under two minutes)."""
+
+    employees: int
+    latency_ms: float
+    concurrency: int
+    batch_size: int
+    seed: int
+    levels: list[int]
+    sweep_s: float
+    ceiling_s: float
+    naive_sample: int
+    sinkron_requests: int
+    decisions: int
+    rate: float
+    rate_window_s: float
+    scale: list[int]
+    scale_nights: int
+    workers: list[int]
+    postgres: str | None
+    sections: tuple[str, ...]
 
 
-async def raw_ceiling(url: str, headers: dict[str, str], nips: list[str],
-                      concurrency: int) -> dict[str, Any]:
-    """The same data-utama calls with no processing, at the same concurrency."""
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url + API_PREFIX, headers=headers, limits=limits,
-                                 timeout=60) as client:
-        queue = list(nips)
-        started = time.perf_counter()
-
-        async def worker() -> None:
-            while queue:
-                (await client.get(f"/pns/data-utama/{queue.pop()}")).raise_for_status()
-
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        wall = time.perf_counter() - started
-    return {"calls": len(nips), "wall_s": round(wall, 2), "calls_per_s": round(len(nips) / wall, 1)}
-
-
-def naive_loop(url: str, headers: dict[str, str], nips: list[str]) -> dict[str, Any]:
-    """One employee after another: data-utama, rw-golongan, rw-jabatan (sampled)."""
-    with httpx.Client(base_url=url + API_PREFIX, headers=headers, timeout=60) as client:
-        started = time.perf_counter()
-        for nip in nips:
-            for path in ("data-utama", "rw-golongan", "rw-jabatan"):
-                client.get(f"/pns/{path}/{nip}").raise_for_status()
-        wall = time.perf_counter() - started
-    return {"employees": len(nips), "wall_s": round(wall, 2),
-            "employees_per_s": round(len(nips) / wall, 2)}
+def parse() -> Plan:
+    """The plan from the command line."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, short windows")
+    parser.add_argument("--employees", type=int)
+    parser.add_argument("--latency-ms", type=float, default=50)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, default=200, help="the product's default")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rate", type=float, default=25, help="limit enforced at the simulator")
+    parser.add_argument("--scale", help="sizes for peak RSS, e.g. 10000,50000,100000")
+    parser.add_argument("--postgres", help="admin URL of a PostgreSQL server: store there")
+    parser.add_argument("--only", help=f"comma-separated sections of {','.join(SECTIONS)}")
+    args = parser.parse_args()
+    quick = bool(args.quick)
+    scale = args.scale or ("200,400,800" if quick else "10000,50000,100000")
+    return Plan(
+        employees=args.employees or (400 if quick else 20000), latency_ms=args.latency_ms,
+        concurrency=args.concurrency, batch_size=args.batch_size, seed=args.seed,
+        levels=[8, 32, 128] if quick else [8, 16, 32, 64, 128], sweep_s=0.7 if quick else 4.0,
+        ceiling_s=1.0 if quick else 6.0, naive_sample=10 if quick else 100,
+        sinkron_requests=40 if quick else 200, decisions=3 if quick else 5, rate=args.rate,
+        rate_window_s=8 if quick else 60, scale=[int(s) for s in scale.split(",")],
+        scale_nights=1 if quick else 2,
+        workers=[1, 2, 4], postgres=args.postgres,
+        sections=tuple(args.only.split(",")) if args.only else SECTIONS)
 
 
-def reconcile_night(container: Container, concurrency: int) -> dict[str, Any]:
-    """One reconciliation with CPU time and peak RSS of this process."""
+def clients(plan: Plan, sim: SimProcess, nips: list[str], result: dict[str, Any]) -> None:
+    """Both raw clients alternated at the night's concurrency, the sweep, the naive loop."""
+    headers, paths = sim.headers(), ceiling.call_paths(nips, "data-utama")
+    print("clients: alternation, sweep, naive loop", flush=True)
+    result["alternation"] = ceiling.alternate(sim.url, headers, paths, plan.concurrency,
+                                              plan.ceiling_s)
+    result["sweep"] = ceiling.sweep(sim.url, headers, paths, plan.levels, plan.sweep_s)
+    result["naive"] = ceiling.naive_loop(sim.url, headers, nips[: plan.naive_sample])
 
-    async def go() -> dict[str, Any]:
-        async with container.siasn() as siasn:
-            options = ReconcileOptions(concurrency=concurrency, batch_size=500)
-            return await Reconciler(siasn, container.sessions, options).run()
 
-    cpu = time.process_time()
+def night(plan: Plan, sim: SimProcess, store: Store, nips: list[str], mix: str
+          ) -> dict[str, Any]:
+    """The aiohttp ceiling for this night's calls right before it, then the night."""
+    before = ceiling.raw("aiohttp", sim.url, sim.headers(), ceiling.call_paths(nips, mix),
+                         plan.concurrency, plan.ceiling_s)
+    measured = run_night(sim.night_config(store.url, concurrency=plan.concurrency,
+                                          batch_size=plan.batch_size))
+    return {**measured, "ceiling": before}
+
+
+def next_day(sim: SimProcess, store: Store, conflicts: int = 0) -> tuple[list[str], float]:
+    """A simulated day at SIASN (some edited locally too), the roster re-imported; NIPs and
+    the share of employees SIASN changed."""
+    changes = sim.control("POST", "advance-day")
+    changed = {nip for key in PEOPLE_CHANGES for nip in changes.get(key, [])}
+    if conflicts:
+        store.local_edits(sim, list(changes.get("mutasi", []))[:conflicts])
+    nips = store.import_roster(sim)
+    return nips, round(len(changed) / max(len(nips), 1), 4)
+
+
+def nights(plan: Plan, sim: SimProcess, store: Store, nips: list[str],
+           result: dict[str, Any]) -> list[str]:
+    """Night 1 on the empty store, a day, night 2; the roster after it."""
+    print("night 1", flush=True)
+    result["night_1"] = night(plan, sim, store, nips, "full")
+    report.save_partial(result)
+    nips, changed = next_day(sim, store, conflicts=plan.decisions)
+    print("night 2", flush=True)
+    result["night_2"] = {**night(plan, sim, store, nips, "data-utama"), "changed_share": changed}
+    return nips
+
+
+def sinkron_section(plan: Plan, sim: SimProcess, store: Store, nips: list[str],
+                    result: dict[str, Any]) -> None:
+    """Sinkron idle, then a day and a night: decisions and Sinkron while it applies."""
+    print("sinkron: idle, then while a night applies", flush=True)
+    serve = sinkron.ServeProcess.start(sim.environment(store.url))
+    try:
+        sample = nips[:: max(1, len(nips) // plan.sinkron_requests)][: plan.sinkron_requests]
+        out: dict[str, Any] = {"idle": sinkron.summarize(sinkron.press_sinkron(serve, sample))}
+        conflict_ids = sinkron.open_conflicts(serve, plan.decisions)
+        next_day(sim, store)
+        running = NightProcess.start(sim.night_config(store.url, concurrency=plan.concurrency,
+                                                      batch_size=plan.batch_size))
+        try:
+            if running.wait_for("apply"):
+                during_night(serve, running, conflict_ids, list(reversed(sample)), out)
+            out["night_3"] = {k: v for k, v in running.finish().items()
+                              if k in ("status", "calls", "wall_s")}
+        finally:
+            if running.process.poll() is None:
+                running.stop()
+        result["sinkron"] = out
+    finally:
+        serve.stop()
+
+
+def during_night(serve: sinkron.ServeProcess, running: NightProcess, conflict_ids: list[int],
+                 nips: list[str], out: dict[str, Any]) -> None:
+    """From the start of the night's apply phase: decisions (one at a time) and Sinkron
+    (20 at a time) together, each request marked by whether it ended before the apply did."""
+    refusals: list[str] = []
+    decided: list[sinkron.Sample] = []
+    deciding = threading.Thread(target=lambda: decided.extend(
+        sinkron.decide(serve, conflict_ids, refusals)))
+    deciding.start()
+    pressed = sinkron.press_sinkron(serve, nips)
+    deciding.join()
+
+    def applying(at: float) -> bool:
+        return running.during("apply", at)
+
+    out["decisions_during_apply"] = {**sinkron.summarize(decided, applying),
+                                     "refusals": refusals}
+    out["during_night"] = sinkron.summarize(pressed, applying)
+
+
+def ratelimit_section(plan: Plan, sim: SimProcess, store: Store, nips: list[str],
+                      result: dict[str, Any]) -> None:
+    """A night at the product's rate N against N enforced; then with Sinkron pressed too."""
+    print(f"rate limit {plan.rate}/s: a night, then a night and Sinkron", flush=True)
+    config = sim.night_config(store.url, concurrency=plan.concurrency,
+                              batch_size=plan.batch_size, rate=plan.rate)
+
+    def night_alone(stop: threading.Event) -> None:
+        running = NightProcess.start(config)
+        stop.wait()
+        running.stop()
+
+    out = {"night_alone": ratelimit.measure(sim, plan.rate, 5, plan.rate_window_s, night_alone)}
+    serve = sinkron.ServeProcess.start(sim.environment(store.url, rate=plan.rate))
+
+    def night_and_sinkron(stop: threading.Event) -> None:
+        running = NightProcess.start(config)
+        while not stop.is_set():
+            sinkron.press_sinkron(serve, nips[:40])
+        running.stop()
+
+    try:
+        out["night_and_sinkron_api"] = ratelimit.measure(sim, plan.rate, 5, plan.rate_window_s,
+                                                         night_and_sinkron)
+    finally:
+        serve.stop()
+    result["rate_limit"] = out
+
+
+def scale(plan: Plan, folder: Path, result: dict[str, Any]) -> None:
+    """Night 1 (and night 2 unless quick) at each size, no added latency: peak RSS, CPU."""
+    rows = []
+    for size in plan.scale:
+        print(f"scale: {size} employees", flush=True)
+        sim = SimProcess.start(size, seed=plan.seed)
+        store = Store.create(folder, f"scale-{size}", plan.postgres)
+        try:
+            store.import_roster(sim)
+            config = sim.night_config(store.url, concurrency=plan.concurrency,
+                                      batch_size=plan.batch_size)
+            first = second = run_night(config)
+            if plan.scale_nights > 1:
+                next_day(sim, store)
+                second = run_night(config)
+        finally:
+            sim.stop()
+            store.drop()
+        rows.append({"employees": size, "peak_rss_mb": max(first["peak_rss_mb"],
+                                                           second["peak_rss_mb"]),
+                     "night_1_peak_rss_mb": first["peak_rss_mb"],
+                     "night_2_peak_rss_mb": second["peak_rss_mb"],
+                     "cpu_ms_per_employee": first["cpu_ms_per_employee"]["total"],
+                     "night_2_cpu_ms_per_employee": second["cpu_ms_per_employee"]["total"]})
+    result["scale"] = rows
+
+
+@contextmanager
+def timed(result: dict[str, Any], name: str) -> Iterator[None]:
+    """Record how long a section took (``timings_s``) and save what is measured so far."""
     started = time.perf_counter()
-    report = asyncio.run(go())
-    wall = time.perf_counter() - started
-    employees = sum(report["counts"].values())
-    return {"status": report["status"], "employees": employees, "wall_s": round(wall, 2),
-            "employees_per_s": round(employees / wall, 1), "calls": report["calls"],
-            "calls_per_employee": round(report["calls"] / max(employees, 1), 3),
-            "cpu_ms_per_employee": round((time.process_time() - cpu) * 1000 / max(employees, 1),
-                                         2),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "counts": report["counts"]}
+    try:
+        yield
+    finally:
+        result.setdefault("timings_s", {})[name] = round(time.perf_counter() - started, 1)
+        report.save_partial(result)  # a long run stopped later still leaves its figures
+
+
+def main_world(plan: Plan, folder: Path, result: dict[str, Any]) -> None:
+    """The sections that share one simulator and one store, in order."""
+    sim = SimProcess.start(plan.employees, seed=plan.seed, latency_ms=plan.latency_ms)
+    store = Store.create(folder, "bench", plan.postgres)
+    try:
+        nips = store.import_roster(sim)
+        if "clients" in plan.sections:
+            with timed(result, "clients"):
+                clients(plan, sim, nips, result)
+        if "nights" in plan.sections:
+            with timed(result, "nights"):
+                nips = nights(plan, sim, store, nips, result)
+        if "sinkron" in plan.sections:
+            with timed(result, "sinkron"):
+                sinkron_section(plan, sim, store, nips, result)
+        if "ratelimit" in plan.sections:
+            with timed(result, "ratelimit"):
+                ratelimit_section(plan, sim, store, nips, result)
+        if "workers" in plan.sections:
+            with timed(result, "workers"):
+                result["workers"] = workers_section(plan, sim, folder)
+    finally:
+        sim.stop()
+        store.drop()
+
+
+def workers_section(plan: Plan, sim: SimProcess, folder: Path) -> dict[str, Any]:
+    """1, 2 and 4 workers on PostgreSQL, or why not."""
+    reason = workers.missing_reason(sim.environment("sqlite:///" + str(folder / "probe.db")))
+    if reason is not None:
+        print(f"workers: skipped: {reason}", flush=True)
+        return {"skipped": reason}
+    if not plan.postgres:
+        return {"skipped": "workers need PostgreSQL: pass --postgres ADMIN_URL"}
+    roster = folder / "roster.csv"
+    roster.write_bytes(sim.export_csv())
+    return workers.run(sim, plan.postgres, plan.workers, plan.concurrency, str(roster))
 
 
 def main() -> None:
-    """Run the benchmark and print the table."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--employees", type=int, default=20000)
-    parser.add_argument("--latency-ms", type=float, default=50)
-    parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--naive-sample", type=int, default=100)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    configure_logging("console", "WARNING")
-    world = generate_world(args.seed, args.employees)
-    creds = SiasnCredentials.demo(world)
-    nips = list(world.pegawai)
-    process, url = start_simulator_process(employees=args.employees, seed=args.seed,
-                                           latency_ms=args.latency_ms)
-    try:
-        headers = _tokens(url, creds)
-        result: dict[str, Any] = {"employees": args.employees, "latency_ms": args.latency_ms,
-                                  "concurrency": args.concurrency}
-        result["raw_ceiling"] = asyncio.run(raw_ceiling(url, headers, nips, args.concurrency))
-        result["naive_sequential"] = naive_loop(url, headers, nips[: args.naive_sample])
-        with tempfile.TemporaryDirectory() as folder:
-            settings = Settings(database_url=f"sqlite:///{folder}/bench.db",
-                                siasn=credentials_settings(creds, url))
-            container = Container.build(settings)
-            csv = httpx.get(f"{url}/_sim/export-data-asn.csv", timeout=120).content
-            with transaction(container.sessions) as session:
-                import_roster(session, csv, source="export.csv")
-            result["night_1"] = reconcile_night(container, args.concurrency)
-            httpx.post(f"{url}/_sim/advance-day", timeout=120)
-            result["night_2"] = reconcile_night(container, args.concurrency)
-            container.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    _ratios(result)
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"reconcile-{args.employees}-{int(time.time())}.json"
-    out.write_text(json.dumps(result, indent=2))
-    _table(result, out)
-
-
-def _ratios(result: dict[str, Any]) -> None:
-    ceiling = result["raw_ceiling"]["calls_per_s"]
-    naive = result["naive_sequential"]["employees_per_s"]
-    for night in ("night_1", "night_2"):
-        data = result[night]
-        data["vs_naive"] = round(data["employees_per_s"] / naive, 1)
-        data["calls_per_s"] = round(data["calls"] / data["wall_s"], 1)
-        data["share_of_raw_ceiling"] = round(data["calls_per_s"] / ceiling, 2)
-
-
-def _table(result: dict[str, Any], out: Path) -> None:
-    print(f"{result['employees']} employees, {result['latency_ms']} ms upstream latency, "
-          f"concurrency {result['concurrency']} (results in {out})")
-    print(f"raw-fetch ceiling: {result['raw_ceiling']['calls_per_s']} calls/s")
-    print(f"naive sequential loop: {result['naive_sequential']['employees_per_s']} employees/s")
-    for night in ("night_1", "night_2"):
-        d = result[night]
-        print(f"{night}: {d['wall_s']} s, {d['employees_per_s']} employees/s "
-              f"({d['vs_naive']}x naive), {d['calls']} calls ({d['calls_per_employee']}/employee,"
-              f" {d['share_of_raw_ceiling']} of raw ceiling), CPU {d['cpu_ms_per_employee']} "
-              f"ms/employee, peak RSS {d['peak_rss_mb']} MB")
+    """Run the plan, write the results, print the table."""
+    plan = parse()
+    result: dict[str, Any] = {"meta": {
+        "employees": plan.employees, "latency_ms": plan.latency_ms,
+        "concurrency": plan.concurrency, "batch_size": plan.batch_size,
+        "store": "PostgreSQL" if plan.postgres else "SQLite", "machine": report.machine()}}
+    with tempfile.TemporaryDirectory(prefix="ekinerja-bench-") as name:
+        main_world(plan, Path(name), result)
+        if "scale" in plan.sections:
+            with timed(result, "scale"):
+                scale(plan, Path(name), result)
+    report.ratios(result)
+    path = report.write(result)
+    print(f"\nresults: {path} (+ .md, .png)\n")
+    print(report.table(result))
 
 
 if __name__ == "__main__":

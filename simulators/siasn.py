@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -26,6 +27,7 @@ from simulators import payloads
 from simulators.dataset import World
 from simulators.faults import FaultPlan
 from simulators.myasn import REALM_PATH, Account, MyAsnRealm, RealmClient
+from simulators.ratelimit import RateBudget, RateLimited, budget_routes
 from simulators.siasn_skp import SkpRiwayat
 
 SSO_TOKEN_PATH = f"{REALM_PATH}/protocol/openid-connect/token"
@@ -64,10 +66,12 @@ class SiasnSimulator:
 
     def __init__(self, world: World, *, credentials: SiasnCredentials | None = None,
                  faults: FaultPlan | None = None, apim_lifetime: int = 3600,
-                 sso_lifetime: int = 43200, realm: MyAsnRealm | None = None) -> None:
+                 sso_lifetime: int = 43200, realm: MyAsnRealm | None = None,
+                 budget: RateBudget | None = None) -> None:
         self.world = world
         self.credentials = credentials or SiasnCredentials.demo(world)
         self.faults = faults or FaultPlan()
+        self.budget = budget or RateBudget()  # one instansi, one credential: one bucket
         self.apim_lifetime = apim_lifetime
         self.realm = realm or MyAsnRealm(access_lifetime=sso_lifetime)
         self.realm.add_client(RealmClient(self.credentials.sso_client_id))
@@ -130,7 +134,9 @@ class SiasnSimulator:
             Route("/_sim/faults", self._set_faults, methods=["POST"]),
             Route("/_sim/advance-day", self._advance_day, methods=["POST"]),
             Route("/_sim/export-data-asn.csv", self._export, methods=["GET"]),
-        ])
+            *budget_routes(self.budget),
+        ], middleware=[Middleware(RateLimited, budget=self.budget,
+                                  credential=lambda _scope: self.credentials.consumer_key)])
 
     async def _apim_token(self, request: Request) -> Response:
         self.stats["apim_token"] += 1
@@ -176,7 +182,7 @@ class SiasnSimulator:
                 "data-utama": lambda: payloads.data_utama(self.world, person),
                 "rw-golongan": lambda: person.rw_golongan,
                 "rw-jabatan": lambda: person.rw_jabatan,
-                "rw-skp22": lambda: payloads.skp22_rows(person) + self.skp.skp22_saved(person),
+                "rw-skp22": lambda: self.skp.skp22_rows(person),
                 "rw-kinerjaperiodik": lambda: self.skp.kinerjaperiodik_rows(person) or None,
             }
             if parts[1] in handlers:
