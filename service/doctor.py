@@ -35,9 +35,10 @@ from service.container import (
     siasn_client,
     sso_source,
 )
-from service.settings import Settings
-from store.db import current_revision, head_revision, make_engine
+from service.settings import Settings, tls_unverified
+from store.db import current_revision, head_revision, make_engine, session_factory
 from store.models import ApiKey, LocalAccount, Pegawai
+from sync.audit_verify import run_verification
 
 Status = Literal["ok", "warn", "error", "skip"]
 PROBE_NIP = "199001012015011001"
@@ -56,12 +57,14 @@ class Check:
 
 async def run_doctor(settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
                      ) -> list[Check]:
-    """Every check, in order: database, access, SIASN (APIM, SSO, API), MyASN."""
+    """Every check, in order: database, access, audit log, SIASN (APIM, SSO, API), MyASN."""
     engine = make_engine(settings.database_url)
     try:
         checks, probe_nip = database_checks(engine)
     finally:
         engine.dispose()
+    checks += [Check("tls", "warn", t("tls.verification_off", variable=variable),
+                     t("tls.fix", variable=variable)) for variable in tls_unverified(settings)]
     checks += await siasn_checks(settings, probe_nip, transport)
     checks.append(await myasn_check(settings))
     return checks
@@ -93,8 +96,25 @@ def database_checks(engine: Engine) -> tuple[list[Check], str]:
     with Session(engine) as session:
         access = _access_check(session)
         nip = session.scalar(select(Pegawai.nip).limit(1))
-    return [Check("database", "ok", t("cli.doctor.db_ok", where=where, head=head)), access], \
-        nip or PROBE_NIP
+    return [Check("database", "ok", t("cli.doctor.db_ok", where=where, head=head)), access,
+            audit_check(engine)], nip or PROBE_NIP
+
+
+def audit_check(engine: Engine) -> Check:
+    """``audit verify``: the audit log's hash chain is whole (the outcome is recorded too)."""
+    try:
+        report, stored = run_verification(session_factory(engine))
+    except SQLAlchemyError as exc:  # a locked or vanished database: said, not a traceback
+        where = engine.url.render_as_string(hide_password=True)
+        return Check(
+            "audit",
+            "error",
+            t("cli.doctor.db_unreachable", where=where, error=_first_line(exc)),
+            t("cli.doctor.db_unreachable_fix"),
+        )
+    if report.ok:
+        return Check("audit", "ok", stored.detail or "")
+    return Check("audit", "error", stored.detail or "", t("audit.verify.fix"))
 
 
 def _access_check(session: Session) -> Check:

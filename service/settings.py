@@ -190,6 +190,20 @@ def check_database_url(value: str) -> None:
         raise ValueError(t("guards.database_driver_missing", driver=url.drivername[:60])) from None
 
 
+def tls_unverified(settings: Settings) -> list[str]:
+    """The ``EKINERJA_*`` variables that turn TLS verification off (warned about at every start).
+
+    SIASN verifies against ``EKINERJA_SIASN__CA_BUNDLE`` when one is set, whatever ``VERIFY_TLS``
+    says; every other ``verify_tls`` field of the settings counts as it is.
+    """
+    off = []
+    for name, section in settings:
+        if isinstance(section, BaseModel) and getattr(section, "verify_tls", True) is False \
+                and not getattr(section, "ca_bundle", None):
+            off.append(f"EKINERJA_{name.upper()}__VERIFY_TLS")
+    return off
+
+
 def load_settings() -> Settings:
     """Settings from the environment, or ``SettingsError`` naming every bad variable."""
     try:

@@ -26,7 +26,7 @@ COMMANDS = [["sinkron"], ["pegawai", "show"], ["pegawai", "edit"], ["unor", "ref
             ["schedule", "list"], ["doctor"], ["apikey", "create"], ["apikey", "list"],
             ["apikey", "revoke"], ["admin", "set-password"], ["operator", "grant"],
             ["operator", "revoke"], ["operator", "list"], ["pmm", "sync"], ["pmm", "import"],
-            ["pmm", "status"], ["skp", "push"]]
+            ["pmm", "status"], ["skp", "push"], ["unor", "cari"], ["unor", "list"]]
 
 
 def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,

@@ -65,7 +65,7 @@ def test_healthy_setup_passes_every_check(ready_db: str, siasn_settings: SiasnSe
                                EKINERJA_MYASN__CLIENT_ID="ekinerja-sync"))
     assert code == 0
     assert {n: c["status"] for n, c in checks.items()} == {
-        "database": "ok", "access": "ok", "siasn.apim": "ok", "siasn.sso": "ok",
+        "database": "ok", "access": "ok", "audit": "ok", "siasn.apim": "ok", "siasn.sso": "ok",
         "siasn.api": "ok", "myasn": "ok"}
     assert "mode password" in checks["siasn.sso"]["detail"]
     assert "sisa" in checks["siasn.sso"]["detail"]

@@ -2,8 +2,8 @@
 
 Pages, CLI output and errors and API error messages take their words from here, never from
 string literals scattered in code, so another language can be added by adding a table. Each area
-keeps its own table (``common``, ``access``, ``runs``, ``konflik``, ``pmm``, ``skp``); keys are dotted and
-unique across areas.
+keeps its own table (``common``, ``access``, ``runs``, ``konflik``, ``pmm``, ``skp``,
+``audit``); keys are dotted and unique across areas.
 
     >>> t("common.not_found_pegawai", nip="198609262015051001")
     'tidak ada pegawai lokal dengan NIP 198609262015051001'
@@ -15,7 +15,19 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from mappings.messages import access, cli, common, console, guards, konflik, pmm, runs, skp
+from mappings.messages import (
+    access,
+    audit,
+    cli,
+    common,
+    console,
+    console_lists,
+    guards,
+    konflik,
+    pmm,
+    runs,
+    skp,
+)
 
 DEFAULT_LANGUAGE = "id"
 
@@ -32,7 +44,7 @@ def _merge(*tables: Mapping[str, str]) -> Mapping[str, str]:
 
 CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "id": _merge(common.ID, cli.ID, access.ID, runs.ID, konflik.ID, pmm.ID, console.ID,
-                 guards.ID, skp.ID),
+                 guards.ID, skp.ID, audit.ID, console_lists.ID),
 })
 
 

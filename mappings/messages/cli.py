@@ -68,8 +68,8 @@ _HELP: dict[str, str] = {
     "cli.admin_disable.contoh": "ekinerja-sync admin disable admin-bkd",
     "cli.operator": "Unit yang dikelola operator di luar unitnya sendiri.",
     "cli.operator_grant": "Izinkan operator mengelola satu unit beserta semua unit di bawahnya.",
-    "cli.operator_grant.contoh": ('ekinerja-sync operator grant 197503052007042001 UNOR_ID '
-                                  '--oleh "kepala BKD"'),
+    "cli.operator_grant.contoh": ('ekinerja-sync operator grant 197503052007042001 '
+                                  '"Dinas Pendidikan > Bidang SD" --oleh "kepala BKD"'),
     "cli.operator_revoke": "Tarik kembali unit yang pernah diberikan.",
     "cli.operator_revoke.contoh": "ekinerja-sync operator revoke 197503052007042001 UNOR_ID",
     "cli.operator_list": ("Daftar unit yang diberikan (unit operator sendiri selalu ikut "
@@ -115,9 +115,10 @@ _ARGS: dict[str, str] = {
     "cli.arg.nip_claimant": "NIP pejabat struktural yang mengklaim unit",
     "cli.arg.nip_operator": "NIP operator (nama pengguna MyASN-nya)",
     "cli.arg.assignments": "pasangan isian=nilai",
-    "cli.arg.unor_id": "id unor (SIASN)",
-    "cli.arg.unor_id_grant": "id unor SIASN; semua unit di bawahnya ikut",
-    "cli.arg.unor_id_granted": "id unor yang pernah diberikan",
+    "cli.arg.unor_id": "unit: kode unor SIASN, jalur lengkap, atau kata dari namanya (`unor cari`)",
+    "cli.arg.unor_id_grant": ("unit: kode unor SIASN, jalur lengkap, atau kata yang cocok dengan "
+                              "tepat satu unit (lihat `unor cari`); semua unit di bawahnya ikut"),
+    "cli.arg.unor_id_granted": "unit yang pernah diberikan (kode, jalur, atau kata dari namanya)",
     "cli.arg.apikey_name": "untuk siapa kunci ini, mis. ekinerja-app",
     "cli.arg.apikey_revoke": "nama kunci",
     "cli.arg.username": "nama pengguna admin lokal",
@@ -128,9 +129,10 @@ _ARGS: dict[str, str] = {
     "cli.arg.comment": "isi komentar",
     "cli.arg.roster_file": "berkas CSV",
     "cli.arg.run_id": "id run atau awalannya yang unik",
-    "cli.opt.konflik_unit": "id unit: unit itu beserta semua unit di bawahnya",
+    "cli.opt.konflik_unit": ("unit (kode unor, jalur lengkap, atau kata dari namanya; lihat "
+                             "`unor cari`): unit itu beserta semua unit di bawahnya"),
     "cli.opt.konflik_field": "nama isian, mis. unor_id",
-    "cli.opt.konflik_situasi": "merge, unor_dihapus atau klaim",
+    "cli.opt.konflik_situasi": "merge, unor_dihapus, klaim atau skp_nilai",
     "cli.opt.konflik_status": "open, assigned, resolved, superseded (boleh diulang)",
     "cli.opt.konflik_assignee": "ditugaskan kepada",
     "cli.opt.konflik_min_age": "dibuka paling sedikit N hari yang lalu",
@@ -189,6 +191,7 @@ _ARGS: dict[str, str] = {
 }
 
 _OUTPUT: dict[str, str] = {
+    "cli.bad_number": "{name}: {problem}",
     "cli.database_unavailable": "basis data tidak dapat dihubungi: {detail}",
     "cli.status.created": "dibuat", "cli.status.updated": "diperbarui",
     "cli.status.confirmed": "sesuai", "cli.status.conflict": "konflik",

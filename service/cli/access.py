@@ -10,11 +10,13 @@ from functools import partial
 from typing import Any, TypeVar
 
 import typer
+from sqlalchemy.orm import Session
 
 from mappings.limits import LimitError
 from mappings.messages import t
 from mappings.nip import normalize_nip
 from service.cli.common import build_container, cli_errors, fail, help_text, out
+from service.cli.unor import resolve_unit
 from service.render import json_text, local_time, plain, print_table, visible
 from store.db import transaction
 from sync.access import AccessError, grant_unit, list_grants, revoke_unit
@@ -26,6 +28,7 @@ from sync.credentials import (
     revoke_api_key,
     set_local_account,
 )
+from sync.unit_index import UnitLookupError, unit_index
 
 apikey_app = typer.Typer(help=t("cli.apikey"), no_args_is_help=True)
 admin_app = typer.Typer(help=t("cli.admin"), no_args_is_help=True)
@@ -112,8 +115,8 @@ def operator_grant(
     """Let an operator administer a unit and everything under it."""
     with cli_errors():
         nip = normalize_nip(nip)
-    write(partial(grant_unit, by=by), nip, unor_id)
-    out.print(t("cli.operator.granted", nip=plain(nip), unor_id=plain(unor_id)))
+    path = write(partial(_grant_named, by=by), nip, unor_id)
+    out.print(t("cli.operator.granted", nip=plain(nip), unor_id=plain(path)))
 
 
 @operator_app.command("revoke", help=help_text("cli.operator_revoke"))
@@ -123,8 +126,8 @@ def operator_revoke(nip: str = typer.Argument(..., help=t("cli.arg.nip_operator"
     """Take a granted unit back."""
     with cli_errors():
         nip = normalize_nip(nip)
-    write(revoke_unit, nip, unor_id)
-    out.print(t("cli.operator.revoked", nip=plain(nip), unor_id=plain(unor_id)))
+    path = write(_revoke_named, nip, unor_id)
+    out.print(t("cli.operator.revoked", nip=plain(nip), unor_id=plain(path)))
 
 
 @operator_app.command("list", help=help_text("cli.operator_list"))
@@ -138,6 +141,24 @@ def operator_list() -> None:
                     for g in list_grants(session)]
     headers = [t(f"cli.col.{name}") for name in ("nip", "unor", "by", "since")]
     print_table(out, headers, rows, ids=(0, 1))
+
+
+def _grant_named(session: Session, nip: str, text: str, *, by: str) -> str:
+    """Grant the unit ``text`` names (as ``unor cari`` shows it); its path for the message."""
+    unit_id = resolve_unit(session, text)
+    grant_unit(session, nip, unit_id, by=by)
+    return unit_index(session).label(unit_id, unit_id) or unit_id
+
+
+def _revoke_named(session: Session, nip: str, text: str) -> str:
+    """Revoke a granted unit named by id, path or unique words; its path for the message."""
+    granted = {g.unit_id for g in list_grants(session) if g.nip == nip}
+    try:
+        unit_id = unit_index(session).resolve(text, within=granted or None)
+    except UnitLookupError:
+        unit_id = text
+    revoke_unit(session, nip, unit_id)
+    return unit_index(session).label(unit_id, unit_id) or unit_id
 
 
 def register(app: typer.Typer) -> None:

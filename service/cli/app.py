@@ -5,11 +5,11 @@ from __future__ import annotations
 import typer
 
 from mappings.messages import t
-from service.cli import access, db, konflik, pegawai, pmm, runs, skp, system, unor
+from service.cli import access, audit, db, konflik, pegawai, pmm, runs, skp, system, unor
 
 app = typer.Typer(help=t("cli.app"), no_args_is_help=True, pretty_exceptions_enable=False,
                   add_completion=False)
-for group in (pegawai, unor, db, runs, system, access, konflik, pmm, skp):
+for group in (pegawai, unor, db, runs, system, access, konflik, pmm, skp, audit):
     group.register(app)
 
 

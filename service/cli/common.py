@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import structlog
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
+from mappings.limits import INT_MAX, whole_number
 from mappings.messages import t
 from mappings.nip import NipError
 from service.container import ConfigError, Container
 from service.logging import configure_logging
 from service.render import visible
-from service.settings import Settings, SettingsError, load_settings, settings_problems
+from service.settings import (
+    Settings,
+    SettingsError,
+    load_settings,
+    settings_problems,
+    tls_unverified,
+)
 from store.db import SchemaBehindError
 
 # Data is text: no emoji codes (``:smile:``) and no markup reach the terminal from values.
 out = Console(emoji=False)
+log = structlog.get_logger(__name__)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -48,7 +57,16 @@ def build_container(*, migrate: bool = True, rate: float | None = None) -> Conta
     """Settings, logging and the container, once per command."""
     settings = with_rate(load_settings(), rate)
     configure_logging(settings.log_format, settings.log_level)
+    warn_insecure_tls(settings)
     return Container.build(settings, migrate=migrate)
+
+
+def warn_insecure_tls(settings: Settings) -> None:
+    """Say loudly, in the log and on stderr, that a connection's TLS verification is off."""
+    for variable in tls_unverified(settings):
+        message = t("tls.verification_off", variable=variable)
+        log.warning("tls_verification_disabled", setting=variable, message=message)
+        typer.echo(message, err=True)
 
 
 def at_least(option: str, value: float | None, limit: float) -> None:
@@ -56,6 +74,15 @@ def at_least(option: str, value: float | None, limit: float) -> None:
     if value is not None and not (math.isfinite(value) and value >= limit):
         raise fail(t("guards.option_min", option=option, limit=limit, value=value))
 
+def number(name: str, low: int = 1, high: int = INT_MAX) -> Callable[[str | int], int]:
+    """A typer ``parser`` for a whole-number argument or option: ASCII digits within
+    ``low..high``, else exit 2 with one line naming ``name`` (never the value typed)."""
+    def parse(raw: str | int) -> int:
+        try:
+            return whole_number(raw, low=low, high=high)
+        except ValueError as exc:
+            raise fail(t("cli.bad_number", name=name, problem=str(exc))) from None
+    return parse
 
 
 def with_rate(settings: Settings, rate: float | None) -> Settings:

@@ -10,18 +10,22 @@ import getpass
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from mappings.limits import whole_number
 from mappings.messages import UnknownMessage, t
-from service.cli.common import build_container, cli_errors, fail, help_text, out
+from service.cli.common import build_container, cli_errors, fail, help_text, number, out
+from service.cli.unor import resolve_unit
 from service.container import Container
 from service.render import json_text, plain, print_table
 from service.routes.common import zone_of
 from service.routes.konflik import detail_json, row_json
 from store.db import transaction
+from sync.authority import label
 from sync.konflik import decide as deciding
 from sync.konflik import query
 from sync.konflik.errors import KonflikError
@@ -39,11 +43,13 @@ FIELD = typer.Option(None, "--field", help=t("cli.opt.konflik_field"))
 SITUASI = typer.Option(None, "--situasi", help=t("cli.opt.konflik_situasi"))
 STATUS = typer.Option(None, "--status", help=t("cli.opt.konflik_status"))
 ASSIGNEE = typer.Option(None, "--assignee", help=t("cli.opt.konflik_assignee"))
-MIN_AGE = typer.Option(None, "--min-age", min=0, max=36500, help=t("cli.opt.konflik_min_age"))
+MIN_AGE = typer.Option(None, "--min-age", parser=number("--min-age", 0, 36500),
+                       help=t("cli.opt.konflik_min_age"))
 OVERDUE = typer.Option(False, "--overdue", help=t("cli.opt.konflik_overdue"))
 TEXT = typer.Option(None, "--cari", help=t("cli.opt.konflik_cari"))
 JSON_OUT = typer.Option(False, "--json", help=t("cli.opt.json"))
-IDS = typer.Argument(None, help=t("cli.arg.conflict_ids"))
+IDS = typer.Argument(None, parser=number("ID"), help=t("cli.arg.conflict_ids"))
+CONFLICT_ID = typer.Argument(..., parser=number("ID"), help=t("cli.arg.conflict_id"))
 KEPUTUSAN = typer.Option(..., "--keputusan", help=t("cli.opt.keputusan"))
 VERSI = typer.Option(None, "--versi", help=t("cli.opt.versi"))
 OUTPUT = typer.Option(None, "--output", "-o", help=t("cli.opt.output"))
@@ -58,6 +64,11 @@ def _filter(unit: str | None, field: str | None, situasi: str | None,
     return KonflikFilter(unit=unit, field=field, kind=situasi,
                          statuses=tuple(status) if status else ACTIVE, assignee=assignee,
                          min_age_days=min_age, overdue=overdue, text=text)
+
+
+def _named_unit(session: Any, filt: KonflikFilter) -> KonflikFilter:
+    """``filt`` with its unit given as ``unor cari`` shows it resolved to the unit's id."""
+    return replace(filt, unit=resolve_unit(session, filt.unit)) if filt.unit else filt
 
 
 def _actor(oleh: str | None) -> str:
@@ -91,24 +102,26 @@ def list_cmd(unit: str = UNIT, field: str = FIELD, situasi: str = SITUASI,
              status: list[str] = STATUS, assignee: str = ASSIGNEE, min_age: int = MIN_AGE,
              overdue: bool = OVERDUE, cari: str = TEXT,
              sort: str = typer.Option("dibuka", "--sort", help=t("cli.opt.konflik_sort")),
-             page: int = typer.Option(1, "--page", min=1, help=t("cli.opt.page")),
-             per_page: int = typer.Option(50, "--per-page", min=1, max=query.MAX_PER_PAGE,
-                                          help=t("cli.opt.per_page")),
+             page: int = typer.Option(1, "--page", parser=number("--page"),
+                                      help=t("cli.opt.page")),
+             per_page: int = typer.Option(50, "--per-page", help=t("cli.opt.per_page"),
+                                          parser=number("--per-page", 1, query.MAX_PER_PAGE)),
              json_output: bool = JSON_OUT) -> None:
     """List conflicts with filters, sorted and paged."""
     with cli_errors(), _session_errors():
         container, rules, tz = _setup()
         filt = _filter(unit, field, situasi, status, assignee, min_age, overdue, cari)
         with container.sessions() as session:
-            found = query.list_conflicts(session, _scope(), filt, sort, page, per_page,
-                                         policy=rules)
+            found = query.list_conflicts(session, _scope(), _named_unit(session, filt), sort,
+                                         page, per_page, policy=rules)
     rows = [row_json(r, tz) for r in found.rows]
     if json_output:
         _echo_json({"total": found.total, "page": page, "items": rows})
         return
     headers = [t(f"konflik.cli_{name}") for name in ("id", "pegawai", "field", "status", "due")]
     print_table(out, headers, [
-        [row["id"], f"{row['nip']} {row['nama'] or ''}", row["field"], row["status"],
+        [row["id"], f"{row['nip']} {row['nama'] or ''}", label(row["field"]),
+         t(f"console.status_{row['status']}"),
          row["due_on"] + (" " + t("konflik.cli_overdue") if row["overdue"] else "")]
         for row in rows], ids=(0,))
     say(t("konflik.cli_total", total=found.total, page=page,
@@ -121,7 +134,7 @@ def _echo_json(document: Any) -> None:
 
 
 @konflik_app.command("show", help=help_text("cli.konflik_show"))
-def show_cmd(conflict_id: int = typer.Argument(..., help=t("cli.arg.conflict_id")),
+def show_cmd(conflict_id: int = CONFLICT_ID,
              json_output: bool = JSON_OUT) -> None:
     """Show one conflict: values, unit path, explanation, recommended action, history."""
     with cli_errors(), _session_errors():
@@ -141,7 +154,8 @@ def say(text: str) -> None:
 
 
 def _print_detail(data: dict[str, Any]) -> None:
-    say(t("konflik.cli_head", id=data["id"], status=data["status"], version=data["version"]))
+    say(t("konflik.cli_head", id=data["id"], status=t(f"console.status_{data['status']}"),
+          version=data["version"]))
     say(f"{data['nip']} {data['nama'] or ''}")
     say(t("konflik.cli_unit_path", path=" > ".join(u["nama"] for u in data["unit_path"])))
     for key, side in (("base", "konflik.side_base"), ("local", "konflik.side_local"),
@@ -164,9 +178,10 @@ def _event_label(kind: str) -> str:
 
 
 @konflik_app.command("assign", help=help_text("cli.konflik_assign"))
-def assign_cmd(conflict_id: int = typer.Argument(..., help=t("cli.arg.conflict_id")),
+def assign_cmd(conflict_id: int = CONFLICT_ID,
                assignee: str = typer.Argument("", help=t("cli.arg.konflik_assignee")),
-               version: int = typer.Option(None, "--version", help=t("cli.opt.konflik_version")),
+               version: int = typer.Option(None, "--version", parser=number("--version"),
+                                           help=t("cli.opt.konflik_version")),
                oleh: str = typer.Option(None, "--oleh", help=t("cli.opt.oleh_audit"))
                ) -> None:
     """Assign an undecided conflict to an admin or operator."""
@@ -181,7 +196,7 @@ def assign_cmd(conflict_id: int = typer.Argument(..., help=t("cli.arg.conflict_i
 
 
 @konflik_app.command("comment", help=help_text("cli.konflik_comment"))
-def comment_cmd(conflict_id: int = typer.Argument(..., help=t("cli.arg.conflict_id")),
+def comment_cmd(conflict_id: int = CONFLICT_ID,
                 text: str = typer.Argument(..., help=t("cli.arg.comment")),
                 oleh: str = typer.Option(None, "--oleh", help=t("cli.opt.oleh_audit"))
                 ) -> None:
@@ -212,8 +227,9 @@ def resolve_cmd(ids: list[int] = IDS,
         seen = _versions(versi or [])
         container, rules, _tz = _setup()
         with transaction(container.sessions) as session:
-            chosen = list(ids) if ids else query.select_ids(session, _scope(oleh), _filter(
-                unit, field, situasi, None, assignee, min_age, overdue, cari), policy=rules)
+            chosen = list(ids) if ids else query.select_ids(session, _scope(oleh), _named_unit(
+                session, _filter(unit, field, situasi, None, assignee, min_age, overdue, cari)),
+                policy=rules)
             done = deciding.decide(session, _scope(oleh), chosen, keputusan,
                                    actor=_actor(oleh), reason=alasan, seen_versions=seen,
                                    value=nilai)
@@ -229,9 +245,10 @@ def _versions(pairs: list[str]) -> dict[int, int]:
     seen: dict[int, int] = {}
     for pair in pairs:
         left, _, right = pair.partition("=")
-        if not (left.strip().isdigit() and right.strip().isdigit()):
-            raise KonflikError(t("konflik.cli_bad_version", value=pair))
-        seen[int(left)] = int(right)
+        try:
+            seen[whole_number(left)] = whole_number(right)
+        except ValueError:
+            raise KonflikError(t("konflik.cli_bad_version", value=pair)) from None
     return seen
 
 
@@ -248,13 +265,14 @@ def export_cmd(format: str = typer.Option("csv", "--format", help=t("cli.opt.exp
             raise fail(t("konflik.cli_bad_format", value=format))
         container, rules, tz = _setup()
         with container.sessions() as session:
+            named = resolve_unit(session, unit) if unit else None
             if usulan:
-                items = [u.as_dict() for u in list_usulan(session, _scope(), unit)]
+                items = [u.as_dict() for u in list_usulan(session, _scope(), named)]
                 text = to_csv(items, USULAN_COLUMNS) if format == "csv" else json_text(json.dumps(
-                    {"units": group_by_unit(list_usulan(session, _scope(), unit))},
+                    {"units": group_by_unit(list_usulan(session, _scope(), named))},
                     indent=2, ensure_ascii=False, default=str))
             else:
-                filt = _filter(unit, field, situasi, status, assignee, min_age, overdue, cari)
+                filt = _filter(named, field, situasi, status, assignee, min_age, overdue, cari)
                 rows = [row_json(r, tz) for r in _every_row(session, filt, rules)]
                 text = to_csv(rows, COLUMNS) if format == "csv" else json_text(json.dumps(
                     rows, indent=2, ensure_ascii=False, default=str))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+import sys
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import httpx
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select
 
 from connectors._http.client import HttpOptions, build_async_client
@@ -32,7 +34,7 @@ from service.settings import PmmSettings
 from store.models_skp import PmmCursor, PmmProblem
 from sync import runs
 from sync.pmm.feed import feed_siasn
-from sync.pmm.file_source import import_file
+from sync.pmm.file_source import file_refusal, import_file
 from sync.pmm.http_source import feed_http
 from sync.pmm.problems import problems_by_school
 
@@ -140,7 +142,11 @@ def render_feed(console: Console, report: dict[str, Any]) -> None:
     if report.get("guard_reason"):
         console.print(plain(t("skp.feed.reason", reason=report["guard_reason"])),
                       highlight=False)
-    render_problems(console, report.get("problems") or [])
+    problems = report.get("problems") or []
+    render_problems(console, problems)
+    more = (report.get("problems_total") or 0) - len(problems)
+    if more > 0:
+        console.print(t("skp.problems.more", count=more), highlight=False)
     for error in report.get("errors") or []:
         console.print(plain(t("skp.feed.error", where=error["where"], error=error["error"])),
                       highlight=False)
@@ -174,17 +180,48 @@ def pmm_import(
     with cli_errors():
         container = build_container()
         try:
-            report = import_file(container.sessions, file)
+            report = _import_with_progress(container, file)
         except RecapFileError as exc:
-            raise fail(t(f"pmm.file.{exc.code}", **exc.params)) from None
+            raise fail(file_refusal(exc)) from None
         except runs.RunBusy as exc:
             raise fail(t("skp.error.busy", kind="pmm", detail=str(exc)), 4) from None
-    if not json_output:
-        for row in report["rows"]:
-            out.print(plain(t("skp.row.line", baris=row["baris"], nip=row["nip"] or "-",
-                              hasil=row_outcome(row["hasil"]), keterangan=row["keterangan"])),
-                      highlight=False)
+    if json_output:  # streamed: a province's report is tens of megabytes
+        echo_json_stream([report])
+        raise typer.Exit(exit_code(report))
+    for row in report["rows"]:
+        out.print(plain(t("skp.row.line", baris=row["baris"], nip=row["nip"] or "-",
+                          hasil=row_outcome(row["hasil"]), keterangan=row["keterangan"])),
+                  highlight=False)
     show_reports([report], json_output)
+
+
+def echo_json_stream(document: Any) -> None:
+    """Print ``document`` as indented JSON a piece at a time (controls escaped, as json_text)."""
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False, default=str)
+    pending: list[str] = []
+    size = 0
+    for chunk in encoder.iterencode(document):
+        pending.append(chunk)
+        size += len(chunk)
+        if size > 65536:
+            sys.stdout.write(json_text("".join(pending)))
+            pending, size = [], 0
+    sys.stdout.write(json_text("".join(pending)) + "\n")
+    sys.stdout.flush()
+
+
+def _import_with_progress(container: Container, file: Path) -> dict[str, Any]:
+    """``import_file`` with a progress bar on stderr when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return import_file(container.sessions, file)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+
+        def start(total: int) -> Callable[[int], None]:
+            task = bar.add_task(t("pmm.progress"), total=total or None)
+            return lambda done: bar.advance(task, done)
+
+        return import_file(container.sessions, file, progress=start)
 
 
 @pmm_app.command("status", help=help_text("skp.help.pmm_status"))

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mappings.messages import UnknownMessage, t
-from service.cli.common import at_least, build_container, cli_errors, fail, help_text, out
+from service.cli.common import at_least, build_container, cli_errors, fail, help_text, number, out
 from service.cli.unor import change_label
 from service.container import Container
 from service.render import json_text, local_time, plain, print_table, visible
@@ -28,7 +28,7 @@ from sync.guards import GuardPolicy
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import ADMIN_CLI
 from sync.reconcile import ReconcileOptions, Reconciler, RunStopped
-from sync.roster import RosterFormatError, RosterRejected, import_roster
+from sync.roster import RosterFormatError, RosterRejected, import_roster, open_roster
 
 EXIT = {"completed": 0, "dry_run": 0, "aborted": 1, "stopped": 1, "dry_run_aborted": 1,
         "held": 3, "dry_run_held": 3}
@@ -56,7 +56,7 @@ def roster_import(
     with cli_errors():
         container = build_container()
         try:
-            with file.open("rb") as stream, transaction(container.sessions) as session:
+            with open_roster(file) as stream, transaction(container.sessions) as session:
                 report = import_roster(session, stream, source=file.name, strict=strict)
         except OSError as exc:
             raise fail(t("runs.file_error", path=str(file),
@@ -85,9 +85,12 @@ def reconcile(
     dry_run: bool = typer.Option(False, "--dry-run", help=t("cli.opt.dry_run")),
     confirm: bool = typer.Option(False, "--confirm", help=t("cli.opt.confirm")),
     rate: float = typer.Option(None, "--rate", help=t("cli.opt.rate")),
-    concurrency: int = typer.Option(16, "--concurrency", help=t("cli.opt.concurrency")),
-    batch_size: int = typer.Option(200, "--batch-size", help=t("cli.opt.batch_size")),
-    guard_sample: int = typer.Option(200, "--guard-sample", help=t("cli.opt.guard_sample")),
+    concurrency: int = typer.Option(16, "--concurrency", parser=number("--concurrency"),
+                                    help=t("cli.opt.concurrency")),
+    batch_size: int = typer.Option(200, "--batch-size", parser=number("--batch-size"),
+                                   help=t("cli.opt.batch_size")),
+    guard_sample: int = typer.Option(200, "--guard-sample", parser=number("--guard-sample"),
+                                     help=t("cli.opt.guard_sample")),
     json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json_report")),
 ) -> None:
     """Reconcile the whole instansi with SIASN (resumes an interrupted run).
@@ -121,7 +124,8 @@ def reconcile(
         raise typer.Exit(code)
 
 @runs_app.command("list", help=help_text("cli.runs_list"))
-def runs_list(limit: int = typer.Option(20, help=t("cli.opt.runs_limit"), min=1, max=1000),
+def runs_list(limit: int = typer.Option(20, help=t("cli.opt.runs_limit"),
+                                        parser=number("--limit", 1, 1000)),
               json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json"))
               ) -> None:
     """List reconciliation runs, newest first (times in the configured timezone)."""

@@ -9,12 +9,22 @@ from datetime import datetime
 import typer
 
 from mappings.messages import t
-from service.cli.common import build_container, cli_errors, fail, help_text, out
+from service.cli.common import (
+    build_container,
+    cli_errors,
+    fail,
+    help_text,
+    number,
+    out,
+    warn_insecure_tls,
+)
 from service.logging import configure_logging
 from service.render import json_text, local_time, plain, render_checks
 from service.settings import ScheduleSettings, Settings
 
 schedule_app = typer.Typer(help=t("cli.schedule"), no_args_is_help=True)
+PORT_MAX = 65535
+EMPLOYEES_MAX = 1_000_000  # a simulated province 10x the largest real one
 
 
 def base_url(host: str, port: int) -> str:
@@ -56,7 +66,7 @@ def listen_lines(settings: Settings, host: str, port: int) -> list[str]:
 
 def serve(
     host: str = typer.Option(None, help=t("cli.opt.host")),
-    port: int = typer.Option(None, min=1, max=65535, help=t("cli.opt.port")),
+    port: int = typer.Option(None, parser=number("--port", 1, PORT_MAX), help=t("cli.opt.port")),
 ) -> None:
     """Serve the HTTP API and the admin console (loopback by default)."""
     import uvicorn
@@ -105,9 +115,11 @@ def schedule_list(json_output: bool = typer.Option(False, "--json", help=t("cli.
 
 
 def simulate(
-    port: int = typer.Option(8765, help=t("cli.opt.sim_port")),
-    employees: int = typer.Option(2000, help=t("cli.opt.employees")),
-    seed: int = typer.Option(1, help=t("cli.opt.seed")),
+    port: int = typer.Option(8765, parser=number("--port", 1, PORT_MAX),
+                             help=t("cli.opt.sim_port")),
+    employees: int = typer.Option(2000, parser=number("--employees", 1, EMPLOYEES_MAX),
+                                  help=t("cli.opt.employees")),
+    seed: int = typer.Option(1, parser=number("--seed", 0), help=t("cli.opt.seed")),
     latency_ms: float = typer.Option(0, help=t("cli.opt.latency_ms")),
     error_rate: float = typer.Option(0, help=t("cli.opt.error_rate")),
 ) -> None:
@@ -119,8 +131,9 @@ def simulate(
 
 
 def demo(
-    employees: int = typer.Option(3000, help=t("cli.opt.employees")),
-    seed: int = typer.Option(1, help=t("cli.opt.seed")),
+    employees: int = typer.Option(3000, parser=number("--employees", 1, EMPLOYEES_MAX),
+                                  help=t("cli.opt.employees")),
+    seed: int = typer.Option(1, parser=number("--seed", 0), help=t("cli.opt.seed")),
     db: str = typer.Option("ekinerja-demo.db", help=t("cli.opt.demo_db")),
 ) -> None:
     """Run the demo: simulator on loopback, two nights of reconciliation, conflicts, report."""
@@ -145,6 +158,7 @@ def doctor(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.jso
                         t("cli.doctor.fix_config"))]
     else:
         configure_logging(settings.log_format, "ERROR")
+        warn_insecure_tls(settings)
         checks = asyncio.run(run_doctor(settings))
     result = report(checks)
     if json_output:
