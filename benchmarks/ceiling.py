@@ -29,8 +29,9 @@ def call_paths(nips: list[str], mix: Mix) -> list[str]:
     return [f"{API_PREFIX}/pns/{kind}/{nip}" for nip in nips for kind in kinds]
 
 
-async def _drive(call: Callable[[str], Awaitable[None]], paths: list[str], concurrency: int,
-                 seconds: float) -> dict[str, Any]:
+async def _drive(
+    call: Callable[[str], Awaitable[None]], paths: list[str], concurrency: int, seconds: float
+) -> dict[str, Any]:
     """Warm up (two calls per connection), then keep ``concurrency`` calls open for ``seconds``."""
     cycle: Iterator[str] = itertools.cycle(paths)
     await asyncio.gather(*(call(next(cycle)) for _ in range(2 * concurrency)))
@@ -49,14 +50,14 @@ async def _drive(call: Callable[[str], Awaitable[None]], paths: list[str], concu
     return {"calls": done, "wall_s": round(wall, 2), "calls_per_s": round(done / wall, 1)}
 
 
-async def _aiohttp(url: str, headers: dict[str, str], paths: list[str], concurrency: int,
-                   seconds: float) -> dict[str, Any]:
+async def _aiohttp(
+    url: str, headers: dict[str, str], paths: list[str], concurrency: int, seconds: float
+) -> dict[str, Any]:
     import aiohttp
 
     connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency)
     timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(url, headers=headers, connector=connector,
-                                     timeout=timeout) as session:
+    async with aiohttp.ClientSession(url, headers=headers, connector=connector, timeout=timeout) as session:
 
         async def call(path: str) -> None:
             async with session.get(path) as response:
@@ -66,11 +67,11 @@ async def _aiohttp(url: str, headers: dict[str, str], paths: list[str], concurre
         return await _drive(call, paths, concurrency, seconds)
 
 
-async def _httpx(url: str, headers: dict[str, str], paths: list[str], concurrency: int,
-                 seconds: float) -> dict[str, Any]:
+async def _httpx(
+    url: str, headers: dict[str, str], paths: list[str], concurrency: int, seconds: float
+) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits,
-                                 timeout=60) as client:
+    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as client:
 
         async def call(path: str) -> None:
             (await client.get(path)).raise_for_status()
@@ -81,25 +82,34 @@ async def _httpx(url: str, headers: dict[str, str], paths: list[str], concurrenc
 CLIENTS = {"aiohttp": _aiohttp, "httpx": _httpx}
 
 
-def raw(client: str, url: str, headers: dict[str, str], paths: list[str], concurrency: int,
-        seconds: float) -> dict[str, Any]:
+def raw(
+    client: str, url: str, headers: dict[str, str], paths: list[str], concurrency: int, seconds: float
+) -> dict[str, Any]:
     """Calls/s of one raw client at ``concurrency`` for ``seconds``."""
     result = asyncio.run(CLIENTS[client](url, headers, paths, concurrency, seconds))
     return {"client": client, "concurrency": concurrency, **result}
 
 
-def alternate(url: str, headers: dict[str, str], paths: list[str], concurrency: int,
-              seconds: float, rounds: int = 2) -> list[dict[str, Any]]:
+def alternate(
+    url: str, headers: dict[str, str], paths: list[str], concurrency: int, seconds: float, rounds: int = 2
+) -> list[dict[str, Any]]:
     """aiohttp, httpx, aiohttp, httpx...: the order must not decide the figures."""
-    return [raw(client, url, headers, paths, concurrency, seconds)
-            for _ in range(rounds) for client in ("aiohttp", "httpx")]
+    return [
+        raw(client, url, headers, paths, concurrency, seconds)
+        for _ in range(rounds)
+        for client in ("aiohttp", "httpx")
+    ]
 
 
-def sweep(url: str, headers: dict[str, str], paths: list[str], levels: list[int],
-          seconds: float) -> list[dict[str, Any]]:
+def sweep(
+    url: str, headers: dict[str, str], paths: list[str], levels: list[int], seconds: float
+) -> list[dict[str, Any]]:
     """Both raw clients at each concurrency level."""
-    return [raw(client, url, headers, paths, level, seconds)
-            for level in levels for client in ("aiohttp", "httpx")]
+    return [
+        raw(client, url, headers, paths, level, seconds)
+        for level in levels
+        for client in ("aiohttp", "httpx")
+    ]
 
 
 def naive_loop(url: str, headers: dict[str, str], nips: list[str]) -> dict[str, Any]:
@@ -112,5 +122,10 @@ def naive_loop(url: str, headers: dict[str, str], nips: list[str]) -> dict[str, 
                 client.get(f"/pns/{kind}/{nip}").raise_for_status()
         wall = time.perf_counter() - started
     calls = 3 * len(nips)
-    return {"employees": len(nips), "calls": calls, "wall_s": round(wall, 2),
-            "employees_per_s": round(len(nips) / wall, 2), "calls_per_s": round(calls / wall, 1)}
+    return {
+        "employees": len(nips),
+        "calls": calls,
+        "wall_s": round(wall, 2),
+        "employees_per_s": round(len(nips) / wall, 2),
+        "calls_per_s": round(calls / wall, 1),
+    }

@@ -64,9 +64,12 @@ def pages(gen: Generated) -> list[tuple[str, str]]:
 
 def operator_pages() -> list[tuple[str, str]]:
     """(name, path) of the pages timed for an operator of one dinas."""
-    return [("operator beranda", "/admin/"), ("operator pegawai", "/admin/pegawai"),
-            ("operator konflik", "/admin/konflik"),
-            ("operator pemilih", "/admin/unor/cari.json?q=seksi")]
+    return [
+        ("operator beranda", "/admin/"),
+        ("operator pegawai", "/admin/pegawai"),
+        ("operator konflik", "/admin/konflik"),
+        ("operator pemilih", "/admin/unor/cari.json?q=seksi"),
+    ]
 
 
 def timed(client: httpx.Client, path: str, repeat: int) -> dict[str, Any]:
@@ -81,8 +84,12 @@ def timed(client: httpx.Client, path: str, repeat: int) -> dict[str, Any]:
         samples.append((time.perf_counter() - start) * 1000)
         if answer.status_code != 200:
             raise RuntimeError(f"{path}: HTTP {answer.status_code}")
-    return {"path": path, "median_ms": round(statistics.median(samples), 1),
-            "max_ms": round(max(samples), 1), "bytes": len(warm.content)}
+    return {
+        "path": path,
+        "median_ms": round(statistics.median(samples), 1),
+        "max_ms": round(max(samples), 1),
+        "bytes": len(warm.content),
+    }
 
 
 def build(url: str, employees: int, units: int) -> tuple[Container, Generated, str]:
@@ -94,15 +101,18 @@ def build(url: str, employees: int, units: int) -> tuple[Container, Generated, s
     container = Container.build(settings)
     started = time.perf_counter()
     gen = populate(container.sessions, employees=employees, units=units)
-    print(f"generated {employees} employees, {len(gen.units)} units in "
-          f"{time.perf_counter() - started:.1f} s")
+    print(f"generated {employees} employees, {len(gen.units)} units in {time.perf_counter() - started:.1f} s")
     operator = next(n for n in gen.nips if gen.unit_of[n].startswith("D01"))
     with transaction(container.sessions) as session:
         set_local_account(session, ADMIN, PASSWORD)
         grant_unit(session, operator, "D01", by="benchmark")
-        cookie = open_session(session, SessionInfo(source="myasn", username=operator,
-                                                   name="Operator", roles=(OPERATOR_ROLE,),
-                                                   id_token=None), ttl=3600)
+        cookie = open_session(
+            session,
+            SessionInfo(
+                source="myasn", username=operator, name="Operator", roles=(OPERATOR_ROLE,), id_token=None
+            ),
+            ttl=3600,
+        )
     return container, gen, cookie
 
 
@@ -113,31 +123,40 @@ def run(url: str, employees: int, units: int, repeat: int) -> dict[str, Any]:
     try:
         with ServerThread(create_app(container)) as server:
             with httpx.Client(base_url=server.url, timeout=60) as admin:
-                done = admin.post("/login/lokal", data={"username": ADMIN, "password": PASSWORD,
-                                                        "next": "/admin/"})
+                done = admin.post(
+                    "/login/lokal", data={"username": ADMIN, "password": PASSWORD, "next": "/admin/"}
+                )
                 if done.status_code != 303:
                     raise RuntimeError(f"login failed: HTTP {done.status_code}")
                 for name, path in pages(gen):
                     results[name] = timed(admin, path, repeat)
-            with httpx.Client(base_url=server.url, timeout=60,
-                              cookies={"ekinerja_sesi": cookie}) as operator:
+            with httpx.Client(base_url=server.url, timeout=60, cookies={"ekinerja_sesi": cookie}) as operator:
                 for name, path in operator_pages():
                     results[name] = timed(operator, path, repeat)
     finally:
         container.close()
-    return {"employees": employees, "units": len(gen.units), "repeat": repeat,
-            "database": url.split(":", 1)[0], "target_ms": TARGET_MS, "pages": results}
+    return {
+        "employees": employees,
+        "units": len(gen.units),
+        "repeat": repeat,
+        "database": url.split(":", 1)[0],
+        "target_ms": TARGET_MS,
+        "pages": results,
+    }
 
 
 def table(report: dict[str, Any]) -> str:
     """The results as a short text table."""
-    lines = [f"{report['employees']} employees, {report['units']} units, {report['database']}, "
-             f"median of {report['repeat']} loads (target < {TARGET_MS:.0f} ms)",
-             f"{'page':28} {'median ms':>10} {'max ms':>8} {'KiB':>6}"]
+    lines = [
+        f"{report['employees']} employees, {report['units']} units, {report['database']}, "
+        f"median of {report['repeat']} loads (target < {TARGET_MS:.0f} ms)",
+        f"{'page':28} {'median ms':>10} {'max ms':>8} {'KiB':>6}",
+    ]
     for name, row in report["pages"].items():
         flag = "" if row["median_ms"] < TARGET_MS else "  OVER"
-        lines.append(f"{name:28} {row['median_ms']:>10.1f} {row['max_ms']:>8.1f} "
-                     f"{row['bytes'] / 1024:>6.0f}{flag}")
+        lines.append(
+            f"{name:28} {row['median_ms']:>10.1f} {row['max_ms']:>8.1f} {row['bytes'] / 1024:>6.0f}{flag}"
+        )
     return "\n".join(lines)
 
 

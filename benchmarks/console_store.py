@@ -29,9 +29,18 @@ from store.models import (
     Unit,
 )
 
-DINAS = ("Dinas Pendidikan", "Dinas Kesehatan", "Dinas Perhubungan", "Dinas Sosial",
-         "Badan Kepegawaian Daerah", "Dinas Pertanian", "Dinas Pekerjaan Umum",
-         "Dinas Kependudukan", "Inspektorat", "Dinas Pariwisata")
+DINAS = (
+    "Dinas Pendidikan",
+    "Dinas Kesehatan",
+    "Dinas Perhubungan",
+    "Dinas Sosial",
+    "Badan Kepegawaian Daerah",
+    "Dinas Pertanian",
+    "Dinas Pekerjaan Umum",
+    "Dinas Kependudukan",
+    "Inspektorat",
+    "Dinas Pariwisata",
+)
 BIDANG = ("Sekretariat", "Bidang Pembinaan", "Bidang Pelayanan", "Bidang Perencanaan")
 FIRST = ("Siti", "Budi", "Agus", "Dewi", "Rina", "Ahmad", "Sri", "Joko", "Nur", "Hendra")
 LAST = ("Rahayu", "Santoso", "Wibowo", "Lestari", "Hidayat", "Saputra", "Kurniawan", "Pratama")
@@ -56,8 +65,10 @@ class Generated:
 
 def _nip(i: int) -> str:
     """An 18-digit NIP shape (birth date, TMT, gender, sequence), unique for i < 300,000."""
-    return (f"19{70 + (i // 12000) % 25:02d}{(i // 1000) % 12 + 1:02d}{i % 28 + 1:02d}"
-            f"2005{i % 12 + 1:02d}{1 + i % 2}{i % 1000:03d}")
+    return (
+        f"19{70 + (i // 12000) % 25:02d}{(i // 1000) % 12 + 1:02d}{i % 28 + 1:02d}"
+        f"2005{i % 12 + 1:02d}{1 + i % 2}{i % 1000:03d}"
+    )
 
 
 def _units(gen: Generated, wanted: int, rows: list[dict[str, Any]]) -> None:
@@ -79,8 +90,15 @@ def _units(gen: Generated, wanted: int, rows: list[dict[str, Any]]) -> None:
                 gen.leaves.append(f"{bid}S{s:04d}")
 
 
-def populate(sessions: sessionmaker[Session], *, employees: int = 3000, units: int = 250,
-             seed: int = 1, nights: int = 30, itemised: int = 3) -> Generated:
+def populate(
+    sessions: sessionmaker[Session],
+    *,
+    employees: int = 3000,
+    units: int = 250,
+    seed: int = 1,
+    nights: int = 30,
+    itemised: int = 3,
+) -> Generated:
     """Write the generated province into an empty, migrated store."""
     rng = random.Random(seed)
     gen = Generated(root="PROV")
@@ -91,11 +109,19 @@ def populate(sessions: sessionmaker[Session], *, employees: int = 3000, units: i
         nip, unit = _nip(i), rng.choice(gen.leaves)
         gen.nips.append(nip)
         gen.unit_of[nip] = unit
-        people.append({"id": i + 1, "nip": nip, "nama": f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}",
-                       "unor_id": unit, "unor_nama": gen.units[unit], "jabatan": "Pelaksana",
-                       "aktif": i % 50 != 7, "siasn_status": "ada"})
-        states.append({"pegawai_id": i + 1, "field": "unor_id", "base_value": unit,
-                       "received_at": START})
+        people.append(
+            {
+                "id": i + 1,
+                "nip": nip,
+                "nama": f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}",
+                "unor_id": unit,
+                "unor_nama": gen.units[unit],
+                "jabatan": "Pelaksana",
+                "aktif": i % 50 != 7,
+                "siasn_status": "ada",
+            }
+        )
+        states.append({"pegawai_id": i + 1, "field": "unor_id", "base_value": unit, "received_at": START})
     with transaction(sessions) as session:
         session.execute(insert(Unit), unit_rows)
         _chunks(session, Pegawai, people)
@@ -107,7 +133,7 @@ def populate(sessions: sessionmaker[Session], *, employees: int = 3000, units: i
 
 def _chunks(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(rows), 2000):
-        session.execute(insert(table), rows[start:start + 2000])
+        session.execute(insert(table), rows[start : start + 2000])
 
 
 def _conflicts(session: Session, gen: Generated, rng: random.Random) -> None:
@@ -116,10 +142,21 @@ def _conflicts(session: Session, gen: Generated, rng: random.Random) -> None:
         nip = gen.nips[index]
         local, remote = gen.unit_of[nip], rng.choice(gen.leaves)
         opened = START + timedelta(days=i % 20)
-        rows.append({"pegawai_id": index + 1, "field": "unor_id", "kind": "merge",
-                     "base_value": local, "local_value": local, "remote_value": remote,
-                     "status": "open", "explanation": "unit kerja berbeda antara lokal dan SIASN",
-                     "opened_at": opened, "updated_at": opened, "version": 1})
+        rows.append(
+            {
+                "pegawai_id": index + 1,
+                "field": "unor_id",
+                "kind": "merge",
+                "base_value": local,
+                "local_value": local,
+                "remote_value": remote,
+                "status": "open",
+                "explanation": "unit kerja berbeda antara lokal dan SIASN",
+                "opened_at": opened,
+                "updated_at": opened,
+                "version": 1,
+            }
+        )
     _chunks(session, Conflict, rows)
     gen.conflicts = len(rows)
 
@@ -130,8 +167,9 @@ def _situation(i: int, last: bool) -> str:
     return "confirmed"
 
 
-def _runs(sessions: sessionmaker[Session], gen: Generated, rng: random.Random, nights: int,
-          itemised: int) -> None:
+def _runs(
+    sessions: sessionmaker[Session], gen: Generated, rng: random.Random, nights: int, itemised: int
+) -> None:
     for n in range(nights):
         run_id = f"malam{n:03d}{rng.randrange(16**6):06x}"
         gen.nights.append(run_id)
@@ -140,10 +178,22 @@ def _runs(sessions: sessionmaker[Session], gen: Generated, rng: random.Random, n
         counts = {s: situations.count(s) for s in set(situations)}
         started = START + timedelta(days=n)
         with transaction(sessions) as session:
-            session.add(SyncRun(id=run_id, kind="reconcile", status="completed", phase="done",
-                                dry_run=False, counts=counts, calls=len(gen.nips), failed=0,
-                                conflicts_opened=counts.get("conflict", 0), started_at=started,
-                                finished_at=started + timedelta(minutes=40), duration_s=2400.0))
+            session.add(
+                SyncRun(
+                    id=run_id,
+                    kind="reconcile",
+                    status="completed",
+                    phase="done",
+                    dry_run=False,
+                    counts=counts,
+                    calls=len(gen.nips),
+                    failed=0,
+                    conflicts_opened=counts.get("conflict", 0),
+                    started_at=started,
+                    finished_at=started + timedelta(minutes=40),
+                    duration_s=2400.0,
+                )
+            )
             session.flush()
             if last:
                 _items(session, gen, run_id, situations, started)
@@ -152,32 +202,76 @@ def _runs(sessions: sessionmaker[Session], gen: Generated, rng: random.Random, n
     _feeds(sessions, gen)
 
 
-def _items(session: Session, gen: Generated, run_id: str, situations: list[str],
-           at: datetime) -> None:
-    _chunks(session, RunItem, [{"run_id": run_id, "nip": nip, "state": "done", "situation": s,
-                                "calls": 1} for nip, s in zip(gen.nips, situations, strict=True)])
-    audit = [{"at": at, "actor": "system", "action": "sinkron_terapkan", "pegawai_nip": nip,
-              "field": "unor_id", "old_value": gen.unit_of[nip], "new_value": gen.leaves[i % 7],
-              "run_id": run_id}
-             for i, (nip, s) in enumerate(zip(gen.nips, situations, strict=True)) if s == "updated"]
+def _items(session: Session, gen: Generated, run_id: str, situations: list[str], at: datetime) -> None:
+    _chunks(
+        session,
+        RunItem,
+        [
+            {"run_id": run_id, "nip": nip, "state": "done", "situation": s, "calls": 1}
+            for nip, s in zip(gen.nips, situations, strict=True)
+        ],
+    )
+    audit = [
+        {
+            "at": at,
+            "actor": "system",
+            "action": "sinkron_terapkan",
+            "pegawai_nip": nip,
+            "field": "unor_id",
+            "old_value": gen.unit_of[nip],
+            "new_value": gen.leaves[i % 7],
+            "run_id": run_id,
+        }
+        for i, (nip, s) in enumerate(zip(gen.nips, situations, strict=True))
+        if s == "updated"
+    ]
     _chunks(session, AuditEntry, audit)
 
 
 def _held(sessions: sessionmaker[Session], gen: Generated, rng: random.Random) -> None:
     gen.held = f"ditahan{rng.randrange(16**6):06x}"
     started = START + timedelta(days=len(gen.nights))
-    plan = [{"run_id": gen.held, "nip": nip, "action": "situasi", "field": None,
-             "old_value": None, "new_value": "updated" if i % 25 == 0 else "confirmed",
-             "reason": None} for i, nip in enumerate(gen.nips)]
-    plan += [{"run_id": gen.held, "nip": nip, "action": "sinkron_terapkan", "field": "unor_id",
-              "old_value": gen.unit_of[nip], "new_value": gen.leaves[(i + 3) % len(gen.leaves)],
-              "reason": None} for i, nip in enumerate(gen.nips) if i % 25 == 0]
+    plan = [
+        {
+            "run_id": gen.held,
+            "nip": nip,
+            "action": "situasi",
+            "field": None,
+            "old_value": None,
+            "new_value": "updated" if i % 25 == 0 else "confirmed",
+            "reason": None,
+        }
+        for i, nip in enumerate(gen.nips)
+    ]
+    plan += [
+        {
+            "run_id": gen.held,
+            "nip": nip,
+            "action": "sinkron_terapkan",
+            "field": "unor_id",
+            "old_value": gen.unit_of[nip],
+            "new_value": gen.leaves[(i + 3) % len(gen.leaves)],
+            "reason": None,
+        }
+        for i, nip in enumerate(gen.nips)
+        if i % 25 == 0
+    ]
     with transaction(sessions) as session:
-        session.add(SyncRun(id=gen.held, kind="reconcile", status="held", phase="guard",
-                            dry_run=False, counts={"updated": len(gen.nips[::25])},
-                            calls=len(gen.nips), failed=0, conflicts_opened=0,
-                            guard_reason="perubahan unit melebihi ambang pengaman",
-                            started_at=started))
+        session.add(
+            SyncRun(
+                id=gen.held,
+                kind="reconcile",
+                status="held",
+                phase="guard",
+                dry_run=False,
+                counts={"updated": len(gen.nips[::25])},
+                calls=len(gen.nips),
+                failed=0,
+                conflicts_opened=0,
+                guard_reason="perubahan unit melebihi ambang pengaman",
+                started_at=started,
+            )
+        )
         session.flush()
         _chunks(session, RunChange, plan)
 
@@ -186,8 +280,20 @@ def _feeds(sessions: sessionmaker[Session], gen: Generated) -> None:
     with transaction(sessions) as session:
         for n in range(5):
             started = START + timedelta(days=n * 3, hours=2)
-            session.add(SyncRun(id=f"pmm{n:03d}", kind="pmm:pmm_file", status="completed",
-                                phase="done", dry_run=False, counts={"read": 100, "created": 90},
-                                calls=0, failed=0, conflicts_opened=0, started_at=started,
-                                finished_at=started + timedelta(minutes=1), duration_s=60.0,
-                                options={"berkas": f"rekap-{n}.csv"}))
+            session.add(
+                SyncRun(
+                    id=f"pmm{n:03d}",
+                    kind="pmm:pmm_file",
+                    status="completed",
+                    phase="done",
+                    dry_run=False,
+                    counts={"read": 100, "created": 90},
+                    calls=0,
+                    failed=0,
+                    conflicts_opened=0,
+                    started_at=started,
+                    finished_at=started + timedelta(minutes=1),
+                    duration_s=60.0,
+                    options={"berkas": f"rekap-{n}.csv"},
+                )
+            )

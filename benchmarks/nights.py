@@ -67,8 +67,9 @@ class PhaseMeter:
         for name, label in THREAD_WORK.items():
             setattr(reconciler, name, self._timed_thread(label, getattr(reconciler, name)))
 
-    def _timed_phase(self, phase: str, method: Callable[[str], Awaitable[None]]
-                     ) -> Callable[[str], Awaitable[None]]:
+    def _timed_phase(
+        self, phase: str, method: Callable[[str], Awaitable[None]]
+    ) -> Callable[[str], Awaitable[None]]:
         async def timed(run_id: str) -> None:
             print(f"phase {phase} start", flush=True)
             cpu, wall = process_cpu(), time.perf_counter()
@@ -97,13 +98,14 @@ async def _reconcile(config: dict[str, Any], meter: PhaseMeter) -> dict[str, Any
     from service.settings import Settings
     from sync.reconcile import ReconcileOptions, Reconciler
 
-    settings = Settings(database_url=config["database_url"], siasn=siasn_settings(
-        config["url"], config["credentials"], rate=config["rate"]))
+    settings = Settings(
+        database_url=config["database_url"],
+        siasn=siasn_settings(config["url"], config["credentials"], rate=config["rate"]),
+    )
     container = Container.build(settings)
     try:
         async with container.siasn() as siasn:
-            options = ReconcileOptions(concurrency=config["concurrency"],
-                                       batch_size=config["batch_size"])
+            options = ReconcileOptions(concurrency=config["concurrency"], batch_size=config["batch_size"])
             reconciler = Reconciler(siasn, container.sessions, options)
             meter.wrap(reconciler)
             cpu, wall = process_cpu(), time.perf_counter()
@@ -136,12 +138,17 @@ def child(config: dict[str, Any]) -> dict[str, Any]:
     if report is None:
         return {"status": "cancelled"}
     employees = sum(report["counts"].values())
-    return {"status": report["status"], "employees": employees, "calls": report["calls"],
-            "counts": report["counts"], "conflicts_opened": report.get("conflicts_opened"),
-            "cpu_s": {k: round(v, 3) for k, v in meter.cpu.items()},
-            "wall_s": {k: round(v, 3) for k, v in meter.wall.items()},
-            "rss_before_run_mb": round(rss_ready / 1024, 1),
-            "peak_rss_mb": round(status_kb("VmHWM") / 1024, 1)}
+    return {
+        "status": report["status"],
+        "employees": employees,
+        "calls": report["calls"],
+        "counts": report["counts"],
+        "conflicts_opened": report.get("conflicts_opened"),
+        "cpu_s": {k: round(v, 3) for k, v in meter.cpu.items()},
+        "wall_s": {k: round(v, 3) for k, v in meter.wall.items()},
+        "rss_before_run_mb": round(rss_ready / 1024, 1),
+        "peak_rss_mb": round(status_kb("VmHWM") / 1024, 1),
+    }
 
 
 @dataclass
@@ -157,8 +164,12 @@ class NightProcess:
     @classmethod
     def start(cls, config: dict[str, Any]) -> NightProcess:
         """Start the child with ``config`` (database URL, simulator, concurrency, batch)."""
-        process = subprocess.Popen([sys.executable, "-m", "benchmarks.nights", json.dumps(config)],
-                                   stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.nights", json.dumps(config)],
+            stdout=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
         night = cls(process)
         night._reader = threading.Thread(target=night._read, daemon=True)
         night._reader.start()
@@ -171,7 +182,7 @@ class NightProcess:
                     _, phase, edge = line.split()
                     self.events.append((time.monotonic(), phase, edge))
                 elif line.startswith("result "):
-                    self.result = json.loads(line[len("result "):])
+                    self.result = json.loads(line[len("result ") :])
                 self._changed.notify_all()
         with self._changed:
             self.events.append((time.monotonic(), "exit", "end"))
@@ -179,6 +190,7 @@ class NightProcess:
 
     def wait_for(self, phase: str, edge: str = "start", timeout: float = 3600) -> bool:
         """Block until the child reports ``phase edge``; False when it ended first."""
+
         def seen() -> bool:
             return any(e[1:] == (phase, edge) or e[1] == "exit" for e in self.events)
 
@@ -226,8 +238,7 @@ def derive(result: dict[str, Any]) -> dict[str, Any]:
     result["calls_per_s"] = round(result["calls"] / wall, 1)
     result["employees_per_s"] = round(result["employees"] / wall, 1)
     result["calls_per_employee"] = round(result["calls"] / employees, 3)
-    result["cpu_ms_per_employee"] = {k: round(v * 1000 / employees, 2)
-                                     for k, v in result["cpu_s"].items()}
+    result["cpu_ms_per_employee"] = {k: round(v * 1000 / employees, 2) for k, v in result["cpu_s"].items()}
     return result
 
 

@@ -19,8 +19,7 @@ from benchmarks.simproc import SimProcess
 WINDOW_S = 10
 
 
-def budget_figures(seconds: dict[str, dict[str, int]], first: int, last: int, rate: float
-                   ) -> dict[str, Any]:
+def budget_figures(seconds: dict[str, dict[str, int]], first: int, last: int, rate: float) -> dict[str, Any]:
     """Figures over the whole seconds ``first``..``last`` (epoch) of the simulator's counts."""
     span = range(first, last + 1)
     counts = [seconds.get(str(s), {}) for s in span]
@@ -28,15 +27,21 @@ def budget_figures(seconds: dict[str, dict[str, int]], first: int, last: int, ra
     throttled = sum(c.get("throttled", 0) for c in counts)
     tokens = sum(c.get("token", 0) for c in counts)
     admitted = total - throttled
-    per_window = [sum(c.get("total", 0) for c in counts[i:i + WINDOW_S])
-                  for i in range(max(1, len(counts) - WINDOW_S + 1))]
+    per_window = [
+        sum(c.get("total", 0) for c in counts[i : i + WINDOW_S])
+        for i in range(max(1, len(counts) - WINDOW_S + 1))
+    ]
     window = min(WINDOW_S, len(counts))
-    return {"seconds": len(counts), "requests": total, "token_requests": tokens,
-            "answered_429": throttled,
-            "admitted_per_s": round(admitted / len(counts), 2),
-            "sustained_share_of_limit": round(admitted / len(counts) / rate, 3),
-            "share_429": round(throttled / total, 4) if total else 0.0,
-            "worst_10s_vs_budget": round(max(per_window) / (window * rate), 3)}
+    return {
+        "seconds": len(counts),
+        "requests": total,
+        "token_requests": tokens,
+        "answered_429": throttled,
+        "admitted_per_s": round(admitted / len(counts), 2),
+        "sustained_share_of_limit": round(admitted / len(counts) / rate, 3),
+        "share_429": round(throttled / total, 4) if total else 0.0,
+        "worst_10s_vs_budget": round(max(per_window) / (window * rate), 3),
+    }
 
 
 def first_traffic(sim: SimProcess, deadline: float) -> None:
@@ -47,8 +52,9 @@ def first_traffic(sim: SimProcess, deadline: float) -> None:
         time.sleep(0.5)
 
 
-def measure(sim: SimProcess, rate: float, burst: float, window_s: float,
-            load: Callable[[threading.Event], None]) -> dict[str, Any]:
+def measure(
+    sim: SimProcess, rate: float, burst: float, window_s: float, load: Callable[[threading.Event], None]
+) -> dict[str, Any]:
     """Enforce ``rate`` at the simulator, run ``load`` until ``window_s`` after its first request."""
     sim.control("POST", "ratelimit", {"rate": rate, "burst": burst, "reset": True})
     stop = threading.Event()

@@ -31,8 +31,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-HEADER = ("NIP;NUPTK;Nama;Jenis PTK;NPSN;Satuan Pendidikan;Periode;Status;Rating Hasil Kerja;"
-          "Rating Perilaku Kerja;Predikat;NIP Penilai;Nama Penilai;Tanggal Penilaian")
+HEADER = (
+    "NIP;NUPTK;Nama;Jenis PTK;NPSN;Satuan Pendidikan;Periode;Status;Rating Hasil Kerja;"
+    "Rating Perilaku Kerja;Predikat;NIP Penilai;Nama Penilai;Tanggal Penilaian"
+)
 PER_SCHOOL = 40
 BASE_NIP = 198001012005011001
 
@@ -60,26 +62,50 @@ def stock(database_url: str, rows: int) -> None:
     now = datetime.now(UTC)
     schools = rows // PER_SCHOOL + 1
     with transaction(container.sessions) as session:
-        session.execute(insert(Unit), [{"id": f"U{s}", "nama": f"SMA Negeri {s}", "aktif": True}
-                                       for s in range(schools)])
-        people = [{"nip": principal_nip(s), "nama": f"Kepala {s}", "unor_id": f"U{s}",
-                   "jabatan": "Kepala Sekolah"} for s in range(schools)]
-        people += [{"nip": teacher_nip(i), "nama": f"Guru Nomor {i}, S.Pd.",
-                    "unor_id": f"U{i // PER_SCHOOL}", "jabatan": "Guru Ahli Muda"}
-                   for i in range(rows)]
+        session.execute(
+            insert(Unit), [{"id": f"U{s}", "nama": f"SMA Negeri {s}", "aktif": True} for s in range(schools)]
+        )
+        people = [
+            {"nip": principal_nip(s), "nama": f"Kepala {s}", "unor_id": f"U{s}", "jabatan": "Kepala Sekolah"}
+            for s in range(schools)
+        ]
+        people += [
+            {
+                "nip": teacher_nip(i),
+                "nama": f"Guru Nomor {i}, S.Pd.",
+                "unor_id": f"U{i // PER_SCHOOL}",
+                "jabatan": "Guru Ahli Muda",
+            }
+            for i in range(rows)
+        ]
         session.execute(insert(Pegawai), people)
         ids = {nip: id_ for nip, id_ in session.execute(select(Pegawai.nip, Pegawai.id))}
-        session.execute(insert(SupervisorLink), [
-            {"pegawai_id": ids[teacher_nip(i)], "atasan_id": ids[principal_nip(i // PER_SCHOOL)],
-             "source": "unit", "reason": "kepala_unit", "derived_at": now} for i in range(rows)])
+        session.execute(
+            insert(SupervisorLink),
+            [
+                {
+                    "pegawai_id": ids[teacher_nip(i)],
+                    "atasan_id": ids[principal_nip(i // PER_SCHOOL)],
+                    "source": "unit",
+                    "reason": "kepala_unit",
+                    "derived_at": now,
+                }
+                for i in range(rows)
+            ],
+        )
     container.close()
 
 
 def recap_line(i: int) -> str:
     """Row ``i`` of the recap, with the per-hundred mix of troubles."""
     school = i // PER_SCHOOL
-    nip, status, hasil, perilaku, predikat = teacher_nip(i), "Dinilai", "Sesuai Ekspektasi", \
-        "Sesuai Ekspektasi", "Baik"
+    nip, status, hasil, perilaku, predikat = (
+        teacher_nip(i),
+        "Dinilai",
+        "Sesuai Ekspektasi",
+        "Sesuai Ekspektasi",
+        "Baik",
+    )
     kind = i % 100
     if kind == 0:
         nip = str(199901012020011001 + i * 1000)  # not in the store
@@ -92,9 +118,11 @@ def recap_line(i: int) -> str:
         status, hasil, perilaku, predikat = "Diajukan", "", "", ""
     elif kind == 4:
         predikat = "Sangat Baik"  # not what the matrix gives
-    return (f"{nip};{4644765666300012 + i};Guru Nomor {i}, S.Pd.;Guru;{20500000 + school};"
-            f"SMA Negeri {school};2025;{status};{hasil};{perilaku};{predikat};"
-            f"{principal_nip(school)};Kepala {school};15/12/2025")
+    return (
+        f"{nip};{4644765666300012 + i};Guru Nomor {i}, S.Pd.;Guru;{20500000 + school};"
+        f"SMA Negeri {school};2025;{status};{hasil};{perilaku};{predikat};"
+        f"{principal_nip(school)};Kepala {school};15/12/2025"
+    )
 
 
 def write_recap(path: Path, rows: int) -> None:
@@ -136,9 +164,13 @@ def measure(rows: int, profile: bool) -> dict[str, Any]:
         if profiler is not None and run == "first":
             profiler.disable()
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-        result[run] = {"wall_s": round(wall, 2), "rows_per_s": round(rows / wall, 1),
-                       "cpu_s": round(cpu, 2), "rows_per_cpu_s": round(rows / cpu, 1),
-                       "counts": {k: v for k, v in report["counts"].items() if v}}
+        result[run] = {
+            "wall_s": round(wall, 2),
+            "rows_per_s": round(rows / wall, 1),
+            "cpu_s": round(cpu, 2),
+            "rows_per_cpu_s": round(rows / cpu, 1),
+            "counts": {k: v for k, v in report["counts"].items() if v},
+        }
     result["peak_rss_mib"] = round(peak_rss_mib(), 1)
     if profiler is not None:
         text = io.StringIO()
@@ -155,8 +187,14 @@ def run_child(code_root: Path | None, rows: int, profile: bool) -> dict[str, Any
     if code_root is not None:
         env["PYTHONPATH"] = str(code_root)
     argv = [sys.executable, str(Path(__file__).resolve()), "--measure", "--rows", str(rows)]
-    done = subprocess.run(argv + (["--profile"] if profile else []), env=env, check=True,
-                          capture_output=True, text=True, cwd=code_root or Path.cwd())
+    done = subprocess.run(
+        argv + (["--profile"] if profile else []),
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=code_root or Path.cwd(),
+    )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -178,18 +216,23 @@ def main() -> None:
     for name, result in results.items():
         for run in ("first", "rerun"):
             got = result[run]
-            print(f"{name:9} {run:6} rows={result['rows']:>7}  {got['rows_per_s']:>8} rows/s "
-                  f"({got['wall_s']} s wall)  {got['rows_per_cpu_s']:>8} rows per CPU-s  "
-                  f"peak RSS {result['peak_rss_mib']} MiB")
+            print(
+                f"{name:9} {run:6} rows={result['rows']:>7}  {got['rows_per_s']:>8} rows/s "
+                f"({got['wall_s']} s wall)  {got['rows_per_cpu_s']:>8} rows per CPU-s  "
+                f"peak RSS {result['peak_rss_mib']} MiB"
+            )
     if "baseline" in results:
         for run in ("first", "rerun"):
             now, before = results["current"][run], results["baseline"][run]
-            print(f"ratio {run}: {now['rows_per_s'] / before['rows_per_s']:.1f}x wall, "
-                  f"{now['rows_per_cpu_s'] / before['rows_per_cpu_s']:.1f}x CPU")
+            print(
+                f"ratio {run}: {now['rows_per_s'] / before['rows_per_s']:.1f}x wall, "
+                f"{now['rows_per_cpu_s'] / before['rows_per_cpu_s']:.1f}x CPU"
+            )
     if args.profile:
         print(results["current"]["profile"])
-    print(json.dumps({k: {n: v for n, v in r.items() if n != "profile"}
-                      for k, r in results.items()}, indent=2))
+    print(
+        json.dumps({k: {n: v for n, v in r.items() if n != "profile"} for k, r in results.items()}, indent=2)
+    )
 
 
 if __name__ == "__main__":

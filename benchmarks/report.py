@@ -16,16 +16,33 @@ PHASES = ("units", "fetch", "guard", "apply", "supervisors")
 
 def machine() -> dict[str, Any]:
     """What the figures were measured on: CPU, cores, memory, Python, load, plain-Python speed."""
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
-                  .splitlines() if line.startswith("model name")), platform.processor())
-    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), "0")
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        (
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        "0",
+    )
     started = time.perf_counter()
     for _ in range(10_000_000):
         pass
-    return {"cpu": model, "cores": os.cpu_count(), "memory_gb": round(int(memory) / 2**20, 1),
-            "python": sys.version.split()[0], "load_average_start": os.getloadavg(),
-            "loop_10m_s": round(time.perf_counter() - started, 2)}
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(memory) / 2**20, 1),
+        "python": sys.version.split()[0],
+        "load_average_start": os.getloadavg(),
+        "loop_10m_s": round(time.perf_counter() - started, 2),
+    }
 
 
 def ratios(result: dict[str, Any]) -> None:
@@ -35,11 +52,9 @@ def ratios(result: dict[str, Any]) -> None:
         night = result.get(name)
         if not night:
             continue
-        night["share_of_ceiling"] = round(night["calls_per_s"] / night["ceiling"]["calls_per_s"],
-                                          3)
+        night["share_of_ceiling"] = round(night["calls_per_s"] / night["ceiling"]["calls_per_s"], 3)
         if naive:
-            night["x_naive_per_employee"] = round(night["employees_per_s"]
-                                                  / naive["employees_per_s"], 1)
+            night["x_naive_per_employee"] = round(night["employees_per_s"] / naive["employees_per_s"], 1)
             night["x_naive_per_call"] = round(night["calls_per_s"] / naive["calls_per_s"], 1)
     scale = result.get("scale") or []
     if len(scale) > 1:
@@ -54,44 +69,51 @@ def _cpu(night: dict[str, Any]) -> str:
 
 def _night_rows(result: dict[str, Any]) -> list[str]:
     rows = []
-    for name, label in (("night_1", "night 1 (empty store)"),
-                        ("night_2", "night 2 (after a simulated day)")):
+    for name, label in (("night_1", "night 1 (empty store)"), ("night_2", "night 2 (after a simulated day)")):
         n = result.get(name)
         if not n:
             continue
-        rows.append(f"| ceiling before {label.split(' (')[0]}: aiohttp, {n['ceiling']['concurrency']}"
-                    f" concurrent | {n['ceiling']['calls_per_s']} | 1.00 | | | | | |")
-        rows.append(f"| {label} | {n['calls_per_s']} | {n['share_of_ceiling']:.2f} | "
-                    f"{n.get('x_naive_per_employee', '')}x / {n.get('x_naive_per_call', '')}x | "
-                    f"{n['calls_per_employee']} | {_cpu(n)} | {n['peak_rss_mb']} MB | "
-                    f"{n.get('changed_share', '')} |")
+        rows.append(
+            f"| ceiling before {label.split(' (')[0]}: aiohttp, {n['ceiling']['concurrency']}"
+            f" concurrent | {n['ceiling']['calls_per_s']} | 1.00 | | | | | |"
+        )
+        rows.append(
+            f"| {label} | {n['calls_per_s']} | {n['share_of_ceiling']:.2f} | "
+            f"{n.get('x_naive_per_employee', '')}x / {n.get('x_naive_per_call', '')}x | "
+            f"{n['calls_per_employee']} | {_cpu(n)} | {n['peak_rss_mb']} MB | "
+            f"{n.get('changed_share', '')} |"
+        )
     return rows
 
 
 def table(result: dict[str, Any]) -> str:
     """The Markdown table of ratios and the lines under it."""
     meta = result["meta"]
-    lines = [f"{meta['employees']} employees, L = {meta['latency_ms']} ms, concurrency "
-             f"{meta['concurrency']}, {meta['store']}; {meta['machine']['cores']} cores "
-             f"({meta['machine']['cpu']}), load average "
-             f"{', '.join(f'{x:.1f}' for x in meta['machine']['load_average_start'])} at the start",
-             "",
-             "| | calls/s | share of the aiohttp ceiling | x naive (per employee / per call) "
-             "| calls per employee | CPU ms per employee: total (units / fetch / guard / apply "
-             "/ supervisors) | peak RSS | changed |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"{meta['employees']} employees, L = {meta['latency_ms']} ms, concurrency "
+        f"{meta['concurrency']}, {meta['store']}; {meta['machine']['cores']} cores "
+        f"({meta['machine']['cpu']}), load average "
+        f"{', '.join(f'{x:.1f}' for x in meta['machine']['load_average_start'])} at the start",
+        "",
+        "| | calls/s | share of the aiohttp ceiling | x naive (per employee / per call) "
+        "| calls per employee | CPU ms per employee: total (units / fetch / guard / apply "
+        "/ supervisors) | peak RSS | changed |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     naive = result.get("naive")
     if naive:
-        lines.append(f"| naive loop, one employee at a time (3 calls) | {naive['calls_per_s']} | "
-                     f"| 1x / 1x | 3 | | | |")
+        lines.append(
+            f"| naive loop, one employee at a time (3 calls) | {naive['calls_per_s']} | | 1x / 1x | 3 | | | |"
+        )
     lines += _night_rows(result)
     lines += ["", *_clients(result), *_sinkron(result), *_limits(result), *_scale(result)]
     workers = result.get("workers") or {}
     if "skipped" in workers:
         lines.append(f"- workers (1, 2, 4): skipped: {workers['skipped']}")
     for run in workers.get("runs", []):
-        lines.append(f"- {run['workers']} worker(s): {run['calls_per_s']} calls/s, "
-                     f"{run['speedup_vs_1']}x one worker")
+        lines.append(
+            f"- {run['workers']} worker(s): {run['calls_per_s']} calls/s, {run['speedup_vs_1']}x one worker"
+        )
     return "\n".join(lines)
 
 
@@ -99,15 +121,20 @@ def _clients(result: dict[str, Any]) -> list[str]:
     lines = []
     alternation = result.get("alternation") or []
     if alternation:
-        lines.append("- raw clients alternated at the night's concurrency: " + ", ".join(
-            f"{r['client']} {r['calls_per_s']}" for r in alternation) + " calls/s")
+        lines.append(
+            "- raw clients alternated at the night's concurrency: "
+            + ", ".join(f"{r['client']} {r['calls_per_s']}" for r in alternation)
+            + " calls/s"
+        )
     sweep = result.get("sweep") or []
     if sweep:
         by_level: dict[int, dict[str, float]] = {}
         for r in sweep:
             by_level.setdefault(r["concurrency"], {})[r["client"]] = r["calls_per_s"]
-        lines.append("- sweep (aiohttp / httpx calls/s): " + ", ".join(
-            f"{level}: {c.get('aiohttp')} / {c.get('httpx')}" for level, c in by_level.items()))
+        lines.append(
+            "- sweep (aiohttp / httpx calls/s): "
+            + ", ".join(f"{level}: {c.get('aiohttp')} / {c.get('httpx')}" for level, c in by_level.items())
+        )
     return lines
 
 
@@ -117,16 +144,23 @@ def _sinkron(result: dict[str, Any]) -> list[str]:
     for key, label in (("idle", "idle"), ("during_night", "from the start of a night's apply phase")):
         s = sinkron.get(key)
         if s and s.get("requests"):
-            extra = (f", {s['ended_during_phase']} of {s['requests']} ended during the apply "
-                     "phase") if "ended_during_phase" in s else ""
-            lines.append(f"- Sinkron SIASN {label} ({s['requests']} requests, 20 concurrent): "
-                         f"p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, p99 {s['p99_ms']} ms, "
-                         f"{s['http_5xx']} HTTP 5xx, {s['no_answer']} unanswered{extra}")
+            extra = (
+                (f", {s['ended_during_phase']} of {s['requests']} ended during the apply phase")
+                if "ended_during_phase" in s
+                else ""
+            )
+            lines.append(
+                f"- Sinkron SIASN {label} ({s['requests']} requests, 20 concurrent): "
+                f"p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, p99 {s['p99_ms']} ms, "
+                f"{s['http_5xx']} HTTP 5xx, {s['no_answer']} unanswered{extra}"
+            )
     d = sinkron.get("decisions_during_apply")
     if d and d.get("requests"):
-        lines.append(f"- conflict decision while a night applies ({d['requests']}, one at a "
-                     f"time): p50 {d['p50_ms']} ms, max {d['max_ms']} ms, statuses "
-                     f"{d['statuses']}")
+        lines.append(
+            f"- conflict decision while a night applies ({d['requests']}, one at a "
+            f"time): p50 {d['p50_ms']} ms, max {d['max_ms']} ms, statuses "
+            f"{d['statuses']}"
+        )
     return lines
 
 
@@ -134,10 +168,12 @@ def _limits(result: dict[str, Any]) -> list[str]:
     lines = []
     for name, r in (result.get("rate_limit") or {}).items():
         if r.get("requests"):
-            lines.append(f"- rate limit {r['rate_limit']}/s at the simulator, {name}: "
-                         f"{r['sustained_share_of_limit']:.2f} of it sustained, "
-                         f"{r['share_429'] * 100:.1f}% answered 429, worst 10 s window "
-                         f"{r['worst_10s_vs_budget']:.2f}x the budget")
+            lines.append(
+                f"- rate limit {r['rate_limit']}/s at the simulator, {name}: "
+                f"{r['sustained_share_of_limit']:.2f} of it sustained, "
+                f"{r['share_429'] * 100:.1f}% answered 429, worst 10 s window "
+                f"{r['worst_10s_vs_budget']:.2f}x the budget"
+            )
     return lines
 
 
@@ -146,9 +182,14 @@ def _scale(result: dict[str, Any]) -> list[str]:
     if not scale:
         return []
     growth = result.get("scale_growth")
-    return ["- peak RSS of the reconcile process by size (L = 0): " + ", ".join(
-        f"{s['employees']}: {s['peak_rss_mb']} MB ({s['cpu_ms_per_employee']:.1f} ms CPU/employee)"
-        for s in scale) + (f"; growth {growth * 100:.0f}%" if growth is not None else "")]
+    return [
+        "- peak RSS of the reconcile process by size (L = 0): "
+        + ", ".join(
+            f"{s['employees']}: {s['peak_rss_mb']} MB ({s['cpu_ms_per_employee']:.1f} ms CPU/employee)"
+            for s in scale
+        )
+        + (f"; growth {growth * 100:.0f}%" if growth is not None else "")
+    ]
 
 
 def save_partial(result: dict[str, Any]) -> None:
@@ -177,17 +218,24 @@ def plot(result: dict[str, Any], path: Path) -> None:
 
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     for client, style in (("aiohttp", "o-"), ("httpx", "s--")):
-        points = [(r["concurrency"], r["calls_per_s"]) for r in result.get("sweep") or []
-                  if r["client"] == client]
+        points = [
+            (r["concurrency"], r["calls_per_s"]) for r in result.get("sweep") or [] if r["client"] == client
+        ]
         if points:
             left.plot(*zip(*points, strict=True), style, label=f"raw {client}")
     for name, marker in (("night_1", "^"), ("night_2", "v")):
         night = result.get(name)
         if night:
-            left.plot([night["ceiling"]["concurrency"]], [night["calls_per_s"]], marker,
-                      markersize=10, label=name.replace("_", " "))
-    left.set(xscale="log", xlabel="concurrent requests", ylabel="calls/s",
-             title="Concurrency sweep (data-utama)")
+            left.plot(
+                [night["ceiling"]["concurrency"]],
+                [night["calls_per_s"]],
+                marker,
+                markersize=10,
+                label=name.replace("_", " "),
+            )
+    left.set(
+        xscale="log", xlabel="concurrent requests", ylabel="calls/s", title="Concurrency sweep (data-utama)"
+    )
     left.set_xticks([8, 16, 32, 64, 128], labels=["8", "16", "32", "64", "128"])
     if left.get_legend_handles_labels()[0]:
         left.legend()
@@ -202,8 +250,9 @@ def plot(result: dict[str, Any], path: Path) -> None:
     if names:
         right.legend()
     meta = result["meta"]
-    figure.suptitle(f"{meta['employees']} employees, L = {meta['latency_ms']} ms, "
-                    f"concurrency {meta['concurrency']}")
+    figure.suptitle(
+        f"{meta['employees']} employees, L = {meta['latency_ms']} ms, concurrency {meta['concurrency']}"
+    )
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)

@@ -29,8 +29,15 @@ from benchmarks.nights import NightProcess, run_night
 from benchmarks.simproc import SimProcess
 from benchmarks.store import Store
 
-PEOPLE_CHANGES = ("mutasi", "naik_pangkat", "pensiun", "meninggal", "cpns_baru", "moved_by_merge",
-                  "stuck_in_removed_unit")
+PEOPLE_CHANGES = (
+    "mutasi",
+    "naik_pangkat",
+    "pensiun",
+    "meninggal",
+    "cpns_baru",
+    "moved_by_merge",
+    "stuck_in_removed_unit",
+)
 SECTIONS = ("clients", "nights", "sinkron", "ratelimit", "scale", "workers")
 
 
@@ -75,34 +82,44 @@ def parse() -> Plan:
     quick = bool(args.quick)
     scale = args.scale or ("200,400,800" if quick else "10000,50000,100000")
     return Plan(
-        employees=args.employees or (400 if quick else 20000), latency_ms=args.latency_ms,
-        concurrency=args.concurrency, batch_size=args.batch_size, seed=args.seed,
-        levels=[8, 32, 128] if quick else [8, 16, 32, 64, 128], sweep_s=0.7 if quick else 4.0,
-        ceiling_s=1.0 if quick else 6.0, naive_sample=10 if quick else 100,
-        sinkron_requests=40 if quick else 200, decisions=3 if quick else 5, rate=args.rate,
-        rate_window_s=8 if quick else 60, scale=[int(s) for s in scale.split(",")],
+        employees=args.employees or (400 if quick else 20000),
+        latency_ms=args.latency_ms,
+        concurrency=args.concurrency,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        levels=[8, 32, 128] if quick else [8, 16, 32, 64, 128],
+        sweep_s=0.7 if quick else 4.0,
+        ceiling_s=1.0 if quick else 6.0,
+        naive_sample=10 if quick else 100,
+        sinkron_requests=40 if quick else 200,
+        decisions=3 if quick else 5,
+        rate=args.rate,
+        rate_window_s=8 if quick else 60,
+        scale=[int(s) for s in scale.split(",")],
         scale_nights=1 if quick else 2,
-        workers=[1, 2, 4], postgres=args.postgres,
-        sections=tuple(args.only.split(",")) if args.only else SECTIONS)
+        workers=[1, 2, 4],
+        postgres=args.postgres,
+        sections=tuple(args.only.split(",")) if args.only else SECTIONS,
+    )
 
 
 def clients(plan: Plan, sim: SimProcess, nips: list[str], result: dict[str, Any]) -> None:
     """Both raw clients alternated at the night's concurrency, the sweep, the naive loop."""
     headers, paths = sim.headers(), ceiling.call_paths(nips, "data-utama")
     print("clients: alternation, sweep, naive loop", flush=True)
-    result["alternation"] = ceiling.alternate(sim.url, headers, paths, plan.concurrency,
-                                              plan.ceiling_s)
+    result["alternation"] = ceiling.alternate(sim.url, headers, paths, plan.concurrency, plan.ceiling_s)
     result["sweep"] = ceiling.sweep(sim.url, headers, paths, plan.levels, plan.sweep_s)
     result["naive"] = ceiling.naive_loop(sim.url, headers, nips[: plan.naive_sample])
 
 
-def night(plan: Plan, sim: SimProcess, store: Store, nips: list[str], mix: str
-          ) -> dict[str, Any]:
+def night(plan: Plan, sim: SimProcess, store: Store, nips: list[str], mix: str) -> dict[str, Any]:
     """The aiohttp ceiling for this night's calls right before it, then the night."""
-    before = ceiling.raw("aiohttp", sim.url, sim.headers(), ceiling.call_paths(nips, mix),
-                         plan.concurrency, plan.ceiling_s)
-    measured = run_night(sim.night_config(store.url, concurrency=plan.concurrency,
-                                          batch_size=plan.batch_size))
+    before = ceiling.raw(
+        "aiohttp", sim.url, sim.headers(), ceiling.call_paths(nips, mix), plan.concurrency, plan.ceiling_s
+    )
+    measured = run_night(
+        sim.night_config(store.url, concurrency=plan.concurrency, batch_size=plan.batch_size)
+    )
     return {**measured, "ceiling": before}
 
 
@@ -117,8 +134,7 @@ def next_day(sim: SimProcess, store: Store, conflicts: int = 0) -> tuple[list[st
     return nips, round(len(changed) / max(len(nips), 1), 4)
 
 
-def nights(plan: Plan, sim: SimProcess, store: Store, nips: list[str],
-           result: dict[str, Any]) -> list[str]:
+def nights(plan: Plan, sim: SimProcess, store: Store, nips: list[str], result: dict[str, Any]) -> list[str]:
     """Night 1 on the empty store, a day, night 2; the roster after it."""
     print("night 1", flush=True)
     result["night_1"] = night(plan, sim, store, nips, "full")
@@ -129,8 +145,9 @@ def nights(plan: Plan, sim: SimProcess, store: Store, nips: list[str],
     return nips
 
 
-def sinkron_section(plan: Plan, sim: SimProcess, store: Store, nips: list[str],
-                    result: dict[str, Any]) -> None:
+def sinkron_section(
+    plan: Plan, sim: SimProcess, store: Store, nips: list[str], result: dict[str, Any]
+) -> None:
     """Sinkron idle, then a day and a night: decisions and Sinkron while it applies."""
     print("sinkron: idle, then while a night applies", flush=True)
     serve = sinkron.ServeProcess.start(sim.environment(store.url))
@@ -139,13 +156,13 @@ def sinkron_section(plan: Plan, sim: SimProcess, store: Store, nips: list[str],
         out: dict[str, Any] = {"idle": sinkron.summarize(sinkron.press_sinkron(serve, sample))}
         conflict_ids = sinkron.open_conflicts(serve, plan.decisions)
         next_day(sim, store)
-        running = NightProcess.start(sim.night_config(store.url, concurrency=plan.concurrency,
-                                                      batch_size=plan.batch_size))
+        running = NightProcess.start(
+            sim.night_config(store.url, concurrency=plan.concurrency, batch_size=plan.batch_size)
+        )
         try:
             if running.wait_for("apply"):
                 during_night(serve, running, conflict_ids, list(reversed(sample)), out)
-            out["night_3"] = {k: v for k, v in running.finish().items()
-                              if k in ("status", "calls", "wall_s")}
+            out["night_3"] = {k: v for k, v in running.finish().items() if k in ("status", "calls", "wall_s")}
         finally:
             if running.process.poll() is None:
                 running.stop()
@@ -154,14 +171,18 @@ def sinkron_section(plan: Plan, sim: SimProcess, store: Store, nips: list[str],
         serve.stop()
 
 
-def during_night(serve: sinkron.ServeProcess, running: NightProcess, conflict_ids: list[int],
-                 nips: list[str], out: dict[str, Any]) -> None:
+def during_night(
+    serve: sinkron.ServeProcess,
+    running: NightProcess,
+    conflict_ids: list[int],
+    nips: list[str],
+    out: dict[str, Any],
+) -> None:
     """From the start of the night's apply phase: decisions (one at a time) and Sinkron
     (20 at a time) together, each request marked by whether it ended before the apply did."""
     refusals: list[str] = []
     decided: list[sinkron.Sample] = []
-    deciding = threading.Thread(target=lambda: decided.extend(
-        sinkron.decide(serve, conflict_ids, refusals)))
+    deciding = threading.Thread(target=lambda: decided.extend(sinkron.decide(serve, conflict_ids, refusals)))
     deciding.start()
     pressed = sinkron.press_sinkron(serve, nips)
     deciding.join()
@@ -169,17 +190,18 @@ def during_night(serve: sinkron.ServeProcess, running: NightProcess, conflict_id
     def applying(at: float) -> bool:
         return running.during("apply", at)
 
-    out["decisions_during_apply"] = {**sinkron.summarize(decided, applying),
-                                     "refusals": refusals}
+    out["decisions_during_apply"] = {**sinkron.summarize(decided, applying), "refusals": refusals}
     out["during_night"] = sinkron.summarize(pressed, applying)
 
 
-def ratelimit_section(plan: Plan, sim: SimProcess, store: Store, nips: list[str],
-                      result: dict[str, Any]) -> None:
+def ratelimit_section(
+    plan: Plan, sim: SimProcess, store: Store, nips: list[str], result: dict[str, Any]
+) -> None:
     """A night at the product's rate N against N enforced; then with Sinkron pressed too."""
     print(f"rate limit {plan.rate}/s: a night, then a night and Sinkron", flush=True)
-    config = sim.night_config(store.url, concurrency=plan.concurrency,
-                              batch_size=plan.batch_size, rate=plan.rate)
+    config = sim.night_config(
+        store.url, concurrency=plan.concurrency, batch_size=plan.batch_size, rate=plan.rate
+    )
 
     def night_alone(stop: threading.Event) -> None:
         running = NightProcess.start(config)
@@ -196,8 +218,9 @@ def ratelimit_section(plan: Plan, sim: SimProcess, store: Store, nips: list[str]
         running.stop()
 
     try:
-        out["night_and_sinkron_api"] = ratelimit.measure(sim, plan.rate, 5, plan.rate_window_s,
-                                                         night_and_sinkron)
+        out["night_and_sinkron_api"] = ratelimit.measure(
+            sim, plan.rate, 5, plan.rate_window_s, night_and_sinkron
+        )
     finally:
         serve.stop()
     result["rate_limit"] = out
@@ -212,8 +235,7 @@ def scale(plan: Plan, folder: Path, result: dict[str, Any]) -> None:
         store = Store.create(folder, f"scale-{size}", plan.postgres)
         try:
             store.import_roster(sim)
-            config = sim.night_config(store.url, concurrency=plan.concurrency,
-                                      batch_size=plan.batch_size)
+            config = sim.night_config(store.url, concurrency=plan.concurrency, batch_size=plan.batch_size)
             first = second = run_night(config)
             if plan.scale_nights > 1:
                 next_day(sim, store)
@@ -221,12 +243,16 @@ def scale(plan: Plan, folder: Path, result: dict[str, Any]) -> None:
         finally:
             sim.stop()
             store.drop()
-        rows.append({"employees": size, "peak_rss_mb": max(first["peak_rss_mb"],
-                                                           second["peak_rss_mb"]),
-                     "night_1_peak_rss_mb": first["peak_rss_mb"],
-                     "night_2_peak_rss_mb": second["peak_rss_mb"],
-                     "cpu_ms_per_employee": first["cpu_ms_per_employee"]["total"],
-                     "night_2_cpu_ms_per_employee": second["cpu_ms_per_employee"]["total"]})
+        rows.append(
+            {
+                "employees": size,
+                "peak_rss_mb": max(first["peak_rss_mb"], second["peak_rss_mb"]),
+                "night_1_peak_rss_mb": first["peak_rss_mb"],
+                "night_2_peak_rss_mb": second["peak_rss_mb"],
+                "cpu_ms_per_employee": first["cpu_ms_per_employee"]["total"],
+                "night_2_cpu_ms_per_employee": second["cpu_ms_per_employee"]["total"],
+            }
+        )
     result["scale"] = rows
 
 
@@ -283,10 +309,16 @@ def workers_section(plan: Plan, sim: SimProcess, folder: Path) -> dict[str, Any]
 def main() -> None:
     """Run the plan, write the results, print the table."""
     plan = parse()
-    result: dict[str, Any] = {"meta": {
-        "employees": plan.employees, "latency_ms": plan.latency_ms,
-        "concurrency": plan.concurrency, "batch_size": plan.batch_size,
-        "store": "PostgreSQL" if plan.postgres else "SQLite", "machine": report.machine()}}
+    result: dict[str, Any] = {
+        "meta": {
+            "employees": plan.employees,
+            "latency_ms": plan.latency_ms,
+            "concurrency": plan.concurrency,
+            "batch_size": plan.batch_size,
+            "store": "PostgreSQL" if plan.postgres else "SQLite",
+            "machine": report.machine(),
+        }
+    }
     with tempfile.TemporaryDirectory(prefix="ekinerja-bench-") as name:
         main_world(plan, Path(name), result)
         if "scale" in plan.sections:

@@ -34,14 +34,26 @@ class SimProcess:
     employees: int
 
     @classmethod
-    def start(cls, employees: int, *, seed: int = 1, latency_ms: float = 0, rate: float = 0,
-              burst: float = 5) -> SimProcess:
+    def start(
+        cls, employees: int, *, seed: int = 1, latency_ms: float = 0, rate: float = 0, burst: float = 5
+    ) -> SimProcess:
         """Start the child and wait for its first line (URL and credentials)."""
         process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.simproc", str(employees), str(seed),
-             str(latency_ms), str(rate), str(burst)],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-            text=True)
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.simproc",
+                str(employees),
+                str(seed),
+                str(latency_ms),
+                str(rate),
+                str(burst),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
         watchdog = threading.Timer(START_TIMEOUT_S, process.kill)
         watchdog.start()
         try:
@@ -67,37 +79,73 @@ class SimProcess:
         """Product settings for this simulator (``rate`` 0: the product paces nothing)."""
         return siasn_settings(self.url, self.credentials, rate=rate)
 
-    def night_config(self, database_url: str, *, concurrency: int, batch_size: int,
-                     rate: float = 0) -> dict[str, Any]:
+    def night_config(
+        self, database_url: str, *, concurrency: int, batch_size: int, rate: float = 0
+    ) -> dict[str, Any]:
         """What a night child process needs (``benchmarks.nights``), JSON-ready."""
-        return {"database_url": database_url, "url": self.url, "credentials": self.credentials,
-                "rate": rate, "concurrency": concurrency, "batch_size": batch_size}
+        return {
+            "database_url": database_url,
+            "url": self.url,
+            "credentials": self.credentials,
+            "rate": rate,
+            "concurrency": concurrency,
+            "batch_size": batch_size,
+        }
 
     def environment(self, database_url: str, *, rate: float = 0) -> dict[str, str]:
         """``EKINERJA_*`` variables for a product subprocess using this simulator and store."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("EKINERJA_")}
         config = self.settings(rate=rate)
-        env.update({f"EKINERJA_SIASN__{name.upper()}": str(value) for name, value in (
-            ("api_url", config.api_url), ("apim_token_url", config.apim_token_url),
-            ("sso_token_url", config.sso_token_url), ("consumer_key", config.consumer_key),
-            ("consumer_secret", self.credentials["consumer_secret"]),
-            ("sso_client_id", config.sso_client_id), ("sso_username", config.sso_username),
-            ("sso_password", self.credentials["sso_password"]), ("rate", rate),
-            ("retry_base_delay", config.retry_base_delay))})
-        env.update({"EKINERJA_DATABASE_URL": database_url, "EKINERJA_LOG_LEVEL": "WARNING",
-                    "EKINERJA_LOG_FORMAT": "console", "EKINERJA_SCHEDULE__ENABLED": "false"})
+        env.update(
+            {
+                f"EKINERJA_SIASN__{name.upper()}": str(value)
+                for name, value in (
+                    ("api_url", config.api_url),
+                    ("apim_token_url", config.apim_token_url),
+                    ("sso_token_url", config.sso_token_url),
+                    ("consumer_key", config.consumer_key),
+                    ("consumer_secret", self.credentials["consumer_secret"]),
+                    ("sso_client_id", config.sso_client_id),
+                    ("sso_username", config.sso_username),
+                    ("sso_password", self.credentials["sso_password"]),
+                    ("rate", rate),
+                    ("retry_base_delay", config.retry_base_delay),
+                )
+            }
+        )
+        env.update(
+            {
+                "EKINERJA_DATABASE_URL": database_url,
+                "EKINERJA_LOG_LEVEL": "WARNING",
+                "EKINERJA_LOG_FORMAT": "console",
+                "EKINERJA_SCHEDULE__ENABLED": "false",
+            }
+        )
         return env
 
     def headers(self) -> dict[str, str]:
         """Both SIASN headers (APIM and SSO tokens) for a raw client."""
         c = self.credentials
-        apim = httpx.post(self.url + APIM_TOKEN_PATH, data={"grant_type": "client_credentials"},
-                          auth=(c["consumer_key"], c["consumer_secret"]), timeout=30)
-        sso = httpx.post(self.url + SSO_TOKEN_PATH, data={
-            "grant_type": "password", "client_id": c["sso_client_id"],
-            "username": c["sso_username"], "password": c["sso_password"]}, timeout=30)
-        return {"Authorization": f"Bearer {apim.json()['access_token']}",
-                "Auth": f"bearer {sso.json()['access_token']}"}
+        apim = httpx.post(
+            self.url + APIM_TOKEN_PATH,
+            data={"grant_type": "client_credentials"},
+            auth=(c["consumer_key"], c["consumer_secret"]),
+            timeout=30,
+        )
+        sso = httpx.post(
+            self.url + SSO_TOKEN_PATH,
+            data={
+                "grant_type": "password",
+                "client_id": c["sso_client_id"],
+                "username": c["sso_username"],
+                "password": c["sso_password"],
+            },
+            timeout=30,
+        )
+        return {
+            "Authorization": f"Bearer {apim.json()['access_token']}",
+            "Auth": f"bearer {sso.json()['access_token']}",
+        }
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
         """Call a ``/_sim/`` control route; its JSON answer."""
@@ -114,11 +162,17 @@ def siasn_settings(url: str, credentials: dict[str, str], *, rate: float = 0) ->
     """SIASN settings pointing at a simulator with its credentials (no retry back-off to speak of)."""
     c = credentials
     return SiasnSettings(
-        api_url=url + API_PREFIX, apim_token_url=url + APIM_TOKEN_PATH,
-        sso_token_url=url + SSO_TOKEN_PATH, consumer_key=c["consumer_key"],
-        consumer_secret=SecretStr(c["consumer_secret"]), sso_client_id=c["sso_client_id"],
-        sso_username=c["sso_username"], sso_password=SecretStr(c["sso_password"]),
-        rate=rate, retry_base_delay=0.05)
+        api_url=url + API_PREFIX,
+        apim_token_url=url + APIM_TOKEN_PATH,
+        sso_token_url=url + SSO_TOKEN_PATH,
+        consumer_key=c["consumer_key"],
+        consumer_secret=SecretStr(c["consumer_secret"]),
+        sso_client_id=c["sso_client_id"],
+        sso_username=c["sso_username"],
+        sso_password=SecretStr(c["sso_password"]),
+        rate=rate,
+        retry_base_delay=0.05,
+    )
 
 
 def _serve(employees: int, seed: int, latency_ms: float, rate: float, burst: float) -> None:
@@ -129,8 +183,9 @@ def _serve(employees: int, seed: int, latency_ms: float, rate: float, burst: flo
     from simulators.siasn import SiasnSimulator
 
     world = generate_world(seed, employees)
-    sim = SiasnSimulator(world, faults=FaultPlan(latency=latency_ms / 1000),
-                         budget=RateBudget(rate=rate, burst=burst))
+    sim = SiasnSimulator(
+        world, faults=FaultPlan(latency=latency_ms / 1000), budget=RateBudget(rate=rate, burst=burst)
+    )
     server = ServerThread(sim.app()).start()
     print(json.dumps({"url": server.url, "credentials": asdict(sim.credentials)}), flush=True)
     threading.Event().wait()  # until terminated

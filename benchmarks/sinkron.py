@@ -40,13 +40,21 @@ class ServeProcess:
     @classmethod
     def start(cls, env: dict[str, str]) -> ServeProcess:
         """Create an API key, start ``serve`` on a free port, wait until it answers."""
-        key = subprocess.run([sys.executable, "-m", "service.cli", "apikey", "create",
-                              f"benchmark-{time.time_ns()}"], env=env, capture_output=True,
-                             text=True, check=True).stdout.strip()
+        key = subprocess.run(
+            [sys.executable, "-m", "service.cli", "apikey", "create", f"benchmark-{time.time_ns()}"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         port = free_port()
-        process = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port",
-                                    str(port)], env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+        )
         serve = cls(process, f"http://127.0.0.1:{port}", key)
         serve._wait_healthy()
         return serve
@@ -90,8 +98,9 @@ async def _press(serve: ServeProcess, nips: list[str], concurrency: int) -> list
     samples: list[Sample] = []
     connector = aiohttp.TCPConnector(limit=concurrency)
     timeout = aiohttp.ClientTimeout(total=300)
-    async with aiohttp.ClientSession(serve.url, connector=connector, timeout=timeout,
-                                     headers={"X-API-Key": serve.api_key}) as session:
+    async with aiohttp.ClientSession(
+        serve.url, connector=connector, timeout=timeout, headers={"X-API-Key": serve.api_key}
+    ) as session:
 
         async def worker() -> None:
             while queue:
@@ -122,8 +131,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[rank - 1]
 
 
-def summarize(samples: list[Sample], during: Callable[[float], bool] | None = None
-              ) -> dict[str, Any]:
+def summarize(samples: list[Sample], during: Callable[[float], bool] | None = None) -> dict[str, Any]:
     """p50/p95/p99 in ms, statuses, 5xx and lost requests, and how many ended while ``during``."""
     if not samples:
         return {"requests": 0}
@@ -134,7 +142,8 @@ def summarize(samples: list[Sample], during: Callable[[float], bool] | None = No
         "max_ms": round(max(seconds) * 1000),
         "statuses": dict(Counter(str(s.status) for s in samples)),
         "http_5xx": sum(s.status >= 500 for s in samples),
-        "no_answer": sum(s.status == 0 for s in samples)}
+        "no_answer": sum(s.status == 0 for s in samples),
+    }
     if during is not None:
         summary["ended_during_phase"] = sum(during(s.ended) for s in samples)
     return summary
@@ -142,9 +151,12 @@ def summarize(samples: list[Sample], during: Callable[[float], bool] | None = No
 
 def open_conflicts(serve: ServeProcess, limit: int) -> list[int]:
     """Ids of open merge conflicts (a field changed on both sides), oldest first, via the API."""
-    answer = httpx.get(f"{serve.url}/api/v1/konflik", params={"status": "open",
-                                                              "situasi": "merge"},
-                       headers={"X-API-Key": serve.api_key}, timeout=60)
+    answer = httpx.get(
+        f"{serve.url}/api/v1/konflik",
+        params={"status": "open", "situasi": "merge"},
+        headers={"X-API-Key": serve.api_key},
+        timeout=60,
+    )
     answer.raise_for_status()
     body = answer.json()
     rows = body.get("items", body) if isinstance(body, dict) else body
@@ -155,13 +167,14 @@ def decide(serve: ServeProcess, conflict_ids: list[int], refusals: list[str]) ->
     """Take SIASN's value for each conflict, one decision at a time, each timed; what a
     refusal said goes to ``refusals``."""
     samples = []
-    with httpx.Client(base_url=serve.url, headers={"X-API-Key": serve.api_key},
-                      timeout=300) as client:
+    with httpx.Client(base_url=serve.url, headers={"X-API-Key": serve.api_key}, timeout=300) as client:
         for conflict_id in conflict_ids:
             started = time.monotonic()
             try:
-                answer = client.post(f"/api/v1/konflik/{conflict_id}/keputusan", json={
-                    "decision": "ambil_siasn", "reason": "tolok ukur: keputusan"})
+                answer = client.post(
+                    f"/api/v1/konflik/{conflict_id}/keputusan",
+                    json={"decision": "ambil_siasn", "reason": "tolok ukur: keputusan"},
+                )
                 status = answer.status_code
                 if status >= 300:
                     refusals.append(f"{status}: {answer.text[:200]}")

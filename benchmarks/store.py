@@ -62,15 +62,19 @@ class Store:
         edited = 0
         try:
             with transaction(container.sessions) as session:
-                other = session.scalars(select(Unit.id).where(Unit.aktif.is_(True)).limit(2)
-                                        ).all()
+                other = session.scalars(select(Unit.id).where(Unit.aktif.is_(True)).limit(2)).all()
                 for nip in moved:
                     person = session.scalar(select(Pegawai).where(Pegawai.nip == nip))
                     if person is None or not other:
                         continue
                     target = other[0] if other[0] != person.unor_id else other[-1]
-                    edit_pegawai(session, nip, {"unor_id": target}, actor="tolok.ukur",
-                                 reason="penempatan lokal (tolok ukur)")
+                    edit_pegawai(
+                        session,
+                        nip,
+                        {"unor_id": target},
+                        actor="tolok.ukur",
+                        reason="penempatan lokal (tolok ukur)",
+                    )
                     edited += 1
         finally:
             container.close()

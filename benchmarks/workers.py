@@ -25,8 +25,7 @@ CLI = [sys.executable, "-m", "service.cli"]
 
 def missing_reason(env: dict[str, str]) -> str | None:
     """Why the section cannot run here (None when it can)."""
-    probe = subprocess.run([*CLI, "worker", "--help"], env=env, capture_output=True, text=True,
-                           check=False)
+    probe = subprocess.run([*CLI, "worker", "--help"], env=env, capture_output=True, text=True, check=False)
     if probe.returncode != 0:
         return "`ekinerja-sync worker` does not exist yet (Procrastinate workers, issue 15 item 4)"
     return None
@@ -46,27 +45,31 @@ def drop_database(admin_url: str, url: str) -> None:
     """Drop a database made by ``fresh_database``."""
     engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" '
-                                   "WITH (FORCE)"))
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
     engine.dispose()
 
 
-def one_count(sim: SimProcess, admin_url: str, workers: int, concurrency: int,
-              roster: str) -> dict[str, Any]:
+def one_count(sim: SimProcess, admin_url: str, workers: int, concurrency: int, roster: str) -> dict[str, Any]:
     """Night 1 on a fresh database with ``workers`` worker processes: calls/s and the report."""
     url = fresh_database(admin_url)
     env = sim.environment(url)
     started: list[subprocess.Popen[bytes]] = []
     try:
         subprocess.run([*CLI, "db", "upgrade"], env=env, check=True, capture_output=True)
-        subprocess.run([*CLI, "roster", "import", roster], env=env, check=True,
-                       capture_output=True)
-        started = [subprocess.Popen([*CLI, "worker", "--concurrency", str(concurrency)],
-                                    env=env, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL) for _ in range(workers)]
+        subprocess.run([*CLI, "roster", "import", roster], env=env, check=True, capture_output=True)
+        started = [
+            subprocess.Popen(
+                [*CLI, "worker", "--concurrency", str(concurrency)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(workers)
+        ]
         began = time.perf_counter()
-        done = subprocess.run([*CLI, "reconcile", "--queue", "--json"], env=env,
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [*CLI, "reconcile", "--queue", "--json"], env=env, capture_output=True, text=True, check=False
+        )
         wall = time.perf_counter() - began
         report = json.loads(done.stdout) if done.stdout.strip().startswith("{") else {}
     finally:
@@ -76,13 +79,17 @@ def one_count(sim: SimProcess, admin_url: str, workers: int, concurrency: int,
             process.wait(timeout=60)
         drop_database(admin_url, url)
     calls = int(report.get("calls", 0))
-    return {"workers": workers, "exit_code": done.returncode, "wall_s": round(wall, 2),
-            "calls": calls, "calls_per_s": round(calls / wall, 1),
-            "per_worker": report.get("workers")}
+    return {
+        "workers": workers,
+        "exit_code": done.returncode,
+        "wall_s": round(wall, 2),
+        "calls": calls,
+        "calls_per_s": round(calls / wall, 1),
+        "per_worker": report.get("workers"),
+    }
 
 
-def run(sim: SimProcess, admin_url: str, counts: list[int], concurrency: int, roster: str
-        ) -> dict[str, Any]:
+def run(sim: SimProcess, admin_url: str, counts: list[int], concurrency: int, roster: str) -> dict[str, Any]:
     """Every worker count (``missing_reason`` said none is missing), with its speed-up."""
     results = [one_count(sim, admin_url, count, concurrency, roster) for count in counts]
     base = results[0]["calls_per_s"] or 1

@@ -65,24 +65,43 @@ def _setup(container: Container, url: str, conflicts: int) -> tuple[list[int], s
         raise SystemExit("night 1 did not complete")
     ids = []
     with transaction(container.sessions) as session:
-        people = session.scalars(select(Pegawai).where(Pegawai.aktif.is_(True))
-                                 .order_by(Pegawai.nip).limit(conflicts))
+        people = session.scalars(
+            select(Pegawai).where(Pegawai.aktif.is_(True)).order_by(Pegawai.nip).limit(conflicts)
+        )
         for index, person in enumerate(people):
-            ids.append(lifecycle.raise_conflict(
-                session, pegawai=person, field="catatan", kind="merge",  # no run touches it
-                values=(None, f"catatan lokal {index}", f"catatan lain {index}"),
-                explanation="benchmark", actor="benchmark", run_id=None).id)
+            ids.append(
+                lifecycle.raise_conflict(
+                    session,
+                    pegawai=person,
+                    field="catatan",
+                    kind="merge",  # no run touches it
+                    values=(None, f"catatan lokal {index}", f"catatan lain {index}"),
+                    explanation="benchmark",
+                    actor="benchmark",
+                    run_id=None,
+                ).id
+            )
         key = create_api_key(session, "benchmark")
     return ids, key
 
 
-def _environment(database_url: str, creds: SiasnCredentials, url: str, port: int
-                 ) -> dict[str, str]:
+def _environment(database_url: str, creds: SiasnCredentials, url: str, port: int) -> dict[str, str]:
     siasn = credentials_settings(creds, url)
-    env = {**os.environ, "EKINERJA_DATABASE_URL": database_url, "EKINERJA_LOG_LEVEL": "WARNING",
-           "EKINERJA_API__PORT": str(port), "EKINERJA_SCHEDULE__ENABLED": "false"}
-    for name in ("api_url", "apim_token_url", "sso_token_url", "consumer_key", "sso_client_id",
-                 "sso_username"):
+    env = {
+        **os.environ,
+        "EKINERJA_DATABASE_URL": database_url,
+        "EKINERJA_LOG_LEVEL": "WARNING",
+        "EKINERJA_API__PORT": str(port),
+        "EKINERJA_SCHEDULE__ENABLED": "false",
+    }
+    for name in (
+        "api_url",
+        "apim_token_url",
+        "sso_token_url",
+        "consumer_key",
+        "sso_client_id",
+        "sso_username",
+    ):
         env[f"EKINERJA_SIASN__{name.upper()}"] = str(getattr(siasn, name))
     env["EKINERJA_SIASN__CONSUMER_SECRET"] = creds.consumer_secret
     env["EKINERJA_SIASN__SSO_PASSWORD"] = creds.sso_password
@@ -100,8 +119,14 @@ def _wait_for(url: str, deadline_s: float = 120) -> None:
     raise SystemExit(f"{url} did not answer")
 
 
-def _decide_during(night: subprocess.Popen[bytes] | None, api: str, key: str, ids: list[int],
-                   interval: float, seconds: float = 0) -> list[float]:
+def _decide_during(
+    night: subprocess.Popen[bytes] | None,
+    api: str,
+    key: str,
+    ids: list[int],
+    interval: float,
+    seconds: float = 0,
+) -> list[float]:
     """One decision every ``interval`` seconds until the night ends (no night: for ``seconds``,
     the machine's own noise floor); each response time. Uses up the ids it decides."""
     waits: list[float] = []
@@ -112,8 +137,10 @@ def _decide_during(night: subprocess.Popen[bytes] | None, api: str, key: str, id
                 break
             conflict_id = ids.pop()
             started = time.perf_counter()
-            answer = client.post(f"/api/v1/konflik/{conflict_id}/keputusan",
-                                 json={"decision": "pertahankan_lokal", "reason": "benchmark"})
+            answer = client.post(
+                f"/api/v1/konflik/{conflict_id}/keputusan",
+                json={"decision": "pertahankan_lokal", "reason": "benchmark"},
+            )
             waits.append(time.perf_counter() - started)
             if answer.status_code != 200:
                 raise SystemExit(f"decision refused: {answer.status_code} {answer.text[:200]}")
@@ -123,10 +150,12 @@ def _decide_during(night: subprocess.Popen[bytes] | None, api: str, key: str, id
 
 def _summary(waits: list[float]) -> dict[str, Any]:
     ordered = sorted(waits)
-    return {"decisions": len(waits),
-            "p50_ms": round(statistics.median(ordered) * 1000, 1),
-            "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1),
-            "max_ms": round(ordered[-1] * 1000, 1)}
+    return {
+        "decisions": len(waits),
+        "p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+    }
 
 
 def main() -> None:
@@ -144,24 +173,31 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as folder:
             database_url = f"sqlite:///{folder}/bench.db"
-            container = Container.build(Settings(database_url=database_url,
-                                                 siasn=credentials_settings(creds, url)))
+            container = Container.build(
+                Settings(database_url=database_url, siasn=credentials_settings(creds, url))
+            )
             ids, key = _setup(container, url, conflicts=args.employees)
             container.close()
-            print("night 1 done; night 2 with decisions every", args.interval_ms, "ms",
-                  flush=True)
+            print("night 1 done; night 2 with decisions every", args.interval_ms, "ms", flush=True)
             httpx.post(f"{url}/_sim/advance-day", timeout=120)
             port = _free_port()
             env = _environment(database_url, creds, url, port)
-            serve = subprocess.Popen([sys.executable, "-m", "service.cli", "serve"], env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            serve = subprocess.Popen(
+                [sys.executable, "-m", "service.cli", "serve"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             api = f"http://127.0.0.1:{port}"
             _wait_for(f"{api}/login")
             idle = _decide_during(None, api, key, ids, args.interval_ms / 1000, seconds=15)
             started = time.perf_counter()
-            night = subprocess.Popen([sys.executable, "-m", "service.cli", "reconcile", "--rate",
-                                      "0", "--json"], env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL)
+            night = subprocess.Popen(
+                [sys.executable, "-m", "service.cli", "reconcile", "--rate", "0", "--json"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
             waits = _decide_during(night, api, key, ids, args.interval_ms / 1000)
             output, _ = night.communicate(timeout=3600)
             wall = time.perf_counter() - started
@@ -171,10 +207,14 @@ def main() -> None:
             if process is not None:
                 process.terminate()
                 process.wait(timeout=10)
-    result = {"employees": args.employees, "interval_ms": args.interval_ms,
-              "night_status": report.get("status"), "night_wall_s": round(wall, 1),
-              "waits": _summary(waits) if waits else {},
-              "waits_without_a_night": _summary(idle) if idle else {}}
+    result = {
+        "employees": args.employees,
+        "interval_ms": args.interval_ms,
+        "night_status": report.get("status"),
+        "night_wall_s": round(wall, 1),
+        "waits": _summary(waits) if waits else {},
+        "waits_without_a_night": _summary(idle) if idle else {},
+    }
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"write-wait-{args.employees}-{int(time.time())}.json"
     out.write_text(json.dumps(result, indent=2))

@@ -127,6 +127,7 @@ def _pattern(regex: re.Pattern[str], key: str) -> Any:
         if not regex.fullmatch(value.strip()):
             raise ValueError(t(key))
         return value.strip()
+
     return AfterValidator(check)
 
 
@@ -180,17 +181,17 @@ _STRICT = ConfigDict(strict=True, extra="forbid")
 _LINE, _MULTI = AfterValidator(single_line), AfterValidator(multi_line)
 Line = Annotated[str, _LINE]
 FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64), _LINE]
-UnorId = Annotated[str, StringConstraints(max_length=UNOR_ID_MAX), _LINE,
-                   _pattern(_UNOR_ID, "access.limit_unor_id")]
+UnorId = Annotated[
+    str, StringConstraints(max_length=UNOR_ID_MAX), _LINE, _pattern(_UNOR_ID, "access.limit_unor_id")
+]
 Choice = Annotated[int, BeforeValidator(_int_like)]
 DateText = Annotated[str, StringConstraints(max_length=10), _LINE, AfterValidator(_date_text)]
 Jabatan = Annotated[str, StringConstraints(max_length=TEXT_MAX), _LINE]
-Golongan = Annotated[str, StringConstraints(max_length=GOLONGAN_MAX), _LINE,
-                     _pattern(_GOLONGAN, "access.limit_golongan")]
-Email = Annotated[str, StringConstraints(max_length=EMAIL_MAX), _LINE,
-                  _pattern(_EMAIL, "access.limit_email")]
-NoHp = Annotated[str, StringConstraints(max_length=NO_HP_MAX), _LINE,
-                 _pattern(_NO_HP, "access.limit_no_hp")]
+Golongan = Annotated[
+    str, StringConstraints(max_length=GOLONGAN_MAX), _LINE, _pattern(_GOLONGAN, "access.limit_golongan")
+]
+Email = Annotated[str, StringConstraints(max_length=EMAIL_MAX), _LINE, _pattern(_EMAIL, "access.limit_email")]
+NoHp = Annotated[str, StringConstraints(max_length=NO_HP_MAX), _LINE, _pattern(_NO_HP, "access.limit_no_hp")]
 Catatan = Annotated[str, StringConstraints(max_length=TEXT_MAX), _MULTI]
 Actor = Annotated[str, StringConstraints(min_length=1, max_length=ON_BEHALF_MAX), _LINE]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=REASON_MAX), _MULTI]
@@ -246,15 +247,17 @@ def _blank(value: Any) -> bool:
 
 def check_changes(changes: Mapping[str, Any], *, prefix: str = "changes") -> dict[str, Any]:
     """Editable fields checked against ``PegawaiChanges`` (others are left for the caller)."""
-    known = {name: value for name, value in changes.items()
-             if name in PegawaiChanges.model_fields and not _blank(value)}
+    known = {
+        name: value
+        for name, value in changes.items()
+        if name in PegawaiChanges.model_fields and not _blank(value)
+    }
     try:
         checked = PegawaiChanges.model_validate(known)
     except ValidationError as exc:
         raise LimitError(problems(exc.errors(include_input=False), prefix=prefix)) from None
     values = checked.model_dump(include=set(known))
-    return {name: values.get(name, value)
-            for name, value in changes.items()}
+    return {name: values.get(name, value) for name, value in changes.items()}
 
 
 def check_text(value: str, *, path: str, max_length: int, min_length: int = 0) -> str:
@@ -264,8 +267,7 @@ def check_text(value: str, *, path: str, max_length: int, min_length: int = 0) -
     except ValueError as exc:
         raise LimitError([Problem(path, str(exc))]) from None
     if not min_length <= len(value) <= max_length:
-        raise LimitError([Problem(path, t("access.limit_length", low=min_length,
-                                          high=max_length))])
+        raise LimitError([Problem(path, t("access.limit_length", low=min_length, high=max_length))])
     return value
 
 

@@ -74,29 +74,38 @@ def check_nip(
     info = decode_nip(nip, pppk=pppk)
     notices: list[Notice] = []
     if info.tanggal_lahir is None:
-        notices.append(Notice("nip_tanggal_tidak_valid",
-                              f"8 digit pertama NIP {nip} bukan tanggal lahir yang valid."))
+        notices.append(
+            Notice("nip_tanggal_tidak_valid", f"8 digit pertama NIP {nip} bukan tanggal lahir yang valid.")
+        )
     elif tanggal_lahir is not None and info.tanggal_lahir != tanggal_lahir:
-        notices.append(Notice(
-            "nip_tidak_cocok_tanggal_lahir",
-            f"NIP menyebut tanggal lahir {info.tanggal_lahir:%d-%m-%Y}, sedangkan data SIASN "
-            f"{tanggal_lahir:%d-%m-%Y}. Ajukan perbaikan data ke BKN.",
-        ))
+        notices.append(
+            Notice(
+                "nip_tidak_cocok_tanggal_lahir",
+                f"NIP menyebut tanggal lahir {info.tanggal_lahir:%d-%m-%Y}, sedangkan data SIASN "
+                f"{tanggal_lahir:%d-%m-%Y}. Ajukan perbaikan data ke BKN.",
+            )
+        )
     if info.jenis_kelamin is None:
-        notices.append(Notice("nip_jenis_kelamin_tidak_valid",
-                              "Digit ke-15 NIP harus 1 (laki-laki) atau 2 (perempuan)."))
+        notices.append(
+            Notice("nip_jenis_kelamin_tidak_valid", "Digit ke-15 NIP harus 1 (laki-laki) atau 2 (perempuan).")
+        )
     elif jenis_kelamin is not None and info.jenis_kelamin != jenis_kelamin:
-        notices.append(Notice(
-            "nip_tidak_cocok_jenis_kelamin",
-            f"Digit jenis kelamin NIP ({info.jenis_kelamin}) berbeda dengan data SIASN "
-            f"({jenis_kelamin}).",
-        ))
-    if not pppk and tmt_cpns is not None and (
-        info.tahun_pengangkatan != tmt_cpns.year or info.bulan_pengangkatan != tmt_cpns.month
+        notices.append(
+            Notice(
+                "nip_tidak_cocok_jenis_kelamin",
+                f"Digit jenis kelamin NIP ({info.jenis_kelamin}) berbeda dengan data SIASN "
+                f"({jenis_kelamin}).",
+            )
+        )
+    if (
+        not pppk
+        and tmt_cpns is not None
+        and (info.tahun_pengangkatan != tmt_cpns.year or info.bulan_pengangkatan != tmt_cpns.month)
     ):
-        notices.append(Notice(
-            "nip_tidak_cocok_tmt_cpns",
-            f"NIP menyebut TMT CPNS {nip[8:12]}-{nip[12:14]}, sedangkan data SIASN "
-            f"{tmt_cpns:%Y-%m}.",
-        ))
+        notices.append(
+            Notice(
+                "nip_tidak_cocok_tmt_cpns",
+                f"NIP menyebut TMT CPNS {nip[8:12]}-{nip[12:14]}, sedangkan data SIASN {tmt_cpns:%Y-%m}.",
+            )
+        )
     return notices

@@ -61,7 +61,7 @@ def _plain(value: Any) -> Any:
 
 
 def normalize_gender(value: str | None) -> str | None:
-    """"L" (laki-laki) or "P" (perempuan) from M/F, L/P, 1/2, Pria/Wanita; None if unknown."""
+    """ "L" (laki-laki) or "P" (perempuan) from M/F, L/P, 1/2, Pria/Wanita; None if unknown."""
     key = (value or "").strip().upper()
     if key in _MALE:
         return "L"
@@ -102,9 +102,15 @@ def map_data_utama(data: DataUtama) -> tuple[PegawaiRecord, list[Notice]]:
         email=data.email_gov or data.email,
         no_hp=data.no_hp,
     )
-    notices.extend(check_nip(record.nip, tanggal_lahir=record.tanggal_lahir,
-                             jenis_kelamin=record.jenis_kelamin, tmt_cpns=record.tmt_cpns,
-                             pppk=record.is_pppk))
+    notices.extend(
+        check_nip(
+            record.nip,
+            tanggal_lahir=record.tanggal_lahir,
+            jenis_kelamin=record.jenis_kelamin,
+            tmt_cpns=record.tmt_cpns,
+            pppk=record.is_pppk,
+        )
+    )
     return record, notices
 
 
@@ -121,11 +127,7 @@ def _nip(value: str, notices: list[Notice]) -> str:
 
 
 def _jabatan(data: DataUtama) -> str | None:
-    return (
-        data.jabatan_nama
-        or data.jabatan_fungsional_nama
-        or data.jabatan_fungsional_umum_nama
-    )
+    return data.jabatan_nama or data.jabatan_fungsional_nama or data.jabatan_fungsional_umum_nama
 
 
 def _golongan(data: DataUtama, notices: list[Notice]) -> str | None:
@@ -137,8 +139,10 @@ def _golongan(data: DataUtama, notices: list[Notice]) -> str | None:
         except RankError:
             continue
     if data.gol_ruang_akhir_id or data.gol_ruang_akhir:
-        notices.append(Notice(
-            "golongan_tidak_dikenal",
-            f"Golongan di SIASN tidak dikenali: {data.gol_ruang_akhir or data.gol_ruang_akhir_id!r}.",
-        ))
+        notices.append(
+            Notice(
+                "golongan_tidak_dikenal",
+                f"Golongan di SIASN tidak dikenali: {data.gol_ruang_akhir or data.gol_ruang_akhir_id!r}.",
+            )
+        )
     return None

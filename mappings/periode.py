@@ -22,10 +22,21 @@ from mappings.messages import t
 JENIS = ("TAHUNAN", "SEMESTER", "TRIWULAN", "BULANAN")
 MONTHS_PER = {"TAHUNAN": 12, "SEMESTER": 6, "TRIWULAN": 3, "BULANAN": 1}
 SIASN_PERIODIK = {1: "BULANAN", 2: "TRIWULAN"}  # SIASN reference ``periodik``
-BULAN = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
-         "oktober", "november", "desember")
-_BULAN_SHORT = {name[:3]: i + 1 for i, name in enumerate(BULAN)} | {"agt": 8, "des": 12,
-                                                                     "nop": 11, "peb": 2}
+BULAN = (
+    "januari",
+    "februari",
+    "maret",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "agustus",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
+_BULAN_SHORT = {name[:3]: i + 1 for i, name in enumerate(BULAN)} | {"agt": 8, "des": 12, "nop": 11, "peb": 2}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _ORDINAL = {"ganjil": 1, "genap": 2, "satu": 1, "dua": 2, "tiga": 3, "empat": 4}
 
@@ -47,8 +58,7 @@ class Periode:
             raise PeriodeError(t("pmm.periode.jenis", jenis=self.jenis, choices=", ".join(JENIS)))
         count = 12 // MONTHS_PER[self.jenis]
         if not 1 <= self.angka <= count:
-            raise PeriodeError(t("pmm.periode.angka", jenis=self.jenis, count=count,
-                                 angka=self.angka))
+            raise PeriodeError(t("pmm.periode.angka", jenis=self.jenis, count=count, angka=self.angka))
         if not 2000 <= self.tahun <= 2100:
             raise PeriodeError(t("pmm.periode.tahun", tahun=self.tahun))
 
@@ -84,17 +94,20 @@ class Periode:
 def from_dates(mulai: date, selesai: date) -> Periode:
     """The standard period spanning exactly ``mulai``..``selesai``; refused otherwise."""
     if mulai.year != selesai.year or mulai > selesai:
-        raise PeriodeError(t("pmm.periode.one_year", mulai=f"{mulai:%d/%m/%Y}",
-                             selesai=f"{selesai:%d/%m/%Y}"))
+        raise PeriodeError(
+            t("pmm.periode.one_year", mulai=f"{mulai:%d/%m/%Y}", selesai=f"{selesai:%d/%m/%Y}")
+        )
     months = selesai.month - mulai.month + 1
     jenis = next((j for j, n in MONTHS_PER.items() if n == months), None)
     if jenis is None or (mulai.month - 1) % months:
-        raise PeriodeError(t("pmm.periode.not_standard", mulai=f"{mulai:%d/%m/%Y}",
-                             selesai=f"{selesai:%d/%m/%Y}"))
+        raise PeriodeError(
+            t("pmm.periode.not_standard", mulai=f"{mulai:%d/%m/%Y}", selesai=f"{selesai:%d/%m/%Y}")
+        )
     periode = Periode(mulai.year, jenis, (mulai.month - 1) // months + 1)
     if (periode.mulai, periode.selesai) != (mulai, selesai):
-        raise PeriodeError(t("pmm.periode.month_edges", mulai=f"{mulai:%d/%m/%Y}",
-                             selesai=f"{selesai:%d/%m/%Y}"))
+        raise PeriodeError(
+            t("pmm.periode.month_edges", mulai=f"{mulai:%d/%m/%Y}", selesai=f"{selesai:%d/%m/%Y}")
+        )
     return periode
 
 
@@ -102,13 +115,15 @@ def from_pmm(jenis: str, tahun: int, mulai: date, selesai: date) -> Periode:
     """A PMM period record; its dates must agree with its ``jenis``."""
     periode = from_dates(mulai, selesai)
     if periode.jenis != jenis.upper() or periode.tahun != tahun:
-        raise PeriodeError(f"PMM period {jenis} {tahun} has dates {mulai}..{selesai} of "
-                           f"{periode.jenis} {periode.tahun}")
+        raise PeriodeError(
+            f"PMM period {jenis} {tahun} has dates {mulai}..{selesai} of {periode.jenis} {periode.tahun}"
+        )
     return periode
 
 
-def from_siasn(periodik_id: int | None, tahun: int | None, bulan_mulai: int | None,
-               bulan_selesai: int | None) -> Periode:
+def from_siasn(
+    periodik_id: int | None, tahun: int | None, bulan_mulai: int | None, bulan_selesai: int | None
+) -> Periode:
     """A SIASN ``rw-kinerjaperiodik`` period (``periodikId`` 1 bulanan, 2 triwulan)."""
     if tahun is None or bulan_mulai is None or bulan_selesai is None:
         raise PeriodeError("SIASN periodic row lacks tahun or its months")
@@ -118,8 +133,9 @@ def from_siasn(periodik_id: int | None, tahun: int | None, bulan_mulai: int | No
     periode = from_dates(date(tahun, bulan_mulai, 1), date(tahun, bulan_selesai, last))
     declared = SIASN_PERIODIK.get(periodik_id or 0)
     if declared is not None and declared != periode.jenis:
-        raise PeriodeError(f"periodikId {periodik_id} ({declared}) disagrees with months "
-                           f"{bulan_mulai}..{bulan_selesai}")
+        raise PeriodeError(
+            f"periodikId {periodik_id} ({declared}) disagrees with months {bulan_mulai}..{bulan_selesai}"
+        )
     return periode
 
 
@@ -144,8 +160,11 @@ def parse_label(text: str) -> Periode:
         raise PeriodeError(t("pmm.periode.one_year_label"))
     if not 2000 <= years[0] <= 2100:  # before any date is built (date(0, 1, 1) is no period)
         raise PeriodeError(t("pmm.periode.tahun", tahun=years[0]))
-    rest = [w for w in words if not (w.isdigit() and len(w) == 4) and w not in ("periode", "s", "d",
-                                                                                 "sd", "tahun")]
+    rest = [
+        w
+        for w in words
+        if not (w.isdigit() and len(w) == 4) and w not in ("periode", "s", "d", "sd", "tahun")
+    ]
     months = [m for m in (_month(w) for w in rest) if m]
     if len(months) == 2:
         last = calendar.monthrange(years[0], months[1])[1]
@@ -164,8 +183,14 @@ def _month(word: str) -> int | None:
 def _from_kind_words(rest: list[str], tahun: int, text: str) -> Periode:
     if not rest or rest in (["tahunan"], ["januari", "desember"]):
         return Periode(tahun, "TAHUNAN", 1)
-    kinds = {"semester": "SEMESTER", "triwulan": "TRIWULAN", "tw": "TRIWULAN", "bulan": "BULANAN",
-             "bulanan": "BULANAN", "tahunan": "TAHUNAN"}
+    kinds = {
+        "semester": "SEMESTER",
+        "triwulan": "TRIWULAN",
+        "tw": "TRIWULAN",
+        "bulan": "BULANAN",
+        "bulanan": "BULANAN",
+        "tahunan": "TAHUNAN",
+    }
     jenis = kinds.get(rest[0])
     numbers = [_number(w) for w in rest[1:]]
     if jenis is None or len(numbers) != 1 or numbers[0] is None:

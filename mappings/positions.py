@@ -41,8 +41,14 @@ ESELON: dict[int, Eselon] = {
 NON_ESELON = 99
 
 JENJANG_FUNGSIONAL = (
-    "Ahli Pertama", "Ahli Muda", "Ahli Madya", "Ahli Utama",
-    "Pemula", "Terampil", "Mahir", "Penyelia",
+    "Ahli Pertama",
+    "Ahli Muda",
+    "Ahli Madya",
+    "Ahli Utama",
+    "Pemula",
+    "Terampil",
+    "Mahir",
+    "Penyelia",
 )
 
 

@@ -8,9 +8,15 @@ RATING = {1: "Di atas ekspektasi", 2: "Sesuai ekspektasi", 3: "Di bawah ekspekta
 PREDIKAT = {1: "Sangat Baik", 2: "Baik", 3: "Butuh Perbaikan", 4: "Kurang", 5: "Sangat Kurang"}
 
 KUADRAN: dict[tuple[int, int], int] = {  # (hasil, perilaku) -> kuadran, SIASN codes
-    (1, 1): 1, (1, 2): 2, (1, 3): 4,
-    (2, 1): 2, (2, 2): 2, (2, 3): 4,
-    (3, 1): 3, (3, 2): 3, (3, 3): 5,
+    (1, 1): 1,
+    (1, 2): 2,
+    (1, 3): 4,
+    (2, 1): 2,
+    (2, 2): 2,
+    (2, 3): 4,
+    (3, 1): 3,
+    (3, 2): 3,
+    (3, 3): 5,
 }
 
 
@@ -52,8 +58,7 @@ def parse_predikat(text: str | int) -> int:
     return code
 
 
-_PREDIKAT_KEYS = {"sangatbaik": 1, "baik": 2, "butuhperbaikan": 3, "kurang": 4, "": 4,
-                  "sangatkurang": 5}
+_PREDIKAT_KEYS = {"sangatbaik": 1, "baik": 2, "butuhperbaikan": 3, "kurang": 4, "": 4, "sangatkurang": 5}
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,42 @@ from dataclasses import dataclass
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _ROMAN_BY_NUMBER = {v: k for k, v in _ROMAN.items()}
 _PPPK_ROMAN = (
-    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX",
-    "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII",
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "X",
+    "XI",
+    "XII",
+    "XIII",
+    "XIV",
+    "XV",
+    "XVI",
+    "XVII",
 )
 
 PANGKAT: dict[int, str] = {
-    11: "Juru Muda", 12: "Juru Muda Tingkat I", 13: "Juru", 14: "Juru Tingkat I",
-    21: "Pengatur Muda", 22: "Pengatur Muda Tingkat I", 23: "Pengatur", 24: "Pengatur Tingkat I",
-    31: "Penata Muda", 32: "Penata Muda Tingkat I", 33: "Penata", 34: "Penata Tingkat I",
-    41: "Pembina", 42: "Pembina Tingkat I", 43: "Pembina Utama Muda", 44: "Pembina Utama Madya",
+    11: "Juru Muda",
+    12: "Juru Muda Tingkat I",
+    13: "Juru",
+    14: "Juru Tingkat I",
+    21: "Pengatur Muda",
+    22: "Pengatur Muda Tingkat I",
+    23: "Pengatur",
+    24: "Pengatur Tingkat I",
+    31: "Penata Muda",
+    32: "Penata Muda Tingkat I",
+    33: "Penata",
+    34: "Penata Tingkat I",
+    41: "Pembina",
+    42: "Pembina Tingkat I",
+    43: "Pembina Utama Muda",
+    44: "Pembina Utama Madya",
     45: "Pembina Utama",
 }
 

@@ -19,21 +19,23 @@ KEPALA_SEKOLAH = "kepala_sekolah"
 OPERATOR_SEKOLAH = "operator_sekolah"
 ADMIN_INSTANSI = "admin_instansi"  # the BKD / dinas admin of the instansi
 
-RULES: MappingProxyType[str, str] = MappingProxyType({  # rule code -> who must fix it
-    "nip_beda_siasn": OPERATOR_SEKOLAH,
-    "rencana_belum_disepakati": KEPALA_SEKOLAH,
-    "kepsek_tanpa_skp": KEPALA_SEKOLAH,
-    "unor_belum_padan": ADMIN_INSTANSI,
-    "periode_tidak_standar": ADMIN_INSTANSI,
-    "tipe_periodik_campur": ADMIN_INSTANSI,
-    "angka_periodik_ganda": ADMIN_INSTANSI,
-    "atasan_salah": ADMIN_INSTANSI,
-    "predikat_tidak_sesuai": KEPALA_SEKOLAH,
-    "penilaian_tidak_lengkap": KEPALA_SEKOLAH,
-    "pegawai_tidak_dikenal": ADMIN_INSTANSI,
-    "nip_rusak": OPERATOR_SEKOLAH,
-    "baris_ganda": OPERATOR_SEKOLAH,
-})
+RULES: MappingProxyType[str, str] = MappingProxyType(
+    {  # rule code -> who must fix it
+        "nip_beda_siasn": OPERATOR_SEKOLAH,
+        "rencana_belum_disepakati": KEPALA_SEKOLAH,
+        "kepsek_tanpa_skp": KEPALA_SEKOLAH,
+        "unor_belum_padan": ADMIN_INSTANSI,
+        "periode_tidak_standar": ADMIN_INSTANSI,
+        "tipe_periodik_campur": ADMIN_INSTANSI,
+        "angka_periodik_ganda": ADMIN_INSTANSI,
+        "atasan_salah": ADMIN_INSTANSI,
+        "predikat_tidak_sesuai": KEPALA_SEKOLAH,
+        "penilaian_tidak_lengkap": KEPALA_SEKOLAH,
+        "pegawai_tidak_dikenal": ADMIN_INSTANSI,
+        "nip_rusak": OPERATOR_SEKOLAH,
+        "baris_ganda": OPERATOR_SEKOLAH,
+    }
+)
 
 # a duplicate row repeats a result the same file already delivered: a note about the file, it
 # holds no SKP back

@@ -34,8 +34,9 @@ def _checked_kuadran(evaluasi: EvaluasiRecord) -> tuple[int, int, int]:
         raise NotPushable("belum_dinilai", "the evaluation has no ratings yet")
     expected = kuadran(hasil, perilaku)
     if evaluasi.predikat is not None and evaluasi.predikat != expected:
-        raise NotPushable("predikat_tidak_sesuai",
-                          f"predikat {evaluasi.predikat} disagrees with the matrix ({expected})")
+        raise NotPushable(
+            "predikat_tidak_sesuai", f"predikat {evaluasi.predikat} disagrees with the matrix ({expected})"
+        )
     return hasil, perilaku, expected
 
 
@@ -48,35 +49,53 @@ def siasn_body(evaluasi: EvaluasiRecord, *, pns_id: str) -> Skp22Save | KinerjaP
     tahun = evaluasi.periode_mulai.year
     if evaluasi.jenis_periode == "TAHUNAN":
         return Skp22Save(
-            tahun=tahun, hasil_kinerja_nilai=hasil, perilaku_kerja_nilai=perilaku,
-            kuadran_kinerja_nilai=quadrant, pns_dinilai_orang=pns_id,
-            penilai_nip_nrp=penilai.nip, penilai_nama=penilai.nama,
-            penilai_jabatan=penilai.jabatan, penilai_golongan=golongan,
-            penilai_unor_nama=penilai.unor_nama, status_penilai=status)
+            tahun=tahun,
+            hasil_kinerja_nilai=hasil,
+            perilaku_kerja_nilai=perilaku,
+            kuadran_kinerja_nilai=quadrant,
+            pns_dinilai_orang=pns_id,
+            penilai_nip_nrp=penilai.nip,
+            penilai_nama=penilai.nama,
+            penilai_jabatan=penilai.jabatan,
+            penilai_golongan=golongan,
+            penilai_unor_nama=penilai.unor_nama,
+            status_penilai=status,
+        )
     periodik = PERIODIK_ID.get(evaluasi.jenis_periode)
     if periodik is None:
-        raise NotPushable("periode_tidak_didukung",
-                          f"SIASN takes only monthly or quarterly periods, not "
-                          f"{evaluasi.jenis_periode}", jenis=evaluasi.jenis_periode.lower())
+        raise NotPushable(
+            "periode_tidak_didukung",
+            f"SIASN takes only monthly or quarterly periods, not {evaluasi.jenis_periode}",
+            jenis=evaluasi.jenis_periode.lower(),
+        )
     return KinerjaPeriodikSave(
-        pns_dinilai_id=pns_id, tahun=tahun, tahun_mulai_penilaian=tahun,
+        pns_dinilai_id=pns_id,
+        tahun=tahun,
+        tahun_mulai_penilaian=tahun,
         tahun_selesai_penilaian=evaluasi.periode_selesai.year,
         bulan_mulai_penilaian=evaluasi.periode_mulai.month,
-        bulan_selesai_penilaian=evaluasi.periode_selesai.month, periodik_id=periodik,
-        koefisien_id=evaluasi.koefisien_id, hasil_kinerja_nilai=hasil,
-        perilaku_kerja_nilai=perilaku, kuadran_kinerja_nilai=quadrant,
-        penilai_nip_nrp=penilai.nip, penilai_nama=penilai.nama,
-        penilai_jabatan_nama=penilai.jabatan, penilai_golongan=golongan,
-        penilai_unor_nama=penilai.unor_nama, status_penilai=status)
+        bulan_selesai_penilaian=evaluasi.periode_selesai.month,
+        periodik_id=periodik,
+        koefisien_id=evaluasi.koefisien_id,
+        hasil_kinerja_nilai=hasil,
+        perilaku_kerja_nilai=perilaku,
+        kuadran_kinerja_nilai=quadrant,
+        penilai_nip_nrp=penilai.nip,
+        penilai_nama=penilai.nama,
+        penilai_jabatan_nama=penilai.jabatan,
+        penilai_golongan=golongan,
+        penilai_unor_nama=penilai.unor_nama,
+        status_penilai=status,
+    )
 
 
-def find_remote(evaluasi: EvaluasiRecord,
-                rows: Iterable[RwSkp22 | RwKinerjaPeriodik]) -> str | None:
+def find_remote(evaluasi: EvaluasiRecord, rows: Iterable[RwSkp22 | RwKinerjaPeriodik]) -> str | None:
     """The id of the SIASN row that already records ``evaluasi`` (same period and ratings)."""
     for row in rows:
-        if _same_period(evaluasi, row) and (
-                row.hasil_kinerja_nilai, row.perilaku_kerja_nilai) == (
-                evaluasi.rating_hasil_kerja, evaluasi.rating_perilaku_kerja):
+        if _same_period(evaluasi, row) and (row.hasil_kinerja_nilai, row.perilaku_kerja_nilai) == (
+            evaluasi.rating_hasil_kerja,
+            evaluasi.rating_perilaku_kerja,
+        ):
             return row.id
     return None
 
@@ -86,6 +105,8 @@ def _same_period(evaluasi: EvaluasiRecord, row: RwSkp22 | RwKinerjaPeriodik) -> 
         return False
     if isinstance(row, RwSkp22):
         return evaluasi.jenis_periode == "TAHUNAN"
-    return (evaluasi.jenis_periode != "TAHUNAN"
-            and row.bulan_mulai_penilaian == evaluasi.periode_mulai.month
-            and row.bulan_selesai_penilaian == evaluasi.periode_selesai.month)
+    return (
+        evaluasi.jenis_periode != "TAHUNAN"
+        and row.bulan_mulai_penilaian == evaluasi.periode_mulai.month
+        and row.bulan_selesai_penilaian == evaluasi.periode_selesai.month
+    )

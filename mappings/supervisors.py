@@ -31,11 +31,16 @@ def derive_supervisor(
     """Derive the atasan of the employee ``pns_id`` sitting in unit ``unor_id``."""
     unit = tree.get(unor_id)
     if unit is None:
-        return SupervisorResult(None, None, "unor_tidak_dikenal", Notice(
+        return SupervisorResult(
+            None,
+            None,
             "unor_tidak_dikenal",
-            f"Unit kerja {unor_id or '(kosong)'} belum ada di data unit lokal; jalankan "
-            "rekonsiliasi unit (ref-unor) agar atasan dapat ditentukan.",
-        ))
+            Notice(
+                "unor_tidak_dikenal",
+                f"Unit kerja {unor_id or '(kosong)'} belum ada di data unit lokal; jalankan "
+                "rekonsiliasi unit (ref-unor) agar atasan dapat ditentukan.",
+            ),
+        )
     if unit.is_school and heads.get(unit.id) == pns_id:
         return _principal_supervisor(pns_id, unit, tree, heads)
     for candidate in (unit, *tree.ancestors(unit.id)):
@@ -53,23 +58,38 @@ def _principal_supervisor(
     head = heads.get(opd.id) if opd else None
     if opd is not None and head and head != pns_id:
         return SupervisorResult(head, opd.id, "kepala_sekolah_ke_kepala_dinas")
-    return SupervisorResult(None, None, "atasan_tidak_ditemukan", Notice(
+    return SupervisorResult(
+        None,
+        None,
         "atasan_tidak_ditemukan",
-        f"Kepala sekolah {school.nama}: Kepala Dinas tidak ditemukan (jabatan kosong atau unit "
-        "dinas belum dikenal).",
-    ))
+        Notice(
+            "atasan_tidak_ditemukan",
+            f"Kepala sekolah {school.nama}: Kepala Dinas tidak ditemukan (jabatan kosong atau unit "
+            "dinas belum dikenal).",
+        ),
+    )
 
 
 def _none_found(unit: UnitRecord, tree: UnitTree) -> SupervisorResult:
     opd = tree.opd_of(unit.id)
     if opd is not None and opd.id == unit.id:
-        return SupervisorResult(None, None, "atasan_kepala_daerah", Notice(
+        return SupervisorResult(
+            None,
+            None,
             "atasan_kepala_daerah",
-            f"Pimpinan {unit.nama} dinilai oleh Kepala Daerah (bukan PNS); pejabat penilai "
-            "diisi manual pada SKP.",
-        ))
-    return SupervisorResult(None, None, "atasan_tidak_ditemukan", Notice(
+            Notice(
+                "atasan_kepala_daerah",
+                f"Pimpinan {unit.nama} dinilai oleh Kepala Daerah (bukan PNS); pejabat penilai "
+                "diisi manual pada SKP.",
+            ),
+        )
+    return SupervisorResult(
+        None,
+        None,
         "atasan_tidak_ditemukan",
-        f"Tidak ada atasan: {unit.nama} dan unit di atasnya tidak memiliki pimpinan PNS yang "
-        "tercatat. Periksa PemimpinPnsId di SIASN atau klaim pimpinan unit kerja.",
-    ))
+        Notice(
+            "atasan_tidak_ditemukan",
+            f"Tidak ada atasan: {unit.nama} dan unit di atasnya tidak memiliki pimpinan PNS yang "
+            "tercatat. Periksa PemimpinPnsId di SIASN atau klaim pimpinan unit kerja.",
+        ),
+    )

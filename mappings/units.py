@@ -82,9 +82,7 @@ class UnitTree:
 
     def opd_of(self, unit_id: str) -> UnitRecord | None:
         """The OPD a unit belongs to: its ancestor (or itself) directly below a root."""
-        chain = [u for u in (self.units.get(unit_id),) if u is not None] + list(
-            self.ancestors(unit_id)
-        )
+        chain = [u for u in (self.units.get(unit_id),) if u is not None] + list(self.ancestors(unit_id))
         for unit in chain:
             if unit.parent_id is not None and self.is_root(unit.parent_id):
                 return unit

@@ -58,9 +58,13 @@ SINKRON_ERRORS: dict[int | str, dict[str, Any]] = {
     502: {"model": SinkronOutcome, "description": "SIASN tidak dapat dibaca (failed)."},
     503: {"description": "SIASN belum dikonfigurasi di server ini."},
 }
-UnitPath = Annotated[str, Path(description="id unor (unit organisasi) SIASN",
-                               json_schema_extra={"pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]*$",
-                                                  "maxLength": UNOR_ID_MAX})]
+UnitPath = Annotated[
+    str,
+    Path(
+        description="id unor (unit organisasi) SIASN",
+        json_schema_extra={"pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]*$", "maxLength": UNOR_ID_MAX},
+    ),
+]
 
 
 def siasn_problem(config: SiasnSettings) -> str | None:
@@ -72,8 +76,9 @@ def siasn_problem(config: SiasnSettings) -> str | None:
     return None
 
 
-async def _sinkron_or_none(stack: AsyncExitStack, container: Container,
-                           transport: httpx.AsyncBaseTransport | None) -> Sinkron | None:
+async def _sinkron_or_none(
+    stack: AsyncExitStack, container: Container, transport: httpx.AsyncBaseTransport | None
+) -> Sinkron | None:
     """Sinkron SIASN over one client for the app's life, or None (logged) when unconfigured."""
     problem = siasn_problem(container.settings.siasn)
     if problem is not None:
@@ -91,8 +96,9 @@ def actor_of(who: Principal, on_behalf: str | None) -> str:
     return actor
 
 
-def create_app(container: Container, transport: httpx.AsyncBaseTransport | None = None,
-               *, scheduler: bool = False) -> FastAPI:
+def create_app(
+    container: Container, transport: httpx.AsyncBaseTransport | None = None, *, scheduler: bool = False
+) -> FastAPI:
     """The FastAPI application; SIASN clients (and the scheduler) live as long as the app."""
 
     @asynccontextmanager
@@ -125,19 +131,18 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.post("/api/v1/pegawai/{nip}/sinkron-siasn", response_model=SinkronOutcome,
-              responses=SINKRON_ERRORS)
+    @app.post("/api/v1/pegawai/{nip}/sinkron-siasn", response_model=SinkronOutcome, responses=SINKRON_ERRORS)
     async def sinkron_siasn(nip: Nip, request: Request) -> JSONResponse:
         who = await gate.require(request)
         await gate.check(request, who, Action.SINKRON, nip=_nip(nip))
         sinkron: Sinkron | None = request.app.state.sinkron
         if sinkron is None:  # SIASN not configured: the rest of the service still works
             problem = siasn_problem(container.settings.siasn) or ""
-            return JSONResponse({"detail": t("common.siasn_unavailable", reason=problem)},
-                                status_code=503)
+            return JSONResponse({"detail": t("common.siasn_unavailable", reason=problem)}, status_code=503)
         outcome = await sinkron.run(nip, actor=who.actor)
-        return JSONResponse(outcome.model_dump(mode="json"),
-                            status_code=STATUS_CODES.get(outcome.status, 200))
+        return JSONResponse(
+            outcome.model_dump(mode="json"), status_code=STATUS_CODES.get(outcome.status, 200)
+        )
 
     @app.get("/api/v1/pegawai/{nip}")
     async def get_pegawai(nip: Nip, request: Request) -> dict[str, Any]:
@@ -152,10 +157,17 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
         await gate.check(request, who, Action.EDIT, nip=target)
         body = await read_body(request, EditRequest)
         changes = check_changes(body.changes, prefix="body.changes")
-        await gate.check(request, who, Action.EDIT, nip=target, fields=frozenset(changes),
-                         target_unit=_target_unit(changes))
-        return await asyncio.to_thread(_edit, container, target, changes, body.reason,
-                                       actor_of(who, body.actor))
+        await gate.check(
+            request,
+            who,
+            Action.EDIT,
+            nip=target,
+            fields=frozenset(changes),
+            target_unit=_target_unit(changes),
+        )
+        return await asyncio.to_thread(
+            _edit, container, target, changes, body.reason, actor_of(who, body.actor)
+        )
 
     @app.post("/api/v1/unor/{unit_id}/klaim-pimpinan", openapi_extra=body_doc(ClaimRequest))
     async def klaim_pimpinan(unit_id: UnitPath, request: Request) -> dict[str, Any]:
@@ -165,14 +177,12 @@ def create_app(container: Container, transport: httpx.AsyncBaseTransport | None 
         body = await read_body(request, ClaimRequest)
         claimant = _nip(body.nip, where="body.nip")
         await gate.check(request, who, Action.CLAIM, nip=claimant, target_unit=unit)
-        return await asyncio.to_thread(_claim, container, unit, claimant, body,
-                                       actor_of(who, body.actor))
+        return await asyncio.to_thread(_claim, container, unit, claimant, body, actor_of(who, body.actor))
 
     return app
 
 
-def _claim(container: Container, unit_id: str, nip: str, body: ClaimRequest, actor: str
-           ) -> dict[str, Any]:
+def _claim(container: Container, unit_id: str, nip: str, body: ClaimRequest, actor: str) -> dict[str, Any]:
     from sync.claims import ClaimError, claim_unit
 
     try:
@@ -180,8 +190,12 @@ def _claim(container: Container, unit_id: str, nip: str, body: ClaimRequest, act
             result = claim_unit(session, unit_id, nip, actor=actor, reason=body.reason)
     except ClaimError as exc:
         raise invalid("body", str(exc)) from exc
-    return {"status": result.status, "unor_id": result.unit_id, "nip": result.nip,
-            "explanation": result.explanation}
+    return {
+        "status": result.status,
+        "unor_id": result.unit_id,
+        "nip": result.nip,
+        "explanation": result.explanation,
+    }
 
 
 def _target_unit(changes: dict[str, Any]) -> str | None:
@@ -201,8 +215,7 @@ def _unor_id(value: str) -> str:
     try:
         return TypeAdapter(UnorId).validate_python(value)
     except ValidationError as exc:
-        raise unprocessable(problems(exc.errors(include_input=False), prefix="path.unit_id")
-                            ) from None
+        raise unprocessable(problems(exc.errors(include_input=False), prefix="path.unit_id")) from None
 
 
 def read_profile(container: Container, nip: str) -> dict[str, Any] | None:
@@ -213,14 +226,22 @@ def read_profile(container: Container, nip: str) -> dict[str, Any] | None:
             return None
         link = session.get(SupervisorLink, pegawai.id)
         atasan = session.get(Pegawai, link.atasan_id) if link and link.atasan_id else None
-        conflicts = session.scalars(select(Conflict).where(
-            Conflict.pegawai_id == pegawai.id, Conflict.status.in_(ACTIVE))).all()
+        conflicts = session.scalars(
+            select(Conflict).where(Conflict.pegawai_id == pegawai.id, Conflict.status.in_(ACTIVE))
+        ).all()
         return {
             "pegawai": pegawai_view(pegawai),
             "atasan": {"nip": atasan.nip, "nama": atasan.nama} if atasan else None,
-            "conflicts": [{"field": c.field, "base": c.base_value, "local": c.local_value,
-                           "remote": c.remote_value, "explanation": c.explanation}
-                          for c in conflicts],
+            "conflicts": [
+                {
+                    "field": c.field,
+                    "base": c.base_value,
+                    "local": c.local_value,
+                    "remote": c.remote_value,
+                    "explanation": c.explanation,
+                }
+                for c in conflicts
+            ],
         }
 
 
@@ -231,8 +252,7 @@ def _read_pegawai(container: Container, nip: str) -> dict[str, Any]:
     return profile
 
 
-def _edit(container: Container, nip: str, changes: dict[str, Any], reason: str, actor: str
-          ) -> dict[str, Any]:
+def _edit(container: Container, nip: str, changes: dict[str, Any], reason: str, actor: str) -> dict[str, Any]:
     try:
         with transaction(container.sessions) as session:
             result = edit_pegawai(session, nip, changes, actor=actor, reason=reason)

@@ -44,9 +44,11 @@ class Gate:
 
     async def tx(self, work: Callable[..., T], *args: Any) -> T:
         """Run ``work(session, *args)`` in one transaction, off the event loop."""
+
         def run() -> T:
             with transaction(self.container.sessions) as session:
                 return work(session, *args)
+
         return await asyncio.to_thread(run)
 
     async def principal(self, request: Request) -> Principal | None:
@@ -59,21 +61,27 @@ class Gate:
         info = await self.tx(find_session, sid) if sid else None
         if info is None:
             return None
-        return Principal(kind=info.source, name=info.username, roles=info.roles,
-                         display=info.name)
+        return Principal(kind=info.source, name=info.username, roles=info.roles, display=info.name)
 
     async def require(self, request: Request) -> Principal:
         """The caller, or 401 (logged) when there is none."""
         who = await self.principal(request)
         if who is None:
             presented = _api_key(request) is not None or SESSION_COOKIE in request.cookies
-            reason = ("kunci API atau sesi tidak berlaku" if presented
-                      else "perlu kunci API (X-API-Key) atau login melalui /login")
-            raise _deny(request, 401, reason,
-                        headers={"WWW-Authenticate": 'Bearer realm="ekinerja"'})
+            reason = (
+                "kunci API atau sesi tidak berlaku"
+                if presented
+                else "perlu kunci API (X-API-Key) atau login melalui /login"
+            )
+            raise _deny(request, 401, reason, headers={"WWW-Authenticate": 'Bearer realm="ekinerja"'})
         if who.kind != "apikey" and not self._same_origin(request):
-            raise _deny(request, 403, "permintaan dari situs lain ditolak (Origin tidak cocok)",
-                        actor=who.actor, origin=request.headers.get("origin"))
+            raise _deny(
+                request,
+                403,
+                "permintaan dari situs lain ditolak (Origin tidak cocok)",
+                actor=who.actor,
+                origin=request.headers.get("origin"),
+            )
         return who
 
     def _same_origin(self, request: Request) -> bool:
@@ -83,24 +91,57 @@ class Gate:
             return True
         return origin.rstrip("/") == self.base_url(request)
 
-    async def check(self, request: Request, who: Principal, action: Action, *,
-                    nip: str | None = None, unit_id: str | None = None,
-                    fields: frozenset[str] = frozenset(), target_unit: str | None = None
-                    ) -> None:
+    async def check(
+        self,
+        request: Request,
+        who: Principal,
+        action: Action,
+        *,
+        nip: str | None = None,
+        unit_id: str | None = None,
+        fields: frozenset[str] = frozenset(),
+        target_unit: str | None = None,
+    ) -> None:
         """Raise 403 (logged) unless ``who`` may do ``action`` on ``nip`` / ``unit_id`` (and,
         for a write that sets a unit, place the employee in ``target_unit``)."""
-        decision = await self.tx(partial(authorize, nip=nip, unit_id=unit_id, fields=fields,
-                                         target_unit=target_unit), who, action, self.roles)
+        decision = await self.tx(
+            partial(authorize, nip=nip, unit_id=unit_id, fields=fields, target_unit=target_unit),
+            who,
+            action,
+            self.roles,
+        )
         if not decision.allowed:
-            raise _deny(request, 403, decision.reason, actor=who.actor, action=action.value,
-                        nip=nip, unit_id=unit_id, prefix="tidak diizinkan: ")
+            raise _deny(
+                request,
+                403,
+                decision.reason,
+                actor=who.actor,
+                action=action.value,
+                nip=nip,
+                unit_id=unit_id,
+                prefix="tidak diizinkan: ",
+            )
 
 
-def _deny(request: Request, status: int, reason: str, *, prefix: str = "",
-          headers: dict[str, str] | None = None, **context: Any) -> HTTPException:
+def _deny(
+    request: Request,
+    status: int,
+    reason: str,
+    *,
+    prefix: str = "",
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTTPException:
     """Log a refusal (path, caller, reason) and build the HTTP error to raise."""
-    log.warning("access_denied", status=status, method=request.method, path=request.url.path,
-                reason=reason, client=_client(request), **context)
+    log.warning(
+        "access_denied",
+        status=status,
+        method=request.method,
+        path=request.url.path,
+        reason=reason,
+        client=_client(request),
+        **context,
+    )
     return HTTPException(status, prefix + reason, headers=headers)
 
 

@@ -50,13 +50,11 @@ class Container:
         return cls(settings, engine, session_factory(engine))
 
     @asynccontextmanager
-    async def siasn(self, transport: httpx.AsyncBaseTransport | None = None
-                    ) -> AsyncIterator[SiasnClient]:
+    async def siasn(self, transport: httpx.AsyncBaseTransport | None = None) -> AsyncIterator[SiasnClient]:
         """A SIASN client for the duration of the block (one connection pool, one limiter)."""
         config = self.settings.siasn
         check_siasn(config)
-        http = build_async_client(http_options(config), base_url=config.api_url,
-                                  transport=transport)
+        http = build_async_client(http_options(config), base_url=config.api_url, transport=transport)
         try:
             yield siasn_client(config, http)
         finally:
@@ -77,12 +75,22 @@ async def oidc_client(config: MyasnSettings) -> AsyncIterator[OidcClient | None]
     if not config.client_id:
         yield None
         return
-    options = HttpOptions(connect_timeout=config.timeout, read_timeout=config.timeout,
-                          max_connections=8, max_keepalive=4, verify=config.verify_tls)
+    options = HttpOptions(
+        connect_timeout=config.timeout,
+        read_timeout=config.timeout,
+        max_connections=8,
+        max_keepalive=4,
+        verify=config.verify_tls,
+    )
     http = build_async_client(options)
     try:
-        yield OidcClient(http, issuer=config.issuer, client_id=config.client_id,
-                         client_secret=config.client_secret, scope=config.scope)
+        yield OidcClient(
+            http,
+            issuer=config.issuer,
+            client_id=config.client_id,
+            client_secret=config.client_secret,
+            scope=config.scope,
+        )
     finally:
         await http.aclose()
 
@@ -90,24 +98,35 @@ async def oidc_client(config: MyasnSettings) -> AsyncIterator[OidcClient | None]
 def http_options(config: SiasnSettings) -> HttpOptions:
     """HTTP options from SIASN settings."""
     verify: bool | str = config.ca_bundle or config.verify_tls
-    return HttpOptions(connect_timeout=config.connect_timeout, read_timeout=config.read_timeout,
-                       max_connections=config.max_connections,
-                       max_keepalive=config.max_connections, verify=verify)
+    return HttpOptions(
+        connect_timeout=config.connect_timeout,
+        read_timeout=config.read_timeout,
+        max_connections=config.max_connections,
+        max_keepalive=config.max_connections,
+        verify=verify,
+    )
 
 
 def retry_policy(config: SiasnSettings) -> RetryPolicy:
     """The retry policy from SIASN settings."""
-    return RetryPolicy(attempts=config.retry_attempts, base_delay=config.retry_base_delay,
-                       max_delay=config.retry_max_delay,
-                       max_retry_after=config.retry_max_retry_after)
+    return RetryPolicy(
+        attempts=config.retry_attempts,
+        base_delay=config.retry_base_delay,
+        max_delay=config.retry_max_delay,
+        max_retry_after=config.retry_max_retry_after,
+    )
 
 
 def check_siasn(config: SiasnSettings) -> None:
     """Refuse settings that cannot authenticate, naming what to set."""
-    missing = [name for name, value in (
-        ("EKINERJA_SIASN__CONSUMER_KEY", config.consumer_key),
-        ("EKINERJA_SIASN__CONSUMER_SECRET", config.consumer_secret.get_secret_value()),
-    ) if not value]
+    missing = [
+        name
+        for name, value in (
+            ("EKINERJA_SIASN__CONSUMER_KEY", config.consumer_key),
+            ("EKINERJA_SIASN__CONSUMER_SECRET", config.consumer_secret.get_secret_value()),
+        )
+        if not value
+    ]
     if missing:
         raise ConfigError(t("common.siasn_apim_missing", names=", ".join(missing)))
     if config.sso_mode() is None:
@@ -123,25 +142,50 @@ def sso_source(config: SiasnSettings, http: httpx.AsyncClient) -> TokenSource:
     if mode == "access_token":
         return SuppliedSsoToken(config.sso_access_token)
     if mode == "refresh_token":
-        return RefreshTokenSso(http, token_url=config.sso_token_url,
-                               client_id=config.sso_client_id,
-                               refresh_token=config.sso_refresh_token, retry=retry)
-    return PasswordGrantSso(http, token_url=config.sso_token_url, client_id=config.sso_client_id,
-                            username=config.sso_username, password=config.sso_password,
-                            retry=retry)
+        return RefreshTokenSso(
+            http,
+            token_url=config.sso_token_url,
+            client_id=config.sso_client_id,
+            refresh_token=config.sso_refresh_token,
+            retry=retry,
+        )
+    return PasswordGrantSso(
+        http,
+        token_url=config.sso_token_url,
+        client_id=config.sso_client_id,
+        username=config.sso_username,
+        password=config.sso_password,
+        retry=retry,
+    )
 
 
 def apim_source(config: SiasnSettings, http: httpx.AsyncClient) -> ApimToken:
     """The APIM (WSO2 gateway) token provider from the consumer key and secret."""
-    return ApimToken(http, token_url=config.apim_token_url, consumer_key=config.consumer_key,
-                     consumer_secret=config.consumer_secret, retry=retry_policy(config))
+    return ApimToken(
+        http,
+        token_url=config.apim_token_url,
+        consumer_key=config.consumer_key,
+        consumer_secret=config.consumer_secret,
+        retry=retry_policy(config),
+    )
 
 
-def siasn_client(config: SiasnSettings, http: httpx.AsyncClient, *,
-                 apim: TokenSource | None = None, sso: TokenSource | None = None) -> SiasnClient:
+def siasn_client(
+    config: SiasnSettings,
+    http: httpx.AsyncClient,
+    *,
+    apim: TokenSource | None = None,
+    sso: TokenSource | None = None,
+) -> SiasnClient:
     """Assemble the SIASN client: APIM token, SSO token, retry policy, rate limiter."""
     limiter = RateLimiter(config.rate or None, burst=config.rate_burst)
-    return SiasnClient(http, apim=apim or apim_source(config, http),
-                       sso=sso or sso_source(config, http), retry=retry_policy(config),
-                       limiter=limiter, auth_scheme=config.auth_scheme, cookie=config.cookie,
-                       page_size=config.page_size)
+    return SiasnClient(
+        http,
+        apim=apim or apim_source(config, http),
+        sso=sso or sso_source(config, http),
+        retry=retry_policy(config),
+        limiter=limiter,
+        auth_scheme=config.auth_scheme,
+        cookie=config.cookie,
+        page_size=config.page_size,
+    )

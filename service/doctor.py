@@ -55,16 +55,17 @@ class Check:
     fix: str = ""
 
 
-async def run_doctor(settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
-                     ) -> list[Check]:
+async def run_doctor(settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> list[Check]:
     """Every check, in order: database, access, audit log, SIASN (APIM, SSO, API), MyASN."""
     engine = make_engine(settings.database_url)
     try:
         checks, probe_nip = database_checks(engine)
     finally:
         engine.dispose()
-    checks += [Check("tls", "warn", t("tls.verification_off", variable=variable),
-                     t("tls.fix", variable=variable)) for variable in tls_unverified(settings)]
+    checks += [
+        Check("tls", "warn", t("tls.verification_off", variable=variable), t("tls.fix", variable=variable))
+        for variable in tls_unverified(settings)
+    ]
     checks += await siasn_checks(settings, probe_nip, transport)
     checks.append(await myasn_check(settings))
     return checks
@@ -72,8 +73,7 @@ async def run_doctor(settings: Settings, *, transport: httpx.AsyncBaseTransport 
 
 def report(checks: list[Check]) -> dict[str, object]:
     """The JSON form: ``ok`` is false when any check is an error."""
-    return {"ok": not any(c.status == "error" for c in checks),
-            "checks": [asdict(c) for c in checks]}
+    return {"ok": not any(c.status == "error" for c in checks), "checks": [asdict(c) for c in checks]}
 
 
 # database ------------------------------------------------------------------------------------
@@ -84,20 +84,32 @@ def database_checks(engine: Engine) -> tuple[list[Check], str]:
     try:
         current = current_revision(engine)
     except SQLAlchemyError as exc:
-        return [Check("database", "error", t("cli.doctor.db_unreachable", where=where,
-                                              error=_first_line(exc)),
-                      t("cli.doctor.db_unreachable_fix"))], PROBE_NIP
+        return [
+            Check(
+                "database",
+                "error",
+                t("cli.doctor.db_unreachable", where=where, error=_first_line(exc)),
+                t("cli.doctor.db_unreachable_fix"),
+            )
+        ], PROBE_NIP
     head = head_revision()
     if current != head:
-        return [Check("database", "error",
-                      t("cli.doctor.db_behind", where=where,
-                        current=current or t("cli.db.empty"), head=head),
-                      t("cli.doctor.db_behind_fix"))], PROBE_NIP
+        return [
+            Check(
+                "database",
+                "error",
+                t("cli.doctor.db_behind", where=where, current=current or t("cli.db.empty"), head=head),
+                t("cli.doctor.db_behind_fix"),
+            )
+        ], PROBE_NIP
     with Session(engine) as session:
         access = _access_check(session)
         nip = session.scalar(select(Pegawai.nip).limit(1))
-    return [Check("database", "ok", t("cli.doctor.db_ok", where=where, head=head)), access,
-            audit_check(engine)], nip or PROBE_NIP
+    return [
+        Check("database", "ok", t("cli.doctor.db_ok", where=where, head=head)),
+        access,
+        audit_check(engine),
+    ], nip or PROBE_NIP
 
 
 def audit_check(engine: Engine) -> Check:
@@ -118,19 +130,22 @@ def audit_check(engine: Engine) -> Check:
 
 
 def _access_check(session: Session) -> Check:
-    keys = session.scalar(select(func.count()).select_from(ApiKey)
-                          .where(ApiKey.revoked_at.is_(None))) or 0
-    admins = session.scalar(select(func.count()).select_from(LocalAccount)
-                            .where(LocalAccount.disabled.is_(False))) or 0
+    keys = session.scalar(select(func.count()).select_from(ApiKey).where(ApiKey.revoked_at.is_(None))) or 0
+    admins = (
+        session.scalar(select(func.count()).select_from(LocalAccount).where(LocalAccount.disabled.is_(False)))
+        or 0
+    )
     if keys == 0:
-        return Check("access", "warn", t("cli.doctor.no_api_key", admins=admins),
-                     t("cli.doctor.no_api_key_fix"))
+        return Check(
+            "access", "warn", t("cli.doctor.no_api_key", admins=admins), t("cli.doctor.no_api_key_fix")
+        )
     return Check("access", "ok", t("cli.doctor.access_ok", keys=keys, admins=admins))
 
 
 # SIASN ---------------------------------------------------------------------------------------
-async def siasn_checks(settings: Settings, probe_nip: str,
-                       transport: httpx.AsyncBaseTransport | None) -> list[Check]:
+async def siasn_checks(
+    settings: Settings, probe_nip: str, transport: httpx.AsyncBaseTransport | None
+) -> list[Check]:
     """The APIM token, the SSO token and one data-utama call (for ``probe_nip``)."""
     config = settings.siasn.model_copy(update={"retry_attempts": 1})
     try:
@@ -140,22 +155,23 @@ async def siasn_checks(settings: Settings, probe_nip: str,
     http = build_async_client(http_options(config), base_url=config.api_url, transport=transport)
     try:
         apim, sso = apim_source(config, http), sso_source(config, http)
-        checks = [await _token_check("siasn.apim", apim.token, config.apim_token_url),
-                  await _token_check("siasn.sso", sso.token, config.sso_token_url,
-                                     mode=config.sso_mode())]
+        checks = [
+            await _token_check("siasn.apim", apim.token, config.apim_token_url),
+            await _token_check("siasn.sso", sso.token, config.sso_token_url, mode=config.sso_mode()),
+        ]
         if any(c.status == "error" for c in checks):
             checks.append(Check("siasn.api", "skip", t("cli.doctor.api_skipped")))
             return checks
         client = siasn_client(config, http, apim=apim, sso=sso)
-        checks.append(await _call_check(config.api_url,
-                                        lambda: client.data_utama(probe_nip)))
+        checks.append(await _call_check(config.api_url, lambda: client.data_utama(probe_nip)))
         return checks
     finally:
         await http.aclose()
 
 
-async def _token_check(name: str, obtain: Callable[[], Awaitable[AccessToken]], url: str, *,
-                       mode: str | None = None) -> Check:
+async def _token_check(
+    name: str, obtain: Callable[[], Awaitable[AccessToken]], url: str, *, mode: str | None = None
+) -> Check:
     label = t("cli.doctor.mode", mode=mode) if mode else ""
     try:
         token = await obtain()
@@ -204,8 +220,14 @@ async def myasn_check(settings: Settings) -> Check:
             meta = await oidc.metadata()
             kids = await oidc.key_ids()
     except UpstreamError as exc:
-        return Check("myasn", "error", exc.message, _fix("myasn", exc, config.issuer)
-                     if isinstance(exc, NetworkError) else t("cli.doctor.myasn_issuer_fix"))
+        return Check(
+            "myasn",
+            "error",
+            exc.message,
+            _fix("myasn", exc, config.issuer)
+            if isinstance(exc, NetworkError)
+            else t("cli.doctor.myasn_issuer_fix"),
+        )
     return Check("myasn", "ok", t("cli.doctor.myasn_ok", issuer=meta.issuer, keys=len(kids)))
 
 

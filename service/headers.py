@@ -26,8 +26,7 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send
-                       ) -> None:
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
         """Pass the request on; amend the headers of the response as it starts."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -45,8 +44,7 @@ class SecurityHeaders:
 def amend(headers: MutableHeaders, *, cacheable: bool) -> None:
     """Add what is missing: anti-framing on HTML, ``no-store`` unless ``cacheable``."""
     if headers.get("content-type", "").startswith("text/html"):
-        headers["Content-Security-Policy"] = with_frame_ancestors(
-            headers.get("content-security-policy"))
+        headers["Content-Security-Policy"] = with_frame_ancestors(headers.get("content-security-policy"))
         headers.setdefault("X-Frame-Options", "DENY")
     if not cacheable:
         headers.setdefault("Cache-Control", "no-store")

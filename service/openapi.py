@@ -16,27 +16,48 @@ from pydantic import BaseModel
 
 SECURITY: list[dict[str, list[str]]] = [{"ApiKey": []}, {"BearerApiKey": []}, {"Session": []}]
 SECURITY_SCHEMES: dict[str, Any] = {
-    "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
-               "description": "Kunci API server ke server (`ekinerja-sync apikey create`)."},
-    "BearerApiKey": {"type": "http", "scheme": "bearer", "bearerFormat": "eks_...",
-                     "description": "Kunci API yang sama sebagai `Authorization: Bearer eks_...`."},
-    "Session": {"type": "apiKey", "in": "cookie", "name": "ekinerja_sesi",
-                "description": "Sesi login melalui /login (MyASN atau akun admin lokal)."},
+    "ApiKey": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "Kunci API server ke server (`ekinerja-sync apikey create`).",
+    },
+    "BearerApiKey": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "eks_...",
+        "description": "Kunci API yang sama sebagai `Authorization: Bearer eks_...`.",
+    },
+    "Session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "ekinerja_sesi",
+        "description": "Sesi login melalui /login (MyASN atau akun admin lokal).",
+    },
 }
 REF = "#/components/schemas/{model}"
 SCHEMAS = "x-schemas"
 PROBLEM: dict[str, Any] = {
-    "type": "object", "required": ["lokasi", "pesan"], "additionalProperties": False,
+    "type": "object",
+    "required": ["lokasi", "pesan"],
+    "additionalProperties": False,
     "properties": {
         "lokasi": {"type": "string", "description": "di mana: body.changes.no_hp, path.nip, ..."},
-        "pesan": {"type": "string", "description": "apa yang salah (tanpa mengulang nilainya)"}},
+        "pesan": {"type": "string", "description": "apa yang salah (tanpa mengulang nilainya)"},
+    },
 }
 ERROR_SCHEMAS: dict[str, Any] = {
     "Masalah": PROBLEM,
-    "GalatValidasi": {"type": "object", "required": ["detail"], "properties": {
-        "detail": {"type": "array", "items": {"$ref": REF.format(model="Masalah")}}}},
-    "Galat": {"type": "object", "required": ["detail"], "properties": {
-        "detail": {"type": "string", "description": "alasan dalam Bahasa Indonesia"}}},
+    "GalatValidasi": {
+        "type": "object",
+        "required": ["detail"],
+        "properties": {"detail": {"type": "array", "items": {"$ref": REF.format(model="Masalah")}}},
+    },
+    "Galat": {
+        "type": "object",
+        "required": ["detail"],
+        "properties": {"detail": {"type": "string", "description": "alasan dalam Bahasa Indonesia"}},
+    },
 }
 ERROR_TEXT = {
     "401": "Tanpa kunci API atau sesi yang berlaku.",
@@ -49,26 +70,33 @@ ERROR_TEXT = {
 WRITES = frozenset({"post", "put", "patch", "delete"})
 # A NIP as the API takes it: 18 digits 0-9, display spaces allowed (checked by normalize_nip).
 NIP_PATTERN = "^ *(?:[0-9] *){18}$"
-Nip = Annotated[str, Path(description="NIP 18 digit (spasi pengelompokan boleh)",
-                          json_schema_extra={"pattern": NIP_PATTERN,
-                                             "examples": ["198609262015051001"]})]
+Nip = Annotated[
+    str,
+    Path(
+        description="NIP 18 digit (spasi pengelompokan boleh)",
+        json_schema_extra={"pattern": NIP_PATTERN, "examples": ["198609262015051001"]},
+    ),
+]
 
 
 def body_doc(model: type[BaseModel]) -> dict[str, Any]:
     """``openapi_extra`` documenting ``model`` as the JSON body a route reads itself."""
     schema = model.model_json_schema(ref_template=REF)
     defs = schema.pop("$defs", {})
-    return {"requestBody": {"required": True, "content": {"application/json": {
-        "schema": {"$ref": REF.format(model=model.__name__)}}}},
-        SCHEMAS: {**defs, model.__name__: schema}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": REF.format(model=model.__name__)}}},
+        },
+        SCHEMAS: {**defs, model.__name__: schema},
+    }
 
 
 def document(app: FastAPI, description: str) -> dict[str, Any]:
     """The OpenAPI document of ``app`` (built once, then cached on the app)."""
     if app.openapi_schema:
         return app.openapi_schema
-    schema = get_openapi(title=app.title, version=app.version, routes=app.routes,
-                         description=description)
+    schema = get_openapi(title=app.title, version=app.version, routes=app.routes, description=description)
     components = schema.setdefault("components", {})
     components["securitySchemes"] = SECURITY_SCHEMES
     found = components.setdefault("schemas", {})

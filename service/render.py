@@ -27,16 +27,23 @@ from sync.outcome import SinkronOutcome, Status
 
 # C0 controls (tab and newline included: a value is one line), DEL, C1 controls, the bidi
 # embeddings, overrides, isolates and marks, line/paragraph separators, and lone surrogates.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
-                     "\u2066-\u2069\ud800-\udfff]")
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 # The same for JSON documents, whose only raw newlines are their own line breaks.
-_UNSAFE_JSON = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
-                          "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_JSON = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 STATUS_STYLE = {
-    Status.CREATED: "green", Status.UPDATED: "green", Status.CONFIRMED: "cyan",
-    Status.CONFLICT: "yellow", Status.NOT_FOUND: "red", Status.FAILED: "red",
-    Status.LEFT: "magenta", Status.AMBIGUOUS: "yellow",
+    Status.CREATED: "green",
+    Status.UPDATED: "green",
+    Status.CONFIRMED: "cyan",
+    Status.CONFLICT: "yellow",
+    Status.NOT_FOUND: "red",
+    Status.FAILED: "red",
+    Status.LEFT: "magenta",
+    Status.AMBIGUOUS: "yellow",
 }
 MIN_COLUMN = 8
 DOCTOR_STYLE = {"ok": "green", "warn": "yellow", "error": "red", "skip": "dim"}
@@ -92,12 +99,14 @@ def fit_widths(natural: list[int], budget: int, ids: tuple[int, ...] = ()) -> li
     return widths
 
 
-def print_table(console: Console, headers: Sequence[str], rows: Sequence[Sequence[object]],
-                ids: tuple[int, ...] = ()) -> None:
+def print_table(
+    console: Console, headers: Sequence[str], rows: Sequence[Sequence[object]], ids: tuple[int, ...] = ()
+) -> None:
     """Print data rows as a table that fits the terminal: cells wrap, ids stay whole."""
     cells = [[visible(value) for value in row] for row in rows]
-    natural = [max([cell_len(header)] + [cell_len(row[i]) for row in cells])
-               for i, header in enumerate(headers)]
+    natural = [
+        max([cell_len(header)] + [cell_len(row[i]) for row in cells]) for i, header in enumerate(headers)
+    ]
     budget = console.width - 3 * (len(headers) - 1)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for header, width in zip(headers, fit_widths(natural, budget, ids), strict=True):
@@ -112,26 +121,31 @@ def render_outcome(console: Console, outcome: SinkronOutcome) -> None:
     pegawai = outcome.pegawai or {}
     style = STATUS_STYLE.get(outcome.status, "white")
     status = t(f"cli.status.{outcome.status.value}")
-    console.print(Text.assemble((visible(outcome.nip), "bold"), " ",
-                                visible(pegawai.get("nama")), ": ", (status, style)))
+    console.print(
+        Text.assemble(
+            (visible(outcome.nip), "bold"), " ", visible(pegawai.get("nama")), ": ", (status, style)
+        )
+    )
     if pegawai:
-        console.print(f"  {plain(pegawai.get('golongan'))} {plain(pegawai.get('pangkat') or '')}"
-                      f" · {plain(pegawai.get('jabatan'))} · {plain(pegawai.get('unor_nama'))}")
+        console.print(
+            f"  {plain(pegawai.get('golongan'))} {plain(pegawai.get('pangkat') or '')}"
+            f" · {plain(pegawai.get('jabatan'))} · {plain(pegawai.get('unor_nama'))}"
+        )
     if outcome.atasan:
-        console.print(f"  {t('cli.atasan')}: {plain(outcome.atasan.nip)} "
-                      f"{plain(outcome.atasan.nama)}")
+        console.print(f"  {t('cli.atasan')}: {plain(outcome.atasan.nip)} {plain(outcome.atasan.nama)}")
     for item in outcome.applied:
-        console.print(f"  [green]{t('cli.applied')}[/] {plain(item.field)}: "
-                      f"{plain(repr(item.old))} -> {plain(repr(item.new))}")
+        console.print(
+            f"  [green]{t('cli.applied')}[/] {plain(item.field)}: "
+            f"{plain(repr(item.old))} -> {plain(repr(item.new))}"
+        )
     for name in outcome.converged:
-        console.print(f"  [cyan]{t('cli.converged')}[/] "
-                      f"{t('cli.converged_detail', field=plain(name))}")
+        console.print(f"  [cyan]{t('cli.converged')}[/] {t('cli.converged_detail', field=plain(name))}")
     for conflict in outcome.conflicts:
-        console.print(f"  [yellow]{t('cli.conflict')}[/] {plain(conflict.field)}: "
-                      f"{plain(conflict.explanation)}")
+        console.print(
+            f"  [yellow]{t('cli.conflict')}[/] {plain(conflict.field)}: {plain(conflict.explanation)}"
+        )
     for warning in outcome.warnings:
-        console.print(f"  [magenta]{t('cli.warning')}[/] {plain(warning.code)}: "
-                      f"{plain(warning.text)}")
+        console.print(f"  [magenta]{t('cli.warning')}[/] {plain(warning.code)}: {plain(warning.text)}")
     if outcome.reason:
         console.print(f"  {plain(outcome.reason)}")
 
@@ -142,15 +156,15 @@ def render_profile(console: Console, profile: dict[str, Any], timezone: str) -> 
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
     for key, value in profile["pegawai"].items():
-        table.add_row(Text(visible(key), style="bold"),
-                      Text(visible(_profile_value(key, value, timezone))))
+        table.add_row(Text(visible(key), style="bold"), Text(visible(_profile_value(key, value, timezone))))
     console.print(table)
     atasan = profile.get("atasan")
     who = f"{plain(atasan['nip'])} {plain(atasan['nama'])}" if atasan else "-"
     console.print(f"{t('cli.atasan')}: {who}")
     for conflict in profile.get("conflicts", []):
-        console.print(f"[yellow]{t('cli.conflict')}[/] {plain(conflict['field'])}: "
-                      f"{plain(conflict['explanation'])}")
+        console.print(
+            f"[yellow]{t('cli.conflict')}[/] {plain(conflict['field'])}: {plain(conflict['explanation'])}"
+        )
 
 
 def _profile_value(key: str, value: Any, timezone: str) -> Any:
@@ -166,9 +180,18 @@ def render_checks(console: Console, checks: list[Any]) -> None:
     """Print ``doctor`` findings, one per line, with the fix under each (never truncated)."""
     for check in checks:
         label = f"{t(f'cli.doctor.{check.status}'):<6}"
-        console.print(Text.assemble((label, DOCTOR_STYLE[check.status]), " ",
-                                    (visible(check.name), "bold"), ": ", visible(check.detail)),
-                      soft_wrap=True, highlight=False)
+        console.print(
+            Text.assemble(
+                (label, DOCTOR_STYLE[check.status]),
+                " ",
+                (visible(check.name), "bold"),
+                ": ",
+                visible(check.detail),
+            ),
+            soft_wrap=True,
+            highlight=False,
+        )
         if check.fix:
-            console.print(f"       {t('cli.doctor.fix')}: {plain(check.fix)}", soft_wrap=True,
-                          highlight=False)
+            console.print(
+                f"       {t('cli.doctor.fix')}: {plain(check.fix)}", soft_wrap=True, highlight=False
+            )

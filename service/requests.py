@@ -47,8 +47,7 @@ class BodyLimit:
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app, self.max_bytes = app, max_bytes
 
-    async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send
-                       ) -> None:
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
         """Buffer the body up to the limit, then replay it to the app (or answer 413)."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -79,8 +78,11 @@ class BodyLimit:
                 return b"".join(chunks)
 
     async def _refuse(self, send: Send) -> None:
-        response = JSONResponse({"detail": t("access.body_too_large", limit=self.max_bytes)},
-                                status_code=413, headers={"Connection": "close"})
+        response = JSONResponse(
+            {"detail": t("access.body_too_large", limit=self.max_bytes)},
+            status_code=413,
+            headers={"Connection": "close"},
+        )
         await response({"type": "http"}, _no_receive, send)
 
 
@@ -93,6 +95,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
         return await receive()
+
     return replay
 
 

@@ -36,8 +36,9 @@ def _cron(name: str, expression: str, timezone: str) -> CronTrigger:
     try:
         return CronTrigger.from_crontab(expression, timezone=timezone)
     except (ValueError, LookupError) as exc:
-        raise ScheduleError(f"EKINERJA_SCHEDULE__{name}={expression!r} / "
-                            f"EKINERJA_SCHEDULE__TIMEZONE={timezone!r}: {exc}") from exc
+        raise ScheduleError(
+            f"EKINERJA_SCHEDULE__{name}={expression!r} / EKINERJA_SCHEDULE__TIMEZONE={timezone!r}: {exc}"
+        ) from exc
 
 
 def build_scheduler(container: Container) -> BackgroundScheduler:
@@ -46,20 +47,22 @@ def build_scheduler(container: Container) -> BackgroundScheduler:
     _container = container
     config = container.settings.schedule
     trigger = _cron("RECONCILE_CRON", config.reconcile_cron, config.timezone)
-    extra = [(PMM_JOB_ID, "Umpan PMM", nightly_pmm_feed, "PMM_CRON", config.pmm_cron),
-             (SKP_PUSH_JOB_ID, "Kirim SKP ke SIASN", nightly_skp_push, "SKP_PUSH_CRON",
-              config.skp_push_cron)]
-    triggers = [(job_id, name, func, _cron(var, cron, config.timezone))
-                for job_id, name, func, var, cron in extra if cron.strip()]
+    extra = [
+        (PMM_JOB_ID, "Umpan PMM", nightly_pmm_feed, "PMM_CRON", config.pmm_cron),
+        (SKP_PUSH_JOB_ID, "Kirim SKP ke SIASN", nightly_skp_push, "SKP_PUSH_CRON", config.skp_push_cron),
+    ]
+    triggers = [
+        (job_id, name, func, _cron(var, cron, config.timezone))
+        for job_id, name, func, var, cron in extra
+        if cron.strip()
+    ]
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=container.engine)},
         executors={"default": ThreadPoolExecutor(1)},
-        job_defaults={"coalesce": True, "max_instances": 1,
-                      "misfire_grace_time": config.misfire_grace_s},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": config.misfire_grace_s},
         timezone=config.timezone,
     )
-    scheduler.add_job(nightly_reconcile, trigger, id=JOB_ID, name="Rekonsiliasi malam",
-                      replace_existing=True)
+    scheduler.add_job(nightly_reconcile, trigger, id=JOB_ID, name="Rekonsiliasi malam", replace_existing=True)
     for job_id, name, func, cron_trigger in triggers:
         scheduler.add_job(func, cron_trigger, id=job_id, name=name, replace_existing=True)
     return scheduler
@@ -70,11 +73,18 @@ def jobs(container: Container) -> list[dict[str, Any]]:
     scheduler = build_scheduler(container)
     scheduler.start(paused=True)
     try:
-        return [{"id": job.id, "name": job.name, "trigger": str(job.trigger),
-                 "next_run_time": job.next_run_time.isoformat() if job.next_run_time else None,
-                 "coalesce": job.coalesce, "max_instances": job.max_instances,
-                 "misfire_grace_time": job.misfire_grace_time}
-                for job in scheduler.get_jobs()]
+        return [
+            {
+                "id": job.id,
+                "name": job.name,
+                "trigger": str(job.trigger),
+                "next_run_time": job.next_run_time.isoformat() if job.next_run_time else None,
+                "coalesce": job.coalesce,
+                "max_instances": job.max_instances,
+                "misfire_grace_time": job.misfire_grace_time,
+            }
+            for job in scheduler.get_jobs()
+        ]
     finally:
         scheduler.shutdown(wait=False)
 

@@ -13,9 +13,7 @@ from mappings.messages import t
 
 PRODUCTION_API = "https://apimws.bkn.go.id:8243/apisiasn/1.0"
 PRODUCTION_APIM_TOKEN = "https://apimws.bkn.go.id/oauth2/token"
-PRODUCTION_SSO_TOKEN = (
-    "https://sso-siasn.bkn.go.id/auth/realms/public-siasn/protocol/openid-connect/token"
-)
+PRODUCTION_SSO_TOKEN = "https://sso-siasn.bkn.go.id/auth/realms/public-siasn/protocol/openid-connect/token"
 
 
 class SiasnSettings(BaseModel):
@@ -86,10 +84,10 @@ class AuthSettings(BaseModel):
     public_url: str = ""
     session_ttl_s: int = Field(8 * 3600, ge=60)
     admin_roles: list[str] = ["role:ekinerja-sync:admin"]
-    operator_roles: list[str] = ["role:siasn-instansi:peremajaan:operator",
-                                 "role:ekinerja-sync:operator"]
-    csrf_secret: SecretStr = Field(SecretStr(""), description="signs the console's form tokens; "
-                                   "empty: a random secret per process")
+    operator_roles: list[str] = ["role:siasn-instansi:peremajaan:operator", "role:ekinerja-sync:operator"]
+    csrf_secret: SecretStr = Field(
+        SecretStr(""), description="signs the console's form tokens; empty: a random secret per process"
+    )
 
 
 class PmmSettings(BaseModel):
@@ -198,8 +196,11 @@ def tls_unverified(settings: Settings) -> list[str]:
     """
     off = []
     for name, section in settings:
-        if isinstance(section, BaseModel) and getattr(section, "verify_tls", True) is False \
-                and not getattr(section, "ca_bundle", None):
+        if (
+            isinstance(section, BaseModel)
+            and getattr(section, "verify_tls", True) is False
+            and not getattr(section, "ca_bundle", None)
+        ):
             off.append(f"EKINERJA_{name.upper()}__VERIFY_TLS")
     return off
 
@@ -214,19 +215,28 @@ def load_settings() -> Settings:
 
 def settings_problems(exc: ValidationError) -> str:
     """One ``VARIABLE: problem`` per invalid value, in Bahasa Indonesia, inputs not echoed."""
-    return "; ".join(t("guards.setting_invalid", variable=_variable(error["loc"]),
-                       problem=_problem(error)) for error in exc.errors())
+    return "; ".join(
+        t("guards.setting_invalid", variable=_variable(error["loc"]), problem=_problem(error))
+        for error in exc.errors()
+    )
 
 
 def _variable(loc: tuple[int | str, ...]) -> str:
     return "EKINERJA_" + "__".join(str(part).upper() for part in loc)
 
 
-_PROBLEMS = {"float_parsing": "guards.setting_number", "float_type": "guards.setting_number",
-             "int_parsing": "guards.setting_integer", "int_type": "guards.setting_integer",
-             "int_from_float": "guards.setting_integer", "bool_parsing": "guards.setting_bool",
-             "greater_than_equal": "guards.setting_min", "greater_than": "guards.setting_more_than",
-             "less_than_equal": "guards.setting_max", "literal_error": "guards.setting_choice"}
+_PROBLEMS = {
+    "float_parsing": "guards.setting_number",
+    "float_type": "guards.setting_number",
+    "int_parsing": "guards.setting_integer",
+    "int_type": "guards.setting_integer",
+    "int_from_float": "guards.setting_integer",
+    "bool_parsing": "guards.setting_bool",
+    "greater_than_equal": "guards.setting_min",
+    "greater_than": "guards.setting_more_than",
+    "less_than_equal": "guards.setting_max",
+    "literal_error": "guards.setting_choice",
+}
 
 
 def _problem(error: Any) -> str:

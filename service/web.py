@@ -63,38 +63,54 @@ def web_router(gate: Gate) -> APIRouter:
     async def login_myasn(request: Request, next: str = "/") -> Response:
         oidc: OidcClient | None = request.app.state.oidc
         if oidc is None:
-            return _login_error("Login ASN Digital belum dikonfigurasi "
-                                "(EKINERJA_MYASN__CLIENT_ID).", 503, myasn=False)
+            return _login_error(
+                "Login ASN Digital belum dikonfigurasi (EKINERJA_MYASN__CLIENT_ID).", 503, myasn=False
+            )
         try:
             auth = await oidc.authorization_request(_redirect_uri(request, gate))
         except UpstreamError as exc:
             log.warning("login_myasn_unreachable", error=exc.message)
-            return _login_error("ASN Digital tidak dapat dihubungi; coba lagi nanti atau masuk "
-                                "dengan akun admin lokal.", 502)
-        await gate.tx(save_login_state, LoginState(
-            state=auth.state, nonce=auth.nonce, code_verifier=auth.code_verifier,
-            redirect_uri=auth.redirect_uri, next_path=_safe_next(next),
-            expires_at=time.time() + LOGIN_TTL))
+            return _login_error(
+                "ASN Digital tidak dapat dihubungi; coba lagi nanti atau masuk dengan akun admin lokal.", 502
+            )
+        await gate.tx(
+            save_login_state,
+            LoginState(
+                state=auth.state,
+                nonce=auth.nonce,
+                code_verifier=auth.code_verifier,
+                redirect_uri=auth.redirect_uri,
+                next_path=_safe_next(next),
+                expires_at=time.time() + LOGIN_TTL,
+            ),
+        )
         response = RedirectResponse(auth.url, 302)
         _set_cookie(response, request, gate, LOGIN_COOKIE, auth.state, LOGIN_TTL)
         return response
 
     @router.get("/auth/callback")
-    async def callback(request: Request, state: str = "", code: str = "", error: str = "",
-                       error_description: str = "") -> Response:
+    async def callback(
+        request: Request, state: str = "", code: str = "", error: str = "", error_description: str = ""
+    ) -> Response:
         if error:
             log.warning("login_refused", source="myasn", error=error, detail=error_description)
             return _login_error(f"ASN Digital menolak login: {error_description or error}.", 400)
         if not _usable_state(state) or request.cookies.get(LOGIN_COOKIE) != state:
             log.warning("login_refused", source="myasn", reason="state mismatch")
-            return _login_error("Login ini tidak dimulai dari peramban ini atau sudah "
-                                "kedaluwarsa; silakan ulangi.", 400)
+            return _login_error(
+                "Login ini tidak dimulai dari peramban ini atau sudah kedaluwarsa; silakan ulangi.", 400
+            )
         row = await gate.tx(take_login_state, state)
         oidc: OidcClient | None = request.app.state.oidc
         if row is None or oidc is None:
             return _login_error("Login sudah kedaluwarsa; silakan ulangi.", 400)
-        auth = AuthRequest(url="", state=row.state, nonce=row.nonce,
-                           code_verifier=row.code_verifier, redirect_uri=row.redirect_uri)
+        auth = AuthRequest(
+            url="",
+            state=row.state,
+            nonce=row.nonce,
+            code_verifier=row.code_verifier,
+            redirect_uri=row.redirect_uri,
+        )
         try:
             tokens = await oidc.exchange_code(auth, code=code, state=state)
         except UpstreamError as exc:
@@ -103,23 +119,29 @@ def web_router(gate: Gate) -> APIRouter:
         return await _start_session(request, gate, _myasn_session(tokens), row.next_path)
 
     @router.post("/login/lokal")
-    async def login_local(request: Request, username: str = Form(""), password: str = Form(""),
-                          next: str = Form("/")) -> Response:
+    async def login_local(
+        request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/")
+    ) -> Response:
         myasn = request.app.state.oidc is not None
         if not _same_site_post(request, gate):
-            log.warning("login_refused", source="local", reason="cross-site",
-                        origin=request.headers.get("origin"), client=_client(request))
+            log.warning(
+                "login_refused",
+                source="local",
+                reason="cross-site",
+                origin=request.headers.get("origin"),
+                client=_client(request),
+            )
             return HTMLResponse(_login_page("/", t("access.cross_site_login"), myasn=myasn), 403)
         try:
-            name = check_text(username.strip(), path="username", min_length=1,
-                              max_length=NAME_MAX)
+            name = check_text(username.strip(), path="username", min_length=1, max_length=NAME_MAX)
             check_text(password, path="password", max_length=PASSWORD_MAX)
         except LimitError:
             return HTMLResponse(_login_page("/", t("access.form_invalid"), myasn=myasn), 400)
         verdict = await _check_local(gate, name, password, _client(request))
         if verdict != "ok":
-            log.warning("login_refused", source="local", username=name, verdict=verdict,
-                        client=_client(request))
+            log.warning(
+                "login_refused", source="local", username=name, verdict=verdict, client=_client(request)
+            )
             key, status = LOCAL_REFUSALS[verdict]
             return HTMLResponse(_login_page(_safe_next(next), t(key), myasn=myasn), status)
         info = SessionInfo(source="local", username=name, name=None, roles=(), id_token=None)
@@ -134,8 +156,9 @@ def web_router(gate: Gate) -> APIRouter:
         if info is not None and info.id_token and oidc is not None:
             back = gate.base_url(request) + "/login"
             try:
-                target = await oidc.logout_url(id_token=info.id_token,
-                                               post_logout_redirect_uri=back) or target
+                target = (
+                    await oidc.logout_url(id_token=info.id_token, post_logout_redirect_uri=back) or target
+                )
             except UpstreamError:
                 target = "/login"
         log.info("logout", username=info.username if info else None)
@@ -146,8 +169,9 @@ def web_router(gate: Gate) -> APIRouter:
     return router
 
 
-async def _check_local(gate: Gate, username: str, password: str, client: str
-                       ) -> Literal["ok", "wrong", "locked"]:
+async def _check_local(
+    gate: Gate, username: str, password: str, client: str
+) -> Literal["ok", "wrong", "locked"]:
     """Reserve the attempt (atomic count per account and client), then check the password."""
     attempt = await gate.tx(reserve_login, username, client)
     if not attempt.allowed:
@@ -176,12 +200,16 @@ def _client(request: Request) -> str:
 
 def _myasn_session(tokens: OidcTokens) -> SessionInfo:
     who = tokens.identity
-    return SessionInfo(source="myasn", username=who.username, name=who.name or None,
-                       roles=who.roles, id_token=tokens.id_token)
+    return SessionInfo(
+        source="myasn",
+        username=who.username,
+        name=who.name or None,
+        roles=who.roles,
+        id_token=tokens.id_token,
+    )
 
 
-async def _start_session(request: Request, gate: Gate, info: SessionInfo, next_path: str
-                         ) -> Response:
+async def _start_session(request: Request, gate: Gate, info: SessionInfo, next_path: str) -> Response:
     ttl = gate.container.settings.auth.session_ttl_s
     sid = await gate.tx(partial(open_session, ttl=ttl), info)
     log.info("login", source=info.source, username=info.username, roles=list(info.roles))
@@ -214,11 +242,9 @@ def _redirect_uri(request: Request, gate: Gate) -> str:
     return gate.base_url(request) + "/auth/callback"
 
 
-def _set_cookie(response: Response, request: Request, gate: Gate, name: str, value: str,
-                ttl: int) -> None:
+def _set_cookie(response: Response, request: Request, gate: Gate, name: str, value: str, ttl: int) -> None:
     secure = gate.base_url(request).startswith("https://")
-    response.set_cookie(name, value, max_age=ttl, path="/", httponly=True, samesite="lax",
-                        secure=secure)
+    response.set_cookie(name, value, max_age=ttl, path="/", httponly=True, samesite="lax", secure=secure)
 
 
 def _safe_next(value: str) -> str:
@@ -249,17 +275,23 @@ def _page(title: str, body: str) -> str:
 def _login_page(next_path: str, error: str, *, myasn: bool) -> str:
     message = f"<p class='galat' id='galat'>{html.escape(error)}</p>" if error else ""
     nxt = quote(next_path, safe="/")
-    sso = (f"<p><a class='btn' id='masuk-myasn' href='/login/myasn?next={nxt}'>Masuk dengan "
-           "ASN Digital (MyASN)</a></p>" if myasn
-           else "<p>Login ASN Digital belum dikonfigurasi.</p>")
-    return _page("Masuk", f"""<h2>Masuk</h2>{message}{sso}
+    sso = (
+        f"<p><a class='btn' id='masuk-myasn' href='/login/myasn?next={nxt}'>Masuk dengan "
+        "ASN Digital (MyASN)</a></p>"
+        if myasn
+        else "<p>Login ASN Digital belum dikonfigurasi.</p>"
+    )
+    return _page(
+        "Masuk",
+        f"""<h2>Masuk</h2>{message}{sso}
 <h3>Akun admin lokal</h3>
 <form method="post" action="/login/lokal">
 <input type="hidden" name="next" value="{html.escape(next_path)}">
 <label>Nama pengguna <input id="username" name="username" autocomplete="username"></label>
 <label>Kata sandi <input id="password" name="password" type="password"
  autocomplete="current-password"></label>
-<button id="masuk-lokal" type="submit">Masuk</button></form>""")
+<button id="masuk-lokal" type="submit">Masuk</button></form>""",
+    )
 
 
 def _login_error(message: str, status: int, *, myasn: bool = True) -> HTMLResponse:
@@ -267,17 +299,28 @@ def _login_error(message: str, status: int, *, myasn: bool = True) -> HTMLRespon
 
 
 def _home_page(who: Principal, gate: Gate, area: str | None) -> str:
-    level = {"all": "admin (semua unit)", "operator": "operator unit",
-             "self": "pegawai (profil sendiri)"}[who.level(gate.roles)]
+    level = {"all": "admin (semua unit)", "operator": "operator unit", "self": "pegawai (profil sendiri)"}[
+        who.level(gate.roles)
+    ]
     name = html.escape(who.display or who.name)
-    profile = (f"<p><a id='profil' href='/api/v1/pegawai/{html.escape(who.name)}'>Profil saya"
-               "</a></p>" if who.kind == "myasn" else "")
-    details: dict[str, Any] = {"Nama": name, "Akun": html.escape(who.name),
-                               "Masuk melalui": "ASN Digital" if who.kind == "myasn"
-                               else "akun admin lokal", "Hak akses": level}
+    profile = (
+        f"<p><a id='profil' href='/api/v1/pegawai/{html.escape(who.name)}'>Profil saya</a></p>"
+        if who.kind == "myasn"
+        else ""
+    )
+    details: dict[str, Any] = {
+        "Nama": name,
+        "Akun": html.escape(who.name),
+        "Masuk melalui": "ASN Digital" if who.kind == "myasn" else "akun admin lokal",
+        "Hak akses": level,
+    }
     if area is not None:
         details["Wilayah kerja"] = html.escape(area)
-    rows = "".join(f"<tr><th>{k}</th><td id='{k.split()[0].lower()}'>{v}</td></tr>"
-                   for k, v in details.items())
-    return _page("Beranda", f"""<h2>Selamat datang</h2><table>{rows}</table>{profile}
-<form method="post" action="/logout"><button id="keluar" type="submit">Keluar</button></form>""")
+    rows = "".join(
+        f"<tr><th>{k}</th><td id='{k.split()[0].lower()}'>{v}</td></tr>" for k, v in details.items()
+    )
+    return _page(
+        "Beranda",
+        f"""<h2>Selamat datang</h2><table>{rows}</table>{profile}
+<form method="post" action="/logout"><button id="keluar" type="submit">Keluar</button></form>""",
+    )

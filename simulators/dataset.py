@@ -150,8 +150,9 @@ class _Builder:
         self.inner: list[SimUnit] = []
 
     def build(self) -> None:
-        root = self._unit(f"Pemerintah Provinsi {self.world.instansi_nama.split()[-1]}", None, None,
-                          "Gubernur")
+        root = self._unit(
+            f"Pemerintah Provinsi {self.world.instansi_nama.split()[-1]}", None, None, "Gubernur"
+        )
         root.nama = self.world.instansi_nama
         n_opd = min(len(names.OPD), 2 + self.target // 300)
         for nama in names.OPD[:n_opd]:
@@ -161,10 +162,18 @@ class _Builder:
             self._staff()
 
     # units -------------------------------------------------------------------------------
-    def _unit(self, nama: str, parent: SimUnit | None, eselon: int | None, jabatan: str | None,
-              jenis: str = "1") -> SimUnit:
-        unit = SimUnit(hex_id(self.rng), nama, parent.id if parent else None, eselon, jabatan,
-                       jenis_unor_id=jenis, cepat_kode=f"{len(self.world.units):05d}")
+    def _unit(
+        self, nama: str, parent: SimUnit | None, eselon: int | None, jabatan: str | None, jenis: str = "1"
+    ) -> SimUnit:
+        unit = SimUnit(
+            hex_id(self.rng),
+            nama,
+            parent.id if parent else None,
+            eselon,
+            jabatan,
+            jenis_unor_id=jenis,
+            cepat_kode=f"{len(self.world.units):05d}",
+        )
         self.world.units[unit.id] = unit
         return unit
 
@@ -172,35 +181,43 @@ class _Builder:
         opd = self._unit(nama, root, 21, f"Kepala {nama}")
         sekretariat = self._unit(f"Sekretariat {nama}", opd, 31, "Sekretaris")
         for sub in names.SUBBAG:
-            self.leaves.append(self._unit(f"Subbagian {sub}", sekretariat, 41,
-                                          f"Kepala Subbagian {sub}"))
+            self.leaves.append(self._unit(f"Subbagian {sub}", sekretariat, 41, f"Kepala Subbagian {sub}"))
         self.inner += [opd, sekretariat]
         for bidang_nama in self.rng.sample(names.BIDANG, 3):
             bidang = self._unit(f"Bidang {bidang_nama}", opd, 31, f"Kepala Bidang {bidang_nama}")
             self.inner.append(bidang)
             for seksi in self.rng.sample(names.SEKSI, self.rng.randint(2, 3)):
-                self.leaves.append(self._unit(f"Seksi {seksi} {bidang_nama}", bidang, 41,
-                                              f"Kepala Seksi {seksi}"))
+                self.leaves.append(
+                    self._unit(f"Seksi {seksi} {bidang_nama}", bidang, 41, f"Kepala Seksi {seksi}")
+                )
         if nama == "Dinas Pendidikan":
             self._schools(opd)
         if nama == "Dinas Kesehatan":
             uptd = self._unit("UPTD Laboratorium Kesehatan Daerah", opd, 41, "Kepala UPTD")
             self.inner.append(uptd)
-            self.leaves.append(self._unit("Subbagian Tata Usaha UPTD Labkesda", uptd, 42,
-                                          "Kepala Subbagian Tata Usaha"))
+            self.leaves.append(
+                self._unit("Subbagian Tata Usaha UPTD Labkesda", uptd, 42, "Kepala Subbagian Tata Usaha")
+            )
 
     def _schools(self, dinas: SimUnit) -> None:
         n_schools = max(2, int(self.target * 0.5) // 25)
         n_cabang = max(1, n_schools // 8)
-        cabang = [self._unit(f"Cabang Dinas Pendidikan Wilayah {i + 1}", dinas, 32,
-                             "Kepala Cabang Dinas") for i in range(n_cabang)]
+        cabang = [
+            self._unit(f"Cabang Dinas Pendidikan Wilayah {i + 1}", dinas, 32, "Kepala Cabang Dinas")
+            for i in range(n_cabang)
+        ]
         self.inner += cabang
         kinds = ("SMA Negeri", "SMA Negeri", "SMK Negeri", "SLB Negeri")
         for i in range(n_schools):
             kind = kinds[i % len(kinds)]
             city = self.rng.choice(places.cities(self.world.provinsi))
-            school = self._unit(f"{kind} {i // len(kinds) + 1} {city}", cabang[i % n_cabang], None,
-                                "Kepala Sekolah", jenis="2")
+            school = self._unit(
+                f"{kind} {i // len(kinds) + 1} {city}",
+                cabang[i % n_cabang],
+                None,
+                "Kepala Sekolah",
+                jenis="2",
+            )
             self.schools.append(school)
 
     # people ------------------------------------------------------------------------------
@@ -211,11 +228,15 @@ class _Builder:
             if self.rng.random() < 0.05:
                 continue  # a vacant post
             if unit.eselon_id is not None:
-                head = self._person(unit, edu=self.rng.choice(("S1", "S2")) if unit.eselon_id > 22
-                                    else "S2", kind="struktural")
+                head = self._person(
+                    unit,
+                    edu=self.rng.choice(("S1", "S2")) if unit.eselon_id > 22 else "S2",
+                    kind="struktural",
+                )
             else:
-                head = self._person(unit, edu="S2" if self.rng.random() < 0.3 else "S1",
-                                    kind="guru", kepala_sekolah=True)
+                head = self._person(
+                    unit, edu="S2" if self.rng.random() < 0.3 else "S1", kind="guru", kepala_sekolah=True
+                )
             unit.pemimpin_pns_id = head.pns_id
 
     def _staff(self) -> None:
@@ -225,57 +246,67 @@ class _Builder:
         elif roll < 0.53 and self.inner:
             self._person(self.rng.choice(self.inner), edu="S1", kind="pelaksana")
         elif roll < 0.68:
-            self._person(self.rng.choice(self.leaves), edu=self.rng.choice(("S1", "S2")),
-                         kind="fungsional")
+            self._person(self.rng.choice(self.leaves), edu=self.rng.choice(("S1", "S2")), kind="fungsional")
         else:
             edu = self.rng.choices(("SMA", "D3", "S1"), (3, 2, 5))[0]
             self._person(self.rng.choice(self.leaves), edu=edu, kind="pelaksana")
 
-    def _person(self, unit: SimUnit, *, edu: str, kind: str, kepala_sekolah: bool = False
-                ) -> SimPegawai:
+    def _person(self, unit: SimUnit, *, edu: str, kind: str, kepala_sekolah: bool = False) -> SimPegawai:
         rng = self.rng
         pppk = kind in ("guru", "pelaksana") and not kepala_sekolah and rng.random() < 0.12
         gender = rng.choice("MF")
         structural = kind == "struktural"
-        retiring = (not structural and not kepala_sekolah and not pppk
-                    and rng.random() < RETIRING_SHARE)  # reaches BUP within the coming quarter
-        born, tmt_cpns = self._dates(edu, senior=structural or kepala_sekolah, pppk=pppk,
-                                     retiring_at=(60 if kind == "guru" else 58) if retiring
-                                     else None)
-        golongan_id, tmt_gol, rw_gol = self._rank(edu, tmt_cpns, unit.eselon_id if structural
-                                                  else None, kepala_sekolah)
+        retiring = (
+            not structural and not kepala_sekolah and not pppk and rng.random() < RETIRING_SHARE
+        )  # reaches BUP within the coming quarter
+        born, tmt_cpns = self._dates(
+            edu,
+            senior=structural or kepala_sekolah,
+            pppk=pppk,
+            retiring_at=(60 if kind == "guru" else 58) if retiring else None,
+        )
+        golongan_id, tmt_gol, rw_gol = self._rank(
+            edu, tmt_cpns, unit.eselon_id if structural else None, kepala_sekolah
+        )
         jenis, jabatan = self._jabatan(unit, kind, golongan_id, kepala_sekolah, pppk)
-        bup = usia_bup(eselon_id=unit.eselon_id if structural else None, jabatan=jabatan,
-                       guru=kind == "guru")
+        bup = usia_bup(eselon_id=unit.eselon_id if structural else None, jabatan=jabatan, guru=kind == "guru")
         nip = self._nip(born, tmt_cpns, gender, pppk)
         first = rng.choice(names.MALE if gender == "M" else names.FEMALE)
         family = rng.choice(places.families(self.world.provinsi))
         person = SimPegawai(
-            pns_id=hex_id(rng), nip=nip, nama=f"{first} {family}".upper(),
+            pns_id=hex_id(rng),
+            nip=nip,
+            nama=f"{first} {family}".upper(),
             gelar_depan="Dr." if edu == "S2" and rng.random() < 0.1 else "",
             gelar_belakang=self._gelar(edu, kind),
             tempat_lahir=rng.choice(places.cities(self.world.provinsi)),
-            tgl_lahir=born, jenis_kelamin=gender, pendidikan=edu, pppk=pppk,
-            tmt_cpns=None if pppk else tmt_cpns, unor_id=unit.id, jenis_jabatan_id=jenis,
-            jabatan_nama=jabatan, eselon_id=unit.eselon_id if structural else None,
+            tgl_lahir=born,
+            jenis_kelamin=gender,
+            pendidikan=edu,
+            pppk=pppk,
+            tmt_cpns=None if pppk else tmt_cpns,
+            unor_id=unit.id,
+            jenis_jabatan_id=jenis,
+            jabatan_nama=jabatan,
+            eselon_id=unit.eselon_id if structural else None,
             tmt_jabatan=max(tmt_gol, date(self.world.today.year - rng.randint(0, 6), 1, 2)),
-            golongan_id=None if pppk else golongan_id, pppk_grade=PPPK_GRADE[edu] if pppk else None,
+            golongan_id=None if pppk else golongan_id,
+            pppk_grade=PPPK_GRADE[edu] if pppk else None,
             tmt_golongan=tmt_cpns if pppk else tmt_gol,
             nuptk="".join(str(rng.randint(0, 9)) for _ in range(16)) if kind == "guru" else None,
-            quirky_keys=rng.random() < 0.1, usia_bup=bup,
+            quirky_keys=rng.random() < 0.1,
+            usia_bup=bup,
         )
         person.rw_golongan = [] if pppk else [self._rw_gol_row(person, g, t) for g, t in rw_gol]
         person.rw_jabatan = [self._rw_jab_row(person)]
         self.world.pegawai[nip] = person
         return person
 
-    def _dates(self, edu: str, *, senior: bool, pppk: bool, retiring_at: int | None
-               ) -> tuple[date, date]:
+    def _dates(self, edu: str, *, senior: bool, pppk: bool, retiring_at: int | None) -> tuple[date, date]:
         rng = self.rng
         today = self.world.today
         if retiring_at is not None:
-            born = years_after(today + timedelta(days=rng.randint(1, RETIRING_DAYS)),
-                               -retiring_at)
+            born = years_after(today + timedelta(days=rng.randint(1, RETIRING_DAYS)), -retiring_at)
             entry = born.year + rng.randint(*START_AGE[edu])
             return born, date(entry, rng.choice(TMT_MONTHS), 1)
         service = rng.randint(12, 30) if senior else rng.randint(0, 30)
@@ -289,8 +320,9 @@ class _Builder:
         tmt = date(entry_year, month if entry_year < today.year else 1, 1)  # never ahead
         return born, tmt
 
-    def _rank(self, edu: str, tmt_cpns: date, eselon: int | None, kepala_sekolah: bool
-              ) -> tuple[int, date, list[tuple[int, date]]]:
+    def _rank(
+        self, edu: str, tmt_cpns: date, eselon: int | None, kepala_sekolah: bool
+    ) -> tuple[int, date, list[tuple[int, date]]]:
         golongan = EDU_ENTRY[edu]
         history = [(golongan, tmt_cpns)]
         cap = golongan_cap(edu, eselon)
@@ -312,17 +344,22 @@ class _Builder:
             history.append((golongan, min(today.replace(day=1), date(last.year + 1, 4, 1))))
         return golongan, history[-1][1], history
 
-    def _jabatan(self, unit: SimUnit, kind: str, golongan_id: int, kepala_sekolah: bool,
-                 pppk: bool) -> tuple[int, str]:
+    def _jabatan(
+        self, unit: SimUnit, kind: str, golongan_id: int, kepala_sekolah: bool, pppk: bool
+    ) -> tuple[int, str]:
         if kind == "struktural":
             return 1, unit.nama_jabatan or f"Kepala {unit.nama}"
         if kind == "guru":
-            jenjang = "Ahli Pertama" if pppk or golongan_id < 33 else (
-                "Ahli Muda" if golongan_id < 41 else "Ahli Madya")
+            jenjang = (
+                "Ahli Pertama"
+                if pppk or golongan_id < 33
+                else ("Ahli Muda" if golongan_id < 41 else "Ahli Madya")
+            )
             return 2, f"Guru {jenjang}"
         if kind == "fungsional":
-            jenjang = "Ahli Pertama" if golongan_id < 33 else (
-                "Ahli Muda" if golongan_id < 41 else "Ahli Madya")
+            jenjang = (
+                "Ahli Pertama" if golongan_id < 33 else ("Ahli Muda" if golongan_id < 41 else "Ahli Madya")
+            )
             return 2, f"{self.rng.choice(names.FUNGSIONAL)} {jenjang}"
         return 4, self.rng.choice(names.PELAKSANA)
 
@@ -347,16 +384,21 @@ class _Builder:
         return jabatan_row(person, unit, self.rng)
 
 
-def golongan_row(person: SimPegawai, golongan_id: int, tmt: date, rng: Random
-                 ) -> dict[str, str]:
+def golongan_row(person: SimPegawai, golongan_id: int, tmt: date, rng: Random) -> dict[str, str]:
     """An ``rw-golongan`` row: ``golongan_id`` from ``tmt``."""
     found = rank(golongan_id)
     return {
-        "id": hex_id(rng), "idPns": person.pns_id, "nipBaru": person.nip,
-        "golonganId": str(golongan_id), "golongan": found.kode, "pangkat": found.pangkat,
+        "id": hex_id(rng),
+        "idPns": person.pns_id,
+        "nipBaru": person.nip,
+        "golonganId": str(golongan_id),
+        "golongan": found.kode,
+        "pangkat": found.pangkat,
         "skNomor": f"823.3/{rng.randint(100, 9999)}/BKD/{tmt.year}",
-        "skTanggal": f"{tmt.replace(day=1):%d-%m-%Y}", "tmtGolongan": f"{tmt:%d-%m-%Y}",
-        "jenisKPId": rng.choice(("101", "201", "-")), "jenisKPNama": "Reguler",
+        "skTanggal": f"{tmt.replace(day=1):%d-%m-%Y}",
+        "tmtGolongan": f"{tmt:%d-%m-%Y}",
+        "jenisKPId": rng.choice(("101", "201", "-")),
+        "jenisKPNama": "Reguler",
         "masaKerjaGolonganTahun": str(max(0, tmt.year - (person.tmt_cpns or tmt).year)),
         "masaKerjaGolonganBulan": "0",
     }
@@ -367,11 +409,18 @@ def jabatan_row(person: SimPegawai, unit: SimUnit, rng: Random) -> dict[str, obj
     fungsional = person.jabatan_nama if person.jenis_jabatan_id == 2 else ""
     umum = person.jabatan_nama if person.jenis_jabatan_id == 4 else ""
     return {
-        "id": hex_id(rng), "idPns": person.pns_id, "nipBaru": person.nip,
-        "jenisJabatan": str(person.jenis_jabatan_id), "unorId": unit.id, "unorNama": unit.nama,
-        "eselonId": str(person.eselon_id or ""), "namaJabatan": person.jabatan_nama,
-        "jabatanFungsionalNama": fungsional, "jabatanFungsionalUmumNama": umum,
+        "id": hex_id(rng),
+        "idPns": person.pns_id,
+        "nipBaru": person.nip,
+        "jenisJabatan": str(person.jenis_jabatan_id),
+        "unorId": unit.id,
+        "unorNama": unit.nama,
+        "eselonId": str(person.eselon_id or ""),
+        "namaJabatan": person.jabatan_nama,
+        "jabatanFungsionalNama": fungsional,
+        "jabatanFungsionalUmumNama": umum,
         "tmtJabatan": f"{person.tmt_jabatan:%d-%m-%Y}",
         "nomorSk": f"821.2/{rng.randint(100, 9999)}/BKD/{person.tmt_jabatan.year}",
-        "tanggalSk": f"{person.tmt_jabatan:%d-%m-%Y}", "tmtPelantikan": "",
+        "tanggalSk": f"{person.tmt_jabatan:%d-%m-%Y}",
+        "tmtPelantikan": "",
     }

@@ -18,19 +18,29 @@ def naik_pangkat(world: World, nip: str, tmt: date | None = None) -> int:
     person.golongan_id = promote(person.golongan_id)
     person.tmt_golongan = tmt or world.today
     found = rank(person.golongan_id)
-    person.rw_golongan.append({
-        "id": f"KP{len(person.rw_golongan)}{person.pns_id[:20]}", "idPns": person.pns_id,
-        "nipBaru": nip, "golonganId": str(person.golongan_id), "golongan": found.kode,
-        "pangkat": found.pangkat, "skNomor": f"823.3/KP-{nip[-4:]}/BKD/{world.today.year}",
-        "skTanggal": f"{person.tmt_golongan:%d-%m-%Y}",
-        "tmtGolongan": f"{person.tmt_golongan:%d-%m-%Y}", "jenisKPId": "101",
-        "jenisKPNama": "Reguler", "masaKerjaGolonganTahun": "4", "masaKerjaGolonganBulan": "0",
-    })
+    person.rw_golongan.append(
+        {
+            "id": f"KP{len(person.rw_golongan)}{person.pns_id[:20]}",
+            "idPns": person.pns_id,
+            "nipBaru": nip,
+            "golonganId": str(person.golongan_id),
+            "golongan": found.kode,
+            "pangkat": found.pangkat,
+            "skNomor": f"823.3/KP-{nip[-4:]}/BKD/{world.today.year}",
+            "skTanggal": f"{person.tmt_golongan:%d-%m-%Y}",
+            "tmtGolongan": f"{person.tmt_golongan:%d-%m-%Y}",
+            "jenisKPId": "101",
+            "jenisKPNama": "Reguler",
+            "masaKerjaGolonganTahun": "4",
+            "masaKerjaGolonganBulan": "0",
+        }
+    )
     return person.golongan_id
 
 
-def mutasi(world: World, nip: str, *, unor_id: str | None = None, jabatan: str | None = None,
-           tmt: date | None = None) -> None:
+def mutasi(
+    world: World, nip: str, *, unor_id: str | None = None, jabatan: str | None = None, tmt: date | None = None
+) -> None:
     """Move ``nip`` to another unit and/or position (with an rw-jabatan row)."""
     person = world.pegawai[nip]
     if unor_id is not None:
@@ -40,8 +50,11 @@ def mutasi(world: World, nip: str, *, unor_id: str | None = None, jabatan: str |
     if jabatan is not None:
         person.jabatan_nama = jabatan
     person.tmt_jabatan = tmt or world.today
-    person.rw_jabatan.append(jabatan_row(person, world.units[person.unor_id],
-                                         Random(f"{world.seed}-{nip}-{len(person.rw_jabatan)}")))
+    person.rw_jabatan.append(
+        jabatan_row(
+            person, world.units[person.unor_id], Random(f"{world.seed}-{nip}-{len(person.rw_jabatan)}")
+        )
+    )
 
 
 def set_kedudukan(world: World, nip: str, kedudukan_id: str) -> None:

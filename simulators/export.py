@@ -15,6 +15,14 @@ def export_data_asn(world: World) -> bytes:
     writer.writerow(["NIP BARU", "NIP LAMA", "NAMA", "GOL AKHIR", "JABATAN NAMA", "UNOR NAMA"])
     for person in world.pegawai.values():
         unit = world.units.get(person.unor_id)
-        writer.writerow([f"'{person.nip}", "", person.nama, person.pppk_grade or "",
-                         person.jabatan_nama, unit.nama if unit else ""])
+        writer.writerow(
+            [
+                f"'{person.nip}",
+                "",
+                person.nama,
+                person.pppk_grade or "",
+                person.jabatan_nama,
+                unit.nama if unit else "",
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

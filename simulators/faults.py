@@ -6,8 +6,19 @@ from collections import deque
 from dataclasses import dataclass, field
 from random import Random
 
-KINDS = ("404", "500", "502", "503", "429", "timeout", "reset", "malformed", "html", "apim_401",
-         "sso_expired")
+KINDS = (
+    "404",
+    "500",
+    "502",
+    "503",
+    "429",
+    "timeout",
+    "reset",
+    "malformed",
+    "html",
+    "apim_401",
+    "sso_expired",
+)
 
 
 @dataclass

@@ -98,28 +98,37 @@ class MyAsnRealm:
 
     def jwks(self) -> dict[str, Any]:
         """The public keys."""
-        return {"keys": [{**k.as_dict(private=False), "alg": "RS256", "use": "sig"}
-                         for k in self.keys]}
+        return {"keys": [{**k.as_dict(private=False), "alg": "RS256", "use": "sig"} for k in self.keys]}
 
     # tokens ------------------------------------------------------------------------------
     def _sign(self, claims: dict[str, Any]) -> str:
         key = self.keys[-1]
         return jwt.encode({"alg": "RS256", "typ": "JWT", "kid": key.kid}, claims, key)
 
-    def issue_access_token(self, username: str, client_id: str, *, lifetime: int | None = None,
-                           sid: str | None = None) -> str:
+    def issue_access_token(
+        self, username: str, client_id: str, *, lifetime: int | None = None, sid: str | None = None
+    ) -> str:
         """An access token for ``username`` (negative ``lifetime`` = already expired)."""
         account = self.accounts[username]
         now = int(time.time())
-        return self._sign({
-            "iss": self.issuer, "sub": account.sub, "typ": "Bearer", "azp": client_id,
-            "aud": "account", "iat": now,
-            "exp": now + (self.access_lifetime if lifetime is None else lifetime),
-            "sid": sid or secrets.token_hex(8), "preferred_username": account.username,
-            "given_name": account.given_name, "family_name": account.family_name,
-            "name": f"{account.given_name} {account.family_name}".strip(),
-            "realm_access": {"roles": list(account.roles)}, "scope": "openid profile email",
-        })
+        return self._sign(
+            {
+                "iss": self.issuer,
+                "sub": account.sub,
+                "typ": "Bearer",
+                "azp": client_id,
+                "aud": "account",
+                "iat": now,
+                "exp": now + (self.access_lifetime if lifetime is None else lifetime),
+                "sid": sid or secrets.token_hex(8),
+                "preferred_username": account.username,
+                "given_name": account.given_name,
+                "family_name": account.family_name,
+                "name": f"{account.given_name} {account.family_name}".strip(),
+                "realm_access": {"roles": list(account.roles)},
+                "scope": "openid profile email",
+            }
+        )
 
     def verify_access(self, token: str) -> dict[str, Any] | None:
         """The claims of a valid, unexpired access token signed by a realm key; else None."""
@@ -131,26 +140,48 @@ class MyAsnRealm:
             return None
         return dict(claims)
 
-    def _token_set(self, account: Account, client_id: str, *, nonce: str | None,
-                   sid: str | None = None) -> dict[str, Any]:
+    def _token_set(
+        self, account: Account, client_id: str, *, nonce: str | None, sid: str | None = None
+    ) -> dict[str, Any]:
         sid = sid or secrets.token_hex(8)
         self.sessions[sid] = account.username
         refresh = secrets.token_urlsafe(32)
-        self._refresh[refresh] = {"username": account.username, "client_id": client_id,
-                                  "sid": sid, "exp": time.time() + self.refresh_lifetime}
+        self._refresh[refresh] = {
+            "username": account.username,
+            "client_id": client_id,
+            "sid": sid,
+            "exp": time.time() + self.refresh_lifetime,
+        }
         now = int(time.time())
-        id_claims = {"iss": self.issuer, "sub": account.sub, "aud": client_id, "azp": client_id,
-                     "typ": "ID", "iat": now, "auth_time": now, "exp": now + self.access_lifetime,
-                     "sid": sid, "preferred_username": account.username,
-                     "given_name": account.given_name, "family_name": account.family_name,
-                     "name": f"{account.given_name} {account.family_name}".strip(),
-                     "realm_access": {"roles": list(account.roles)}}
+        id_claims = {
+            "iss": self.issuer,
+            "sub": account.sub,
+            "aud": client_id,
+            "azp": client_id,
+            "typ": "ID",
+            "iat": now,
+            "auth_time": now,
+            "exp": now + self.access_lifetime,
+            "sid": sid,
+            "preferred_username": account.username,
+            "given_name": account.given_name,
+            "family_name": account.family_name,
+            "name": f"{account.given_name} {account.family_name}".strip(),
+            "realm_access": {"roles": list(account.roles)},
+        }
         if nonce:
             id_claims["nonce"] = nonce
-        return {"access_token": self.issue_access_token(account.username, client_id, sid=sid),
-                "expires_in": self.access_lifetime, "refresh_expires_in": self.refresh_lifetime,
-                "refresh_token": refresh, "token_type": "Bearer", "id_token": self._sign(id_claims),
-                "not-before-policy": 0, "session_state": sid, "scope": "openid profile email"}
+        return {
+            "access_token": self.issue_access_token(account.username, client_id, sid=sid),
+            "expires_in": self.access_lifetime,
+            "refresh_expires_in": self.refresh_lifetime,
+            "refresh_token": refresh,
+            "token_type": "Bearer",
+            "id_token": self._sign(id_claims),
+            "not-before-policy": 0,
+            "session_state": sid,
+            "scope": "openid profile email",
+        }
 
     # app ---------------------------------------------------------------------------------
     def routes(self) -> list[Route]:
@@ -170,16 +201,22 @@ class MyAsnRealm:
     async def _discovery(self, request: Request) -> Response:
         self._seen(request)
         base = self.issuer + "/protocol/openid-connect"
-        return JSONResponse({
-            "issuer": self.issuer, "authorization_endpoint": base + "/auth",
-            "token_endpoint": base + "/token", "userinfo_endpoint": base + "/userinfo",
-            "jwks_uri": base + "/certs", "end_session_endpoint": base + "/logout",
-            "response_types_supported": ["code"], "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "grant_types_supported": ["authorization_code", "refresh_token", "password"],
-            "code_challenge_methods_supported": ["S256"],
-            "scopes_supported": ["openid", "profile", "email", "offline_access"],
-        })
+        return JSONResponse(
+            {
+                "issuer": self.issuer,
+                "authorization_endpoint": base + "/auth",
+                "token_endpoint": base + "/token",
+                "userinfo_endpoint": base + "/userinfo",
+                "jwks_uri": base + "/certs",
+                "end_session_endpoint": base + "/logout",
+                "response_types_supported": ["code"],
+                "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "grant_types_supported": ["authorization_code", "refresh_token", "password"],
+                "code_challenge_methods_supported": ["S256"],
+                "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            }
+        )
 
     async def _certs(self, request: Request) -> Response:
         self.jwks_fetches += 1
@@ -198,8 +235,7 @@ class MyAsnRealm:
         form = await request.form()
         pending = self._pending.get(str(form.get("login_id", "")))
         if pending is None:
-            return HTMLResponse(_page("Kesalahan", "<p id='error'>Sesi login kedaluwarsa.</p>"),
-                                400)
+            return HTMLResponse(_page("Kesalahan", "<p id='error'>Sesi login kedaluwarsa.</p>"), 400)
         return self._login_step(str(form.get("login_id")), pending, form)
 
     def _login_step(self, login_id: str, pending: dict[str, Any], form: Any) -> Response:
@@ -218,10 +254,10 @@ class MyAsnRealm:
         del self._pending[login_id]
         params = pending["params"]
         code = secrets.token_urlsafe(24)
-        self._codes[code] = {"params": params, "username": pending["username"],
-                             "exp": time.time() + 60}
-        query = urlencode({"code": code, "state": params.get("state", ""),
-                           "session_state": secrets.token_hex(8)})
+        self._codes[code] = {"params": params, "username": pending["username"], "exp": time.time() + 60}
+        query = urlencode(
+            {"code": code, "state": params.get("state", ""), "session_state": secrets.token_hex(8)}
+        )
         return RedirectResponse(f"{params['redirect_uri']}?{query}", 302)
 
     def _check_auth_request(self, params: dict[str, str]) -> str | None:
@@ -242,11 +278,13 @@ class MyAsnRealm:
         form = {k: str(v) for k, v in (await request.form()).items()}
         client = self.clients.get(form.get("client_id", ""))
         if client is None or (client.secret and form.get("client_secret") != client.secret):
-            return _oauth_error("invalid_client", "Invalid client or Invalid client credentials",
-                                401)
+            return _oauth_error("invalid_client", "Invalid client or Invalid client credentials", 401)
         grant = form.get("grant_type")
-        handler = {"authorization_code": self._grant_code, "refresh_token": self._grant_refresh,
-                   "password": self._grant_password}.get(grant or "")
+        handler = {
+            "authorization_code": self._grant_code,
+            "refresh_token": self._grant_refresh,
+            "password": self._grant_password,
+        }.get(grant or "")
         if handler is None:
             return _oauth_error("unsupported_grant_type", "Unsupported grant_type", 400)
         return handler(form, client)
@@ -256,26 +294,24 @@ class MyAsnRealm:
         if entry is None or entry["exp"] < time.time():
             return _oauth_error("invalid_grant", "Code not valid", 400)
         params = entry["params"]
-        if params.get("client_id") != client.client_id or \
-                params.get("redirect_uri") != form.get("redirect_uri"):
+        if params.get("client_id") != client.client_id or params.get("redirect_uri") != form.get(
+            "redirect_uri"
+        ):
             return _oauth_error("invalid_grant", "Incorrect redirect_uri", 400)
         challenge = params.get("code_challenge")
         if challenge and _s256(form.get("code_verifier", "")) != challenge:
             return _oauth_error("invalid_grant", "PKCE verification failed", 400)
         account = self.accounts[entry["username"]]
-        return JSONResponse(self._token_set(account, client.client_id,
-                                            nonce=params.get("nonce")))
+        return JSONResponse(self._token_set(account, client.client_id, nonce=params.get("nonce")))
 
     def _grant_refresh(self, form: dict[str, str], client: RealmClient) -> Response:
         entry = self._refresh.pop(form.get("refresh_token", ""), None)
         if entry is None or entry["exp"] < time.time() or entry["sid"] not in self.sessions:
             return _oauth_error("invalid_grant", "Token is not active", 400)
         if entry["client_id"] != client.client_id:
-            return _oauth_error("invalid_grant", "Token client and authorized client don't match",
-                                400)
+            return _oauth_error("invalid_grant", "Token client and authorized client don't match", 400)
         account = self.accounts[entry["username"]]
-        return JSONResponse(self._token_set(account, client.client_id, nonce=None,
-                                            sid=entry["sid"]))
+        return JSONResponse(self._token_set(account, client.client_id, nonce=None, sid=entry["sid"]))
 
     def _grant_password(self, form: dict[str, str], client: RealmClient) -> Response:
         account = self.accounts.get(form.get("username", ""))
@@ -287,8 +323,9 @@ class MyAsnRealm:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         claims = self.verify_access(token) if scheme.lower() == "bearer" else None
         if claims is None:
-            return JSONResponse({"error": "invalid_token",
-                                 "error_description": "Token verification failed"}, 401)
+            return JSONResponse(
+                {"error": "invalid_token", "error_description": "Token verification failed"}, 401
+            )
         keys = ("sub", "preferred_username", "given_name", "family_name", "name")
         return JSONResponse({k: claims[k] for k in keys if k in claims})
 
@@ -325,22 +362,30 @@ def _oauth_error(error: str, description: str, status: int) -> Response:
 
 
 def _page(title: str, body: str) -> str:
-    return (f"<!DOCTYPE html><html lang='id'><head><meta charset='utf-8'><title>{title} - ASN "
-            f"Digital</title></head><body><h1>ASN Digital</h1>{body}</body></html>")
+    return (
+        f"<!DOCTYPE html><html lang='id'><head><meta charset='utf-8'><title>{title} - ASN "
+        f"Digital</title></head><body><h1>ASN Digital</h1>{body}</body></html>"
+    )
 
 
 def _login_form(login_id: str, error: str = "") -> str:
     message = f"<p id='error'>{html.escape(error)}</p>" if error else ""
-    return _page("Masuk", f"""{message}<form method="post">
+    return _page(
+        "Masuk",
+        f"""{message}<form method="post">
 <input type="hidden" name="login_id" value="{login_id}">
 <label>NIP <input id="username" name="username"></label>
 <label>Kata sandi <input id="password" name="password" type="password"></label>
-<button id="kc-login" type="submit">Masuk</button></form>""")
+<button id="kc-login" type="submit">Masuk</button></form>""",
+    )
 
 
 def _otp_form(login_id: str, error: str = "") -> str:
     message = f"<p id='error'>{html.escape(error)}</p>" if error else ""
-    return _page("Kode OTP", f"""{message}<form method="post">
+    return _page(
+        "Kode OTP",
+        f"""{message}<form method="post">
 <input type="hidden" name="login_id" value="{login_id}">
 <label>Kode autentikator <input id="otp" name="otp" autocomplete="one-time-code"></label>
-<button id="kc-otp" type="submit">Kirim</button></form>""")
+<button id="kc-otp" type="submit">Kirim</button></form>""",
+    )

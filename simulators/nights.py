@@ -50,8 +50,12 @@ class DayChanges:
 
     def updated(self) -> set[str]:
         """NIPs whose data-utama changed in a merged field (mutasi, pangkat, merge, new head)."""
-        return (set(self.mutasi) | set(self.naik_pangkat) | set(self.moved_by_merge)
-                | {nip for _, nip in self.new_head})
+        return (
+            set(self.mutasi)
+            | set(self.naik_pangkat)
+            | set(self.moved_by_merge)
+            | {nip for _, nip in self.new_head}
+        )
 
     def left(self) -> set[str]:
         """NIPs who left (pensiun, meninggal)."""
@@ -67,8 +71,11 @@ def advance_day(world: World, day: int, *, scale: int | None = None) -> DayChang
     _retire(world, changes)
     pool = _staff_pool(world, rng)
     for nip in _take(pool, n):
-        targets = [u.id for u in world.units.values()
-                   if u.eselon_id in (41, 42) and u.id != world.pegawai[nip].unor_id]
+        targets = [
+            u.id
+            for u in world.units.values()
+            if u.eselon_id in (41, 42) and u.id != world.pegawai[nip].unor_id
+        ]
         if not targets:
             break
         mutasi(world, nip, unor_id=rng.choice(sorted(targets)))
@@ -98,9 +105,17 @@ def play_nights(seed: int, employees: int, days: int) -> tuple[World, list[DayCh
 
 def _retire(world: World, changes: DayChanges) -> None:
     """Everyone still active who reached the BUP of their post retires (heads leave the post)."""
-    due = sorted((p for p in world.pegawai.values() if not p.pppk and p.kedudukan_id == "01"
-                  and p.tgl_meninggal is None and bup_date(p) <= world.today),
-                 key=lambda p: (bup_date(p), p.nip))
+    due = sorted(
+        (
+            p
+            for p in world.pegawai.values()
+            if not p.pppk
+            and p.kedudukan_id == "01"
+            and p.tgl_meninggal is None
+            and bup_date(p) <= world.today
+        ),
+        key=lambda p: (bup_date(p), p.nip),
+    )
     for person in due:
         set_kedudukan(world, person.nip, PENSIUN)
         for unit in world.units.values():
@@ -112,9 +127,13 @@ def _retire(world: World, changes: DayChanges) -> None:
 def _promotable(world: World, pool: list[str]) -> list[str]:
     """Staff of ``pool`` four years or more in rank and below their education's ceiling."""
     four_years = years_after(world.today, -4)
-    return [nip for nip in pool if (p := world.pegawai[nip]).golongan_id is not None
-            and p.golongan_id < golongan_cap(p.pendidikan, p.eselon_id, p.jabatan_nama)
-            and p.tmt_golongan <= four_years]
+    return [
+        nip
+        for nip in pool
+        if (p := world.pegawai[nip]).golongan_id is not None
+        and p.golongan_id < golongan_cap(p.pendidikan, p.eselon_id, p.jabatan_nama)
+        and p.tmt_golongan <= four_years
+    ]
 
 
 def _kp_period(today: date) -> date:
@@ -126,8 +145,11 @@ def _kp_period(today: date) -> date:
 
 def _staff_pool(world: World, rng: Random) -> list[str]:
     heads = {u.pemimpin_pns_id for u in world.units.values()}
-    pool = sorted(p.nip for p in world.pegawai.values() if p.pns_id not in heads and not p.pppk
-                  and p.kedudukan_id == "01" and p.jenis_jabatan_id == 4)
+    pool = sorted(
+        p.nip
+        for p in world.pegawai.values()
+        if p.pns_id not in heads and not p.pppk and p.kedudukan_id == "01" and p.jenis_jabatan_id == 4
+    )
     rng.shuffle(pool)
     return pool
 
@@ -152,13 +174,26 @@ def _new_cpns(world: World, rng: Random, count: int, changes: DayChanges) -> Non
             sequence += 1
         nip = f"{prefix}{sequence:03d}"
         person = SimPegawai(
-            pns_id=hex_id(rng), nip=nip, nama=f"CPNS BARU {changes.day}-{index + 1}",
-            gelar_depan="", gelar_belakang="S.Kom.",
+            pns_id=hex_id(rng),
+            nip=nip,
+            nama=f"CPNS BARU {changes.day}-{index + 1}",
+            gelar_depan="",
+            gelar_belakang="S.Kom.",
             tempat_lahir=rng.choice(places.cities(world.provinsi)),
-            tgl_lahir=born, jenis_kelamin=gender, pendidikan="S1", pppk=False, tmt_cpns=tmt,
-            unor_id=rng.choice(leaves), jenis_jabatan_id=4,
-            jabatan_nama="Penata Layanan Operasional", eselon_id=None, tmt_jabatan=tmt,
-            golongan_id=31, pppk_grade=None, tmt_golongan=tmt)
+            tgl_lahir=born,
+            jenis_kelamin=gender,
+            pendidikan="S1",
+            pppk=False,
+            tmt_cpns=tmt,
+            unor_id=rng.choice(leaves),
+            jenis_jabatan_id=4,
+            jabatan_nama="Penata Layanan Operasional",
+            eselon_id=None,
+            tmt_jabatan=tmt,
+            golongan_id=31,
+            pppk_grade=None,
+            tmt_golongan=tmt,
+        )
         person.rw_golongan = [golongan_row(person, 31, tmt, rng)]
         person.rw_jabatan = [jabatan_row(person, world.units[person.unor_id], rng)]
         world.pegawai[nip] = person
@@ -166,26 +201,38 @@ def _new_cpns(world: World, rng: Random, count: int, changes: DayChanges) -> Non
 
 
 def _rename_unit(world: World, rng: Random, changes: DayChanges) -> None:
-    unit = rng.choice(sorted((u for u in world.units.values() if u.eselon_id == 41),
-                             key=lambda u: u.id))
+    unit = rng.choice(sorted((u for u in world.units.values() if u.eselon_id == 41), key=lambda u: u.id))
     unit.nama = f"{unit.nama} (Nomenklatur Baru)"
     changes.unit_renamed.append(unit.id)
 
 
 def _merge_unit(world: World, rng: Random, changes: DayChanges, pool: list[str]) -> None:
     """Merge one seksi into a sibling; SIASN moves all but one of its staff, one lags behind."""
-    siblings = [u for u in world.units.values() if u.eselon_id == 41 and u.parent_id
-                and sum(1 for v in world.units.values() if v.parent_id == u.parent_id
-                        and v.eselon_id == 41) > 1]
+    siblings = [
+        u
+        for u in world.units.values()
+        if u.eselon_id == 41
+        and u.parent_id
+        and sum(1 for v in world.units.values() if v.parent_id == u.parent_id and v.eselon_id == 41) > 1
+    ]
     touched = set(changes.mutasi) | set(changes.naik_pangkat) | set(changes.cpns_baru)
     targets = {world.pegawai[nip].unor_id for nip in changes.mutasi}
-    candidates = sorted((u for u in siblings if u.id not in targets and any(
-        nip not in touched for nip in _staff_of(world, u))), key=lambda u: u.id)
+    candidates = sorted(
+        (
+            u
+            for u in siblings
+            if u.id not in targets and any(nip not in touched for nip in _staff_of(world, u))
+        ),
+        key=lambda u: u.id,
+    )
     if not candidates:
         return
     gone = rng.choice(candidates)
-    into = next(u for u in sorted(world.units.values(), key=lambda u: u.id)
-                if u.parent_id == gone.parent_id and u.id != gone.id and u.eselon_id == 41)
+    into = next(
+        u
+        for u in sorted(world.units.values(), key=lambda u: u.id)
+        if u.parent_id == gone.parent_id and u.id != gone.id and u.eselon_id == 41
+    )
     staff = [nip for nip in _staff_of(world, gone) if nip not in touched]
     for nip in staff[1:] + [n for n in _staff_of(world, gone) if n in touched]:
         mutasi(world, nip, unor_id=into.id)
@@ -206,19 +253,25 @@ def _merge_unit(world: World, rng: Random, changes: DayChanges, pool: list[str])
 
 
 def _staff_of(world: World, unit: SimUnit) -> list[str]:
-    return sorted(p.nip for p in world.pegawai.values() if p.unor_id == unit.id
-                  and p.pns_id != unit.pemimpin_pns_id and not p.pppk
-                  and p.kedudukan_id == "01")
+    return sorted(
+        p.nip
+        for p in world.pegawai.values()
+        if p.unor_id == unit.id and p.pns_id != unit.pemimpin_pns_id and not p.pppk and p.kedudukan_id == "01"
+    )
 
 
 def _new_head(world: World, rng: Random, changes: DayChanges, pool: list[str]) -> None:
-    vacant = sorted((u for u in world.units.values() if u.eselon_id in (41, 42)
-                     and not u.pemimpin_pns_id), key=lambda u: u.id)
-    units = vacant or sorted((u for u in world.units.values() if u.eselon_id in (41, 42)),
-                             key=lambda u: u.id)
+    vacant = sorted(
+        (u for u in world.units.values() if u.eselon_id in (41, 42) and not u.pemimpin_pns_id),
+        key=lambda u: u.id,
+    )
+    units = vacant or sorted((u for u in world.units.values() if u.eselon_id in (41, 42)), key=lambda u: u.id)
     for unit in units:
-        staff = [nip for nip in _staff_of(world, unit) if nip in pool
-                 and (world.pegawai[nip].golongan_id or 0) >= HEAD_MIN.get(unit.eselon_id or 0, 0)]
+        staff = [
+            nip
+            for nip in _staff_of(world, unit)
+            if nip in pool and (world.pegawai[nip].golongan_id or 0) >= HEAD_MIN.get(unit.eselon_id or 0, 0)
+        ]
         if not staff:
             continue
         nip = staff[0]

@@ -38,8 +38,7 @@ CLIENT_SECRET = "sim-pmm-secret"
 MAX_LIMIT = 500
 
 
-def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None
-           ) -> JSONResponse:
+def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status, headers=headers)
 
 
@@ -59,8 +58,7 @@ FAULTS: dict[str, Callable[[int], Response]] = {
 class PmmSimulator:
     """State of one simulated PMM: results, periods, issued tokens, faults, counters."""
 
-    def __init__(self, world: World, *, faults: FaultPlan | None = None,
-                 token_lifetime: int = 3600) -> None:
+    def __init__(self, world: World, *, faults: FaultPlan | None = None, token_lifetime: int = 3600) -> None:
         self.world = world
         self.faults = faults or FaultPlan()
         self.token_lifetime = token_lifetime
@@ -70,8 +68,7 @@ class PmmSimulator:
         self.touch_after_page: dict[int, int] = {}  # page number served -> results to update
         self._tokens: dict[str, float] = {}
         self._pages_served = 0
-        self._clock = max((_ts(r) for r in self.results.values()),
-                          default=datetime(2025, 12, 1, tzinfo=UTC))
+        self._clock = max((_ts(r) for r in self.results.values()), default=datetime(2025, 12, 1, tzinfo=UTC))
 
     # state changes ------------------------------------------------------------------------
     def touch(self, result_id: str, **changes: Any) -> dict[str, Any]:
@@ -86,40 +83,49 @@ class PmmSimulator:
         """Every token issued so far is expired from now on."""
         self._tokens = dict.fromkeys(self._tokens, 0.0)
 
-    def ordered(self, periode_id: str, npsn: str | None = None,
-                since: datetime | None = None) -> list[dict[str, Any]]:
+    def ordered(
+        self, periode_id: str, npsn: str | None = None, since: datetime | None = None
+    ) -> list[dict[str, Any]]:
         """The results a query selects, in the order pages serve them."""
-        rows = [r for r in self.results.values() if r["periode_id"] == periode_id
-                and (npsn is None or r["satuan_pendidikan"]["npsn"] == npsn)
-                and (since is None or _ts(r) >= since)]
+        rows = [
+            r
+            for r in self.results.values()
+            if r["periode_id"] == periode_id
+            and (npsn is None or r["satuan_pendidikan"]["npsn"] == npsn)
+            and (since is None or _ts(r) >= since)
+        ]
         return sorted(rows, key=lambda r: (_ts(r), r["id"]))
 
     # app ---------------------------------------------------------------------------------
     def app(self) -> Starlette:
         """The ASGI application serving this simulator."""
-        return Starlette(routes=[
-            Route(TOKEN_PATH, self._token, methods=["POST"]),
-            Route(API_PREFIX + "/periode", self._periode, methods=["GET"]),
-            Route(API_PREFIX + "/hasil", self._hasil, methods=["GET"]),
-            Route("/_sim/stats", self._stats, methods=["GET"]),
-            Route("/_sim/faults", self._set_faults, methods=["POST"]),
-            Route("/_sim/touch", self._touch, methods=["POST"]),
-            Route("/_sim/recap.csv", self._recap_csv, methods=["GET"]),
-            Route("/_sim/recap.xlsx", self._recap_xlsx, methods=["GET"]),
-        ])
+        return Starlette(
+            routes=[
+                Route(TOKEN_PATH, self._token, methods=["POST"]),
+                Route(API_PREFIX + "/periode", self._periode, methods=["GET"]),
+                Route(API_PREFIX + "/hasil", self._hasil, methods=["GET"]),
+                Route("/_sim/stats", self._stats, methods=["GET"]),
+                Route("/_sim/faults", self._set_faults, methods=["POST"]),
+                Route("/_sim/touch", self._touch, methods=["POST"]),
+                Route("/_sim/recap.csv", self._recap_csv, methods=["GET"]),
+                Route("/_sim/recap.xlsx", self._recap_xlsx, methods=["GET"]),
+            ]
+        )
 
     async def _token(self, request: Request) -> Response:
         self.stats["token"] += 1
         form = await request.form()
         if not _basic_ok(request.headers.get("authorization", "")):
-            return JSONResponse({"error": "invalid_client",
-                                 "error_description": "client authentication failed"}, 401)
+            return JSONResponse(
+                {"error": "invalid_client", "error_description": "client authentication failed"}, 401
+            )
         if form.get("grant_type") != "client_credentials":
             return JSONResponse({"error": "unsupported_grant_type"}, 400)
         token = secrets.token_urlsafe(24)
         self._tokens[token] = time.time() + self.token_lifetime
-        return JSONResponse({"access_token": token, "token_type": "Bearer",
-                             "expires_in": self.token_lifetime})
+        return JSONResponse(
+            {"access_token": token, "token_type": "Bearer", "expires_in": self.token_lifetime}
+        )
 
     async def _guard(self, request: Request) -> Response | None:
         self.stats["api"] += 1
@@ -151,10 +157,12 @@ class PmmSimulator:
             return problem
         rows = self.ordered(query["periode_id"], query["npsn"], query["since"])
         offset, limit = query["offset"], query["limit"]
-        page = rows[offset:offset + limit]
+        page = rows[offset : offset + limit]
         more = offset + limit < len(rows)
-        body = {"data": [json.loads(json.dumps(r)) for r in page],
-                "next_cursor": _cursor(offset + limit) if more else None}
+        body = {
+            "data": [json.loads(json.dumps(r)) for r in page],
+            "next_cursor": _cursor(offset + limit) if more else None,
+        }
         self._pages_served += 1
         for _ in range(self.touch_after_page.pop(self._pages_served, 0)):
             if page:
@@ -183,23 +191,26 @@ class PmmSimulator:
         try:
             body = await request.json()
             ids = [str(i) for i in body.get("ids", [])] or [
-                r["id"] for r in self.ordered(str(body["periode_id"]))[: int(body["count"])]]
+                r["id"] for r in self.ordered(str(body["periode_id"]))[: int(body["count"])]
+            ]
             touched = [self.touch(i)["updated_at"] for i in ids]
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             return JSONResponse({"error": f"bad touch request: {exc}"}, 400)
         return JSONResponse({"touched": len(touched)})
 
     async def _recap_csv(self, request: Request) -> Response:
-        recap = recap_csv(list(self.results.values()),
-                          count=_int(request.query_params.get("count"), 8))
+        recap = recap_csv(list(self.results.values()), count=_int(request.query_params.get("count"), 8))
         return Response(recap.content, media_type="text/csv; charset=utf-8")
 
     async def _recap_xlsx(self, request: Request) -> Response:
-        recap = recap_xlsx(list(self.results.values()),
-                           count=_int(request.query_params.get("count"), 6),
-                           instansi=self.world.instansi_nama)
-        return Response(recap.content, media_type="application/vnd.openxmlformats-officedocument."
-                        "spreadsheetml.sheet")
+        recap = recap_xlsx(
+            list(self.results.values()),
+            count=_int(request.query_params.get("count"), 6),
+            instansi=self.world.instansi_nama,
+        )
+        return Response(
+            recap.content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
 
 
 def _int(value: str | None, default: int) -> int:
@@ -213,20 +224,26 @@ def _hasil_query(request: Request, periods: set[str]) -> tuple[dict[str, Any], R
     params = request.query_params
     periode_id = params.get("periode_id") or ""
     if periode_id not in periods:
-        return {}, _error(404 if periode_id else 400, "PERIODE_NOT_FOUND",
-                          f"periode_id {periode_id!r} is not known")
+        return {}, _error(
+            404 if periode_id else 400, "PERIODE_NOT_FOUND", f"periode_id {periode_id!r} is not known"
+        )
     try:
         limit = int(params.get("limit", "200"))
-        since = datetime.fromisoformat(params["updated_since"]) if params.get(
-            "updated_since") else None
+        since = datetime.fromisoformat(params["updated_since"]) if params.get("updated_since") else None
         offset = _offset(params.get("cursor"))
     except (ValueError, KeyError) as exc:
         return {}, _error(400, "BAD_REQUEST", f"bad query: {exc}")
     if not 1 <= limit <= MAX_LIMIT or (since is not None and since.tzinfo is None):
-        return {}, _error(400, "BAD_REQUEST", f"limit must be 1..{MAX_LIMIT}, updated_since "
-                          "must carry an offset")
-    return {"periode_id": periode_id, "npsn": params.get("npsn"), "since": since,
-            "limit": limit, "offset": offset}, None
+        return {}, _error(
+            400, "BAD_REQUEST", f"limit must be 1..{MAX_LIMIT}, updated_since must carry an offset"
+        )
+    return {
+        "periode_id": periode_id,
+        "npsn": params.get("npsn"),
+        "since": since,
+        "limit": limit,
+        "offset": offset,
+    }, None
 
 
 def _cursor(offset: int) -> str:

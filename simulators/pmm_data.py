@@ -31,17 +31,21 @@ MATRIX = {  # (hasil, perilaku) -> predikat, PermenPANRB 6/2022
     ("DI_BAWAH_EKSPEKTASI", "DI_BAWAH_EKSPEKTASI"): "SANGAT_KURANG",
 }
 PERIODS: tuple[dict[str, Any], ...] = (
-    {"id": "2024-1", "tahun": 2024, "jenis": "SEMESTER", "mulai": "2024-01-01",
-     "selesai": "2024-06-30"},
-    {"id": "2024-2", "tahun": 2024, "jenis": "SEMESTER", "mulai": "2024-07-01",
-     "selesai": "2024-12-31"},
-    {"id": "2025", "tahun": 2025, "jenis": "TAHUNAN", "mulai": "2025-01-01",
-     "selesai": "2025-12-31"},
+    {"id": "2024-1", "tahun": 2024, "jenis": "SEMESTER", "mulai": "2024-01-01", "selesai": "2024-06-30"},
+    {"id": "2024-2", "tahun": 2024, "jenis": "SEMESTER", "mulai": "2024-07-01", "selesai": "2024-12-31"},
+    {"id": "2025", "tahun": 2025, "jenis": "TAHUNAN", "mulai": "2025-01-01", "selesai": "2025-12-31"},
 )
-PRAKTIK = ("Menerapkan pembelajaran berdiferensiasi", "Asesmen formatif di awal pembelajaran",
-           "Pembelajaran berbasis proyek", "Penguatan literasi membaca")
-KOMPETENSI = ("Pelatihan mandiri asesmen formatif", "Komunitas belajar sekolah",
-              "Webinar pembelajaran berdiferensiasi")
+PRAKTIK = (
+    "Menerapkan pembelajaran berdiferensiasi",
+    "Asesmen formatif di awal pembelajaran",
+    "Pembelajaran berbasis proyek",
+    "Penguatan literasi membaca",
+)
+KOMPETENSI = (
+    "Pelatihan mandiri asesmen formatif",
+    "Komunitas belajar sekolah",
+    "Webinar pembelajaran berdiferensiasi",
+)
 TUGAS = ("Wali kelas X-1", "Pembina OSIS", "Koordinator P5", "Pembina ekstrakurikuler")
 RAPOR = ("Kualitas pembelajaran", "Kemampuan literasi", "Kemampuan numerasi", "Iklim keamanan")
 
@@ -88,13 +92,11 @@ def subjects(world: World) -> list[Subject]:
         head = world.by_pns_id(school.pemimpin_pns_id) if school.pemimpin_pns_id else None
         for person in by_unit.get(school.id, []):
             principal = head is not None and person.pns_id == head.pns_id
-            out.append(Subject(person, school, kepala_dinas(world, school) if principal else head,
-                               principal))
+            out.append(Subject(person, school, kepala_dinas(world, school) if principal else head, principal))
     return out
 
 
-def result(subject: Subject, periode: dict[str, Any], rng: Random, updated_at: datetime
-           ) -> dict[str, Any]:
+def result(subject: Subject, periode: dict[str, Any], rng: Random, updated_at: datetime) -> dict[str, Any]:
     """One result as the contract's JSON (``GET .../hasil`` ``data`` item)."""
     person, school = subject.person, subject.school
     roll = rng.random()
@@ -106,17 +108,28 @@ def result(subject: Subject, periode: dict[str, Any], rng: Random, updated_at: d
     rated = status == "DINILAI"
     seed = f"{person.nip}:{periode['id']}"
     return {
-        "id": str(_uuid(seed)), "periode_id": periode["id"],
-        "pegawai": {"nip": person.nip, "nuptk": person.nuptk,
-                    "nama": _nama(person), "jenis_ptk": "KEPALA_SEKOLAH" if subject.principal
-                    else "GURU", "jabatan": person.jabatan_nama},
+        "id": str(_uuid(seed)),
+        "periode_id": periode["id"],
+        "pegawai": {
+            "nip": person.nip,
+            "nuptk": person.nuptk,
+            "nama": _nama(person),
+            "jenis_ptk": "KEPALA_SEKOLAH" if subject.principal else "GURU",
+            "jabatan": person.jabatan_nama,
+        },
         "satuan_pendidikan": {"npsn": npsn(school), "nama": school.nama},
         "penilai": _penilai(subject),
         "status": status,
         "perencanaan": _plan(rng),
-        "observasi": [{"tanggal": _during(periode, rng).isoformat(),
-                       "skor": round(rng.uniform(2.0, 4.0), 1),
-                       "catatan": "Observasi kelas"}] if status != "DIAJUKAN" else [],
+        "observasi": [
+            {
+                "tanggal": _during(periode, rng).isoformat(),
+                "skor": round(rng.uniform(2.0, 4.0), 1),
+                "catatan": "Observasi kelas",
+            }
+        ]
+        if status != "DIAJUKAN"
+        else [],
         "rating_hasil_kerja": hasil if rated else None,
         "rating_perilaku_kerja": perilaku if rated else None,
         "predikat": predikat if rated else None,
@@ -135,13 +148,23 @@ def _plan(rng: Random) -> dict[str, Any]:
     count = rng.randint(1, 2)
     return {
         "indikator_rapor_pendidikan": rng.choice(RAPOR),
-        "praktik_kinerja": [{"id": f"pk-{i + 1}", "uraian": uraian, "indikator": [
-            {"aspek": "KUANTITAS", "uraian": "Modul ajar", "target": f"{rng.randint(2, 6)} dokumen"},
-            {"aspek": "KUALITAS", "uraian": "Ketuntasan belajar", "target": f"{rng.randint(75, 90)}%"},
-        ]} for i, uraian in enumerate(rng.sample(PRAKTIK, count))],
+        "praktik_kinerja": [
+            {
+                "id": f"pk-{i + 1}",
+                "uraian": uraian,
+                "indikator": [
+                    {"aspek": "KUANTITAS", "uraian": "Modul ajar", "target": f"{rng.randint(2, 6)} dokumen"},
+                    {
+                        "aspek": "KUALITAS",
+                        "uraian": "Ketuntasan belajar",
+                        "target": f"{rng.randint(75, 90)}%",
+                    },
+                ],
+            }
+            for i, uraian in enumerate(rng.sample(PRAKTIK, count))
+        ],
         "pengembangan_kompetensi": [{"id": "pkom-1", "uraian": rng.choice(KOMPETENSI)}],
-        "tugas_tambahan": [{"id": "tt-1", "uraian": rng.choice(TUGAS)}] if rng.random() < 0.6
-        else [],
+        "tugas_tambahan": [{"id": "tt-1", "uraian": rng.choice(TUGAS)}] if rng.random() < 0.6 else [],
     }
 
 

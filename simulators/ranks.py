@@ -12,10 +12,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PANGKAT: dict[int, str] = {
-    11: "Juru Muda", 12: "Juru Muda Tingkat I", 13: "Juru", 14: "Juru Tingkat I",
-    21: "Pengatur Muda", 22: "Pengatur Muda Tingkat I", 23: "Pengatur", 24: "Pengatur Tingkat I",
-    31: "Penata Muda", 32: "Penata Muda Tingkat I", 33: "Penata", 34: "Penata Tingkat I",
-    41: "Pembina", 42: "Pembina Tingkat I", 43: "Pembina Utama Muda", 44: "Pembina Utama Madya",
+    11: "Juru Muda",
+    12: "Juru Muda Tingkat I",
+    13: "Juru",
+    14: "Juru Tingkat I",
+    21: "Pengatur Muda",
+    22: "Pengatur Muda Tingkat I",
+    23: "Pengatur",
+    24: "Pengatur Tingkat I",
+    31: "Penata Muda",
+    32: "Penata Muda Tingkat I",
+    33: "Penata",
+    34: "Penata Tingkat I",
+    41: "Pembina",
+    42: "Pembina Tingkat I",
+    43: "Pembina Utama Muda",
+    44: "Pembina Utama Madya",
     45: "Pembina Utama",
 }
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}

@@ -27,8 +27,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 STATS_PATH = "/_sim/ratelimit"
 KEPT_SECONDS = 3600  # bounded memory: older 1-second buckets are dropped
-THROTTLED = {"code": "900800", "message": "Message throttled out",
-             "description": "You have exceeded your quota"}
+THROTTLED = {
+    "code": "900800",
+    "message": "Message throttled out",
+    "description": "You have exceeded your quota",
+}
 
 
 @dataclass
@@ -87,8 +90,12 @@ class RateBudget:
 
     def snapshot(self) -> dict[str, object]:
         """Settings, totals and the per-second counts, JSON-ready."""
-        return {"rate": self.rate, "burst": self.burst, "totals": dict(self.totals),
-                "seconds": {str(s): dict(c) for s, c in sorted(self.seconds.items())}}
+        return {
+            "rate": self.rate,
+            "burst": self.burst,
+            "totals": dict(self.totals),
+            "seconds": {str(s): dict(c) for s, c in sorted(self.seconds.items())},
+        }
 
 
 def request_kind(path: str) -> str:
@@ -99,8 +106,7 @@ def request_kind(path: str) -> str:
 class RateLimited:
     """ASGI middleware: counts each request against its credential's budget, 429 when spent."""
 
-    def __init__(self, app: ASGIApp, budget: RateBudget,
-                 credential: Callable[[Scope], str]) -> None:
+    def __init__(self, app: ASGIApp, budget: RateBudget, credential: Callable[[Scope], str]) -> None:
         self.app, self.budget, self.credential = app, budget, credential
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -113,8 +119,7 @@ class RateLimited:
         if wait <= 0:
             await self.app(scope, receive, send)
             return
-        response = JSONResponse(THROTTLED, 429, headers={"Retry-After": str(max(1,
-                                                                                math.ceil(wait)))})
+        response = JSONResponse(THROTTLED, 429, headers={"Retry-After": str(max(1, math.ceil(wait)))})
         await response(scope, receive, send)
 
 
@@ -127,8 +132,11 @@ def budget_routes(budget: RateBudget) -> list[Route]:
     async def write(request: Request) -> Response:
         try:
             body = json.loads(await request.body() or b"{}")
-            budget.configure(float(body.get("rate", 0)), float(body.get("burst", budget.burst)),
-                             reset=bool(body.get("reset", False)))
+            budget.configure(
+                float(body.get("rate", 0)),
+                float(body.get("burst", budget.burst)),
+                reset=bool(body.get("reset", False)),
+            )
         except (TypeError, ValueError, AttributeError) as exc:
             return JSONResponse({"error": str(exc)}, 400)
         return JSONResponse({"ok": True, "rate": budget.rate, "burst": budget.burst})

@@ -22,17 +22,41 @@ RATING_LABELS: dict[str, tuple[str, ...]] = {
     "SESUAI_EKSPEKTASI": ("Sesuai Ekspektasi", "Sesuai Ekspetasi", "SESUAI ESPEKTASI"),
     "DI_BAWAH_EKSPEKTASI": ("Di Bawah Ekspektasi", "Dibawah Ekspetasi", "DIBAWAH ESPEKTASI"),
 }
-PREDIKAT_LABELS = {"SANGAT_BAIK": "Sangat Baik", "BAIK": "Baik",
-                   "BUTUH_PERBAIKAN": "Butuh Perbaikan", "KURANG": "Kurang / Misconduct",
-                   "SANGAT_KURANG": "Sangat Kurang"}
-STATUS_LABELS = {"DRAFT": "Draft", "DIAJUKAN": "Diajukan", "DISEPAKATI": "Disepakati",
-                 "DIKEMBALIKAN": "Dikembalikan", "DINILAI": "Sudah Dinilai"}
-PERIOD_LABELS = {"2024-1": ("Semester 1 2024", "Januari - Juni 2024"),
-                 "2024-2": ("Semester 2 2024", "Juli - Desember 2024"),
-                 "2025": ("2025", "Tahunan 2025")}
-CSV_HEADER = ("NIP", "NUPTK", "Nama", "Jenis PTK", "NPSN", "Satuan Pendidikan", "Periode",
-              "Status", "Rating Hasil Kerja", "Rating Perilaku Kerja", "Predikat", "NIP Penilai",
-              "Nama Penilai", "Tanggal Penilaian")
+PREDIKAT_LABELS = {
+    "SANGAT_BAIK": "Sangat Baik",
+    "BAIK": "Baik",
+    "BUTUH_PERBAIKAN": "Butuh Perbaikan",
+    "KURANG": "Kurang / Misconduct",
+    "SANGAT_KURANG": "Sangat Kurang",
+}
+STATUS_LABELS = {
+    "DRAFT": "Draft",
+    "DIAJUKAN": "Diajukan",
+    "DISEPAKATI": "Disepakati",
+    "DIKEMBALIKAN": "Dikembalikan",
+    "DINILAI": "Sudah Dinilai",
+}
+PERIOD_LABELS = {
+    "2024-1": ("Semester 1 2024", "Januari - Juni 2024"),
+    "2024-2": ("Semester 2 2024", "Juli - Desember 2024"),
+    "2025": ("2025", "Tahunan 2025"),
+}
+CSV_HEADER = (
+    "NIP",
+    "NUPTK",
+    "Nama",
+    "Jenis PTK",
+    "NPSN",
+    "Satuan Pendidikan",
+    "Periode",
+    "Status",
+    "Rating Hasil Kerja",
+    "Rating Perilaku Kerja",
+    "Predikat",
+    "NIP Penilai",
+    "Nama Penilai",
+    "Tanggal Penilaian",
+)
 
 
 @dataclass
@@ -57,13 +81,22 @@ def _csv_row(result: dict[str, Any], i: int) -> list[str]:
     nip = pegawai["nip"]
     if i % 5 == 1:
         nip = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"  # the display grouping
-    return [nip, pegawai.get("nuptk") or "", pegawai["nama"], pegawai["jenis_ptk"],
-            school["npsn"], school["nama"], PERIOD_LABELS[result["periode_id"]][i % 2],
-            STATUS_LABELS[result["status"]],
-            _label(RATING_LABELS, result["rating_hasil_kerja"], i),
-            _label(RATING_LABELS, result["rating_perilaku_kerja"], i + 1),
-            PREDIKAT_LABELS.get(result["predikat"] or "", ""), penilai.get("nip") or "",
-            penilai.get("nama") or "", f"{date(2025, 12, 15):%d/%m/%Y}"]
+    return [
+        nip,
+        pegawai.get("nuptk") or "",
+        pegawai["nama"],
+        pegawai["jenis_ptk"],
+        school["npsn"],
+        school["nama"],
+        PERIOD_LABELS[result["periode_id"]][i % 2],
+        STATUS_LABELS[result["status"]],
+        _label(RATING_LABELS, result["rating_hasil_kerja"], i),
+        _label(RATING_LABELS, result["rating_perilaku_kerja"], i + 1),
+        PREDIKAT_LABELS.get(result["predikat"] or "", ""),
+        penilai.get("nip") or "",
+        penilai.get("nama") or "",
+        f"{date(2025, 12, 15):%d/%m/%Y}",
+    ]
 
 
 def recap_csv(results: list[dict[str, Any]], *, count: int = 8) -> RecapFile:
@@ -100,12 +133,13 @@ def recap_xlsx(results: list[dict[str, Any]], *, count: int = 6, instansi: str =
     sheet.append(["LAPORAN PENILAIAN SKP"])
     sheet.append([f"Instansi: {instansi}"])
     sheet.append([])
-    sheet.append(["No", "Pegawai", None, "Unit Kerja", "Periode", "Penilaian", None, None,
-                  "Pejabat Penilai", None])
-    sheet.append([None, "NIP", "Nama", None, None, "Hasil Kerja", "Perilaku Kerja",
-                  "Predikat Kinerja", "NIP", "Nama"])
-    for first, last in (("B4", "C4"), ("F4", "H4"), ("I4", "J4"), ("A4", "A5"), ("D4", "D5"),
-                        ("E4", "E5")):
+    sheet.append(
+        ["No", "Pegawai", None, "Unit Kerja", "Periode", "Penilaian", None, None, "Pejabat Penilai", None]
+    )
+    sheet.append(
+        [None, "NIP", "Nama", None, None, "Hasil Kerja", "Perilaku Kerja", "Predikat Kinerja", "NIP", "Nama"]
+    )
+    for first, last in (("B4", "C4"), ("F4", "H4"), ("I4", "J4"), ("A4", "A5"), ("D4", "D5"), ("E4", "E5")):
         sheet.merge_cells(f"{first}:{last}")
     recap = RecapFile(b"", sheet=sheet.title)
     for i, result in enumerate([*rows, rows[0]]):
@@ -113,12 +147,20 @@ def recap_xlsx(results: list[dict[str, Any]], *, count: int = 6, instansi: str =
         code = "baris_ganda" if i == len(rows) else "ok"
         if i == 1:
             nip, code = float(nip), "nip_rusak"  # Excel turned the NIP into a number
-        sheet.append([i + 1, nip, result["pegawai"]["nama"], result["satuan_pendidikan"]["nama"],
-                      PERIOD_LABELS[result["periode_id"]][0],
-                      _label(RATING_LABELS, result["rating_hasil_kerja"], i),
-                      _label(RATING_LABELS, result["rating_perilaku_kerja"], i),
-                      PREDIKAT_LABELS[result["predikat"]], result["penilai"].get("nip") or "",
-                      result["penilai"].get("nama") or ""])
+        sheet.append(
+            [
+                i + 1,
+                nip,
+                result["pegawai"]["nama"],
+                result["satuan_pendidikan"]["nama"],
+                PERIOD_LABELS[result["periode_id"]][0],
+                _label(RATING_LABELS, result["rating_hasil_kerja"], i),
+                _label(RATING_LABELS, result["rating_perilaku_kerja"], i),
+                PREDIKAT_LABELS[result["predikat"]],
+                result["penilai"].get("nip") or "",
+                result["penilai"].get("nama") or "",
+            ]
+        )
         recap.expected[6 + i] = code
     book.create_sheet("Sheet2")  # the blank trailing sheet Excel leaves behind
     out = io.BytesIO()

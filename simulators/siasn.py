@@ -34,11 +34,18 @@ SSO_TOKEN_PATH = f"{REALM_PATH}/protocol/openid-connect/token"
 APIM_TOKEN_PATH = "/oauth2/token"
 API_PREFIX = "/apisiasn/1.0"
 
-INVALID_CREDENTIALS = {"code": "900901", "message": "Invalid Credentials",
-                       "description": "Invalid Credentials. Make sure you have provided the "
-                       "correct security credentials"}
-EXPIRED_JWT = {"code": 401, "message": "invalid or expired jwt", "type": "error",
-               "description": "invalid or expired jwt", "data": None}
+INVALID_CREDENTIALS = {
+    "code": "900901",
+    "message": "Invalid Credentials",
+    "description": "Invalid Credentials. Make sure you have provided the correct security credentials",
+}
+EXPIRED_JWT = {
+    "code": 401,
+    "message": "invalid or expired jwt",
+    "type": "error",
+    "description": "invalid or expired jwt",
+    "data": None,
+}
 SSO_MISMATCH = {"code": 0, "message": "Unauthorized", "data": "Token SSO mismatch"}
 NOT_FOUND = {"code": 0, "data": "Data tidak ditemukan"}
 
@@ -57,17 +64,25 @@ class SiasnCredentials:
     def demo(cls, world: World) -> SiasnCredentials:
         """Fixed, printable credentials for a simulated instansi (never real ones)."""
         operator = next(iter(world.pegawai), "199001012015031001")
-        return cls("sim-consumer-key", "sim-consumer-secret", "simulatorws", operator,
-                   "sim-operator-password")
+        return cls(
+            "sim-consumer-key", "sim-consumer-secret", "simulatorws", operator, "sim-operator-password"
+        )
 
 
 class SiasnSimulator:
     """State of one simulated SIASN: the world, credentials, issued tokens, faults, counters."""
 
-    def __init__(self, world: World, *, credentials: SiasnCredentials | None = None,
-                 faults: FaultPlan | None = None, apim_lifetime: int = 3600,
-                 sso_lifetime: int = 43200, realm: MyAsnRealm | None = None,
-                 budget: RateBudget | None = None) -> None:
+    def __init__(
+        self,
+        world: World,
+        *,
+        credentials: SiasnCredentials | None = None,
+        faults: FaultPlan | None = None,
+        apim_lifetime: int = 3600,
+        sso_lifetime: int = 43200,
+        realm: MyAsnRealm | None = None,
+        budget: RateBudget | None = None,
+    ) -> None:
         self.world = world
         self.credentials = credentials or SiasnCredentials.demo(world)
         self.faults = faults or FaultPlan()
@@ -75,9 +90,15 @@ class SiasnSimulator:
         self.apim_lifetime = apim_lifetime
         self.realm = realm or MyAsnRealm(access_lifetime=sso_lifetime)
         self.realm.add_client(RealmClient(self.credentials.sso_client_id))
-        self.realm.add_account(Account(self.credentials.sso_username,
-                                       self.credentials.sso_password, "Operator", "SIASN",
-                                       roles=["role:siasn-instansi:peremajaan:operator"]))
+        self.realm.add_account(
+            Account(
+                self.credentials.sso_username,
+                self.credentials.sso_password,
+                "Operator",
+                "SIASN",
+                roles=["role:siasn-instansi:peremajaan:operator"],
+            )
+        )
         self.stats: Counter[str] = Counter()
         self.day = 0
         self.seen_headers: list[dict[str, str]] = []
@@ -105,8 +126,7 @@ class SiasnSimulator:
         name = username or self.credentials.sso_username
         if name not in self.realm.accounts:
             self.realm.add_account(Account(name, secrets.token_urlsafe(12), "Pegawai"))
-        return self.realm.issue_access_token(name, self.credentials.sso_client_id,
-                                             lifetime=lifetime)
+        return self.realm.issue_access_token(name, self.credentials.sso_client_id, lifetime=lifetime)
 
     def _apim_valid(self, header: str) -> bool:
         scheme, _, token = header.partition(" ")
@@ -124,38 +144,53 @@ class SiasnSimulator:
     # app ---------------------------------------------------------------------------------
     def app(self) -> Starlette:
         """The ASGI application serving this simulator."""
-        return Starlette(routes=[
-            Route(APIM_TOKEN_PATH, self._apim_token, methods=["POST"]),
-            *self.realm.routes(),
-            Route(API_PREFIX + "/skp22/save", self._skp_save, methods=["POST"]),
-            Route(API_PREFIX + "/kinerjaperiodik/save", self._skp_save, methods=["POST"]),
-            Route(API_PREFIX + "/{path:path}", self._api, methods=["GET"]),
-            Route("/_sim/stats", self._stats, methods=["GET"]),
-            Route("/_sim/faults", self._set_faults, methods=["POST"]),
-            Route("/_sim/advance-day", self._advance_day, methods=["POST"]),
-            Route("/_sim/export-data-asn.csv", self._export, methods=["GET"]),
-            *budget_routes(self.budget),
-        ], middleware=[Middleware(RateLimited, budget=self.budget,
-                                  credential=lambda _scope: self.credentials.consumer_key)])
+        return Starlette(
+            routes=[
+                Route(APIM_TOKEN_PATH, self._apim_token, methods=["POST"]),
+                *self.realm.routes(),
+                Route(API_PREFIX + "/skp22/save", self._skp_save, methods=["POST"]),
+                Route(API_PREFIX + "/kinerjaperiodik/save", self._skp_save, methods=["POST"]),
+                Route(API_PREFIX + "/{path:path}", self._api, methods=["GET"]),
+                Route("/_sim/stats", self._stats, methods=["GET"]),
+                Route("/_sim/faults", self._set_faults, methods=["POST"]),
+                Route("/_sim/advance-day", self._advance_day, methods=["POST"]),
+                Route("/_sim/export-data-asn.csv", self._export, methods=["GET"]),
+                *budget_routes(self.budget),
+            ],
+            middleware=[
+                Middleware(
+                    RateLimited, budget=self.budget, credential=lambda _scope: self.credentials.consumer_key
+                )
+            ],
+        )
 
     async def _apim_token(self, request: Request) -> Response:
         self.stats["apim_token"] += 1
         form = await request.form()
         if not _basic_ok(request.headers.get("authorization", ""), self.credentials):
-            return JSONResponse({"error_description": "Client Authentication failed.",
-                                 "error": "invalid_client"}, 401)
+            return JSONResponse(
+                {"error_description": "Client Authentication failed.", "error": "invalid_client"}, 401
+            )
         if form.get("grant_type") != "client_credentials":
-            return JSONResponse({"error": "unsupported_grant_type",
-                                 "error_description": "Unsupported grant_type value"}, 400)
-        return JSONResponse({"access_token": self.issue_apim_token(), "scope": "default",
-                             "token_type": "Bearer", "expires_in": self.apim_lifetime})
+            return JSONResponse(
+                {"error": "unsupported_grant_type", "error_description": "Unsupported grant_type value"}, 400
+            )
+        return JSONResponse(
+            {
+                "access_token": self.issue_apim_token(),
+                "scope": "default",
+                "token_type": "Bearer",
+                "expires_in": self.apim_lifetime,
+            }
+        )
 
     async def _api(self, request: Request) -> Response:
         path = request.path_params["path"]
         self.stats["api"] += 1
         self.stats[_endpoint(path)] += 1
-        self.seen_headers.append({k: v for k, v in request.headers.items()
-                                  if k in ("authorization", "auth", "cookie")})
+        self.seen_headers.append(
+            {k: v for k, v in request.headers.items() if k in ("authorization", "auth", "cookie")}
+        )
         del self.seen_headers[:-50]
         if self.faults.latency:
             await asyncio.sleep(self.faults.latency)
@@ -187,8 +222,15 @@ class SiasnSimulator:
             }
             if parts[1] in handlers:
                 return JSONResponse({"code": 1, "data": handlers[parts[1]]()})
-        return JSONResponse({"code": "404", "type": "Status report", "message": "Not Found",
-                             "description": "The requested resource is not available."}, 404)
+        return JSONResponse(
+            {
+                "code": "404",
+                "type": "Status report",
+                "message": "Not Found",
+                "description": "The requested resource is not available.",
+            },
+            404,
+        )
 
     async def _skp_save(self, request: Request) -> Response:
         """``skp22/save`` and ``kinerjaperiodik/save``: store, answer ``mapData`` (or drop)."""
@@ -217,14 +259,15 @@ class SiasnSimulator:
         rows = [payloads.ref_unor(self.world, u) for u in self.world.units.values()]
         offset = _int(request.query_params.get("offset"), 0)
         limit = min(_int(request.query_params.get("limit"), len(rows)) or len(rows), 1000)
-        return JSONResponse({"code": 1, "data": rows[offset:offset + limit], "count": len(rows)})
+        return JSONResponse({"code": 1, "data": rows[offset : offset + limit], "count": len(rows)})
 
     async def _fault(self, kind: str) -> Response:
         self.stats[f"fault_{kind}"] += 1
         if kind == "timeout":
             await asyncio.sleep(self.faults.timeout_seconds)
-            return JSONResponse({"code": "101504", "message": "Runtime Error",
-                                 "description": "Send timeout"}, 504)
+            return JSONResponse(
+                {"code": "101504", "message": "Runtime Error", "description": "Send timeout"}, 504
+            )
         return FAULT_RESPONSES[kind](self.faults.retry_after)
 
     async def _stats(self, _request: Request) -> Response:
@@ -259,32 +302,50 @@ class _DroppedResponse(Response):
     """Sends headers and half a body, then drops the connection (a reset mid-response)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", b"4096")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")],
+            }
+        )
         await send({"type": "http.response.body", "body": b'{"code": 1, "da', "more_body": True})
         raise ConnectionResetError("simulated connection reset")
 
 
-HTML_ERROR = ("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad "
-              "Gateway</h1></center><hr><center>nginx</center></body></html>")
+HTML_ERROR = (
+    "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad "
+    "Gateway</h1></center><hr><center>nginx</center></body></html>"
+)
 HTML_LOGIN = "<!DOCTYPE html><html><head><title>SIASN - Login</title></head><body></body></html>"
 
 FAULT_RESPONSES: dict[str, Callable[[int], Response]] = {
-    "404": lambda _ra: JSONResponse({"code": "404", "type": "Status report",
-                                     "message": "Not Found", "description": "The requested "
-                                     "resource is not available."}, 404),
-    "500": lambda _ra: JSONResponse({"code": "101503", "message": "Runtime Error",
-                                     "description": "Error connecting to the back end"}, 500),
+    "404": lambda _ra: JSONResponse(
+        {
+            "code": "404",
+            "type": "Status report",
+            "message": "Not Found",
+            "description": "The requested resource is not available.",
+        },
+        404,
+    ),
+    "500": lambda _ra: JSONResponse(
+        {"code": "101503", "message": "Runtime Error", "description": "Error connecting to the back end"}, 500
+    ),
     "502": lambda _ra: Response(HTML_ERROR, 502, media_type="text/html"),
-    "503": lambda _ra: JSONResponse({"code": "303001", "message": "Runtime Error",
-                                     "description": "The requested resource is SUSPENDED"}, 503),
-    "429": lambda ra: JSONResponse({"code": "900800", "message": "Message throttled out",
-                                    "description": "You have exceeded your quota"}, 429,
-                                   headers={"Retry-After": str(ra)}),
+    "503": lambda _ra: JSONResponse(
+        {"code": "303001", "message": "Runtime Error", "description": "The requested resource is SUSPENDED"},
+        503,
+    ),
+    "429": lambda ra: JSONResponse(
+        {"code": "900800", "message": "Message throttled out", "description": "You have exceeded your quota"},
+        429,
+        headers={"Retry-After": str(ra)},
+    ),
     "reset": lambda _ra: _DroppedResponse(),
-    "malformed": lambda _ra: Response('{"code": 1, "data": {"id": "A1", "nipBaru": ', 200,
-                                      media_type="application/json"),
+    "malformed": lambda _ra: Response(
+        '{"code": 1, "data": {"id": "A1", "nipBaru": ', 200, media_type="application/json"
+    ),
     "html": lambda _ra: Response(HTML_LOGIN, 200, media_type="text/html"),
     "apim_401": lambda _ra: JSONResponse(INVALID_CREDENTIALS, 401),
     "sso_expired": lambda _ra: JSONResponse(EXPIRED_JWT, 401),

@@ -17,18 +17,32 @@ from typing import Any
 from simulators.dataset import SimPegawai, World
 from simulators.payloads import skp22_rows
 
-KUADRAN = {(1, 1): 1, (1, 2): 2, (1, 3): 4, (2, 1): 2, (2, 2): 2, (2, 3): 4,
-           (3, 1): 3, (3, 2): 3, (3, 3): 5}  # PermenPANRB 6/2022, simulator's own copy
+KUADRAN = {
+    (1, 1): 1,
+    (1, 2): 2,
+    (1, 3): 4,
+    (2, 1): 2,
+    (2, 2): 2,
+    (2, 3): 4,
+    (3, 1): 3,
+    (3, 2): 3,
+    (3, 3): 5,
+}  # PermenPANRB 6/2022, simulator's own copy
 RATING_NAMES = {1: "DIATAS ESPEKTASI", 2: "SESUAI ESPEKTASI", 3: "DIBAWAH ESPEKTASI"}
-KUADRAN_NAMES = {1: "SANGAT BAIK", 2: "BAIK", 3: "BUTUH PERBAIKAN", 4: "KURANG",
-                 5: "SANGAT KURANG"}
+KUADRAN_NAMES = {1: "SANGAT BAIK", 2: "BAIK", 3: "BUTUH PERBAIKAN", 4: "KURANG", 5: "SANGAT KURANG"}
 PERIODIK_NAMES = {"1": "Bulanan", "2": "Triwulan"}
 REQUIRED = {
-    "skp22": ("tahun", "hasilKinerjaNilai", "perilakuKerjaNilai", "kuadranKinerjaNilai",
-              "pnsDinilaiOrang"),
-    "kinerjaperiodik": ("tahun", "bulanMulaiPenilaian", "bulanSelesaiPenilaian", "periodikId",
-                        "hasilKinerjaNilai", "perilakuKerjaNilai", "kuadranKinerjaNilai",
-                        "pnsDinilaiId"),
+    "skp22": ("tahun", "hasilKinerjaNilai", "perilakuKerjaNilai", "kuadranKinerjaNilai", "pnsDinilaiOrang"),
+    "kinerjaperiodik": (
+        "tahun",
+        "bulanMulaiPenilaian",
+        "bulanSelesaiPenilaian",
+        "periodikId",
+        "hasilKinerjaNilai",
+        "perilakuKerjaNilai",
+        "kuadranKinerjaNilai",
+        "pnsDinilaiId",
+    ),
 }
 
 
@@ -73,36 +87,29 @@ class SkpRiwayat:
         row_id = hashlib.sha256(f"{kind}:{self.saves}:{person.pns_id}".encode()).hexdigest()[:32]
         if kind == "skp22":
             self.saved_skp22.setdefault(person.pns_id, []).append(_skp22_row(row_id, body))
-            return 200, {"success": True, "message": "Data berhasil disimpan",
-                         "mapData": {"rwSkpId": row_id}}
-        self.saved_periodik.setdefault(person.pns_id, []).append(
-            _periodik_row(row_id, person, body))
-        return 200, {"success": True, "message": "Data berhasil disimpan",
-                     "mapData": {"rwKinerjaPeriodikId": row_id}}
+            return 200, {"success": True, "message": "Data berhasil disimpan", "mapData": {"rwSkpId": row_id}}
+        self.saved_periodik.setdefault(person.pns_id, []).append(_periodik_row(row_id, person, body))
+        return 200, {
+            "success": True,
+            "message": "Data berhasil disimpan",
+            "mapData": {"rwKinerjaPeriodikId": row_id},
+        }
 
-
-    def _update(self, kind: str, person: SimPegawai, body: dict[str, Any]
-                ) -> tuple[int, dict[str, Any]]:
+    def _update(self, kind: str, person: SimPegawai, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Overwrite the person's row ``body["id"]`` (answering with the same id)."""
         row_id = str(body["id"])
-        saved = (self.saved_skp22 if kind == "skp22" else self.saved_periodik).get(
-            person.pns_id, [])
-        new = (_skp22_row(row_id, body) if kind == "skp22"
-               else _periodik_row(row_id, person, body))
+        saved = (self.saved_skp22 if kind == "skp22" else self.saved_periodik).get(person.pns_id, [])
+        new = _skp22_row(row_id, body) if kind == "skp22" else _periodik_row(row_id, person, body)
         key = "rwSkpId" if kind == "skp22" else "rwKinerjaPeriodikId"
         for index, row in enumerate(saved):
             if row["id"] == row_id:
                 saved[index] = new
-                return 200, {"success": True, "message": "Data berhasil diubah",
-                             "mapData": {key: row_id}}
-        generated = (skp22_rows(person) if kind == "skp22"
-                     else _teacher_quarters(self.world, person))
+                return 200, {"success": True, "message": "Data berhasil diubah", "mapData": {key: row_id}}
+        generated = skp22_rows(person) if kind == "skp22" else _teacher_quarters(self.world, person)
         if any(row["id"] == row_id for row in generated):
             self.replaced[row_id] = new
-            return 200, {"success": True, "message": "Data berhasil diubah",
-                         "mapData": {key: row_id}}
-        return 400, {"success": False, "Error": "true",
-                     "Message": f"data dengan id {row_id} tidak ditemukan"}
+            return 200, {"success": True, "message": "Data berhasil diubah", "mapData": {key: row_id}}
+        return 400, {"success": False, "Error": "true", "Message": f"data dengan id {row_id} tidak ditemukan"}
 
 
 def _problem(kind: str, body: Any) -> str | None:
@@ -114,8 +121,11 @@ def _problem(kind: str, body: Any) -> str | None:
     try:
         hasil, perilaku = int(body["hasilKinerjaNilai"]), int(body["perilakuKerjaNilai"])
         kuadran, tahun = int(body["kuadranKinerjaNilai"]), int(body["tahun"])
-        months = [int(body[k]) for k in ("bulanMulaiPenilaian", "bulanSelesaiPenilaian")
-                  if kind == "kinerjaperiodik"]
+        months = [
+            int(body[k])
+            for k in ("bulanMulaiPenilaian", "bulanSelesaiPenilaian")
+            if kind == "kinerjaperiodik"
+        ]
     except (TypeError, ValueError):
         return "tahun, bulan dan nilai kinerja harus angka"
     if not 2000 <= tahun <= 2100 or any(not 1 <= m <= 12 for m in months):
@@ -131,15 +141,21 @@ def _skp22_row(row_id: str, body: dict[str, Any]) -> dict[str, Any]:
     hasil, perilaku = int(body["hasilKinerjaNilai"]), int(body["perilakuKerjaNilai"])
     kuadran = int(body["kuadranKinerjaNilai"])
     return {  # read-side names: namaPenilai, nipNrpPenilai, penilaiJabatanNm, ...
-        "id": row_id, "tahun": str(body["tahun"]), "hasilKinerja": RATING_NAMES[hasil],
-        "hasilKinerjaNilai": str(hasil), "kuadranKinerja": KUADRAN_NAMES[kuadran],
-        "KuadranKinerjaNilai": str(kuadran), "perilakuKerja": RATING_NAMES[perilaku],
-        "PerilakuKerjaNilai": str(perilaku), "namaPenilai": body.get("penilaiNama") or "",
+        "id": row_id,
+        "tahun": str(body["tahun"]),
+        "hasilKinerja": RATING_NAMES[hasil],
+        "hasilKinerjaNilai": str(hasil),
+        "kuadranKinerja": KUADRAN_NAMES[kuadran],
+        "KuadranKinerjaNilai": str(kuadran),
+        "perilakuKerja": RATING_NAMES[perilaku],
+        "PerilakuKerjaNilai": str(perilaku),
+        "namaPenilai": body.get("penilaiNama") or "",
         "nipNrpPenilai": body.get("penilaiNipNrp") or "",
         "penilaiGolonganId": str(body.get("penilaiGolongan") or ""),
         "penilaiJabatanNm": body.get("penilaiJabatan") or "",
         "penilaiUnorNm": body.get("penilaiUnorNama") or "",
-        "pnsDinilaiId": body["pnsDinilaiOrang"], "statusPenilai": body.get("statusPenilai") or "",
+        "pnsDinilaiId": body["pnsDinilaiOrang"],
+        "statusPenilai": body.get("statusPenilai") or "",
         "path": {},
     }
 
@@ -149,20 +165,31 @@ def _periodik_row(row_id: str, person: SimPegawai, body: dict[str, Any]) -> dict
     kuadran = int(body["kuadranKinerjaNilai"])
     periodik = str(body["periodikId"])
     return {
-        "id": row_id, "tahun": str(body["tahun"]), "nip": person.nip, "nama": person.nama,
-        "hasilKinerja": RATING_NAMES[hasil], "hasilKinerjaNilai": str(hasil),
-        "perilakuKerja": RATING_NAMES[perilaku], "perilakuKerjaNilai": str(perilaku),
-        "kuadranKinerjaNilai": str(kuadran), "kuadranNilai": KUADRAN_NAMES[kuadran],
-        "koefisenId": str(body.get("koefisienId") or ""), "periodikId": periodik,
+        "id": row_id,
+        "tahun": str(body["tahun"]),
+        "nip": person.nip,
+        "nama": person.nama,
+        "hasilKinerja": RATING_NAMES[hasil],
+        "hasilKinerjaNilai": str(hasil),
+        "perilakuKerja": RATING_NAMES[perilaku],
+        "perilakuKerjaNilai": str(perilaku),
+        "kuadranKinerjaNilai": str(kuadran),
+        "kuadranNilai": KUADRAN_NAMES[kuadran],
+        "koefisenId": str(body.get("koefisienId") or ""),
+        "periodikId": periodik,
         "periodikNama": PERIODIK_NAMES[periodik],
         "bulanMulaiPenilaian": str(body["bulanMulaiPenilaian"]),
         "bulanSelesaiPenilaian": str(body["bulanSelesaiPenilaian"]),
         "namaPenilai": body.get("penilaiNama") or "",
         "penilaiGolonganId": str(body.get("penilaiGolongan") or ""),
         "penilaiJabatanNama": body.get("penilaiJabatanNama") or "",
-        "penilaiNipNrp": body.get("penilaiNipNrp") or "", "penilaiPnsId": "",
-        "penilaiUnorNm": body.get("penilaiUnorNama") or "", "pnsDinilaiId": person.pns_id,
-        "statusPenilai": body.get("statusPenilai") or "", "unorId": person.unor_id, "path": {},
+        "penilaiNipNrp": body.get("penilaiNipNrp") or "",
+        "penilaiPnsId": "",
+        "penilaiUnorNm": body.get("penilaiUnorNama") or "",
+        "pnsDinilaiId": person.pns_id,
+        "statusPenilai": body.get("statusPenilai") or "",
+        "unorId": person.unor_id,
+        "path": {},
     }
 
 
@@ -175,12 +202,25 @@ def _teacher_quarters(world: World, person: SimPegawai) -> list[dict[str, Any]]:
     for quarter in range(1, 5):
         digest = int(hashlib.sha256(f"{person.nip}:2025:{quarter}".encode()).hexdigest(), 16)
         hasil, perilaku = (2, 2) if digest % 6 else (1, 2)
-        rows.append(_periodik_row(f"{person.pns_id[:24]}TW{quarter}2025", person, {
-            "tahun": 2025, "bulanMulaiPenilaian": quarter * 3 - 2,
-            "bulanSelesaiPenilaian": quarter * 3, "periodikId": "2",
-            "hasilKinerjaNilai": hasil, "perilakuKerjaNilai": perilaku,
-            "kuadranKinerjaNilai": KUADRAN[(hasil, perilaku)], "penilaiNama": head.nama,
-            "penilaiNipNrp": head.nip, "penilaiJabatanNama": head.jabatan_nama,
-            "penilaiGolongan": head.golongan_id or "", "penilaiUnorNama": unit.nama if unit else "",
-            "statusPenilai": "ASN"}))
+        rows.append(
+            _periodik_row(
+                f"{person.pns_id[:24]}TW{quarter}2025",
+                person,
+                {
+                    "tahun": 2025,
+                    "bulanMulaiPenilaian": quarter * 3 - 2,
+                    "bulanSelesaiPenilaian": quarter * 3,
+                    "periodikId": "2",
+                    "hasilKinerjaNilai": hasil,
+                    "perilakuKerjaNilai": perilaku,
+                    "kuadranKinerjaNilai": KUADRAN[(hasil, perilaku)],
+                    "penilaiNama": head.nama,
+                    "penilaiNipNrp": head.nip,
+                    "penilaiJabatanNama": head.jabatan_nama,
+                    "penilaiGolongan": head.golongan_id or "",
+                    "penilaiUnorNama": unit.nama if unit else "",
+                    "statusPenilai": "ASN",
+                },
+            )
+        )
     return rows

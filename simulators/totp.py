@@ -14,12 +14,14 @@ def totp(secret_b32: str, at: float | None = None, *, step: int = 30, digits: in
     counter = int((time.time() if at is None else at) // step)
     mac = hmac.new(key, counter.to_bytes(8, "big"), hashlib.sha1).digest()
     offset = mac[-1] & 0x0F
-    code = (int.from_bytes(mac[offset:offset + 4], "big") & 0x7FFFFFFF) % 10 ** digits
+    code = (int.from_bytes(mac[offset : offset + 4], "big") & 0x7FFFFFFF) % 10**digits
     return f"{code:0{digits}d}"
 
 
 def totp_valid(secret_b32: str, code: str, *, window: int = 1) -> bool:
     """True when ``code`` matches now, or one step before or after."""
     now = time.time()
-    return any(hmac.compare_digest(totp(secret_b32, now + delta * 30), code.strip())
-               for delta in range(-window, window + 1))
+    return any(
+        hmac.compare_digest(totp(secret_b32, now + delta * 30), code.strip())
+        for delta in range(-window, window + 1)
+    )

@@ -82,10 +82,17 @@ def _as_float(value: int) -> Any:
 
 def canonical(fields: dict[str, Any], prev_hash: str) -> bytes:
     """The bytes hashed for one entry: ``fields`` (see ``entry_fields``) and the previous hash."""
-    document = {"v": VERSION, **fields, "at": utc_text(fields["at"]), "old": scalar(fields["old"]),
-                "new": scalar(fields["new"]), "prev": prev_hash}
-    return json.dumps(document, sort_keys=True, ensure_ascii=True, separators=(",", ":"),
-                      allow_nan=True).encode("ascii")
+    document = {
+        "v": VERSION,
+        **fields,
+        "at": utc_text(fields["at"]),
+        "old": scalar(fields["old"]),
+        "new": scalar(fields["new"]),
+        "prev": prev_hash,
+    }
+    return json.dumps(
+        document, sort_keys=True, ensure_ascii=True, separators=(",", ":"), allow_nan=True
+    ).encode("ascii")
 
 
 def entry_hash(fields: dict[str, Any], prev_hash: str) -> str:
@@ -95,9 +102,18 @@ def entry_hash(fields: dict[str, Any], prev_hash: str) -> str:
 
 def entry_fields(entry: Any) -> dict[str, Any]:
     """The hashed fields of an audit row (an ``AuditEntry`` or a result row with its columns)."""
-    return {"id": entry.id, "at": entry.at, "actor": entry.actor, "action": entry.action,
-            "nip": entry.pegawai_nip, "field": entry.field, "old": entry.old_value,
-            "new": entry.new_value, "reason": entry.reason, "run_id": entry.run_id}
+    return {
+        "id": entry.id,
+        "at": entry.at,
+        "actor": entry.actor,
+        "action": entry.action,
+        "nip": entry.pegawai_nip,
+        "field": entry.field,
+        "old": entry.old_value,
+        "new": entry.new_value,
+        "reason": entry.reason,
+        "run_id": entry.run_id,
+    }
 
 
 def enlist(session: Session, entry: AuditEntry) -> None:
@@ -115,9 +131,17 @@ def enlist_many(session: Session, rows: list[dict[str, Any]]) -> None:
     """
     if not rows:
         return
-    session.execute(insert(AuditEntry), [{**row, "old_value": normalize(row.get("old_value")),
-                                          "new_value": normalize(row.get("new_value"))}
-                                         for row in rows])
+    session.execute(
+        insert(AuditEntry),
+        [
+            {
+                **row,
+                "old_value": normalize(row.get("old_value")),
+                "new_value": normalize(row.get("new_value")),
+            }
+            for row in rows
+        ],
+    )
     session.info[BULK] = True
     _hook(session)
 
@@ -138,8 +162,11 @@ def seal(session: Session) -> None:
     entries = [e for e in waiting if inspect(e).persistent]
     if bulk:
         known = {e.id for e in entries}
-        entries += [e for e in session.scalars(select(AuditEntry).where(AuditEntry.seq.is_(None)))
-                    if e.id not in known]
+        entries += [
+            e
+            for e in session.scalars(select(AuditEntry).where(AuditEntry.seq.is_(None)))
+            if e.id not in known
+        ]
     entries.sort(key=lambda e: e.id)
     if not entries:
         return
@@ -154,8 +181,12 @@ def seal(session: Session) -> None:
 
 def lock_head(session: Session) -> AuditChainHead:
     """The chain head, locked until the transaction ends (created on a store built without it)."""
-    head = session.scalar(select(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
-                          .with_for_update().execution_options(populate_existing=True))
+    head = session.scalar(
+        select(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if head is None:
         head = AuditChainHead(id=HEAD_ID, seq=0, last_hash=GENESIS)
         session.add(head)

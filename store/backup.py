@@ -48,8 +48,10 @@ def backup_sqlite(store: Path, target: Path) -> Copied:
         raise BackupError("db.restore.not_found", path=store)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
-        with closing(sqlite3.connect(store, timeout=BUSY_TIMEOUT_S)) as source, \
-                closing(sqlite3.connect(partial)) as copy:
+        with (
+            closing(sqlite3.connect(store, timeout=BUSY_TIMEOUT_S)) as source,
+            closing(sqlite3.connect(partial)) as copy,
+        ):
             source.backup(copy)
         copied = inspect_copy(partial)
         partial.replace(target)
@@ -63,8 +65,10 @@ def restore_sqlite(backup: Path, store: Path) -> Copied:
     if not backup.exists():
         raise BackupError("db.restore.not_found", path=backup)
     copied = inspect_copy(backup)
-    with closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as source, \
-            closing(sqlite3.connect(store, timeout=BUSY_TIMEOUT_S)) as target:
+    with (
+        closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as source,
+        closing(sqlite3.connect(store, timeout=BUSY_TIMEOUT_S)) as target,
+    ):
         source.backup(target)
     return copied
 
@@ -74,17 +78,24 @@ def inspect_copy(path: Path) -> Copied:
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
-            tables = [r[0] for r in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%'")]
-            found = db.execute("SELECT version_num FROM alembic_version").fetchone() \
-                if "alembic_version" in tables else None
+            tables = [
+                r[0]
+                for r in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
+            found = (
+                db.execute("SELECT version_num FROM alembic_version").fetchone()
+                if "alembic_version" in tables
+                else None
+            )
             rows = sum(db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables)
     except sqlite3.DatabaseError as exc:
         raise BackupError("db.restore.not_sqlite", path=path, reason=str(exc)) from None
     if verdict != "ok" or found is None:
-        raise BackupError("db.restore.not_sqlite", path=path,
-                          reason=verdict if verdict != "ok" else "alembic_version")
+        raise BackupError(
+            "db.restore.not_sqlite", path=path, reason=verdict if verdict != "ok" else "alembic_version"
+        )
     revision = str(found[0])
     known = {r.revision for r in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
     if revision not in known:

@@ -33,8 +33,7 @@ def make_engine(url: str, *, sqlite_timeout: float = 30.0) -> Engine:
     """Create the engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False,
-                                                  "timeout": sqlite_timeout})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": sqlite_timeout})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin(sqlite_timeout))
         return engine
@@ -109,13 +108,20 @@ def is_transient(exc: BaseException) -> bool:
     if not isinstance(exc, OperationalError):
         return False
     text = str(exc.orig).lower()
-    return "locked" in text or "busy" in text or exc.orig.__class__.__module__.startswith(
-        ("psycopg", "psycopg2"))
+    return (
+        "locked" in text
+        or "busy" in text
+        or exc.orig.__class__.__module__.startswith(("psycopg", "psycopg2"))
+    )
 
 
-def retrying(work: Callable[[], T], *, attempts: int = RETRY_ATTEMPTS,
-             delay: float = RETRY_DELAY, on_retry: Callable[[BaseException], None] | None = None
-             ) -> T:
+def retrying(
+    work: Callable[[], T],
+    *,
+    attempts: int = RETRY_ATTEMPTS,
+    delay: float = RETRY_DELAY,
+    on_retry: Callable[[BaseException], None] | None = None,
+) -> T:
     """Run ``work`` (one whole, re-runnable transaction), again on transient database errors.
 
     After ``attempts`` tries the last error is raised as ``DatabaseUnavailable``.

@@ -60,8 +60,9 @@ class Skp(PenilaiSnapshot, Base):
 
     __tablename__ = "skp"
     __table_args__ = (
-        UniqueConstraint("nip", "periode_mulai", "periode_selesai", "source", "source_id",
-                         name="uq_skp_source_record"),
+        UniqueConstraint(
+            "nip", "periode_mulai", "periode_selesai", "source", "source_id", name="uq_skp_source_record"
+        ),
         CheckConstraint(_in("source", SOURCES), name="ck_skp_source"),
         CheckConstraint(_in("status_rencana", PLAN_STATUSES), name="ck_skp_status_rencana"),
         CheckConstraint("periode_mulai <= periode_selesai", name="ck_skp_periode"),
@@ -84,8 +85,7 @@ class Skp(PenilaiSnapshot, Base):
     npsn: Mapped[str | None] = mapped_column(String(8))
     pendekatan: Mapped[str | None] = mapped_column(String(12))
     indikator_rapor_pendidikan: Mapped[str | None] = mapped_column(String(300))
-    status_rencana: Mapped[str] = mapped_column(String(16), default="DRAFT",
-                                                server_default="DRAFT")
+    status_rencana: Mapped[str] = mapped_column(String(16), default="DRAFT", server_default="DRAFT")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -108,7 +108,8 @@ class Rhk(Base):
     kategori: Mapped[str | None] = mapped_column(String(30))  # PMM: praktik_kinerja, ...
     uraian: Mapped[str] = mapped_column(String(1000))
     rhk_atasan_id: Mapped[int | None] = mapped_column(
-        ForeignKey("skp_rhk.id", ondelete="SET NULL"), index=True)
+        ForeignKey("skp_rhk.id", ondelete="SET NULL"), index=True
+    )
     intervensi_atasan: Mapped[str | None] = mapped_column(String(1000))
 
 
@@ -133,15 +134,12 @@ class Evaluasi(PenilaiSnapshot, Base):
 
     __tablename__ = "skp_evaluasi"
     __table_args__ = (
-        UniqueConstraint("skp_id", "jenis_periode", "angka_periode",
-                         name="uq_skp_evaluasi_periode"),
+        UniqueConstraint("skp_id", "jenis_periode", "angka_periode", name="uq_skp_evaluasi_periode"),
         CheckConstraint(_in("jenis_periode", PERIOD_KINDS), name="ck_skp_evaluasi_jenis"),
-        CheckConstraint(_in("status_evaluasi", EVALUATION_STATUSES),
-                        name="ck_skp_evaluasi_status"),
+        CheckConstraint(_in("status_evaluasi", EVALUATION_STATUSES), name="ck_skp_evaluasi_status"),
         CheckConstraint(_in("push_state", PUSH_STATES), name="ck_skp_evaluasi_push_state"),
         CheckConstraint("rating_hasil_kerja BETWEEN 1 AND 3", name="ck_skp_evaluasi_hasil"),
-        CheckConstraint("rating_perilaku_kerja BETWEEN 1 AND 3",
-                        name="ck_skp_evaluasi_perilaku"),
+        CheckConstraint("rating_perilaku_kerja BETWEEN 1 AND 3", name="ck_skp_evaluasi_perilaku"),
         CheckConstraint("predikat BETWEEN 1 AND 5", name="ck_skp_evaluasi_predikat"),
         Index("uq_skp_evaluasi_siasn_id", "siasn_id", unique=True),
     )
@@ -156,13 +154,15 @@ class Evaluasi(PenilaiSnapshot, Base):
     rating_perilaku_kerja: Mapped[int | None] = mapped_column(Integer)
     predikat: Mapped[int | None] = mapped_column(Integer)  # SIASN kuadran 1..5, as the source said
     tanggal_penilaian: Mapped[date | None] = mapped_column(Date)
-    status_evaluasi: Mapped[str] = mapped_column(String(20), default="BELUM_DINILAI",
-                                                 server_default="BELUM_DINILAI")
+    status_evaluasi: Mapped[str] = mapped_column(
+        String(20), default="BELUM_DINILAI", server_default="BELUM_DINILAI"
+    )
     koefisien_id: Mapped[str | None] = mapped_column(String(8))
     source_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     siasn_id: Mapped[str | None] = mapped_column(String(64))  # rw row id / mapData id
-    push_state: Mapped[str] = mapped_column(String(16), default="tidak_dikirim",
-                                            server_default="tidak_dikirim")
+    push_state: Mapped[str] = mapped_column(
+        String(16), default="tidak_dikirim", server_default="tidak_dikirim"
+    )
     push_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     push_attempted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     pushed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -174,14 +174,11 @@ class Realisasi(Base):
     """What was achieved on one indicator in one evaluation period."""
 
     __tablename__ = "skp_realisasi"
-    __table_args__ = (UniqueConstraint("indikator_id", "evaluasi_id",
-                                       name="uq_skp_realisasi_periode"),)
+    __table_args__ = (UniqueConstraint("indikator_id", "evaluasi_id", name="uq_skp_realisasi_periode"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    indikator_id: Mapped[int] = mapped_column(
-        ForeignKey("skp_indikator.id", ondelete="CASCADE"), index=True)
-    evaluasi_id: Mapped[int] = mapped_column(
-        ForeignKey("skp_evaluasi.id", ondelete="CASCADE"), index=True)
+    indikator_id: Mapped[int] = mapped_column(ForeignKey("skp_indikator.id", ondelete="CASCADE"), index=True)
+    evaluasi_id: Mapped[int] = mapped_column(ForeignKey("skp_evaluasi.id", ondelete="CASCADE"), index=True)
     realisasi: Mapped[str] = mapped_column(String(1000))
     nilai: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
 
@@ -218,8 +215,16 @@ class PmmProblem(Base):
 
     __tablename__ = "pmm_problem"
     __table_args__ = (
-        Index("uq_pmm_problem_open", "source", "nip", "rule", "periode", unique=True,
-              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index(
+            "uq_pmm_problem_open",
+            "source",
+            "nip",
+            "rule",
+            "periode",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
         CheckConstraint(_in("status", ("open", "resolved")), name="ck_pmm_problem_status"),
     )
 

@@ -86,9 +86,17 @@ class Decision:
     reason: str
 
 
-def authorize(session: Session, who: Principal, action: Action, roles: RoleMap, *,
-              nip: str | None = None, unit_id: str | None = None,
-              fields: frozenset[str] = frozenset(), target_unit: str | None = None) -> Decision:
+def authorize(
+    session: Session,
+    who: Principal,
+    action: Action,
+    roles: RoleMap,
+    *,
+    nip: str | None = None,
+    unit_id: str | None = None,
+    fields: frozenset[str] = frozenset(),
+    target_unit: str | None = None,
+) -> Decision:
     """May ``who`` do ``action`` on the employee ``nip`` (or the unit ``unit_id``, ``fields``),
     and, when the write sets a unit, place them in ``target_unit``?"""
     decision = _authorize(session, who, action, roles, nip=nip, unit_id=unit_id, fields=fields)
@@ -137,8 +145,16 @@ def subtree(session: Session, roots: list[str]) -> set[str]:
     return found
 
 
-def _authorize(session: Session, who: Principal, action: Action, roles: RoleMap, *,
-               nip: str | None, unit_id: str | None, fields: frozenset[str]) -> Decision:
+def _authorize(
+    session: Session,
+    who: Principal,
+    action: Action,
+    roles: RoleMap,
+    *,
+    nip: str | None,
+    unit_id: str | None,
+    fields: frozenset[str],
+) -> Decision:
     """The decision on the employee ``nip`` (their current unit) or the unit ``unit_id``."""
     own_area = AREA_FIELDS.intersection(fields)
     if nip is not None and nip == who.name and who.kind != "apikey" and own_area:
@@ -152,9 +168,12 @@ def _authorize(session: Session, who: Principal, action: Action, roles: RoleMap,
         return Decision(False, "akun ini hanya boleh membaca dan menyinkronkan profilnya sendiri")
     homes = operator_units(session, who)
     if not homes:
-        return Decision(False, f"operator {who.name} tidak tercatat pada unit mana pun di data "
-                               "lokal dan tidak punya unit yang diberikan, sehingga tidak punya "
-                               "wilayah kerja")
+        return Decision(
+            False,
+            f"operator {who.name} tidak tercatat pada unit mana pun di data "
+            "lokal dan tidak punya unit yang diberikan, sehingga tidak punya "
+            "wilayah kerja",
+        )
     target = unit_id if unit_id is not None else unit_of(session, nip)
     if target is None:
         return Decision(False, f"pegawai {nip} belum ada di data lokal; hanya admin yang boleh")
@@ -162,15 +181,15 @@ def _authorize(session: Session, who: Principal, action: Action, roles: RoleMap,
     inside = next((home for home in homes if home in path), None)
     if inside is not None:
         return Decision(True, f"dalam wilayah kerja operator (unit {inside})")
-    return Decision(False, "di luar wilayah kerja operator (unit "
-                           f"{', '.join(homes)} dan turunannya)")
+    return Decision(False, f"di luar wilayah kerja operator (unit {', '.join(homes)} dan turunannya)")
 
 
 def operator_units(session: Session, who: Principal) -> list[str]:
     """The units an operator administers: their unit as SIASN has it, then granted units."""
     own = siasn_unit_of(session, who.name)
-    granted = session.scalars(select(OperatorGrant.unit_id).where(OperatorGrant.nip == who.name)
-                              .order_by(OperatorGrant.unit_id)).all()
+    granted = session.scalars(
+        select(OperatorGrant.unit_id).where(OperatorGrant.nip == who.name).order_by(OperatorGrant.unit_id)
+    ).all()
     return ([own] if own else []) + [u for u in granted if u != own]
 
 
@@ -180,11 +199,12 @@ def grant_unit(session: Session, nip: str, unit_id: str, *, by: str) -> None:
     check_text(unit_id, path="unor_id", min_length=1, max_length=UNOR_ID_MAX)
     unit = session.get(Unit, unit_id)
     if unit is None or not unit.aktif:
-        raise AccessError(f"unit {unit_id!r} is not an active unit of the instansi "
-                          "(run `ekinerja-sync unor refresh` first?)")
+        raise AccessError(
+            f"unit {unit_id!r} is not an active unit of the instansi "
+            "(run `ekinerja-sync unor refresh` first?)"
+        )
     if session.get(OperatorGrant, (nip, unit_id)) is None:
-        session.add(OperatorGrant(nip=nip, unit_id=unit_id, granted_by=by,
-                                  granted_at=datetime.now(UTC)))
+        session.add(OperatorGrant(nip=nip, unit_id=unit_id, granted_by=by, granted_at=datetime.now(UTC)))
 
 
 def revoke_unit(session: Session, nip: str, unit_id: str) -> None:
@@ -198,8 +218,7 @@ def revoke_unit(session: Session, nip: str, unit_id: str) -> None:
 
 def list_grants(session: Session) -> list[OperatorGrant]:
     """Every grant, by operator then unit."""
-    return list(session.scalars(select(OperatorGrant)
-                                .order_by(OperatorGrant.nip, OperatorGrant.unit_id)))
+    return list(session.scalars(select(OperatorGrant).order_by(OperatorGrant.nip, OperatorGrant.unit_id)))
 
 
 def unit_path(session: Session, unit_id: str) -> list[str]:
@@ -215,8 +234,10 @@ def unit_path(session: Session, unit_id: str) -> list[str]:
 def siasn_unit_of(session: Session, nip: str) -> str | None:
     """The unit SIASN last reported for ``nip`` (the merge base); None when never received."""
     value = session.scalar(
-        select(FieldState.base_value).join(Pegawai, Pegawai.id == FieldState.pegawai_id)
-        .where(Pegawai.nip == nip, FieldState.field == "unor_id"))
+        select(FieldState.base_value)
+        .join(Pegawai, Pegawai.id == FieldState.pegawai_id)
+        .where(Pegawai.nip == nip, FieldState.field == "unor_id")
+    )
     return value if isinstance(value, str) and value else None
 
 

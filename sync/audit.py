@@ -37,9 +37,20 @@ def record(
     run_id: str | None = None,
 ) -> None:
     """Add one audit entry to the session's transaction (sealed into the chain at commit)."""
-    enlist(session, AuditEntry(at=now(), actor=actor, action=action, pegawai_nip=nip,
-                               field=field, old_value=normalize(old), new_value=normalize(new),
-                               reason=reason, run_id=run_id))
+    enlist(
+        session,
+        AuditEntry(
+            at=now(),
+            actor=actor,
+            action=action,
+            pegawai_nip=nip,
+            field=field,
+            old_value=normalize(old),
+            new_value=normalize(new),
+            reason=reason,
+            run_id=run_id,
+        ),
+    )
 
 
 def record_many(session: Session, rows: list[dict[str, Any]]) -> None:

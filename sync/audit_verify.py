@@ -44,16 +44,27 @@ class ChainReport:
 
 def verify_chain(session: Session) -> ChainReport:
     """Walk the whole chain; the first problem found, or ok with the number of entries."""
-    unsealed = session.scalar(select(func.min(AuditEntry.id)).where(
-        AuditEntry.entry_hash.is_(None)))
+    unsealed = session.scalar(select(func.min(AuditEntry.id)).where(AuditEntry.entry_hash.is_(None)))
     anchor = last_good(session)
     walk = _Walk(anchor)
-    columns = select(AuditEntry.id, AuditEntry.seq, AuditEntry.prev_hash, AuditEntry.entry_hash,
-                     AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.pegawai_nip,
-                     AuditEntry.field, AuditEntry.old_value, AuditEntry.new_value,
-                     AuditEntry.reason, AuditEntry.run_id)
-    rows = session.execute(columns.where(AuditEntry.seq.is_not(None)).order_by(AuditEntry.seq)
-                           .execution_options(yield_per=BATCH))
+    columns = select(
+        AuditEntry.id,
+        AuditEntry.seq,
+        AuditEntry.prev_hash,
+        AuditEntry.entry_hash,
+        AuditEntry.at,
+        AuditEntry.actor,
+        AuditEntry.action,
+        AuditEntry.pegawai_nip,
+        AuditEntry.field,
+        AuditEntry.old_value,
+        AuditEntry.new_value,
+        AuditEntry.reason,
+        AuditEntry.run_id,
+    )
+    rows = session.execute(
+        columns.where(AuditEntry.seq.is_not(None)).order_by(AuditEntry.seq).execution_options(yield_per=BATCH)
+    )
     for row in rows:
         found = walk.step(row)
         if found is not None:
@@ -72,8 +83,9 @@ class _Walk:
         self.anchor = anchor
 
     def report(self, problem: str, entry_id: int | None, seq: int | None) -> ChainReport:
-        return ChainReport(False, self.checked, self.expected - 1, self.prev, problem, entry_id,
-                           seq, self.expected)
+        return ChainReport(
+            False, self.checked, self.expected - 1, self.prev, problem, entry_id, seq, self.expected
+        )
 
     def step(self, row: Any) -> ChainReport | None:
         if row.entry_hash != entry_hash(entry_fields(row), row.prev_hash or ""):
@@ -92,8 +104,9 @@ class _Walk:
         last = self.expected - 1
         behind = max(head.seq if head else 0, self.anchor.seq if self.anchor else 0)
         if last < behind:  # the newest entries are gone (the head, or the last check, saw more)
-            return replace(self.report(REMOVED_TAIL, self.last_id, None), expected_seq=last + 1,
-                           entry_seq=behind + 1)
+            return replace(
+                self.report(REMOVED_TAIL, self.last_id, None), expected_seq=last + 1, entry_seq=behind + 1
+            )
         if head is not None and (head.seq, head.last_hash) != (last, self.prev):
             return self.report(CHANGED, self.last_id, last)
         return ChainReport(True, self.checked, last, self.prev)
@@ -101,21 +114,31 @@ class _Walk:
 
 def last_good(session: Session) -> AuditVerification | None:
     """The newest verification that found the chain whole (its ``seq`` and hash are an anchor)."""
-    return session.scalar(select(AuditVerification).where(AuditVerification.ok.is_(True))
-                          .order_by(AuditVerification.id.desc()).limit(1))
+    return session.scalar(
+        select(AuditVerification)
+        .where(AuditVerification.ok.is_(True))
+        .order_by(AuditVerification.id.desc())
+        .limit(1)
+    )
 
 
 def latest(session: Session) -> AuditVerification | None:
     """The newest verification, whatever it found (the beranda shows it)."""
-    return session.scalar(select(AuditVerification).order_by(AuditVerification.id.desc())
-                          .limit(1))
+    return session.scalar(select(AuditVerification).order_by(AuditVerification.id.desc()).limit(1))
 
 
 def save(session: Session, report: ChainReport, detail: str | None) -> AuditVerification:
     """Record a verification (in the caller's transaction)."""
-    row = AuditVerification(at=now(), ok=report.ok, checked=report.checked, seq=report.seq,
-                            head_hash=report.head_hash, problem=report.problem,
-                            entry_id=report.entry_id, detail=detail)
+    row = AuditVerification(
+        at=now(),
+        ok=report.ok,
+        checked=report.checked,
+        seq=report.seq,
+        head_hash=report.head_hash,
+        problem=report.problem,
+        entry_id=report.entry_id,
+        detail=detail,
+    )
     session.add(row)
     return row
 
@@ -135,5 +158,11 @@ def describe(report: ChainReport) -> str:
     """The outcome in one line of Bahasa Indonesia (what was found, where, by entry id)."""
     if report.ok:
         return t("audit.verify.ok", count=report.checked, seq=report.seq, hash=report.head_hash)
-    return t(f"audit.verify.{report.problem}", id=report.entry_id, seq=report.entry_seq,
-             first=report.expected_seq, last=(report.entry_seq or 0) - 1, count=report.checked)
+    return t(
+        f"audit.verify.{report.problem}",
+        id=report.entry_id,
+        seq=report.entry_seq,
+        first=report.expected_seq,
+        last=(report.entry_seq or 0) - 1,
+        count=report.checked,
+    )

@@ -54,9 +54,16 @@ EDITABLE_FIELDS: tuple[str, ...] = tuple(
 )
 
 FIELD_LABEL: dict[str, str] = {
-    "unor_id": "unit kerja", "jenis_jabatan_id": "jenis jabatan", "jabatan": "jabatan",
-    "eselon_id": "eselon", "tmt_jabatan": "TMT jabatan", "golongan": "golongan",
-    "tmt_golongan": "TMT golongan", "email": "email", "no_hp": "nomor HP", "nama": "nama",
+    "unor_id": "unit kerja",
+    "jenis_jabatan_id": "jenis jabatan",
+    "jabatan": "jabatan",
+    "eselon_id": "eselon",
+    "tmt_jabatan": "TMT jabatan",
+    "golongan": "golongan",
+    "tmt_golongan": "TMT golongan",
+    "email": "email",
+    "no_hp": "nomor HP",
+    "nama": "nama",
     "catatan": "catatan",
 }
 

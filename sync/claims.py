@@ -36,8 +36,7 @@ class ClaimResult:
     explanation: str
 
 
-def claim_unit(session: Session, unit_id: str, nip: str, *, actor: str, reason: str
-               ) -> ClaimResult:
+def claim_unit(session: Session, unit_id: str, nip: str, *, actor: str, reason: str) -> ClaimResult:
     """Record a claim, raise a conflict when SIASN names another head, recompute supervisors."""
     if not actor.strip() or not reason.strip():
         raise ClaimError(t("common.claim_who_why"))
@@ -48,34 +47,39 @@ def claim_unit(session: Session, unit_id: str, nip: str, *, actor: str, reason: 
     if person is None or not person.aktif:
         raise ClaimError(t("common.claim_no_pegawai", nip=nip))
     if person.unor_id != unit_id:
-        raise ClaimError(t("common.claim_other_unit", nip=nip, own=person.unor_id,
-                           unit_id=unit_id))
+        raise ClaimError(t("common.claim_other_unit", nip=nip, own=person.unor_id, unit_id=unit_id))
     if not may_claim_unit(person.jenis_jabatan_id, person.eselon_id):
         raise ClaimError(t("common.claim_not_structural", nip=nip))
     claim = session.get(UnitClaim, unit_id)
     if claim is None:
-        session.add(UnitClaim(unit_id=unit_id, pegawai_id=person.id, claimed_by=actor,
-                              reason=reason, claimed_at=audit.now()))
+        session.add(
+            UnitClaim(
+                unit_id=unit_id, pegawai_id=person.id, claimed_by=actor, reason=reason, claimed_at=audit.now()
+            )
+        )
     else:
         claim.pegawai_id, claim.claimed_by, claim.reason = person.id, actor, reason
         claim.claimed_at = audit.now()
-    audit.record(session, actor=actor, action="klaim_pimpinan", nip=nip, field=FIELD,
-                 new=unit_id, reason=reason)
+    audit.record(
+        session, actor=actor, action="klaim_pimpinan", nip=nip, field=FIELD, new=unit_id, reason=reason
+    )
     session.flush()
     opened = claim_conflicts(session, actor=actor)
     recompute_all(session, actor=actor)
     if nip in opened or _open(session, person.id) is not None:
         conflict = _open(session, person.id)
         return ClaimResult("konflik", unit_id, nip, conflict.explanation if conflict else "")
-    return ClaimResult("diterima", unit_id, nip,
-                       t("common.claim_accepted", nama=person.nama, unit=unit.nama))
+    return ClaimResult("diterima", unit_id, nip, t("common.claim_accepted", nama=person.nama, unit=unit.nama))
 
 
 def claim_conflicts(session: Session, *, actor: str, run_id: str | None = None) -> list[str]:
     """Open a conflict for each claim SIASN contradicts (once); returns the claimants' NIPs."""
     opened: list[str] = []
-    rows = session.execute(select(UnitClaim, Unit, Pegawai).join(
-        Unit, Unit.id == UnitClaim.unit_id).join(Pegawai, Pegawai.id == UnitClaim.pegawai_id))
+    rows = session.execute(
+        select(UnitClaim, Unit, Pegawai)
+        .join(Unit, Unit.id == UnitClaim.unit_id)
+        .join(Pegawai, Pegawai.id == UnitClaim.pegawai_id)
+    )
     for _claim, unit, person in rows:
         siasn_head = unit.pemimpin_pns_id
         if not siasn_head or siasn_head == person.pns_id or _open(session, person.id):
@@ -84,12 +88,21 @@ def claim_conflicts(session: Session, *, actor: str, run_id: str | None = None) 
             continue
         head = session.scalar(select(Pegawai).where(Pegawai.pns_id == siasn_head))
         who = f"{head.nama} ({head.nip})" if head else f"PNS id {siasn_head}"
-        text = (f"{person.nama} mengklaim sebagai pimpinan {unit.nama}, tetapi SIASN mencatat "
-                f"{who}. Pimpinan menurut SIASN tetap berlaku sampai admin memutuskan; bila klaim "
-                "benar, ajukan perbaikan PemimpinPnsId ke BKN.")
-        lifecycle.raise_conflict(session, pegawai=person, field=FIELD, kind="klaim",
-                                 values=(siasn_head, person.pns_id, siasn_head), explanation=text,
-                                 actor=actor, run_id=run_id)
+        text = (
+            f"{person.nama} mengklaim sebagai pimpinan {unit.nama}, tetapi SIASN mencatat "
+            f"{who}. Pimpinan menurut SIASN tetap berlaku sampai admin memutuskan; bila klaim "
+            "benar, ajukan perbaikan PemimpinPnsId ke BKN."
+        )
+        lifecycle.raise_conflict(
+            session,
+            pegawai=person,
+            field=FIELD,
+            kind="klaim",
+            values=(siasn_head, person.pns_id, siasn_head),
+            explanation=text,
+            actor=actor,
+            run_id=run_id,
+        )
         opened.append(person.nip)
     session.flush()
     return opened
@@ -97,12 +110,17 @@ def claim_conflicts(session: Session, *, actor: str, run_id: str | None = None) 
 
 def _decided_against(session: Session, pegawai_id: int, siasn_head: str) -> bool:
     """An admin already decided this very disagreement (same SIASN head)."""
-    decided = session.scalars(select(Conflict.remote_value).where(
-        Conflict.pegawai_id == pegawai_id, Conflict.field == FIELD, Conflict.status == "resolved"))
+    decided = session.scalars(
+        select(Conflict.remote_value).where(
+            Conflict.pegawai_id == pegawai_id, Conflict.field == FIELD, Conflict.status == "resolved"
+        )
+    )
     return siasn_head in set(decided)
 
 
 def _open(session: Session, pegawai_id: int) -> Conflict | None:
-    return session.scalar(select(Conflict).where(
-        Conflict.pegawai_id == pegawai_id, Conflict.field == FIELD,
-        Conflict.status.in_(lifecycle.ACTIVE)))
+    return session.scalar(
+        select(Conflict).where(
+            Conflict.pegawai_id == pegawai_id, Conflict.field == FIELD, Conflict.status.in_(lifecycle.ACTIVE)
+        )
+    )

@@ -62,8 +62,10 @@ def _now() -> datetime:
 
 def _check_name(name: str, what: str) -> str:
     if not NAME.fullmatch(name):
-        raise CredentialError(f"{what} {name!r} is not valid: use 1-80 letters, digits, '.', '_' "
-                              "or '-', starting with a letter or digit")
+        raise CredentialError(
+            f"{what} {name!r} is not valid: use 1-80 letters, digits, '.', '_' "
+            "or '-', starting with a letter or digit"
+        )
     return name
 
 
@@ -72,8 +74,7 @@ def create_api_key(session: Session, name: str) -> str:
     """Create a key called ``name``; returns the key, which is never shown again."""
     _check_name(name, "API key name")
     if session.scalar(select(ApiKey).where(ApiKey.name == name)) is not None:
-        raise CredentialError(f"an API key named {name!r} already exists; revoke it or pick "
-                              "another name")
+        raise CredentialError(f"an API key named {name!r} already exists; revoke it or pick another name")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     session.add(ApiKey(name=name, prefix=key[:10], key_hash=_sha256(key), created_at=_now()))
     return key
@@ -115,8 +116,9 @@ def password_matches(password: str, stored: str) -> bool:
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
         expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n),
-                                r=int(r), p=int(p), dklen=len(expected))
+        actual = hashlib.scrypt(
+            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+        )
     except ValueError:
         return False
     return scheme == "scrypt" and hmac.compare_digest(actual, expected)
@@ -132,12 +134,17 @@ def set_local_account(session: Session, username: str, password: str) -> None:
     if len(password) < PASSWORD_MIN:
         raise CredentialError(f"the password must have at least {PASSWORD_MIN} characters")
     if len(password) > PASSWORD_MAX or "\x00" in password or not _encodable(password):
-        raise CredentialError(f"the password must have at most {PASSWORD_MAX} characters, "
-                              "with no NUL byte and no lone surrogate")
+        raise CredentialError(
+            f"the password must have at most {PASSWORD_MAX} characters, "
+            "with no NUL byte and no lone surrogate"
+        )
     row = session.get(LocalAccount, username)
     if row is None:
-        session.add(LocalAccount(username=username, password_hash=hash_password(password),
-                                 created_at=_now(), disabled=False))
+        session.add(
+            LocalAccount(
+                username=username, password_hash=hash_password(password), created_at=_now(), disabled=False
+            )
+        )
     else:
         row.password_hash, row.disabled = hash_password(password), False
     _end_local_sessions(session, username)
@@ -154,8 +161,7 @@ def disable_local_account(session: Session, username: str) -> None:
 
 
 def _end_local_sessions(session: Session, username: str) -> None:
-    session.execute(delete(WebSession).where(WebSession.source == "local",
-                                             WebSession.username == username))
+    session.execute(delete(WebSession).where(WebSession.source == "local", WebSession.username == username))
 
 
 def _encodable(text: str) -> bool:
@@ -192,28 +198,38 @@ def reserve_login(session: Session, username: str, client: str) -> Attempt:
 def sweep_login_throttle(session: Session) -> None:
     """Forget expired counts; run in its own transaction, it skips rows others hold (no wait,
     so no deadlock with a login being counted)."""
-    expired = (select(LoginThrottle.username, LoginThrottle.client)
-               .where(LoginThrottle.reset_at < time.time()).with_for_update(skip_locked=True))
-    session.execute(delete(LoginThrottle).where(
-        tuple_(LoginThrottle.username, LoginThrottle.client).in_(expired)))
+    expired = (
+        select(LoginThrottle.username, LoginThrottle.client)
+        .where(LoginThrottle.reset_at < time.time())
+        .with_for_update(skip_locked=True)
+    )
+    session.execute(
+        delete(LoginThrottle).where(tuple_(LoginThrottle.username, LoginThrottle.client).in_(expired))
+    )
 
 
 def _bump(session: Session, username: str, client: str, now: float) -> int:
     """One upsert: a new row counts 1, an expired one restarts at 1, a live one adds 1."""
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
     expired = LoginThrottle.reset_at < now
-    stmt = (insert(LoginThrottle)
-            .values(username=username, client=client, attempts=1, reset_at=now + LOCKOUT_S)
-            .on_conflict_do_update(
-                index_elements=[LoginThrottle.username, LoginThrottle.client],
-                set_={"attempts": case((expired, 1), else_=LoginThrottle.attempts + 1),
-                      "reset_at": now + LOCKOUT_S})
-            .returning(LoginThrottle.attempts))
+    stmt = (
+        insert(LoginThrottle)
+        .values(username=username, client=client, attempts=1, reset_at=now + LOCKOUT_S)
+        .on_conflict_do_update(
+            index_elements=[LoginThrottle.username, LoginThrottle.client],
+            set_={
+                "attempts": case((expired, 1), else_=LoginThrottle.attempts + 1),
+                "reset_at": now + LOCKOUT_S,
+            },
+        )
+        .returning(LoginThrottle.attempts)
+    )
     return int(session.execute(stmt).scalar_one())
 
 
-def verify_local_account(session: Session, username: str, password: str, client: str
-                         ) -> Literal["ok", "wrong"]:
+def verify_local_account(
+    session: Session, username: str, password: str, client: str
+) -> Literal["ok", "wrong"]:
     """Check a local login (reserve it first); success clears this client's and the account's
     counts."""
     row = session.get(LocalAccount, username)
@@ -222,8 +238,11 @@ def verify_local_account(session: Session, username: str, password: str, client:
         return "wrong"
     if not password_matches(password, row.password_hash):
         return "wrong"
-    session.execute(delete(LoginThrottle).where(LoginThrottle.username == username,
-                                                LoginThrottle.client.in_((client[:64], ""))))
+    session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.username == username, LoginThrottle.client.in_((client[:64], ""))
+        )
+    )
     return "ok"
 
 
@@ -233,9 +252,18 @@ def open_session(session: Session, info: SessionInfo, *, ttl: float) -> str:
     sid = secrets.token_urlsafe(32)
     session.execute(delete(WebSession).where(WebSession.expires_at < time.time()))
     sealed = _seal(sid, info.id_token) if info.id_token else None
-    session.add(WebSession(id_hash=_sha256(sid), source=info.source, username=info.username,
-                           name=info.name, roles=list(info.roles), id_token_sealed=sealed,
-                           created_at=_now(), expires_at=time.time() + ttl))
+    session.add(
+        WebSession(
+            id_hash=_sha256(sid),
+            source=info.source,
+            username=info.username,
+            name=info.name,
+            roles=list(info.roles),
+            id_token_sealed=sealed,
+            created_at=_now(),
+            expires_at=time.time() + ttl,
+        )
+    )
     return sid
 
 
@@ -250,8 +278,9 @@ def find_session(session: Session, sid: str) -> SessionInfo | None:
         if account is None or account.disabled:
             return None
     source: Literal["myasn", "local"] = "local" if row.source == "local" else "myasn"
-    return SessionInfo(source=source, username=row.username, name=row.name,
-                       roles=tuple(row.roles or ()), id_token=None)
+    return SessionInfo(
+        source=source, username=row.username, name=row.name, roles=tuple(row.roles or ()), id_token=None
+    )
 
 
 def close_session(session: Session, sid: str) -> SessionInfo | None:

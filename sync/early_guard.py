@@ -56,8 +56,11 @@ def counts_of(results: list[object], failed_marker: object) -> dict[str, int]:
 
 def tally(session: Session, run_id: str) -> dict[str, int]:
     """Counts of a stored run that ended before applying: failed fetches, NIPs SIASN lacks."""
-    rows = session.execute(select(RunItem.state, RunItem.snapshot).where(
-        RunItem.run_id == run_id, RunItem.state.in_(("failed", "fetched")))).all()
+    rows = session.execute(
+        select(RunItem.state, RunItem.snapshot).where(
+            RunItem.run_id == run_id, RunItem.state.in_(("failed", "fetched"))
+        )
+    ).all()
     counts = count_situations([])
     counts["failed"] = sum(1 for state, _ in rows if state == "failed")
     counts["missing"] = sum(1 for state, snap in rows if state == "fetched" and snap is None)

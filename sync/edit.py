@@ -56,8 +56,9 @@ class EditResult:
     changed: dict[str, tuple[Any, Any]]
 
 
-def edit_pegawai(session: Session, nip: str, changes: Mapping[str, Any], *, actor: str,
-                 reason: str) -> EditResult:
+def edit_pegawai(
+    session: Session, nip: str, changes: Mapping[str, Any], *, actor: str, reason: str
+) -> EditResult:
     """Validate every change first, then apply and audit them all (or none)."""
     if not actor.strip():
         raise EditError("who made the edit is required (oleh/actor)")
@@ -81,8 +82,16 @@ def edit_pegawai(session: Session, nip: str, changes: Mapping[str, Any], *, acto
             continue
         set_field(pegawai, name, value)
         changed[name] = (current[name], value)
-        audit.record(session, actor=actor, action="edit_lokal", nip=nip, field=name,
-                     old=current[name], new=value, reason=reason)
+        audit.record(
+            session,
+            actor=actor,
+            action="edit_lokal",
+            nip=nip,
+            field=name,
+            old=current[name],
+            new=value,
+            reason=reason,
+        )
     if "unor_id" in changed:
         unit = session.get(Unit, pegawai.unor_id)
         pegawai.unor_nama = unit.nama if unit else None
@@ -121,8 +130,10 @@ def _validate(session: Session, name: str, value: Any) -> Any:
     if owner is None:
         raise EditError(f"unknown field {name!r}; editable fields: {', '.join(EDITABLE_FIELDS)}")
     if owner is Authority.SIASN:
-        raise EditError(f"field {name!r} is owned by SIASN and cannot be edited locally; "
-                        "propose a correction to BKN instead")
+        raise EditError(
+            f"field {name!r} is owned by SIASN and cannot be edited locally; "
+            "propose a correction to BKN instead"
+        )
     if value is None or (isinstance(value, str) and not value.strip()):
         if name in ("unor_id", "jabatan", "golongan"):
             raise EditError(f"field {name!r} cannot be emptied")
@@ -171,6 +182,7 @@ def _choice(table: Mapping[int, object]) -> Any:
         if number not in table:
             raise EditError(f"field {name!r}: {value!r} is not one of {sorted(table)}")
         return number
+
     return check
 
 

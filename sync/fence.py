@@ -68,6 +68,7 @@ class Fence:
 
     async def call(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """One unit of database work on a thread, re-run on transient errors, else stop."""
+
         def once() -> Any:
             self.check()
             return work(*args, **kwargs)
@@ -101,9 +102,11 @@ class Fence:
         try:
             with transaction(self.sessions) as session:
                 if not runs.carried_on(session, self.kind, run_id, self.held()):
-                    session.execute(update(SyncRun).where(
-                        SyncRun.id == run_id, SyncRun.status == "running")
-                        .values(status="stopped", guard_reason=reason))
+                    session.execute(
+                        update(SyncRun)
+                        .where(SyncRun.id == run_id, SyncRun.status == "running")
+                        .values(status="stopped", guard_reason=reason)
+                    )
         except Exception as exc:  # best effort: the database may be the thing that failed
             log.warning("run_stop_not_recorded", run_id=run_id, error=str(exc).splitlines()[0])
 

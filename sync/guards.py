@@ -45,21 +45,45 @@ def check(stats: PlanStats, policy: GuardPolicy) -> Verdict:
         return Verdict(abort=True, reason=t("guards.all_failed", total=stats.total))
     big = stats.total >= policy.min_employees_for_share
     if big and stats.failed > policy.max_failed_share * stats.total:
-        return Verdict(abort=True, reason=t("guards.too_many_failed", failed=stats.failed,
-                                            total=stats.total,
-                                            limit=f"{policy.max_failed_share:.0%}"))
+        return Verdict(
+            abort=True,
+            reason=t(
+                "guards.too_many_failed",
+                failed=stats.failed,
+                total=stats.total,
+                limit=f"{policy.max_failed_share:.0%}",
+            ),
+        )
     if big and stats.missing > policy.max_missing_share * stats.total:
-        return Verdict(abort=True, reason=t("guards.too_many_unknown", missing=stats.missing,
-                                            total=stats.total,
-                                            limit=f"{policy.max_missing_share:.0%}"))
+        return Verdict(
+            abort=True,
+            reason=t(
+                "guards.too_many_unknown",
+                missing=stats.missing,
+                total=stats.total,
+                limit=f"{policy.max_missing_share:.0%}",
+            ),
+        )
     if big and stats.unit_changes > policy.max_unit_change_share * stats.total:
-        return Verdict(hold=True, reason=t("guards.hold_unit_changes", changes=stats.unit_changes,
-                                           total=stats.total,
-                                           limit=f"{policy.max_unit_change_share:.0%}"))
+        return Verdict(
+            hold=True,
+            reason=t(
+                "guards.hold_unit_changes",
+                changes=stats.unit_changes,
+                total=stats.total,
+                limit=f"{policy.max_unit_change_share:.0%}",
+            ),
+        )
     if big and stats.deactivations > policy.max_deactivate_share * stats.total:
-        return Verdict(hold=True, reason=t("guards.hold_deactivations",
-                                           deactivations=stats.deactivations, total=stats.total,
-                                           limit=f"{policy.max_deactivate_share:.0%}"))
+        return Verdict(
+            hold=True,
+            reason=t(
+                "guards.hold_deactivations",
+                deactivations=stats.deactivations,
+                total=stats.total,
+                limit=f"{policy.max_deactivate_share:.0%}",
+            ),
+        )
     return Verdict()
 
 
@@ -84,11 +108,23 @@ class SampleWatch:
         if self.fetched < max(1, self.policy.sample_size, self.policy.min_employees_for_share):
             return None
         if self.failed > self.policy.max_failed_share * self.fetched:
-            return Verdict(abort=True, reason=t(
-                "guards.sample_failed", failed=self.failed, fetched=self.fetched,
-                limit=f"{self.policy.max_failed_share:.0%}"))
+            return Verdict(
+                abort=True,
+                reason=t(
+                    "guards.sample_failed",
+                    failed=self.failed,
+                    fetched=self.fetched,
+                    limit=f"{self.policy.max_failed_share:.0%}",
+                ),
+            )
         if self.unknown > self.policy.max_missing_share * self.fetched:
-            return Verdict(abort=True, reason=t(
-                "guards.sample_unknown", unknown=self.unknown, fetched=self.fetched,
-                limit=f"{self.policy.max_missing_share:.0%}"))
+            return Verdict(
+                abort=True,
+                reason=t(
+                    "guards.sample_unknown",
+                    unknown=self.unknown,
+                    fetched=self.fetched,
+                    limit=f"{self.policy.max_missing_share:.0%}",
+                ),
+            )
         return None

@@ -22,8 +22,13 @@ def integrity_report(session: Session, instansi_id: str | None) -> dict[str, Any
     """Counts and example NIPs for each kind of supervisor problem among active employees."""
     people = {p.id: p for p in session.scalars(select(Pegawai).where(Pegawai.aktif.is_(True)))}
     links = {link.pegawai_id: link for link in session.scalars(select(SupervisorLink))}
-    found: dict[str, list[str]] = {"tanpa_atasan": [], "siklus": [], "atasan_luar_instansi": [],
-                                   "atasan_lebih_rendah": [], "unor_belum_dikonfirmasi": []}
+    found: dict[str, list[str]] = {
+        "tanpa_atasan": [],
+        "siklus": [],
+        "atasan_luar_instansi": [],
+        "atasan_lebih_rendah": [],
+        "unor_belum_dikonfirmasi": [],
+    }
     for pid, person in people.items():
         link = links.get(pid)
         atasan = people.get(link.atasan_id) if link and link.atasan_id else None
@@ -39,8 +44,7 @@ def integrity_report(session: Session, instansi_id: str | None) -> dict[str, Any
             found["atasan_luar_instansi"].append(person.nip)
         if _lower(atasan, person):
             found["atasan_lebih_rendah"].append(person.nip)
-    return {kind: {"jumlah": len(nips), "contoh": sorted(nips)[:EXAMPLES]}
-            for kind, nips in found.items()}
+    return {kind: {"jumlah": len(nips), "contoh": sorted(nips)[:EXAMPLES]} for kind, nips in found.items()}
 
 
 def _in_cycle(start: int, links: dict[int, SupervisorLink]) -> bool:

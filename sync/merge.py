@@ -61,7 +61,6 @@ def merge_record(
 ) -> list[FieldMerge]:
     """Merge every merged field; a field absent from ``base`` has never been received."""
     return [
-        merge_field(name, base.get(name), local.get(name), remote.get(name),
-                    has_base=name in base)
+        merge_field(name, base.get(name), local.get(name), remote.get(name), has_base=name in base)
         for name in MERGED_FIELDS
     ]

@@ -105,9 +105,13 @@ class _Fetched:
 class Reconciler:
     """Runs (or resumes) one reconciliation."""
 
-    def __init__(self, siasn: SiasnClient, sessions: sessionmaker[Session],
-                 options: ReconcileOptions | None = None, progress: Progress | None = None
-                 ) -> None:
+    def __init__(
+        self,
+        siasn: SiasnClient,
+        sessions: sessionmaker[Session],
+        options: ReconcileOptions | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         self.siasn = siasn
         self.sessions = sessions
         self.options = options or ReconcileOptions()
@@ -156,14 +160,31 @@ class Reconciler:
                 log.info("reconcile_resuming", run_id=existing.id, phase=existing.phase)
                 return existing.id
             runs.hold(session, self._fence.held(), provisional)
-            session.add(SyncRun(id=provisional, kind=KIND, status="running", phase="units",
-                                dry_run=False, options=_options_json(self.options), counts={},
-                                started_at=audit.now(), calls=0, failed=0, conflicts_opened=0))
+            session.add(
+                SyncRun(
+                    id=provisional,
+                    kind=KIND,
+                    status="running",
+                    phase="units",
+                    dry_run=False,
+                    options=_options_json(self.options),
+                    counts={},
+                    started_at=audit.now(),
+                    calls=0,
+                    failed=0,
+                    conflicts_opened=0,
+                )
+            )
         return provisional
 
     async def _advance(self, run_id: str) -> None:
-        steps = {"units": self._units, "fetch": self._fetch, "guard": self._guard,
-                 "apply": self._apply, "supervisors": self._supervisors}
+        steps = {
+            "units": self._units,
+            "fetch": self._fetch,
+            "guard": self._guard,
+            "apply": self._apply,
+            "supervisors": self._supervisors,
+        }
         while True:
             phase = await self._fence.call(self._phase, run_id)
             if phase not in steps:
@@ -175,8 +196,7 @@ class Reconciler:
             run = session.get_one(SyncRun, run_id)
             return run.phase if run.status == "running" else "done"
 
-    def _mark(self, run_id: str, *, status: str, reason: str | None = None,
-              phase: str | None = None) -> None:
+    def _mark(self, run_id: str, *, status: str, reason: str | None = None, phase: str | None = None) -> None:
         with self._fence.write() as session:
             run = session.get_one(SyncRun, run_id)
             run.status, run.guard_reason = status, reason
@@ -201,8 +221,10 @@ class Reconciler:
                 run.calls += self.siasn.calls - calls
                 if failure is not None:  # reconcile against the stored tree, change no unit
                     units[:] = stored_units(session)
-                    run.unit_changes = {"status": "failed",
-                                        "reason": unit_failure(failure, stored=bool(units))}
+                    run.unit_changes = {
+                        "status": "failed",
+                        "reason": unit_failure(failure, stored=bool(units)),
+                    }
                 elif not units:
                     run.status, run.phase = "aborted", "done"
                     run.guard_reason = t("guards.unit_phase_empty")
@@ -210,9 +232,13 @@ class Reconciler:
                     finish(run)
                     return
                 run.units_snapshot = units_to_json(units)
-                session.execute(insert(RunItem), [
-                    {"run_id": run_id, "nip": nip, "state": "pending", "calls": 0}
-                    for nip in roster_nips(session)])
+                session.execute(
+                    insert(RunItem),
+                    [
+                        {"run_id": run_id, "nip": nip, "state": "pending", "calls": 0}
+                        for nip in roster_nips(session)
+                    ],
+                )
                 run.phase = "fetch"
 
         await self._fence.call(stage)
@@ -253,8 +279,7 @@ class Reconciler:
         finally:  # what was fetched (calls, failures) is recorded even when the run stops
             await flush()
         if watch.tripped is not None:
-            await self._fence.call(self._mark, run_id, status="aborted", phase="done",
-                                    reason=watch.tripped)
+            await self._fence.call(self._mark, run_id, status="aborted", phase="done", reason=watch.tripped)
             return
         await self._fence.call(self._set_phase, run_id, "guard")
 
@@ -280,21 +305,31 @@ class Reconciler:
 
     def _pending(self, run_id: str) -> tuple[list[str], dict[str, Known]]:
         with self.sessions() as session:
-            nips = list(session.scalars(select(RunItem.nip).where(
-                RunItem.run_id == run_id, RunItem.state == "pending").order_by(RunItem.nip)))
+            nips = list(
+                session.scalars(
+                    select(RunItem.nip)
+                    .where(RunItem.run_id == run_id, RunItem.state == "pending")
+                    .order_by(RunItem.nip)
+                )
+            )
             return nips, known_bases(session, nips)
 
     def _stage(self, run_id: str, batch: list[tuple[str, object, float]], calls: int) -> None:
         with self._fence.write() as session:
             for nip, result, fetched_at in batch:
-                values: dict[str, Any] = {"state": "fetched", "snapshot": None, "error": None,
-                                          "fetched_at": fetched_at}
+                values: dict[str, Any] = {
+                    "state": "fetched",
+                    "snapshot": None,
+                    "error": None,
+                    "fetched_at": fetched_at,
+                }
                 if isinstance(result, _Failure):
                     values = {"state": "failed", "error": result.error}
                 elif isinstance(result, RemoteProfile):
                     values["snapshot"] = to_snapshot(result)
-                session.execute(update(RunItem).where(RunItem.run_id == run_id,
-                                                      RunItem.nip == nip).values(**values))
+                session.execute(
+                    update(RunItem).where(RunItem.run_id == run_id, RunItem.nip == nip).values(**values)
+                )
             run = session.get_one(SyncRun, run_id)
             run.calls += calls
 
@@ -351,17 +386,23 @@ class Reconciler:
             run = session.get_one(SyncRun, run_id)
             if run.unit_changes is not None:
                 return
-            changes = apply_unit_phase(session, units_from_json(run.units_snapshot),
-                                       actor=self.options.actor, run_id=run_id)
+            changes = apply_unit_phase(
+                session, units_from_json(run.units_snapshot), actor=self.options.actor, run_id=run_id
+            )
             run.unit_changes = changes.counts()
 
     def _apply_batch(self, run_id: str, org: OrgContext) -> bool:
         """Apply the next employees, at most a batch and only for ``write_slice_s``: each one's
         data and item state commit together, so a kill loses nothing and repeats nothing."""
         with self._fence.write() as session:
-            items = list(session.scalars(select(RunItem).where(
-                RunItem.run_id == run_id, RunItem.state.in_(("fetched", "failed")))
-                .order_by(RunItem.nip).limit(self.options.batch_size)))
+            items = list(
+                session.scalars(
+                    select(RunItem)
+                    .where(RunItem.run_id == run_id, RunItem.state.in_(("fetched", "failed")))
+                    .order_by(RunItem.nip)
+                    .limit(self.options.batch_size)
+                )
+            )
             if not items:
                 return False
             deadline = time.monotonic() + self.options.write_slice_s
@@ -369,9 +410,15 @@ class Reconciler:
                 if time.monotonic() >= deadline and item is not items[0]:
                     break
                 remote = FAILED if item.state == "failed" else from_snapshot(item.snapshot)
-                item.situation, skipped = apply_item(session, item.nip, remote, org,
-                                                     actor=self.options.actor, run_id=run_id,
-                                                     fetched_at=item.fetched_at)
+                item.situation, skipped = apply_item(
+                    session,
+                    item.nip,
+                    remote,
+                    org,
+                    actor=self.options.actor,
+                    run_id=run_id,
+                    fetched_at=item.fetched_at,
+                )
                 item.state, item.snapshot = "done", None
                 item.error = skipped or item.error
         return True
@@ -393,15 +440,23 @@ class Reconciler:
             stranded = strand_conflicts(session, actor=self.options.actor, run_id=run_id)
             stranded += claim_conflicts(session, actor=self.options.actor, run_id=run_id)
             if stranded:
-                session.execute(update(RunItem).where(RunItem.run_id == run_id,
-                                                      RunItem.nip.in_(stranded))
-                                .values(situation="conflict"))
+                session.execute(
+                    update(RunItem)
+                    .where(RunItem.run_id == run_id, RunItem.nip.in_(stranded))
+                    .values(situation="conflict")
+                )
 
     def _recompute(self, after: int, org: OrgContext, run_id: str) -> int | None:
         with self._fence.write() as session:
-            return recompute_slice(session, org, after_id=after, limit=self.options.batch_size,
-                                   deadline=time.monotonic() + self.options.write_slice_s,
-                                   actor=self.options.actor, run_id=run_id)
+            return recompute_slice(
+                session,
+                org,
+                after_id=after,
+                limit=self.options.batch_size,
+                deadline=time.monotonic() + self.options.write_slice_s,
+                actor=self.options.actor,
+                run_id=run_id,
+            )
 
     def _integrity(self, run_id: str) -> dict[str, Any]:
         with self.sessions() as session:
@@ -414,8 +469,7 @@ class Reconciler:
             if run.phase != "supervisors":
                 return  # a retry after a commit whose acknowledgement was lost
             run.integrity = integrity
-            situations = session.scalars(select(RunItem.situation).where(
-                RunItem.run_id == run_id))
+            situations = session.scalars(select(RunItem.situation).where(RunItem.run_id == run_id))
             run.counts = count_situations(s for s in situations if s)
             run.failed = run.counts["failed"]
             run.conflicts_opened = conflicts_opened(session, run_id)
@@ -441,16 +495,23 @@ class Reconciler:
         began = audit.now()
         if fetched.tripped is not None:
             counts = counts_of(list(fetched.results.values()), FAILED)
-            report = {"run_id": f"dry-{uuid.uuid4().hex[:12]}", "kind": KIND,
-                      "status": "dry_run_aborted", "guard_reason": fetched.tripped,
-                      "counts": counts, "failed": counts["failed"], "unit_changes": {},
-                      "integrity": {}, "conflicts_opened": 0}
+            report = {
+                "run_id": f"dry-{uuid.uuid4().hex[:12]}",
+                "kind": KIND,
+                "status": "dry_run_aborted",
+                "guard_reason": fetched.tripped,
+                "counts": counts,
+                "failed": counts["failed"],
+                "unit_changes": {},
+                "integrity": {},
+                "conflicts_opened": 0,
+            }
         else:
             report = await asyncio.to_thread(self._dry_apply, units, fetched, failure)
-        report.update(calls=self.siasn.calls - calls, dry_run=True,
-                      duration_s=round(time.monotonic() - started, 3))
-        await asyncio.to_thread(run_plan.save_dry_run, self.sessions, report, self._plan, began,
-                                audit.now())
+        report.update(
+            calls=self.siasn.calls - calls, dry_run=True, duration_s=round(time.monotonic() - started, 3)
+        )
+        await asyncio.to_thread(run_plan.save_dry_run, self.sessions, report, self._plan, began, audit.now())
         return report
 
     def _dry_roster(self) -> tuple[list[str], dict[str, Known], list[UnitRecord]]:
@@ -458,8 +519,7 @@ class Reconciler:
             nips = roster_nips(session)
             return nips, known_bases(session, nips), stored_units(session)
 
-    async def _fetch_memory(self, nips: list[str], known: dict[str, Known],
-                            fetched: _Fetched) -> None:
+    async def _fetch_memory(self, nips: list[str], known: dict[str, Known], fetched: _Fetched) -> None:
         queue = iter(nips)
         watch = SampleWatch(self.options.guards)
 
@@ -475,32 +535,45 @@ class Reconciler:
         await all_workers(worker, self.options.concurrency)
         fetched.tripped = watch.tripped
 
-    def _dry_apply(self, units: list[Any], fetched: _Fetched, failure: str | None
-                   ) -> dict[str, Any]:
+    def _dry_apply(self, units: list[Any], fetched: _Fetched, failure: str | None) -> dict[str, Any]:
         run_id = f"dry-{uuid.uuid4().hex[:12]}"
-        report: dict[str, Any] = {"run_id": run_id, "kind": KIND, "status": "dry_run",
-                                  "guard_reason": None, "counts": count_situations([]),
-                                  "unit_changes": {}, "integrity": {}, "conflicts_opened": 0}
+        report: dict[str, Any] = {
+            "run_id": run_id,
+            "kind": KIND,
+            "status": "dry_run",
+            "guard_reason": None,
+            "counts": count_situations([]),
+            "unit_changes": {},
+            "integrity": {},
+            "conflicts_opened": 0,
+        }
         if not units and failure is None:
             report.update(status="aborted", guard_reason=t("guards.unit_phase_empty"))
             return report
         with planning_sessions(self.sessions) as plan, plan() as session:
             try:
                 instansi = instansi_of(units_to_json(units))
-                verdict = check(plan_stats(session, fetched.results, instansi),
-                                self.options.guards)
+                verdict = check(plan_stats(session, fetched.results, instansi), self.options.guards)
                 situation, unit_changes = run_plan.simulate(
-                    session, units, fetched.results, actor=self.options.actor, run_id=run_id,
-                    units_failed=failure)
+                    session,
+                    units,
+                    fetched.results,
+                    actor=self.options.actor,
+                    run_id=run_id,
+                    units_failed=failure,
+                )
                 situations = list(situation.values())
                 self._plan = run_plan.capture(session, run_id, situation, fetched.errors)
-                report.update(counts=count_situations(situations),
-                              unit_changes=unit_changes,
-                              integrity=integrity_report(session, instansi),
-                              conflicts_opened=conflicts_opened(session, run_id),
-                              guard_reason=verdict.reason,
-                              status="dry_run_aborted" if verdict.abort else (
-                                  "dry_run_held" if verdict.hold else "dry_run"))
+                report.update(
+                    counts=count_situations(situations),
+                    unit_changes=unit_changes,
+                    integrity=integrity_report(session, instansi),
+                    conflicts_opened=conflicts_opened(session, run_id),
+                    guard_reason=verdict.reason,
+                    status="dry_run_aborted"
+                    if verdict.abort
+                    else ("dry_run_held" if verdict.hold else "dry_run"),
+                )
             finally:
                 session.rollback()
         report["failed"] = report["counts"]["failed"]

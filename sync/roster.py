@@ -24,8 +24,16 @@ from store.models import Pegawai, RosterEntry
 from sync import audit
 from sync.roster_lines import RosterFormatError, RosterProblem, records
 
-__all__ = ["RosterFormatError", "RosterProblem", "RosterRejected", "RosterReport", "RosterRow",
-           "import_roster", "open_roster", "parse_roster"]
+__all__ = [
+    "RosterFormatError",
+    "RosterProblem",
+    "RosterRejected",
+    "RosterReport",
+    "RosterRow",
+    "import_roster",
+    "open_roster",
+    "parse_roster",
+]
 BATCH = 500
 MAX_LISTED_PROBLEMS = 1000
 
@@ -94,16 +102,21 @@ def parse_roster(data: bytes) -> tuple[list[RosterRow], RosterReport]:
     seen: dict[str, int] = {}
     for row in _valid_rows(io.BytesIO(data), report):
         if row.nip in seen:
-            report.problem(RosterProblem(row.line, row.nip, t("guards.roster_duplicate",
-                                                              line=seen[row.nip])))
+            report.problem(RosterProblem(row.line, row.nip, t("guards.roster_duplicate", line=seen[row.nip])))
             continue
         seen[row.nip] = row.line
         rows.append(row)
     return rows, report
 
 
-def import_roster(session: Session, data: bytes | BinaryIO, *, source: str,
-                  strict: bool = False, actor: str = "roster-import") -> RosterReport:
+def import_roster(
+    session: Session,
+    data: bytes | BinaryIO,
+    *,
+    source: str,
+    strict: bool = False,
+    actor: str = "roster-import",
+) -> RosterReport:
     """Import valid rows into the roster in batches of one transaction; ``strict`` refuses any
     problem (the caller's transaction then rolls every batch back)."""
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
@@ -118,20 +131,31 @@ def import_roster(session: Session, data: bytes | BinaryIO, *, source: str,
     _write(session, batch, report, source=source, stamp=stamp)
     if strict and report.bad:
         raise RosterRejected(report)
-    audit.record(session, actor=actor, action="roster_impor", nip=None, new=report.imported,
-                 reason=f"{source}: {report.imported} baru, {report.bad} bermasalah")
+    audit.record(
+        session,
+        actor=actor,
+        action="roster_impor",
+        nip=None,
+        new=report.imported,
+        reason=f"{source}: {report.imported} baru, {report.bad} bermasalah",
+    )
     return report
 
 
-def _write(session: Session, batch: list[RosterRow], report: RosterReport, *, source: str,
-           stamp: object) -> None:
+def _write(
+    session: Session, batch: list[RosterRow], report: RosterReport, *, source: str, stamp: object
+) -> None:
     """Insert the new NIPs of one batch; earlier lines of this file and known NIPs are not."""
     if not batch:
         return
     nips = [row.nip for row in batch]
-    ours = set(session.scalars(select(RosterEntry.nip).where(
-        RosterEntry.nip.in_(nips), RosterEntry.source == source,
-        RosterEntry.imported_at == stamp)))
+    ours = set(
+        session.scalars(
+            select(RosterEntry.nip).where(
+                RosterEntry.nip.in_(nips), RosterEntry.source == source, RosterEntry.imported_at == stamp
+            )
+        )
+    )
     known = set(session.scalars(select(RosterEntry.nip).where(RosterEntry.nip.in_(nips))))
     known |= set(session.scalars(select(Pegawai.nip).where(Pegawai.nip.in_(nips))))
     fresh: dict[str, RosterRow] = {}
@@ -139,16 +163,22 @@ def _write(session: Session, batch: list[RosterRow], report: RosterReport, *, so
         earlier = fresh.get(row.nip)
         if earlier is not None or row.nip in ours:
             where = earlier.line if earlier is not None else None
-            report.problem(RosterProblem(row.line, row.nip, t(
-                "guards.roster_duplicate", line=where) if where else t(
-                "guards.roster_duplicate_earlier")))
+            report.problem(
+                RosterProblem(
+                    row.line,
+                    row.nip,
+                    t("guards.roster_duplicate", line=where)
+                    if where
+                    else t("guards.roster_duplicate_earlier"),
+                )
+            )
         elif row.nip in known:
             report.already_known += 1
         else:
             fresh[row.nip] = row
     if fresh:
-        session.execute(insert(RosterEntry), [
-            {"nip": r.nip, "nama": r.nama, "source": source, "imported_at": stamp}
-            for r in fresh.values()])
+        session.execute(
+            insert(RosterEntry),
+            [{"nip": r.nip, "nama": r.nama, "source": source, "imported_at": stamp} for r in fresh.values()],
+        )
         report.imported += len(fresh)
-

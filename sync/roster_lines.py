@@ -81,8 +81,7 @@ class _Decoder:
 
 
 def _not_text(number: int, raw: bytes, at: int) -> RosterFormatError:
-    return RosterFormatError(t("guards.roster_not_text", line=number, column=at + 1,
-                               byte=f"0x{raw[at]:02X}"))
+    return RosterFormatError(t("guards.roster_not_text", line=number, column=at + 1, byte=f"0x{raw[at]:02X}"))
 
 
 def _lines(stream: BinaryIO) -> Iterator[_Line]:
@@ -124,8 +123,7 @@ def records(stream: BinaryIO) -> Iterator[Record | RosterProblem]:
             yield _row(number, cells, nip_col, nama_col)
 
 
-def _cells(lines: Iterator[_Line], delimiter: str
-           ) -> Iterator[tuple[int, list[str] | RosterProblem]]:
+def _cells(lines: Iterator[_Line], delimiter: str) -> Iterator[tuple[int, list[str] | RosterProblem]]:
     """Records as cell lists; a long line or a quote left open is a problem of its line."""
     pending: deque[_Line] = deque()
     while True:
@@ -133,8 +131,12 @@ def _cells(lines: Iterator[_Line], delimiter: str
         if start is None:
             return
         if start.text is None:
-            yield start.number, RosterProblem(start.number, "", t(
-                "guards.roster_line_too_long", limit=MAX_LINE_BYTES // 1024))
+            yield (
+                start.number,
+                RosterProblem(
+                    start.number, "", t("guards.roster_line_too_long", limit=MAX_LINE_BYTES // 1024)
+                ),
+            )
             continue
         taken = [start]
         while _open_quote(taken):
@@ -146,8 +148,10 @@ def _cells(lines: Iterator[_Line], delimiter: str
             taken.append(more)
         if _open_quote(taken):
             pending.extendleft(reversed(taken[1:]))
-            yield start.number, RosterProblem(start.number, _excerpt(start.text),
-                                              t("guards.roster_open_quote"))
+            yield (
+                start.number,
+                RosterProblem(start.number, _excerpt(start.text), t("guards.roster_open_quote")),
+            )
             continue
         text = "\n".join(line.text or "" for line in taken)
         yield start.number, next(csv.reader([text], delimiter=delimiter, strict=False))
@@ -161,8 +165,7 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _row(number: int, cells: list[str], nip_col: int, nama_col: int | None
-         ) -> Record | RosterProblem:
+def _row(number: int, cells: list[str], nip_col: int, nama_col: int | None) -> Record | RosterProblem:
     raw = cells[nip_col].strip().lstrip("'") if nip_col < len(cells) else ""
     if _SCIENTIFIC.match(raw.replace(" ", "")):
         return RosterProblem(number, _excerpt(raw), t("guards.roster_excel_scientific"))

@@ -63,13 +63,13 @@ def resolve_run_id(session: Session, prefix: str) -> str:
         raise KonflikError(t("konflik.run_bad_id", value=prefix))
     if session.get(SyncRun, text) is not None:
         return text
-    found = list(session.scalars(select(SyncRun.id).where(SyncRun.id.startswith(text))
-                                 .order_by(SyncRun.id).limit(6)))
+    found = list(
+        session.scalars(select(SyncRun.id).where(SyncRun.id.startswith(text)).order_by(SyncRun.id).limit(6))
+    )
     if not found:
         raise KonflikNotFound(t("konflik.run_unknown", value=text))
     if len(found) > 1:
-        raise KonflikError(t("konflik.run_ambiguous", value=text,
-                             candidates=", ".join(found[:5])))
+        raise KonflikError(t("konflik.run_ambiguous", value=text, candidates=", ".join(found[:5])))
     return found[0]
 
 
@@ -78,8 +78,10 @@ def list_runs(session: Session, scope: Scope, limit: int = 20) -> list[dict[str,
     may_see_runs(scope)
     if not 1 <= limit <= 1000:
         raise KonflikError(t("konflik.run_bad_limit"))
-    return [runs.run_summary(r) for r in session.scalars(
-        select(SyncRun).order_by(SyncRun.started_at.desc(), SyncRun.id).limit(limit))]
+    return [
+        runs.run_summary(r)
+        for r in session.scalars(select(SyncRun).order_by(SyncRun.started_at.desc(), SyncRun.id).limit(limit))
+    ]
 
 
 def run_report(session: Session, scope: Scope, prefix: str) -> dict[str, Any]:
@@ -89,8 +91,7 @@ def run_report(session: Session, scope: Scope, prefix: str) -> dict[str, Any]:
     return runs.run_summary(run)
 
 
-def run_items(session: Session, scope: Scope, prefix: str,
-              situation: str | None = None) -> list[RunItemView]:
+def run_items(session: Session, scope: Scope, prefix: str, situation: str | None = None) -> list[RunItemView]:
     """Per employee: situation, changes, failure cause, leaving reason (within ``scope``)."""
     may_see_runs(scope)
     run = session.get_one(SyncRun, resolve_run_id(session, prefix))
@@ -124,18 +125,24 @@ def _from_audit(session: Session, run_id: str) -> dict[str, RunItemView]:
     for row in session.scalars(select(RunItem).where(RunItem.run_id == run_id)):
         item = _item(items, row.nip)
         item.situation, item.error = row.situation or row.state, row.error
-    for entry in session.scalars(select(AuditEntry).where(AuditEntry.run_id == run_id)
-                                 .order_by(AuditEntry.id)):
+    for entry in session.scalars(
+        select(AuditEntry).where(AuditEntry.run_id == run_id).order_by(AuditEntry.id)
+    ):
         if entry.pegawai_nip:
-            add_change(_item(items, entry.pegawai_nip), entry.action, entry.field,
-                        entry.old_value, entry.new_value, entry.reason)
+            add_change(
+                _item(items, entry.pegawai_nip),
+                entry.action,
+                entry.field,
+                entry.old_value,
+                entry.new_value,
+                entry.reason,
+            )
     return items
 
 
 def _from_plan(session: Session, run_id: str) -> dict[str, RunItemView]:
     items: dict[str, RunItemView] = {}
-    for row in session.scalars(select(RunChange).where(RunChange.run_id == run_id)
-                               .order_by(RunChange.id)):
+    for row in session.scalars(select(RunChange).where(RunChange.run_id == run_id).order_by(RunChange.id)):
         if not row.nip:
             continue
         item = _item(items, row.nip)
@@ -146,8 +153,9 @@ def _from_plan(session: Session, run_id: str) -> dict[str, RunItemView]:
     return items
 
 
-def add_change(item: RunItemView, action: str, field_name: str | None, old: Any, new: Any,
-                reason: str | None) -> None:
+def add_change(
+    item: RunItemView, action: str, field_name: str | None, old: Any, new: Any, reason: str | None
+) -> None:
     """Add one change to an employee's item (a leaver's reason kept apart)."""
     if action == LEAVER_ACTION:
         item.left_reason = reason
@@ -160,9 +168,10 @@ def _name(session: Session, items: dict[str, RunItemView]) -> None:
         by_nip[item.nip].append(item)
     nips = sorted(by_nip)
     for start in range(0, len(nips), 500):
-        chunk = nips[start:start + 500]
-        for nip, nama, unit in session.execute(select(Pegawai.nip, Pegawai.nama, Pegawai.unor_id)
-                                               .where(Pegawai.nip.in_(chunk))):
+        chunk = nips[start : start + 500]
+        for nip, nama, unit in session.execute(
+            select(Pegawai.nip, Pegawai.nama, Pegawai.unor_id).where(Pegawai.nip.in_(chunk))
+        ):
             for item in by_nip[nip]:
                 item.nama, item.unit_id = nama, unit
 
@@ -179,8 +188,9 @@ def held_run_id(session: Session, scope: Scope, prefix: str) -> str:
     return run_id
 
 
-async def approve_held_run(siasn: SiasnClient, sessions: sessionmaker[Session], scope: Scope,
-                           prefix: str, *, actor: str, reason: str) -> dict[str, Any]:
+async def approve_held_run(
+    siasn: SiasnClient, sessions: sessionmaker[Session], scope: Scope, prefix: str, *, actor: str, reason: str
+) -> dict[str, Any]:
     """Apply a held run after review (what ``reconcile --confirm`` does); its report."""
     text = (reason or "").strip()
     if not text:
@@ -189,8 +199,7 @@ async def approve_held_run(siasn: SiasnClient, sessions: sessionmaker[Session], 
     def check() -> str:
         with transaction(sessions) as session:
             run_id = held_run_id(session, scope, prefix)
-            audit.record(session, actor=actor, action="run_disetujui", nip=None, reason=text,
-                         run_id=run_id)
+            audit.record(session, actor=actor, action="run_disetujui", nip=None, reason=text, run_id=run_id)
             return run_id
 
     run_id = await asyncio.to_thread(check)

@@ -57,17 +57,30 @@ def _rows(run: SyncRun, scope: Scope) -> tuple[Any, Any]:
     """(situation column, the employees' query) for ``run`` within ``scope``."""
     if planned(run):
         situation: Any = cast(RunChange.new_value, String)
-        query = (select(RunChange.nip.label("nip"), situation.label("situasi"),
-                        RunChange.reason.label("error"), Pegawai.nama, Pegawai.unor_id)
-                 .outerjoin(Pegawai, Pegawai.nip == RunChange.nip)
-                 .where(RunChange.run_id == run.id, RunChange.action == SITUATION,
-                        RunChange.nip.is_not(None)))
+        query = (
+            select(
+                RunChange.nip.label("nip"),
+                situation.label("situasi"),
+                RunChange.reason.label("error"),
+                Pegawai.nama,
+                Pegawai.unor_id,
+            )
+            .outerjoin(Pegawai, Pegawai.nip == RunChange.nip)
+            .where(RunChange.run_id == run.id, RunChange.action == SITUATION, RunChange.nip.is_not(None))
+        )
     else:
         situation = func.coalesce(RunItem.situation, RunItem.state)
-        query = (select(RunItem.nip.label("nip"), situation.label("situasi"),
-                        RunItem.error.label("error"), Pegawai.nama, Pegawai.unor_id)
-                 .outerjoin(Pegawai, Pegawai.nip == RunItem.nip)
-                 .where(RunItem.run_id == run.id))
+        query = (
+            select(
+                RunItem.nip.label("nip"),
+                situation.label("situasi"),
+                RunItem.error.label("error"),
+                Pegawai.nama,
+                Pegawai.unor_id,
+            )
+            .outerjoin(Pegawai, Pegawai.nip == RunItem.nip)
+            .where(RunItem.run_id == run.id)
+        )
     return situation, query.where(scope.pegawai_clause())
 
 
@@ -93,16 +106,22 @@ def item_page(session: Session, scope: Scope, prefix: str, want: ItemQuery) -> I
     if want.situations is not None:
         query = query.where(situation.in_([_stored(run, s) for s in want.situations]))
     if want.text:
-        like = "%" + want.text.lower().replace("\\", "\\\\").replace("%", "\\%") \
-            .replace("_", "\\_") + "%"
-        query = query.where(or_(func.lower(Pegawai.nama).like(like, escape="\\"),
-                                query.selected_columns.nip.like(like, escape="\\")))
+        like = "%" + want.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                func.lower(Pegawai.nama).like(like, escape="\\"),
+                query.selected_columns.nip.like(like, escape="\\"),
+            )
+        )
     total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     ordered = query.order_by(*_order(query, want.sort))
-    rows = session.execute(ordered.offset((want.page - 1) * want.per_page)
-                           .limit(want.per_page)).all()
-    items = {r.nip: RunItemView(nip=r.nip, nama=r.nama, unit_id=r.unor_id,
-                                situation=_read(run, r.situasi), error=r.error) for r in rows}
+    rows = session.execute(ordered.offset((want.page - 1) * want.per_page).limit(want.per_page)).all()
+    items = {
+        r.nip: RunItemView(
+            nip=r.nip, nama=r.nama, unit_id=r.unor_id, situation=_read(run, r.situasi), error=r.error
+        )
+        for r in rows
+    }
     _changes(session, run, items)
     return ItemPage(list(items.values()), total, counts, planned(run))
 
@@ -114,8 +133,7 @@ def _count_query(query: Any) -> Any:
 
 def _order(query: Any, sort: str) -> list[Any]:
     columns = query.selected_columns
-    key = {"nip": columns.nip, "nama": Pegawai.nama, "situasi": columns.situasi}[
-        sort.removeprefix("-")]
+    key = {"nip": columns.nip, "nama": Pegawai.nama, "situasi": columns.situasi}[sort.removeprefix("-")]
     first = key.desc() if sort.startswith("-") else key.asc()
     return [first, columns.nip.asc()]
 
@@ -126,14 +144,23 @@ def _changes(session: Session, run: SyncRun, items: dict[str, RunItemView]) -> N
         return
     nips = sorted(items)
     if planned(run):
-        for row in session.scalars(select(RunChange).where(
-                RunChange.run_id == run.id, RunChange.nip.in_(nips),
-                RunChange.action != SITUATION).order_by(RunChange.id)):
-            add_change(items[row.nip or ""], row.action, row.field, row.old_value,
-                        row.new_value, row.reason)
+        for row in session.scalars(
+            select(RunChange)
+            .where(RunChange.run_id == run.id, RunChange.nip.in_(nips), RunChange.action != SITUATION)
+            .order_by(RunChange.id)
+        ):
+            add_change(items[row.nip or ""], row.action, row.field, row.old_value, row.new_value, row.reason)
         return
-    for entry in session.scalars(select(AuditEntry).where(
-            AuditEntry.run_id == run.id, AuditEntry.pegawai_nip.in_(nips))
-            .order_by(AuditEntry.id)):
-        add_change(items[entry.pegawai_nip or ""], entry.action, entry.field, entry.old_value,
-                    entry.new_value, entry.reason)
+    for entry in session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.run_id == run.id, AuditEntry.pegawai_nip.in_(nips))
+        .order_by(AuditEntry.id)
+    ):
+        add_change(
+            items[entry.pegawai_nip or ""],
+            entry.action,
+            entry.field,
+            entry.old_value,
+            entry.new_value,
+            entry.reason,
+        )

@@ -21,8 +21,12 @@ from sync.konflik.scope import Scope
 from sync.run_detail import may_see_runs
 
 KIND_GROUPS = ("reconcile", "pmm", "skp_push")
-SORTS = {"mulai": SyncRun.started_at, "status": SyncRun.status, "jenis": SyncRun.kind,
-         "durasi": SyncRun.duration_s}
+SORTS = {
+    "mulai": SyncRun.started_at,
+    "status": SyncRun.status,
+    "jenis": SyncRun.kind,
+    "durasi": SyncRun.duration_s,
+}
 MAX_PER_PAGE = 500
 
 
@@ -49,8 +53,7 @@ def kind_group(kind: str) -> str:
     return "pmm" if kind.startswith("pmm:") else kind
 
 
-def list_run_page(session: Session, scope: Scope, want: RunQuery
-                  ) -> tuple[list[dict[str, Any]], int]:
+def list_run_page(session: Session, scope: Scope, want: RunQuery) -> tuple[list[dict[str, Any]], int]:
     """One page of run reports matching ``want``, and how many match in all."""
     may_see_runs(scope)
     key = SORTS.get(want.sort.removeprefix("-"))
@@ -63,13 +66,20 @@ def list_run_page(session: Session, scope: Scope, want: RunQuery
         query = query.where(SyncRun.status == want.status)
     total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     order = key.desc() if want.sort.startswith("-") else key.asc()
-    rows = session.scalars(query.order_by(order, SyncRun.started_at.desc(), SyncRun.id)
-                           .offset((want.page - 1) * want.per_page).limit(want.per_page))
+    rows = session.scalars(
+        query.order_by(order, SyncRun.started_at.desc(), SyncRun.id)
+        .offset((want.page - 1) * want.per_page)
+        .limit(want.per_page)
+    )
     return [runs.run_summary(r) for r in rows], total
 
 
 def held_runs(session: Session, scope: Scope) -> list[dict[str, Any]]:
     """Runs waiting for an admin's approval, newest first."""
     may_see_runs(scope)
-    return [runs.run_summary(r) for r in session.scalars(
-        select(SyncRun).where(SyncRun.status == "held").order_by(SyncRun.started_at.desc()))]
+    return [
+        runs.run_summary(r)
+        for r in session.scalars(
+            select(SyncRun).where(SyncRun.status == "held").order_by(SyncRun.started_at.desc())
+        )
+    ]

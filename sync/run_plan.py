@@ -34,37 +34,65 @@ from sync.supervision import recompute_all
 SITUATION = "situasi"
 
 
-def simulate(session: Session, units: list[UnitRecord], fetched: Mapping[str, Any], *,
-             actor: str, run_id: str, units_failed: str | None = None
-             ) -> tuple[dict[str, str], dict[str, Any]]:
+def simulate(
+    session: Session,
+    units: list[UnitRecord],
+    fetched: Mapping[str, Any],
+    *,
+    actor: str,
+    run_id: str,
+    units_failed: str | None = None,
+) -> tuple[dict[str, str], dict[str, Any]]:
     """Apply the units and every fetched profile in ``session`` (the caller rolls back); the
     situations and the unit phase's counts (only the failure when ref-unor failed)."""
     unit_changes: dict[str, Any] = (
-        {"status": "failed", "reason": units_failed} if units_failed is not None
-        else apply_unit_phase(session, units, actor=actor, run_id=run_id).counts())
+        {"status": "failed", "reason": units_failed}
+        if units_failed is not None
+        else apply_unit_phase(session, units, actor=actor, run_id=run_id).counts()
+    )
     org = org_context(session)
-    situation = {nip: apply_item(session, nip, remote, org, actor=actor, run_id=run_id)[0]
-                 for nip, remote in sorted(fetched.items())}
-    for nip in [*strand_conflicts(session, actor=actor, run_id=run_id),
-                *claim_conflicts(session, actor=actor, run_id=run_id)]:
+    situation = {
+        nip: apply_item(session, nip, remote, org, actor=actor, run_id=run_id)[0]
+        for nip, remote in sorted(fetched.items())
+    }
+    for nip in [
+        *strand_conflicts(session, actor=actor, run_id=run_id),
+        *claim_conflicts(session, actor=actor, run_id=run_id),
+    ]:
         situation[nip] = "conflict"
     recompute_all(session, actor=actor, run_id=run_id)
     session.flush()
     return situation, unit_changes
 
 
-def capture(session: Session, run_id: str, situations: Mapping[str, str],
-            errors: Mapping[str, str]) -> list[dict[str, Any]]:
+def capture(
+    session: Session, run_id: str, situations: Mapping[str, str], errors: Mapping[str, str]
+) -> list[dict[str, Any]]:
     """The simulated run's changes (from its audit entries) and situations, before rollback."""
     rows: list[dict[str, Any]] = [
-        {"nip": nip, "action": SITUATION, "field": None, "old_value": None,
-         "new_value": situation, "reason": errors.get(nip)}
-        for nip, situation in sorted(situations.items())]
-    for entry in session.scalars(select(AuditEntry).where(AuditEntry.run_id == run_id)
-                                 .order_by(AuditEntry.id)):
-        rows.append({"nip": entry.pegawai_nip, "action": entry.action, "field": entry.field,
-                     "old_value": entry.old_value, "new_value": entry.new_value,
-                     "reason": entry.reason})
+        {
+            "nip": nip,
+            "action": SITUATION,
+            "field": None,
+            "old_value": None,
+            "new_value": situation,
+            "reason": errors.get(nip),
+        }
+        for nip, situation in sorted(situations.items())
+    ]
+    for entry in session.scalars(
+        select(AuditEntry).where(AuditEntry.run_id == run_id).order_by(AuditEntry.id)
+    ):
+        rows.append(
+            {
+                "nip": entry.pegawai_nip,
+                "action": entry.action,
+                "field": entry.field,
+                "old_value": entry.old_value,
+                "new_value": entry.new_value,
+                "reason": entry.reason,
+            }
+        )
     return rows
 
 
@@ -79,16 +107,24 @@ def plan_held_run(sessions: sessionmaker[Session], run_id: str, actor: str) -> i
     with sessions() as session:
         try:
             run = session.get_one(SyncRun, run_id)
-            errors = {row.nip: row.error for row in session.execute(
-                select(RunItem.nip, RunItem.error).where(RunItem.run_id == run_id,
-                                                         RunItem.state == "failed"))}
+            errors = {
+                row.nip: row.error
+                for row in session.execute(
+                    select(RunItem.nip, RunItem.error).where(
+                        RunItem.run_id == run_id, RunItem.state == "failed"
+                    )
+                )
+            }
             units = run.unit_changes or {}
-            situations, _ = simulate(session, units_from_json(run.units_snapshot or []),
-                                     staged(session, run_id), actor=actor, run_id=run_id,
-                                     units_failed=units.get("reason")
-                                     if units.get("status") == "failed" else None)
-            plan = capture(session, run_id, situations,
-                           {k: v for k, v in errors.items() if v})
+            situations, _ = simulate(
+                session,
+                units_from_json(run.units_snapshot or []),
+                staged(session, run_id),
+                actor=actor,
+                run_id=run_id,
+                units_failed=units.get("reason") if units.get("status") == "failed" else None,
+            )
+            plan = capture(session, run_id, situations, {k: v for k, v in errors.items() if v})
             integrity = integrity_report(session, instansi_of(run.units_snapshot))
         finally:
             session.rollback()
@@ -99,19 +135,34 @@ def plan_held_run(sessions: sessionmaker[Session], run_id: str, actor: str) -> i
     return len(plan)
 
 
-def save_dry_run(sessions: sessionmaker[Session], report: dict[str, Any],
-                 plan: list[dict[str, Any]], started_at: datetime,
-                 finished_at: datetime) -> None:
+def save_dry_run(
+    sessions: sessionmaker[Session],
+    report: dict[str, Any],
+    plan: list[dict[str, Any]],
+    started_at: datetime,
+    finished_at: datetime,
+) -> None:
     """Record a finished dry run and its plan so it can be reviewed like any run."""
     with transaction(sessions) as session:
-        session.add(SyncRun(
-            id=report["run_id"], kind=report.get("kind", "reconcile"), status=report["status"],
-            phase="done", dry_run=True, options=None, counts=report.get("counts"),
-            unit_changes=report.get("unit_changes"), calls=int(report.get("calls") or 0),
-            failed=int(report.get("failed") or 0),
-            conflicts_opened=int(report.get("conflicts_opened") or 0),
-            guard_reason=report.get("guard_reason"), integrity=report.get("integrity"),
-            started_at=started_at, finished_at=finished_at,
-            duration_s=report.get("duration_s")))
+        session.add(
+            SyncRun(
+                id=report["run_id"],
+                kind=report.get("kind", "reconcile"),
+                status=report["status"],
+                phase="done",
+                dry_run=True,
+                options=None,
+                counts=report.get("counts"),
+                unit_changes=report.get("unit_changes"),
+                calls=int(report.get("calls") or 0),
+                failed=int(report.get("failed") or 0),
+                conflicts_opened=int(report.get("conflicts_opened") or 0),
+                guard_reason=report.get("guard_reason"),
+                integrity=report.get("integrity"),
+                started_at=started_at,
+                finished_at=finished_at,
+                duration_s=report.get("duration_s"),
+            )
+        )
         session.flush()
         save(session, report["run_id"], plan)

@@ -26,12 +26,16 @@ from sync.supervision import OrgContext, load_context
 from sync.units import UnitChanges, apply_units, open_removed_unit_conflicts
 
 SITUATION = {
-    Status.CONFIRMED: "confirmed", Status.UPDATED: "updated", Status.CONFLICT: "conflict",
-    Status.CREATED: "absent", Status.NOT_FOUND: "missing", Status.LEFT: "left",
-    Status.AMBIGUOUS: "ambiguous", Status.FAILED: "failed",
+    Status.CONFIRMED: "confirmed",
+    Status.UPDATED: "updated",
+    Status.CONFLICT: "conflict",
+    Status.CREATED: "absent",
+    Status.NOT_FOUND: "missing",
+    Status.LEFT: "left",
+    Status.AMBIGUOUS: "ambiguous",
+    Status.FAILED: "failed",
 }
-SITUATIONS = ("confirmed", "updated", "conflict", "absent", "missing", "left", "ambiguous",
-              "failed", "stale")
+SITUATIONS = ("confirmed", "updated", "conflict", "absent", "missing", "left", "ambiguous", "failed", "stale")
 
 FAILED = object()  # marks an item whose fetch failed
 
@@ -47,15 +51,16 @@ def roster_nips(session: Session) -> list[str]:
 def known_bases(session: Session, nips: Iterable[str]) -> dict[str, Known]:
     """Merge bases of the fields that decide whether riwayat is fetched, per NIP."""
     wanted = set(nips)
-    rows = session.execute(select(Pegawai.nip, FieldState.field, FieldState.base_value).join(
-        FieldState, FieldState.pegawai_id == Pegawai.id).where(
-        FieldState.field.in_(("golongan", "jabatan", "unor_id")))).all()
+    rows = session.execute(
+        select(Pegawai.nip, FieldState.field, FieldState.base_value)
+        .join(FieldState, FieldState.pegawai_id == Pegawai.id)
+        .where(FieldState.field.in_(("golongan", "jabatan", "unor_id")))
+    ).all()
     bases: dict[str, dict[str, Any]] = {}
     for nip, name, value in rows:
         if nip in wanted:
             bases.setdefault(nip, {})[name] = value
-    return {nip: Known(b.get("golongan"), b.get("jabatan"), b.get("unor_id"))
-            for nip, b in bases.items()}
+    return {nip: Known(b.get("golongan"), b.get("jabatan"), b.get("unor_id")) for nip, b in bases.items()}
 
 
 def units_to_json(units: list[UnitRecord]) -> list[dict[str, Any]]:
@@ -68,8 +73,9 @@ def units_from_json(rows: list[dict[str, Any]]) -> list[UnitRecord]:
     return [UnitRecord(**row) for row in rows]
 
 
-def apply_unit_phase(session: Session, units: list[UnitRecord], *, actor: str,
-                     run_id: str | None) -> UnitChanges:
+def apply_unit_phase(
+    session: Session, units: list[UnitRecord], *, actor: str, run_id: str | None
+) -> UnitChanges:
     """Apply the unit tree (removed units are deactivated, never deleted)."""
     changes = apply_units(session, units, actor=actor, run_id=run_id)
     session.flush()
@@ -79,8 +85,7 @@ def apply_unit_phase(session: Session, units: list[UnitRecord], *, actor: str,
 def unit_failure(error: str, *, stored: bool) -> str:
     """Why the unit phase failed and what the run does instead: the stored tree, or (none
     stored yet) the unit id and name of each employee's data-utama, unconfirmed by ref-unor."""
-    return t("guards.unit_phase_failed" if stored else "guards.unit_phase_unconfirmed",
-             error=error)
+    return t("guards.unit_phase_failed" if stored else "guards.unit_phase_unconfirmed", error=error)
 
 
 def strand_conflicts(session: Session, *, actor: str, run_id: str | None) -> list[str]:
@@ -88,9 +93,16 @@ def strand_conflicts(session: Session, *, actor: str, run_id: str | None) -> lis
     return open_removed_unit_conflicts(session, actor=actor, run_id=run_id)
 
 
-def apply_item(session: Session, nip: str, remote: RemoteProfile | object | None,
-               org: OrgContext, *, actor: str, run_id: str | None,
-               fetched_at: float | None = None) -> tuple[str, str | None]:
+def apply_item(
+    session: Session,
+    nip: str,
+    remote: RemoteProfile | object | None,
+    org: OrgContext,
+    *,
+    actor: str,
+    run_id: str | None,
+    fetched_at: float | None = None,
+) -> tuple[str, str | None]:
     """Apply one fetched employee; returns its situation and why it was skipped, if it was.
 
     A snapshot fetched before the newest SIASN value already stored is never applied: it is
@@ -101,11 +113,20 @@ def apply_item(session: Session, nip: str, remote: RemoteProfile | object | None
     if remote is not None and not isinstance(remote, RemoteProfile):
         raise TypeError(f"not a fetched profile: {type(remote).__name__}")
     try:
-        outcome = apply_profile(session, nip, remote, actor=actor, run_id=run_id, org=org,
-                                supervisors=False, fetched_at=fetched_at)
+        outcome = apply_profile(
+            session,
+            nip,
+            remote,
+            actor=actor,
+            run_id=run_id,
+            org=org,
+            supervisors=False,
+            fetched_at=fetched_at,
+        )
     except StaleSnapshot as stale:
-        return "stale", t("runs.stale_snapshot", fetched=_stamp(stale.fetched_at),
-                          stored=_stamp(stale.stored_at))
+        return "stale", t(
+            "runs.stale_snapshot", fetched=_stamp(stale.fetched_at), stored=_stamp(stale.stored_at)
+        )
     return SITUATION[outcome.status], None
 
 
@@ -113,11 +134,14 @@ def _stamp(epoch: float) -> str:
     return f"{datetime.fromtimestamp(epoch, UTC):%Y-%m-%d %H:%M:%S.%f} UTC"
 
 
-def plan_stats(session: Session, fetched: dict[str, RemoteProfile | object | None],
-               instansi_id: str | None) -> PlanStats:
+def plan_stats(
+    session: Session, fetched: dict[str, RemoteProfile | object | None], instansi_id: str | None
+) -> PlanStats:
     """What applying ``fetched`` would do: failures, 404s, unit changes, deactivations."""
-    people = {nip: (unor_id, aktif) for nip, unor_id, aktif in session.execute(
-        select(Pegawai.nip, Pegawai.unor_id, Pegawai.aktif))}
+    people = {
+        nip: (unor_id, aktif)
+        for nip, unor_id, aktif in session.execute(select(Pegawai.nip, Pegawai.unor_id, Pegawai.aktif))
+    }
     bases = known_bases(session, fetched)
     failed = missing = moves = leaving = 0
     for nip, remote in fetched.items():
@@ -133,8 +157,13 @@ def plan_stats(session: Session, fetched: dict[str, RemoteProfile | object | Non
             continue
         unor_id, aktif = people[nip]
         base = bases.get(nip)
-        decision = merge_field("unor_id", base.unor_id if base else None, unor_id,
-                               remote.record.unor_id, has_base=base is not None)
+        decision = merge_field(
+            "unor_id",
+            base.unor_id if base else None,
+            unor_id,
+            remote.record.unor_id,
+            has_base=base is not None,
+        )
         moves += int(decision.decision is Decision.APPLY_REMOTE and unor_id is not None)
         leaving += int(aktif and departure_reason(remote.record, instansi_id) is not None)
     return PlanStats(len(fetched), failed, missing, moves, leaving)
@@ -142,8 +171,14 @@ def plan_stats(session: Session, fetched: dict[str, RemoteProfile | object | Non
 
 def conflicts_opened(session: Session, run_id: str) -> int:
     """Conflicts a run opened (from its audit entries)."""
-    return int(session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.run_id == run_id, AuditEntry.action == "konflik_dibuka")) or 0)
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.run_id == run_id, AuditEntry.action == "konflik_dibuka")
+        )
+        or 0
+    )
 
 
 def count_situations(situations: Iterable[str]) -> dict[str, int]:
@@ -160,9 +195,9 @@ def org_context(session: Session) -> OrgContext:
 def staged(session: Session, run_id: str) -> dict[str, RemoteProfile | object | None]:
     """The fetched snapshots of a run, per NIP (``FAILED`` for a failed fetch)."""
     out: dict[str, RemoteProfile | object | None] = {}
-    for nip, state, snapshot in session.execute(select(RunItem.nip, RunItem.state,
-                                                       RunItem.snapshot).where(
-            RunItem.run_id == run_id)):
+    for nip, state, snapshot in session.execute(
+        select(RunItem.nip, RunItem.state, RunItem.snapshot).where(RunItem.run_id == run_id)
+    ):
         out[nip] = FAILED if state == "failed" else from_snapshot(snapshot)
     return out
 

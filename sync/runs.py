@@ -62,15 +62,13 @@ def _owner_dead(owner: str) -> bool:
     return False
 
 
-def acquire(sessions: sessionmaker[Session], kind: str, run_id: str,
-            lease: float = LEASE_SECONDS) -> Lease:
+def acquire(sessions: sessionmaker[Session], kind: str, run_id: str, lease: float = LEASE_SECONDS) -> Lease:
     """Take the lease of ``kind`` for ``run_id`` or raise ``RunBusy`` saying who holds it."""
     now = time.time()
     with transaction(sessions) as session:
         current = session.get(RunLock, kind)
         if current is None:
-            session.add(RunLock(kind=kind, run_id=run_id, owner=OWNER, expires_at=now + lease,
-                                epoch=1))
+            session.add(RunLock(kind=kind, run_id=run_id, owner=OWNER, expires_at=now + lease, epoch=1))
             try:
                 session.flush()
             except IntegrityError:
@@ -79,10 +77,15 @@ def acquire(sessions: sessionmaker[Session], kind: str, run_id: str,
         holder, epoch = current.owner, current.epoch
         if current.expires_at < now or _owner_dead(holder):
             taken = session.execute(
-                update(RunLock).where(RunLock.kind == kind, RunLock.owner == holder,
-                                      RunLock.epoch == epoch,
-                                      RunLock.expires_at == current.expires_at)
-                .values(run_id=run_id, owner=OWNER, expires_at=now + lease, epoch=epoch + 1))
+                update(RunLock)
+                .where(
+                    RunLock.kind == kind,
+                    RunLock.owner == holder,
+                    RunLock.epoch == epoch,
+                    RunLock.expires_at == current.expires_at,
+                )
+                .values(run_id=run_id, owner=OWNER, expires_at=now + lease, epoch=epoch + 1)
+            )
             if taken.rowcount == 1:  # type: ignore[attr-defined]
                 log.info("lease_taken_over", kind=kind, previous=holder, epoch=epoch + 1)
                 return Lease(kind, OWNER, epoch + 1, lease)
@@ -99,9 +102,11 @@ def hold(session: Session, lease: Lease, run_id: str | None = None) -> None:
     values: dict[str, Any] = {"expires_at": time.time() + lease.seconds}
     if run_id is not None:
         values["run_id"] = run_id
-    kept = session.execute(update(RunLock).where(
-        RunLock.kind == lease.kind, RunLock.owner == lease.owner, RunLock.epoch == lease.epoch)
-        .values(**values))
+    kept = session.execute(
+        update(RunLock)
+        .where(RunLock.kind == lease.kind, RunLock.owner == lease.owner, RunLock.epoch == lease.epoch)
+        .values(**values)
+    )
     if kept.rowcount != 1:  # type: ignore[attr-defined]
         raise LeaseLost(t("runs.lease_lost", kind=lease.kind))
 
@@ -115,16 +120,22 @@ def renew(sessions: sessionmaker[Session], lease: Lease) -> None:
 def release(sessions: sessionmaker[Session], lease: Lease) -> None:
     """Give the lease up (only if it is still ours)."""
     with transaction(sessions) as session:
-        session.execute(update(RunLock).where(
-            RunLock.kind == lease.kind, RunLock.owner == lease.owner,
-            RunLock.epoch == lease.epoch).values(expires_at=0.0))
+        session.execute(
+            update(RunLock)
+            .where(RunLock.kind == lease.kind, RunLock.owner == lease.owner, RunLock.epoch == lease.epoch)
+            .values(expires_at=0.0)
+        )
 
 
 def carried_on(session: Session, kind: str, run_id: str, lease: Lease) -> bool:
     """True when another holder has taken the lease over and carries ``run_id`` on."""
     current = session.scalar(select(RunLock).where(RunLock.kind == kind).with_for_update())
-    return (current is not None and current.epoch != lease.epoch and current.run_id == run_id
-            and current.expires_at > time.time())
+    return (
+        current is not None
+        and current.epoch != lease.epoch
+        and current.run_id == run_id
+        and current.expires_at > time.time()
+    )
 
 
 class Renewer:
@@ -159,20 +170,34 @@ class Renewer:
 
 def unfinished(session: Session, kind: str) -> SyncRun | None:
     """The newest run of ``kind`` that was interrupted, stopped (credentials) or is held."""
-    return session.scalar(select(SyncRun).where(
-        SyncRun.kind == kind, SyncRun.dry_run.is_(False),
-        SyncRun.status.in_(("running", "stopped", "held")))
-        .order_by(SyncRun.started_at.desc()).limit(1))
+    return session.scalar(
+        select(SyncRun)
+        .where(
+            SyncRun.kind == kind,
+            SyncRun.dry_run.is_(False),
+            SyncRun.status.in_(("running", "stopped", "held")),
+        )
+        .order_by(SyncRun.started_at.desc())
+        .limit(1)
+    )
 
 
 def run_summary(run: SyncRun) -> dict[str, Any]:
     """The report of a run as JSON."""
     return {
-        "run_id": run.id, "kind": run.kind, "status": run.status, "phase": run.phase,
-        "dry_run": run.dry_run, "counts": run.counts or {}, "calls": run.calls,
-        "failed": run.failed, "conflicts_opened": run.conflicts_opened,
-        "duration_s": run.duration_s, "guard_reason": run.guard_reason,
-        "unit_changes": run.unit_changes or {}, "integrity": run.integrity or {},
+        "run_id": run.id,
+        "kind": run.kind,
+        "status": run.status,
+        "phase": run.phase,
+        "dry_run": run.dry_run,
+        "counts": run.counts or {},
+        "calls": run.calls,
+        "failed": run.failed,
+        "conflicts_opened": run.conflicts_opened,
+        "duration_s": run.duration_s,
+        "guard_reason": run.guard_reason,
+        "unit_changes": run.unit_changes or {},
+        "integrity": run.integrity or {},
         "started_at": run.started_at.isoformat() if run.started_at else None,
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
     }

@@ -33,8 +33,7 @@ def planning_sessions(sessions: sessionmaker[Session]) -> Iterator[sessionmaker[
     folder = Path(tempfile.mkdtemp(prefix="ekinerja-plan-"))
     copy = folder / "plan.db"
     try:
-        with closing(sqlite3.connect(path, timeout=30)) as source, \
-                closing(sqlite3.connect(copy)) as target:
+        with closing(sqlite3.connect(path, timeout=30)) as source, closing(sqlite3.connect(copy)) as target:
             source.backup(target)
         scratch = make_engine(f"sqlite:///{copy}")
         try:

@@ -32,8 +32,11 @@ log = structlog.get_logger(__name__)
 STALE_REFETCHES = 3  # a snapshot overtaken by a concurrent Sinkron is fetched again, this often
 
 FAILURE_REASONS: tuple[tuple[type[UpstreamError], str], ...] = (
-    (SsoAuthError, "Kredensial SSO SIASN ditolak atau kedaluwarsa; operator perlu memperbaiki "
-                   "variabel SSO dari mode yang dipakai (lihat `ekinerja-sync doctor`)."),
+    (
+        SsoAuthError,
+        "Kredensial SSO SIASN ditolak atau kedaluwarsa; operator perlu memperbaiki "
+        "variabel SSO dari mode yang dipakai (lihat `ekinerja-sync doctor`).",
+    ),
     (ApimAuthError, "Kredensial APIM (consumer key/secret) ditolak SIASN; periksa konfigurasi."),
     (TransientError, "SIASN sedang tidak dapat dihubungi atau sibuk; coba lagi beberapa saat lagi."),
     (PayloadError, "Jawaban SIASN tidak sesuai format yang diharapkan; data lokal tidak diubah."),
@@ -67,18 +70,24 @@ class Sinkron:
                 remote = await fetch_profile(self._siasn, nip, known)
             except UpstreamError as exc:
                 bound.warning("sinkron_failed", kind=type(exc).__name__)  # the text is in the outcome
-                return SinkronOutcome(nip=nip, status=Status.FAILED, reason=failure_reason(exc),
-                                      error=str(exc))
+                return SinkronOutcome(
+                    nip=nip, status=Status.FAILED, reason=failure_reason(exc), error=str(exc)
+                )
             try:
                 outcome = await asyncio.to_thread(self._apply, nip, remote, actor, fetched_at)
                 break
             except StaleSnapshot as stale:
                 bound.info("sinkron_stale_refetch", attempt=attempt, error=str(stale))
         else:
-            return SinkronOutcome(nip=nip, status=Status.FAILED, reason=t("runs.sinkron_stale"),
-                                  error="stale snapshot")
-        bound.info("sinkron_done", status=outcome.status.value, applied=len(outcome.applied),
-                   conflicts=len(outcome.conflicts))
+            return SinkronOutcome(
+                nip=nip, status=Status.FAILED, reason=t("runs.sinkron_stale"), error="stale snapshot"
+            )
+        bound.info(
+            "sinkron_done",
+            status=outcome.status.value,
+            applied=len(outcome.applied),
+            conflicts=len(outcome.conflicts),
+        )
         return outcome
 
     def _known(self, nip: str) -> Known | None:
@@ -86,21 +95,22 @@ class Sinkron:
             pegawai_id = session.scalar(select(Pegawai.id).where(Pegawai.nip == nip))
             if pegawai_id is None:
                 return None
-            rows = session.execute(select(FieldState.field, FieldState.base_value).where(
-                FieldState.pegawai_id == pegawai_id,
-                FieldState.field.in_(("golongan", "jabatan", "unor_id")))).all()
+            rows = session.execute(
+                select(FieldState.field, FieldState.base_value).where(
+                    FieldState.pegawai_id == pegawai_id,
+                    FieldState.field.in_(("golongan", "jabatan", "unor_id")),
+                )
+            ).all()
         base = {name: value for name, value in rows}
         if not base:
             return None
         return Known(base.get("golongan"), base.get("jabatan"), base.get("unor_id"))
 
-    def _apply(self, nip: str, remote: RemoteProfile | None, actor: str,
-               fetched_at: float) -> SinkronOutcome:
+    def _apply(self, nip: str, remote: RemoteProfile | None, actor: str, fetched_at: float) -> SinkronOutcome:
         for attempt in (1, 2):
             try:
                 with transaction(self._sessions) as session:
-                    return apply_profile(session, nip, remote, actor=actor,
-                                         fetched_at=fetched_at)
+                    return apply_profile(session, nip, remote, actor=actor, fetched_at=fetched_at)
             except IntegrityError:
                 if attempt == 2:
                     raise

@@ -29,8 +29,9 @@ def from_snapshot(data: dict[str, Any] | None) -> RemoteProfile | None:
     """The profile back from its JSON form."""
     if data is None:
         return None
-    values: dict[str, Any] = {k: date.fromisoformat(v) if k in _DATES and v else v
-                              for k, v in data["record"].items()}
+    values: dict[str, Any] = {
+        k: date.fromisoformat(v) if k in _DATES and v else v for k, v in data["record"].items()
+    }
     return RemoteProfile(
         record=PegawaiRecord(**values),
         notices=[Notice(n["code"], n["text"]) for n in data["notices"]],

@@ -38,8 +38,13 @@ class UnitRef:
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready mapping (what the picker endpoint and ``unor cari --json`` answer)."""
-        return {"id": self.id, "nama": self.nama, "jalur": self.label,
-                "jalur_list": list(self.path), "aktif": self.aktif}
+        return {
+            "id": self.id,
+            "nama": self.nama,
+            "jalur": self.label,
+            "jalur_list": list(self.path),
+            "aktif": self.aktif,
+        }
 
 
 @dataclass(frozen=True)
@@ -163,9 +168,15 @@ class UnitIndex:
                 stack.extend(self._children.get(current, []))
         return found
 
-    def search(self, text: str, *, within: Collection[str] | None = None,
-               include_inactive: bool = False, limit: int = 20, offset: int = 0
-               ) -> UnitMatches:
+    def search(
+        self,
+        text: str,
+        *,
+        within: Collection[str] | None = None,
+        include_inactive: bool = False,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> UnitMatches:
         """Units whose path holds every word of ``text``, one page: units that match in their own
         right first (a unit below a match matches only through it), own-name matches first."""
         words = _folded(text).split()
@@ -179,9 +190,11 @@ class UnitIndex:
                     break
             else:
                 matched[uid] = (path_key, all(w in name_key for w in words))
-        hits = sorted((self._parent.get(uid) in matched and bool(words), not own, key, uid)
-                      for uid, (key, own) in matched.items())
-        page = [self.ref(hit[3]) for hit in hits[offset:offset + limit]]
+        hits = sorted(
+            (self._parent.get(uid) in matched and bool(words), not own, key, uid)
+            for uid, (key, own) in matched.items()
+        )
+        page = [self.ref(hit[3]) for hit in hits[offset : offset + limit]]
         leading = sum(1 for hit in hits if not hit[0])
         return UnitMatches([r for r in page if r is not None], len(hits), leading)
 
@@ -192,8 +205,11 @@ class UnitIndex:
         if wanted in self._name and (within is None or wanted in within):
             return wanted
         key = _path_key(wanted)
-        exact = [uid for uid, _, _ in self._searchable()
-                 if (within is None or uid in within) and _path_key(self.label(uid) or "") == key]
+        exact = [
+            uid
+            for uid, _, _ in self._searchable()
+            if (within is None or uid in within) and _path_key(self.label(uid) or "") == key
+        ]
         if len(exact) == 1:
             return exact[0]
         found = self.search(wanted, within=within, include_inactive=True, limit=2)
@@ -205,16 +221,18 @@ class UnitIndex:
         """(id, folded own name, folded path) of every unit, each path folded once per name."""
         if self._haystack is None:
             folded = {uid: _folded(name) for uid, name in self._name.items()}
-            self._haystack = [(uid, folded[uid], SEPARATOR.join(
-                folded.get(u, u) for u in self.path_ids(uid))) for uid in self._name]
+            self._haystack = [
+                (uid, folded[uid], SEPARATOR.join(folded.get(u, u) for u in self.path_ids(uid)))
+                for uid in self._name
+            ]
         return self._haystack
 
 
 def load_index(session: Session) -> UnitIndex:
     """Read the unit tree now (one query), without the session cache."""
     rows = session.connection().execute(  # Core, not ORM rows: a tenth of the cost at 5,000
-        select(Unit.__table__.c.id, Unit.__table__.c.nama, Unit.__table__.c.parent_id,
-               Unit.__table__.c.aktif))
+        select(Unit.__table__.c.id, Unit.__table__.c.nama, Unit.__table__.c.parent_id, Unit.__table__.c.aktif)
+    )
     return UnitIndex((row[0], row[1], row[2], row[3]) for row in rows)
 
 

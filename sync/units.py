@@ -35,15 +35,25 @@ async def fetch_units(siasn: SiasnClient) -> list[UnitRecord]:
 
 def stored_units(session: Session) -> list[UnitRecord]:
     """The active stored unit tree, as records (what a run uses when ref-unor fails)."""
-    return [UnitRecord(id=u.id, nama=u.nama, parent_id=u.parent_id, eselon_id=u.eselon_id,
-                       nama_jabatan=u.nama_jabatan, pemimpin_pns_id=u.pemimpin_pns_id,
-                       instansi_id=u.instansi_id, jenis_unor_id=u.jenis_unor_id,
-                       cepat_kode=u.cepat_kode)
-            for u in session.scalars(select(Unit).where(Unit.aktif.is_(True)).order_by(Unit.id))]
+    return [
+        UnitRecord(
+            id=u.id,
+            nama=u.nama,
+            parent_id=u.parent_id,
+            eselon_id=u.eselon_id,
+            nama_jabatan=u.nama_jabatan,
+            pemimpin_pns_id=u.pemimpin_pns_id,
+            instansi_id=u.instansi_id,
+            jenis_unor_id=u.jenis_unor_id,
+            cepat_kode=u.cepat_kode,
+        )
+        for u in session.scalars(select(Unit).where(Unit.aktif.is_(True)).order_by(Unit.id))
+    ]
 
 
-def apply_units(session: Session, units: list[UnitRecord], *, actor: str,
-                run_id: str | None = None) -> UnitChanges:
+def apply_units(
+    session: Session, units: list[UnitRecord], *, actor: str, run_id: str | None = None
+) -> UnitChanges:
     """Upsert ``units`` by id; units no longer in SIASN are deactivated, never deleted."""
     if not units:
         raise ValueError("ref-unor returned no units; refusing to deactivate every unit")
@@ -56,19 +66,43 @@ def apply_units(session: Session, units: list[UnitRecord], *, actor: str,
         if unit.id not in seen and unit.aktif:
             unit.aktif = False
             changes.removed.append(unit.id)
-            audit.record(session, actor=actor, action="unor_dihapus", nip=None, field=unit.id,
-                         old=unit.nama, reason="tidak ada lagi di ref-unor SIASN", run_id=run_id)
+            audit.record(
+                session,
+                actor=actor,
+                action="unor_dihapus",
+                nip=None,
+                field=unit.id,
+                old=unit.nama,
+                reason="tidak ada lagi di ref-unor SIASN",
+                run_id=run_id,
+            )
     return changes
 
 
-def _upsert(session: Session, unit: Unit | None, record: UnitRecord, changes: UnitChanges,
-            actor: str, run_id: str | None) -> None:
+def _upsert(
+    session: Session,
+    unit: Unit | None,
+    record: UnitRecord,
+    changes: UnitChanges,
+    actor: str,
+    run_id: str | None,
+) -> None:
     if unit is None:
-        session.add(Unit(id=record.id, nama=record.nama, parent_id=record.parent_id,
-                         eselon_id=record.eselon_id, nama_jabatan=record.nama_jabatan,
-                         pemimpin_pns_id=record.pemimpin_pns_id, instansi_id=record.instansi_id,
-                         jenis_unor_id=record.jenis_unor_id, cepat_kode=record.cepat_kode,
-                         aktif=True, updated_at=audit.now()))
+        session.add(
+            Unit(
+                id=record.id,
+                nama=record.nama,
+                parent_id=record.parent_id,
+                eselon_id=record.eselon_id,
+                nama_jabatan=record.nama_jabatan,
+                pemimpin_pns_id=record.pemimpin_pns_id,
+                instansi_id=record.instansi_id,
+                jenis_unor_id=record.jenis_unor_id,
+                cepat_kode=record.cepat_kode,
+                aktif=True,
+                updated_at=audit.now(),
+            )
+        )
         changes.new.append(record.id)
         return
     kinds = {
@@ -79,8 +113,16 @@ def _upsert(session: Session, unit: Unit | None, record: UnitRecord, changes: Un
     for kind, changed in kinds.items():
         if changed:
             getattr(changes, kind).append(record.id)
-            audit.record(session, actor=actor, action=f"unor_{kind}", nip=None, field=record.id,
-                         old=_what(unit, kind), new=_record_what(record, kind), run_id=run_id)
+            audit.record(
+                session,
+                actor=actor,
+                action=f"unor_{kind}",
+                nip=None,
+                field=record.id,
+                old=_what(unit, kind),
+                new=_record_what(record, kind),
+                run_id=run_id,
+            )
     unit.nama, unit.parent_id = record.nama, record.parent_id
     unit.eselon_id, unit.nama_jabatan = record.eselon_id, record.nama_jabatan
     unit.pemimpin_pns_id, unit.instansi_id = record.pemimpin_pns_id, record.instansi_id
@@ -94,12 +136,10 @@ def _what(unit: Unit, kind: str) -> str | None:
 
 
 def _record_what(record: UnitRecord, kind: str) -> str | None:
-    return {"renamed": record.nama, "moved": record.parent_id,
-            "head_changed": record.pemimpin_pns_id}[kind]
+    return {"renamed": record.nama, "moved": record.parent_id, "head_changed": record.pemimpin_pns_id}[kind]
 
 
-def open_removed_unit_conflicts(session: Session, *, actor: str,
-                                run_id: str | None = None) -> list[str]:
+def open_removed_unit_conflicts(session: Session, *, actor: str, run_id: str | None = None) -> list[str]:
     """Active employees still in a removed unit become conflicts (never orphans); their NIPs."""
     from store.models import Conflict, Pegawai
     from sync.konflik import lifecycle
@@ -108,19 +148,31 @@ def open_removed_unit_conflicts(session: Session, *, actor: str,
     if not names:
         return []
     stranded: list[str] = []
-    people = session.scalars(select(Pegawai).where(Pegawai.unor_id.in_(list(names)),
-                                                   Pegawai.aktif.is_(True)))
+    people = session.scalars(select(Pegawai).where(Pegawai.unor_id.in_(list(names)), Pegawai.aktif.is_(True)))
     for person in people:
         stranded.append(person.nip)
-        exists = session.scalar(select(Conflict.id).where(
-            Conflict.pegawai_id == person.id, Conflict.field == "unor_id",
-            Conflict.status.in_(lifecycle.ACTIVE)))
+        exists = session.scalar(
+            select(Conflict.id).where(
+                Conflict.pegawai_id == person.id,
+                Conflict.field == "unor_id",
+                Conflict.status.in_(lifecycle.ACTIVE),
+            )
+        )
         if exists is not None:
             continue
-        text = (f"Unit kerja '{names.get(person.unor_id or '', person.unor_id)}' tidak ada lagi "
-                "di ref-unor SIASN (dihapus atau digabung). Pilih unit kerja aktif untuk pegawai "
-                "ini; sampai itu, unit lama tetap tercatat.")
-        lifecycle.raise_conflict(session, pegawai=person, field="unor_id", kind="unor_dihapus",
-                                 values=(person.unor_id, person.unor_id, None), explanation=text,
-                                 actor=actor, run_id=run_id)
+        text = (
+            f"Unit kerja '{names.get(person.unor_id or '', person.unor_id)}' tidak ada lagi "
+            "di ref-unor SIASN (dihapus atau digabung). Pilih unit kerja aktif untuk pegawai "
+            "ini; sampai itu, unit lama tetap tercatat."
+        )
+        lifecycle.raise_conflict(
+            session,
+            pegawai=person,
+            field="unor_id",
+            kind="unor_dihapus",
+            values=(person.unor_id, person.unor_id, None),
+            explanation=text,
+            actor=actor,
+            run_id=run_id,
+        )
     return stranded

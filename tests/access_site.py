@@ -58,36 +58,53 @@ def _cast(world: World, taken: str) -> dict[str, str]:
     opds = [u for u in world.units.values() if u.parent_id == root.id and u.pemimpin_pns_id]
     for opd in opds:
         head = world.by_pns_id(opd.pemimpin_pns_id or "")
-        staff = [p.nip for p in world.pegawai.values()
-                 if opd.id in _path(world, p.unor_id) and head and p.nip not in (head.nip, taken)]
-        others = [(p.nip, p.unor_id) for p in world.pegawai.values()
-                  if opd.id not in _path(world, p.unor_id) and p.nip != taken]
+        staff = [
+            p.nip
+            for p in world.pegawai.values()
+            if opd.id in _path(world, p.unor_id) and head and p.nip not in (head.nip, taken)
+        ]
+        others = [
+            (p.nip, p.unor_id)
+            for p in world.pegawai.values()
+            if opd.id not in _path(world, p.unor_id) and p.nip != taken
+        ]
         if head and head.nip != taken and head.unor_id == opd.id and len(staff) >= 2 and others:
-            other_opd = next(u for u in _path(world, others[0][1]) if u in
-                             {o.id for o in opds})
-            return {"operator": head.nip, "employee": staff[0], "colleague": staff[1],
-                    "outsider": others[0][0], "opd": opd.id, "other_opd": other_opd,
-                    "admin": others[-1][0]}
+            other_opd = next(u for u in _path(world, others[0][1]) if u in {o.id for o in opds})
+            return {
+                "operator": head.nip,
+                "employee": staff[0],
+                "colleague": staff[1],
+                "outsider": others[0][0],
+                "opd": opd.id,
+                "other_opd": other_opd,
+                "admin": others[-1][0],
+            }
     raise AssertionError("the generated world has no OPD with a head and staff")
 
 
 @pytest.fixture(name="site")
-def site_fixture(container: Container, world: World, sim: SiasnSimulator,
-         sim_server: ServerThread) -> Iterator[Site]:
+def site_fixture(
+    container: Container, world: World, sim: SiasnSimulator, sim_server: ServerThread
+) -> Iterator[Site]:
     """Store with four employees, realm accounts for them, an API key and a local admin."""
     cast = _cast(world, sim.credentials.sso_username)
     load_units(container)
     sinkron(container, *(cast[k] for k in ("operator", "employee", "colleague", "outsider")))
     sim.realm.add_client(RealmClient("ekinerja-sync"))
-    for who, roles in (("employee", []), ("operator", [OPERATOR_ROLE]),
-                       ("admin", [ADMIN_ROLE]), ("outsider", [])):
+    for who, roles in (
+        ("employee", []),
+        ("operator", [OPERATOR_ROLE]),
+        ("admin", [ADMIN_ROLE]),
+        ("outsider", []),
+    ):
         sim.realm.add_account(Account(cast[who], PASSWORD, who.title(), roles=roles))
     with transaction(container.sessions) as session:
         set_local_account(session, "admin-bkd", PASSWORD)
-    settings = Settings(database_url=container.settings.database_url,
-                        siasn=container.settings.siasn,
-                        myasn=MyasnSettings(issuer=sim_server.url + REALM_PATH,
-                                            client_id="ekinerja-sync"))
+    settings = Settings(
+        database_url=container.settings.database_url,
+        siasn=container.settings.siasn,
+        myasn=MyasnSettings(issuer=sim_server.url + REALM_PATH, client_id="ekinerja-sync"),
+    )
     served = Container.build(settings)
     key = new_api_key(served)
     with ServerThread(create_app(served)) as server:

@@ -19,8 +19,7 @@ from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
 from store.db import make_engine, upgrade
 
-PG_ADMIN_URL = os.environ.get("EKINERJA_TEST_PG_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN_URL = os.environ.get("EKINERJA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def _postgres_available() -> str | None:
@@ -96,8 +95,7 @@ def sim_server(sim: SiasnSimulator) -> Iterator[ServerThread]:
 def siasn_settings(sim: SiasnSimulator, sim_server: ServerThread) -> SiasnSettings:
     """SIASN settings pointing at the running simulator, with fast retries."""
     base = simulator_settings(sim, sim_server.url)
-    return base.model_copy(update={"retry_base_delay": 0.01, "retry_max_delay": 0.05,
-                                   "read_timeout": 2.0})
+    return base.model_copy(update={"retry_base_delay": 0.01, "retry_max_delay": 0.05, "read_timeout": 2.0})
 
 
 @pytest.fixture

@@ -38,8 +38,7 @@ class ConsoleSite:
 
     def session_for(self, nip: str, roles: tuple[str, ...] = (OPERATOR_ROLE,)) -> str:
         """A login session of ASN account ``nip`` with ``roles``; returns the cookie value."""
-        info = SessionInfo(source="myasn", username=nip, name=f"Operator {nip}", roles=roles,
-                           id_token=None)
+        info = SessionInfo(source="myasn", username=nip, name=f"Operator {nip}", roles=roles, id_token=None)
         with transaction(self.container.sessions) as session:
             return open_session(session, info, ttl=3600)
 
@@ -57,9 +56,11 @@ def serve(container: Container, cast: dict[str, str]) -> Iterator[ConsoleSite]:
     """The app (with a fixed form-token secret and the local admin account) on a loopback socket."""
     with transaction(container.sessions) as session:
         set_local_account(session, ADMIN, PASSWORD)
-    settings = Settings(database_url=container.settings.database_url,
-                        siasn=container.settings.siasn,
-                        auth=AuthSettings(csrf_secret="rahasia-uji-formulir"))
+    settings = Settings(
+        database_url=container.settings.database_url,
+        siasn=container.settings.siasn,
+        auth=AuthSettings(csrf_secret="rahasia-uji-formulir"),
+    )
     served = Container.build(settings)
     try:
         with ServerThread(create_app(served)) as server:
@@ -72,8 +73,7 @@ def serve(container: Container, cast: dict[str, str]) -> Iterator[ConsoleSite]:
 def admin_client(site: ConsoleSite) -> Iterator[httpx.Client]:
     """An HTTP client logged in as the local admin (cookie kept)."""
     with httpx.Client(base_url=site.url, timeout=30) as client:
-        done = client.post("/login/lokal", data={"username": ADMIN, "password": PASSWORD,
-                                                 "next": "/admin/"})
+        done = client.post("/login/lokal", data={"username": ADMIN, "password": PASSWORD, "next": "/admin/"})
         assert done.status_code == 303, done.text
         yield client
 
@@ -102,10 +102,31 @@ def decide_through_pages(container: Container, nips: list[str], chosen: str) -> 
         post_form(client, first + "/tugaskan", csrf=token, versi=version, penerima="operator.opd")
         post_form(client, first + "/komentar", csrf=token, komentar="cek SK <b>asli</b>")
         _, version = page_form(client, first)
-        post_form(client, first + "/putuskan", csrf=token, versi=version,
-                  keputusan="ambil_siasn", alasan="SK terbit")
+        post_form(
+            client,
+            first + "/putuskan",
+            csrf=token,
+            versi=version,
+            keputusan="ambil_siasn",
+            alasan="SK terbit",
+        )
         _, version = page_form(client, f"/admin/konflik/{ids[1]}")
-        post_form(client, f"/admin/konflik/{ids[1]}/putuskan", csrf=token, versi=version,
-                  keputusan="tetapkan_nilai", nilai=chosen, alasan="unit benar")
-        post_form(client, "/admin/konflik/massal", csrf=token, q=nips[2], cakupan="tersaring",
-                  jumlah="1", keputusan="pertahankan_lokal", alasan="SK lokal")
+        post_form(
+            client,
+            f"/admin/konflik/{ids[1]}/putuskan",
+            csrf=token,
+            versi=version,
+            keputusan="tetapkan_nilai",
+            nilai=chosen,
+            alasan="unit benar",
+        )
+        post_form(
+            client,
+            "/admin/konflik/massal",
+            csrf=token,
+            q=nips[2],
+            cakupan="tersaring",
+            jumlah="1",
+            keputusan="pertahankan_lokal",
+            alasan="SK lokal",
+        )

@@ -55,23 +55,31 @@ def pegawai(container: Container, nip: str) -> Pegawai | None:
 def base_value(container: Container, nip: str, field: str) -> Any:
     """The stored merge base of one field."""
     with container.sessions() as session:
-        return session.scalar(select(FieldState.base_value).join(
-            Pegawai, Pegawai.id == FieldState.pegawai_id).where(
-            Pegawai.nip == nip, FieldState.field == field))
+        return session.scalar(
+            select(FieldState.base_value)
+            .join(Pegawai, Pegawai.id == FieldState.pegawai_id)
+            .where(Pegawai.nip == nip, FieldState.field == field)
+        )
 
 
 def conflicts(container: Container, nip: str) -> list[Conflict]:
     """All conflict rows of an employee."""
     with container.sessions() as session:
-        return list(session.scalars(select(Conflict).join(
-            Pegawai, Pegawai.id == Conflict.pegawai_id).where(Pegawai.nip == nip)))
+        return list(
+            session.scalars(
+                select(Conflict).join(Pegawai, Pegawai.id == Conflict.pegawai_id).where(Pegawai.nip == nip)
+            )
+        )
 
 
 def audit_actions(container: Container, nip: str) -> list[tuple[str, str | None]]:
     """(action, field) of an employee's audit entries, oldest first."""
     with container.sessions() as session:
-        rows = session.execute(select(AuditEntry.action, AuditEntry.field).where(
-            AuditEntry.pegawai_nip == nip).order_by(AuditEntry.id)).all()
+        rows = session.execute(
+            select(AuditEntry.action, AuditEntry.field)
+            .where(AuditEntry.pegawai_nip == nip)
+            .order_by(AuditEntry.id)
+        ).all()
     return [(a, f) for a, f in rows]
 
 
@@ -84,8 +92,11 @@ def count_rows(container: Container, model: type[Any]) -> int:
 def staff_nip(world: World, index: int = 0) -> str:
     """A PNS pelaksana who heads no unit (stable for a seed)."""
     heads = {u.pemimpin_pns_id for u in world.units.values()}
-    staff = [p.nip for p in world.pegawai.values()
-             if p.pns_id not in heads and not p.pppk and p.jenis_jabatan_id == 4]
+    staff = [
+        p.nip
+        for p in world.pegawai.values()
+        if p.pns_id not in heads and not p.pppk and p.jenis_jabatan_id == 4
+    ]
     return staff[index]
 
 
@@ -109,8 +120,7 @@ def reconcile(container: Container, **options: Any) -> dict[str, Any]:
 
     async def go() -> dict[str, Any]:
         async with container.siasn() as siasn:
-            return await Reconciler(siasn, container.sessions,
-                                    ReconcileOptions(**options)).run()
+            return await Reconciler(siasn, container.sessions, ReconcileOptions(**options)).run()
 
     return asyncio.run(go())
 
@@ -119,9 +129,25 @@ def store_state(container: Container) -> dict[str, Any]:
     """Everything a run may change, without ids, timestamps or run ids, for comparisons."""
     from store.models import SupervisorLink, Unit
 
-    skip = {"id", "created_at", "updated_at", "last_synced_at", "siasn_fetched_at", "received_at",
-            "diverged_since", "opened_at", "resolved_at", "at", "run_id", "derived_at", "pegawai_id",
-            "atasan_id", "seq", "prev_hash", "entry_hash"}  # the chain hashes ids and times
+    skip = {
+        "id",
+        "created_at",
+        "updated_at",
+        "last_synced_at",
+        "siasn_fetched_at",
+        "received_at",
+        "diverged_since",
+        "opened_at",
+        "resolved_at",
+        "at",
+        "run_id",
+        "derived_at",
+        "pegawai_id",
+        "atasan_id",
+        "seq",
+        "prev_hash",
+        "entry_hash",
+    }  # the chain hashes ids and times
 
     def rows(model: type[Any], key: Any) -> list[dict[str, Any]]:
         with container.sessions() as session:
@@ -130,8 +156,11 @@ def store_state(container: Container) -> dict[str, Any]:
             out = []
             for item in items:
                 drop = skip - {"id"} if model is Unit else skip
-                row = {c: getattr(item, c) for c in item.__table__.columns.keys()  # noqa: SIM118
-                       if c not in drop}
+                row = {
+                    c: getattr(item, c)
+                    for c in item.__table__.columns.keys()  # noqa: SIM118
+                    if c not in drop
+                }
                 for ref in ("pegawai_id", "atasan_id"):
                     if hasattr(item, ref):
                         row[ref.replace("_id", "_nip")] = nips.get(getattr(item, ref))
@@ -156,8 +185,9 @@ def new_api_key(container: Container, name: str = "ekinerja-app") -> str:
         return create_api_key(session, name)
 
 
-def realm_login(http: Any, auth_url: str, username: str, password: str,
-                totp_secret: str | None = None) -> str:
+def realm_login(
+    http: Any, auth_url: str, username: str, password: str, totp_secret: str | None = None
+) -> str:
     """Fill the realm's login form (and TOTP step) as a person would; returns the redirect URL."""
     import re
 
@@ -167,11 +197,11 @@ def realm_login(http: Any, auth_url: str, username: str, password: str,
     assert page.status_code == 200, page.text
     login_id = re.search(r'name="login_id" value="([^"]+)"', page.text)
     assert login_id is not None, page.text
-    answer = http.post(auth_url, data={"login_id": login_id.group(1), "username": username,
-                                       "password": password})
+    answer = http.post(
+        auth_url, data={"login_id": login_id.group(1), "username": username, "password": password}
+    )
     if totp_secret is not None:
         assert 'name="otp"' in answer.text, answer.text
-        answer = http.post(auth_url, data={"login_id": login_id.group(1),
-                                           "otp": totp(totp_secret)})
+        answer = http.post(auth_url, data={"login_id": login_id.group(1), "otp": totp(totp_secret)})
     assert answer.status_code == 302, answer.text
     return str(answer.headers["location"])

@@ -25,8 +25,13 @@ from tests.helpers import import_export, reconcile
 
 def pmm_settings(base_url: str) -> PmmSettings:
     """PMM settings pointing at a running PMM simulator."""
-    return PmmSettings(base_url=base_url, token_url=base_url + TOKEN_PATH, client_id=CLIENT_ID,
-                       client_secret=SecretStr(CLIENT_SECRET), rate=0)
+    return PmmSettings(
+        base_url=base_url,
+        token_url=base_url + TOKEN_PATH,
+        client_id=CLIENT_ID,
+        client_secret=SecretStr(CLIENT_SECRET),
+        rate=0,
+    )
 
 
 def with_pmm(container: Container, base_url: str) -> Container:
@@ -52,14 +57,29 @@ def feed(container: Container, source: str) -> dict[str, Any]:
 def skp_state(container: Container) -> dict[str, Any]:
     """SKP rows, evaluations and open problems without ids and timestamps, for comparisons."""
     with container.sessions() as session:
-        skps = sorted((s.nip, s.source, s.source_id, s.status_rencana, str(s.periode_mulai))
-                      for s in session.scalars(select(Skp)))
-        evals = sorted(tuple(str(v) for v in (
-            e.jenis_periode, e.angka_periode, e.rating_hasil_kerja, e.rating_perilaku_kerja,
-            e.predikat, e.status_evaluasi, e.siasn_id, e.push_state))
-            for e in session.scalars(select(Evaluasi)))
-        problems = sorted((p.source, p.nip, p.rule, p.periode, p.status)
-                          for p in session.scalars(select(PmmProblem)))
+        skps = sorted(
+            (s.nip, s.source, s.source_id, s.status_rencana, str(s.periode_mulai))
+            for s in session.scalars(select(Skp))
+        )
+        evals = sorted(
+            tuple(
+                str(v)
+                for v in (
+                    e.jenis_periode,
+                    e.angka_periode,
+                    e.rating_hasil_kerja,
+                    e.rating_perilaku_kerja,
+                    e.predikat,
+                    e.status_evaluasi,
+                    e.siasn_id,
+                    e.push_state,
+                )
+            )
+            for e in session.scalars(select(Evaluasi))
+        )
+        problems = sorted(
+            (p.source, p.nip, p.rule, p.periode, p.status) for p in session.scalars(select(PmmProblem))
+        )
     return {"skp": skps, "evaluasi": evals, "problems": problems}
 
 
@@ -77,8 +97,9 @@ def push(container: Container, *, dry_run: bool = False) -> dict[str, Any]:
     return asyncio.run(run_push(container, dry_run=dry_run))
 
 
-def add_period_results(pmm_sim: Any, periode: dict[str, Any], source_periode: str = "2025"
-                       ) -> list[dict[str, Any]]:
+def add_period_results(
+    pmm_sim: Any, periode: dict[str, Any], source_periode: str = "2025"
+) -> list[dict[str, Any]]:
     """A new period in the PMM simulator with a copy of every result of ``source_periode``."""
     pmm_sim.periods.append(periode)
     added = []

@@ -28,20 +28,29 @@ def sinkron_status(client: httpx.Client, nip: str) -> int:
 
 
 def _edit(client: httpx.Client, nip: str, **extra: Any) -> httpx.Response:
-    return client.patch(f"/api/v1/pegawai/{nip}", json={
-        "changes": {"no_hp": "081234567890"}, "reason": "pembaruan kontak", **extra})
+    return client.patch(
+        f"/api/v1/pegawai/{nip}",
+        json={"changes": {"no_hp": "081234567890"}, "reason": "pembaruan kontak", **extra},
+    )
 
 
 def test_no_or_bad_credentials_get_401_and_are_logged(site: Site) -> None:
     """No key, a wrong key, a revoked key or a forged cookie: 401 with the reason, logged."""
     with transaction(site.container.sessions) as session:
         revoke_api_key(session, "ekinerja-app")
-    attempts = [{}, {"X-API-Key": "eks_wrong"}, {"X-API-Key": site.key},
-                {"Authorization": f"Bearer {site.key}"}, {"Cookie": "ekinerja_sesi=forged"}]
+    attempts = [
+        {},
+        {"X-API-Key": "eks_wrong"},
+        {"X-API-Key": site.key},
+        {"Authorization": f"Bearer {site.key}"},
+        {"Cookie": "ekinerja_sesi=forged"},
+    ]
     with capture_logs() as logs, httpx.Client(base_url=site.url, timeout=20) as client:
         for headers in attempts:
-            for method, path in (("POST", f"/api/v1/pegawai/{site.employee}/sinkron-siasn"),
-                                 ("GET", f"/api/v1/pegawai/{site.employee}")):
+            for method, path in (
+                ("POST", f"/api/v1/pegawai/{site.employee}/sinkron-siasn"),
+                ("GET", f"/api/v1/pegawai/{site.employee}"),
+            ):
                 response = client.request(method, path, headers=headers)
                 assert response.status_code == 401, (headers, response.text)
                 assert response.headers["www-authenticate"].startswith("Bearer")
@@ -59,14 +68,15 @@ def test_employee_acts_only_on_own_profile(site: Site) -> None:
         refused = client.get(f"/api/v1/pegawai/{site.colleague}")
         assert refused.status_code == 403 and "profilnya sendiri" in refused.json()["detail"]
         assert _edit(client, site.employee).status_code == 403
-        forged = client.post(f"/api/v1/pegawai/{site.employee}/sinkron-siasn",
-                             headers={"Origin": "https://evil.example"})
+        forged = client.post(
+            f"/api/v1/pegawai/{site.employee}/sinkron-siasn", headers={"Origin": "https://evil.example"}
+        )
         assert forged.status_code == 403 and "situs lain" in forged.json()["detail"]
-        same = client.post(f"/api/v1/pegawai/{site.employee}/sinkron-siasn",
-                           headers={"Origin": site.url})
+        same = client.post(f"/api/v1/pegawai/{site.employee}/sinkron-siasn", headers={"Origin": site.url})
         assert same.status_code == 200
-        claim = client.post(f"/api/v1/unor/{site.opd}/klaim-pimpinan",
-                            json={"nip": site.employee, "reason": "x"})
+        claim = client.post(
+            f"/api/v1/unor/{site.opd}/klaim-pimpinan", json={"nip": site.employee, "reason": "x"}
+        )
         assert claim.status_code == 403
     denied = [e for e in logs if e["event"] == "access_denied"]
     assert [e["status"] for e in denied] == [403] * 5
@@ -86,14 +96,18 @@ def test_operator_acts_on_employees_of_their_units(site: Site) -> None:
         edited = _edit(client, site.colleague, actor="someone-else")
         assert edited.status_code == 200, edited.text
         assert _edit(client, site.outsider).status_code == 403
-        outside_claim = client.post(f"/api/v1/unor/{site.other_opd}/klaim-pimpinan",
-                                    json={"nip": site.outsider, "reason": "x"})
+        outside_claim = client.post(
+            f"/api/v1/unor/{site.other_opd}/klaim-pimpinan", json={"nip": site.outsider, "reason": "x"}
+        )
         assert outside_claim.status_code == 403
         assert "wilayah kerja" in outside_claim.json()["detail"]
     with site.container.sessions() as session:
-        actors = {e.actor for e in session.query(AuditEntry)
-                  .filter(AuditEntry.pegawai_nip == site.colleague,
-                          AuditEntry.action == "edit_lokal")}
+        actors = {
+            e.actor
+            for e in session.query(AuditEntry).filter(
+                AuditEntry.pegawai_nip == site.colleague, AuditEntry.action == "edit_lokal"
+            )
+        }
     assert actors == {f"myasn:{site.operator}"}
 
 
@@ -106,8 +120,9 @@ def test_admin_role_and_local_admin_act_on_everyone(site: Site) -> None:
         wrong = client.post("/login/lokal", data={"username": "admin-bkd", "password": "salah"})
         assert wrong.status_code == 401 and "salah" in wrong.text
         assert sinkron_status(client, site.outsider) == 401
-        ok = client.post("/login/lokal", data={"username": "admin-bkd", "password": PASSWORD,
-                                                "next": "//evil.example/"})
+        ok = client.post(
+            "/login/lokal", data={"username": "admin-bkd", "password": PASSWORD, "next": "//evil.example/"}
+        )
         assert ok.status_code == 303 and ok.headers["location"] == "/"
         assert _edit(client, site.outsider).status_code == 200
         assert "admin (semua unit)" in client.get("/").text
@@ -115,13 +130,15 @@ def test_admin_role_and_local_admin_act_on_everyone(site: Site) -> None:
 
 def test_api_key_acts_server_to_server_with_the_named_actor(site: Site) -> None:
     """The e-Kinerja app's key reaches everyone; the audit names the key and the person."""
-    with httpx.Client(base_url=site.url, timeout=20,
-                      headers={"X-API-Key": site.key}) as client:
+    with httpx.Client(base_url=site.url, timeout=20, headers={"X-API-Key": site.key}) as client:
         assert sinkron_status(client, site.outsider) == 200
         assert _edit(client, site.outsider, actor="ani.bkd").status_code == 200
     with site.container.sessions() as session:
-        entry = session.query(AuditEntry).filter(AuditEntry.pegawai_nip == site.outsider,
-                                                 AuditEntry.action == "edit_lokal").one()
+        entry = (
+            session.query(AuditEntry)
+            .filter(AuditEntry.pegawai_nip == site.outsider, AuditEntry.action == "edit_lokal")
+            .one()
+        )
     assert entry.actor == "apikey:ekinerja-app/ani.bkd"
 
 
@@ -131,13 +148,18 @@ def test_logout_ends_the_session_at_the_realm_too(site: Site, sim: SiasnSimulato
         cookie = client.cookies["ekinerja_sesi"]
         assert site.employee in sim.realm.sessions.values()
         out = client.post("/logout")
-        assert out.status_code == 303 and REALM_PATH + "/protocol/openid-connect/logout" in \
-            out.headers["location"]
+        assert (
+            out.status_code == 303
+            and REALM_PATH + "/protocol/openid-connect/logout" in out.headers["location"]
+        )
         back = client.get(out.headers["location"])
     assert back.status_code == 302 and back.headers["location"] == site.url + "/login"
     assert site.employee not in sim.realm.sessions.values()
-    replay = httpx.post(f"{site.url}/api/v1/pegawai/{site.employee}/sinkron-siasn",
-                        cookies={"ekinerja_sesi": cookie}, timeout=20)
+    replay = httpx.post(
+        f"{site.url}/api/v1/pegawai/{site.employee}/sinkron-siasn",
+        cookies={"ekinerja_sesi": cookie},
+        timeout=20,
+    )
     assert replay.status_code == 401
 
 
@@ -146,8 +168,9 @@ def test_callback_not_started_in_this_browser_is_refused(site: Site) -> None:
     with httpx.Client(base_url=site.url, timeout=20) as client:
         forged = client.get("/auth/callback", params={"code": "x", "state": "y"})
         assert forged.status_code == 400 and "ekinerja_sesi" not in client.cookies
-        refused = client.get("/auth/callback", params={"error": "access_denied",
-                                                       "error_description": "dibatalkan"})
+        refused = client.get(
+            "/auth/callback", params={"error": "access_denied", "error_description": "dibatalkan"}
+        )
         assert refused.status_code == 400 and "dibatalkan" in refused.text
 
 
@@ -160,8 +183,7 @@ def test_granted_unit_extends_the_operator_area(site: Site) -> None:
     assert unknown.returncode == 2 and "not an active unit" in unknown.stderr
     with logged_in(site, site.operator) as client:
         assert sinkron_status(client, site.outsider) == 403
-        granted = cli("operator", "grant", site.operator, site.other_opd, "--oleh", "kepala BKD",
-                      env=env)
+        granted = cli("operator", "grant", site.operator, site.other_opd, "--oleh", "kepala BKD", env=env)
         assert granted.returncode == 0, granted.stderr
         assert sinkron_status(client, site.outsider) == 200
         assert site.operator in cli("operator", "list", env=env).stdout
@@ -175,19 +197,26 @@ def test_local_admin_locks_after_repeated_failures(site: Site) -> None:
     from tests.test_cli import cli
 
     with httpx.Client(base_url=site.url, timeout=20) as client:
-        codes = [client.post("/login/lokal", data={"username": "admin-bkd",
-                                                   "password": f"salah-{i}"}).status_code
-                 for i in range(5)]
+        codes = [
+            client.post("/login/lokal", data={"username": "admin-bkd", "password": f"salah-{i}"}).status_code
+            for i in range(5)
+        ]
         assert codes == [401, 401, 401, 401, 429]
         locked = client.post("/login/lokal", data={"username": "admin-bkd", "password": PASSWORD})
         assert locked.status_code == 429 and "dikunci" in locked.text
         env = {"EKINERJA_DATABASE_URL": site.container.settings.database_url}
-        short = cli("admin", "set-password", "admin-bkd", "--password-stdin", env=env,
-                    stdin="pendek\n")
+        short = cli("admin", "set-password", "admin-bkd", "--password-stdin", env=env, stdin="pendek\n")
         assert short.returncode == 2 and "at least 12 characters" in short.stderr
-        reset = cli("admin", "set-password", "admin-bkd", "--password-stdin", env=env,
-                    stdin="sandi-baru-yang-panjang\n")
+        reset = cli(
+            "admin",
+            "set-password",
+            "admin-bkd",
+            "--password-stdin",
+            env=env,
+            stdin="sandi-baru-yang-panjang\n",
+        )
         assert reset.returncode == 0, reset.stderr
-        ok = client.post("/login/lokal", data={"username": "admin-bkd",
-                                               "password": "sandi-baru-yang-panjang"})
+        ok = client.post(
+            "/login/lokal", data={"username": "admin-bkd", "password": "sandi-baru-yang-panjang"}
+        )
         assert ok.status_code == 303

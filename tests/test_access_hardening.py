@@ -43,13 +43,18 @@ def test_operator_cannot_widen_their_own_area(site: Site) -> None:
     operator's local record to the root unit, their area stays the unit SIASN reports."""
     root = _root(site)
     with logged_in(site, site.operator) as client:
-        own = client.patch(f"/api/v1/pegawai/{site.operator}", json={
-            "changes": {"unor_id": root}, "reason": "pindah ke induk"})
+        own = client.patch(
+            f"/api/v1/pegawai/{site.operator}",
+            json={"changes": {"unor_id": root}, "reason": "pindah ke induk"},
+        )
         assert own.status_code == 403, own.text
         assert "wilayah kerja" in own.json()["detail"]
-        by_admin = httpx.patch(f"{site.url}/api/v1/pegawai/{site.operator}", timeout=20,
-                               headers={"X-API-Key": site.key},
-                               json={"changes": {"unor_id": root}, "reason": "salah input"})
+        by_admin = httpx.patch(
+            f"{site.url}/api/v1/pegawai/{site.operator}",
+            timeout=20,
+            headers={"X-API-Key": site.key},
+            json={"changes": {"unor_id": root}, "reason": "salah input"},
+        )
         assert by_admin.status_code == 200, by_admin.text
         assert client.post(f"/api/v1/pegawai/{site.outsider}/sinkron-siasn").status_code == 403
         assert client.get(f"/api/v1/pegawai/{site.outsider}").status_code == 403
@@ -83,8 +88,7 @@ def test_hundred_concurrent_wrong_passwords_check_at_most_five(site: Site) -> No
 @contextmanager
 def _local_session(site: Site, password: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=site.url, timeout=20) as client:
-        response = client.post("/login/lokal", data={"username": "admin-bkd",
-                                                     "password": password})
+        response = client.post("/login/lokal", data={"username": "admin-bkd", "password": password})
         assert response.status_code == 303, response.text
         assert client.get(f"/api/v1/pegawai/{site.employee}").status_code == 200
         yield client
@@ -95,16 +99,16 @@ def test_password_change_and_disable_end_sessions(site: Site) -> None:
     env = {"EKINERJA_DATABASE_URL": site.container.settings.database_url}
     with _local_session(site, PASSWORD) as old:
         new_password = "sandi-baru-yang-panjang"
-        reset = cli("admin", "set-password", "admin-bkd", "--password-stdin", env=env,
-                    stdin=new_password + "\n")
+        reset = cli(
+            "admin", "set-password", "admin-bkd", "--password-stdin", env=env, stdin=new_password + "\n"
+        )
         assert reset.returncode == 0, reset.stderr
         assert old.get(f"/api/v1/pegawai/{site.employee}").status_code == 401
     with _local_session(site, new_password) as current:
         disabled = cli("admin", "disable", "admin-bkd", env=env)
         assert disabled.returncode == 0 and "dinonaktifkan" in disabled.stdout, disabled.stderr
         assert current.get(f"/api/v1/pegawai/{site.employee}").status_code == 401
-        again = current.post("/login/lokal", data={"username": "admin-bkd",
-                                                   "password": new_password})
+        again = current.post("/login/lokal", data={"username": "admin-bkd", "password": new_password})
         assert again.status_code == 401
     unknown = cli("admin", "disable", "nobody", env=env)
     assert unknown.returncode == 2 and "tidak ada akun" in unknown.stderr
@@ -120,13 +124,20 @@ def test_unauthenticated_requests_are_refused_before_the_body_is_read(site: Site
     for headers in ({}, {"X-API-Key": site.key}):
         declared = httpx.patch(url, content=huge, timeout=60, headers=headers)
         assert declared.status_code == 413, declared.text
-        streamed = httpx.patch(url, content=iter([huge[i:i + 65536]
-                                                  for i in range(0, len(huge), 65536)]),
-                               timeout=60, headers=headers)
+        streamed = httpx.patch(
+            url,
+            content=iter([huge[i : i + 65536] for i in range(0, len(huge), 65536)]),
+            timeout=60,
+            headers=headers,
+        )
         assert streamed.status_code == 413
     assert "1048576" in declared.json()["detail"]
-    ok = httpx.patch(url, timeout=20, headers={"X-API-Key": site.key}, json={
-        "changes": {"catatan": "x" * 200}, "reason": "catatan"})
+    ok = httpx.patch(
+        url,
+        timeout=20,
+        headers={"X-API-Key": site.key},
+        json={"changes": {"catatan": "x" * 200}, "reason": "catatan"},
+    )
     assert ok.status_code == 200, ok.text
 
 
@@ -134,17 +145,24 @@ def test_login_form_refuses_cross_site_posts(site: Site) -> None:
     """A login POST from another site (Origin, Referer or Sec-Fetch-Site) is refused with 403
     and no session; from our own page it works."""
     data = {"username": "admin-bkd", "password": PASSWORD}
-    forged = [{"Origin": "https://evil.example"}, {"Origin": "null"},
-              {"Referer": "https://evil.example/form"}, {"Sec-Fetch-Site": "cross-site"},
-              {"Origin": site.url, "Sec-Fetch-Site": "same-site"}]
+    forged = [
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Referer": "https://evil.example/form"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": site.url, "Sec-Fetch-Site": "same-site"},
+    ]
     for headers in forged:
         with httpx.Client(base_url=site.url, timeout=20) as client:
             response = client.post("/login/lokal", data=data, headers=headers)
             assert response.status_code == 403, (headers, response.text)
             assert "ekinerja_sesi" not in client.cookies and "situs lain" in response.text
     with httpx.Client(base_url=site.url, timeout=20) as client:
-        same = client.post("/login/lokal", data=data, headers={
-            "Origin": site.url, "Referer": site.url + "/login", "Sec-Fetch-Site": "same-origin"})
+        same = client.post(
+            "/login/lokal",
+            data=data,
+            headers={"Origin": site.url, "Referer": site.url + "/login", "Sec-Fetch-Site": "same-origin"},
+        )
         assert same.status_code == 303 and "ekinerja_sesi" in client.cookies
 
 
@@ -153,19 +171,18 @@ def test_unprocessable_answers_name_the_field_without_echoing_it(site: Site) -> 
     before = _audit_count(site)
     marker = "Q" * 70_000
     with httpx.Client(base_url=site.url, timeout=20, headers={"X-API-Key": site.key}) as client:
-        response = client.patch(f"/api/v1/pegawai/{site.employee}", json={
-            "changes": {"no_hp": marker}, "reason": marker[:900]})
+        response = client.patch(
+            f"/api/v1/pegawai/{site.employee}", json={"changes": {"no_hp": marker}, "reason": marker[:900]}
+        )
         assert response.status_code == 422
         assert "QQQQ" not in response.text and len(response.text) < 1000
         assert response.json()["detail"] == [
-            {"lokasi": "body.changes.no_hp", "pesan": "terlalu panjang (maksimal 40 karakter)"}]
-        schema = client.patch(f"/api/v1/pegawai/{site.employee}", json={"changes": marker,
-                                                                        "reason": "r"})
+            {"lokasi": "body.changes.no_hp", "pesan": "terlalu panjang (maksimal 40 karakter)"}
+        ]
+        schema = client.patch(f"/api/v1/pegawai/{site.employee}", json={"changes": marker, "reason": "r"})
         assert schema.status_code == 422 and "QQQQ" not in schema.text
-        assert schema.json()["detail"] == [{"lokasi": "body.changes",
-                                            "pesan": "harus berupa objek JSON"}]
-        name = client.patch(f"/api/v1/pegawai/{site.employee}", json={"changes": {marker: 1},
-                                                                      "reason": "r"})
+        assert schema.json()["detail"] == [{"lokasi": "body.changes", "pesan": "harus berupa objek JSON"}]
+        name = client.patch(f"/api/v1/pegawai/{site.employee}", json={"changes": {marker: 1}, "reason": "r"})
         assert name.status_code == 422 and "QQQQ" not in name.text
         missing = client.patch(f"/api/v1/pegawai/{site.employee}", json={"changes": {}})
         assert missing.status_code == 422
@@ -174,15 +191,17 @@ def test_unprocessable_answers_name_the_field_without_echoing_it(site: Site) -> 
 
 
 def test_myasn_id_token_is_sealed_and_logout_still_ends_the_realm_session(
-        site: Site, sim: SiasnSimulator) -> None:
+    site: Site, sim: SiasnSimulator
+) -> None:
     """web_session holds no plain ID token (no such column, the sealed value is not a JWT);
     logout still unseals it and ends the realm session."""
     with logged_in(site, site.employee) as client:
         columns = {c["name"] for c in inspect(site.container.engine).get_columns("web_session")}
         assert "id_token" not in columns
         with transaction(site.container.sessions) as session:
-            sealed = session.scalars(select(WebSession.id_token_sealed)
-                                     .where(WebSession.username == site.employee)).one()
+            sealed = session.scalars(
+                select(WebSession.id_token_sealed).where(WebSession.username == site.employee)
+            ).one()
         assert sealed and sealed.startswith("v1.") and "eyJ" not in sealed
         out = client.post("/logout")
         assert REALM_PATH + "/protocol/openid-connect/logout" in out.headers["location"]
@@ -194,21 +213,24 @@ def test_myasn_id_token_is_sealed_and_logout_still_ends_the_realm_session(
 @pytest.fixture
 def two_clients(site: Site) -> Iterator[tuple[httpx.Client, httpx.Client]]:
     """Two clients on distinct loopback addresses."""
-    with httpx.Client(base_url=site.url, timeout=20,
-                      transport=httpx.HTTPTransport(local_address="127.0.0.4")) as first, \
-            httpx.Client(base_url=site.url, timeout=20,
-                         transport=httpx.HTTPTransport(local_address="127.0.0.5")) as second:
+    with (
+        httpx.Client(
+            base_url=site.url, timeout=20, transport=httpx.HTTPTransport(local_address="127.0.0.4")
+        ) as first,
+        httpx.Client(
+            base_url=site.url, timeout=20, transport=httpx.HTTPTransport(local_address="127.0.0.5")
+        ) as second,
+    ):
         yield first, second
 
 
-def test_lockout_is_per_client_for_the_same_account(site: Site,
-                                                   two_clients: tuple[httpx.Client,
-                                                                      httpx.Client]) -> None:
+def test_lockout_is_per_client_for_the_same_account(
+    site: Site, two_clients: tuple[httpx.Client, httpx.Client]
+) -> None:
     """Five failures lock that client for that account; another client still gets a try."""
     first, second = two_clients
     data = {"username": "admin-bkd"}
-    codes = [first.post("/login/lokal", data={**data, "password": f"x-{i}"}).status_code
-             for i in range(6)]
+    codes = [first.post("/login/lokal", data={**data, "password": f"x-{i}"}).status_code for i in range(6)]
     assert codes == [401, 401, 401, 401, 429, 429]
     assert second.post("/login/lokal", data={**data, "password": PASSWORD}).status_code == 303
 
@@ -219,9 +241,12 @@ def test_expired_counts_restart_and_are_swept(database_url: str) -> None:
     upgrade(engine)
     sessions = session_factory(engine)
     with transaction(sessions) as session:
-        session.add_all([LoginThrottle(username="admin-bkd", client="10.0.0.1", attempts=9,
-                                       reset_at=time.time() - 1),
-                         LoginThrottle(username="lama", client="", attempts=3, reset_at=1.0)])
+        session.add_all(
+            [
+                LoginThrottle(username="admin-bkd", client="10.0.0.1", attempts=9, reset_at=time.time() - 1),
+                LoginThrottle(username="lama", client="", attempts=3, reset_at=1.0),
+            ]
+        )
     with transaction(sessions) as session:
         attempt = reserve_login(session, "admin-bkd", "10.0.0.1")
     assert attempt == Attempt(allowed=True, last=False)

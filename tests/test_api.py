@@ -32,8 +32,10 @@ def api(container: Container) -> Iterator[httpx.Client]:
     """The ekinerja-sync API served on a loopback socket, with a client."""
     load_units(container)
     headers = {"X-API-Key": new_api_key(container)}
-    with ServerThread(create_app(container)) as server, \
-            httpx.Client(base_url=server.url, timeout=10, headers=headers) as client:
+    with (
+        ServerThread(create_app(container)) as server,
+        httpx.Client(base_url=server.url, timeout=10, headers=headers) as client,
+    ):
         yield client
 
 
@@ -54,8 +56,10 @@ def test_sinkron_endpoint_conflict_then_visible_on_get(api: httpx.Client, world:
     nip = staff_nip(world)
     api.post(f"/api/v1/pegawai/{nip}/sinkron-siasn")
     local_unit, remote_unit = leaf_units(world, world.pegawai[nip].unor_id)[:2]
-    patch = api.patch(f"/api/v1/pegawai/{nip}", json={
-        "changes": {"unor_id": local_unit}, "actor": "operator.bkd", "reason": "SK mutasi lokal"})
+    patch = api.patch(
+        f"/api/v1/pegawai/{nip}",
+        json={"changes": {"unor_id": local_unit}, "actor": "operator.bkd", "reason": "SK mutasi lokal"},
+    )
     assert patch.status_code == 200, patch.text
     mutasi(world, nip, unor_id=remote_unit)
     body = api.post(f"/api/v1/pegawai/{nip}/sinkron-siasn").json()
@@ -66,8 +70,9 @@ def test_sinkron_endpoint_conflict_then_visible_on_get(api: httpx.Client, world:
     assert profile["conflicts"][0]["field"] == "unor_id"
 
 
-def test_sinkron_endpoint_not_found_and_failed_codes(api: httpx.Client, world: World,
-                                                    sim: SiasnSimulator) -> None:
+def test_sinkron_endpoint_not_found_and_failed_codes(
+    api: httpx.Client, world: World, sim: SiasnSimulator
+) -> None:
     """not_found answers 404 and failed 502, each with the outcome object and a reason."""
     missing = api.post("/api/v1/pegawai/199001012020011999/sinkron-siasn")
     assert missing.status_code == 404 and missing.json()["status"] == "not_found"
@@ -82,17 +87,22 @@ def test_invalid_nip_is_422(api: httpx.Client) -> None:
     response = api.post("/api/v1/pegawai/12345/sinkron-siasn")
     assert response.status_code == 422
     assert response.json()["detail"] == [
-        {"lokasi": "path.nip", "pesan": "NIP harus 18 digit angka 0-9 (spasi boleh)"}]
+        {"lokasi": "path.nip", "pesan": "NIP harus 18 digit angka 0-9 (spasi boleh)"}
+    ]
 
 
-def test_patch_is_audited_with_who_and_why(api: httpx.Client, container: Container,
-                                           world: World) -> None:
+def test_patch_is_audited_with_who_and_why(api: httpx.Client, container: Container, world: World) -> None:
     """A local edit changes the field and leaves an audit entry with actor and reason."""
     nip = staff_nip(world)
     api.post(f"/api/v1/pegawai/{nip}/sinkron-siasn")
-    response = api.patch(f"/api/v1/pegawai/{nip}", json={
-        "changes": {"no_hp": "081200000000", "golongan": "3c"}, "actor": "ani.bkd",
-        "reason": "pembaruan berkas"})
+    response = api.patch(
+        f"/api/v1/pegawai/{nip}",
+        json={
+            "changes": {"no_hp": "081200000000", "golongan": "3c"},
+            "actor": "ani.bkd",
+            "reason": "pembaruan berkas",
+        },
+    )
     assert response.status_code == 200
     changed = {c["field"]: c["new"] for c in response.json()["changed"]}
     assert changed == {"no_hp": "081200000000", "golongan": "III/c"}
@@ -101,17 +111,20 @@ def test_patch_is_audited_with_who_and_why(api: httpx.Client, container: Contain
     assert ("edit_lokal", "no_hp") in audit_actions(container, nip)
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ({"changes": {"nama": "X"}, "actor": "a", "reason": "r"}, "owned by SIASN"),
-    ({"changes": {"warna": "X"}, "actor": "a", "reason": "r"}, "unknown field"),
-    ({"changes": {"golongan": "VI/z"}, "actor": "a", "reason": "r"}, "not a golongan"),
-    ({"changes": {"unor_id": "NOPE"}, "actor": "a", "reason": "r"}, "not an active unit"),
-    ({"changes": {"tmt_jabatan": "31-02-2024"}, "actor": "a", "reason": "r"}, "not a date"),
-    ({"changes": {"no_hp": "1"}, "actor": "a", "reason": ""}, "reason"),
-])
-def test_patch_refuses_bad_input_and_writes_nothing(api: httpx.Client, container: Container,
-                                                    world: World, body: dict[str, object],
-                                                    message: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"changes": {"nama": "X"}, "actor": "a", "reason": "r"}, "owned by SIASN"),
+        ({"changes": {"warna": "X"}, "actor": "a", "reason": "r"}, "unknown field"),
+        ({"changes": {"golongan": "VI/z"}, "actor": "a", "reason": "r"}, "not a golongan"),
+        ({"changes": {"unor_id": "NOPE"}, "actor": "a", "reason": "r"}, "not an active unit"),
+        ({"changes": {"tmt_jabatan": "31-02-2024"}, "actor": "a", "reason": "r"}, "not a date"),
+        ({"changes": {"no_hp": "1"}, "actor": "a", "reason": ""}, "reason"),
+    ],
+)
+def test_patch_refuses_bad_input_and_writes_nothing(
+    api: httpx.Client, container: Container, world: World, body: dict[str, object], message: str
+) -> None:
     """Each bad edit is refused with 422 naming the problem; no field or audit row changes."""
     nip = staff_nip(world)
     api.post(f"/api/v1/pegawai/{nip}/sinkron-siasn")
@@ -125,8 +138,9 @@ def test_patch_refuses_bad_input_and_writes_nothing(api: httpx.Client, container
 def test_unknown_pegawai_is_404(api: httpx.Client) -> None:
     """Reading or editing an employee the store does not have is 404."""
     assert api.get("/api/v1/pegawai/199001012020011999").status_code == 404
-    response = api.patch("/api/v1/pegawai/199001012020011999",
-                         json={"changes": {"no_hp": "1"}, "actor": "a", "reason": "r"})
+    response = api.patch(
+        "/api/v1/pegawai/199001012020011999", json={"changes": {"no_hp": "1"}, "actor": "a", "reason": "r"}
+    )
     assert response.status_code == 404
 
 

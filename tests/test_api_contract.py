@@ -23,10 +23,16 @@ from tests.helpers import new_api_key
 
 pytestmark = pytest.mark.e2e
 NIP = "198609262015051001"
-JSON_ROUTES = [("PUT", f"/api/v1/pegawai/{NIP}/skp"), ("PATCH", f"/api/v1/pegawai/{NIP}"),
-               ("POST", "/api/v1/unor/A1/klaim-pimpinan"), ("POST", "/api/v1/konflik/1/keputusan"),
-               ("POST", "/api/v1/konflik/1/tugaskan"), ("POST", "/api/v1/konflik/1/komentar"),
-               ("POST", "/api/v1/konflik/keputusan"), ("POST", "/api/v1/runs/abc/setujui")]
+JSON_ROUTES = [
+    ("PUT", f"/api/v1/pegawai/{NIP}/skp"),
+    ("PATCH", f"/api/v1/pegawai/{NIP}"),
+    ("POST", "/api/v1/unor/A1/klaim-pimpinan"),
+    ("POST", "/api/v1/konflik/1/keputusan"),
+    ("POST", "/api/v1/konflik/1/tugaskan"),
+    ("POST", "/api/v1/konflik/1/komentar"),
+    ("POST", "/api/v1/konflik/keputusan"),
+    ("POST", "/api/v1/runs/abc/setujui"),
+]
 
 
 @pytest.fixture
@@ -41,15 +47,17 @@ def _problems(answer: httpx.Response) -> list[dict[str, Any]]:
     assert answer.status_code == 422, (answer.request.url, answer.text)
     detail = answer.json()["detail"]
     assert isinstance(detail, list) and detail, answer.text
-    assert all(set(p) == {"lokasi", "pesan"} and all(isinstance(v, str) for v in p.values())
-               for p in detail), answer.text
+    assert all(
+        set(p) == {"lokasi", "pesan"} and all(isinstance(v, str) for v in p.values()) for p in detail
+    ), answer.text
     return list(detail)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("method, path", JSON_ROUTES)
-def test_every_json_route_answers_one_422_shape(served: tuple[ConsoleSite, str], method: str,
-                                                path: str) -> None:
+def test_every_json_route_answers_one_422_shape(
+    served: tuple[ConsoleSite, str], method: str, path: str
+) -> None:
     """Bytes that are not UTF-8, and a JSON array where an object belongs, get 422 with
     ``[{"lokasi", "pesan"}]`` in Bahasa Indonesia (never "There was an error parsing the body");
     without a key the same bodies get 401 before anything reads them."""
@@ -57,12 +65,18 @@ def test_every_json_route_answers_one_422_shape(served: tuple[ConsoleSite, str],
     headers = {"X-API-Key": key, "Content-Type": "application/json"}
     with httpx.Client(base_url=site.url, timeout=30) as client:
         garbage = client.request(method, path, content=b"\xff\xfe{", headers=headers)
-        assert _problems(garbage) == [{"lokasi": "body", "pesan": "isi permintaan bukan JSON "
-                                       "yang valid (UTF-8, tanpa NaN/Infinity, angka dalam batas)"}]
+        assert _problems(garbage) == [
+            {
+                "lokasi": "body",
+                "pesan": "isi permintaan bukan JSON "
+                "yang valid (UTF-8, tanpa NaN/Infinity, angka dalam batas)",
+            }
+        ]
         assert "parsing" not in garbage.text
         _problems(client.request(method, path, content=b"[1, 2]", headers=headers))
-        anonymous = client.request(method, path, content=b"\xff\xfe{",
-                                   headers={"Content-Type": "application/json"})
+        anonymous = client.request(
+            method, path, content=b"\xff\xfe{", headers={"Content-Type": "application/json"}
+        )
         assert anonymous.status_code == 401, anonymous.text
 
 
@@ -76,7 +90,8 @@ def test_query_and_path_refusals_use_the_same_shape(served: tuple[ConsoleSite, s
         _problems(client.get("/api/v1/konflik", params={"sort": "gaji"}))
         _problems(client.get("/api/v1/konflik/abc"))
         assert _problems(client.get("/api/v1/pegawai/123")) == [
-            {"lokasi": "path.nip", "pesan": "NIP harus 18 digit angka 0-9 (spasi boleh)"}]
+            {"lokasi": "path.nip", "pesan": "NIP harus 18 digit angka 0-9 (spasi boleh)"}
+        ]
         _problems(client.put("/api/v1/pegawai/123/skp", json={}))
 
 
@@ -86,9 +101,13 @@ def test_wrong_method_answers_405_with_allow(served: tuple[ConsoleSite, str]) ->
     in ``Allow`` (a path served by two routes lists both), said in Bahasa Indonesia."""
     site, key = served
     with httpx.Client(base_url=site.url, timeout=30, headers={"X-API-Key": key}) as client:
-        expected = {f"/api/v1/pegawai/{NIP}": "GET, PATCH", "/api/v1/konflik": "GET",
-                    "/login": "GET", "/admin/konflik": "GET",
-                    "/api/v1/konflik/keputusan": "GET, POST"}  # GET: /konflik/{id}
+        expected = {
+            f"/api/v1/pegawai/{NIP}": "GET, PATCH",
+            "/api/v1/konflik": "GET",
+            "/login": "GET",
+            "/admin/konflik": "GET",
+            "/api/v1/konflik/keputusan": "GET, POST",
+        }  # GET: /konflik/{id}
         for path, allow in expected.items():
             for method in ("OPTIONS", "DELETE"):
                 answer = client.request(method, path)
@@ -99,8 +118,7 @@ def test_wrong_method_answers_405_with_allow(served: tuple[ConsoleSite, str]) ->
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_openapi_documents_errors_formats_enums_and_bodies(
-        served: tuple[ConsoleSite, str]) -> None:
+def test_openapi_documents_errors_formats_enums_and_bodies(served: tuple[ConsoleSite, str]) -> None:
     """Every operation that can answer 422 documents the ``lokasi``/``pesan`` body (FastAPI's
     own shape is gone); NIP paths carry their pattern, the konflik filters their enums, and the
     bodies the routes read themselves are documented."""
@@ -122,10 +140,12 @@ def test_openapi_documents_errors_formats_enums_and_bodies(
     listing = {p["name"]: p for p in schema["paths"]["/api/v1/konflik"]["get"]["parameters"]}
     assert _enum(listing["status"]["schema"]) == ["open", "assigned", "resolved", "superseded"]
     assert _enum(listing["situasi"]["schema"]) == ["merge", "unor_dihapus", "klaim"]
-    for path, method in (("/api/v1/pegawai/{nip}", "patch"),
-                         ("/api/v1/unor/{unit_id}/klaim-pimpinan", "post"),
-                         ("/api/v1/pegawai/{nip}/skp", "put"),
-                         ("/api/v1/runs/{run_id}/setujui", "post")):
+    for path, method in (
+        ("/api/v1/pegawai/{nip}", "patch"),
+        ("/api/v1/unor/{unit_id}/klaim-pimpinan", "post"),
+        ("/api/v1/pegawai/{nip}/skp", "put"),
+        ("/api/v1/runs/{run_id}/setujui", "post"),
+    ):
         body = schema["paths"][path][method]["requestBody"]["content"]["application/json"]
         name = body["schema"]["$ref"].rsplit("/", 1)[1]
         assert components[name]["properties"], (path, name)
@@ -144,20 +164,27 @@ def _enum(schema: dict[str, Any]) -> list[str]:
 def test_approving_without_siasn_settings_is_503_not_500(container: Container) -> None:
     """``serve`` without SIASN settings still serves the review: approving a held run answers
     503 saying SIASN is not configured (API and console), not a server error."""
-    bare = Container.build(Settings(database_url=container.settings.database_url,
-                                    auth=AuthSettings(csrf_secret="rahasia-uji-formulir")))
+    bare = Container.build(
+        Settings(
+            database_url=container.settings.database_url,
+            auth=AuthSettings(csrf_secret="rahasia-uji-formulir"),
+        )
+    )
     try:
         with transaction(bare.sessions) as session:
             set_local_account(session, ADMIN, PASSWORD)
         key = new_api_key(bare)
         with ServerThread(create_app(bare)) as server:
-            api = httpx.post(f"{server.url}/api/v1/runs/abc/setujui", json={"reason": "cek"},
-                             headers={"X-API-Key": key}, timeout=30)
+            api = httpx.post(
+                f"{server.url}/api/v1/runs/abc/setujui",
+                json={"reason": "cek"},
+                headers={"X-API-Key": key},
+                timeout=30,
+            )
             assert api.status_code == 503 and "SIASN belum" in api.json()["detail"], api.text
             with admin_client(ConsoleSite(server.url, bare, {})) as client:
                 token = client.get("/admin/konflik").text.split('name="csrf" value="')[1][:64]
-                page = client.post("/admin/runs/abc/setujui", data={"csrf": token,
-                                                                    "alasan": "cek"})
+                page = client.post("/admin/runs/abc/setujui", data={"csrf": token, "alasan": "cek"})
                 assert page.status_code == 503 and "SIASN belum" in page.text, page.text
     finally:
         bare.close()

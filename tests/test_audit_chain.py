@@ -38,8 +38,21 @@ ROOT = Path(__file__).resolve().parents[1]
 SQLITE_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete")
 # values whose JSON could differ between databases: floats, integral floats, negative zero,
 # integers beyond 64 bits, unicode, nesting (SQLite converts a bare number in a JSON column)
-ODD_VALUES = [0.1, 1e-07, 2.5e300, -0.0, 3.0, 12345678901234567890, "é \u202e <b>", "12",
-              {"b": [1.0, None], "a": {"z": True}}, [], "", None, True]
+ODD_VALUES = [
+    0.1,
+    1e-07,
+    2.5e300,
+    -0.0,
+    3.0,
+    12345678901234567890,
+    "é \u202e <b>",
+    "12",
+    {"b": [1.0, None], "a": {"z": True}},
+    [],
+    "",
+    None,
+    True,
+]
 
 
 @pytest.fixture
@@ -58,10 +71,16 @@ def write(sessions: sessionmaker[Session], count: int, *, per_tx: int = 2) -> No
     for start in range(0, count, per_tx):
         with transaction(sessions) as session:
             for n in range(start, min(count, start + per_tx)):
-                audit.record(session, actor="operator", action="edit_lokal",
-                             nip="198609262015051001", field="no_hp",
-                             old=ODD_VALUES[n % len(ODD_VALUES)], new=f"0812{n:08d}",
-                             reason="uji")
+                audit.record(
+                    session,
+                    actor="operator",
+                    action="edit_lokal",
+                    nip="198609262015051001",
+                    field="no_hp",
+                    old=ODD_VALUES[n % len(ODD_VALUES)],
+                    new=f"0812{n:08d}",
+                    reason="uji",
+                )
 
 
 def ids(sessions: sessionmaker[Session]) -> list[int]:
@@ -87,28 +106,28 @@ def verify_cli(sessions: sessionmaker[Session], *args: str) -> tuple[int, str]:
     """`ekinerja-sync audit verify` on the store: exit code and output."""
     url = sessions.kw["bind"].url.render_as_string(hide_password=False)
     try:
-        result = CliRunner().invoke(app, ["audit", "verify", *args],
-                                    env={"EKINERJA_DATABASE_URL": url, "COLUMNS": "200"})
+        result = CliRunner().invoke(
+            app, ["audit", "verify", *args], env={"EKINERJA_DATABASE_URL": url, "COLUMNS": "200"}
+        )
     finally:
         structlog.reset_defaults()  # the command logged to the runner's stream, now closed
     return result.exit_code, result.output
 
 
-def test_update_and_delete_are_refused_by_the_database(
-        store: sessionmaker[Session]) -> None:
+def test_update_and_delete_are_refused_by_the_database(store: sessionmaker[Session]) -> None:
     """Raw UPDATE and DELETE of an audit entry fail in the database itself (a trigger)."""
     first = ids(store)[0]
     assert verify_cli(store)[0] == 0  # a verification row, so its table is checked too
-    for statement in (f"UPDATE audit_log SET actor = 'x' WHERE id = {first}",
-                      f"UPDATE audit_log SET entry_hash = NULL WHERE id = {first}",
-                      f"DELETE FROM audit_log WHERE id = {first}",
-                      "DELETE FROM audit_verification"):
-        with pytest.raises(DBAPIError, match="append-only"), \
-                store.kw["bind"].begin() as connection:
+    for statement in (
+        f"UPDATE audit_log SET actor = 'x' WHERE id = {first}",
+        f"UPDATE audit_log SET entry_hash = NULL WHERE id = {first}",
+        f"DELETE FROM audit_log WHERE id = {first}",
+        "DELETE FROM audit_verification",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), store.kw["bind"].begin() as connection:
             connection.exec_driver_sql(statement)
     if store.kw["bind"].dialect.name == "postgresql":
-        with pytest.raises(DBAPIError, match="append-only"), \
-                store.kw["bind"].begin() as connection:
+        with pytest.raises(DBAPIError, match="append-only"), store.kw["bind"].begin() as connection:
             connection.exec_driver_sql("TRUNCATE audit_log")
     assert len(ids(store)) == 6
     assert verify_cli(store)[0] == 0
@@ -145,9 +164,12 @@ def test_deleted_entry_is_reported_before_the_next_id(store: sessionmaker[Sessio
 def test_swapped_pair_is_reported_as_out_of_order(store: sessionmaker[Session]) -> None:
     """Two entries' places swapped (their seq exchanged): exit 1, the first moved entry's id."""
     chain = ids(store)
-    tamper(store, f"UPDATE audit_log SET seq = -1 WHERE id = {chain[1]}",
-           f"UPDATE audit_log SET seq = 2 WHERE id = {chain[2]}",
-           f"UPDATE audit_log SET seq = 3 WHERE id = {chain[1]}")
+    tamper(
+        store,
+        f"UPDATE audit_log SET seq = -1 WHERE id = {chain[1]}",
+        f"UPDATE audit_log SET seq = 2 WHERE id = {chain[2]}",
+        f"UPDATE audit_log SET seq = 3 WHERE id = {chain[1]}",
+    )
     code, output = verify_cli(store, "--json")
     answer = json.loads(output)
     assert code == 1 and answer["problem"] == "urutan" and answer["entry_id"] == chain[2]
@@ -160,12 +182,10 @@ def test_deleted_newest_entries_are_reported(store: sessionmaker[Session]) -> No
     tamper(store, f"DELETE FROM audit_log WHERE id IN ({chain[4]}, {chain[5]})")
     code, output = verify_cli(store)
     assert code == 1, output
-    assert f"entri seq 5 sampai 6 hilang (dihapus) di akhir log, sesudah entri id {chain[3]}" \
-        in output
+    assert f"entri seq 5 sampai 6 hilang (dihapus) di akhir log, sesudah entri id {chain[3]}" in output
 
 
-def test_rewritten_tail_is_found_by_the_last_verification(
-        store: sessionmaker[Session]) -> None:
+def test_rewritten_tail_is_found_by_the_last_verification(store: sessionmaker[Session]) -> None:
     """Someone who re-hashes an edited last entry and moves the head is caught by the hash the
     previous verification recorded."""
     assert verify_cli(store)[0] == 0
@@ -174,9 +194,11 @@ def test_rewritten_tail_is_found_by_the_last_verification(
         row = session.get_one(AuditEntry, last)
         fields = entry_fields(row) | {"actor": "penyusup"}
         forged = entry_hash(fields, row.prev_hash or "")
-    tamper(store, f"UPDATE audit_log SET actor = 'penyusup', entry_hash = '{forged}' "
-                  f"WHERE id = {last}",
-           f"UPDATE audit_chain SET last_hash = '{forged}'")
+    tamper(
+        store,
+        f"UPDATE audit_log SET actor = 'penyusup', entry_hash = '{forged}' WHERE id = {last}",
+        f"UPDATE audit_chain SET last_hash = '{forged}'",
+    )
     code, output = verify_cli(store)
     assert code == 1 and f"entri id {last} (seq 6) diubah" in output, output
 
@@ -184,9 +206,11 @@ def test_rewritten_tail_is_found_by_the_last_verification(
 def test_entry_written_around_the_chain_is_reported(store: sessionmaker[Session]) -> None:
     """A row inserted with raw SQL (no hash): exit 1 naming it."""
     with store.kw["bind"].begin() as connection:
-        new_id = connection.execute(sa.text(
-            "INSERT INTO audit_log (at, actor, action) VALUES (CURRENT_TIMESTAMP, 'x', 'y') "
-            "RETURNING id")).scalar_one()
+        new_id = connection.execute(
+            sa.text(
+                "INSERT INTO audit_log (at, actor, action) VALUES (CURRENT_TIMESTAMP, 'x', 'y') RETURNING id"
+            )
+        ).scalar_one()
     code, output = verify_cli(store)
     assert code == 1 and f"entri id {new_id} tidak punya hash" in output, output
 
@@ -213,12 +237,14 @@ def test_rolled_back_entries_leave_no_gap(store: sessionmaker[Session]) -> None:
 
 def test_concurrent_writers_never_fork_the_chain(store: sessionmaker[Session]) -> None:
     """Four writers appending at once (60 transactions of 3 entries): one whole chain of 186."""
+
     def writer(worker: int) -> None:
         for n in range(15):
             with transaction(store) as session:
                 for k in range(3):
-                    audit.record(session, actor=f"penulis-{worker}", action="uji_serentak",
-                                 nip=None, new=[n, k])
+                    audit.record(
+                        session, actor=f"penulis-{worker}", action="uji_serentak", nip=None, new=[n, k]
+                    )
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(writer, range(4)))
@@ -230,7 +256,8 @@ def test_concurrent_writers_never_fork_the_chain(store: sessionmaker[Session]) -
 
 
 def test_a_night_and_api_edits_at_once_keep_one_chain(
-        container: Container, world: World, sim: SiasnSimulator) -> None:
+    container: Container, world: World, sim: SiasnSimulator
+) -> None:
     """A reconciliation and local edits through the HTTP API at the same time: every entry of
     both is in one whole chain."""
     import_export(container, world)
@@ -239,27 +266,36 @@ def test_a_night_and_api_edits_at_once_keep_one_chain(
     for nip in nips:
         mutasi(world, nip, unor_id=leaf_units(world, world.pegawai[nip].unor_id)[0])
     headers = {"X-API-Key": new_api_key(container)}
-    with ServerThread(create_app(container)) as server, \
-            httpx.Client(base_url=server.url, timeout=60, headers=headers) as client, \
-            ThreadPoolExecutor(max_workers=1) as pool:
+    with (
+        ServerThread(create_app(container)) as server,
+        httpx.Client(base_url=server.url, timeout=60, headers=headers) as client,
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
         night = pool.submit(reconcile, container)
-        answers = [client.patch(f"/api/v1/pegawai/{nip}", json={
-            "changes": {"no_hp": f"0813{n:08d}"}, "actor": "operator", "reason": "serentak"})
-            for n in range(3) for nip in nips]
+        answers = [
+            client.patch(
+                f"/api/v1/pegawai/{nip}",
+                json={"changes": {"no_hp": f"0813{n:08d}"}, "actor": "operator", "reason": "serentak"},
+            )
+            for n in range(3)
+            for nip in nips
+        ]
         assert night.result()["status"] == "completed"
     assert {a.status_code for a in answers} == {200}
     report, _ = run_verification(container.sessions)
     with container.sessions() as session:
         total = session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
-        edits = session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "edit_lokal"))
+        edits = session.scalar(
+            sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "edit_lokal")
+        )
     assert report.ok and report.checked == total, report
     assert edits == 18
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_beranda_shows_the_last_verification(container: Container, world: World,
-                                             sim: SiasnSimulator, sim_server: object) -> None:
+def test_beranda_shows_the_last_verification(
+    container: Container, world: World, sim: SiasnSimulator, sim_server: object
+) -> None:
     """The console's beranda says when the log was last verified and what was found."""
     cast = build_site(container, world, sim)
     with serve(container, cast) as site, admin_client(site) as client:
@@ -286,12 +322,14 @@ def test_migration_chains_entries_written_before_it(database_url: str) -> None:
     upgrade(engine, "0007")
     with engine.begin() as connection:
         for n, value in enumerate(ODD_VALUES):
-            connection.execute(sa.text(
-                "INSERT INTO audit_log (at, actor, action, pegawai_nip, field, old_value, "
-                "new_value, reason, run_id) VALUES (:at, 'lama', 'edit_lokal', NULL, 'no_hp', "
-                ":old, NULL, NULL, 'run-1')"),
-                {"at": f"2025-01-0{n % 9 + 1} 0{n % 9}:00:00.12345{n % 10}",
-                 "old": json.dumps(value)})
+            connection.execute(
+                sa.text(
+                    "INSERT INTO audit_log (at, actor, action, pegawai_nip, field, old_value, "
+                    "new_value, reason, run_id) VALUES (:at, 'lama', 'edit_lokal', NULL, 'no_hp', "
+                    ":old, NULL, NULL, 'run-1')"
+                ),
+                {"at": f"2025-01-0{n % 9 + 1} 0{n % 9}:00:00.12345{n % 10}", "old": json.dumps(value)},
+            )
     upgrade(engine)
     sessions = session_factory(engine)
     write(sessions, 2)
@@ -300,8 +338,7 @@ def test_migration_chains_entries_written_before_it(database_url: str) -> None:
     engine.dispose()
 
 
-def test_same_entry_hashes_the_same_on_both_databases(
-        database_url: str, tmp_path: Path) -> None:
+def test_same_entry_hashes_the_same_on_both_databases(database_url: str, tmp_path: Path) -> None:
     """An entry read back from this database hashes to what was computed when it was written,
     and to the same value the SQLite copy gives (the canonical form does not depend on it)."""
     urls = [database_url, f"sqlite:///{tmp_path / 'other.db'}"]
@@ -312,10 +349,13 @@ def test_same_entry_hashes_the_same_on_both_databases(
         zone = "+00" if engine.dialect.name == "postgresql" else ""
         with engine.begin() as connection:
             for n, value in enumerate([*ODD_VALUES, ODD_VALUES, 1.0, 2**64, 2**53 + 1], 1):
-                connection.execute(sa.text(
-                    "INSERT INTO audit_log (id, at, actor, action, old_value, new_value) "
-                    f"VALUES ({n}, '2026-01-02 03:04:05.678901{zone}', 'a', 'b', :old, :new)"),
-                    {"old": json.dumps(value), "new": json.dumps({"é": 0.30000000000000004})})
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO audit_log (id, at, actor, action, old_value, new_value) "
+                        f"VALUES ({n}, '2026-01-02 03:04:05.678901{zone}', 'a', 'b', :old, :new)"
+                    ),
+                    {"old": json.dumps(value), "new": json.dumps({"é": 0.30000000000000004})},
+                )
         with session_factory(engine)() as session:
             rows = session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id))
             hashes.append([entry_hash(entry_fields(row), "0" * 64) for row in rows])
@@ -324,12 +364,15 @@ def test_same_entry_hashes_the_same_on_both_databases(
 
 
 # A product path that updates or deletes audit entries, in SQL or through the ORM.
-FORBIDDEN = [re.compile(p, re.IGNORECASE) for p in (
-    r"\b(update|delete)\s*\(\s*(AuditEntry|AuditVerification)\b",
-    r"\b(UPDATE|DELETE\s+FROM|TRUNCATE)\s+(TABLE\s+)?audit_(log|verification)\b",
-    r"(AuditEntry|AuditVerification)\b[^\n]*\.delete\(",
-    r"\.delete\(\s*\w*(audit|entry|verification)\w*\s*\)",
-)]
+FORBIDDEN = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\b(update|delete)\s*\(\s*(AuditEntry|AuditVerification)\b",
+        r"\b(UPDATE|DELETE\s+FROM|TRUNCATE)\s+(TABLE\s+)?audit_(log|verification)\b",
+        r"(AuditEntry|AuditVerification)\b[^\n]*\.delete\(",
+        r"\.delete\(\s*\w*(audit|entry|verification)\w*\s*\)",
+    )
+]
 
 
 def test_no_update_or_delete_path_in_the_code() -> None:

@@ -22,16 +22,20 @@ from sync.audit_verify import run_verification
 
 def cli(url: str, *args: str) -> tuple[int, str]:
     """An `ekinerja-sync` command on the store at ``url``: exit code and output."""
-    result = CliRunner().invoke(app, list(args), env={"EKINERJA_DATABASE_URL": url,
-                                                      "COLUMNS": "200"})
+    result = CliRunner().invoke(app, list(args), env={"EKINERJA_DATABASE_URL": url, "COLUMNS": "200"})
     return result.exit_code, result.output
 
 
 def tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table of a SQLite file, in rowid order."""
     with closing(sqlite3.connect(path)) as db:
-        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                          "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        names = [
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
         return {n: db.execute(f'SELECT * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
 
 
@@ -61,8 +65,9 @@ def test_backup_during_writes_restores_to_the_same_state(tmp_path: Path) -> None
         while not stop.is_set():
             with transaction(sessions) as session:
                 n = written[0]
-                session.add(RosterEntry(nip=f"19900101201501{n:04d}", source="uji",
-                                        imported_at=datetime.now(UTC)))
+                session.add(
+                    RosterEntry(nip=f"19900101201501{n:04d}", source="uji", imported_at=datetime.now(UTC))
+                )
                 audit.record(session, actor="penulis", action="roster_impor", nip=None, new=n)
             written[0] += 1
 
@@ -104,11 +109,13 @@ def test_backup_never_overwrites_and_points_postgresql_at_pg_dump(tmp_path: Path
     code, output = cli(url, "db", "backup", str(target))
     assert code == 2 and "sudah ada" in output
     assert target.read_text() == "jangan ditimpa"
-    code, output = cli("postgresql+psycopg://postgres@127.0.0.1:5432/db", "db", "backup",
-                       str(tmp_path / "x.dump"))
+    code, output = cli(
+        "postgresql+psycopg://postgres@127.0.0.1:5432/db", "db", "backup", str(tmp_path / "x.dump")
+    )
     assert code == 2 and "pg_dump --format=custom" in output
-    code, output = cli("postgresql+psycopg://postgres@127.0.0.1:5432/db", "db", "restore",
-                       str(tmp_path / "x.dump"))
+    code, output = cli(
+        "postgresql+psycopg://postgres@127.0.0.1:5432/db", "db", "restore", str(tmp_path / "x.dump")
+    )
     assert code == 2 and "pg_restore --clean" in output
     assert not (tmp_path / "x.dump").exists()
 

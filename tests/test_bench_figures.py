@@ -29,7 +29,8 @@ def test_seconds_without_traffic_count_as_zero() -> None:
     """A silent second inside the window lowers the sustained share; it is not skipped."""
     seconds = {"1": {"total": 10}, "3": {"total": 10}}
     assert budget_figures(seconds, 1, 3, rate=10)["sustained_share_of_limit"] == pytest.approx(
-        20 / 30, abs=1e-3)
+        20 / 30, abs=1e-3
+    )
 
 
 def test_percentiles_are_nearest_rank() -> None:
@@ -50,9 +51,10 @@ def test_summary_counts_5xx_and_unanswered_apart() -> None:
 def test_nights_are_compared_per_employee_and_per_call() -> None:
     """A night with one call per employee is compared with the three-call naive loop both per
     employee and per call, and against the ceiling measured before it."""
-    result: dict[str, Any] = {"naive": {"employees_per_s": 5.0, "calls_per_s": 15.0},
-              "night_2": {"calls_per_s": 300.0, "employees_per_s": 295.0,
-                          "ceiling": {"calls_per_s": 600.0}}}
+    result: dict[str, Any] = {
+        "naive": {"employees_per_s": 5.0, "calls_per_s": 15.0},
+        "night_2": {"calls_per_s": 300.0, "employees_per_s": 295.0, "ceiling": {"calls_per_s": 600.0}},
+    }
     ratios(result)
     night = result["night_2"]
     assert night["share_of_ceiling"] == 0.5

@@ -30,17 +30,24 @@ def api(container: Container, world: World) -> Iterator[httpx.Client]:
     import_export(container, world)
     reconcile(container)
     headers = {"X-API-Key": new_api_key(container)}
-    with ServerThread(create_app(container)) as server, \
-            httpx.Client(base_url=server.url, timeout=20, headers=headers) as client:
+    with (
+        ServerThread(create_app(container)) as server,
+        httpx.Client(base_url=server.url, timeout=20, headers=headers) as client,
+    ):
         yield client
 
 
 def _vacant_unit_with_staff(world: World) -> tuple[str, list[str]]:
     """An eselon IV unit whose head post is vacant in SIASN (made vacant if none is)."""
     for unit in sorted(world.units.values(), key=lambda u: u.id):
-        staff = sorted(p.nip for p in world.pegawai.values() if p.unor_id == unit.id
-                       and not p.pppk and p.pns_id != unit.pemimpin_pns_id
-                       and p.jenis_jabatan_id != 1)
+        staff = sorted(
+            p.nip
+            for p in world.pegawai.values()
+            if p.unor_id == unit.id
+            and not p.pppk
+            and p.pns_id != unit.pemimpin_pns_id
+            and p.jenis_jabatan_id != 1
+        )
         if unit.eselon_id == 41 and len(staff) >= 2:
             unit.pemimpin_pns_id = None
             return unit.id, staff
@@ -48,13 +55,15 @@ def _vacant_unit_with_staff(world: World) -> tuple[str, list[str]]:
 
 
 def _claim(api: httpx.Client, unit_id: str, nip: str) -> httpx.Response:
-    return api.post(f"/api/v1/unor/{unit_id}/klaim-pimpinan",
-                    json={"nip": nip, "actor": "operator.bkd", "reason": "SK 821/1/2026"})
+    return api.post(
+        f"/api/v1/unor/{unit_id}/klaim-pimpinan",
+        json={"nip": nip, "actor": "operator.bkd", "reason": "SK 821/1/2026"},
+    )
 
 
-def test_claim_fills_a_vacant_head_and_moves_supervisors(api: httpx.Client,
-                                                          container: Container,
-                                                          world: World) -> None:
+def test_claim_fills_a_vacant_head_and_moves_supervisors(
+    api: httpx.Client, container: Container, world: World
+) -> None:
     """An eselon IV official claiming their vacant unit becomes its staff's atasan."""
     unit_id, (claimant, colleague, *_) = _vacant_unit_with_staff(world)
     refused = _claim(api, unit_id, claimant)
@@ -70,8 +79,7 @@ def test_claim_fills_a_vacant_head_and_moves_supervisors(api: httpx.Client,
         assert link is not None and link.atasan_id == boss.id and link.source == "klaim"
 
 
-def test_claim_of_another_unit_is_refused(api: httpx.Client, container: Container,
-                                          world: World) -> None:
+def test_claim_of_another_unit_is_refused(api: httpx.Client, container: Container, world: World) -> None:
     """Only the unit one sits in can be claimed."""
     unit_id, (claimant, *_) = _vacant_unit_with_staff(world)
     edit(container, claimant, jenis_jabatan_id=1, eselon_id=41)
@@ -80,14 +88,24 @@ def test_claim_of_another_unit_is_refused(api: httpx.Client, container: Containe
     assert response.status_code == 422 and "hanya unit tempat pegawai itu berada" in response.text
 
 
-def test_claim_contradicting_siasn_is_a_conflict_once(api: httpx.Client, container: Container,
-                                                      world: World) -> None:
+def test_claim_contradicting_siasn_is_a_conflict_once(
+    api: httpx.Client, container: Container, world: World
+) -> None:
     """A claim on a unit SIASN says someone else leads: a conflict, raised once."""
-    unit = next(u for u in world.units.values() if u.eselon_id == 41 and u.pemimpin_pns_id
-                and any(p.unor_id == u.id and p.pns_id != u.pemimpin_pns_id and not p.pppk
-                        for p in world.pegawai.values()))
-    nip = next(p.nip for p in world.pegawai.values() if p.unor_id == unit.id
-               and p.pns_id != unit.pemimpin_pns_id and not p.pppk)
+    unit = next(
+        u
+        for u in world.units.values()
+        if u.eselon_id == 41
+        and u.pemimpin_pns_id
+        and any(
+            p.unor_id == u.id and p.pns_id != u.pemimpin_pns_id and not p.pppk for p in world.pegawai.values()
+        )
+    )
+    nip = next(
+        p.nip
+        for p in world.pegawai.values()
+        if p.unor_id == unit.id and p.pns_id != unit.pemimpin_pns_id and not p.pppk
+    )
     edit(container, nip, jenis_jabatan_id=1, eselon_id=41)
     first = _claim(api, unit.id, nip).json()
     assert first["status"] == "konflik" and "SIASN mencatat" in first["explanation"]
@@ -97,8 +115,7 @@ def test_claim_contradicting_siasn_is_a_conflict_once(api: httpx.Client, contain
         assert len(rows) == 1 and rows[0].remote_value == unit.pemimpin_pns_id
 
 
-def test_reconciliation_raises_claim_conflict_when_siasn_changes(container: Container,
-                                                                 world: World) -> None:
+def test_reconciliation_raises_claim_conflict_when_siasn_changes(container: Container, world: World) -> None:
     """A claim in force becomes a conflict when ref-unor later names another head."""
     unit_id, (claimant, colleague, *_) = _vacant_unit_with_staff(world)
     import_export(container, world)
@@ -115,8 +132,10 @@ def test_reconciliation_raises_claim_conflict_when_siasn_changes(container: Cont
 
 def test_schedule_list_shows_the_nightly_job(tmp_path: object) -> None:
     """`schedule list --json`: the cron from settings, coalesced, one instance, next run."""
-    env = {"EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path}/s.db",
-           "EKINERJA_SCHEDULE__RECONCILE_CRON": "15 2 * * *"}
+    env = {
+        "EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path}/s.db",
+        "EKINERJA_SCHEDULE__RECONCILE_CRON": "15 2 * * *",
+    }
     result = cli("schedule", "list", "--json", env=env)
     assert result.returncode == 0, result.stderr
     [job] = json.loads(result.stdout)
@@ -137,8 +156,7 @@ def test_serve_runs_the_scheduler_with_a_persistent_job(container: Container) ->
     assert stored == [JOB_ID]
 
 
-def test_nightly_job_reconciles_and_skips_an_overlap(container: Container,
-                                                     world: World) -> None:
+def test_nightly_job_reconciles_and_skips_an_overlap(container: Container, world: World) -> None:
     """The job runs a reconciliation; with another run holding the lease it is skipped."""
     schedule = container.settings.schedule.model_copy(update={"rate": 0})
     container.settings = container.settings.model_copy(update={"schedule": schedule})

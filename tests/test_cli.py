@@ -20,23 +20,55 @@ from simulators.dataset import World
 from simulators.siasn import SiasnSimulator
 from tests.helpers import staff_nip
 
-COMMANDS = [["sinkron"], ["pegawai", "show"], ["pegawai", "edit"], ["unor", "refresh"],
-            ["unor", "klaim"], ["db", "upgrade"], ["db", "status"], ["serve"], ["simulate"],
-            ["demo"], ["reconcile"], ["runs", "list"], ["runs", "show"], ["roster", "import"],
-            ["schedule", "list"], ["doctor"], ["apikey", "create"], ["apikey", "list"],
-            ["apikey", "revoke"], ["admin", "set-password"], ["operator", "grant"],
-            ["operator", "revoke"], ["operator", "list"], ["pmm", "sync"], ["pmm", "import"],
-            ["pmm", "status"], ["skp", "push"], ["unor", "cari"], ["unor", "list"]]
+COMMANDS = [
+    ["sinkron"],
+    ["pegawai", "show"],
+    ["pegawai", "edit"],
+    ["unor", "refresh"],
+    ["unor", "klaim"],
+    ["db", "upgrade"],
+    ["db", "status"],
+    ["serve"],
+    ["simulate"],
+    ["demo"],
+    ["reconcile"],
+    ["runs", "list"],
+    ["runs", "show"],
+    ["roster", "import"],
+    ["schedule", "list"],
+    ["doctor"],
+    ["apikey", "create"],
+    ["apikey", "list"],
+    ["apikey", "revoke"],
+    ["admin", "set-password"],
+    ["operator", "grant"],
+    ["operator", "revoke"],
+    ["operator", "list"],
+    ["pmm", "sync"],
+    ["pmm", "import"],
+    ["pmm", "status"],
+    ["skp", "push"],
+    ["unor", "cari"],
+    ["unor", "list"],
+]
 
 
-def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``ekinerja-sync ARGS`` in a fresh process (``stdin`` typed into it)."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("EKINERJA_")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True,
-                          text=True, env=full_env, cwd=cwd, timeout=120, check=False,
-                          input=stdin)
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+        input=stdin,
+    )
 
 
 @pytest.fixture
@@ -47,8 +79,7 @@ def cli_env(siasn_settings: SiasnSettings, tmp_path: Path) -> dict[str, str]:
 
 def cli_environment(siasn_settings: SiasnSettings, tmp_path: Path) -> dict[str, str]:
     """EKINERJA_* variables pointing at the simulator (``siasn_settings``) and a SQLite file."""
-    env = {"EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-           "EKINERJA_LOG_FORMAT": "json"}
+    env = {"EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "EKINERJA_LOG_FORMAT": "json"}
     for name, value in siasn_settings.model_dump().items():
         if value is None:
             continue
@@ -72,8 +103,11 @@ def leaf_commands() -> dict[tuple[str, ...], Any]:
     return found
 
 
-ENGLISH = re.compile(r"\b(the|and|of|to|for|with|from|print|show|only|which|your|this|"
-                     r"file|when|how|many|instead|every)\b|as JSON", re.IGNORECASE)
+ENGLISH = re.compile(
+    r"\b(the|and|of|to|for|with|from|print|show|only|which|your|this|"
+    r"file|when|how|many|instead|every)\b|as JSON",
+    re.IGNORECASE,
+)
 
 
 def test_every_option_and_argument_has_indonesian_help() -> None:
@@ -81,7 +115,8 @@ def test_every_option_and_argument_has_indonesian_help() -> None:
     present, and without the English words the original texts used ("print as JSON", "the")."""
     for path, command in leaf_commands().items():
         texts = [("", (command.help or "").split("Contoh:")[0])] + [
-            (param.name or "", getattr(param, "help", None) or "") for param in command.params]
+            (param.name or "", getattr(param, "help", None) or "") for param in command.params
+        ]
         for name, text in texts:
             assert text.strip(), (path, name, "has no help text")
             assert not ENGLISH.search(text), (path, name, text)
@@ -95,12 +130,10 @@ def test_every_command_has_help_with_an_example() -> None:
     for path in commands:
         result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "100"})
         assert result.exit_code == 0, (path, result.output)
-        assert "Contoh:" in result.output and "Example" not in result.output, (path,
-                                                                             result.output)
+        assert "Contoh:" in result.output and "Example" not in result.output, (path, result.output)
 
 
-@pytest.mark.parametrize("command", [["pegawai", "edit"], ["serve"], ["operator", "list"]],
-                         ids=" ".join)
+@pytest.mark.parametrize("command", [["pegawai", "edit"], ["serve"], ["operator", "list"]], ids=" ".join)
 def test_help_in_a_real_process_is_indonesian(command: list[str]) -> None:
     """A real `--help` shows the catalogue's Indonesian help and example, not the docstring."""
     result = cli(*command, "--help")
@@ -126,8 +159,9 @@ def test_edit_then_sinkron_keeps_local(cli_env: dict[str, str], world: World) ->
     """`pegawai edit` changes a field with --oleh/--alasan; a following sinkron keeps it."""
     nip = staff_nip(world)
     cli("sinkron", nip, env=cli_env)
-    edited = cli("pegawai", "edit", nip, "no_hp=081211112222", "--oleh", "ani",
-                 "--alasan", "nomor baru", env=cli_env)
+    edited = cli(
+        "pegawai", "edit", nip, "no_hp=081211112222", "--oleh", "ani", "--alasan", "nomor baru", env=cli_env
+    )
     assert edited.returncode == 0, edited.stderr
     assert "081211112222" in edited.stdout
     result = json.loads(cli("sinkron", nip, "--json", env=cli_env).stdout)
@@ -146,8 +180,9 @@ def test_not_found_exits_1_with_one_line(cli_env: dict[str, str]) -> None:
 
 
 @pytest.mark.e2e
-def test_upstream_fault_exits_1_without_traceback(cli_env: dict[str, str], world: World,
-                                                  sim: SiasnSimulator) -> None:
+def test_upstream_fault_exits_1_without_traceback(
+    cli_env: dict[str, str], world: World, sim: SiasnSimulator
+) -> None:
     """SIASN down: exit 1, the reason on stderr, no traceback, nothing written."""
     sim.faults.script(*["503"] * 10, path="data-utama")
     nip = staff_nip(world)
@@ -163,8 +198,13 @@ def test_bad_nip_and_missing_config_exit_2(tmp_path: Path) -> None:
     missing = cli("sinkron", "198609262015051001", env=env)
     assert missing.returncode == 2
     assert "EKINERJA_SIASN__CONSUMER_KEY" in missing.stderr and "Traceback" not in missing.stderr
-    env.update({"EKINERJA_SIASN__CONSUMER_KEY": "k", "EKINERJA_SIASN__CONSUMER_SECRET": "s",
-                "EKINERJA_SIASN__SSO_ACCESS_TOKEN": "t"})
+    env.update(
+        {
+            "EKINERJA_SIASN__CONSUMER_KEY": "k",
+            "EKINERJA_SIASN__CONSUMER_SECRET": "s",
+            "EKINERJA_SIASN__SSO_ACCESS_TOKEN": "t",
+        }
+    )
     bad = cli("sinkron", "12345", env=env)
     assert bad.returncode == 2 and "18 digits" in bad.stderr
 
@@ -180,7 +220,6 @@ def test_db_and_unor_commands_speak_indonesian(cli_env: dict[str, str], world: W
     refreshed = cli("unor", "refresh", env=cli_env)
     assert refreshed.returncode == 0, refreshed.stderr
     assert f"{len(world.units)} unit: baru {len(world.units)}" in refreshed.stdout
-    refused = cli("unor", "klaim", "TIDAK-ADA", staff_nip(world), "--oleh", "a", "--alasan", "b",
-                  env=cli_env)
+    refused = cli("unor", "klaim", "TIDAK-ADA", staff_nip(world), "--oleh", "a", "--alasan", "b", env=cli_env)
     assert refused.returncode == 1 and refused.stderr.startswith("galat: ")
     assert "Traceback" not in refused.stderr

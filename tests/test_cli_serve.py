@@ -35,9 +35,13 @@ def start_serve(env: dict[str, str], *args: str) -> tuple[subprocess.Popen[str],
     """Start `serve` in its own process; return it and the lines it printed before serving."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("EKINERJA_")}
     full_env.update(env)
-    process = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env=full_env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full_env,
+    )
     lines: list[str] = []
     assert process.stdout is not None
     watchdog = threading.Timer(60, process.kill)  # a serve that never prints fails, not hangs
@@ -76,13 +80,13 @@ def stop(process: subprocess.Popen[str]) -> None:
 
 
 @pytest.mark.e2e
-def test_serve_prints_its_addresses_and_nightly_job_then_serves_there(
-        cli_env: dict[str, str]) -> None:
+def test_serve_prints_its_addresses_and_nightly_job_then_serves_there(cli_env: dict[str, str]) -> None:
     """Before uvicorn starts, `serve` prints the console, login, API and docs URLs and that the
     nightly job is on (cron, zone, next run); the printed address really answers."""
     port = free_port()
-    process, lines = start_serve({**cli_env, "EKINERJA_SCHEDULE__RECONCILE_CRON": "30 1 * * *"},
-                                 "--port", str(port))
+    process, lines = start_serve(
+        {**cli_env, "EKINERJA_SCHEDULE__RECONCILE_CRON": "30 1 * * *"}, "--port", str(port)
+    )
     try:
         text = "\n".join(lines)
         url = f"http://127.0.0.1:{port}"
@@ -97,13 +101,13 @@ def test_serve_prints_its_addresses_and_nightly_job_then_serves_there(
 
 
 @pytest.mark.e2e
-def test_serve_says_when_the_nightly_job_is_off_and_when_it_binds_everywhere(
-        cli_env: dict[str, str]) -> None:
+def test_serve_says_when_the_nightly_job_is_off_and_when_it_binds_everywhere(cli_env: dict[str, str]) -> None:
     """With the schedule disabled `serve` says so; bound to 0.0.0.0 it warns the service is
     reachable from the network and prints a loopback URL that works."""
     port = free_port()
-    process, lines = start_serve({**cli_env, "EKINERJA_SCHEDULE__ENABLED": "false"},
-                                 "--host", "0.0.0.0", "--port", str(port))
+    process, lines = start_serve(
+        {**cli_env, "EKINERJA_SCHEDULE__ENABLED": "false"}, "--host", "0.0.0.0", "--port", str(port)
+    )
     try:
         text = "\n".join(lines)
         assert "Jadwal malam: nonaktif" in text and "0.0.0.0" in text and "perhatian" in text
@@ -114,10 +118,13 @@ def test_serve_says_when_the_nightly_job_is_off_and_when_it_binds_everywhere(
 
 def test_serve_refuses_a_bad_schedule_before_listening(tmp_path: Path) -> None:
     """A cron that cannot be read: exit 2, one line naming the variable, nothing served."""
-    env = {"EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
-           "EKINERJA_SIASN__CONSUMER_KEY": "k", "EKINERJA_SIASN__CONSUMER_SECRET": "s",
-           "EKINERJA_SIASN__SSO_ACCESS_TOKEN": "t",
-           "EKINERJA_SCHEDULE__RECONCILE_CRON": "every night"}
+    env = {
+        "EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        "EKINERJA_SIASN__CONSUMER_KEY": "k",
+        "EKINERJA_SIASN__CONSUMER_SECRET": "s",
+        "EKINERJA_SIASN__SSO_ACCESS_TOKEN": "t",
+        "EKINERJA_SCHEDULE__RECONCILE_CRON": "every night",
+    }
     result = cli("serve", "--port", str(free_port()), env=env)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "EKINERJA_SCHEDULE__RECONCILE_CRON" in result.stderr
@@ -136,18 +143,18 @@ def test_base_url_and_nightly_line() -> None:
 
 def test_listen_lines_name_the_public_url_when_set() -> None:
     """Behind a proxy, `serve` also prints the public login address people should use."""
-    settings = Settings(auth=AuthSettings(public_url="https://kinerja.example.go.id/"),
-                        schedule=ScheduleSettings(enabled=False))
+    settings = Settings(
+        auth=AuthSettings(public_url="https://kinerja.example.go.id/"),
+        schedule=ScheduleSettings(enabled=False),
+    )
     text = "\n".join(listen_lines(settings, "127.0.0.1", 8080))
     assert "https://kinerja.example.go.id/login" in text and "http://127.0.0.1:8080/api/v1" in text
-    bare = "\n".join(listen_lines(settings.model_copy(update={"auth": AuthSettings()}),
-                                  "127.0.0.1", 8080))
+    bare = "\n".join(listen_lines(settings.model_copy(update={"auth": AuthSettings()}), "127.0.0.1", 8080))
     assert "alamat publik" not in bare
 
 
 @pytest.mark.e2e
-def test_serve_without_siasn_settings_serves_the_console_and_refuses_sinkron(
-        tmp_path: Path) -> None:
+def test_serve_without_siasn_settings_serves_the_console_and_refuses_sinkron(tmp_path: Path) -> None:
     """With no SIASN credentials (the demo database, a review-only host) `serve` still starts:
     it warns, turns the nightly job off, serves the console, and Sinkron answers 503 saying
     what to set."""
@@ -163,8 +170,9 @@ def test_serve_without_siasn_settings_serves_the_console_and_refuses_sinkron(
         url = f"http://127.0.0.1:{port}"
         assert wait_healthy(f"{url}/healthz").status_code == 200
         assert httpx.get(f"{url}/admin/").status_code in (303, 307)  # to the login page
-        refused = httpx.post(f"{url}/api/v1/pegawai/198609262015051001/sinkron-siasn",
-                             headers={"X-API-Key": key}, timeout=10)
+        refused = httpx.post(
+            f"{url}/api/v1/pegawai/198609262015051001/sinkron-siasn", headers={"X-API-Key": key}, timeout=10
+        )
         assert refused.status_code == 503
         assert "EKINERJA_SIASN__CONSUMER_KEY" in refused.json()["detail"]
     finally:

@@ -28,8 +28,7 @@ from tests.helpers import staff_nip
 from tests.test_cli import cli, cli_environment
 
 # Anything that can steer a terminal: C0 (but newline), DEL, C1, bidi controls, separators.
-CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
-                     "\u2066-\u2069]")
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 MARKUP = "[/] [bold red]X[/]"
 OSC_TITLE = "\x1b]0;pwned\x07"
 HOSTILE = f"{OSC_TITLE}\x1b[31mSiti\x1b[0m {MARKUP} \u202eadmin\x9b2J"
@@ -51,20 +50,43 @@ def assert_inert(text: str) -> None:
 def test_visible_escapes_every_control_and_keeps_printable_text() -> None:
     """C0, DEL, C1, bidi overrides and lone surrogates come out as visible escapes; text stays."""
     controls = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))]
-    controls += ["\u061c", "\u200e", "\u200f", "\u2028", "\u2029", "\u202a", "\u202e", "\u2066",
-                 "\u2069", "\ud800"]
+    controls += [
+        "\u061c",
+        "\u200e",
+        "\u200f",
+        "\u2028",
+        "\u2029",
+        "\u202a",
+        "\u202e",
+        "\u2066",
+        "\u2069",
+        "\ud800",
+    ]
     for char in controls:
         shown = visible(f"a{char}b")
         assert shown.startswith("a\\") and shown.endswith("b") and char not in shown, repr(char)
     assert visible("\x1b[31m") == "\\x1b[31m" and visible("\u202e") == "\\u202e"
     assert visible("Siti Nurhaliza, S.Pd. — Guru Ahli Muda 語 é") == (
-        "Siti Nurhaliza, S.Pd. — Guru Ahli Muda 語 é")
+        "Siti Nurhaliza, S.Pd. — Guru Ahli Muda 語 é"
+    )
     assert visible(None) == "-" and visible(21) == "21"
 
 
-@pytest.mark.parametrize("value", [MARKUP, "[bold]x", "\\[bold]x[/bold]", "trailing \\",
-                                   "[link=http://evil.example]klik[/link]", ":warning: :smile:",
-                                   "[/]", HOSTILE, "a\\", "\\\\[red]"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        MARKUP,
+        "[bold]x",
+        "\\[bold]x[/bold]",
+        "trailing \\",
+        "[link=http://evil.example]klik[/link]",
+        ":warning: :smile:",
+        "[/]",
+        HOSTILE,
+        "a\\",
+        "\\\\[red]",
+    ],
+)
 def test_plain_prints_exactly_the_visible_text(value: str) -> None:
     """Through Rich (as the CLI's console is set up), ``plain(value)`` prints ``visible(value)``."""
     console = Console(record=True, width=400, emoji=False, force_terminal=True)
@@ -103,8 +125,9 @@ def test_catalogue_names_every_status_the_cli_prints() -> None:
     """Every Sinkron status and doctor status has its Indonesian word (keys built at runtime)."""
     catalogue = CATALOGS["id"]
     missing = [f"cli.status.{s.value}" for s in Status if f"cli.status.{s.value}" not in catalogue]
-    missing += [f"cli.doctor.{s}" for s in ("ok", "warn", "error", "skip")
-                if f"cli.doctor.{s}" not in catalogue]
+    missing += [
+        f"cli.doctor.{s}" for s in ("ok", "warn", "error", "skip") if f"cli.doctor.{s}" not in catalogue
+    ]
     assert not missing
 
 
@@ -130,8 +153,7 @@ def test_hostile_values_from_siasn_print_as_text(cli_env: dict[str, str], world:
 
 
 @pytest.mark.e2e
-def test_markup_typed_into_pegawai_edit_never_breaks_a_command(cli_env: dict[str, str],
-                                                                world: World) -> None:
+def test_markup_typed_into_pegawai_edit_never_breaks_a_command(cli_env: dict[str, str], world: World) -> None:
     """A value `[/] [bold red]X[/]` saved by `pegawai edit` prints as typed in that edit, the
     next edit (showing it as the old value) and every `pegawai show`: exit 0 each time; a value
     with an escape sequence is refused (exit 2, nothing written) and echoed inert."""
@@ -171,19 +193,29 @@ def test_malformed_and_repeated_edit_arguments_exit_2_with_escaped_input(tmp_pat
 def _store_hostile_grant_and_key(url: str, nip: str) -> None:
     engine = make_engine(url)
     with Session(engine) as session:
-        session.add(OperatorGrant(nip="197503052007042001", unit_id=UNOR_ID,
-                                  granted_by=f"{HOSTILE} kepala BKD yang namanya panjang sekali",
-                                  granted_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)))
-        session.add(ApiKey(name=f"{MARKUP}\x1b[2J\\", prefix="eks_AbCdEf", key_hash="f" * 64,
-                           created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)))
+        session.add(
+            OperatorGrant(
+                nip="197503052007042001",
+                unit_id=UNOR_ID,
+                granted_by=f"{HOSTILE} kepala BKD yang namanya panjang sekali",
+                granted_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+            )
+        )
+        session.add(
+            ApiKey(
+                name=f"{MARKUP}\x1b[2J\\",
+                prefix="eks_AbCdEf",
+                key_hash="f" * 64,
+                created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+            )
+        )
         session.execute(update(Pegawai).where(Pegawai.nip == nip).values(unor_nama=HOSTILE))
         session.commit()
     engine.dispose()
 
 
 @pytest.mark.e2e
-def test_lists_print_stored_data_as_text_within_80_columns(cli_env: dict[str, str],
-                                                            world: World) -> None:
+def test_lists_print_stored_data_as_text_within_80_columns(cli_env: dict[str, str], world: World) -> None:
     """`operator list` and `apikey list` over values another writer stored: exit 0, no control
     byte, every line within 80 columns, ids whole on one line, times in WIB."""
     nip = staff_nip(world)

@@ -27,18 +27,23 @@ def api(container: Container) -> Iterator[httpx.Client]:
     """The API on a loopback socket, with a client allowed to edit."""
     load_units(container)
     headers = {"X-API-Key": new_api_key(container)}
-    with ServerThread(create_app(container)) as server, \
-            httpx.Client(base_url=server.url, timeout=60, headers=headers) as client:
+    with (
+        ServerThread(create_app(container)) as server,
+        httpx.Client(base_url=server.url, timeout=60, headers=headers) as client,
+    ):
         yield client
 
 
 def _patch(api: httpx.Client, nip: str, value: str) -> httpx.Response:
-    return api.patch(f"/api/v1/pegawai/{nip}", json={
-        "changes": {"no_hp": value}, "actor": "operator", "reason": "uji serentak"})
+    return api.patch(
+        f"/api/v1/pegawai/{nip}",
+        json={"changes": {"no_hp": value}, "actor": "operator", "reason": "uji serentak"},
+    )
 
 
 def test_fifty_concurrent_patches_keep_an_exact_audit_chain(
-        api: httpx.Client, container: Container, world: World) -> None:
+    api: httpx.Client, container: Container, world: World
+) -> None:
     """50 concurrent PATCHes of one field: each old_value is the previous new_value, none lost."""
     nip = staff_nip(world)
     assert api.post(f"/api/v1/pegawai/{nip}/sinkron-siasn").status_code == 200
@@ -50,9 +55,13 @@ def test_fifty_concurrent_patches_keep_an_exact_audit_chain(
     assert [r.status_code for r in responses] == [200] * EDITS
     assert all(len(r.json()["changed"]) == 1 for r in responses)
     with container.sessions() as session:
-        chain = session.execute(select(AuditEntry.old_value, AuditEntry.new_value).where(
-            AuditEntry.pegawai_nip == nip, AuditEntry.field == "no_hp",
-            AuditEntry.action == "edit_lokal").order_by(AuditEntry.id)).all()
+        chain = session.execute(
+            select(AuditEntry.old_value, AuditEntry.new_value)
+            .where(
+                AuditEntry.pegawai_nip == nip, AuditEntry.field == "no_hp", AuditEntry.action == "edit_lokal"
+            )
+            .order_by(AuditEntry.id)
+        ).all()
     assert len(chain) == EDITS + 1
     assert chain[0].new_value == "080000000000"
     for before, after in pairwise(chain):

@@ -34,8 +34,9 @@ SCRIPT_NAME = "<script>window.dipanggil=1</script>Siti"
 
 
 @pytest.fixture
-def prepared(container: Container, world: World, sim_server: object
-             ) -> Iterator[tuple[ConsoleSite, list[Raised], str]]:
+def prepared(
+    container: Container, world: World, sim_server: object
+) -> Iterator[tuple[ConsoleSite, list[Raised], str]]:
     """Three conflicts (one employee named with a script tag), an operator of another unit, served.
 
     Everything that needs asyncio runs here, before Playwright's driver starts.
@@ -45,9 +46,13 @@ def prepared(container: Container, world: World, sim_server: object
         person = session.query(Pegawai).filter_by(nip=raised[0].nip).one()
         person.nama = SCRIPT_NAME
         touched = {u for r in raised for u in unit_path(session, r.local_unit)}
-    outsider = next(nip for i in range(40) if (nip := staff_nip(world, i)) and
-                    world.pegawai[nip].unor_id not in touched and
-                    nip not in {r.nip for r in raised})
+    outsider = next(
+        nip
+        for i in range(40)
+        if (nip := staff_nip(world, i))
+        and world.pegawai[nip].unor_id not in touched
+        and nip not in {r.nip for r in raised}
+    )
     sinkron(container, outsider)
     with serve(container, {"outsider": outsider}) as site:
         yield site, raised, outsider
@@ -73,8 +78,10 @@ def _download(page: Any, selector: str) -> bytes:
     return Path(info.value.path()).read_bytes()
 
 
-def test_admin_reviews_decides_and_exports(prepared: tuple[ConsoleSite, list[Raised], str],
-                                           browser: Any) -> None:  # noqa: F811
+def test_admin_reviews_decides_and_exports(
+    prepared: tuple[ConsoleSite, list[Raised], str],
+    browser: Any,  # noqa: F811
+) -> None:
     """The whole review in a browser, ending with no open conflict and an audit trail."""
     site, raised, _ = prepared
     page = browser.new_page(viewport={"width": 1366, "height": 768})
@@ -120,12 +127,16 @@ def test_admin_reviews_decides_and_exports(prepared: tuple[ConsoleSite, list[Rai
     assert "konflik_ambil_siasn" not in page.inner_text("#audit")  # an action by its label
     assert page.evaluate("window.dipanggil") is None
     _shot(page, "pegawai-profil")
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-        site.url) else route.abort())  # the network beyond our own server is cut off
-    for path, name in (("/admin/", "beranda"), ("/admin/runs", "riwayat-sinkron"),
-                       ("/admin/integritas", "integritas-atasan"),
-                       (f"/admin/pegawai?q={raised[1].nip[:8]}", "pegawai-cari"),
-                       ("/docs", "docs")):
+    page.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(site.url) else route.abort()
+    )  # the network beyond our own server is cut off
+    for path, name in (
+        ("/admin/", "beranda"),
+        ("/admin/runs", "riwayat-sinkron"),
+        ("/admin/integritas", "integritas-atasan"),
+        (f"/admin/pegawai?q={raised[1].nip[:8]}", "pegawai-cari"),
+        ("/docs", "docs"),
+    ):
         page.goto(site.url + path)
         _shot(page, name)
     page.wait_for_selector(".swagger-ui .info .title")
@@ -134,8 +145,7 @@ def test_admin_reviews_decides_and_exports(prepared: tuple[ConsoleSite, list[Rai
     page.close()
 
 
-def test_refusals_in_the_browser(prepared: tuple[ConsoleSite, list[Raised], str],
-                                 browser: Any) -> None:  # noqa: F811
+def test_refusals_in_the_browser(prepared: tuple[ConsoleSite, list[Raised], str], browser: Any) -> None:  # noqa: F811
     """Anonymous: sent to login. Operator of another unit: 404. Forged token: 403, nothing decided."""
     site, raised, outsider = prepared
     cid = raised[0].conflict_id
@@ -144,8 +154,7 @@ def test_refusals_in_the_browser(prepared: tuple[ConsoleSite, list[Raised], str]
     assert "/login?next=" in anonymous.url
     anonymous.close()
     operator = browser.new_context()
-    operator.add_cookies([{"name": "ekinerja_sesi", "value": site.session_for(outsider),
-                           "url": site.url}])
+    operator.add_cookies([{"name": "ekinerja_sesi", "value": site.session_for(outsider), "url": site.url}])
     page = operator.new_page()
     response = page.goto(f"{site.url}/admin/konflik/{cid}")
     assert response is not None and response.status == 404
@@ -166,8 +175,9 @@ def test_refusals_in_the_browser(prepared: tuple[ConsoleSite, list[Raised], str]
 
 
 @pytest.fixture
-def held(container: Container, world: World, sim_server: object
-         ) -> Iterator[tuple[ConsoleSite, str, list[str]]]:
+def held(
+    container: Container, world: World, sim_server: object
+) -> Iterator[tuple[ConsoleSite, str, list[str]]]:
     """A completed run and a held one (a fifth of the employees retiring), served."""
     run_id, leaving = hold_a_run(container, world)
     with serve(container, {}) as site:
@@ -175,7 +185,9 @@ def held(container: Container, world: World, sim_server: object
 
 
 def test_admin_approves_a_held_run_after_viewing_its_plan(
-        held: tuple[ConsoleSite, str, list[str]], browser: Any) -> None:  # noqa: F811
+    held: tuple[ConsoleSite, str, list[str]],
+    browser: Any,  # noqa: F811
+) -> None:
     """Riwayat sinkron lists the held run; its plan shows the leavers; approving applies it."""
     site, run_id, leaving = held
     page = browser.new_page(viewport={"width": 1366, "height": 768})
@@ -203,8 +215,11 @@ def guru_site(stocked: Container) -> Iterator[ConsoleSite]:  # noqa: F811
     """The console over a store the real PMM feed ran on (before Playwright's loop starts)."""
     assert feed(stocked, "http")["problems"]
     with transaction(stocked.sessions) as session:
-        session.execute(update(PmmProblem).where(PmmProblem.id == session.scalar(
-            select(func.min(PmmProblem.id)))).values(nama=SCRIPT_NAME))
+        session.execute(
+            update(PmmProblem)
+            .where(PmmProblem.id == session.scalar(select(func.min(PmmProblem.id))))
+            .values(nama=SCRIPT_NAME)
+        )
     with serve(stocked, {}) as site:
         yield site
 
@@ -220,8 +235,9 @@ def test_admin_reads_the_guru_pmm_page(guru_site: ConsoleSite, browser: Any) -> 
     rule = page.get_attribute("tr.masalah td.aturan >> nth=-1", "data-aturan") or ""
     label = page.inner_text("tr.masalah td.aturan >> nth=-1").split("\n")[0].strip()
     assert rule and label != rule  # the rule reads as a label; its code stays in the URL
-    wanted = page.eval_on_selector_all("td.aturan", f"cells => cells.filter(c => "
-                                       f"c.dataset.aturan === '{rule}').length")
+    wanted = page.eval_on_selector_all(
+        "td.aturan", f"cells => cells.filter(c => c.dataset.aturan === '{rule}').length"
+    )
     assert 0 < wanted < page.locator("tr.masalah").count()
     page.select_option("#g-aturan", label=label)
     page.click("#terapkan-saring-guru")

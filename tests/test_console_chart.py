@@ -7,13 +7,14 @@ from service.console.chart import HEIGHT, WIDTH, situation_chart
 
 def test_bars_stack_per_run_and_scale_to_the_peak() -> None:
     """Each situation is one segment; the busiest run fills the plot; nothing leaves the SVG."""
-    runs = [{"day": "01-11", "counts": {"confirmed": 10, "updated": 5}},
-            {"day": "02-11", "counts": {"confirmed": 30, "conflict": 0}},
-            {"day": "03-11", "counts": {}}]
+    runs = [
+        {"day": "01-11", "counts": {"confirmed": 10, "updated": 5}},
+        {"day": "02-11", "counts": {"confirmed": 30, "conflict": 0}},
+        {"day": "03-11", "counts": {}},
+    ]
     chart = situation_chart(runs, {"confirmed": "sesuai"})
     assert chart.peak == 30
-    assert [b.label for b in chart.bars] == ["01-11: sesuai 10", "01-11: updated 5",
-                                             "02-11: sesuai 30"]
+    assert [b.label for b in chart.bars] == ["01-11: sesuai 10", "01-11: updated 5", "02-11: sesuai 30"]
     first, second, tallest = chart.bars
     assert first.y + first.height == HEIGHT - 28 and second.y + second.height == first.y
     assert tallest.y == 10.0

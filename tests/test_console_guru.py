@@ -22,7 +22,7 @@ from tests.pmm_jobs_helpers import feed, stocked
 __all__ = ["stocked"]  # fixture
 pytestmark = pytest.mark.e2e
 SCRIPT_NAME = "<script>alert('x')</script> Budi"
-FORMULA_SCHOOL = "=HYPERLINK(\"http://x\") SD <b>Contoh</b>"
+FORMULA_SCHOOL = '=HYPERLINK("http://x") SD <b>Contoh</b>'
 
 
 @pytest.fixture
@@ -43,13 +43,11 @@ def _problems(site: ConsoleSite) -> list[PmmProblem]:
 def _units_of(site: ConsoleSite) -> dict[str, str]:
     """NIP -> unor_id of every local employee."""
     with site.container.sessions() as session:
-        return {nip: unit for nip, unit in session.execute(select(Pegawai.nip, Pegawai.unor_id))
-                if unit}
+        return {nip: unit for nip, unit in session.execute(select(Pegawai.nip, Pegawai.unor_id)) if unit}
 
 
 def _operator_client(site: ConsoleSite, nip: str) -> httpx.Client:
-    return httpx.Client(base_url=site.url, timeout=30,
-                        cookies={"ekinerja_sesi": site.session_for(nip)})
+    return httpx.Client(base_url=site.url, timeout=30, cookies={"ekinerja_sesi": site.session_for(nip)})
 
 
 def test_admin_sees_every_problem_by_school_with_reason_fix_and_who(site: ConsoleSite) -> None:
@@ -101,8 +99,7 @@ def test_operator_sees_only_their_area_and_other_unit_sees_none(site: ConsoleSit
         tree = {u: subtree(session, [u]) for u in set(units.values())}
     home = next(units[p.nip] for p in problems if p.nip in units)
     insider = next(n for n, u in units.items() if u == home)
-    outsider = next(n for n, u in units.items()
-                    if not any(units.get(p.nip) in tree[u] for p in problems))
+    outsider = next(n for n, u in units.items() if not any(units.get(p.nip) in tree[u] for p in problems))
     mine = [p for p in problems if units.get(p.nip) in tree[home]]
     with _operator_client(site, insider) as client:
         page = client.get("/admin/guru")
@@ -146,8 +143,11 @@ def test_script_name_is_text_and_exports_are_formula_safe(site: ConsoleSite) -> 
     """A name with <script> is escaped on the page; CSV and XLSX neutralise formula cells."""
     target = _problems(site)[0]
     with transaction(site.container.sessions) as session:
-        session.execute(update(PmmProblem).where(PmmProblem.nip == target.nip).values(
-            nama=SCRIPT_NAME, satuan_pendidikan=FORMULA_SCHOOL))
+        session.execute(
+            update(PmmProblem)
+            .where(PmmProblem.nip == target.nip)
+            .values(nama=SCRIPT_NAME, satuan_pendidikan=FORMULA_SCHOOL)
+        )
     expected = len([p for p in _problems(site) if p.nip == target.nip])
     with admin_client(site) as client:
         page = client.get("/admin/guru")
@@ -173,8 +173,10 @@ def test_profile_shows_the_teachers_skp_and_open_problems(site: ConsoleSite) -> 
     problems = [p for p in _problems(site) if p.nip in units]
     with site.container.sessions() as session:
         fed = set(session.scalars(select(Skp.nip)))
-        plans = {p.nip: session.scalar(select(func.count()).select_from(Skp)
-                                       .where(Skp.nip == p.nip)) or 0 for p in problems}
+        plans = {
+            p.nip: session.scalar(select(func.count()).select_from(Skp).where(Skp.nip == p.nip)) or 0
+            for p in problems
+        }
     target = next(p for p in problems if p.nip in fed)
     without = next(n for n in units if n not in fed)
     with transaction(site.container.sessions) as session:
@@ -191,8 +193,13 @@ def test_profile_shows_the_teachers_skp_and_open_problems(site: ConsoleSite) -> 
 
 
 def _escaped(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&#34;").replace("'", "&#39;"))
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
 
 
 def _sheet_rows(body: bytes) -> list[list[object]]:

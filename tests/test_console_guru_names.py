@@ -26,12 +26,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("database_url", ["sqlite"
 
 def _problems(container: Container, rule: str) -> list[PmmProblem]:
     with container.sessions() as session:
-        return list(session.scalars(select(PmmProblem).where(PmmProblem.rule == rule,
-                                                             PmmProblem.status == "open")))
+        return list(
+            session.scalars(select(PmmProblem).where(PmmProblem.rule == rule, PmmProblem.status == "open"))
+        )
 
 
-def test_recap_problems_read_with_names_files_and_labels(stocked: Container, world: World,
-                                                         tmp_path: Path) -> None:
+def test_recap_problems_read_with_names_files_and_labels(
+    stocked: Container, world: World, tmp_path: Path
+) -> None:
     """Import a recap with two mangled NIPs and a duplicate row, then read the Guru page."""
     path = tmp_path / "rekap-sd-2025.csv"
     path.write_bytes(recap_csv(list(initial_results(world).values()), count=8).content)
@@ -52,11 +54,16 @@ def test_recap_problems_read_with_names_files_and_labels(stocked: Container, wor
     assert "rekap-sd-2025.csv" in page.text and "NIP rusak oleh Excel" in page.text
     row = page.text.split('class="masalah catatan"', 1)[1].split("</tr>", 1)[0]
     assert "baris ganda di berkas" in row and "tidak menahan SKP" in row
-    options = re.findall(r'<option value="([a-z_]+)"[^>]*>([^<]+)</option>',
-                         page.text.split('id="g-aturan"', 1)[1].split("</select>", 1)[0])
+    options = re.findall(
+        r'<option value="([a-z_]+)"[^>]*>([^<]+)</option>',
+        page.text.split('id="g-aturan"', 1)[1].split("</select>", 1)[0],
+    )
     assert options and all(code != label for code, label in options)
     assert 'id="skp-catatan"' in profile.text
-    blocking = profile.text.split('id="skp-masalah"', 1)[-1].split("</ul>", 1)[0] \
-        if 'id="skp-masalah"' in profile.text else ""
+    blocking = (
+        profile.text.split('id="skp-masalah"', 1)[-1].split("</ul>", 1)[0]
+        if 'id="skp-masalah"' in profile.text
+        else ""
+    )
     assert 'data-aturan="baris_ganda"' not in blocking
     assert profile.status_code == httpx.codes.OK

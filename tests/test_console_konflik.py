@@ -50,8 +50,7 @@ def _form(client: httpx.Client, path: str) -> tuple[str, str]:
     return TOKEN.findall(page.text)[0], version.group(1) if version else ""
 
 
-def _decide(client: httpx.Client, cid: int, token: str, version: str, **extra: str
-            ) -> httpx.Response:
+def _decide(client: httpx.Client, cid: int, token: str, version: str, **extra: str) -> httpx.Response:
     data = {"csrf": token, "versi": version, "keputusan": "ambil_siasn", "alasan": "SK mutasi"}
     return client.post(f"/admin/konflik/{cid}/putuskan", data={**data, **extra})
 
@@ -85,23 +84,28 @@ def test_decide_one_conflict_from_its_page(site: ConsoleSite, raised: list[Raise
         assert again.status_code == 409 and "sudah diputuskan" in again.text
     assert _status(site, cid) == "resolved"
     with site.container.sessions() as session:
-        actions = session.scalars(select(AuditEntry.action).where(
-            AuditEntry.pegawai_nip == raised[0].nip)).all()
+        actions = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.pegawai_nip == raised[0].nip)
+        ).all()
     assert "konflik_ambil_siasn" in actions
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_stale_and_superseded_decisions_are_refused(site: ConsoleSite, raised: list[Raised],
-                                                     world: World) -> None:
+def test_stale_and_superseded_decisions_are_refused(
+    site: ConsoleSite, raised: list[Raised], world: World
+) -> None:
     """A page shown before an assignment is refused saying what changed; a superseded one too."""
     cid = raised[1].conflict_id
     with admin_client(site) as client:
         token, version = _form(client, f"/admin/konflik/{cid}")
-        assigned = client.post(f"/admin/konflik/{cid}/tugaskan",
-                               data={"csrf": token, "versi": version, "penerima": "operator.bkd"})
+        assigned = client.post(
+            f"/admin/konflik/{cid}/tugaskan",
+            data={"csrf": token, "versi": version, "penerima": "operator.bkd"},
+        )
         assert assigned.status_code == 303
-        said = client.post(f"/admin/konflik/{cid}/komentar",
-                           data={"csrf": token, "komentar": "<img src=x> cek SK"})
+        said = client.post(
+            f"/admin/konflik/{cid}/komentar", data={"csrf": token, "komentar": "<img src=x> cek SK"}
+        )
         assert said.status_code == 303
         page = client.get(said.headers["location"]).text
         assert "&lt;img src=x&gt; cek SK" in page and "<img src=x>" not in page
@@ -119,8 +123,7 @@ def test_stale_and_superseded_decisions_are_refused(site: ConsoleSite, raised: l
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_forged_token_and_foreign_origin_are_refused(site: ConsoleSite,
-                                                     raised: list[Raised]) -> None:
+def test_forged_token_and_foreign_origin_are_refused(site: ConsoleSite, raised: list[Raised]) -> None:
     """A POST without this session's token, or from another site, changes nothing."""
     cid = raised[0].conflict_id
     with admin_client(site) as client:
@@ -129,13 +132,17 @@ def test_forged_token_and_foreign_origin_are_refused(site: ConsoleSite,
             refused = _decide(client, cid, token, version)
             assert refused.status_code == 403 and "token keamanan" in refused.text
         real, _ = _form(client, f"/admin/konflik/{cid}")
-        foreign = client.post(f"/admin/konflik/{cid}/putuskan", headers={
-            "Origin": "https://jahat.example"}, data={"csrf": real, "versi": version,
-                                                      "keputusan": "ambil_siasn", "alasan": "x"})
+        foreign = client.post(
+            f"/admin/konflik/{cid}/putuskan",
+            headers={"Origin": "https://jahat.example"},
+            data={"csrf": real, "versi": version, "keputusan": "ambil_siasn", "alasan": "x"},
+        )
         assert foreign.status_code == 403 and "Origin tidak cocok" in foreign.text
-    anonymous = httpx.post(f"{site.url}/admin/konflik/{cid}/putuskan", timeout=20,
-                           data={"csrf": real, "versi": version, "keputusan": "ambil_siasn",
-                                 "alasan": "x"})
+    anonymous = httpx.post(
+        f"{site.url}/admin/konflik/{cid}/putuskan",
+        timeout=20,
+        data={"csrf": real, "versi": version, "keputusan": "ambil_siasn", "alasan": "x"},
+    )
     assert anonymous.status_code == 401
     assert _status(site, cid) == "open"
 
@@ -147,14 +154,19 @@ def site_token_of_other_session(site: ConsoleSite) -> str:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_operator_of_another_unit_sees_and_decides_nothing(site: ConsoleSite, world: World,
-                                                           raised: list[Raised]) -> None:
+def test_operator_of_another_unit_sees_and_decides_nothing(
+    site: ConsoleSite, world: World, raised: list[Raised]
+) -> None:
     """An operator whose area holds none of the conflicts gets an empty list and 404 on detail."""
     with site.container.sessions() as session:
         touched = {u for r in raised for u in unit_path(session, r.local_unit)}
-    outsider = next(nip for i in range(40) if (nip := staff_nip(world, i)) and
-                    world.pegawai[nip].unor_id not in touched and
-                    nip not in {r.nip for r in raised})
+    outsider = next(
+        nip
+        for i in range(40)
+        if (nip := staff_nip(world, i))
+        and world.pegawai[nip].unor_id not in touched
+        and nip not in {r.nip for r in raised}
+    )
     sinkron(site.container, outsider)
     sid = site.session_for(outsider)
     with httpx.Client(base_url=site.url, cookies={"ekinerja_sesi": sid}, timeout=20) as client:
@@ -171,12 +183,16 @@ def test_bulk_decision_over_the_filtered_set(site: ConsoleSite, raised: list[Rai
     """Select-all-filtered decides every match with the reason; a changed set is refused."""
     with admin_client(site) as client:
         token, _ = _form(client, "/admin/konflik")
-        base = {"csrf": token, "field": "unor_id", "cakupan": "tersaring",
-                "keputusan": "pertahankan_lokal", "alasan": "SK lokal benar"}
+        base = {
+            "csrf": token,
+            "field": "unor_id",
+            "cakupan": "tersaring",
+            "keputusan": "pertahankan_lokal",
+            "alasan": "SK lokal benar",
+        }
         changed = client.post("/admin/konflik/massal", data={**base, "jumlah": "2"})
         assert changed.status_code == 409 and "tadi 2 konflik, sekarang 3" in changed.text
-        no_reason = client.post("/admin/konflik/massal", data={**base, "jumlah": "3",
-                                                               "alasan": ""})
+        no_reason = client.post("/admin/konflik/massal", data={**base, "jumlah": "3", "alasan": ""})
         assert no_reason.status_code == 422
         done = client.post("/admin/konflik/massal", data={**base, "jumlah": "3"})
         assert done.status_code == 303, done.text
@@ -186,19 +202,17 @@ def test_bulk_decision_over_the_filtered_set(site: ConsoleSite, raised: list[Rai
             paths = [unit_index(session).label(r.local_unit) or "" for r in raised]
         assert all(escape(p) in usulan and " › " in p for p in paths)
         assert not any(f"({r.local_unit})" in usulan for r in raised)
-        sheet = load_workbook(io.BytesIO(client.get(
-            "/admin/usulan-perbaikan/ekspor.xlsx").content)).active
+        sheet = load_workbook(io.BytesIO(client.get("/admin/usulan-perbaikan/ekspor.xlsx").content)).active
         assert sheet is not None and sheet.max_row == 1 + len(raised)
     assert {_status(site, r.conflict_id) for r in raised} == {"resolved"}
 
 
-def test_exports_are_what_is_filtered_and_formula_safe(site: ConsoleSite,
-                                                        raised: list[Raised]) -> None:
+def test_exports_are_what_is_filtered_and_formula_safe(site: ConsoleSite, raised: list[Raised]) -> None:
     """CSV and XLSX hold the filtered conflicts; a name starting with '=' stays text."""
     with transaction(site.container.sessions) as session:
         person = session.scalar(select(Pegawai).where(Pegawai.nip == raised[0].nip))
         assert person is not None
-        person.nama = "=HYPERLINK(\"http://x\",\"klik\")"
+        person.nama = '=HYPERLINK("http://x","klik")'
     with admin_client(site) as client:
         text = client.get("/admin/konflik/ekspor.csv", params={"q": raised[0].nip})
         assert text.status_code == 200 and "attachment" in text.headers["content-disposition"]

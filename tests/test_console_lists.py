@@ -72,8 +72,7 @@ def test_konflik_and_runs_page_with_totals_kinds_and_sorts(listed: Listed) -> No
         konflik = client.get("/admin/konflik", params={"per": 3, "hal": 2})
         runs = client.get("/admin/runs", params={"per": 10})
         feeds = client.get("/admin/runs", params={"jenis": "pmm"})
-        nights = client.get("/admin/runs", params={"jenis": "reconcile", "per": 100,
-                                                  "urut": "mulai"})
+        nights = client.get("/admin/runs", params={"jenis": "reconcile", "per": 100, "urut": "mulai"})
     assert f"{gen.conflicts} konflik cocok" in konflik.text and len(_rows(konflik, "tabel-konflik")) == 3
     assert f"Halaman 2 dari {-(-gen.conflicts // 3)}" in konflik.text
     assert "Pemerintah Provinsi Contoh ›" in konflik.text  # the unit column is a path
@@ -107,23 +106,35 @@ def test_run_detail_opens_on_what_changed(listed: Listed) -> None:
     assert " › " in label and label in held.text
 
 
-@pytest.mark.parametrize(("path", "params"), [
-    ("/admin/pegawai", {"hal": "-1"}), ("/admin/pegawai", {"hal": "9" * 20}),
-    ("/admin/pegawai", {"per": "0"}), ("/admin/pegawai", {"per": "501"}),
-    ("/admin/pegawai", {"urut": "gaji"}), ("/admin/pegawai", {"aktif": "mungkin"}),
-    ("/admin/pegawai", {"unit": "TIDAK-ADA-9"}), ("/admin/konflik", {"hal": "0"}),
-    ("/admin/konflik", {"unit": "TIDAK-ADA-9"}), ("/admin/konflik", {"per": "12x"}),
-    ("/admin/runs", {"jenis": "malam-ajaib"}), ("/admin/runs", {"hal": "9" * 20}),
-    ("/admin/runs", {"urut": "gaji"}), ("/admin/", {"skala": "kubik"}),
-    ("/admin/unor/cari.json", {"hal": "-3"}), ("/admin/unor/cari", {"q": "x" * 300}),
-])
-def test_bad_list_values_are_refused_in_bahasa_without_echo(listed: Listed, path: str,
-                                                            params: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/admin/pegawai", {"hal": "-1"}),
+        ("/admin/pegawai", {"hal": "9" * 20}),
+        ("/admin/pegawai", {"per": "0"}),
+        ("/admin/pegawai", {"per": "501"}),
+        ("/admin/pegawai", {"urut": "gaji"}),
+        ("/admin/pegawai", {"aktif": "mungkin"}),
+        ("/admin/pegawai", {"unit": "TIDAK-ADA-9"}),
+        ("/admin/konflik", {"hal": "0"}),
+        ("/admin/konflik", {"unit": "TIDAK-ADA-9"}),
+        ("/admin/konflik", {"per": "12x"}),
+        ("/admin/runs", {"jenis": "malam-ajaib"}),
+        ("/admin/runs", {"hal": "9" * 20}),
+        ("/admin/runs", {"urut": "gaji"}),
+        ("/admin/", {"skala": "kubik"}),
+        ("/admin/unor/cari.json", {"hal": "-3"}),
+        ("/admin/unor/cari", {"q": "x" * 300}),
+    ],
+)
+def test_bad_list_values_are_refused_in_bahasa_without_echo(
+    listed: Listed, path: str, params: dict[str, str]
+) -> None:
     """Each bad value is a 400 naming the parameter in Bahasa Indonesia, never a 500 or an echo."""
     with admin_client(listed.site) as client:
         answer = client.get(path, params=params)
     assert answer.status_code == 400, answer.text
-    (name, value), = params.items()
+    ((name, value),) = params.items()
     assert f" {name} " in answer.text and "parameter" in answer.text.lower()
     assert len(value) < 4 or value not in answer.text
 
@@ -145,10 +156,12 @@ def test_picker_finds_units_by_name_and_path(listed: Listed) -> None:
         one = client.get("/admin/unor/cari.json", params={"q": "kesehatan pembinaan", "per": 1})
         typed = client.get("/admin/konflik", params={"unit_cari": "kesehatan bidang pembinaan"})
         several = client.get("/admin/konflik", params={"unit_cari": "bidang pembinaan"})
-        page = client.get("/admin/unor/cari", params={"q": "pembinaan",
-                                                     "kembali": "/admin/konflik?field=unor_id"})
-        foreign = client.get("/admin/unor/cari", params={"q": "pembinaan",
-                                                        "kembali": "https://jahat.example/x"})
+        page = client.get(
+            "/admin/unor/cari", params={"q": "pembinaan", "kembali": "/admin/konflik?field=unor_id"}
+        )
+        foreign = client.get(
+            "/admin/unor/cari", params={"q": "pembinaan", "kembali": "https://jahat.example/x"}
+        )
     own = [u for u in found["items"] if u["nama"] == "Bidang Pembinaan"]
     assert len(own) == 10 == len({u["jalur"] for u in own})
     assert all(u["jalur"].endswith("› Bidang Pembinaan") for u in own)
@@ -168,8 +181,7 @@ def test_operator_sees_only_their_area(listed: Listed) -> None:
         grant_unit(session, operator, "D01", by="uji")
     inside = [n for n in gen.nips if gen.unit_of[n].startswith("D01")]
     cookie = listed.site.session_for(operator)
-    with httpx.Client(base_url=listed.site.url, cookies={"ekinerja_sesi": cookie},
-                      timeout=30) as client:
+    with httpx.Client(base_url=listed.site.url, cookies={"ekinerja_sesi": cookie}, timeout=30) as client:
         people = client.get("/admin/pegawai", params={"per": 500})
         picked = client.get("/admin/unor/cari.json", params={"q": "pembinaan", "per": 50}).json()
         foreign = client.get("/admin/konflik", params={"unit": "D02"})

@@ -42,17 +42,21 @@ def _login(page: Any, url: str, target: str) -> None:
     page.wait_for_url(url + target)
 
 
-def test_pick_a_unit_by_name_in_the_konflik_filter(province: tuple[ConsoleSite, Generated],
-                                                   browser: Any) -> None:  # noqa: F811
+def test_pick_a_unit_by_name_in_the_konflik_filter(
+    province: tuple[ConsoleSite, Generated],
+    browser: Any,  # noqa: F811
+) -> None:
     """Typing "pembinaan" lists ten "Bidang Pembinaan" told apart by their paths; choosing
     "Dinas Kesehatan" with the keyboard filters the list to its subtree, shown as a path."""
     site, gen = province
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     _login(page, site.url, "/admin/konflik")
     page.fill("#f-unit", "pembinaan")
-    page.wait_for_function("() => { const o = [...document.querySelectorAll("
-                           "'#f-unit-daftar [role=option]')]; return o.length >= 10 && "
-                           "o.every(x => x.textContent.toLowerCase().includes('pembinaan')); }")
+    page.wait_for_function(
+        "() => { const o = [...document.querySelectorAll("
+        "'#f-unit-daftar [role=option]')]; return o.length >= 10 && "
+        "o.every(x => x.textContent.toLowerCase().includes('pembinaan')); }"
+    )
     options = page.locator("#f-unit-daftar [role=option]")
     texts = [options.nth(i).inner_text() for i in range(options.count())]
     assert len([x for x in texts if x.endswith("Bidang Pembinaan")]) == 10 == len(set(texts[:10]))
@@ -74,8 +78,7 @@ def test_pick_a_unit_by_name_in_the_konflik_filter(province: tuple[ConsoleSite, 
     page.close()
 
 
-def test_page_through_3000_employees(province: tuple[ConsoleSite, Generated],
-                                     browser: Any) -> None:  # noqa: F811
+def test_page_through_3000_employees(province: tuple[ConsoleSite, Generated], browser: Any) -> None:  # noqa: F811
     """Every employee is listed with a total; next, last and previous pages walk the list."""
     site, gen = province
     page = browser.new_page(viewport={"width": 1366, "height": 768})
@@ -101,8 +104,7 @@ def test_page_through_3000_employees(province: tuple[ConsoleSite, Generated],
     page.close()
 
 
-def test_run_detail_opens_on_what_changed(province: tuple[ConsoleSite, Generated],
-                                          browser: Any) -> None:  # noqa: F811
+def test_run_detail_opens_on_what_changed(province: tuple[ConsoleSite, Generated], browser: Any) -> None:  # noqa: F811
     """From Riwayat sinkron to the newest night: only the changed employees, with unit paths;
     "semua pegawai" shows all 3,000 in pages."""
     site, gen = province
@@ -115,11 +117,9 @@ def test_run_detail_opens_on_what_changed(province: tuple[ConsoleSite, Generated
     page.click(f"a[href='/admin/runs/{night}']")
     page.wait_for_selector("#item-run")
     assert f"Per pegawai ({gen.changed_last_night})" in page.inner_text("#h-item")
-    situations = page.eval_on_selector_all("#item-run tbody tr",
-                                           "rows => rows.map(r => r.className)")
+    situations = page.eval_on_selector_all("#item-run tbody tr", "rows => rows.map(r => r.className)")
     assert situations and "situasi-confirmed" not in situations
-    assert "diperbarui dari SIASN · unit kerja: Pemerintah Provinsi Contoh ›" in \
-        page.inner_text("#item-run")
+    assert "diperbarui dari SIASN · unit kerja: Pemerintah Provinsi Contoh ›" in page.inner_text("#item-run")
     _shot(page, "run-berubah")
     page.click("#hitungan >> text=semua pegawai")
     page.wait_for_url(re.compile(r".*situasi=semua.*"))

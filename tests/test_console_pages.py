@@ -22,8 +22,9 @@ SCRIPT_NAME = "<script>alert('x')</script> Budi"
 
 
 @pytest.fixture
-def site(container: Container, world: World, sim: SiasnSimulator,
-         sim_server: object) -> Iterator[ConsoleSite]:
+def site(
+    container: Container, world: World, sim: SiasnSimulator, sim_server: object
+) -> Iterator[ConsoleSite]:
     """The served app over the test database with the cast loaded."""
     cast = build_site(container, world, sim)
     with serve(container, cast) as served:
@@ -39,8 +40,13 @@ def _rename(site: ConsoleSite, nip: str, name: str) -> None:
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_anonymous_visitor_is_sent_to_login(site: ConsoleSite) -> None:
     """Every console page redirects a visitor without a session to /login, keeping the page."""
-    for path in ("/admin/", "/admin/runs", "/admin/integritas", "/admin/pegawai?q=a",
-                 f"/admin/pegawai/{site.cast['employee']}"):
+    for path in (
+        "/admin/",
+        "/admin/runs",
+        "/admin/integritas",
+        "/admin/pegawai?q=a",
+        f"/admin/pegawai/{site.cast['employee']}",
+    ):
         response = httpx.get(site.url + path, timeout=20)
         assert response.status_code == 303, path
         assert response.headers["location"].startswith("/login?next=%2Fadmin"), path
@@ -107,7 +113,8 @@ def test_demo_login_opens_the_console(site: ConsoleSite) -> None:
     text = login.text(site.container.settings.database_url)
     assert login.username in text and login.password in text and "/admin/" in text
     with httpx.Client(base_url=site.url, timeout=20) as client:
-        done = client.post("/login/lokal", data={"username": login.username,
-                                                 "password": login.password, "next": "/admin/"})
+        done = client.post(
+            "/login/lokal", data={"username": login.username, "password": login.password, "next": "/admin/"}
+        )
         assert done.status_code == 303 and done.headers["location"] == "/admin/"
         assert client.get("/admin/").status_code == 200

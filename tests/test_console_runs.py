@@ -31,8 +31,9 @@ def hold_a_run(container: Container, world: World) -> tuple[str, list[str]]:
 
 
 @pytest.fixture
-def held(container: Container, world: World, sim_server: object
-         ) -> Iterator[tuple[ConsoleSite, str, list[str]]]:
+def held(
+    container: Container, world: World, sim_server: object
+) -> Iterator[tuple[ConsoleSite, str, list[str]]]:
     """The served app over a store with one completed and one held run."""
     run_id, leaving = hold_a_run(container, world)
     with serve(container, {}) as site:
@@ -52,16 +53,15 @@ def test_held_run_plan_is_shown_and_approved(held: tuple[ConsoleSite, str, list[
         token = TOKEN.findall(plan.text)[0]
         forged = client.post(f"/admin/runs/{run_id}/setujui", data={"csrf": "x", "alasan": "ok"})
         assert forged.status_code == 403
-        no_reason = client.post(f"/admin/runs/{run_id}/setujui",
-                                data={"csrf": token, "alasan": " "})
+        no_reason = client.post(f"/admin/runs/{run_id}/setujui", data={"csrf": token, "alasan": " "})
         assert no_reason.status_code == 422 and "alasan" in no_reason.text
-        done = client.post(f"/admin/runs/{run_id[:10]}/setujui",
-                           data={"csrf": token, "alasan": "pensiun massal sesuai SK"})
+        done = client.post(
+            f"/admin/runs/{run_id[:10]}/setujui", data={"csrf": token, "alasan": "pensiun massal sesuai SK"}
+        )
         assert done.status_code == 303, done.text
         after = client.get(done.headers["location"])
         assert "selesai" in after.text and 'id="form-setujui"' not in after.text
-        again = client.post(f"/admin/runs/{run_id}/setujui",
-                            data={"csrf": token, "alasan": "lagi"})
+        again = client.post(f"/admin/runs/{run_id}/setujui", data={"csrf": token, "alasan": "lagi"})
         assert again.status_code == 409
         assert client.get("/admin/runs/zzzz").status_code == 404
         assert client.get("/admin/runs/a b").status_code == 422
@@ -76,8 +76,7 @@ def test_operator_cannot_approve(held: tuple[ConsoleSite, str, list[str]], world
         plan = client.get(f"/admin/runs/{run_id}")
         assert plan.status_code == 200 and 'id="form-setujui"' not in plan.text
         token = TOKEN.findall(client.get("/admin/konflik").text)[0]
-        refused = client.post(f"/admin/runs/{run_id}/setujui",
-                              data={"csrf": token, "alasan": "coba"})
+        refused = client.post(f"/admin/runs/{run_id}/setujui", data={"csrf": token, "alasan": "coba"})
         assert refused.status_code == 403 and "hanya admin" in refused.text
 
 

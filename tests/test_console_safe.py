@@ -14,7 +14,7 @@ from mappings.messages import CATALOGS
 from service.console.csrf import CsrfSigner
 from service.console.safe import cell, csv_bytes, mask_nik, mask_record, xlsx_bytes
 
-HOSTILE = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "biasa"]
+HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "biasa"]
 TEMPLATES = Path(__file__).resolve().parents[1] / "service" / "console" / "templates"
 
 
@@ -34,8 +34,7 @@ def test_csv_export_reads_back_as_text() -> None:
 
 def test_xlsx_export_holds_no_formula() -> None:
     """Every XLSX cell is a string or number; no cell is stored as a formula."""
-    book = load_workbook(io.BytesIO(xlsx_bytes("uji", ["nilai", "angka"],
-                                               [[v, 3] for v in HOSTILE])))
+    book = load_workbook(io.BytesIO(xlsx_bytes("uji", ["nilai", "angka"], [[v, 3] for v in HOSTILE])))
     sheet = book.active
     assert sheet is not None
     values = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
@@ -83,10 +82,13 @@ def test_every_value_a_template_names_by_prefix_has_a_text() -> None:
     from sync.konflik.lifecycle import EVENT_KINDS, STATUSES
     from sync.konflik.query import KINDS, SORTS
 
-    wanted = ([f"console.status_{s}" for s in STATUSES] + [f"console.kind_{k}" for k in KINDS]
-              + [f"console.resolution_{r.value}" for r in Resolution]
-              + [f"console.event_{e}" for e in EVENT_KINDS]
-              + [f"console.sort_{s}" for s in ("dibuka", "nip", "field", "unit", "status")])
+    wanted = (
+        [f"console.status_{s}" for s in STATUSES]
+        + [f"console.kind_{k}" for k in KINDS]
+        + [f"console.resolution_{r.value}" for r in Resolution]
+        + [f"console.event_{e}" for e in EVENT_KINDS]
+        + [f"console.sort_{s}" for s in ("dibuka", "nip", "field", "unit", "status")]
+    )
     assert set(SORTS) >= {"dibuka", "nip", "field", "unit", "status"}
     assert not sorted(set(wanted) - CATALOGS["id"].keys())
 

@@ -53,21 +53,27 @@ class _Saboteur:
     """One autocommit connection to the run's database: reads the phase, kills other backends."""
 
     def __init__(self, url: str) -> None:
-        self._engine = sa.create_engine(url, isolation_level="AUTOCOMMIT",
-                                        poolclass=sa.pool.NullPool)
+        self._engine = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
         self._connection = self._engine.connect()
         self.name = url.rsplit("/", 1)[1]
 
     def phase(self) -> str | None:
-        row = self._connection.execute(select(SyncRun.status, SyncRun.phase).order_by(
-            SyncRun.started_at.desc()).limit(1)).first()
+        row = self._connection.execute(
+            select(SyncRun.status, SyncRun.phase).order_by(SyncRun.started_at.desc()).limit(1)
+        ).first()
         return row.phase if row is not None and row.status == "running" else None
 
     def terminate(self) -> int:
-        return int(self._connection.execute(sa.text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": self.name}).scalar()
-            or 0)
+        return int(
+            self._connection.execute(
+                sa.text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": self.name},
+            ).scalar()
+            or 0
+        )
 
     def close(self) -> None:
         self._connection.close()
@@ -77,20 +83,25 @@ class _Saboteur:
 def _allow_connections(name: str, *, allow: bool) -> None:
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(sa.text(
-            f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"true" if allow else "false"}'))
+        connection.execute(
+            sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"true" if allow else "false"}')
+        )
     admin.dispose()
 
 
 def _cli(url: str, siasn: SiasnSettings, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "service.cli", "reconcile", *args],
-                            env=_env(url, siasn), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "reconcile", *args],
+        env=_env(url, siasn),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_connections_dropped_during_fetch_and_apply_are_survived(
-        pg: Container, pg_url: str, siasn_settings: SiasnSettings, world: World,
-        sim: SiasnSimulator) -> None:
+    pg: Container, pg_url: str, siasn_settings: SiasnSettings, world: World, sim: SiasnSimulator
+) -> None:
     """pg_terminate_backend on the run's backends mid-fetch and mid-apply: the run completes."""
     saboteur = _Saboteur(pg_url)
     killed = {"fetch": 0, "apply": 0}
@@ -114,13 +125,20 @@ def test_connections_dropped_during_fetch_and_apply_are_survived(
         latest = session.scalar(select(SyncRun).order_by(SyncRun.started_at.desc()).limit(1))
         assert latest is not None and latest.status == "completed"
         assert sum(latest.counts.values()) == len(world.pegawai)
-        assert session.scalar(select(func.count()).select_from(RunItem).where(
-            RunItem.run_id == latest.id, RunItem.state != "done")) == 0
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(RunItem)
+                .where(RunItem.run_id == latest.id, RunItem.state != "done")
+            )
+            == 0
+        )
     assert "completed" in out or "Rekonsiliasi" in out
 
 
 def test_database_gone_for_good_stops_cleanly_with_exit_1_and_resumes(
-        pg: Container, pg_url: str, siasn_settings: SiasnSettings, sim: SiasnSimulator) -> None:
+    pg: Container, pg_url: str, siasn_settings: SiasnSettings, sim: SiasnSimulator
+) -> None:
     """A database refusing connections past the retries: one Indonesian line, exit 1, resumable."""
     saboteur = _Saboteur(pg_url)
     sim.faults.latency = 0.02

@@ -57,8 +57,7 @@ def test_locked_sqlite_write_is_retried_until_the_lock_is_gone(tmp_path: Path) -
     sessions = _impatient(tmp_path / "x.db")
     holder = _hold_write_lock(tmp_path / "x.db", 0.4)
     seen: list[str] = []
-    retrying(lambda: _write(sessions, "a"), attempts=6, delay=0.1,
-             on_retry=lambda exc: seen.append(str(exc)))
+    retrying(lambda: _write(sessions, "a"), attempts=6, delay=0.1, on_retry=lambda exc: seen.append(str(exc)))
     holder.join()
     assert seen and all("locked" in s for s in seen)
     with sessions() as session:

@@ -41,11 +41,31 @@ def test_readme_has_the_two_commands_and_ci_runs_the_second() -> None:
 
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     """`ekinerja-sync demo` exits 0 and shows each kind of outcome."""
-    result = subprocess.run([sys.executable, "-m", "service.cli", "demo", "--employees", "300",
-                             "--db", str(tmp_path / "demo.db")], capture_output=True, text=True,
-                            timeout=300, check=False, cwd=tmp_path)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "demo",
+            "--employees",
+            "300",
+            "--db",
+            str(tmp_path / "demo.db"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
-    for word in ("Rekonsiliasi", "baru (dibuat dari SIASN)", "diperbarui", "keluar",
-                 "Konflik menunggu admin", "Sinkron SIASN"):
+    for word in (
+        "Rekonsiliasi",
+        "baru (dibuat dari SIASN)",
+        "diperbarui",
+        "keluar",
+        "Konflik menunggu admin",
+        "Sinkron SIASN",
+    ):
         assert word in result.stdout
     assert (tmp_path / "demo.db").exists()

@@ -50,29 +50,41 @@ def ready_db(database_url: str) -> str:
     engine = make_engine(database_url)
     upgrade(engine)
     engine.dispose()
-    created = cli("apikey", "create", "ekinerja-app",
-                  env={"EKINERJA_DATABASE_URL": database_url})
+    created = cli("apikey", "create", "ekinerja-app", env={"EKINERJA_DATABASE_URL": database_url})
     assert created.returncode == 0 and created.stdout.startswith("eks_"), created.stderr
     return database_url
 
 
-def test_healthy_setup_passes_every_check(ready_db: str, siasn_settings: SiasnSettings,
-                                          sim: SiasnSimulator, sim_server: ServerThread) -> None:
+def test_healthy_setup_passes_every_check(
+    ready_db: str, siasn_settings: SiasnSettings, sim: SiasnSimulator, sim_server: ServerThread
+) -> None:
     """Database current, tokens valid, SIASN and the realm answering: exit 0, all ok."""
     sim.realm.add_client(RealmClient("ekinerja-sync"))
-    code, checks = doctor(_env(siasn_settings, ready_db,
-                               EKINERJA_MYASN__ISSUER=sim_server.url + REALM_PATH,
-                               EKINERJA_MYASN__CLIENT_ID="ekinerja-sync"))
+    code, checks = doctor(
+        _env(
+            siasn_settings,
+            ready_db,
+            EKINERJA_MYASN__ISSUER=sim_server.url + REALM_PATH,
+            EKINERJA_MYASN__CLIENT_ID="ekinerja-sync",
+        )
+    )
     assert code == 0
     assert {n: c["status"] for n, c in checks.items()} == {
-        "database": "ok", "access": "ok", "audit": "ok", "siasn.apim": "ok", "siasn.sso": "ok",
-        "siasn.api": "ok", "myasn": "ok"}
+        "database": "ok",
+        "access": "ok",
+        "audit": "ok",
+        "siasn.apim": "ok",
+        "siasn.sso": "ok",
+        "siasn.api": "ok",
+        "myasn": "ok",
+    }
     assert "mode password" in checks["siasn.sso"]["detail"]
     assert "sisa" in checks["siasn.sso"]["detail"]
 
 
 def test_pending_migration_is_broken_with_the_command_to_run(
-        database_url: str, siasn_settings: SiasnSettings) -> None:
+    database_url: str, siasn_settings: SiasnSettings
+) -> None:
     """A database one migration behind: database BROKEN, fix `db upgrade`, exit 1."""
     engine = make_engine(database_url)
     upgrade(engine, "0002")
@@ -84,8 +96,9 @@ def test_pending_migration_is_broken_with_the_command_to_run(
     assert checks["database"]["fix"] == "jalankan `ekinerja-sync db upgrade`"
 
 
-def test_wrong_consumer_secret_names_the_setting(tmp_path: Path, siasn_settings: SiasnSettings,
-                                                 sim_server: ServerThread) -> None:
+def test_wrong_consumer_secret_names_the_setting(
+    tmp_path: Path, siasn_settings: SiasnSettings, sim_server: ServerThread
+) -> None:
     """APIM refusing the consumer secret: siasn.apim BROKEN, the call not tried."""
     db = f"sqlite:///{tmp_path / 'd.db'}"
     upgrade(make_engine(db))
@@ -102,19 +115,26 @@ def test_unreachable_host_is_named(tmp_path: Path, siasn_settings: SiasnSettings
     db = f"sqlite:///{tmp_path / 'd.db'}"
     upgrade(make_engine(db))
     dead = f"http://127.0.0.1:{_closed_port()}"
-    code, checks = doctor(_env(
-        siasn_settings, db, EKINERJA_SIASN__API_URL=dead + "/apisiasn/1.0",
-        EKINERJA_SIASN__APIM_TOKEN_URL=dead + "/oauth2/token",
-        EKINERJA_SIASN__SSO_TOKEN_URL=dead + REALM_PATH + "/protocol/openid-connect/token",
-        EKINERJA_MYASN__ISSUER=dead + REALM_PATH, EKINERJA_MYASN__CLIENT_ID="ekinerja-sync"))
+    code, checks = doctor(
+        _env(
+            siasn_settings,
+            db,
+            EKINERJA_SIASN__API_URL=dead + "/apisiasn/1.0",
+            EKINERJA_SIASN__APIM_TOKEN_URL=dead + "/oauth2/token",
+            EKINERJA_SIASN__SSO_TOKEN_URL=dead + REALM_PATH + "/protocol/openid-connect/token",
+            EKINERJA_MYASN__ISSUER=dead + REALM_PATH,
+            EKINERJA_MYASN__CLIENT_ID="ekinerja-sync",
+        )
+    )
     assert code == 1
     for name in ("siasn.apim", "siasn.sso", "myasn"):
         assert checks[name]["status"] == "error", checks[name]
         assert checks[name]["fix"].startswith("tidak dapat menjangkau 127.0.0.1"), checks[name]
 
 
-def test_expired_and_expiring_sso_tokens(tmp_path: Path, siasn_settings: SiasnSettings,
-                                         sim: SiasnSimulator) -> None:
+def test_expired_and_expiring_sso_tokens(
+    tmp_path: Path, siasn_settings: SiasnSettings, sim: SiasnSimulator
+) -> None:
     """An expired supplied token is BROKEN with what to do; one expiring soon is a warning."""
     db = f"sqlite:///{tmp_path / 'd.db'}"
     upgrade(make_engine(db))
@@ -125,8 +145,7 @@ def test_expired_and_expiring_sso_tokens(tmp_path: Path, siasn_settings: SiasnSe
     assert "EKINERJA_SIASN__SSO_ACCESS_TOKEN" in checks["siasn.sso"]["detail"]
     soon = sim.issue_sso_token(lifetime=1200)
     code, checks = doctor(_env(siasn_settings, db, EKINERJA_SIASN__SSO_ACCESS_TOKEN=soon))
-    assert checks["siasn.sso"]["status"] == "warn" and "mode access_token" in \
-        checks["siasn.sso"]["detail"]
+    assert checks["siasn.sso"]["status"] == "warn" and "mode access_token" in checks["siasn.sso"]["detail"]
     assert checks["siasn.api"]["status"] == "ok"
     assert checks["access"]["status"] == "warn" and "apikey create" in checks["access"]["fix"]
     assert code == 0

@@ -33,8 +33,7 @@ def _with_client(settings: SiasnSettings, action: Any, **tokens: Any) -> Any:
     return asyncio.run(go())
 
 
-def test_restart_refusing_both_tokens_renews_both(sim: SiasnSimulator,
-                                                  siasn_settings: SiasnSettings) -> None:
+def test_restart_refusing_both_tokens_renews_both(sim: SiasnSimulator, siasn_settings: SiasnSettings) -> None:
     """APIM 401 then SSO refused on the retry: both are renewed and the call succeeds."""
     nip = staff_nip(sim.world)
 
@@ -49,8 +48,7 @@ def test_restart_refusing_both_tokens_renews_both(sim: SiasnSimulator,
     assert sim.stats["apim_token"] - before == 2  # the first token, then one renewal
 
 
-def test_sso_refused_first_then_apim_renews_both(sim: SiasnSimulator,
-                                                 siasn_settings: SiasnSettings) -> None:
+def test_sso_refused_first_then_apim_renews_both(sim: SiasnSimulator, siasn_settings: SiasnSettings) -> None:
     """SSO refused first, then the gateway refuses the APIM token: both renewed, call succeeds."""
     nip = staff_nip(sim.world)
 
@@ -65,7 +63,8 @@ def test_sso_refused_first_then_apim_renews_both(sim: SiasnSimulator,
 
 
 def test_supplied_token_refused_twice_is_not_renewed_forever(
-        sim: SiasnSimulator, siasn_settings: SiasnSettings) -> None:
+    sim: SiasnSimulator, siasn_settings: SiasnSettings
+) -> None:
     """A supplied SSO token SIASN refuses stops with the SSO error at once, without a loop."""
     nip = staff_nip(sim.world)
     stale = SuppliedSsoToken(SecretStr(sim.issue_sso_token()))
@@ -76,8 +75,7 @@ def test_supplied_token_refused_twice_is_not_renewed_forever(
     assert sim.stats["api"] - calls_before == 1  # nothing newer to try: one call, no loop
 
 
-def test_reconcile_survives_a_siasn_restart_mid_run(container: Container,
-                                                    sim: SiasnSimulator) -> None:
+def test_reconcile_survives_a_siasn_restart_mid_run(container: Container, sim: SiasnSimulator) -> None:
     """A restart after the first batch refuses both tokens; the run renews them and completes."""
     import_export(container, sim.world)
     restarted: list[int] = []
@@ -99,27 +97,27 @@ def test_reconcile_survives_a_siasn_restart_mid_run(container: Container,
     assert report["counts"]["absent"] == len(sim.world.pegawai)
 
 
-def test_restart_helper_refuses_old_tokens(sim: SiasnSimulator, siasn_settings: SiasnSettings
-                                           ) -> None:
+def test_restart_helper_refuses_old_tokens(sim: SiasnSimulator, siasn_settings: SiasnSettings) -> None:
     """The simulator's restart refuses an SSO token issued before it (the fixture is real)."""
     token = sim.issue_sso_token()
     sim.restart()
     assert sim.realm.verify_access(token) is None
     assert sim.realm.verify_access(sim.issue_sso_token()) is not None
-    response = httpx.get(siasn_settings.api_url + "/pns/data-utama/1",
-                         headers={"Authorization": "Bearer x", "Auth": f"bearer {token}"})
+    response = httpx.get(
+        siasn_settings.api_url + "/pns/data-utama/1",
+        headers={"Authorization": "Bearer x", "Auth": f"bearer {token}"},
+    )
     assert response.status_code == 401
 
 
-def test_refused_token_file_says_which_file_to_replace(sim: SiasnSimulator,
-                                                       siasn_settings: SiasnSettings,
-                                                       tmp_path: Path) -> None:
+def test_refused_token_file_says_which_file_to_replace(
+    sim: SiasnSimulator, siasn_settings: SiasnSettings, tmp_path: Path
+) -> None:
     """Token-file mode: a token SIASN refuses names the file to write, not another variable."""
     path = tmp_path / "sso.txt"
     path.write_text(sim.issue_sso_token())
     sim.restart()
     with pytest.raises(SsoAuthError) as refused:
-        _with_client(siasn_settings, lambda c: c.data_utama(staff_nip(sim.world)),
-                     sso=SsoTokenFile(path))
+        _with_client(siasn_settings, lambda c: c.data_utama(staff_nip(sim.world)), sso=SsoTokenFile(path))
     assert str(path) in refused.value.message
     assert "SSO_ACCESS_TOKEN" not in refused.value.message

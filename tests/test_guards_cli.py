@@ -26,10 +26,10 @@ def _one_line_refusal(result: object, *needles: str) -> None:
 
 
 @pytest.mark.parametrize("url", BAD_URLS)
-@pytest.mark.parametrize("command", [["reconcile"], ["runs", "list"], ["db", "status"],
-                                     ["db", "upgrade"]], ids=" ".join)
-def test_bad_database_url_is_one_line_and_exit_2(url: str, command: list[str],
-                                                 tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "command", [["reconcile"], ["runs", "list"], ["db", "status"], ["db", "upgrade"]], ids=" ".join
+)
+def test_bad_database_url_is_one_line_and_exit_2(url: str, command: list[str], tmp_path: Path) -> None:
     """A misspelt or unsupported EKINERJA_DATABASE_URL: one line naming it, exit 2, no secret."""
     result = cli(*command, env={"EKINERJA_DATABASE_URL": url}, cwd=tmp_path)
     _one_line_refusal(result, "EKINERJA_DATABASE_URL")
@@ -48,27 +48,42 @@ def test_doctor_reports_a_bad_database_url_as_a_failed_check(url: str, tmp_path:
     assert "rahasia" not in result.stdout
 
 
-@pytest.mark.parametrize(("variable", "value"), [("EKINERJA_SIASN__RATE", "fast"),
-                                                 ("EKINERJA_SIASN__RATE", "-3"),
-                                                 ("EKINERJA_SIASN__PAGE_SIZE", "0"),
-                                                 ("EKINERJA_LOG_FORMAT", "xml")])
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("EKINERJA_SIASN__RATE", "fast"),
+        ("EKINERJA_SIASN__RATE", "-3"),
+        ("EKINERJA_SIASN__PAGE_SIZE", "0"),
+        ("EKINERJA_LOG_FORMAT", "xml"),
+    ],
+)
 def test_invalid_setting_names_the_variable(variable: str, value: str, tmp_path: Path) -> None:
     """A setting pydantic refuses is one line naming the variable, exit 2, no pydantic dump."""
-    result = cli("runs", "list", env={variable: value,
-                                      "EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"},
-                 cwd=tmp_path)
+    result = cli(
+        "runs",
+        "list",
+        env={variable: value, "EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"},
+        cwd=tmp_path,
+    )
     _one_line_refusal(result, variable)
     assert "pydantic" not in result.stderr and "validation error" not in result.stderr
 
 
-@pytest.mark.parametrize("option", [["--rate", "-5"], ["--rate", "nan"], ["--concurrency", "0"],
-                                    ["--concurrency", "-2"], ["--batch-size", "0"]],
-                         ids=" ".join)
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--rate", "-5"],
+        ["--rate", "nan"],
+        ["--concurrency", "0"],
+        ["--concurrency", "-2"],
+        ["--batch-size", "0"],
+    ],
+    ids=" ".join,
+)
 def test_reconcile_refuses_impossible_options(option: list[str], tmp_path: Path) -> None:
     """Negative rates, zero concurrency or batch size: exit 2 before anything is touched."""
     db = tmp_path / "x.db"
-    result = cli("reconcile", *option, env={"EKINERJA_DATABASE_URL": f"sqlite:///{db}"},
-                 cwd=tmp_path)
+    result = cli("reconcile", *option, env={"EKINERJA_DATABASE_URL": f"sqlite:///{db}"}, cwd=tmp_path)
     _one_line_refusal(result, option[0])
     assert not db.exists()
 

@@ -19,8 +19,13 @@ INSTANSI = "A5EB03E23B3AF6A0E040640A040252AD"
 # Reviewed by hand against BKN's table: these end service in the instansi, every other id stays.
 LEAVES = {"66", "67", "68", "69", "70", "77", "88", "98", "99"}
 STAYS_EXAMPLES = {"01", "02", "03", "04", "13", "15", "20", "89"}  # MPP, CLTN, TB, PS ...
-BASE = PegawaiRecord(nip="198006072008101001", pns_id="X", instansi_kerja_id=INSTANSI,
-                     kedudukan_hukum="Aktif", kedudukan_hukum_id="01")
+BASE = PegawaiRecord(
+    nip="198006072008101001",
+    pns_id="X",
+    instansi_kerja_id=INSTANSI,
+    kedudukan_hukum="Aktif",
+    kedudukan_hukum_id="01",
+)
 
 
 def _with(kedudukan_id: str | None, nama: str | None) -> PegawaiRecord:
@@ -40,10 +45,18 @@ def test_every_kedudukan_in_the_table_is_decided_as_reviewed() -> None:
             assert row.nama in by_id and row.id in by_id
 
 
-@pytest.mark.parametrize("name", ["Masa Persiapan Pensiun", "Pemberhentian Sementara", "CLTN",
-                                  "Tugas Belajar", "Perpanjangan CLTN",
-                                  "Tidak aktif tetapi diusulkan Pensiun",
-                                  "PNS kena hukuman disiplin"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Masa Persiapan Pensiun",
+        "Pemberhentian Sementara",
+        "CLTN",
+        "Tugas Belajar",
+        "Perpanjangan CLTN",
+        "Tidak aktif tetapi diusulkan Pensiun",
+        "PNS kena hukuman disiplin",
+    ],
+)
 def test_words_like_pensiun_or_pemberhentian_do_not_deactivate(name: str) -> None:
     """Kedudukan whose names contain 'pensiun' or 'pemberhentian' but keep the post stay active."""
     row = kedudukan(None, name)
@@ -63,8 +76,12 @@ def test_unknown_kedudukan_never_deactivates_and_the_id_wins() -> None:
 
 def test_death_and_pindah_instansi_deactivate_with_the_reason() -> None:
     """tglMeninggal and a different instansi kerja are departures, whatever the kedudukan."""
-    died = replace(BASE, kedudukan_hukum_id="20", kedudukan_hukum="Masa Persiapan Pensiun",
-                   tgl_meninggal=date(2026, 1, 3))
+    died = replace(
+        BASE,
+        kedudukan_hukum_id="20",
+        kedudukan_hukum="Masa Persiapan Pensiun",
+        tgl_meninggal=date(2026, 1, 3),
+    )
     assert departure_reason(died, INSTANSI) == "meninggal dunia (03-01-2026)"
     moved = replace(BASE, instansi_kerja_id="OTHER", instansi_kerja_nama="Pemkab Gowa")
     assert departure_reason(moved, INSTANSI) == "pindah instansi ke Pemkab Gowa"
@@ -77,8 +94,9 @@ def test_the_simulator_table_produces_the_product_kedudukan_values() -> None:
 
 
 @pytest.mark.e2e
-def test_night_keeps_mpp_cltn_tubel_and_deactivates_pensiun(container: Container,
-                                                          sim: SiasnSimulator) -> None:
+def test_night_keeps_mpp_cltn_tubel_and_deactivates_pensiun(
+    container: Container, sim: SiasnSimulator
+) -> None:
     """Over real sockets: MPP/CLTN/TB/PS stay active with their status; pensiun/BUP/66 leave."""
     import_export(container, sim.world)
     assert reconcile(container)["status"] == "completed"

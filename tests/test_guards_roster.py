@@ -113,8 +113,7 @@ def test_streamed_import_dedupes_across_batches(database_url: str) -> None:
 
 
 @pytest.mark.parametrize("tail", [b"\x81\n", b"\x00\x00\n"], ids=["0x81", "NUL"])
-def test_cli_refuses_binary_file_with_exit_2_and_writes_nothing(tail: bytes, tmp_path: Path
-                                                              ) -> None:
+def test_cli_refuses_binary_file_with_exit_2_and_writes_nothing(tail: bytes, tmp_path: Path) -> None:
     """`roster import` of a non-text file: one line naming line and byte, exit 2, no rows."""
     csv = tmp_path / "export.csv"
     csv.write_bytes(f"NIP\n{GOOD}\n{OTHER}\n".encode() + tail)
@@ -137,16 +136,22 @@ def test_large_roster_import_runs_in_bounded_memory(tmp_path: Path) -> None:
             out.write(f"{197001012000011001 + i * 1000};PEGAWAI NOMOR {i};Jl. Contoh No. {i}\n")
     # VmHWM belongs to this process image; ru_maxrss would keep the forking pytest worker's
     # high-water mark across exec (Linux), measuring the test runner instead of the import.
-    program = ("import atexit, sys\n"
-               "hwm = lambda: next(l.split()[1] for l in open('/proc/self/status') "
-               "if l.startswith('VmHWM'))\n"
-               "atexit.register(lambda: print('MAXRSS', hwm(), file=sys.stderr))\n"
-               f"sys.argv = ['ekinerja-sync', 'roster', 'import', {str(csv)!r}]\n"
-               "from service.cli.app import main\nmain()\n")
-    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
-                            timeout=600, check=False,
-                            env={"PATH": "/usr/bin:/bin",
-                                 "EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}"})
+    program = (
+        "import atexit, sys\n"
+        "hwm = lambda: next(l.split()[1] for l in open('/proc/self/status') "
+        "if l.startswith('VmHWM'))\n"
+        "atexit.register(lambda: print('MAXRSS', hwm(), file=sys.stderr))\n"
+        f"sys.argv = ['ekinerja-sync', 'roster', 'import', {str(csv)!r}]\n"
+        "from service.cli.app import main\nmain()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}"},
+    )
     assert result.returncode == 0, result.stderr
     assert "120000 NIP baru" in result.stdout
     peak_kib = int(result.stderr.rsplit("MAXRSS", 1)[1].split()[0])

@@ -34,8 +34,7 @@ def _run(container: Container, **options: Any) -> dict[str, Any]:
     return reconcile(container, guards=GuardPolicy(sample_size=100), **options)
 
 
-def test_unknown_nips_trip_the_guard_on_a_sample(container: Container,
-                                                 sim: SiasnSimulator) -> None:
+def test_unknown_nips_trip_the_guard_on_a_sample(container: Container, sim: SiasnSimulator) -> None:
     """2,000 unknown NIPs: the run aborts after about a hundred fetches, not after all of them."""
     import_export(container, sim.world)
     _import_unknown_nips(container, UNKNOWN)
@@ -46,8 +45,7 @@ def test_unknown_nips_trip_the_guard_on_a_sample(container: Container,
     assert report["finished_at"] is not None
 
 
-def test_failing_fetches_trip_early_and_are_reported(container: Container,
-                                                     sim: SiasnSimulator) -> None:
+def test_failing_fetches_trip_early_and_are_reported(container: Container, sim: SiasnSimulator) -> None:
     """Most data-utama calls failing: aborted early, with the calls and failures counted."""
     import_export(container, sim.world)
     assert reconcile(container)["status"] == "completed"
@@ -79,8 +77,12 @@ def test_stopped_run_reports_what_it_fetched(container: Container, sim: SiasnSim
         if phase == "fetch" and not revoked:
             revoked.append(done)
             sim.credentials = type(sim.credentials)(
-                "other-key", "other-secret", sim.credentials.sso_client_id,
-                sim.credentials.sso_username, sim.credentials.sso_password)
+                "other-key",
+                "other-secret",
+                sim.credentials.sso_client_id,
+                sim.credentials.sso_username,
+                sim.credentials.sso_password,
+            )
             sim.expire_apim_tokens()
 
     async def go() -> dict[str, Any]:
@@ -113,16 +115,18 @@ print(worst, n)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_dry_run_does_not_hold_the_sqlite_write_lock(container: Container, sim: SiasnSimulator,
-                                                     tmp_path: Path) -> None:
+def test_dry_run_does_not_hold_the_sqlite_write_lock(
+    container: Container, sim: SiasnSimulator, tmp_path: Path
+) -> None:
     """Another process writing all through a dry run is never stalled by it."""
     import_export(container, sim.world)
     assert reconcile(container)["status"] == "completed"
     database = container.engine.url.database
     assert database is not None
     stop = tmp_path / "stop"
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, database, str(stop)],
-                              stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, database, str(stop)], stdout=subprocess.PIPE, text=True
+    )
     try:
         time.sleep(0.5)
         started = time.monotonic()

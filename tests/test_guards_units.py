@@ -33,19 +33,23 @@ def paged(database_url: str, siasn_settings: SiasnSettings) -> Iterator[Containe
 
 def _active_units(container: Container) -> int:
     with container.sessions() as session:
-        return int(session.scalar(select(func.count()).select_from(Unit)
-                                  .where(Unit.aktif.is_(True))) or 0)
+        return int(session.scalar(select(func.count()).select_from(Unit).where(Unit.aktif.is_(True))) or 0)
 
 
 def _unit_removals(container: Container) -> int:
     with container.sessions() as session:
-        return int(session.scalar(select(func.count()).select_from(AuditEntry)
-                                  .where(AuditEntry.action == "unor_dihapus")) or 0)
+        return int(
+            session.scalar(
+                select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "unor_dihapus")
+            )
+            or 0
+        )
 
 
 @pytest.mark.parametrize("fault", [["404"], ["503"] * 8], ids=["404", "503"])
-def test_failing_ref_unor_still_reconciles_employees(paged: Container, sim: SiasnSimulator,
-                                                     fault: list[str]) -> None:
+def test_failing_ref_unor_still_reconciles_employees(
+    paged: Container, sim: SiasnSimulator, fault: list[str]
+) -> None:
     """ref-unor 404/5xx: employees are reconciled against stored units; the report says why."""
     import_export(paged, sim.world)
     assert reconcile(paged)["status"] == "completed"
@@ -77,7 +81,8 @@ def test_page_failing_halfway_deactivates_no_unit(paged: Container, sim: SiasnSi
 
 
 def test_dry_run_with_failing_ref_unor_plans_against_stored_units(
-        paged: Container, sim: SiasnSimulator) -> None:
+    paged: Container, sim: SiasnSimulator
+) -> None:
     """A dry run whose ref-unor fails still plans every employee and says the unit phase failed."""
     import_export(paged, sim.world)
     assert reconcile(paged)["status"] == "completed"
@@ -91,14 +96,20 @@ def test_dry_run_with_failing_ref_unor_plans_against_stored_units(
 def _units_and_links(container: Container) -> tuple[int, dict[str, str]]:
     with container.sessions() as session:
         units = int(session.scalar(select(func.count()).select_from(Unit)) or 0)
-        links = {nip: reason for nip, reason in session.execute(
-            select(Pegawai.nip, SupervisorLink.reason).join(
-                SupervisorLink, SupervisorLink.pegawai_id == Pegawai.id))}
+        links = {
+            nip: reason
+            for nip, reason in session.execute(
+                select(Pegawai.nip, SupervisorLink.reason).join(
+                    SupervisorLink, SupervisorLink.pegawai_id == Pegawai.id
+                )
+            )
+        }
     return units, links
 
 
 def test_first_night_with_failing_ref_unor_imports_employees_unconfirmed(
-        paged: Container, sim: SiasnSimulator) -> None:
+    paged: Container, sim: SiasnSimulator
+) -> None:
     """No stored units and ref-unor 404: employees are stored with data-utama's unit id and name,
     flagged unconfirmed (integrity, supervisor reason), the unit phase reported failed; the next
     night with ref-unor working stores the tree and derives the supervisors."""
@@ -132,7 +143,8 @@ def test_first_night_with_failing_ref_unor_imports_employees_unconfirmed(
 
 
 def test_first_dry_run_with_failing_ref_unor_plans_every_employee(
-        paged: Container, sim: SiasnSimulator) -> None:
+    paged: Container, sim: SiasnSimulator
+) -> None:
     """A dry run on an empty store whose ref-unor fails plans every employee, writes nothing."""
     import_export(paged, sim.world)
     sim.faults.script("404", path="referensi/ref-unor")

@@ -46,8 +46,11 @@ def test_every_error_status_maps_to_our_tree(status: int) -> None:
 
 
 def _httpx_errors() -> list[type[httpx.HTTPError]]:
-    return [obj for _, obj in inspect.getmembers(httpx) if inspect.isclass(obj)
-            and issubclass(obj, httpx.HTTPError) and obj is not httpx.HTTPStatusError]
+    return [
+        obj
+        for _, obj in inspect.getmembers(httpx)
+        if inspect.isclass(obj) and issubclass(obj, httpx.HTTPError) and obj is not httpx.HTTPStatusError
+    ]
 
 
 @pytest.mark.parametrize("kind", _httpx_errors(), ids=lambda k: k.__name__)
@@ -168,8 +171,10 @@ def test_rate_limiter_backs_off_and_recovers() -> None:
 
 def test_redaction_masks_tokens_and_secrets() -> None:
     """Bearer tokens, JWTs and secret key/values never survive redaction."""
-    text = ("Authorization: Bearer abc.def Auth: bearer eyJhbGciOi.eyJzdWIi.sig "
-            "password=hunter2&client_secret=s3cr3t")
+    text = (
+        "Authorization: Bearer abc.def Auth: bearer eyJhbGciOi.eyJzdWIi.sig "
+        "password=hunter2&client_secret=s3cr3t"
+    )
     cleaned = redact(text)
     for secret in ("abc.def", "eyJhbGciOi", "hunter2", "s3cr3t"):
         assert secret not in cleaned

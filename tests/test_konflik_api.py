@@ -37,8 +37,7 @@ def _leaf_under(world: World, root: str, not_in: set[str]) -> str:
 def _raise(site: Site, world: World, nip: str, root: str) -> int:
     """A unit conflict for ``nip`` whose local unit stays under ``root``; its id."""
     local = _leaf_under(world, root, {world.pegawai[nip].unor_id})
-    remote = _leaf_under(world, world.units[root].parent_id or root, {local,
-                                                                      world.pegawai[nip].unor_id})
+    remote = _leaf_under(world, world.units[root].parent_id or root, {local, world.pegawai[nip].unor_id})
     edit(site.container, nip, unor_id=local)
     mutasi(world, nip, unor_id=remote)
     sinkron(site.container, nip)
@@ -49,8 +48,10 @@ def _raise(site: Site, world: World, nip: str, root: str) -> int:
 @pytest.fixture
 def raised(site: Site, world: World) -> dict[str, int]:
     """One conflict inside the operator's OPD (the employee's) and one outside (the outsider's)."""
-    return {"inside": _raise(site, world, site.employee, site.opd),
-            "outside": _raise(site, world, site.outsider, site.other_opd)}
+    return {
+        "inside": _raise(site, world, site.employee, site.opd),
+        "outside": _raise(site, world, site.outsider, site.other_opd),
+    }
 
 
 def _key(site: Site) -> httpx.Client:
@@ -64,48 +65,64 @@ def test_who_sees_and_decides_what(site: Site, raised: dict[str, int]) -> None:
         listed = operator.get("/api/v1/konflik").json()
         assert [i["id"] for i in listed["items"]] == [raised["inside"]]
         assert operator.get(f"/api/v1/konflik/{raised['outside']}").status_code == 404
-        refused = operator.post(f"/api/v1/konflik/{raised['outside']}/keputusan",
-                                json={"decision": "ambil_siasn", "reason": "x"})
+        refused = operator.post(
+            f"/api/v1/konflik/{raised['outside']}/keputusan", json={"decision": "ambil_siasn", "reason": "x"}
+        )
         assert refused.status_code == 404 and "wilayah kerja" in refused.json()["detail"]
         assert operator.get("/api/v1/usulan-perbaikan").json()["count"] == 0
     with logged_in(site, site.employee) as employee:
         own = employee.get("/api/v1/konflik").json()
         assert [i["id"] for i in own["items"]] == [raised["inside"]]
-        denied = employee.post(f"/api/v1/konflik/{raised['inside']}/keputusan",
-                               json={"decision": "ambil_siasn", "reason": "saya setuju"})
+        denied = employee.post(
+            f"/api/v1/konflik/{raised['inside']}/keputusan",
+            json={"decision": "ambil_siasn", "reason": "saya setuju"},
+        )
         assert denied.status_code == 403 and "tidak memutuskan" in denied.json()["detail"]
         assert employee.get("/api/v1/runs").status_code == 403
     with logged_in(site, site.outsider) as outsider:
-        assert [i["id"] for i in outsider.get("/api/v1/konflik").json()["items"]] == [
-            raised["outside"]]
+        assert [i["id"] for i in outsider.get("/api/v1/konflik").json()["items"]] == [raised["outside"]]
         assert outsider.get(f"/api/v1/konflik/{raised['inside']}").status_code == 404
     with logged_in(site, site.admin) as admin:
         assert admin.get("/api/v1/konflik").json()["total"] == 2
 
 
-def test_decisions_stale_refused_audited_and_exported(site: Site, raised: dict[str, int]
-                                                      ) -> None:
+def test_decisions_stale_refused_audited_and_exported(site: Site, raised: dict[str, int]) -> None:
     """Stale and repeated decisions get 409 with the reason; keep-local shows up in the export."""
     inside, outside = raised["inside"], raised["outside"]
     with transaction(site.container.sessions) as session:
-        session.execute(update(Pegawai).where(Pegawai.nip == site.employee)
-                        .values(nama="=HYPERLINK(\"http://x\")<script>"))
+        session.execute(
+            update(Pegawai).where(Pegawai.nip == site.employee).values(nama='=HYPERLINK("http://x")<script>')
+        )
     with _key(site) as api:
-        assert api.post(f"/api/v1/konflik/{inside}/tugaskan", json={
-            "assignee": "operator.opd", "version": 1}).json()["version"] == 2
-        stale = api.post(f"/api/v1/konflik/{inside}/keputusan", json={
-            "decision": "ambil_siasn", "reason": "SK", "version": 1})
+        assert (
+            api.post(
+                f"/api/v1/konflik/{inside}/tugaskan", json={"assignee": "operator.opd", "version": 1}
+            ).json()["version"]
+            == 2
+        )
+        stale = api.post(
+            f"/api/v1/konflik/{inside}/keputusan",
+            json={"decision": "ambil_siasn", "reason": "SK", "version": 1},
+        )
         assert stale.status_code == 409 and "ditugaskan kepada operator.opd" in stale.text
-        empty = api.post(f"/api/v1/konflik/{inside}/keputusan", json={
-            "decision": "ambil_siasn", "reason": ""})
+        empty = api.post(
+            f"/api/v1/konflik/{inside}/keputusan", json={"decision": "ambil_siasn", "reason": ""}
+        )
         assert empty.status_code == 422
         assert [p["lokasi"] for p in empty.json()["detail"]] == ["body.reason"]
-        bulk = api.post("/api/v1/konflik/keputusan", json={
-            "filter": {"field": "unor_id"}, "decision": "pertahankan_lokal",
-            "reason": "nilai lokal sesuai SK", "actor": "admin.bkd"})
+        bulk = api.post(
+            "/api/v1/konflik/keputusan",
+            json={
+                "filter": {"field": "unor_id"},
+                "decision": "pertahankan_lokal",
+                "reason": "nilai lokal sesuai SK",
+                "actor": "admin.bkd",
+            },
+        )
         assert bulk.status_code == 200 and sorted(bulk.json()["decided"]) == [inside, outside]
-        again = api.post(f"/api/v1/konflik/{inside}/keputusan", json={
-            "decision": "ambil_siasn", "reason": "ubah pikiran"})
+        again = api.post(
+            f"/api/v1/konflik/{inside}/keputusan", json={"decision": "ambil_siasn", "reason": "ubah pikiran"}
+        )
         assert again.status_code == 409 and "sudah diputuskan" in again.json()["detail"]
         detail = api.get(f"/api/v1/konflik/{inside}").json()
         exported = api.get("/api/v1/usulan-perbaikan/ekspor", params={"format": "csv"})
@@ -118,8 +135,9 @@ def test_decisions_stale_refused_audited_and_exported(site: Site, raised: dict[s
     assert name.startswith("'=HYPERLINK")
     assert grouped["count"] == 2 and len(grouped["units"]) == 2
     with site.container.sessions() as session:
-        actors = set(session.scalars(select(AuditEntry.actor).where(
-            AuditEntry.action == "usul_perbaikan_siasn")))
+        actors = set(
+            session.scalars(select(AuditEntry.actor).where(AuditEntry.action == "usul_perbaikan_siasn"))
+        )
     assert actors == {"apikey:ekinerja-app/admin.bkd"}
 
 
@@ -139,17 +157,19 @@ def test_openapi_validates_and_declares_security(site: Site) -> None:
     assert schema["components"]["schemas"][ref].get("examples")
 
 
-def test_operator_bulk_with_one_foreign_id_changes_nothing(site: Site,
-                                                           raised: dict[str, int]) -> None:
+def test_operator_bulk_with_one_foreign_id_changes_nothing(site: Site, raised: dict[str, int]) -> None:
     """An operator's bulk naming a conflict outside their area is refused whole (404)."""
     with logged_in(site, site.operator) as operator:
-        bulk = operator.post("/api/v1/konflik/keputusan", json={
-            "ids": [raised["inside"], raised["outside"]], "decision": "ambil_siasn",
-            "reason": "semua"})
+        bulk = operator.post(
+            "/api/v1/konflik/keputusan",
+            json={"ids": [raised["inside"], raised["outside"]], "decision": "ambil_siasn", "reason": "semua"},
+        )
         assert bulk.status_code == 404, bulk.text
         assert operator.get("/api/v1/konflik", params={"per_page": 100000}).status_code == 422
-        both = operator.post("/api/v1/konflik/keputusan", json={
-            "ids": [raised["inside"]], "filter": {}, "decision": "ambil_siasn", "reason": "x"})
+        both = operator.post(
+            "/api/v1/konflik/keputusan",
+            json={"ids": [raised["inside"]], "filter": {}, "decision": "ambil_siasn", "reason": "x"},
+        )
         assert both.status_code == 422 and "tepat satu" in both.json()["detail"][0]["pesan"]
         assert operator.get("/api/v1/konflik/abc").status_code == 422
     with _key(site) as api:

@@ -79,6 +79,7 @@ def _lockstep(stores: list[Container], world: World, count: int) -> list[str]:
 
 def _normalised(container: Container) -> dict[str, Any]:
     """Store, audit and conflict history with who decided reduced to the person's name."""
+
     def who(value: Any) -> Any:
         return value.split(":")[-1].split("/")[-1] if isinstance(value, str) else value
 
@@ -90,48 +91,75 @@ def _normalised(container: Container) -> dict[str, Any]:
                     row[key] = who(row[key])
     state["audit"].sort(key=lambda r: tuple(str(v) for v in r.values()))
     with container.sessions() as session:
-        state["events"] = [(e.conflict_id, e.kind, who(e.actor), e.detail, e.version)
-                           for e in session.scalars(select(ConflictEvent)
-                                                    .order_by(ConflictEvent.id))]
+        state["events"] = [
+            (e.conflict_id, e.kind, who(e.actor), e.detail, e.version)
+            for e in session.scalars(select(ConflictEvent).order_by(ConflictEvent.id))
+        ]
     return state
 
 
 def test_same_decisions_via_api_and_cli_give_the_same_state(
-        container: Container, twin: Container, page_twin: Container, world: World,
-        env: dict[str, str]) -> None:
+    container: Container, twin: Container, page_twin: Container, world: World, env: dict[str, str]
+) -> None:
     """Assign, comment, and three decisions (one bulk) via API, CLI and the console pages:
     identical store, audit and history."""
     nips = _lockstep([container, twin, page_twin], world, 3)
     ids = [next(c.id for c in conflicts(container, nip)) for nip in nips]
     chosen = leaf_units(world, "")[-1]
     key = new_api_key(container)
-    with ServerThread(create_app(container)) as server, httpx.Client(
-            base_url=server.url, headers={"X-API-Key": key}, timeout=30) as api:
+    with (
+        ServerThread(create_app(container)) as server,
+        httpx.Client(base_url=server.url, headers={"X-API-Key": key}, timeout=30) as api,
+    ):
         for path, body in (
-                (f"/api/v1/konflik/{ids[0]}/tugaskan", {"assignee": "operator.opd",
-                                                        "actor": "admin-bkd"}),
-                (f"/api/v1/konflik/{ids[0]}/komentar", {"text": "cek SK <b>asli</b>",
-                                                        "actor": "admin-bkd"}),
-                (f"/api/v1/konflik/{ids[0]}/keputusan", {
-                    "decision": "ambil_siasn", "reason": "SK terbit", "version": 2,
-                    "actor": "admin-bkd"}),
-                (f"/api/v1/konflik/{ids[1]}/keputusan", {
-                    "decision": "tetapkan_nilai", "reason": "unit benar", "value": chosen,
-                    "actor": "admin-bkd"}),
-                ("/api/v1/konflik/keputusan", {"filter": {"q": nips[2]},
-                                               "decision": "pertahankan_lokal",
-                                               "reason": "SK lokal", "actor": "admin-bkd"})):
+            (f"/api/v1/konflik/{ids[0]}/tugaskan", {"assignee": "operator.opd", "actor": "admin-bkd"}),
+            (f"/api/v1/konflik/{ids[0]}/komentar", {"text": "cek SK <b>asli</b>", "actor": "admin-bkd"}),
+            (
+                f"/api/v1/konflik/{ids[0]}/keputusan",
+                {"decision": "ambil_siasn", "reason": "SK terbit", "version": 2, "actor": "admin-bkd"},
+            ),
+            (
+                f"/api/v1/konflik/{ids[1]}/keputusan",
+                {"decision": "tetapkan_nilai", "reason": "unit benar", "value": chosen, "actor": "admin-bkd"},
+            ),
+            (
+                "/api/v1/konflik/keputusan",
+                {
+                    "filter": {"q": nips[2]},
+                    "decision": "pertahankan_lokal",
+                    "reason": "SK lokal",
+                    "actor": "admin-bkd",
+                },
+            ),
+        ):
             answer = api.post(path, json=body)
             assert answer.status_code in (200, 201), answer.text
     twin_env = {**env, "EKINERJA_DATABASE_URL": twin.settings.database_url}
-    for args in (["assign", str(ids[0]), "operator.opd"],
-                 ["comment", str(ids[0]), "cek SK <b>asli</b>"],
-                 ["resolve", str(ids[0]), "--keputusan", "ambil_siasn", "--alasan", "SK terbit",
-                  "--versi", f"{ids[0]}=2"],
-                 ["resolve", str(ids[1]), "--keputusan", "tetapkan_nilai", "--alasan",
-                  "unit benar", "--nilai", chosen],
-                 ["resolve", "--semua", "--cari", nips[2], "--keputusan", "pertahankan_lokal",
-                  "--alasan", "SK lokal"]):
+    for args in (
+        ["assign", str(ids[0]), "operator.opd"],
+        ["comment", str(ids[0]), "cek SK <b>asli</b>"],
+        [
+            "resolve",
+            str(ids[0]),
+            "--keputusan",
+            "ambil_siasn",
+            "--alasan",
+            "SK terbit",
+            "--versi",
+            f"{ids[0]}=2",
+        ],
+        [
+            "resolve",
+            str(ids[1]),
+            "--keputusan",
+            "tetapkan_nilai",
+            "--alasan",
+            "unit benar",
+            "--nilai",
+            chosen,
+        ],
+        ["resolve", "--semua", "--cari", nips[2], "--keputusan", "pertahankan_lokal", "--alasan", "SK lokal"],
+    ):
         done = cli("konflik", *args, "--oleh", "admin-bkd", env=twin_env)
         assert done.returncode == 0, done.stderr
     decide_through_pages(page_twin, nips, chosen)
@@ -139,13 +167,17 @@ def test_same_decisions_via_api_and_cli_give_the_same_state(
 
 
 def test_konflik_commands_fit_80_columns_escape_data_and_exit_clearly(
-        twin: Container, world: World, env: dict[str, str]) -> None:
+    twin: Container, world: World, env: dict[str, str]
+) -> None:
     """List/show print data literally in 80 columns; refusals and bad input exit 1 and 2."""
     [nip] = _lockstep([twin], world, 1)
     [row] = conflicts(twin, nip)
     with transaction(twin.sessions) as session:
-        session.execute(update(Pegawai).where(Pegawai.nip == nip)
-                        .values(nama="[bold red]=cmd|' /C calc'!A0[/] <script>\x1b[2J"))
+        session.execute(
+            update(Pegawai)
+            .where(Pegawai.nip == nip)
+            .values(nama="[bold red]=cmd|' /C calc'!A0[/] <script>\x1b[2J")
+        )
     run = {**env, "EKINERJA_DATABASE_URL": twin.settings.database_url}
     listed = cli("konflik", "list", env=run)
     assert listed.returncode == 0, listed.stderr
@@ -158,15 +190,17 @@ def test_konflik_commands_fit_80_columns_escape_data_and_exit_clearly(
     assert " dibuka " in shown.stdout  # history events by their Indonesian name
     data = json.loads(cli("konflik", "list", "--json", env=run).stdout)
     assert [i["id"] for i in data["items"]] == [row.id]
-    no_reason = cli("konflik", "resolve", str(row.id), "--keputusan", "ambil_siasn",
-                    "--alasan", " ", env=run)
+    no_reason = cli("konflik", "resolve", str(row.id), "--keputusan", "ambil_siasn", "--alasan", " ", env=run)
     assert no_reason.returncode == 2 and "alasan keputusan wajib" in no_reason.stderr
     bad_filter = cli("konflik", "list", "--status", "kacau", env=run)
     assert bad_filter.returncode == 2 and "status tidak dikenal" in bad_filter.stderr
-    assert cli("konflik", "resolve", str(row.id), "--keputusan", "pertahankan_lokal",
-               "--alasan", "ok", env=run).returncode == 0
-    again = cli("konflik", "resolve", str(row.id), "--keputusan", "ambil_siasn", "--alasan",
-                "lagi", env=run)
+    assert (
+        cli(
+            "konflik", "resolve", str(row.id), "--keputusan", "pertahankan_lokal", "--alasan", "ok", env=run
+        ).returncode
+        == 0
+    )
+    again = cli("konflik", "resolve", str(row.id), "--keputusan", "ambil_siasn", "--alasan", "lagi", env=run)
     assert again.returncode == 1 and "sudah diputuskan" in again.stderr
     assert cli("konflik", "show", "99999", env=run).returncode == 1
     exported = cli("konflik", "export", "--usulan", env=run)
@@ -174,8 +208,9 @@ def test_konflik_commands_fit_80_columns_escape_data_and_exit_clearly(
     assert exported.stdout.count("\n") == 2
 
 
-def test_runs_by_prefix_with_items_in_80_columns(container: Container, world: World,
-                                                 env: dict[str, str]) -> None:
+def test_runs_by_prefix_with_items_in_80_columns(
+    container: Container, world: World, env: dict[str, str]
+) -> None:
     """runs list shows whole ids in 80 columns; show takes a prefix and lists items."""
     import_export(container, world)
     run_id = reconcile(container)["run_id"]
@@ -193,8 +228,11 @@ def test_runs_by_prefix_with_items_in_80_columns(container: Container, world: Wo
     assert cli("runs", "show", "a%b", env=run).returncode == 2
 
 
-@pytest.mark.parametrize("command", [["konflik", c] for c in (
-    "list", "show", "assign", "comment", "resolve", "export")] + [["runs", "show"]], ids=" ".join)
+@pytest.mark.parametrize(
+    "command",
+    [["konflik", c] for c in ("list", "show", "assign", "comment", "resolve", "export")] + [["runs", "show"]],
+    ids=" ".join,
+)
 def test_konflik_commands_have_help_with_an_example(command: list[str]) -> None:
     """Every konflik command (and runs show) explains itself with an example."""
     done = cli(*command, "--help")

@@ -48,8 +48,7 @@ def test_migration_matches_models(database_url: str) -> None:
     assert diff == []
 
 
-def test_new_siasn_value_supersedes_undecided_conflict(container: Container,
-                                                       world: World) -> None:
+def test_new_siasn_value_supersedes_undecided_conflict(container: Container, world: World) -> None:
     """A new SIASN value replaces the open conflict with a linked one; the old is refused."""
     [raised] = raise_unit_conflicts(container, world)
     third = next(u for u in leaf_units(world, raised.remote_unit) if u != raised.local_unit)
@@ -65,34 +64,46 @@ def test_new_siasn_value_supersedes_undecided_conflict(container: Container,
         detail = get_conflict(session, ADMIN_CLI, old.id)
     assert kinds == ["opened", "superseded", "opened"]
     assert detail.superseded_by_id == new.id
-    with pytest.raises(KonflikRefused, match=f"digantikan oleh konflik {new.id}"), \
-            transaction(container.sessions) as session:
+    with (
+        pytest.raises(KonflikRefused, match=f"digantikan oleh konflik {new.id}"),
+        transaction(container.sessions) as session,
+    ):
         decide(session, ADMIN_CLI, [old.id], Resolution.TAKE_SIASN, actor="admin", reason="SK")
 
 
 @pytest.mark.parametrize("how", list(Resolution))
-def test_decide_moves_base_audits_and_records_usulan(container: Container, world: World,
-                                                      how: Resolution) -> None:
+def test_decide_moves_base_audits_and_records_usulan(
+    container: Container, world: World, how: Resolution
+) -> None:
     """Each decision sets the value, moves the base to SIASN's, audits, and lists usulan."""
     [raised] = raise_unit_conflicts(container, world)
     chosen = leaf_units(world, "")[-1]
     with transaction(container.sessions) as session:
-        decide(session, ADMIN_CLI, [raised.conflict_id], how, actor="local:admin",
-               reason="sesuai SK", value=chosen, seen_versions={raised.conflict_id: 1})
-    expected = {Resolution.TAKE_SIASN: raised.remote_unit, Resolution.KEEP_LOCAL:
-                raised.local_unit, Resolution.SET_VALUE: chosen}[how]
+        decide(
+            session,
+            ADMIN_CLI,
+            [raised.conflict_id],
+            how,
+            actor="local:admin",
+            reason="sesuai SK",
+            value=chosen,
+            seen_versions={raised.conflict_id: 1},
+        )
+    expected = {
+        Resolution.TAKE_SIASN: raised.remote_unit,
+        Resolution.KEEP_LOCAL: raised.local_unit,
+        Resolution.SET_VALUE: chosen,
+    }[how]
     person = pegawai(container, raised.nip)
     assert person is not None and person.unor_id == expected
     assert base_value(container, raised.nip, "unor_id") == raised.remote_unit
     with container.sessions() as session:
-        actions = list(session.scalars(select(AuditEntry.action).where(
-            AuditEntry.actor == "local:admin")))
+        actions = list(session.scalars(select(AuditEntry.action).where(AuditEntry.actor == "local:admin")))
         usulan = list_usulan(session, ADMIN_CLI)
         detail = get_conflict(session, ADMIN_CLI, raised.conflict_id)
     assert actions[0] == f"konflik_{how.value}"
     assert ("usul_perbaikan_siasn" in actions) == (how is Resolution.KEEP_LOCAL)
-    assert [u.nilai_usulan for u in usulan] == ([raised.local_unit]
-                                                if how is Resolution.KEEP_LOCAL else [])
+    assert [u.nilai_usulan for u in usulan] == ([raised.local_unit] if how is Resolution.KEEP_LOCAL else [])
     assert detail.row.status == "resolved" and detail.events[-1].kind == "resolved"
     sinkron(container, raised.nip)
     assert [c.status for c in conflicts(container, raised.nip)] == ["resolved"]
@@ -102,20 +113,27 @@ def test_bulk_decision_is_all_or_nothing(container: Container, world: World) -> 
     """One decided conflict in a bulk refuses the whole bulk; nothing changes."""
     first, second = raise_unit_conflicts(container, world, 2)
     with transaction(container.sessions) as session:
-        decide(session, ADMIN_CLI, [second.conflict_id], Resolution.TAKE_SIASN,
-               actor="admin", reason="SK terbit")
-    with pytest.raises(KonflikRefused, match="sudah diputuskan"), \
-            transaction(container.sessions) as session:
-        decide(session, ADMIN_CLI, [first.conflict_id, second.conflict_id],
-               Resolution.KEEP_LOCAL, actor="admin", reason="cek")
+        decide(
+            session, ADMIN_CLI, [second.conflict_id], Resolution.TAKE_SIASN, actor="admin", reason="SK terbit"
+        )
+    with pytest.raises(KonflikRefused, match="sudah diputuskan"), transaction(container.sessions) as session:
+        decide(
+            session,
+            ADMIN_CLI,
+            [first.conflict_id, second.conflict_id],
+            Resolution.KEEP_LOCAL,
+            actor="admin",
+            reason="cek",
+        )
     [row] = conflicts(container, first.nip)
     assert row.status == "open"
     person = pegawai(container, first.nip)
     assert person is not None and person.unor_id == first.local_unit
-    with pytest.raises(KonflikError, match="alasan keputusan wajib"), \
-            transaction(container.sessions) as session:
-        decide(session, ADMIN_CLI, [first.conflict_id], Resolution.TAKE_SIASN,
-               actor="admin", reason="   ")
+    with (
+        pytest.raises(KonflikError, match="alasan keputusan wajib"),
+        transaction(container.sessions) as session,
+    ):
+        decide(session, ADMIN_CLI, [first.conflict_id], Resolution.TAKE_SIASN, actor="admin", reason="   ")
 
 
 def test_stale_decision_says_what_changed(container: Container, world: World) -> None:
@@ -124,10 +142,19 @@ def test_stale_decision_says_what_changed(container: Container, world: World) ->
     with transaction(container.sessions) as session:
         assign(session, ADMIN_CLI, raised.conflict_id, "operator.bkd", actor="admin.a")
         comment(session, ADMIN_CLI, raised.conflict_id, "<b>cek SK</b>", actor="admin.a")
-    with pytest.raises(KonflikRefused, match=r"ditugaskan kepada operator\.bkd"), \
-            transaction(container.sessions) as session:
-        decide(session, ADMIN_CLI, [raised.conflict_id], Resolution.TAKE_SIASN,
-               actor="admin.b", reason="SK", seen_versions={raised.conflict_id: 1})
+    with (
+        pytest.raises(KonflikRefused, match=r"ditugaskan kepada operator\.bkd"),
+        transaction(container.sessions) as session,
+    ):
+        decide(
+            session,
+            ADMIN_CLI,
+            [raised.conflict_id],
+            Resolution.TAKE_SIASN,
+            actor="admin.b",
+            reason="SK",
+            seen_versions={raised.conflict_id: 1},
+        )
     with container.sessions() as session:
         detail = get_conflict(session, ADMIN_CLI, raised.conflict_id)
         page = list_conflicts(session, ADMIN_CLI, KonflikFilter(assignee="operator.bkd"))
@@ -136,8 +163,7 @@ def test_stale_decision_says_what_changed(container: Container, world: World) ->
     assert [r.id for r in page.rows] == [raised.conflict_id]
 
 
-def test_scope_limits_what_operators_and_employees_see(container: Container,
-                                                       world: World) -> None:
+def test_scope_limits_what_operators_and_employees_see(container: Container, world: World) -> None:
     """An operator elsewhere sees nothing; the employee sees their own and cannot decide."""
     [raised] = raise_unit_conflicts(container, world)
     leaves = set(leaf_units(world, raised.local_unit))
@@ -153,16 +179,18 @@ def test_scope_limits_what_operators_and_employees_see(container: Container,
     with pytest.raises(KonflikForbidden), transaction(container.sessions) as session:
         decide(session, own, [raised.conflict_id], Resolution.TAKE_SIASN, actor="x", reason="y")
     with pytest.raises(KonflikNotFound), transaction(container.sessions) as session:
-        decide(session, stranger, [raised.conflict_id], Resolution.TAKE_SIASN, actor="x",
-               reason="y")
+        decide(session, stranger, [raised.conflict_id], Resolution.TAKE_SIASN, actor="x", reason="y")
 
 
 def test_filters_overdue_summary_and_select_all(container: Container, world: World) -> None:
     """Filters narrow the list; a conflict opened long ago is overdue in lists and summary."""
     first, second = raise_unit_conflicts(container, world, 2)
     with transaction(container.sessions) as session:
-        session.execute(update(Conflict).where(Conflict.id == first.conflict_id).values(
-            opened_at=audit.now() - timedelta(days=30)))
+        session.execute(
+            update(Conflict)
+            .where(Conflict.id == first.conflict_id)
+            .values(opened_at=audit.now() - timedelta(days=30))
+        )
     with container.sessions() as session:
         overdue = list_conflicts(session, ADMIN_CLI, KonflikFilter(overdue=True))
         aged = select_ids(session, ADMIN_CLI, KonflikFilter(min_age_days=10))
@@ -180,8 +208,14 @@ def test_filters_overdue_summary_and_select_all(container: Container, world: Wor
     assert totals["by_field"] == [{"field": "unor_id", "open": 2, "overdue": 1}]
     assert newest.total == 2 and [r.id for r in newest.rows] == [second.conflict_id]
     with transaction(container.sessions) as session:
-        decide(session, ADMIN_CLI, [first.conflict_id, second.conflict_id],
-               Resolution.KEEP_LOCAL, actor="admin", reason="SK lokal benar")
+        decide(
+            session,
+            ADMIN_CLI,
+            [first.conflict_id, second.conflict_id],
+            Resolution.KEEP_LOCAL,
+            actor="admin",
+            reason="SK lokal benar",
+        )
         groups = group_by_unit(list_usulan(session, ADMIN_CLI))
     assert sum(len(g["usulan"]) for g in groups) == 2
 

@@ -23,8 +23,7 @@ from sync.values import pegawai_view
 from tests.access_site import Site, site_fixture  # noqa: F401
 from tests.test_cli import cli
 
-ACCESS_TABLES = {"api_key", "local_account", "web_session", "login_state", "operator_grant",
-                 "login_throttle"}
+ACCESS_TABLES = {"api_key", "local_account", "web_session", "login_state", "operator_grant", "login_throttle"}
 ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -77,6 +76,7 @@ def _snapshot(site: Site) -> tuple[int, dict[str, Any], int]:
 
 def _bad_patches(site: Site) -> list[tuple[str, bytes | dict[str, Any], str]]:
     """(what, body, the field path the 422 must name)."""
+
     def changes(**fields: Any) -> dict[str, Any]:
         return {"changes": fields, "reason": "uji batas"}
 
@@ -107,8 +107,11 @@ def test_bad_values_get_422_naming_the_field_and_nothing_is_written(site: Site) 
     with httpx.Client(base_url=site.url, timeout=20, headers={"X-API-Key": site.key}) as client:
         for what, body, path in _bad_patches(site):
             url = f"/api/v1/pegawai/{site.employee}"
-            response = (client.patch(url, content=body, headers={"Content-Type": "application/json"})
-                        if isinstance(body, bytes) else client.patch(url, json=body))
+            response = (
+                client.patch(url, content=body, headers={"Content-Type": "application/json"})
+                if isinstance(body, bytes)
+                else client.patch(url, json=body)
+            )
             assert response.status_code == 422, (what, response.text)
             assert path in {d["lokasi"] for d in response.json()["detail"]}, (what, response.text)
     assert _snapshot(site) == before
@@ -120,10 +123,12 @@ def test_long_key_name_plus_actor_is_refused_not_truncated(site: Site) -> None:
     with transaction(site.container.sessions) as session:
         key = create_api_key(session, "k" * NAME_MAX)
     before = _snapshot(site)
-    response = httpx.patch(f"{site.url}/api/v1/pegawai/{site.employee}", timeout=20,
-                           headers={"X-API-Key": key},
-                           json={"changes": {"no_hp": "081234567890"}, "actor": "a" * 100,
-                                 "reason": "kontak baru"})
+    response = httpx.patch(
+        f"{site.url}/api/v1/pegawai/{site.employee}",
+        timeout=20,
+        headers={"X-API-Key": key},
+        json={"changes": {"no_hp": "081234567890"}, "actor": "a" * 100, "reason": "kontak baru"},
+    )
     assert response.status_code == 422 and response.json()["detail"][0]["lokasi"] == "body.actor"
     assert _snapshot(site) == before
 
@@ -134,15 +139,15 @@ def test_bad_paths_queries_and_forms_get_4xx_not_500(site: Site) -> None:
     before = _snapshot(site)
     arabic = site.employee.translate(ARABIC)
     with httpx.Client(base_url=site.url, timeout=20, headers={"X-API-Key": site.key}) as client:
-        for path in (f"/api/v1/pegawai/{arabic}", "/api/v1/pegawai/%00",
-                     f"/api/v1/pegawai/{site.employee.translate(FULLWIDTH)}"):
+        for path in (
+            f"/api/v1/pegawai/{arabic}",
+            "/api/v1/pegawai/%00",
+            f"/api/v1/pegawai/{site.employee.translate(FULLWIDTH)}",
+        ):
             assert client.get(path).status_code == 422, path
-        claim = client.post("/api/v1/unor/%00/klaim-pimpinan", json={"nip": site.employee,
-                                                                    "reason": "r"})
-        assert claim.status_code == 422 and claim.json()["detail"][0]["lokasi"] == \
-            "path.unit_id"
-        claim = client.post(f"/api/v1/unor/{site.opd}/klaim-pimpinan",
-                            json={"nip": arabic, "reason": "r"})
+        claim = client.post("/api/v1/unor/%00/klaim-pimpinan", json={"nip": site.employee, "reason": "r"})
+        assert claim.status_code == 422 and claim.json()["detail"][0]["lokasi"] == "path.unit_id"
+        claim = client.post(f"/api/v1/unor/{site.opd}/klaim-pimpinan", json={"nip": arabic, "reason": "r"})
         assert claim.status_code == 422
     with httpx.Client(base_url=site.url, timeout=20) as client:
         for nxt in ("/" + "a" * 600, "/a\x00b"):
@@ -170,10 +175,11 @@ def test_cli_refuses_the_same_values_with_exit_2(site: Site) -> None:
         (["pegawai", "edit", site.employee, "no_hp=abc", *who], "changes.no_hp"),
         (["pegawai", "edit", site.employee, "eselon_id=21.9", *who], "changes.eselon_id"),
         (["pegawai", "edit", site.employee, "tmt_jabatan=01-01-0001", *who], "tmt_jabatan"),
-        (["pegawai", "edit", site.employee, "no_hp=0812345678", "--oleh", "x" * 121,
-          "--alasan", "uji"], "actor"),
-        (["pegawai", "edit", site.employee.translate(ARABIC), "no_hp=0812345678", *who],
-         "18 digits"),
+        (
+            ["pegawai", "edit", site.employee, "no_hp=0812345678", "--oleh", "x" * 121, "--alasan", "uji"],
+            "actor",
+        ),
+        (["pegawai", "edit", site.employee.translate(ARABIC), "no_hp=0812345678", *who], "18 digits"),
         (["operator", "grant", site.operator, site.opd, "--oleh", "x" * 121], "oleh"),
         (["operator", "grant", site.operator, "u" * 65, "--oleh", "kepala BKD"], "unor_id"),
         (["apikey", "create", "k" * (NAME_MAX + 1)], "not valid"),
@@ -181,8 +187,9 @@ def test_cli_refuses_the_same_values_with_exit_2(site: Site) -> None:
         result = cli(*args, env=env)
         assert result.returncode == 2, (args[:2], result.stdout, result.stderr)
         assert expected in result.stderr and "Traceback" not in result.stderr, result.stderr
-    long_password = cli("admin", "set-password", "admin-2", "--password-stdin", env=env,
-                        stdin="p" * 300 + "\n")
+    long_password = cli(
+        "admin", "set-password", "admin-2", "--password-stdin", env=env, stdin="p" * 300 + "\n"
+    )
     assert long_password.returncode == 2 and "at most" in long_password.stderr
     assert _snapshot(site) == before
 
@@ -191,8 +198,12 @@ def test_conflict_resolution_values_meet_the_same_limits() -> None:
     """A value set while resolving a conflict goes through the same limits (``EditError``, so
     callers that catch edit refusals keep catching it)."""
     with Session() as session:
-        for name, value in (("no_hp", "abc"), ("eselon_id", 21.9), ("tmt_jabatan", "0001-01-01"),
-                            ("jabatan", "a\x00")):
+        for name, value in (
+            ("no_hp", "abc"),
+            ("eselon_id", 21.9),
+            ("tmt_jabatan", "0001-01-01"),
+            ("jabatan", "a\x00"),
+        ):
             with pytest.raises(EditLimitError) as refused:
                 validate_value(session, name, value)
             assert isinstance(refused.value, EditError) and refused.value.problems[0].path == name

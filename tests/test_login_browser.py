@@ -23,8 +23,15 @@ from tests.helpers import load_units, sinkron, staff_nip
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = os.environ.get("EKINERJA_TEST_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SECRET = "JBSWY3DPEHPK3PXP"
 PASSWORD = "sandi-ASN-digital-2026"
 
@@ -56,18 +63,20 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def app_url(container: Container, world: World, sim: SiasnSimulator,
-            sim_server: ServerThread) -> Iterator[str]:
+def app_url(
+    container: Container, world: World, sim: SiasnSimulator, sim_server: ServerThread
+) -> Iterator[str]:
     """ekinerja-sync on a socket, logging people in against the realm simulator."""
     load_units(container)
     nip = staff_nip(world, 3)
     sinkron(container, nip)
     sim.realm.add_client(RealmClient("ekinerja-sync"))
     sim.realm.add_account(Account(nip, PASSWORD, "Rina", "Wulandari", totp_secret=SECRET))
-    settings = Settings(database_url=container.settings.database_url,
-                        siasn=container.settings.siasn,
-                        myasn=MyasnSettings(issuer=sim_server.url + REALM_PATH,
-                                            client_id="ekinerja-sync"))
+    settings = Settings(
+        database_url=container.settings.database_url,
+        siasn=container.settings.siasn,
+        myasn=MyasnSettings(issuer=sim_server.url + REALM_PATH, client_id="ekinerja-sync"),
+    )
     served = Container.build(settings)
     with ServerThread(create_app(served)) as server:
         yield server.url
@@ -75,8 +84,7 @@ def app_url(container: Container, world: World, sim: SiasnSimulator,
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_login_with_mfa_through_the_authorize_page(app_url: str, browser: Any,
-                                                    world: World) -> None:
+def test_login_with_mfa_through_the_authorize_page(app_url: str, browser: Any, world: World) -> None:
     """Click 'Masuk dengan ASN Digital', type NIP, password and the TOTP code; land home.
 
     ``app_url`` comes before ``browser``: Playwright's sync driver holds an event loop, so the
@@ -112,7 +120,10 @@ def test_login_with_mfa_through_the_authorize_page(app_url: str, browser: Any,
     page.goto(app_url + "/")
     page.click("#keluar")
     page.wait_for_url(app_url + "/login")
-    gone = httpx.get(f"{app_url}/api/v1/pegawai/{nip}", timeout=20,
-                     cookies={"ekinerja_sesi": cookies["ekinerja_sesi"]["value"]})
+    gone = httpx.get(
+        f"{app_url}/api/v1/pegawai/{nip}",
+        timeout=20,
+        cookies={"ekinerja_sesi": cookies["ekinerja_sesi"]["value"]},
+    )
     assert gone.status_code == 401
     page.close()

@@ -34,14 +34,22 @@ def test_product_code_has_no_assert_statements() -> None:
 
 def test_the_scanner_finds_assert_in_nested_code() -> None:
     """The scan sees asserts inside functions, methods and async blocks, not only at top level."""
-    source = ("class A:\n    async def f(self, x):\n        async with x:\n"
-              "            assert x, 'nested'\n" "def g():\n    assert True\n")
+    source = (
+        "class A:\n    async def f(self, x):\n        async with x:\n"
+        "            assert x, 'nested'\n"
+        "def g():\n    assert True\n"
+    )
     assert assert_statements(source, "<test>") == [4, 6]
 
 
 def test_cli_help_works_under_python_optimize() -> None:
     """The CLI still starts and answers ``--help`` with ``python -O`` (asserts stripped)."""
-    result = subprocess.run([sys.executable, "-O", "-m", "service.cli", "db", "--help"],
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-O", "-m", "service.cli", "db", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "upgrade" in result.stdout

@@ -37,17 +37,22 @@ def issuer(sim: SiasnSimulator, sim_server: ServerThread) -> str:
     return sim_server.url + REALM_PATH
 
 
-def run(issuer: str, work: Callable[[OidcClient], Awaitable[T]], client_id: str = "ekinerja-sync"
-        ) -> T:
+def run(issuer: str, work: Callable[[OidcClient], Awaitable[T]], client_id: str = "ekinerja-sync") -> T:
     """Run ``work`` with a fresh OIDC client of the realm."""
+
     async def go() -> T:
         async with httpx.AsyncClient(timeout=10) as http:
             return await work(OidcClient(http, issuer=issuer, client_id=client_id))
+
     return asyncio.run(go())
 
 
-def fill_form(request: AuthRequest, username: str = NIP, password: str = "kata-sandi-rahasia",
-              totp_secret: str | None = None) -> dict[str, str]:
+def fill_form(
+    request: AuthRequest,
+    username: str = NIP,
+    password: str = "kata-sandi-rahasia",
+    totp_secret: str | None = None,
+) -> dict[str, str]:
     """Fill the realm's form for ``request``; returns the query of the redirect to CALLBACK."""
     with httpx.Client(timeout=10) as browser:
         location = realm_login(browser, request.url, username, password, totp_secret)
@@ -66,8 +71,9 @@ def test_code_flow_with_pkce_gives_a_verified_identity(issuer: str) -> None:
     params = parse_qs(urlparse(request.url).query)
     assert params["code_challenge_method"] == ["S256"] and params["nonce"] == [request.nonce]
     assert query["state"] == request.state
-    tokens: OidcTokens = run(issuer, lambda c: c.exchange_code(request, code=query["code"],
-                                                               state=query["state"]))
+    tokens: OidcTokens = run(
+        issuer, lambda c: c.exchange_code(request, code=query["code"], state=query["state"])
+    )
     assert tokens.identity.username == NIP and tokens.identity.name == "Siti Aminah"
     assert ROLE in tokens.identity.roles and tokens.refresh_token is not None
     assert tokens.claims["nonce"] == request.nonce
@@ -86,8 +92,13 @@ def test_state_mismatch_and_reused_code_are_refused(issuer: str) -> None:
 def test_wrong_pkce_verifier_is_refused(issuer: str) -> None:
     """The realm checks the verifier against the challenge it was given."""
     request, query = login(issuer)
-    forged = AuthRequest(url="", state=request.state, nonce=request.nonce,
-                         code_verifier="x" * 64, redirect_uri=request.redirect_uri)
+    forged = AuthRequest(
+        url="",
+        state=request.state,
+        nonce=request.nonce,
+        code_verifier="x" * 64,
+        redirect_uri=request.redirect_uri,
+    )
     with pytest.raises(SsoAuthError, match="PKCE"):
         run(issuer, lambda c: c.exchange_code(forged, code=query["code"], state=query["state"]))
 
@@ -129,8 +140,7 @@ def test_rotated_key_refetches_jwks_once(sim: SiasnSimulator, issuer: str) -> No
         return request, query["code"], query["state"]
 
     async def work(client: OidcClient) -> OidcTokens:
-        await client.exchange_code(first_request, code=first_query["code"],
-                                   state=first_query["state"])
+        await client.exchange_code(first_request, code=first_query["code"], state=first_query["state"])
         request, code, state = await _second_login(client)
         await client.exchange_code(request, code=code, state=state)
         assert sim.realm.jwks_fetches == 1  # known kid: the cached JWKS is enough
@@ -147,21 +157,34 @@ def test_rotated_key_refetches_jwks_once(sim: SiasnSimulator, issuer: str) -> No
 
 def _id_token(sim: SiasnSimulator, issuer: str, key: RSAKey | None = None, **changes: Any) -> str:
     now = int(time.time())
-    claims = {"iss": issuer, "sub": "abc", "aud": "ekinerja-sync", "azp": "ekinerja-sync",
-              "exp": now + 300, "iat": now, "nonce": "n-1", "preferred_username": NIP, **changes}
+    claims = {
+        "iss": issuer,
+        "sub": "abc",
+        "aud": "ekinerja-sync",
+        "azp": "ekinerja-sync",
+        "exp": now + 300,
+        "iat": now,
+        "nonce": "n-1",
+        "preferred_username": NIP,
+        **changes,
+    }
     signing = key or sim.realm.keys[-1]
     return jwt.encode({"alg": "RS256", "kid": signing.kid}, claims, signing)
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"aud": "another-app", "azp": "another-app"}, "audience"),
-    ({"azp": "another-app"}, "issued to"),
-    ({"iss": "https://evil.example/auth/realms/public-siasn"}, "iss"),
-    ({"exp": int(time.time()) - 3600}, "expired"),
-    ({"nonce": "n-2"}, "nonce"),
-])
-def test_id_tokens_that_must_not_be_trusted(sim: SiasnSimulator, issuer: str,
-                                            changes: dict[str, Any], message: str) -> None:
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"aud": "another-app", "azp": "another-app"}, "audience"),
+        ({"azp": "another-app"}, "issued to"),
+        ({"iss": "https://evil.example/auth/realms/public-siasn"}, "iss"),
+        ({"exp": int(time.time()) - 3600}, "expired"),
+        ({"nonce": "n-2"}, "nonce"),
+    ],
+)
+def test_id_tokens_that_must_not_be_trusted(
+    sim: SiasnSimulator, issuer: str, changes: dict[str, Any], message: str
+) -> None:
     """Wrong audience, wrong azp, wrong issuer, expired or replayed nonce: refused."""
     token = _id_token(sim, issuer, **changes)
     with pytest.raises(OidcError, match=message):
@@ -179,12 +202,12 @@ def test_token_signed_by_a_foreign_key_is_refused(sim: SiasnSimulator, issuer: s
 
 def test_mfa_account_logs_in_through_the_totp_step(sim: SiasnSimulator, issuer: str) -> None:
     """An account with TOTP gets the second form; the code flow then completes."""
-    sim.realm.add_account(Account("199001012015011001", "sandi-mfa-panjang", "Budi",
-                                  totp_secret="JBSWY3DPEHPK3PXP"))
+    sim.realm.add_account(
+        Account("199001012015011001", "sandi-mfa-panjang", "Budi", totp_secret="JBSWY3DPEHPK3PXP")
+    )
     request = run(issuer, lambda c: c.authorization_request(CALLBACK))
     query = fill_form(request, "199001012015011001", "sandi-mfa-panjang", "JBSWY3DPEHPK3PXP")
-    tokens = run(issuer, lambda c: c.exchange_code(request, code=query["code"],
-                                                   state=query["state"]))
+    tokens = run(issuer, lambda c: c.exchange_code(request, code=query["code"], state=query["state"]))
     assert tokens.identity.username == "199001012015011001"
 
 
@@ -195,6 +218,7 @@ def test_discovery_with_another_issuer_is_refused() -> None:
     issuer = "https://sso.example.go.id/auth/realms/public-siasn"
     with respx.mock:
         respx.get(issuer + "/.well-known/openid-configuration").respond(
-            json={"issuer": "https://evil.example/auth/realms/public-siasn"})
+            json={"issuer": "https://evil.example/auth/realms/public-siasn"}
+        )
         with pytest.raises(OidcError, match="EKINERJA_MYASN__ISSUER"):
             run(issuer, lambda c: c.metadata())

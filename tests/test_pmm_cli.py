@@ -18,15 +18,13 @@ from tests.pmm_jobs_helpers import pmm_settings, stocked
 from tests.test_cli import cli
 
 __all__ = ["stocked"]  # fixture
-pytestmark = [pytest.mark.e2e,
-              pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
 COMMANDS = [["pmm", "sync"], ["pmm", "import"], ["pmm", "status"], ["skp", "push"]]
 
 
 def _env(container: Container, pmm_url: str | None) -> dict[str, str]:
     """EKINERJA_* for the test database, the SIASN simulator and (maybe) the PMM simulator."""
-    env = {"EKINERJA_DATABASE_URL": container.settings.database_url,
-           "EKINERJA_LOG_FORMAT": "json"}
+    env = {"EKINERJA_DATABASE_URL": container.settings.database_url, "EKINERJA_LOG_FORMAT": "json"}
     sections: list[tuple[str, Any]] = [("SIASN", container.settings.siasn)]
     if pmm_url:
         sections.append(("PMM", pmm_settings(pmm_url)))
@@ -54,8 +52,8 @@ def test_every_command_has_help_with_an_example(database_url: str) -> None:
 
 
 def test_import_csv_gives_every_row_its_outcome_and_reimport_writes_nothing(
-        stocked: Container, pmm_sim: PmmSimulator, pmm_server: ServerThread,
-        tmp_path: Path) -> None:
+    stocked: Container, pmm_sim: PmmSimulator, pmm_server: ServerThread, tmp_path: Path
+) -> None:
     """BOM, semicolons, label variants, mangled NIPs, a duplicate: exact per-row outcomes."""
     recap = recap_csv(list(pmm_sim.results.values()))
     path = tmp_path / "rekap.csv"
@@ -73,14 +71,13 @@ def test_import_csv_gives_every_row_its_outcome_and_reimport_writes_nothing(
 
     again = cli("pmm", "import", str(path), "--json", env=env)
     [second] = json.loads(again.stdout)
-    assert {row["hasil"] for row in second["rows"] if recap.expected[row["baris"]] == "ok"} == {
-        "unchanged"}
+    assert {row["hasil"] for row in second["rows"] if recap.expected[row["baris"]] == "ok"} == {"unchanged"}
     assert _skp_count(stocked) == count
 
 
-def test_import_xlsx_with_merged_header_and_blank_sheet(stocked: Container,
-                                                        pmm_sim: PmmSimulator,
-                                                        tmp_path: Path) -> None:
+def test_import_xlsx_with_merged_header_and_blank_sheet(
+    stocked: Container, pmm_sim: PmmSimulator, tmp_path: Path
+) -> None:
     """e-Kinerja's XLSX: merged two-row header, a number NIP, a duplicate, a blank sheet."""
     recap = recap_xlsx(list(pmm_sim.results.values()))
     path = tmp_path / "laporan.xlsx"
@@ -89,12 +86,12 @@ def test_import_xlsx_with_merged_header_and_blank_sheet(stocked: Container,
     assert result.returncode == 1, result.stderr
     [report] = json.loads(result.stdout)
     got = {row["baris"]: row["hasil"] for row in report["rows"]}
-    assert got == {line: ("created" if code == "ok" else code)
-                   for line, code in recap.expected.items()}
+    assert got == {line: ("created" if code == "ok" else code) for line, code in recap.expected.items()}
 
 
 def test_corrupt_file_is_refused_with_the_reason_and_nothing_written(
-        stocked: Container, tmp_path: Path) -> None:
+    stocked: Container, tmp_path: Path
+) -> None:
     """A file that is not a recap exits 2 with one line saying why; no SKP row is written."""
     before = _skp_count(stocked)
     broken = tmp_path / "rekap.xlsx"
@@ -107,8 +104,7 @@ def test_corrupt_file_is_refused_with_the_reason_and_nothing_written(
     assert _skp_count(stocked) == before
 
 
-def test_sync_status_and_push_as_processes(stocked: Container,
-                                           pmm_server: ServerThread) -> None:
+def test_sync_status_and_push_as_processes(stocked: Container, pmm_server: ServerThread) -> None:
     """`pmm sync` (both sources), `pmm status` and `skp push --dry-run` report as JSON."""
     env = _env(stocked, pmm_server.url)
     fed = cli("pmm", "sync", "--json", env=env)
@@ -120,8 +116,7 @@ def test_sync_status_and_push_as_processes(stocked: Container,
     assert status.returncode == 0, status.stderr
     state = json.loads(status.stdout)
     assert {c["source"] for c in state["cursors"]} == {"siasn", "pmm_http"}
-    assert state["open_problems"] == sum(len(g["masalah"]) for s in state["schools"]
-                                         for g in s["guru"])
+    assert state["open_problems"] == sum(len(g["masalah"]) for s in state["schools"] for g in s["guru"])
     plan = cli("skp", "push", "--dry-run", "--json", env=env)
     planned = json.loads(plan.stdout)
     assert planned["dry_run"] is True and planned["run_id"] is None

@@ -29,8 +29,14 @@ def _console() -> Console:
 
 def _problem() -> dict[str, Any]:
     """A feed problem whose every value an attacker typed into Dapodik."""
-    return {"nip": "198001012005011001", "nama": HOSTILE, "satuan_pendidikan": HOSTILE,
-            "alasan": HOSTILE, "perbaikan": "[link=http://x]klik[/link]", "oleh": HOSTILE}
+    return {
+        "nip": "198001012005011001",
+        "nama": HOSTILE,
+        "satuan_pendidikan": HOSTILE,
+        "alasan": HOSTILE,
+        "perbaikan": "[link=http://x]klik[/link]",
+        "oleh": HOSTILE,
+    }
 
 
 def _assert_inert(text: str) -> None:
@@ -44,10 +50,17 @@ def _assert_inert(text: str) -> None:
 def test_feed_report_is_indonesian_and_prints_data_as_text() -> None:
     """A feed report: Indonesian title, counts and problem lines; hostile values stay inert."""
     console = _console()
-    render_feed(console, {"run_id": "r-1", "status": "stopped", "guard_reason": HOSTILE,
-                          "counts": {"read": 3, "problem": 1},
-                          "problems": [_problem()],
-                          "errors": [{"where": HOSTILE, "error": "boom"}]})
+    render_feed(
+        console,
+        {
+            "run_id": "r-1",
+            "status": "stopped",
+            "guard_reason": HOSTILE,
+            "counts": {"read": 3, "problem": 1},
+            "problems": [_problem()],
+            "errors": [{"where": HOSTILE, "error": "boom"}],
+        },
+    )
     text = console.export_text()
     assert "Umpan PMM r-1: berhenti" in text and "dibaca" in text and "bermasalah" in text
     assert "Masalah per guru" in text and "perbaikan:" in text and "alasan:" in text
@@ -58,9 +71,19 @@ def test_feed_report_is_indonesian_and_prints_data_as_text() -> None:
 def test_status_lists_schools_in_indonesian_with_data_as_text() -> None:
     """`pmm status` text: source table headers, the open count and each school's line."""
     console = _console()
-    render_status(console, [("siasn", HOSTILE, "2026-11-22 08:00:00 WIB")], 1,
-                  [{"npsn": "20100001", "satuan_pendidikan": HOSTILE, "jumlah_guru": 1,
-                    "guru": [{"masalah": [_problem()]}]}])
+    render_status(
+        console,
+        [("siasn", HOSTILE, "2026-11-22 08:00:00 WIB")],
+        1,
+        [
+            {
+                "npsn": "20100001",
+                "satuan_pendidikan": HOSTILE,
+                "jumlah_guru": 1,
+                "guru": [{"masalah": [_problem()]}],
+            }
+        ],
+    )
     text = console.export_text()
     assert "sumber" in text and "cakupan" in text and "dibaca sampai" in text
     assert "1 masalah terbuka" in text and "20100001" in text and "1 guru" in text
@@ -79,11 +102,23 @@ def test_status_before_any_feed_says_how_to_start() -> None:
 def test_push_report_names_each_unsent_evaluation_in_indonesian() -> None:
     """`skp push` text: the dry-run title, counts, and hostile item values printed inert."""
     console = _console()
-    item = {"nip": "198001012005011001", "nama": HOSTILE, "periode": "2026-1",
-            "hasil": "uncertain", "keterangan": HOSTILE}
-    render_push(console, {"run_id": None, "status": "dry_run", "reason": None,
-                          "counts": {"candidates": 2, "uncertain": 1},
-                          "items": [item, {**item, "hasil": "sent"}]})
+    item = {
+        "nip": "198001012005011001",
+        "nama": HOSTILE,
+        "periode": "2026-1",
+        "hasil": "uncertain",
+        "keterangan": HOSTILE,
+    }
+    render_push(
+        console,
+        {
+            "run_id": None,
+            "status": "dry_run",
+            "reason": None,
+            "counts": {"candidates": 2, "uncertain": 1},
+            "items": [item, {**item, "hasil": "sent"}],
+        },
+    )
     text = console.export_text()
     assert "rencana (tidak ada yang dikirim)" in text and "calon kiriman" in text
     assert text.count("tidak pasti (diperiksa ulang nanti)") == 2  # count row and the item
@@ -93,8 +128,8 @@ def test_push_report_names_each_unsent_evaluation_in_indonesian() -> None:
 @pytest.mark.e2e
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_import_and_push_as_processes_speak_indonesian(
-        stocked: Container, pmm_sim: PmmSimulator, pmm_server: ServerThread,
-        tmp_path: Path) -> None:
+    stocked: Container, pmm_sim: PmmSimulator, pmm_server: ServerThread, tmp_path: Path
+) -> None:
     """A real `pmm import` and `skp push --dry-run` without --json: Indonesian lines only."""
     path = tmp_path / "rekap.csv"
     path.write_bytes(recap_csv(list(pmm_sim.results.values())).content)

@@ -18,8 +18,10 @@ from simulators.pmm_data import MATRIX, initial_results
 from simulators.recap import recap_csv, recap_xlsx
 from sync.pmm.file_source import file_refusal, refusal_text
 
-HEADER = ("NIP;NUPTK;Nama;Jenis PTK;NPSN;Satuan Pendidikan;Periode;Status;Rating Hasil Kerja;"
-          "Rating Perilaku Kerja;Predikat;NIP Penilai;Nama Penilai;Tanggal Penilaian")
+HEADER = (
+    "NIP;NUPTK;Nama;Jenis PTK;NPSN;Satuan Pendidikan;Periode;Status;Rating Hasil Kerja;"
+    "Rating Perilaku Kerja;Predikat;NIP Penilai;Nama Penilai;Tanggal Penilaian"
+)
 
 
 def _write(tmp_path: Path, name: str, content: bytes) -> Path:
@@ -43,9 +45,13 @@ def test_generated_csv_rows_have_exact_outcomes(world: World, tmp_path: Path) ->
     assert sorted(set(generated.expected.values())) == ["baris_ganda", "nip_rusak", "ok"]
     by_nip = {r["pegawai"]["nip"]: r for r in results}
     for result in recap.accepted:
-        source = next(r for r in results if r["pegawai"]["nip"] == result.pegawai.nip
-                      and r["periode_id"] in ("2024-1", "2024-2", "2025")
-                      and r["status"] == "DINILAI")
+        source = next(
+            r
+            for r in results
+            if r["pegawai"]["nip"] == result.pegawai.nip
+            and r["periode_id"] in ("2024-1", "2024-2", "2025")
+            and r["status"] == "DINILAI"
+        )
         assert result.pegawai.nip in by_nip
         assert result.rating_hasil_kerja == source["rating_hasil_kerja"]
     mangled = [o for o in recap.refused if o.code == "nip_rusak"]
@@ -68,8 +74,7 @@ def test_csv_with_commas_variants_and_bad_cells(tmp_path: Path) -> None:
         ",,,,,,,,",
     ]
     recap = read_recap(_write(tmp_path, "r.csv", "\n".join(lines).encode()))
-    assert _codes(recap) == {2: "ok", 3: "kolom_tidak_valid", 4: "kolom_kosong",
-                             5: "nip_tidak_valid"}
+    assert _codes(recap) == {2: "ok", 3: "kolom_tidak_valid", 4: "kolom_kosong", 5: "nip_tidak_valid"}
     assert recap.rows[1].params["column"] == "Rating Hasil Kerja"
     assert recap.rows[2].params == {"column": "Predikat"}
     assert recap.accepted[0].pegawai.nip == "198703122010012004"
@@ -88,17 +93,21 @@ def test_generated_xlsx_with_merged_header_and_blank_sheet(world: World, tmp_pat
     assert first.penilai.nip and first.status.value == "DINILAI" and first.predikat is not None
 
 
-@pytest.mark.parametrize(("name", "content", "code"), [
-    ("empty.csv", b"", "no_header"),
-    ("binary.csv", b"\x00\x01\x02garbage" * 50, "binary"),
-    ("latin.csv", b"\x81\x8d\x8f\x90" * 10, "not_text"),
-    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old_xls"),
-    ("cut.xlsx", b"PK\x03\x04" + b"\x14\x00" * 40, "bad_zip"),
-    ("noheader.csv", b"a;b;c\n1;2;3\n", "no_header"),
-    ("missing.csv", b"NIP;Nama;Periode\n198703122010012004;Siti;2025\n", "missing_columns"),
-])
-def test_corrupt_or_foreign_files_are_refused_whole(tmp_path: Path, name: str, content: bytes,
-                                                    code: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("empty.csv", b"", "no_header"),
+        ("binary.csv", b"\x00\x01\x02garbage" * 50, "binary"),
+        ("latin.csv", b"\x81\x8d\x8f\x90" * 10, "not_text"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old_xls"),
+        ("cut.xlsx", b"PK\x03\x04" + b"\x14\x00" * 40, "bad_zip"),
+        ("noheader.csv", b"a;b;c\n1;2;3\n", "no_header"),
+        ("missing.csv", b"NIP;Nama;Periode\n198703122010012004;Siti;2025\n", "missing_columns"),
+    ],
+)
+def test_corrupt_or_foreign_files_are_refused_whole(
+    tmp_path: Path, name: str, content: bytes, code: str
+) -> None:
     """A file that cannot be read as a recap raises one error with a reason; no row comes out."""
     path = _write(tmp_path, name, content)
     with pytest.raises(RecapFileError) as caught:
@@ -132,16 +141,14 @@ def test_sheet_without_header_is_refused(tmp_path: Path) -> None:
     assert caught.value.code == "no_header"
 
 
-def test_imported_predikat_agree_with_the_matrix_or_are_reported(world: World,
-                                                                  tmp_path: Path) -> None:
+def test_imported_predikat_agree_with_the_matrix_or_are_reported(world: World, tmp_path: Path) -> None:
     """Every accepted row maps to an SKP; its predikat is the matrix's or a finding says so."""
     results = list(initial_results(world).values())
     generated = recap_csv(results, count=len(results))
     recap = read_recap(_write(tmp_path, "semua.csv", generated.content))
     assert len(recap.accepted) > 20
     for result in recap.accepted:
-        record, findings = map_pmm_result(result, periods.parse_label(result.periode_id),
-                                          "pmm_file")
+        record, findings = map_pmm_result(result, periods.parse_label(result.periode_id), "pmm_file")
         assert result.rating_hasil_kerja and result.rating_perilaku_kerja and result.predikat
         matrix = MATRIX[(result.rating_hasil_kerja.value, result.rating_perilaku_kerja.value)]
         flagged = any(f.rule == "predikat_tidak_sesuai" for f in findings)
@@ -151,9 +158,11 @@ def test_imported_predikat_agree_with_the_matrix_or_are_reported(world: World,
 
 def test_delimiter_fallback_and_excel_text_nip(tmp_path: Path) -> None:
     """A tab-separated file and a NIP written as Excel's ="..." text are read correctly."""
-    lines = [HEADER.replace(";", "\t"),
-             '="198703122010012004"\t\tSiti, S.Pd.\tGURU\t20512345\tSMA 1\t2025\tDinilai\t'
-             "Sesuai Ekspektasi\tSesuai Ekspektasi\tBaik\t\t\t15/12/2025"]
+    lines = [
+        HEADER.replace(";", "\t"),
+        '="198703122010012004"\t\tSiti, S.Pd.\tGURU\t20512345\tSMA 1\t2025\tDinilai\t'
+        "Sesuai Ekspektasi\tSesuai Ekspektasi\tBaik\t\t\t15/12/2025",
+    ]
     recap = read_recap(_write(tmp_path, "tab.csv", "\r\n".join(lines).encode()))
     assert _codes(recap) == {2: "ok"}
     result = recap.accepted[0]
@@ -164,10 +173,23 @@ def test_delimiter_fallback_and_excel_text_nip(tmp_path: Path) -> None:
 def test_every_row_outcome_renders() -> None:
     """Each row outcome code the importers emit has its Bahasa Indonesia text with who must act,
     and none repeats the value the file sent."""
-    params = {"value": "1.98703E+17", "first_row": 2, "column": "Predikat", "field": "predikat",
-              "status": "DIAJUKAN", "periode": "2025"}
-    for code in ("nip_rusak", "nip_tidak_valid", "baris_ganda", "kolom_tidak_valid",
-                 "kolom_kosong", "rencana_belum_disepakati", "belum_dinilai"):
+    params = {
+        "value": "1.98703E+17",
+        "first_row": 2,
+        "column": "Predikat",
+        "field": "predikat",
+        "status": "DIAJUKAN",
+        "periode": "2025",
+    }
+    for code in (
+        "nip_rusak",
+        "nip_tidak_valid",
+        "baris_ganda",
+        "kolom_tidak_valid",
+        "kolom_kosong",
+        "rencana_belum_disepakati",
+        "belum_dinilai",
+    ):
         text = refusal_text(code, params)
         assert "Perbaikan oleh" in text and "1.98703E+17" not in text, (code, text)
     assert t("pmm.row.ok") == "diterima"

@@ -34,8 +34,14 @@ def bounded(args: list[str], tmp_path: Path) -> tuple[subprocess.CompletedProces
     """Run ``ekinerja-sync ARGS`` under the address-space limit; (result, peak RSS in MiB)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("EKINERJA_")}
     env["EKINERJA_DATABASE_URL"] = f"sqlite:///{tmp_path / 'limits.db'}"
-    result = subprocess.run([sys.executable, "-c", PROGRAM.format(limit=LIMIT_BYTES, args=args)],
-                            capture_output=True, text=True, env=env, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", PROGRAM.format(limit=LIMIT_BYTES, args=args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     marks = [line.split()[1] for line in result.stderr.splitlines() if line.startswith("VMHWM")]
     return result, int(marks[-1]) // 1024 if marks else -1
 
@@ -58,11 +64,23 @@ def _write(tmp_path: Path, name: str, content: bytes) -> Path:
 def test_declared_16384_columns_are_not_read(tmp_path: Path) -> None:
     """A sheet declaring A1:XFD1048576 is read as wide and as long as it really is."""
     rows = [(NIP, "2025", "Dinilai", "Sesuai", "Sesuai", "Baik")] * 8000
-    content = replace_sheet(workbook(), sheet_xml(
-        lambda emit: emit("".join(
-            f'<row r="{n}">' + "".join(f'<c r="{chr(65 + i)}{n}" t="inlineStr"><is><t>{v}</t></is>'
-                                       "</c>" for i, v in enumerate(row)) + "</row>"
-            for n, row in enumerate(rows, 2))), dimension="A1:XFD1048576"))
+    content = replace_sheet(
+        workbook(),
+        sheet_xml(
+            lambda emit: emit(
+                "".join(
+                    f'<row r="{n}">'
+                    + "".join(
+                        f'<c r="{chr(65 + i)}{n}" t="inlineStr"><is><t>{v}</t></is></c>'
+                        for i, v in enumerate(row)
+                    )
+                    + "</row>"
+                    for n, row in enumerate(rows, 2)
+                )
+            ),
+            dimension="A1:XFD1048576",
+        ),
+    )
     path = _write(tmp_path, "lebar.xlsx", content)
     assert path.stat().st_size < 400_000
     result, peak = bounded(["pmm", "import", str(path), "--json"], tmp_path)
@@ -74,8 +92,11 @@ def test_declared_16384_columns_are_not_read(tmp_path: Path) -> None:
 @pytest.mark.e2e
 def test_a_million_rows_are_refused_before_they_are_read(tmp_path: Path) -> None:
     """A 1,000,000-row sheet is refused naming the row limit, in bounded memory."""
-    path = _write(tmp_path, "sejuta.xlsx", replace_sheet(workbook(), sheet_xml(
-        many_rows(1_000_000), dimension="A1:F1000001")))
+    path = _write(
+        tmp_path,
+        "sejuta.xlsx",
+        replace_sheet(workbook(), sheet_xml(many_rows(1_000_000), dimension="A1:F1000001")),
+    )
     assert path.stat().st_size < 10 * 1024 * 1024
     result, peak = bounded(["pmm", "import", str(path)], tmp_path)
     assert result.returncode == 2
@@ -109,15 +130,22 @@ def test_devices_and_fifos_are_refused_without_reading(command: str, tmp_path: P
 
 def test_rows_past_a_too_small_declared_dimension_are_read(tmp_path: Path) -> None:
     """A sheet that declares A1:F2 but holds five data rows gives an outcome for all five."""
-    path = _write(tmp_path, "sempit.xlsx", replace_sheet(workbook(), sheet_xml(
-        many_rows(5), dimension="A1:F2")))
+    path = _write(
+        tmp_path, "sempit.xlsx", replace_sheet(workbook(), sheet_xml(many_rows(5), dimension="A1:F2"))
+    )
     assert [o.row for o in read_recap(path).rows] == [2, 3, 4, 5, 6]
 
 
 def test_a_row_numbered_past_the_limit_is_refused(tmp_path: Path) -> None:
     """One row numbered 5,000,000 (openpyxl would fill the gap with empty rows) is refused."""
-    path = _write(tmp_path, "celah.xlsx", replace_sheet(workbook(), sheet_xml(fixed(
-        '<row r="5000000"><c r="A5000000" t="inlineStr"><is><t>x</t></is></c></row>'))))
+    path = _write(
+        tmp_path,
+        "celah.xlsx",
+        replace_sheet(
+            workbook(),
+            sheet_xml(fixed('<row r="5000000"><c r="A5000000" t="inlineStr"><is><t>x</t></is></c></row>')),
+        ),
+    )
     with pytest.raises(RecapFileError) as caught:
         read_recap(path)
     assert caught.value.code == "too_many_rows"
@@ -125,8 +153,10 @@ def test_a_row_numbered_past_the_limit_is_refused(tmp_path: Path) -> None:
 
 def test_malformed_sheet_xml_names_part_and_row(tmp_path: Path) -> None:
     """A sheet whose XML breaks after row 3 is refused naming the part and the row."""
-    rows = fixed('<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>'
-                 '<row r="3"><c r="A3" t="inlineStr"><is><t>x</t></is></c></rowx>')
+    rows = fixed(
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>'
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>x</t></is></c></rowx>'
+    )
     path = _write(tmp_path, "rusak.xlsx", replace_sheet(workbook(), sheet_xml(rows)))
     with pytest.raises(RecapFileError) as caught:
         read_recap(path)
@@ -138,11 +168,11 @@ def test_malformed_sheet_xml_names_part_and_row(tmp_path: Path) -> None:
 def test_dtd_and_crowded_rows_are_refused(tmp_path: Path) -> None:
     """Entity declarations (expansion bombs) and a row of 250,000 cells under the zip ratio
     floor are refused by the element count, naming the part."""
-    dtd = replace_sheet(workbook(), sheet_xml(many_rows(2), prologue='<!DOCTYPE w [<!ENTITY '
-                                                                    'a "aaaaaaaaaa">]>'))
+    dtd = replace_sheet(
+        workbook(), sheet_xml(many_rows(2), prologue='<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>')
+    )
     crowded = replace_sheet(workbook(), sheet_xml(wide_row(250_000)))
-    for name, content, code in (("dtd.xlsx", dtd, "xml_dtd"),
-                                ("padat.xlsx", crowded, "xml_too_complex")):
+    for name, content, code in (("dtd.xlsx", dtd, "xml_dtd"), ("padat.xlsx", crowded, "xml_too_complex")):
         with pytest.raises(RecapFileError) as caught:
             read_recap(_write(tmp_path, name, content))
         assert caught.value.code == code
@@ -152,8 +182,10 @@ def test_dtd_and_crowded_rows_are_refused(tmp_path: Path) -> None:
 def test_every_foreign_error_while_reading_a_sheet_is_translated(tmp_path: Path) -> None:
     """What openpyxl raises on a bad cell (an unknown shared string, a date it cannot hold)
     becomes one refusal naming sheet and row, never a traceback."""
-    broken = ['<row r="2"><c r="A2" t="s"><v>999</v></c></row>',
-              '<row r="2"><c r="A2" t="d"><v>bukan-tanggal</v></c></row>']
+    broken = [
+        '<row r="2"><c r="A2" t="s"><v>999</v></c></row>',
+        '<row r="2"><c r="A2" t="d"><v>bukan-tanggal</v></c></row>',
+    ]
     for xml in broken:
         content = replace_sheet(workbook(), sheet_xml(fixed(xml)))
         with pytest.raises(RecapFileError) as caught:
@@ -172,9 +204,14 @@ def test_limits_for_csv(tmp_path: Path) -> None:
     with pytest.raises(RecapFileError) as caught:
         read_recap(long_file)
     assert caught.value.code == "too_many_rows" and str(MAX_ROWS) in file_refusal(caught.value)
-    wide = _write(tmp_path, "lebar.csv", ("NIP;Periode;Rating Hasil Kerja;Rating Perilaku Kerja;"
-                                          "Predikat\n" + NIP + ";" + "x" * 2_000_000 + "\n")
-                  .encode())
+    wide = _write(
+        tmp_path,
+        "lebar.csv",
+        (
+            "NIP;Periode;Rating Hasil Kerja;Rating Perilaku Kerja;"
+            "Predikat\n" + NIP + ";" + "x" * 2_000_000 + "\n"
+        ).encode(),
+    )
     with pytest.raises(RecapFileError) as too_long:
         read_recap(wide)
     assert too_long.value.code == "line_too_long" and "baris 2" in file_refusal(too_long.value)

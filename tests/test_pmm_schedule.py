@@ -26,7 +26,8 @@ from tests.helpers import import_export, reconcile
 
 def _with_crons(container: Container, pmm: str, push: str) -> Container:
     schedule = container.settings.schedule.model_copy(
-        update={"pmm_cron": pmm, "skp_push_cron": push, "rate": 0})
+        update={"pmm_cron": pmm, "skp_push_cron": push, "rate": 0}
+    )
     settings = container.settings.model_copy(update={"schedule": schedule})
     return Container(settings, container.engine, container.sessions)
 
@@ -37,8 +38,7 @@ def test_jobs_registered_only_when_their_cron_is_set(container: Container) -> No
     plain = build_scheduler(container)
     assert [j.id for j in plain.get_jobs()] == [JOB_ID]
     scheduler = build_scheduler(_with_crons(container, "0 3 * * *", "30 4 * * 1-5"))
-    assert sorted(j.id for j in scheduler.get_jobs()) == sorted(
-        [JOB_ID, PMM_JOB_ID, SKP_PUSH_JOB_ID])
+    assert sorted(j.id for j in scheduler.get_jobs()) == sorted([JOB_ID, PMM_JOB_ID, SKP_PUSH_JOB_ID])
     with pytest.raises(ScheduleError, match="EKINERJA_SCHEDULE__SKP_PUSH_CRON"):
         build_scheduler(_with_crons(container, "0 3 * * *", "every night"))
 
@@ -65,12 +65,25 @@ def test_nightly_jobs_run_and_skip_an_overlap(container: Container, world: World
 def test_feed_report_prints_data_as_text_never_markup() -> None:
     """A teacher's name or school carrying Rich markup is printed literally."""
     console = Console(record=True, width=200)
-    render_feed(console, {"run_id": "r1", "status": "completed", "counts": {"read": 1},
-                          "problems": [{"nip": "198703122010012004", "nama": "[red]Siti[/red]",
-                                        "satuan_pendidikan": "[bold]SMA 3[/]",
-                                        "alasan": "alasan [link=x]y[/link]", "perbaikan": "p",
-                                        "oleh": "kepala sekolah"}],
-                          "errors": [{"where": "[blink]w", "error": "e"}]})
+    render_feed(
+        console,
+        {
+            "run_id": "r1",
+            "status": "completed",
+            "counts": {"read": 1},
+            "problems": [
+                {
+                    "nip": "198703122010012004",
+                    "nama": "[red]Siti[/red]",
+                    "satuan_pendidikan": "[bold]SMA 3[/]",
+                    "alasan": "alasan [link=x]y[/link]",
+                    "perbaikan": "p",
+                    "oleh": "kepala sekolah",
+                }
+            ],
+            "errors": [{"where": "[blink]w", "error": "e"}],
+        },
+    )
     text = console.export_text()
     assert "[red]Siti[/red]" in text and "[bold]SMA 3[/]" in text and "[blink]w" in text
     assert "[link=x]y[/link]" in text
@@ -80,11 +93,29 @@ def test_push_report_lists_what_was_not_sent_as_text() -> None:
     """The push report shows counts and each held-back or failed evaluation, escaped."""
     from service.cli.skp import exit_code, render_push
 
-    report = {"run_id": "p1", "status": "completed", "counts": {"sent": 1, "failed": 1},
-              "items": [{"nip": "1", "nama": "A", "periode": "2026-T1", "hasil": "sent",
-                         "siasn_id": "x", "keterangan": None},
-                        {"nip": "2", "nama": "[b]B[/b]", "periode": "2026-T1",
-                         "hasil": "failed", "siasn_id": None, "keterangan": "ditolak [i]"}]}
+    report = {
+        "run_id": "p1",
+        "status": "completed",
+        "counts": {"sent": 1, "failed": 1},
+        "items": [
+            {
+                "nip": "1",
+                "nama": "A",
+                "periode": "2026-T1",
+                "hasil": "sent",
+                "siasn_id": "x",
+                "keterangan": None,
+            },
+            {
+                "nip": "2",
+                "nama": "[b]B[/b]",
+                "periode": "2026-T1",
+                "hasil": "failed",
+                "siasn_id": None,
+                "keterangan": "ditolak [i]",
+            },
+        ],
+    }
     console = Console(record=True, width=200)
     render_push(console, report)
     text = console.export_text()

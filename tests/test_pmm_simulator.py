@@ -38,8 +38,7 @@ def test_same_seed_same_results_and_siasn_agrees(world: World) -> None:
     """Results are deterministic per seed; SIASN's teacher quarters name the same principal."""
     assert initial_results(generate_world(11, 160)) == initial_results(world)
     pmm, siasn = PmmSimulator(world), SiasnSimulator(world)
-    row = next(r for r in pmm.results.values() if r["penilai"]["nip"]
-               and r["pegawai"]["jenis_ptk"] == "GURU")
+    row = next(r for r in pmm.results.values() if r["penilai"]["nip"] and r["pegawai"]["jenis_ptk"] == "GURU")
     quarters = siasn.skp.kinerjaperiodik_rows(world.pegawai[row["pegawai"]["nip"]])
     assert [q["penilaiNipNrp"] for q in quarters] == [row["penilai"]["nip"]] * 4
 
@@ -51,8 +50,7 @@ def test_out_of_process_controls(pmm_sim: PmmSimulator, pmm_server: ServerThread
     assert pmm_sim.faults.next_fault("/v1/pengelolaan-kinerja/hasil") == "503"
     assert httpx.post(f"{url}/_sim/faults", json={"rates": {"boom": 1}}).status_code == 400
     first = pmm_sim.ordered("2025")[0]["id"]
-    assert httpx.post(f"{url}/_sim/touch", json={"periode_id": "2025", "count": 1}).json() == {
-        "touched": 1}
+    assert httpx.post(f"{url}/_sim/touch", json={"periode_id": "2025", "count": 1}).json() == {"touched": 1}
     assert pmm_sim.ordered("2025")[-1]["id"] == first
     assert httpx.post(f"{url}/_sim/touch", json={"ids": ["nope"]}).status_code == 400
     assert httpx.post(f"{url}/_sim/touch", content=b"[1]").status_code == 400

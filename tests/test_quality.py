@@ -17,15 +17,19 @@ ROOT = Path(__file__).parent.parent
 PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==(\S+)$")
 
 
-@pytest.mark.parametrize("tool", [["ruff", "check", "."], ["ruff", "format", "--check", "."],
-                                  ["mypy", "."]], ids=["ruff", "ruff-format", "mypy"])
+@pytest.mark.parametrize(
+    "tool",
+    [["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy", "."]],
+    ids=["ruff", "ruff-format", "mypy"],
+)
 def test_tool_is_clean(tool: list[str]) -> None:
     """The whole tree passes the tool with the project's configuration."""
     exe = shutil.which(tool[0], path=str(Path(sys.executable).parent))
     if exe is None:
         pytest.skip(f"{tool[0]} is not installed (pip install -e '.[test]')")
-    result = subprocess.run([exe, *tool[1:]], capture_output=True, text=True, cwd=ROOT,
-                            timeout=600, check=False)
+    result = subprocess.run(
+        [exe, *tool[1:]], capture_output=True, text=True, cwd=ROOT, timeout=600, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -41,8 +45,7 @@ def test_every_test_tool_is_pinned_and_installed_at_its_pin() -> None:
         found = PIN.match(line.strip())
         if found:
             pins[_canonical(found.group(1))] = found.group(2)
-    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
-        "optional-dependencies"]["test"]
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["test"]
     names = {_canonical(re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0]) for spec in extra}
     assert {"ruff", "mypy", "pytest", "hypothesis", "schemathesis"} <= names
     assert sorted(names - pins.keys()) == []

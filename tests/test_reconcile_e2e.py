@@ -30,30 +30,39 @@ def test_night_one_imports_everyone(container: Container, world: World) -> None:
     import_export(container, world)
     report = reconcile(container)
     assert report["status"] == "completed"
-    assert report["counts"] == {"confirmed": 0, "updated": 0, "conflict": 0,
-                                "absent": len(world.pegawai), "missing": 0, "left": 0,
-                                "ambiguous": 0, "failed": 0, "stale": 0}
+    assert report["counts"] == {
+        "confirmed": 0,
+        "updated": 0,
+        "conflict": 0,
+        "absent": len(world.pegawai),
+        "missing": 0,
+        "left": 0,
+        "ambiguous": 0,
+        "failed": 0,
+        "stale": 0,
+    }
     assert report["calls"] == 1 + 3 * len(world.pegawai)  # ref-unor, then 3 per new employee
     assert report["conflicts_opened"] == 0
     assert report["unit_changes"]["new"] == len(world.units)
     assert count_rows(container, Pegawai) == len(world.pegawai)
 
 
-def test_night_two_counts_every_situation_and_conflict(container: Container,
-                                                       world: World) -> None:
+def test_night_two_counts_every_situation_and_conflict(container: Container, world: World) -> None:
     """Night 1, a simulated day, local edits, new export, night 2: exact counts and conflicts."""
     import_export(container, world)
     reconcile(container)
     day = advance_day(world, 1)
     changed = day.updated() | day.left() | set(day.stuck_in_removed_unit)
-    keeper = next(p.nip for p in world.pegawai.values()
-                  if p.nip not in changed and p.jenis_jabatan_id == 4 and not p.pppk)
+    keeper = next(
+        p.nip
+        for p in world.pegawai.values()
+        if p.nip not in changed and p.jenis_jabatan_id == 4 and not p.pppk
+    )
     edit(container, keeper, no_hp="081377778888")
     clash = day.mutasi[0]
     before = pegawai(container, clash)
     assert before is not None and before.unor_id is not None
-    local_unit = next(u for u in leaf_units(world, world.pegawai[clash].unor_id)
-                      if u != before.unor_id)
+    local_unit = next(u for u in leaf_units(world, world.pegawai[clash].unor_id) if u != before.unor_id)
     edit(container, clash, unor_id=local_unit)
     import_export(container, world)
 
@@ -66,14 +75,26 @@ def test_night_two_counts_every_situation_and_conflict(container: Container,
     assert report["status"] == "completed"
     assert report["counts"] == {
         "confirmed": total - len(day.cpns_baru) - len(left) - len(conflicted) - len(updated),
-        "updated": len(updated), "conflict": len(conflicted), "absent": len(day.cpns_baru),
-        "missing": 0, "left": len(left), "ambiguous": 0, "failed": 0, "stale": 0}
+        "updated": len(updated),
+        "conflict": len(conflicted),
+        "absent": len(day.cpns_baru),
+        "missing": 0,
+        "left": len(left),
+        "ambiguous": 0,
+        "failed": 0,
+        "stale": 0,
+    }
     assert report["conflicts_opened"] == len(conflicted)
     assert report["unit_changes"]["removed"] == 1 and report["unit_changes"]["renamed"] == 1
 
     [mine] = conflicts(container, clash)
     assert (mine.kind, mine.field, mine.base_value, mine.local_value, mine.remote_value) == (
-        "merge", "unor_id", before.unor_id, local_unit, world.pegawai[clash].unor_id)
+        "merge",
+        "unor_id",
+        before.unor_id,
+        local_unit,
+        world.pegawai[clash].unor_id,
+    )
     for nip in day.stuck_in_removed_unit:
         [stuck] = conflicts(container, nip)
         gone = day.unit_merged[0][0]
@@ -89,9 +110,11 @@ def test_night_two_counts_every_situation_and_conflict(container: Container,
         assert removed is not None and not removed.aktif
         unit_id, head_nip = day.new_head[0]
         head = session.scalar(select(Pegawai).where(Pegawai.nip == head_nip))
-        staff = session.scalar(select(Pegawai).where(Pegawai.unor_id == unit_id,
-                                                     Pegawai.nip != head_nip,
-                                                     Pegawai.aktif.is_(True)))
+        staff = session.scalar(
+            select(Pegawai).where(
+                Pegawai.unor_id == unit_id, Pegawai.nip != head_nip, Pegawai.aktif.is_(True)
+            )
+        )
         if staff is not None and head is not None:
             link = session.get(SupervisorLink, staff.id)
             assert link is not None and link.atasan_id == head.id
@@ -114,8 +137,7 @@ def test_rerun_raises_nothing_twice(container: Container, world: World) -> None:
     assert report["counts"]["conflict"] == 1 + len(day.stuck_in_removed_unit)
 
 
-def test_dry_run_changes_no_table_and_predicts_the_run(container: Container,
-                                                       world: World) -> None:
+def test_dry_run_changes_no_table_and_predicts_the_run(container: Container, world: World) -> None:
     """--dry-run computes the full report and leaves every table unchanged."""
     import_export(container, world)
     reconcile(container)
@@ -133,8 +155,7 @@ def test_dry_run_changes_no_table_and_predicts_the_run(container: Container,
     assert plan["conflicts_opened"] == real["conflicts_opened"]
 
 
-def test_empty_source_aborts_with_no_changes(container: Container, world: World,
-                                             sim: SiasnSimulator) -> None:
+def test_empty_source_aborts_with_no_changes(container: Container, world: World, sim: SiasnSimulator) -> None:
     """ref-unor empty: aborted, nothing changed."""
     import_export(container, world)
     reconcile(container)
@@ -145,8 +166,9 @@ def test_empty_source_aborts_with_no_changes(container: Container, world: World,
     assert store_state(container) == before
 
 
-def test_mostly_failing_source_aborts_with_no_changes(container: Container, world: World,
-                                                      sim: SiasnSimulator) -> None:
+def test_mostly_failing_source_aborts_with_no_changes(
+    container: Container, world: World, sim: SiasnSimulator
+) -> None:
     """Most data-utama calls failing: aborted before applying anything."""
     import_export(container, world)
     reconcile(container)
@@ -176,8 +198,7 @@ def test_mass_unit_change_holds_until_confirmed(container: Container, world: Wor
     assert done["counts"]["updated"] >= len(movers) - 1
 
 
-def test_many_missing_nips_abort(container: Container, world: World,
-                                 sim: SiasnSimulator) -> None:
+def test_many_missing_nips_abort(container: Container, world: World, sim: SiasnSimulator) -> None:
     """SIASN suddenly not knowing most NIPs looks like an empty source: aborted."""
     import_export(container, world)
     reconcile(container)

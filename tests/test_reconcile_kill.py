@@ -26,7 +26,7 @@ from tests.helpers import edit, import_export, leaf_units, reconcile, store_stat
 
 pytestmark = pytest.mark.e2e
 
-DRIVER = '''
+DRIVER = """
 import asyncio, os, signal, sys
 from service.container import Container
 from service.settings import Settings
@@ -44,7 +44,7 @@ async def go():
         options = ReconcileOptions(batch_size=10, concurrency=4)
         return await Reconciler(siasn, container.sessions, options, progress).run()
 print(asyncio.run(go())["status"])
-'''
+"""
 
 
 @pytest.fixture
@@ -85,17 +85,28 @@ def _prepare(container: Container, world: World, clash: str, local_unit: str) ->
 
 def _run_state(container: Container) -> tuple[str, str, int]:
     with container.sessions() as session:
-        run = session.scalar(select(SyncRun).where(SyncRun.dry_run.is_(False))
-                             .order_by(SyncRun.started_at.desc()).limit(1))
+        run = session.scalar(
+            select(SyncRun).where(SyncRun.dry_run.is_(False)).order_by(SyncRun.started_at.desc()).limit(1)
+        )
         assert run is not None
-        fetched = len(list(session.scalars(select(RunItem.nip).where(
-            RunItem.run_id == run.id, RunItem.state != "pending"))))
+        fetched = len(
+            list(
+                session.scalars(
+                    select(RunItem.nip).where(RunItem.run_id == run.id, RunItem.state != "pending")
+                )
+            )
+        )
         return run.status, run.phase, fetched
 
 
 def test_killed_run_resumes_to_the_uninterrupted_state(
-        database_url: str, second_url: str, siasn_settings: SiasnSettings, world: World,
-        sim: SiasnSimulator, tmp_path: Path) -> None:
+    database_url: str,
+    second_url: str,
+    siasn_settings: SiasnSettings,
+    world: World,
+    sim: SiasnSimulator,
+    tmp_path: Path,
+) -> None:
     """SIGKILL mid-fetch (external), after fetch and apply checkpoints; reruns converge."""
     killed = _container(database_url, siasn_settings)
     reference = _container(second_url, siasn_settings)
@@ -112,9 +123,12 @@ def test_killed_run_resumes_to_the_uninterrupted_state(
 
     env = _env(database_url, siasn_settings)
     sim.faults.latency = 0.01
-    cli = subprocess.Popen([sys.executable, "-m", "service.cli", "reconcile", "--batch-size",
-                            "10", "--concurrency", "2"], env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "reconcile", "--batch-size", "10", "--concurrency", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -132,8 +146,14 @@ def test_killed_run_resumes_to_the_uninterrupted_state(
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER)
     for phase, after in (("fetch", 2), ("apply", 1), ("apply", 3)):
-        result = subprocess.run([sys.executable, str(driver), phase, str(after)], env=env,
-                                capture_output=True, text=True, timeout=120, check=False)
+        result = subprocess.run(
+            [sys.executable, str(driver), phase, str(after)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert result.returncode == -signal.SIGKILL, result.stderr
         assert _run_state(killed)[0] == "running"
 
@@ -146,16 +166,20 @@ def test_killed_run_resumes_to_the_uninterrupted_state(
     reference.close()
 
 
-def test_second_concurrent_run_is_refused(container: Container, world: World,
-                                          sim: SiasnSimulator, siasn_settings: SiasnSettings,
-                                          database_url: str) -> None:
+def test_second_concurrent_run_is_refused(
+    container: Container, world: World, sim: SiasnSimulator, siasn_settings: SiasnSettings, database_url: str
+) -> None:
     """While one process reconciles, another run is refused with a clear message (exit 4)."""
     import_export(container, world)
     sim.faults.latency = 0.02
     env = _env(database_url, siasn_settings)
-    first = subprocess.Popen([sys.executable, "-m", "service.cli", "reconcile",
-                              "--concurrency", "1"], env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "reconcile", "--concurrency", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -166,8 +190,14 @@ def test_second_concurrent_run_is_refused(container: Container, world: World,
             time.sleep(0.05)
         with pytest.raises(RunBusy, match="run reconcile lain"):
             reconcile(container)
-        second = subprocess.run([sys.executable, "-m", "service.cli", "reconcile"], env=env,
-                                capture_output=True, text=True, timeout=60, check=False)
+        second = subprocess.run(
+            [sys.executable, "-m", "service.cli", "reconcile"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert second.returncode == 4
         assert "run reconcile lain" in second.stderr and "Traceback" not in second.stderr
     finally:

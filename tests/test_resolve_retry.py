@@ -44,14 +44,13 @@ def _conflicted(container: Container, world: World) -> tuple[str, str, str]:
 def _resolve(container: Container, nip: str, how: Resolution, value: object = None) -> None:
     [conflict] = [c for c in conflicts(container, nip) if c.status == "open"]
     with transaction(container.sessions) as session:
-        decide(session, ADMIN_CLI, [conflict.id], how, actor="admin.bkd", reason="cek SK",
-               value=value)
+        decide(session, ADMIN_CLI, [conflict.id], how, actor="admin.bkd", reason="cek SK", value=value)
 
 
 @pytest.mark.parametrize("how", [Resolution.TAKE_SIASN, Resolution.KEEP_LOCAL])
-def test_resolved_conflict_stays_resolved_until_values_change(container: Container,
-                                                             world: World,
-                                                             how: Resolution) -> None:
+def test_resolved_conflict_stays_resolved_until_values_change(
+    container: Container, world: World, how: Resolution
+) -> None:
     """After a decision the next run raises nothing; a new SIASN change is judged afresh."""
     nip, local_unit, remote_unit = _conflicted(container, world)
     _resolve(container, nip, how)
@@ -62,8 +61,7 @@ def test_resolved_conflict_stays_resolved_until_values_change(container: Contain
     assert report["conflicts_opened"] == 0
     assert [c.status for c in conflicts(container, nip)] == ["resolved"]
     with container.sessions() as session:
-        actions = set(session.scalars(select(AuditEntry.action).where(
-            AuditEntry.pegawai_nip == nip)))
+        actions = set(session.scalars(select(AuditEntry.action).where(AuditEntry.pegawai_nip == nip)))
     assert f"konflik_{how.value}" in actions
     assert ("usul_perbaikan_siasn" in actions) == (how is Resolution.KEEP_LOCAL)
     third = next(u for u in leaf_units(world, remote_unit) if u != local_unit)
@@ -89,8 +87,9 @@ def test_set_value_is_validated(container: Container, world: World) -> None:
     assert person is not None and person.unor_id == unit
 
 
-def test_failed_employees_are_retried_by_the_next_run(container: Container, world: World,
-                                                      sim: SiasnSimulator) -> None:
+def test_failed_employees_are_retried_by_the_next_run(
+    container: Container, world: World, sim: SiasnSimulator
+) -> None:
     """A few employees failing are reported failed, then picked up by the next run."""
     import_export(container, world)
     first_nips = sorted(world.pegawai)[:3]

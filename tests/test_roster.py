@@ -35,7 +35,9 @@ def test_invalid_and_duplicate_rows_are_listed_by_line() -> None:
     rows, report = parse_roster(text)
     assert [r.nip for r in rows] == [GOOD, "198609262015051002"]
     assert [(p.line, p.reason) for p in report.problems] == [
-        (3, "NIP harus 18 digit"), (4, "duplikat dari baris 2")]
+        (3, "NIP harus 18 digit"),
+        (4, "duplikat dari baris 2"),
+    ]
 
 
 def test_file_without_nip_column_is_refused() -> None:
@@ -71,7 +73,6 @@ def test_cli_roster_import_reports_problems(tmp_path: Path) -> None:
     csv.write_text(f"NIP BARU;NAMA\n{GOOD};Ani\n123;Budi\n")
     env = {"EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}"}
     strict = cli("roster", "import", str(csv), "--strict", env=env)
-    assert strict.returncode == 1 and "baris 3" in strict.stdout and "tidak ada yang diimpor" in \
-        strict.stderr
+    assert strict.returncode == 1 and "baris 3" in strict.stdout and "tidak ada yang diimpor" in strict.stderr
     loose = cli("roster", "import", str(csv), env=env)
     assert loose.returncode == 0 and "1 NIP baru" in loose.stdout and "baris 3" in loose.stdout

@@ -31,8 +31,7 @@ pytestmark = pytest.mark.e2e
 
 def _digest(items: list[RunItemView]) -> dict[str, Any]:
     """Per NIP: situation and the changes (action, field, old, new), for comparison."""
-    return {i.nip: (i.situation, [(c.action, c.field, c.old, c.new) for c in i.changes])
-            for i in items}
+    return {i.nip: (i.situation, [(c.action, c.field, c.old, c.new) for c in i.changes]) for i in items}
 
 
 def _held(container: Container, world: World) -> tuple[str, list[str]]:
@@ -47,8 +46,7 @@ def _held(container: Container, world: World) -> tuple[str, list[str]]:
     return held["run_id"], leaving
 
 
-def test_held_run_plan_matches_dry_run_and_applied_run(container: Container,
-                                                       world: World) -> None:
+def test_held_run_plan_matches_dry_run_and_applied_run(container: Container, world: World) -> None:
     """Held plan == dry-run plan == what the approved run changed, per employee."""
     held_id, leaving = _held(container, world)
     dry = reconcile(container, dry_run=True)
@@ -66,8 +64,14 @@ def test_held_run_plan_matches_dry_run_and_applied_run(container: Container,
 
     async def approve() -> dict[str, Any]:
         async with container.siasn() as siasn:
-            return await approve_held_run(siasn, container.sessions, ADMIN_CLI, held_id[:8],
-                                          actor="local:admin", reason="pensiun massal sah")
+            return await approve_held_run(
+                siasn,
+                container.sessions,
+                ADMIN_CLI,
+                held_id[:8],
+                actor="local:admin",
+                reason="pensiun massal sah",
+            )
 
     report = asyncio.run(approve())
     assert (report["run_id"], report["status"]) == (held_id, "completed")
@@ -84,8 +88,17 @@ def test_run_ids_by_prefix_and_scope(container: Container, world: World) -> None
     first = reconcile(container)["run_id"]
     with container.sessions() as session:
         assert resolve_run_id(session, first[:4]) == first
-        session.add(SyncRun(id=first[:4] + "zz", kind="x", status="completed", phase="done",
-                            started_at=session.get(SyncRun, first).started_at))  # type: ignore[union-attr]
+        original = session.get(SyncRun, first)
+        assert original is not None
+        session.add(
+            SyncRun(
+                id=first[:4] + "zz",
+                kind="x",
+                status="completed",
+                phase="done",
+                started_at=original.started_at,
+            )
+        )
         session.flush()
         with pytest.raises(KonflikError, match="lebih dari satu run"):
             resolve_run_id(session, first[:4])
@@ -94,8 +107,9 @@ def test_run_ids_by_prefix_and_scope(container: Container, world: World) -> None
         with pytest.raises(KonflikError, match="tidak sah"):
             resolve_run_id(session, "a%")
         session.rollback()
-        employee = scope_for(session, Principal("myasn", next(iter(world.pegawai))),
-                             RoleMap(frozenset(), frozenset()))
+        employee = scope_for(
+            session, Principal("myasn", next(iter(world.pegawai))), RoleMap(frozenset(), frozenset())
+        )
         with pytest.raises(KonflikForbidden):
             list_runs(session, employee)
         nobody = Scope(level="operator", actor="op", units=frozenset({"no-such-unit"}))
@@ -107,8 +121,10 @@ def test_held_run_reviewed_and_approved_over_http(container: Container, world: W
     """Items of a held run by prefix, then approval with a reason; a second approval is 409."""
     held_id, leaving = _held(container, world)
     key = new_api_key(container)
-    with ServerThread(create_app(container)) as server, httpx.Client(
-            base_url=server.url, headers={"X-API-Key": key}, timeout=60) as api:
+    with (
+        ServerThread(create_app(container)) as server,
+        httpx.Client(base_url=server.url, headers={"X-API-Key": key}, timeout=60) as api,
+    ):
         listed = api.get("/api/v1/runs").json()
         assert listed[0]["run_id"] == held_id and listed[0]["status"] == "held"
         items = api.get(f"/api/v1/runs/{held_id[:6]}/items", params={"situasi": "left"}).json()

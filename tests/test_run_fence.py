@@ -28,7 +28,7 @@ pytestmark = pytest.mark.e2e
 LEASE = 4.0  # seconds: shorter than one throttled batch (80 at 8/s), only the renewer keeps it
 RATE = 8.0
 
-DRIVER = '''
+DRIVER = """
 import asyncio, sys
 from service.container import Container
 from service.settings import Settings
@@ -46,14 +46,19 @@ try:
 except RunBusy as exc:
     print(f"busy: {exc}", file=sys.stderr, flush=True)
     sys.exit(4)
-'''
+"""
 
 
 def _start(tmp_path: Path, env: dict[str, str], rate: float) -> subprocess.Popen[str]:
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER)
-    return subprocess.Popen([sys.executable, str(driver), str(LEASE), str(rate)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(driver), str(LEASE), str(rate)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _latest(container: Container) -> tuple[str, str, int] | None:
@@ -61,8 +66,14 @@ def _latest(container: Container) -> tuple[str, str, int] | None:
         run = session.scalar(select(SyncRun).order_by(SyncRun.started_at.desc()).limit(1))
         if run is None:
             return None
-        fetched = session.scalar(select(func.count()).select_from(RunItem).where(
-            RunItem.run_id == run.id, RunItem.state != "pending")) or 0
+        fetched = (
+            session.scalar(
+                select(func.count())
+                .select_from(RunItem)
+                .where(RunItem.run_id == run.id, RunItem.state != "pending")
+            )
+            or 0
+        )
         return run.status, run.phase, int(fetched)
 
 
@@ -78,10 +89,12 @@ def _wait_fetched(container: Container, at_least: int, timeout: float = 90) -> N
 
 def _fingerprint(container: Container) -> dict[str, Any]:
     with container.sessions() as session:
-        items = sorted(session.execute(select(RunItem.run_id, RunItem.nip, RunItem.state,
-                                              RunItem.situation)).all())
-        runs_ = sorted(session.execute(select(SyncRun.id, SyncRun.status, SyncRun.phase,
-                                              SyncRun.counts)).all(), key=str)
+        items = sorted(
+            session.execute(select(RunItem.run_id, RunItem.nip, RunItem.state, RunItem.situation)).all()
+        )
+        runs_ = sorted(
+            session.execute(select(SyncRun.id, SyncRun.status, SyncRun.phase, SyncRun.counts)).all(), key=str
+        )
         audit = session.scalar(select(func.count()).select_from(AuditEntry))
     return {"items": items, "runs": runs_, "audit": audit, "store": store_state(container)}
 
@@ -92,8 +105,8 @@ def _ready(container: Container, world: World) -> None:
 
 
 def test_second_reconcile_exits_4_while_a_throttled_run_renews_its_lease(
-        container: Container, world: World, siasn_settings: SiasnSettings, database_url: str,
-        tmp_path: Path) -> None:
+    container: Container, world: World, siasn_settings: SiasnSettings, database_url: str, tmp_path: Path
+) -> None:
     """A throttled run keeps a 4 s lease across 10 s batches; a second `reconcile` exits 4."""
     _ready(container, world)
     env = _env(database_url, siasn_settings)
@@ -104,8 +117,14 @@ def test_second_reconcile_exits_4_while_a_throttled_run_renews_its_lease(
             time.sleep(LEASE + 1)  # longer than the lease: only the renewer keeps it alive
             state = _latest(container)
             assert first.poll() is None and state is not None and state[:2] == ("running", "fetch")
-            second = subprocess.run([sys.executable, "-m", "service.cli", "reconcile"], env=env,
-                                    capture_output=True, text=True, timeout=120, check=False)
+            second = subprocess.run(
+                [sys.executable, "-m", "service.cli", "reconcile"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
             assert second.returncode == 4, second.stderr
             assert "run reconcile lain" in second.stderr
             assert "Traceback" not in second.stderr
@@ -123,8 +142,8 @@ def test_second_reconcile_exits_4_while_a_throttled_run_renews_its_lease(
 
 
 def test_a_run_whose_lease_was_taken_over_writes_nothing_more(
-        container: Container, world: World, siasn_settings: SiasnSettings, database_url: str,
-        tmp_path: Path) -> None:
+    container: Container, world: World, siasn_settings: SiasnSettings, database_url: str, tmp_path: Path
+) -> None:
     """A run paused past its lease (SIGSTOP) is taken over; resumed, it stops and writes nothing."""
     _ready(container, world)
     env = _env(database_url, siasn_settings)
@@ -138,8 +157,14 @@ def test_a_run_whose_lease_was_taken_over_writes_nothing_more(
             lock = session.get(RunLock, "reconcile")
             assert lock is not None and lock.expires_at < time.time()
             paused_epoch = lock.epoch
-        second = subprocess.run([sys.executable, "-m", "service.cli", "reconcile"], env=env,
-                                capture_output=True, text=True, timeout=120, check=False)
+        second = subprocess.run(
+            [sys.executable, "-m", "service.cli", "reconcile"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert second.returncode == 0, second.stderr
         with container.sessions() as session:
             lock = session.get(RunLock, "reconcile")
@@ -169,10 +194,8 @@ def test_takeover_bumps_the_epoch_and_fences_the_old_holder(database_url: str) -
         time.sleep(1.2)
         new = runs.acquire(sessions, "uji", "r2")
         assert new.epoch == old.epoch + 1
-        with pytest.raises(runs.LeaseLost, match="diambil alih"), \
-                transaction(sessions) as session:
-            session.add(RosterEntry(nip="199001012015011001", source="uji",
-                                    imported_at=datetime.now(UTC)))
+        with pytest.raises(runs.LeaseLost, match="diambil alih"), transaction(sessions) as session:
+            session.add(RosterEntry(nip="199001012015011001", source="uji", imported_at=datetime.now(UTC)))
             runs.hold(session, old)
         with pytest.raises(runs.LeaseLost):
             runs.renew(sessions, old)

@@ -17,10 +17,19 @@ def _rendered(report: dict[str, Any]) -> str:
 
 def test_report_labels_come_from_the_catalogue() -> None:
     """Situations, the summary line and the guard's reason read in Bahasa Indonesia."""
-    text = _rendered({"run_id": "abc", "status": "held", "counts": {"absent": 3, "left": 1},
-                      "calls": 4, "failed": 0, "conflicts_opened": 2, "duration_s": 1.5,
-                      "unit_changes": {"new": 2, "removed": 1},
-                      "guard_reason": "2 dari 4 pegawai akan pindah unit"})
+    text = _rendered(
+        {
+            "run_id": "abc",
+            "status": "held",
+            "counts": {"absent": 3, "left": 1},
+            "calls": 4,
+            "failed": 0,
+            "conflicts_opened": 2,
+            "duration_s": 1.5,
+            "unit_changes": {"new": 2, "removed": 1},
+            "guard_reason": "2 dari 4 pegawai akan pindah unit",
+        }
+    )
     assert "unit: baru 2, dihapus 1" in text
     assert "Rekonsiliasi abc: ditahan pengaman" in text
     assert "baru (dibuat dari SIASN)" in text and "keluar (dinonaktifkan)" in text
@@ -30,11 +39,20 @@ def test_report_labels_come_from_the_catalogue() -> None:
 
 def test_hostile_values_print_as_text() -> None:
     """Markup, an escape sequence and a trailing backslash in report values are shown, not run."""
-    text = _rendered({"run_id": "[bold]x[/]", "status": "held", "counts": {"[red]y": 1},
-                      "calls": 1, "failed": 0, "conflicts_opened": 0, "duration_s": 0,
-                      "unit_changes": {"status": "failed", "reason": "\x1b[2Jhapus\\"},
-                      "integrity": {"[blink]z": {"jumlah": 1, "contoh": ["\x1b]8;;evil\x07"]}},
-                      "guard_reason": "alasan\\"})
+    text = _rendered(
+        {
+            "run_id": "[bold]x[/]",
+            "status": "held",
+            "counts": {"[red]y": 1},
+            "calls": 1,
+            "failed": 0,
+            "conflicts_opened": 0,
+            "duration_s": 0,
+            "unit_changes": {"status": "failed", "reason": "\x1b[2Jhapus\\"},
+            "integrity": {"[blink]z": {"jumlah": 1, "contoh": ["\x1b]8;;evil\x07"]}},
+            "guard_reason": "alasan\\",
+        }
+    )
     assert "[bold]x[/]" in text and "[red]y" in text and "[blink]z" in text
     assert "\x1b" not in text and "\\x1b[2Jhapus\\" in text and "\\x1b]8;;evil\\x07" in text
     assert "pengaman: alasan\\" in text

@@ -33,8 +33,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def site(container: Container, world: World, sim: SiasnSimulator,
-         sim_server: object) -> Iterator[ConsoleSite]:
+def site(
+    container: Container, world: World, sim: SiasnSimulator, sim_server: object
+) -> Iterator[ConsoleSite]:
     """Employees, a unit conflict and a finished run; the app on a socket."""
     cast = build_site(container, world, sim)
     raised = raise_unit_conflicts(container, world, 1)
@@ -48,17 +49,36 @@ def site(container: Container, world: World, sim: SiasnSimulator,
 
 def _pages(cast: dict[str, str]) -> list[str]:
     """Every page a person opens, with real ids (and the refusal and login error pages)."""
-    return ["/", "/login", "/login?galat=x", "/auth/callback?error=access_denied",
-            "/login/myasn", "/docs", "/admin/", "/admin/konflik", f"/admin/konflik/{cast['konflik']}",
-            "/admin/konflik/999999", "/admin/usulan-perbaikan", "/admin/runs",
-            f"/admin/runs/{cast['run']}", "/admin/integritas", "/admin/pegawai",
-            f"/admin/pegawai?q={cast['employee'][:8]}", f"/admin/pegawai/{cast['employee']}",
-            "/admin/guru"]
+    return [
+        "/",
+        "/login",
+        "/login?galat=x",
+        "/auth/callback?error=access_denied",
+        "/login/myasn",
+        "/docs",
+        "/admin/",
+        "/admin/konflik",
+        f"/admin/konflik/{cast['konflik']}",
+        "/admin/konflik/999999",
+        "/admin/usulan-perbaikan",
+        "/admin/runs",
+        f"/admin/runs/{cast['run']}",
+        "/admin/integritas",
+        "/admin/pegawai",
+        f"/admin/pegawai?q={cast['employee'][:8]}",
+        f"/admin/pegawai/{cast['employee']}",
+        "/admin/guru",
+    ]
 
 
-EXPORTS = ["/admin/konflik/ekspor.csv", "/admin/konflik/ekspor.xlsx",
-           "/admin/usulan-perbaikan/ekspor.csv", "/admin/usulan-perbaikan/ekspor.xlsx",
-           "/admin/guru/ekspor.csv", "/admin/guru/ekspor.xlsx"]
+EXPORTS = [
+    "/admin/konflik/ekspor.csv",
+    "/admin/konflik/ekspor.xlsx",
+    "/admin/usulan-perbaikan/ekspor.csv",
+    "/admin/usulan-perbaikan/ekspor.xlsx",
+    "/admin/guru/ekspor.csv",
+    "/admin/guru/ekspor.xlsx",
+]
 
 
 def _refuses_framing(answer: httpx.Response) -> None:
@@ -99,8 +119,12 @@ def test_exports_and_api_answers_are_not_stored(site: ConsoleSite) -> None:
             assert answer.status_code == 200 and "cache-control" not in answer.headers, path
     key = new_api_key(site.container)
     with httpx.Client(base_url=site.url, timeout=30, headers={"X-API-Key": key}) as api:
-        for path in (f"/api/v1/pegawai/{site.cast['employee']}", "/api/v1/konflik",
-                     "/api/v1/usulan-perbaikan/ekspor", "/api/v1/runs"):
+        for path in (
+            f"/api/v1/pegawai/{site.cast['employee']}",
+            "/api/v1/konflik",
+            "/api/v1/usulan-perbaikan/ekspor",
+            "/api/v1/runs",
+        ):
             answer = api.get(path)
             assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
 
@@ -110,8 +134,9 @@ def test_the_page_list_covers_every_page_route(site: ConsoleSite) -> None:
     so a new page cannot be added without these headers being checked on it."""
     gate = Gate(site.container)
     views = Views(gate, CsrfSigner.from_setting("x" * 32), build_environment())
-    routers = [web_router(gate)] + [make(views) for make in (
-        read_router, konflik_router, usulan_router, runs_router, guru_router)]
+    routers = [web_router(gate)] + [
+        make(views) for make in (read_router, konflik_router, usulan_router, runs_router, guru_router)
+    ]
     tested = [p.split("?")[0] for p in _pages(site.cast) + EXPORTS]
     for router in routers:
         prefix = "" if router is routers[0] else "/admin"

@@ -53,8 +53,12 @@ class _WriteCounter:
 def writes(container: Container) -> Iterator[_WriteCounter]:
     """Counts every write transaction's statements on the container's engine."""
     counter = _WriteCounter()
-    hooks = (("begin", counter.begin), ("before_cursor_execute", counter.statement),
-             ("commit", counter.end), ("rollback", counter.end))
+    hooks = (
+        ("begin", counter.begin),
+        ("before_cursor_execute", counter.statement),
+        ("commit", counter.end),
+        ("rollback", counter.end),
+    )
     for name, hook in hooks:
         event.listen(container.engine, name, hook)
     yield counter
@@ -63,7 +67,8 @@ def writes(container: Container) -> Iterator[_WriteCounter]:
 
 
 def test_run_write_transactions_do_not_grow_with_the_roster(
-        container: Container, world: World, writes: _WriteCounter) -> None:
+    container: Container, world: World, writes: _WriteCounter
+) -> None:
     """With batches of five, no write transaction of night 2 runs more statements than half the
     number of employees: each is a slice, none covers the whole roster."""
     import_export(container, world)

@@ -41,18 +41,20 @@ def payload(name: str) -> Any:
     return json.loads((PAYLOADS / name).read_text())
 
 
-def run(router: respx.MockRouter, action: Callable[[SiasnClient], Awaitable[T]],
-        *, page_size: int = 500) -> T:
+def run(
+    router: respx.MockRouter, action: Callable[[SiasnClient], Awaitable[T]], *, page_size: int = 500
+) -> T:
     """Run ``action`` with a client whose transport is ``router``."""
 
     async def go() -> T:
-        http = build_async_client(HttpOptions(), base_url=API,
-                                  transport=httpx.MockTransport(router.handler))
+        http = build_async_client(HttpOptions(), base_url=API, transport=httpx.MockTransport(router.handler))
         retry = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.002)
-        apim = ApimToken(http, token_url=TOKEN_URL, consumer_key="key",
-                         consumer_secret=SecretStr("secret"), retry=retry)
-        client = SiasnClient(http, apim=apim, sso=SuppliedSsoToken(SecretStr(SSO)), retry=retry,
-                             page_size=page_size)
+        apim = ApimToken(
+            http, token_url=TOKEN_URL, consumer_key="key", consumer_secret=SecretStr("secret"), retry=retry
+        )
+        client = SiasnClient(
+            http, apim=apim, sso=SuppliedSsoToken(SecretStr(SSO)), retry=retry, page_size=page_size
+        )
         try:
             return await action(client)
         finally:
@@ -69,8 +71,9 @@ def router() -> respx.MockRouter:
 
     def token(request: httpx.Request) -> httpx.Response:
         counter["n"] += 1
-        return httpx.Response(200, json={"access_token": f"apim-{counter['n']}",
-                                         "token_type": "Bearer", "expires_in": 3600})
+        return httpx.Response(
+            200, json={"access_token": f"apim-{counter['n']}", "token_type": "Bearer", "expires_in": 3600}
+        )
 
     mock.post(TOKEN_URL).mock(side_effect=token)
     return mock
@@ -78,13 +81,11 @@ def router() -> respx.MockRouter:
 
 def test_apim_token_request_and_both_headers(router: respx.MockRouter) -> None:
     """client_credentials with HTTP Basic; Authorization <- APIM, Auth <- SSO on the call."""
-    route = router.get(f"{API}/pns/data-utama/{NIP}").respond(
-        200, json=payload("data_utama_quirky.json"))
+    route = router.get(f"{API}/pns/data-utama/{NIP}").respond(200, json=payload("data_utama_quirky.json"))
     data = run(router, lambda c: c.data_utama(NIP))
     assert data is not None and data.id == "A8ACA7F6E26B3912E040640A040269BB"
     token_call = router.calls[0].request
-    assert token_call.headers["authorization"] == "Basic " + base64.b64encode(
-        b"key:secret").decode()
+    assert token_call.headers["authorization"] == "Basic " + base64.b64encode(b"key:secret").decode()
     assert token_call.content == b"grant_type=client_credentials"
     sent = route.calls.last.request
     assert sent.headers["authorization"] == "Bearer apim-1"
@@ -106,39 +107,42 @@ def test_quirky_payload_is_tolerated(router: respx.MockRouter) -> None:
 
 def test_404_code_0_means_not_in_siasn(router: respx.MockRouter) -> None:
     """HTTP 404 {"code":0,"data":"Data tidak ditemukan"} is None / empty, not an error."""
-    router.get(f"{API}/pns/data-utama/{NIP}").respond(
-        404, json={"code": 0, "data": "Data tidak ditemukan"})
-    router.get(f"{API}/pns/rw-golongan/{NIP}").respond(
-        404, json={"code": 0, "data": "Data tidak ditemukan"})
+    router.get(f"{API}/pns/data-utama/{NIP}").respond(404, json={"code": 0, "data": "Data tidak ditemukan"})
+    router.get(f"{API}/pns/rw-golongan/{NIP}").respond(404, json={"code": 0, "data": "Data tidak ditemukan"})
     assert run(router, lambda c: c.data_utama(NIP)) is None
     assert run(router, lambda c: c.rw_golongan(NIP)) == []
 
 
 def test_401_refreshes_apim_once(router: respx.MockRouter) -> None:
     """A gateway 401 invalidates the APIM token, fetches a new one and retries once."""
-    route = router.get(f"{API}/pns/rw-golongan/{NIP}").mock(side_effect=[
-        httpx.Response(401, json={"code": "900901", "message": "Invalid Credentials"}),
-        httpx.Response(200, json=payload("rw_golongan_recorded.json")),
-    ])
+    route = router.get(f"{API}/pns/rw-golongan/{NIP}").mock(
+        side_effect=[
+            httpx.Response(401, json={"code": "900901", "message": "Invalid Credentials"}),
+            httpx.Response(200, json=payload("rw_golongan_recorded.json")),
+        ]
+    )
     rows = run(router, lambda c: c.rw_golongan(NIP))
     assert rows and rows[0].golongan_id is not None
-    assert [c.request.headers["authorization"] for c in route.calls] == [
-        "Bearer apim-1", "Bearer apim-2"]
+    assert [c.request.headers["authorization"] for c in route.calls] == ["Bearer apim-1", "Bearer apim-2"]
 
 
 def test_persistent_401_is_apim_auth_error(router: respx.MockRouter) -> None:
     """When the refreshed token is refused too, the error says APIM, after one refresh."""
     route = router.get(f"{API}/pns/data-utama/{NIP}").respond(
-        401, json={"code": "900901", "message": "Invalid Credentials"})
+        401, json={"code": "900901", "message": "Invalid Credentials"}
+    )
     with pytest.raises(ApimAuthError, match="APIM"):
         run(router, lambda c: c.data_utama(NIP))
     assert route.call_count == 2
 
 
-@pytest.mark.parametrize("body", [
-    {"code": 401, "message": "invalid or expired jwt", "data": None},
-    {"code": 0, "message": "Unauthorized", "data": "Token SSO mismatch"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"code": 401, "message": "invalid or expired jwt", "data": None},
+        {"code": 0, "message": "Unauthorized", "data": "Token SSO mismatch"},
+    ],
+)
 def test_sso_problems_are_not_retried(router: respx.MockRouter, body: dict[str, Any]) -> None:
     """SSO refusals raise SsoAuthError at once: no APIM refresh, no retry loop."""
     route = router.get(f"{API}/pns/data-utama/{NIP}").respond(401, json=body)
@@ -149,26 +153,35 @@ def test_sso_problems_are_not_retried(router: respx.MockRouter, body: dict[str, 
 
 def test_429_with_retry_after_then_success(router: respx.MockRouter) -> None:
     """429 is retried after Retry-After; the limiter slows down."""
-    route = router.get(f"{API}/pns/data-utama/{NIP}").mock(side_effect=[
-        httpx.Response(429, headers={"Retry-After": "0"},
-                       json={"code": "900800", "message": "Message throttled out"}),
-        httpx.Response(200, json=payload("data_utama_recorded.json")),
-    ])
+    route = router.get(f"{API}/pns/data-utama/{NIP}").mock(
+        side_effect=[
+            httpx.Response(
+                429, headers={"Retry-After": "0"}, json={"code": "900800", "message": "Message throttled out"}
+            ),
+            httpx.Response(200, json=payload("data_utama_recorded.json")),
+        ]
+    )
     assert run(router, lambda c: c.data_utama(NIP)) is not None
     assert route.call_count == 2
 
 
-@pytest.mark.parametrize(("responses", "error"), [
-    ([httpx.Response(503, json={"message": "Runtime Error", "description": "SUSPENDED"})] * 3,
-     ServerError),
-    ([httpx.Response(502, text="<html>Bad Gateway</html>",
-                     headers={"content-type": "text/html"})] * 3, ServerError),
-    ([httpx.Response(429, headers={"Retry-After": "0"}, json={"message": "throttled"})] * 3,
-     RateLimited),
-])
-def test_transient_errors_exhaust_retries(router: respx.MockRouter,
-                                          responses: list[httpx.Response],
-                                          error: type[Exception]) -> None:
+@pytest.mark.parametrize(
+    ("responses", "error"),
+    [
+        (
+            [httpx.Response(503, json={"message": "Runtime Error", "description": "SUSPENDED"})] * 3,
+            ServerError,
+        ),
+        (
+            [httpx.Response(502, text="<html>Bad Gateway</html>", headers={"content-type": "text/html"})] * 3,
+            ServerError,
+        ),
+        ([httpx.Response(429, headers={"Retry-After": "0"}, json={"message": "throttled"})] * 3, RateLimited),
+    ],
+)
+def test_transient_errors_exhaust_retries(
+    router: respx.MockRouter, responses: list[httpx.Response], error: type[Exception]
+) -> None:
     """5xx, HTML 502 and 429 are retried up to the policy's attempts, then raised."""
     route = router.get(f"{API}/pns/data-utama/{NIP}").mock(side_effect=responses)
     with pytest.raises(error):
@@ -178,24 +191,29 @@ def test_transient_errors_exhaust_retries(router: respx.MockRouter,
 
 def test_timeout_is_a_retried_network_error(router: respx.MockRouter) -> None:
     """A read timeout is a NetworkError, retried, then raised."""
-    route = router.get(f"{API}/pns/data-utama/{NIP}").mock(
-        side_effect=httpx.ReadTimeout("timed out"))
+    route = router.get(f"{API}/pns/data-utama/{NIP}").mock(side_effect=httpx.ReadTimeout("timed out"))
     with pytest.raises(NetworkError):
         run(router, lambda c: c.data_utama(NIP))
     assert route.call_count == 3
 
 
-@pytest.mark.parametrize(("response", "message"), [
-    (httpx.Response(200, text="<html>login</html>", headers={"content-type": "text/html"}),
-     "non-JSON"),
-    (httpx.Response(200, text='{"code": 1, "data": {"id"'), "non-JSON"),
-    (httpx.Response(200, json={"code": 1, "data": {"id": "X", "nipBaru": NIP,
-                                                  "tglLahir": "31-02-1990"}}), "tglLahir"),
-    (httpx.Response(200, json={"code": 1, "data": ["not", "an", "object"]}), "not an object"),
-])
-def test_bad_bodies_are_payload_errors_naming_the_problem(router: respx.MockRouter,
-                                                          response: httpx.Response,
-                                                          message: str) -> None:
+@pytest.mark.parametrize(
+    ("response", "message"),
+    [
+        (httpx.Response(200, text="<html>login</html>", headers={"content-type": "text/html"}), "non-JSON"),
+        (httpx.Response(200, text='{"code": 1, "data": {"id"'), "non-JSON"),
+        (
+            httpx.Response(
+                200, json={"code": 1, "data": {"id": "X", "nipBaru": NIP, "tglLahir": "31-02-1990"}}
+            ),
+            "tglLahir",
+        ),
+        (httpx.Response(200, json={"code": 1, "data": ["not", "an", "object"]}), "not an object"),
+    ],
+)
+def test_bad_bodies_are_payload_errors_naming_the_problem(
+    router: respx.MockRouter, response: httpx.Response, message: str
+) -> None:
     """HTML, truncated JSON, a bad date or a wrong shape: PayloadError saying where."""
     router.get(f"{API}/pns/data-utama/{NIP}").mock(return_value=response)
     with pytest.raises(PayloadError, match=message):
@@ -205,11 +223,13 @@ def test_bad_bodies_are_payload_errors_naming_the_problem(router: respx.MockRout
 def test_ref_unor_pages_until_a_short_page(router: respx.MockRouter) -> None:
     """ref-unor is read with limit/offset until a page shorter than the limit."""
     rows = payload("ref_unor_recorded.json")["data"]
-    route = router.get(f"{API}/referensi/ref-unor").mock(side_effect=[
-        httpx.Response(200, json={"code": 1, "data": rows[:3]}),
-        httpx.Response(200, json={"code": 1, "data": rows[3:6]}),
-        httpx.Response(200, json={"code": 1, "data": rows[6:]}),
-    ])
+    route = router.get(f"{API}/referensi/ref-unor").mock(
+        side_effect=[
+            httpx.Response(200, json={"code": 1, "data": rows[:3]}),
+            httpx.Response(200, json={"code": 1, "data": rows[3:6]}),
+            httpx.Response(200, json={"code": 1, "data": rows[6:]}),
+        ]
+    )
     units = run(router, lambda c: c.ref_unor(), page_size=3)
     assert [u.id for u in units] == [r["Id"] for r in rows]
     offsets = [c.request.url.params["offset"] for c in route.calls]

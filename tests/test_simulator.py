@@ -29,15 +29,21 @@ def test_generated_people_are_plausible() -> None:
     world = generate_world(3, 1500)
     assert len(world.pegawai) == 1500
     for person in world.pegawai.values():
-        assert check_nip(person.nip, tanggal_lahir=person.tgl_lahir,
-                         jenis_kelamin=normalize_gender(person.jenis_kelamin),
-                         tmt_cpns=person.tmt_cpns, pppk=person.pppk) == []
+        assert (
+            check_nip(
+                person.nip,
+                tanggal_lahir=person.tgl_lahir,
+                jenis_kelamin=normalize_gender(person.jenis_kelamin),
+                tmt_cpns=person.tmt_cpns,
+                pppk=person.pppk,
+            )
+            == []
+        )
         age = (world.today - person.tgl_lahir).days // 365
         assert age >= 18 and bup_date(person) > world.today  # under the BUP of their post
         if person.golongan_id and person.pendidikan == "SMA" and person.eselon_id is None:
             assert person.golongan_id <= 32
-    heads = [world.by_pns_id(u.pemimpin_pns_id) for u in world.units.values()
-             if u.pemimpin_pns_id]
+    heads = [world.by_pns_id(u.pemimpin_pns_id) for u in world.units.values() if u.pemimpin_pns_id]
     assert all(h is not None and (h.eselon_id is None or h.eselon_id >= 21) for h in heads)
     kinds = Counter(p.jabatan_nama.split()[0] for p in world.pegawai.values())
     assert kinds["Guru"] > 300
@@ -56,8 +62,11 @@ def served() -> Iterator[tuple[SiasnSimulator, str]]:
 
 def _apim(url: str, sim: SiasnSimulator) -> str:
     creds = sim.credentials
-    response = httpx.post(f"{url}/oauth2/token", data={"grant_type": "client_credentials"},
-                          auth=(creds.consumer_key, creds.consumer_secret))
+    response = httpx.post(
+        f"{url}/oauth2/token",
+        data={"grant_type": "client_credentials"},
+        auth=(creds.consumer_key, creds.consumer_secret),
+    )
     assert response.status_code == 200 and response.json()["expires_in"] == 3600
     return str(response.json()["access_token"])
 
@@ -65,14 +74,25 @@ def _apim(url: str, sim: SiasnSimulator) -> str:
 def test_token_endpoints_refuse_bad_credentials(served: tuple[SiasnSimulator, str]) -> None:
     """Wrong consumer secret: 401 invalid_client; wrong password: 401 invalid_grant."""
     sim, url = served
-    bad = httpx.post(f"{url}/oauth2/token", data={"grant_type": "client_credentials"},
-                     auth=(sim.credentials.consumer_key, "wrong"))
+    bad = httpx.post(
+        f"{url}/oauth2/token",
+        data={"grant_type": "client_credentials"},
+        auth=(sim.credentials.consumer_key, "wrong"),
+    )
     assert bad.status_code == 401 and bad.json()["error"] == "invalid_client"
-    sso = httpx.post(f"{url}/auth/realms/public-siasn/protocol/openid-connect/token",
-                     data={"grant_type": "password", "client_id": sim.credentials.sso_client_id,
-                           "username": sim.credentials.sso_username, "password": "wrong"})
+    sso = httpx.post(
+        f"{url}/auth/realms/public-siasn/protocol/openid-connect/token",
+        data={
+            "grant_type": "password",
+            "client_id": sim.credentials.sso_client_id,
+            "username": sim.credentials.sso_username,
+            "password": "wrong",
+        },
+    )
     assert sso.status_code == 401 and sso.json() == {
-        "error": "invalid_grant", "error_description": "Invalid user credentials"}
+        "error": "invalid_grant",
+        "error_description": "Invalid user credentials",
+    }
 
 
 def test_api_checks_both_headers(served: tuple[SiasnSimulator, str]) -> None:
@@ -97,7 +117,8 @@ def test_api_checks_both_headers(served: tuple[SiasnSimulator, str]) -> None:
     foreign = get(f"Bearer {apim}", f"bearer {sim.issue_sso_token('199001012015031999')}")
     assert foreign.json()["data"] == "Token SSO mismatch"
     unknown = get(f"Bearer {apim}", f"bearer {sso}").url.copy_with(
-        path="/apisiasn/1.0/pns/data-utama/199001012015031999")
+        path="/apisiasn/1.0/pns/data-utama/199001012015031999"
+    )
     gone = httpx.get(unknown, headers={"Authorization": f"Bearer {apim}", "Auth": f"bearer {sso}"})
     assert gone.status_code == 404 and gone.json() == {"code": 0, "data": "Data tidak ditemukan"}
 
@@ -105,13 +126,13 @@ def test_api_checks_both_headers(served: tuple[SiasnSimulator, str]) -> None:
 def test_payload_has_siasn_quirks(served: tuple[SiasnSimulator, str]) -> None:
     """dd-mm-yyyy dates, numbers as strings, Y-m-d H:i:s taspen date, PascalCase ref-unor."""
     sim, url = served
-    headers = {"Authorization": f"Bearer {_apim(url, sim)}",
-               "Auth": f"bearer {sim.issue_sso_token()}"}
+    headers = {"Authorization": f"Bearer {_apim(url, sim)}", "Auth": f"bearer {sim.issue_sso_token()}"}
     nip = next(iter(sim.world.pegawai))
     data = httpx.get(f"{url}/apisiasn/1.0/pns/data-utama/{nip}", headers=headers).json()["data"]
     assert date.fromisoformat("-".join(reversed(data["tglLahir"].split("-"))))
     assert isinstance(data["mkTahun"], str) and data["tanggal_taspen"].endswith("00:00:00")
-    units = httpx.get(f"{url}/apisiasn/1.0/referensi/ref-unor?limit=5&offset=0",
-                      headers=headers).json()["data"]
+    units = httpx.get(f"{url}/apisiasn/1.0/referensi/ref-unor?limit=5&offset=0", headers=headers).json()[
+        "data"
+    ]
     assert len(units) == 5 and {"Id", "DiatasanId", "PemimpinPnsId"} <= set(units[0])
     assert units[0]["DiatasanId"] == ""

@@ -38,8 +38,10 @@ def _imports(path: Path) -> set[str]:
 
 def test_simulators_import_no_product_code() -> None:
     """No module under simulators/ imports mappings, sync, store, service or connectors."""
-    offenders = {str(path.relative_to(ROOT)): sorted(_imports(path) & PRODUCT)
-                 for path in sorted((ROOT / "simulators").rglob("*.py"))}
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_imports(path) & PRODUCT)
+        for path in sorted((ROOT / "simulators").rglob("*.py"))
+    }
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
@@ -59,8 +61,10 @@ def _check_person(world: World, person: SimPegawai) -> list[str]:
     if person.tmt_golongan > today or person.tmt_jabatan > today:
         problems.append(f"TMT in the future: {person.tmt_golongan} {person.tmt_jabatan}")
     if person.golongan_id is not None and not (
-            EDU_ENTRY[person.pendidikan] <= person.golongan_id
-            <= golongan_cap(person.pendidikan, person.eselon_id, person.jabatan_nama)):
+        EDU_ENTRY[person.pendidikan]
+        <= person.golongan_id
+        <= golongan_cap(person.pendidikan, person.eselon_id, person.jabatan_nama)
+    ):
         problems.append(f"golongan {person.golongan_id} for {person.pendidikan}")
     if not person.nip.startswith(f"{person.tgl_lahir:%Y%m%d}"):
         problems.append("NIP does not start with the birth date")
@@ -72,8 +76,12 @@ def _check_person(world: World, person: SimPegawai) -> list[str]:
 
 
 def _check_world(world: World) -> list[str]:
-    problems = [f"{p.nip}: {problem}" for p in world.pegawai.values()
-                if p.kedudukan_id == "01" for problem in _check_person(world, p)]
+    problems = [
+        f"{p.nip}: {problem}"
+        for p in world.pegawai.values()
+        if p.kedudukan_id == "01"
+        for problem in _check_person(world, p)
+    ]
     cities = places.cities(world.provinsi)
     for unit in world.units.values():
         if unit.jenis_unor_id == "2" and unit.nama.split(" ", 3)[-1] not in cities:
@@ -81,8 +89,12 @@ def _check_world(world: World) -> list[str]:
         head = world.by_pns_id(unit.pemimpin_pns_id) if unit.pemimpin_pns_id else None
         if head is not None and head.kedudukan_id != "01":
             problems.append(f"{unit.nama} is headed by someone who left")
-        if head is not None and head.golongan_id is not None and unit.eselon_id and \
-                head.golongan_id < HEAD_MIN.get(unit.eselon_id, 0):
+        if (
+            head is not None
+            and head.golongan_id is not None
+            and unit.eselon_id
+            and head.golongan_id < HEAD_MIN.get(unit.eselon_id, 0)
+        ):
             problems.append(f"{unit.nama} head in golongan {head.golongan_id}")
     return problems
 
@@ -97,8 +109,9 @@ def test_days_stay_plausible_over_many_seeds(size: int) -> None:
         joined: set[str] = set()
         for day in range(1, DAYS + 1):
             changes = advance_day(world, day)
-            retired_early = [nip for nip in changes.pensiun
-                             if nip in joined or bup_date(world.pegawai[nip]) > world.today]
+            retired_early = [
+                nip for nip in changes.pensiun if nip in joined or bup_date(world.pegawai[nip]) > world.today
+            ]
             assert retired_early == [], (seed, size, day)
             promoted = [world.pegawai[nip] for nip in changes.naik_pangkat]
             assert all(p.tmt_golongan <= world.today for p in promoted), (seed, size, day)

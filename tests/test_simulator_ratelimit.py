@@ -24,8 +24,11 @@ def served() -> Iterator[tuple[SiasnSimulator, str]]:
 
 def _apim_token(url: str, sim: SiasnSimulator) -> httpx.Response:
     creds = sim.credentials
-    return httpx.post(url + APIM_TOKEN_PATH, data={"grant_type": "client_credentials"},
-                      auth=(creds.consumer_key, creds.consumer_secret))
+    return httpx.post(
+        url + APIM_TOKEN_PATH,
+        data={"grant_type": "client_credentials"},
+        auth=(creds.consumer_key, creds.consumer_secret),
+    )
 
 
 def test_bucket_admits_a_burst_then_says_how_long_to_wait() -> None:
@@ -47,8 +50,7 @@ def test_every_request_is_counted_per_second_with_tokens_and_throttles() -> None
     budget.admit("k", "api", now=50.4)
     budget.admit("k", "api", now=51.5)
     seconds = budget.snapshot()["seconds"]
-    assert seconds == {"50": {"total": 2, "token": 1, "api": 1, "throttled": 1},
-                       "51": {"total": 1, "api": 1}}
+    assert seconds == {"50": {"total": 2, "token": 1, "api": 1, "throttled": 1}, "51": {"total": 1, "api": 1}}
     assert budget.totals == {"total": 3, "token": 1, "api": 2, "throttled": 1}
 
 
@@ -67,7 +69,8 @@ def test_token_endpoints_are_told_apart() -> None:
 
 
 def test_server_answers_429_with_retry_after_once_the_budget_is_spent(
-        served: tuple[SiasnSimulator, str]) -> None:
+    served: tuple[SiasnSimulator, str],
+) -> None:
     """Over a socket: the limit set through /_sim/ratelimit throttles token and API requests
     with the gateway's body and a whole-second Retry-After; /_sim routes are neither counted
     nor throttled."""

@@ -33,8 +33,9 @@ pytestmark = pytest.mark.e2e
 def loaded(container: Container, world: World) -> Container:
     """Units stored and the unit heads synced, so supervisors can be derived."""
     load_units(container)
-    heads = [p.nip for p in world.pegawai.values()
-             if p.pns_id in {u.pemimpin_pns_id for u in world.units.values()}]
+    heads = [
+        p.nip for p in world.pegawai.values() if p.pns_id in {u.pemimpin_pns_id for u in world.units.values()}
+    ]
     sinkron(container, *heads)
     return container
 
@@ -46,9 +47,22 @@ def test_first_sinkron_creates_profile_with_contract_fields(loaded: Container, w
     assert outcome.status is Status.CREATED
     view = outcome.pegawai or {}
     person = world.pegawai[nip]
-    for key in ("nip", "pns_id", "nama", "gelar_depan", "gelar_belakang", "tanggal_lahir",
-                "jenis_kelamin", "golongan", "pangkat", "jabatan", "jenis_jabatan", "unor_id",
-                "unor_nama", "instansi_kerja_id"):
+    for key in (
+        "nip",
+        "pns_id",
+        "nama",
+        "gelar_depan",
+        "gelar_belakang",
+        "tanggal_lahir",
+        "jenis_kelamin",
+        "golongan",
+        "pangkat",
+        "jabatan",
+        "jenis_jabatan",
+        "unor_id",
+        "unor_nama",
+        "instansi_kerja_id",
+    ):
         assert key in view
     assert view["pns_id"] == person.pns_id
     assert view["tanggal_lahir"] == person.tgl_lahir.isoformat()
@@ -110,8 +124,7 @@ def test_both_changed_to_same_value_converge(loaded: Container, world: World) ->
     assert ("sinkron_konvergen", "jabatan") in audit_actions(loaded, nip)
 
 
-def test_both_changed_differently_is_a_conflict_raised_once(loaded: Container,
-                                                            world: World) -> None:
+def test_both_changed_differently_is_a_conflict_raised_once(loaded: Container, world: World) -> None:
     """Different changes on both sides: conflict stored with base/local/SIASN, nothing applied."""
     nip = staff_nip(world)
     sinkron(loaded, nip)
@@ -122,15 +135,18 @@ def test_both_changed_differently_is_a_conflict_raised_once(loaded: Container,
     [outcome] = sinkron(loaded, nip)
     assert outcome.status is Status.CONFLICT
     [view] = outcome.conflicts
-    assert (view.field, view.base, view.local, view.remote) == ("unor_id", home, local_unit,
-                                                                remote_unit)
+    assert (view.field, view.base, view.local, view.remote) == ("unor_id", home, local_unit, remote_unit)
     assert "admin" in view.explanation
     stored = pegawai(loaded, nip)
     assert stored is not None and stored.unor_id == local_unit
     assert base_value(loaded, nip, "unor_id") == home
     [row] = conflicts(loaded, nip)
     assert (row.status, row.base_value, row.local_value, row.remote_value) == (
-        "open", home, local_unit, remote_unit)
+        "open",
+        home,
+        local_unit,
+        remote_unit,
+    )
     audit_before = count_rows(loaded, AuditEntry)
     [again] = sinkron(loaded, nip)
     assert again.status is Status.CONFLICT
@@ -138,8 +154,7 @@ def test_both_changed_differently_is_a_conflict_raised_once(loaded: Container,
     assert count_rows(loaded, AuditEntry) == audit_before
 
 
-def test_siasn_404_flags_but_never_deletes(loaded: Container, world: World,
-                                           sim: SiasnSimulator) -> None:
+def test_siasn_404_flags_but_never_deletes(loaded: Container, world: World, sim: SiasnSimulator) -> None:
     """A stored employee SIASN no longer knows is flagged not_found and kept."""
     nip = staff_nip(world)
     sinkron(loaded, nip)
@@ -162,8 +177,9 @@ def test_unknown_nip_not_found_writes_nothing(container: Container) -> None:
     assert count_rows(container, Pegawai) == 0 and count_rows(container, AuditEntry) == 0
 
 
-def test_persistent_5xx_fails_cleanly_and_writes_nothing(loaded: Container, world: World,
-                                                        sim: SiasnSimulator) -> None:
+def test_persistent_5xx_fails_cleanly_and_writes_nothing(
+    loaded: Container, world: World, sim: SiasnSimulator
+) -> None:
     """Upstream down beyond the retries: failed outcome, reason given, store untouched."""
     nip = staff_nip(world)
     before = count_rows(loaded, AuditEntry)
@@ -174,8 +190,7 @@ def test_persistent_5xx_fails_cleanly_and_writes_nothing(loaded: Container, worl
     assert pegawai(loaded, nip) is None and count_rows(loaded, AuditEntry) == before
 
 
-def test_transient_faults_are_retried(loaded: Container, world: World,
-                                      sim: SiasnSimulator) -> None:
+def test_transient_faults_are_retried(loaded: Container, world: World, sim: SiasnSimulator) -> None:
     """5xx, 429 with Retry-After, a reset and an HTML 502 are retried until success."""
     sim.faults.retry_after = 0
     sim.faults.script("503", "429", "reset", path="data-utama")
@@ -184,8 +199,9 @@ def test_transient_faults_are_retried(loaded: Container, world: World,
     assert sim.stats["fault_429"] == 1 and sim.stats["fault_reset"] == 1
 
 
-def test_expired_sso_token_is_reported_and_nothing_written(loaded: Container, world: World,
-                                                           sim: SiasnSimulator) -> None:
+def test_expired_sso_token_is_reported_and_nothing_written(
+    loaded: Container, world: World, sim: SiasnSimulator
+) -> None:
     """SIASN refusing the SSO token: one new token from the provider and one more try; refused
     again, it fails with what to do and writes nothing (no retry loop)."""
     nip = staff_nip(world)
@@ -198,8 +214,7 @@ def test_expired_sso_token_is_reported_and_nothing_written(loaded: Container, wo
     assert pegawai(loaded, nip) is None
 
 
-def test_sso_token_refused_once_is_renewed(loaded: Container, world: World,
-                                           sim: SiasnSimulator) -> None:
+def test_sso_token_refused_once_is_renewed(loaded: Container, world: World, sim: SiasnSimulator) -> None:
     """A token SIASN no longer accepts (password mode) is replaced once and the call succeeds."""
     nip = staff_nip(world)
     sim.faults.script("sso_expired", path="data-utama")
@@ -207,8 +222,7 @@ def test_sso_token_refused_once_is_renewed(loaded: Container, world: World,
     assert outcome.status is Status.CREATED
 
 
-def test_apim_401_refreshes_token_once(loaded: Container, world: World,
-                                       sim: SiasnSimulator) -> None:
+def test_apim_401_refreshes_token_once(loaded: Container, world: World, sim: SiasnSimulator) -> None:
     """An APIM token the gateway no longer accepts is refreshed once and the call succeeds."""
 
     async def go() -> list[SinkronOutcome]:
@@ -225,8 +239,9 @@ def test_apim_401_refreshes_token_once(loaded: Container, world: World,
     assert [o.status for o in outcomes] == [Status.CREATED, Status.CREATED]
 
 
-def test_malformed_body_fails_with_payload_reason(loaded: Container, world: World,
-                                                  sim: SiasnSimulator) -> None:
+def test_malformed_body_fails_with_payload_reason(
+    loaded: Container, world: World, sim: SiasnSimulator
+) -> None:
     """A truncated JSON body is a clear failure, not a crash; nothing is written."""
     nip = staff_nip(world)
     sim.faults.script("malformed", path="data-utama")
@@ -236,8 +251,9 @@ def test_malformed_body_fails_with_payload_reason(loaded: Container, world: Worl
     assert pegawai(loaded, nip) is None
 
 
-def test_riwayat_only_when_rank_or_position_changed(loaded: Container, world: World,
-                                                    sim: SiasnSimulator) -> None:
+def test_riwayat_only_when_rank_or_position_changed(
+    loaded: Container, world: World, sim: SiasnSimulator
+) -> None:
     """An unchanged profile costs one call; a promotion adds one rw-golongan call."""
     nip = staff_nip(world)
     sinkron(loaded, nip)

@@ -13,17 +13,20 @@ from tests.access_site import Site, logged_in, site_fixture
 from tests.test_skp_api import _skp
 
 __all__ = ["site_fixture"]  # the `site` fixture
-pytestmark = [pytest.mark.e2e,
-              pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
 
 
 def _problem_for(site: Site, *nips: str) -> None:
     with transaction(site.container.sessions) as session:
         for nip in nips:
-            record_findings(session, "pmm_http", Subject(nip=nip, periode="2025", npsn="20512345",
-                                                         sekolah="SMA Negeri 3 Contoh"),
-                            [finding("rencana_belum_disepakati", status="DIAJUKAN")],
-                            now=audit.now(), run_id=None)
+            record_findings(
+                session,
+                "pmm_http",
+                Subject(nip=nip, periode="2025", npsn="20512345", sekolah="SMA Negeri 3 Contoh"),
+                [finding("rencana_belum_disepakati", status="DIAJUKAN")],
+                now=audit.now(),
+                run_id=None,
+            )
 
 
 def test_employee_reads_own_skp_only_and_records_none(site: Site) -> None:
@@ -31,11 +34,9 @@ def test_employee_reads_own_skp_only_and_records_none(site: Site) -> None:
     _problem_for(site, site.employee, site.outsider)
     with logged_in(site, site.employee) as client:
         own = client.get(f"/api/v1/pegawai/{site.employee}/skp")
-        assert own.status_code == 200 and own.json()["masalah"][0]["aturan"] == (
-            "rencana_belum_disepakati")
+        assert own.status_code == 200 and own.json()["masalah"][0]["aturan"] == ("rencana_belum_disepakati")
         assert client.get(f"/api/v1/pegawai/{site.colleague}/skp").status_code == 403
-        assert client.put(f"/api/v1/pegawai/{site.employee}/skp",
-                          json=_skp()).status_code == 403
+        assert client.put(f"/api/v1/pegawai/{site.employee}/skp", json=_skp()).status_code == 403
         listed = client.get("/api/v1/skp/masalah").json()
         assert [g["nip"] for s in listed for g in s["guru"]] == [site.employee]
 

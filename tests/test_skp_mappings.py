@@ -36,8 +36,7 @@ from store import models_skp
 
 PAYLOADS = Path(__file__).parent / "payloads"
 GOLDEN = Path(__file__).parent / "golden"
-PERIODS = {"2025": periods.Periode(2025, "TAHUNAN", 1),
-           "2024-2": periods.Periode(2024, "SEMESTER", 2)}
+PERIODS = {"2025": periods.Periode(2025, "TAHUNAN", 1), "2024-2": periods.Periode(2024, "SEMESTER", 2)}
 
 # domain.md §2.8, written out cell by cell from the table (not from KUADRAN)
 MATRIX = {
@@ -63,9 +62,14 @@ def _mapped(name: str = "pmm_hasil_recorded") -> list[dict[str, Any]]:
     for row in json.loads((PAYLOADS / f"{name}.json").read_text())["data"]:
         result = PmmResult.model_validate(row)
         record, findings = map_pmm_result(result, PERIODS[result.periode_id], "pmm_http")
-        out.append({"record": record.model_dump(mode="json"),
-                    "findings": [{"rule": f.rule, "who": f.who, "reason": f.reason(),
-                                  "fix": f.fix()} for f in findings]})
+        out.append(
+            {
+                "record": record.model_dump(mode="json"),
+                "findings": [
+                    {"rule": f.rule, "who": f.who, "reason": f.reason(), "fix": f.fix()} for f in findings
+                ],
+            }
+        )
     return out
 
 
@@ -78,13 +82,14 @@ def test_pmm_results_map_to_reviewed_records() -> None:
     assert actual == json.loads(golden.read_text())
 
 
-@pytest.mark.parametrize(("hasil", "perilaku", "given"),
-                         list(itertools.product(Rating, Rating, Predikat)))
-def test_every_cell_of_the_matrix_with_every_predikat(hasil: Rating, perilaku: Rating,
-                                                      given: Predikat) -> None:
+@pytest.mark.parametrize(("hasil", "perilaku", "given"), list(itertools.product(Rating, Rating, Predikat)))
+def test_every_cell_of_the_matrix_with_every_predikat(
+    hasil: Rating, perilaku: Rating, given: Predikat
+) -> None:
     """All 9 cells x 5 predikat: the matching predikat passes, any other is reported unchanged."""
-    result = _result(rating_hasil_kerja=hasil.value, rating_perilaku_kerja=perilaku.value,
-                     predikat=given.value)
+    result = _result(
+        rating_hasil_kerja=hasil.value, rating_perilaku_kerja=perilaku.value, predikat=given.value
+    )
     record, findings = map_pmm_result(result, PERIODS["2025"], "pmm_http")
     expected = MATRIX[(hasil.value, perilaku.value)]
     assert record.evaluasi[0].predikat == PREDIKAT_CODE[given.value]  # never "fixed"
@@ -100,8 +105,12 @@ def test_every_cell_of_the_matrix_with_every_predikat(hasil: Rating, perilaku: R
 
 def test_labels_in_file_spellings_read_as_contract_codes() -> None:
     """Recap-file spellings of ratings, predikat and status read as the contract's codes."""
-    result = _result(rating_hasil_kerja="Di Atas Ekspetasi", rating_perilaku_kerja="dibawah espektasi",
-                     predikat="Kurang / Misconduct", status="Sudah Dinilai")
+    result = _result(
+        rating_hasil_kerja="Di Atas Ekspetasi",
+        rating_perilaku_kerja="dibawah espektasi",
+        predikat="Kurang / Misconduct",
+        status="Sudah Dinilai",
+    )
     assert result.rating_hasil_kerja is Rating.DI_ATAS_EKSPEKTASI
     assert result.rating_perilaku_kerja is Rating.DI_BAWAH_EKSPEKTASI
     assert result.predikat is Predikat.KURANG
@@ -115,9 +124,11 @@ def test_labels_in_file_spellings_read_as_contract_codes() -> None:
 
 def test_plan_not_agreed_and_incomplete_rating_are_findings() -> None:
     """A plan still DIAJUKAN, and a DINILAI result without all ratings, each yield a finding."""
-    _, findings = map_pmm_result(_result(status="DIAJUKAN", rating_hasil_kerja=None,
-                                         rating_perilaku_kerja=None, predikat=None),
-                                 PERIODS["2025"], "pmm_http")
+    _, findings = map_pmm_result(
+        _result(status="DIAJUKAN", rating_hasil_kerja=None, rating_perilaku_kerja=None, predikat=None),
+        PERIODS["2025"],
+        "pmm_http",
+    )
     assert [f.rule for f in findings] == ["rencana_belum_disepakati"]
     assert "DIAJUKAN" in findings[0].reason()
     _, findings = map_pmm_result(_result(predikat=None), PERIODS["2025"], "pmm_http")
@@ -126,35 +137,66 @@ def test_plan_not_agreed_and_incomplete_rating_are_findings() -> None:
 
 def test_every_rule_has_reason_fix_and_who_in_the_catalogue() -> None:
     """Each rule renders its reason and fix in Bahasa Indonesia with its parameters."""
-    params = {"nip": "198703122010012004", "nip_siasn": "198703122010012005", "status": "DRAFT",
-              "penilai_nip": "197501021999031003", "npsn": "20512345", "sekolah": "SMA 1",
-              "periode": "2025-X", "detail": "x", "tahun": 2026, "atasan_nip": "1" * 18,
-              "hasil": 1, "perilaku": 3, "given": 3, "expected": 4, "value": "1.98E+17",
-              "first_row": 2}
+    params = {
+        "nip": "198703122010012004",
+        "nip_siasn": "198703122010012005",
+        "status": "DRAFT",
+        "penilai_nip": "197501021999031003",
+        "npsn": "20512345",
+        "sekolah": "SMA 1",
+        "periode": "2025-X",
+        "detail": "x",
+        "tahun": 2026,
+        "atasan_nip": "1" * 18,
+        "hasil": 1,
+        "perilaku": 3,
+        "given": 3,
+        "expected": 4,
+        "value": "1.98E+17",
+        "first_row": 2,
+    }
     for rule in RULES:
         item = finding(rule, **params)
         assert item.reason() and item.fix() and item.who_label()
     assert "Kurang" in finding("predikat_tidak_sesuai", **params).reason()
 
 
-@pytest.mark.parametrize(("label", "expected"), [
-    ("2025", (2025, "TAHUNAN", 1)), ("Tahunan 2025", (2025, "TAHUNAN", 1)),
-    ("Semester 1 2024", (2024, "SEMESTER", 1)), ("Semester Genap 2024", (2024, "SEMESTER", 2)),
-    ("Januari - Juni 2024", (2024, "SEMESTER", 1)), ("Juli s.d. Desember 2024", (2024, "SEMESTER", 2)),
-    ("Triwulan II 2026", (2026, "TRIWULAN", 2)), ("TW 4 2026", (2026, "TRIWULAN", 4)),
-    ("Maret 2026", (2026, "BULANAN", 3)), ("Bulan 11 2026", (2026, "BULANAN", 11)),
-    ("Januari - Desember 2025", (2025, "TAHUNAN", 1)),
-    ("01/01/2025 s.d. 31/12/2025", (2025, "TAHUNAN", 1)),
-    ("01-04-2026 - 30-06-2026", (2026, "TRIWULAN", 2)),
-])
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("2025", (2025, "TAHUNAN", 1)),
+        ("Tahunan 2025", (2025, "TAHUNAN", 1)),
+        ("Semester 1 2024", (2024, "SEMESTER", 1)),
+        ("Semester Genap 2024", (2024, "SEMESTER", 2)),
+        ("Januari - Juni 2024", (2024, "SEMESTER", 1)),
+        ("Juli s.d. Desember 2024", (2024, "SEMESTER", 2)),
+        ("Triwulan II 2026", (2026, "TRIWULAN", 2)),
+        ("TW 4 2026", (2026, "TRIWULAN", 4)),
+        ("Maret 2026", (2026, "BULANAN", 3)),
+        ("Bulan 11 2026", (2026, "BULANAN", 11)),
+        ("Januari - Desember 2025", (2025, "TAHUNAN", 1)),
+        ("01/01/2025 s.d. 31/12/2025", (2025, "TAHUNAN", 1)),
+        ("01-04-2026 - 30-06-2026", (2026, "TRIWULAN", 2)),
+    ],
+)
 def test_period_labels_normalise(label: str, expected: tuple[int, str, int]) -> None:
     """Recap-file period labels become one standard period."""
     assert periods.parse_label(label) == periods.Periode(*expected)
 
 
-@pytest.mark.parametrize("label", ["Februari - Mei 2025", "Semester 3 2024", "2024 2025", "Triwulan",
-                                   "Caturwulan 1 2025", "Triwulan 5 2026",
-                                   "01/01/2025 s.d. 30/12/2025", "31/02/2025 - 31/03/2025"])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Februari - Mei 2025",
+        "Semester 3 2024",
+        "2024 2025",
+        "Triwulan",
+        "Caturwulan 1 2025",
+        "Triwulan 5 2026",
+        "01/01/2025 s.d. 30/12/2025",
+        "31/02/2025 - 31/03/2025",
+    ],
+)
 def test_non_standard_periods_are_refused_with_reason(label: str) -> None:
     """A period that is not a year, semester, quarter or month is refused, not guessed."""
     with pytest.raises(periods.PeriodeError):
@@ -178,18 +220,27 @@ def test_period_sources_agree() -> None:
 
 def test_tipe_and_angka_periodik_breaches() -> None:
     """Mixed period kinds in one year and a repeated period number are both reported."""
-    mixed = [periods.Periode(2026, "TRIWULAN", 1), periods.Periode(2026, "BULANAN", 4),
-             periods.Periode(2026, "TRIWULAN", 1), periods.Periode(2025, "TAHUNAN", 1)]
+    mixed = [
+        periods.Periode(2026, "TRIWULAN", 1),
+        periods.Periode(2026, "BULANAN", 4),
+        periods.Periode(2026, "TRIWULAN", 1),
+        periods.Periode(2025, "TAHUNAN", 1),
+    ]
     breaches = periods.check_periodik(mixed)
-    assert [(b.rule, b.tahun) for b in breaches] == [("tipe_periodik", 2026),
-                                                     ("angka_periodik", 2026)]
+    assert [(b.rule, b.tahun) for b in breaches] == [("tipe_periodik", 2026), ("angka_periodik", 2026)]
     assert periods.check_periodik([periods.Periode(2026, "TRIWULAN", n) for n in (1, 2, 3)]) == []
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("4 dokumen", (Decimal("4"), "dokumen")), ("85,5 %", (Decimal("85.5"), "%")),
-    ("100%", (Decimal("100"), "%")), ("Desember", (None, None)), ("12 Bulan", (Decimal("12"), "Bulan")),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4 dokumen", (Decimal("4"), "dokumen")),
+        ("85,5 %", (Decimal("85.5"), "%")),
+        ("100%", (Decimal("100"), "%")),
+        ("Desember", (None, None)),
+        ("12 Bulan", (Decimal("12"), "Bulan")),
+    ],
+)
 def test_targets_split_into_value_unit_and_text(text: str, expected: tuple[Any, Any]) -> None:
     """A target keeps its text and, when it starts with a number, its value and unit."""
     value, unit, raw = parse_target(text)
@@ -198,14 +249,35 @@ def test_targets_split_into_value_unit_and_text(text: str, expected: tuple[Any, 
 
 def test_siasn_rows_map_to_one_siasn_skp_per_year() -> None:
     """rw-skp22 and rw-kinerjaperiodik rows of one year land in the same ``siasn`` SKP."""
-    annual = map_rw_skp22(RwSkp22.model_validate({
-        "id": "RW1", "tahun": "2025", "hasilKinerjaNilai": "2", "PerilakuKerjaNilai": "1",
-        "KuadranKinerjaNilai": "2", "nipNrpPenilai": "197501021999031003",
-        "statusPenilai": "ASN"}), "198703122010012004")
-    quarter = map_rw_kinerjaperiodik(RwKinerjaPeriodik.model_validate({
-        "id": "RW2", "tahun": "2025", "periodikId": "2", "bulanMulaiPenilaian": "1",
-        "bulanSelesaiPenilaian": "3", "hasilKinerjaNilai": "3", "perilakuKerjaNilai": "3",
-        "kuadranKinerjaNilai": "5"}), "198703122010012004")
+    annual = map_rw_skp22(
+        RwSkp22.model_validate(
+            {
+                "id": "RW1",
+                "tahun": "2025",
+                "hasilKinerjaNilai": "2",
+                "PerilakuKerjaNilai": "1",
+                "KuadranKinerjaNilai": "2",
+                "nipNrpPenilai": "197501021999031003",
+                "statusPenilai": "ASN",
+            }
+        ),
+        "198703122010012004",
+    )
+    quarter = map_rw_kinerjaperiodik(
+        RwKinerjaPeriodik.model_validate(
+            {
+                "id": "RW2",
+                "tahun": "2025",
+                "periodikId": "2",
+                "bulanMulaiPenilaian": "1",
+                "bulanSelesaiPenilaian": "3",
+                "hasilKinerjaNilai": "3",
+                "perilakuKerjaNilai": "3",
+                "kuadranKinerjaNilai": "5",
+            }
+        ),
+        "198703122010012004",
+    )
     assert annual.source == quarter.source == "siasn"
     assert annual.source_id == quarter.source_id == "siasn-2025"
     assert (annual.evaluasi[0].jenis_periode, annual.evaluasi[0].siasn_id) == ("TAHUNAN", "RW1")
@@ -229,27 +301,34 @@ def _max_length(model: type[Any], field: str) -> int | None:
     return None
 
 
-@pytest.mark.parametrize(("table", "column", "model", "field"), [
-    (models_skp.Skp, "nama", SkpRecord, "nama"), (models_skp.Skp, "jabatan", SkpRecord, "jabatan"),
-    (models_skp.Skp, "unor_nama", SkpRecord, "unor_nama"), (models_skp.Skp, "npsn", SkpRecord, "npsn"),
-    (models_skp.Skp, "source_id", SkpRecord, "source_id"),
-    (models_skp.Skp, "indikator_rapor_pendidikan", SkpRecord, "indikator_rapor_pendidikan"),
-    (models_skp.Skp, "penilai_nama", PenilaiRecord, "nama"),
-    (models_skp.Evaluasi, "penilai_jabatan", PenilaiRecord, "jabatan"),
-    (models_skp.Evaluasi, "penilai_unor_nama", PenilaiRecord, "unor_nama"),
-    (models_skp.Evaluasi, "penilai_golongan", PenilaiRecord, "golongan"),
-    (models_skp.Evaluasi, "koefisien_id", EvaluasiRecord, "koefisien_id"),
-    (models_skp.Evaluasi, "siasn_id", EvaluasiRecord, "siasn_id"),
-    (models_skp.Rhk, "source_key", RhkRecord, "source_key"),
-    (models_skp.Rhk, "uraian", RhkRecord, "uraian"), (models_skp.Rhk, "kategori", RhkRecord, "kategori"),
-    (models_skp.Rhk, "intervensi_atasan", RhkRecord, "intervensi_atasan"),
-    (models_skp.Indikator, "aspek", IndikatorRecord, "aspek"),
-    (models_skp.Indikator, "uraian", IndikatorRecord, "uraian"),
-    (models_skp.Indikator, "target_satuan", IndikatorRecord, "target_satuan"),
-    (models_skp.Indikator, "target_teks", IndikatorRecord, "target_teks"),
-    (models_skp.Observasi, "catatan", ObservasiRecord, "catatan"),
-])
-def test_record_limits_equal_column_lengths(table: type[Any], column: str, model: type[Any],
-                                            field: str) -> None:
+@pytest.mark.parametrize(
+    ("table", "column", "model", "field"),
+    [
+        (models_skp.Skp, "nama", SkpRecord, "nama"),
+        (models_skp.Skp, "jabatan", SkpRecord, "jabatan"),
+        (models_skp.Skp, "unor_nama", SkpRecord, "unor_nama"),
+        (models_skp.Skp, "npsn", SkpRecord, "npsn"),
+        (models_skp.Skp, "source_id", SkpRecord, "source_id"),
+        (models_skp.Skp, "indikator_rapor_pendidikan", SkpRecord, "indikator_rapor_pendidikan"),
+        (models_skp.Skp, "penilai_nama", PenilaiRecord, "nama"),
+        (models_skp.Evaluasi, "penilai_jabatan", PenilaiRecord, "jabatan"),
+        (models_skp.Evaluasi, "penilai_unor_nama", PenilaiRecord, "unor_nama"),
+        (models_skp.Evaluasi, "penilai_golongan", PenilaiRecord, "golongan"),
+        (models_skp.Evaluasi, "koefisien_id", EvaluasiRecord, "koefisien_id"),
+        (models_skp.Evaluasi, "siasn_id", EvaluasiRecord, "siasn_id"),
+        (models_skp.Rhk, "source_key", RhkRecord, "source_key"),
+        (models_skp.Rhk, "uraian", RhkRecord, "uraian"),
+        (models_skp.Rhk, "kategori", RhkRecord, "kategori"),
+        (models_skp.Rhk, "intervensi_atasan", RhkRecord, "intervensi_atasan"),
+        (models_skp.Indikator, "aspek", IndikatorRecord, "aspek"),
+        (models_skp.Indikator, "uraian", IndikatorRecord, "uraian"),
+        (models_skp.Indikator, "target_satuan", IndikatorRecord, "target_satuan"),
+        (models_skp.Indikator, "target_teks", IndikatorRecord, "target_teks"),
+        (models_skp.Observasi, "catatan", ObservasiRecord, "catatan"),
+    ],
+)
+def test_record_limits_equal_column_lengths(
+    table: type[Any], column: str, model: type[Any], field: str
+) -> None:
     """The canonical record's max_length of a field is the column's length in the store."""
     assert _max_length(model, field) == _column_length(table, column)

@@ -31,14 +31,19 @@ pytestmark = pytest.mark.e2e
 
 def _skp_conflicts(container: Container) -> list[Conflict]:
     with container.sessions() as session:
-        return list(session.scalars(select(Conflict).where(Conflict.kind == KIND)
-                                    .order_by(Conflict.id)))
+        return list(session.scalars(select(Conflict).where(Conflict.kind == KIND).order_by(Conflict.id)))
 
 
 def _decide(container: Container, conflict_id: int, resolution: Resolution) -> None:
     with transaction(container.sessions) as session:
-        decide(session, ADMIN_CLI, [conflict_id], resolution, actor="admin-bkd",
-               reason="dicek dengan pejabat penilai")
+        decide(
+            session,
+            ADMIN_CLI,
+            [conflict_id],
+            resolution,
+            actor="admin-bkd",
+            reason="dicek dengan pejabat penilai",
+        )
 
 
 def _siasn_row(sim: SiasnSimulator, conflict: Conflict) -> dict[str, Any]:
@@ -50,8 +55,7 @@ def _siasn_row(sim: SiasnSimulator, conflict: Conflict) -> dict[str, Any]:
     raise AssertionError(f"SIASN row {wanted} not found")
 
 
-def test_different_siasn_rating_is_a_conflict_reported_once(
-        stocked: Container, sim: SiasnSimulator) -> None:
+def test_different_siasn_rating_is_a_conflict_reported_once(stocked: Container, sim: SiasnSimulator) -> None:
     """A rating SIASN holds differently is a conflict (exit 0), not a failure every night."""
     assert feed(stocked, "http")["status"] == "completed"
     plan = push(stocked, dry_run=True)
@@ -73,16 +77,14 @@ def test_different_siasn_rating_is_a_conflict_reported_once(
     assert len(_skp_conflicts(stocked)) == opened
 
 
-def test_decisions_take_siasn_or_keep_local_and_push_again(
-        stocked: Container, sim: SiasnSimulator) -> None:
+def test_decisions_take_siasn_or_keep_local_and_push_again(stocked: Container, sim: SiasnSimulator) -> None:
     """Take SIASN settles the result locally; keep local makes the next push overwrite SIASN's
     row (same id, no second row); setting a value is refused."""
     feed(stocked, "http")
     push(stocked)
     take, keep = _skp_conflicts(stocked)[:2]
     with pytest.raises(KonflikError), transaction(stocked.sessions) as session:
-        decide(session, ADMIN_CLI, [take.id], Resolution.SET_VALUE, actor="admin",
-               reason="coba", value="1")
+        decide(session, ADMIN_CLI, [take.id], Resolution.SET_VALUE, actor="admin", reason="coba", value="1")
     _decide(stocked, take.id, Resolution.TAKE_SIASN)
     _decide(stocked, keep.id, Resolution.KEEP_LOCAL)
     with stocked.sessions() as session:

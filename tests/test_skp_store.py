@@ -32,18 +32,33 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 def _skp(**changes: object) -> Skp:
     values: dict[str, object] = dict(
-        nip=NIP, tahun=2025, periode_mulai=date(2025, 1, 1), periode_selesai=date(2025, 12, 31),
-        source="pmm_http", source_id="c0a8f2e4", status_rencana="DISETUJUI", created_at=NOW,
-        updated_at=NOW)
+        nip=NIP,
+        tahun=2025,
+        periode_mulai=date(2025, 1, 1),
+        periode_selesai=date(2025, 12, 31),
+        source="pmm_http",
+        source_id="c0a8f2e4",
+        status_rencana="DISETUJUI",
+        created_at=NOW,
+        updated_at=NOW,
+    )
     values.update(changes)
     return Skp(**values)
 
 
 def _evaluasi(skp_id: int, **changes: object) -> Evaluasi:
     values: dict[str, object] = dict(
-        skp_id=skp_id, jenis_periode="TAHUNAN", angka_periode=1, periode_mulai=date(2025, 1, 1),
-        periode_selesai=date(2025, 12, 31), rating_hasil_kerja=2, rating_perilaku_kerja=1,
-        predikat=2, status_evaluasi="DINILAI", updated_at=NOW)
+        skp_id=skp_id,
+        jenis_periode="TAHUNAN",
+        angka_periode=1,
+        periode_mulai=date(2025, 1, 1),
+        periode_selesai=date(2025, 12, 31),
+        rating_hasil_kerja=2,
+        rating_perilaku_kerja=1,
+        predikat=2,
+        status_evaluasi="DINILAI",
+        updated_at=NOW,
+    )
     values.update(changes)
     return Evaluasi(**values)
 
@@ -51,8 +66,16 @@ def _evaluasi(skp_id: int, **changes: object) -> Evaluasi:
 def test_migration_creates_exactly_the_models(engine: Engine) -> None:
     """After upgrade the database has every SKP table and autogenerate finds no difference."""
     tables = set(sa.inspect(engine).get_table_names())
-    assert {"skp", "skp_rhk", "skp_indikator", "skp_evaluasi", "skp_realisasi", "skp_observasi",
-            "pmm_cursor", "pmm_problem"} <= tables
+    assert {
+        "skp",
+        "skp_rhk",
+        "skp_indikator",
+        "skp_evaluasi",
+        "skp_realisasi",
+        "skp_observasi",
+        "pmm_cursor",
+        "pmm_problem",
+    } <= tables
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
@@ -79,11 +102,13 @@ def test_evaluations_refuse_bad_codes_and_a_second_siasn_id(engine: Engine) -> N
         session.flush()
         skp_id = skp.id
         session.add(_evaluasi(skp_id, siasn_id="RW-1"))
-    for bad in ({"rating_hasil_kerja": 4, "jenis_periode": "TRIWULAN"},
-                {"predikat": 6, "jenis_periode": "TRIWULAN"},
-                {"jenis_periode": "CATURWULAN"},
-                {},  # the same period again
-                {"jenis_periode": "TRIWULAN", "siasn_id": "RW-1"}):
+    for bad in (
+        {"rating_hasil_kerja": 4, "jenis_periode": "TRIWULAN"},
+        {"predikat": 6, "jenis_periode": "TRIWULAN"},
+        {"jenis_periode": "CATURWULAN"},
+        {},  # the same period again
+        {"jenis_periode": "TRIWULAN", "siasn_id": "RW-1"},
+    ):
         with pytest.raises(IntegrityError), transaction(sessions) as session:
             session.add(_evaluasi(skp_id, **bad))
 
@@ -97,16 +122,31 @@ def test_rhk_tree_and_cascade(engine: Engine) -> None:
         session.add_all([person, boss_skp, skp])
         session.flush()
         skp.pegawai_id = person.id
-        boss_rhk = Rhk(skp_id=boss_skp.id, source_key="r1", urutan=1, jenis="UTAMA",
-                       klasifikasi="ORGANISASI", uraian="Mutu pembelajaran sekolah meningkat")
+        boss_rhk = Rhk(
+            skp_id=boss_skp.id,
+            source_key="r1",
+            urutan=1,
+            jenis="UTAMA",
+            klasifikasi="ORGANISASI",
+            uraian="Mutu pembelajaran sekolah meningkat",
+        )
         session.add(boss_rhk)
         session.flush()
-        rhk = Rhk(skp_id=skp.id, source_key="pk-1", urutan=1, jenis="UTAMA",
-                  uraian="Pembelajaran berdiferensiasi", rhk_atasan_id=boss_rhk.id)
+        rhk = Rhk(
+            skp_id=skp.id,
+            source_key="pk-1",
+            urutan=1,
+            jenis="UTAMA",
+            uraian="Pembelajaran berdiferensiasi",
+            rhk_atasan_id=boss_rhk.id,
+        )
         session.add(rhk)
         session.flush()
-        session.add(Indikator(rhk_id=rhk.id, urutan=1, aspek="KUANTITAS", uraian="Modul ajar",
-                              target_teks="4 dokumen"))
+        session.add(
+            Indikator(
+                rhk_id=rhk.id, urutan=1, aspek="KUANTITAS", uraian="Modul ajar", target_teks="4 dokumen"
+            )
+        )
     with pytest.raises(IntegrityError), transaction(sessions) as session:
         session.add(Rhk(skp_id=skp.id, source_key="x", urutan=2, jenis="LAIN", uraian="x"))
     with transaction(sessions) as session:
@@ -121,9 +161,18 @@ def test_one_open_problem_per_teacher_rule_and_period(engine: Engine) -> None:
     sessions = session_factory(engine)
 
     def problem(status: str) -> PmmProblem:
-        return PmmProblem(source="pmm_http", nip=NIP, periode="2025", rule="unor_belum_padan",
-                          reason="r", fix="f", who="admin_instansi", status=status,
-                          first_seen_at=NOW, last_seen_at=NOW)
+        return PmmProblem(
+            source="pmm_http",
+            nip=NIP,
+            periode="2025",
+            rule="unor_belum_padan",
+            reason="r",
+            fix="f",
+            who="admin_instansi",
+            status=status,
+            first_seen_at=NOW,
+            last_seen_at=NOW,
+        )
 
     with transaction(sessions) as session:
         session.add_all([problem("open"), problem("resolved"), problem("resolved")])

@@ -26,8 +26,7 @@ pytestmark = pytest.mark.e2e
 
 def _employee_audit(container: Container) -> int:
     with container.sessions() as session:
-        return len(session.scalars(select(AuditEntry.id)
-                                   .where(AuditEntry.pegawai_nip.is_not(None))).all())
+        return len(session.scalars(select(AuditEntry.id).where(AuditEntry.pegawai_nip.is_not(None))).all())
 
 
 def replace_token(path: Path, token: str) -> None:
@@ -48,15 +47,17 @@ def token_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def file_mode(container: Container, token_file: Path) -> Iterator[Container]:
     """The same store and simulator, with the SSO token read from ``token_file``."""
-    siasn = container.settings.siasn.model_copy(update={
-        "sso_access_token_file": str(token_file), "sso_username": "", "rate": 0})
+    siasn = container.settings.siasn.model_copy(
+        update={"sso_access_token_file": str(token_file), "sso_username": "", "rate": 0}
+    )
     built = Container.build(Settings(database_url=container.settings.database_url, siasn=siasn))
     yield built
     built.close()
 
 
 def test_token_expiring_mid_run_stops_cleanly_and_resumes(
-        file_mode: Container, world: World, sim: SiasnSimulator, token_file: Path) -> None:
+    file_mode: Container, world: World, sim: SiasnSimulator, token_file: Path
+) -> None:
     """The token lapses during the fetch: run 'stopped' with what to do, no employee written;
     after a new token the same run resumes and completes."""
     import_export(file_mode, world)
@@ -74,7 +75,8 @@ def test_token_expiring_mid_run_stops_cleanly_and_resumes(
 
 
 def test_running_api_picks_up_a_replaced_token_file(
-        file_mode: Container, world: World, sim: SiasnSimulator, token_file: Path) -> None:
+    file_mode: Container, world: World, sim: SiasnSimulator, token_file: Path
+) -> None:
     """Expired token: Sinkron fails saying where to put a new one; replaced: it works, same
     server process."""
     token_file.write_text(sim.issue_sso_token())
@@ -82,8 +84,10 @@ def test_running_api_picks_up_a_replaced_token_file(
     replace_token(token_file, sim.issue_sso_token(lifetime=-30))
     nip = staff_nip(world)
     headers = {"X-API-Key": new_api_key(file_mode)}
-    with ServerThread(create_app(file_mode)) as server, \
-            httpx.Client(base_url=server.url, timeout=20, headers=headers) as client:
+    with (
+        ServerThread(create_app(file_mode)) as server,
+        httpx.Client(base_url=server.url, timeout=20, headers=headers) as client,
+    ):
         failed = client.post(f"/api/v1/pegawai/{nip}/sinkron-siasn")
         assert failed.status_code == 502
         assert str(token_file) in failed.json()["error"]

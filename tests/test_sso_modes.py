@@ -49,57 +49,81 @@ def _post(url: str, form: dict[str, str]) -> httpx.Response:
 
 
 def test_refresh_token_mode_rotates_and_fails_fast_when_revoked(
-        sim: SiasnSimulator, sim_server: ServerThread) -> None:
+    sim: SiasnSimulator, sim_server: ServerThread
+) -> None:
     """Refresh grant gives a valid token and a rotated refresh token; a revoked one fails."""
     creds = sim.credentials
     token_url = sim_server.url + OIDC + "/token"
-    first = _post(token_url, {"grant_type": "password", "client_id": creds.sso_client_id,
-                              "username": creds.sso_username,
-                              "password": creds.sso_password}).json()
+    first = _post(
+        token_url,
+        {
+            "grant_type": "password",
+            "client_id": creds.sso_client_id,
+            "username": creds.sso_username,
+            "password": creds.sso_password,
+        },
+    ).json()
 
     async def go() -> tuple[str, str]:
         async with httpx.AsyncClient() as http:
-            source = RefreshTokenSso(http, token_url=token_url, client_id=creds.sso_client_id,
-                                     refresh_token=SecretStr(first["refresh_token"]), retry=FAST)
+            source = RefreshTokenSso(
+                http,
+                token_url=token_url,
+                client_id=creds.sso_client_id,
+                refresh_token=SecretStr(first["refresh_token"]),
+                retry=FAST,
+            )
             token = await source.token()
             return token.value.get_secret_value(), source.refresh_token.get_secret_value()
 
     access, rotated = asyncio.run(go())
     assert sim.realm.verify_access(access) is not None and rotated != first["refresh_token"]
-    reused = _post(token_url, {"grant_type": "refresh_token", "client_id": creds.sso_client_id,
-                               "refresh_token": first["refresh_token"]})
+    reused = _post(
+        token_url,
+        {
+            "grant_type": "refresh_token",
+            "client_id": creds.sso_client_id,
+            "refresh_token": first["refresh_token"],
+        },
+    )
     assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
 
     async def revoked() -> None:
         async with httpx.AsyncClient() as http:
-            source = RefreshTokenSso(http, token_url=token_url, client_id=creds.sso_client_id,
-                                     refresh_token=SecretStr("not-a-token"), retry=FAST)
+            source = RefreshTokenSso(
+                http,
+                token_url=token_url,
+                client_id=creds.sso_client_id,
+                refresh_token=SecretStr("not-a-token"),
+                retry=FAST,
+            )
             await source.token()
 
     with pytest.raises(SsoAuthError, match="EKINERJA_SIASN__SSO_REFRESH_TOKEN"):
         asyncio.run(revoked())
 
 
-def test_mfa_account_refuses_password_grant(sim: SiasnSimulator,
-                                            sim_server: ServerThread) -> None:
+def test_mfa_account_refuses_password_grant(sim: SiasnSimulator, sim_server: ServerThread) -> None:
     """As Keycloak does since the 2025 MFA change: invalid_grant; the message says what to do."""
-    sim.realm.add_account(Account("198001012005011001", "rahasia", "Ani",
-                                  totp_secret="JBSWY3DPEHPK3PXP"))
+    sim.realm.add_account(Account("198001012005011001", "rahasia", "Ani", totp_secret="JBSWY3DPEHPK3PXP"))
     token_url = sim_server.url + OIDC + "/token"
 
     async def go() -> None:
         async with httpx.AsyncClient() as http:
-            await PasswordGrantSso(http, token_url=token_url,
-                                   client_id=sim.credentials.sso_client_id,
-                                   username="198001012005011001",
-                                   password=SecretStr("rahasia"), retry=FAST).token()
+            await PasswordGrantSso(
+                http,
+                token_url=token_url,
+                client_id=sim.credentials.sso_client_id,
+                username="198001012005011001",
+                password=SecretStr("rahasia"),
+                retry=FAST,
+            ).token()
 
     with pytest.raises(SsoAuthError, match="without MFA"):
         asyncio.run(go())
 
 
-def test_rotated_key_still_verifies_old_and_new_tokens(sim: SiasnSimulator,
-                                                       sim_server: ServerThread) -> None:
+def test_rotated_key_still_verifies_old_and_new_tokens(sim: SiasnSimulator, sim_server: ServerThread) -> None:
     """After rotation the JWKS holds both keys; new tokens carry the new kid."""
     old = sim.issue_sso_token()
     kid = sim.realm.rotate_keys()
@@ -107,7 +131,8 @@ def test_rotated_key_still_verifies_old_and_new_tokens(sim: SiasnSimulator,
     jwks = httpx.get(sim_server.url + OIDC + "/certs").json()
     assert kid in {k["kid"] for k in jwks["keys"]} and len(jwks["keys"]) == 2
     assert sim.realm.verify_access(old) and sim.realm.verify_access(new)
-    discovery = httpx.get(sim_server.url + "/auth/realms/public-siasn/.well-known/"
-                          "openid-configuration").json()
+    discovery = httpx.get(
+        sim_server.url + "/auth/realms/public-siasn/.well-known/openid-configuration"
+    ).json()
     assert discovery["issuer"] == sim_server.url + "/auth/realms/public-siasn"
     assert discovery["code_challenge_methods_supported"] == ["S256"]

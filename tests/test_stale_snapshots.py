@@ -28,8 +28,7 @@ def _pensiun(world: World, nip: str) -> None:
     person.kedudukan_id, person.kedudukan_nama = "99", "Pensiun"
 
 
-def test_night_skips_snapshots_older_than_a_sinkron_in_between(
-        container: Container, world: World) -> None:
+def test_night_skips_snapshots_older_than_a_sinkron_in_between(container: Container, world: World) -> None:
     """Pensiun, kenaikan pangkat and mutasi synced after the night's fetch are never reverted."""
     import_export(container, world)
     assert reconcile(container)["status"] == "completed"
@@ -43,15 +42,17 @@ def test_night_skips_snapshots_older_than_a_sinkron_in_between(
         _pensiun(world, retiring)
         naik_pangkat(world, promoted)
         mutasi(world, moved, unor_id=target)
-        worker = threading.Thread(target=lambda: between.extend(
-            sinkron(container, retiring, promoted, moved)))
+        worker = threading.Thread(
+            target=lambda: between.extend(sinkron(container, retiring, promoted, moved))
+        )
         worker.start()
         worker.join()
 
     async def night() -> dict[str, Any]:
         async with container.siasn() as siasn:
-            return await Reconciler(siasn, container.sessions, ReconcileOptions(batch_size=40),
-                                    progress).run()
+            return await Reconciler(
+                siasn, container.sessions, ReconcileOptions(batch_size=40), progress
+            ).run()
 
     report = asyncio.run(night())
     assert [o.status for o in between] == [Status.LEFT, Status.UPDATED, Status.UPDATED]
@@ -64,8 +65,13 @@ def test_night_skips_snapshots_older_than_a_sinkron_in_between(
     assert up is not None and synced is not None and up.golongan == synced["golongan"]
     assert away is not None and away.unor_id == target
     with container.sessions() as session:
-        reasons = dict(session.execute(select(RunItem.nip, RunItem.error).where(
-            RunItem.run_id == report["run_id"], RunItem.situation == "stale")).all())
+        reasons = dict(
+            session.execute(
+                select(RunItem.nip, RunItem.error).where(
+                    RunItem.run_id == report["run_id"], RunItem.situation == "stale"
+                )
+            ).all()
+        )
     assert set(reasons) == {retiring, promoted, moved}
     assert all("lebih baru" in str(reason) for reason in reasons.values())
 
@@ -90,8 +96,7 @@ class _HeldResponses(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
-def test_concurrent_sinkron_never_applies_the_older_answer(
-        container: Container, world: World) -> None:
+def test_concurrent_sinkron_never_applies_the_older_answer(container: Container, world: World) -> None:
     """Of two concurrent Sinkron calls, the one holding an older answer refetches, never reverts."""
     nip = staff(world, 3)
     assert sinkron(container, nip)[0].status == Status.CREATED

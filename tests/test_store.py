@@ -33,8 +33,7 @@ def test_migrations_apply_and_schema_guard(database_url: str) -> None:
         ensure_schema(engine)
     assert current_revision(engine) == head_revision()
     tables = set(sa.inspect(engine).get_table_names())
-    assert {"pegawai", "unit", "field_state", "conflict", "audit_log",
-            "supervisor_link"} <= tables
+    assert {"pegawai", "unit", "field_state", "conflict", "audit_log", "supervisor_link"} <= tables
     engine.dispose()
 
 
@@ -51,8 +50,9 @@ def test_one_open_conflict_per_field(database_url: str) -> None:
         pid = person.id
 
     def conflict(status: str) -> Conflict:
-        return Conflict(pegawai_id=pid, field="unor_id", status=status, explanation="x",
-                        opened_at=now, updated_at=now)
+        return Conflict(
+            pegawai_id=pid, field="unor_id", status=status, explanation="x", opened_at=now, updated_at=now
+        )
 
     with transaction(sessions) as session:
         session.add_all([conflict("open"), conflict("resolved"), conflict("resolved")])

@@ -21,22 +21,36 @@ WARNING = "PERINGATAN: verifikasi TLS DIMATIKAN ({variable}=false)"
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EKINERJA_")}
-    return {**env, "EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'ekinerja.db'}",
-            "EKINERJA_LOG_FORMAT": "json", **extra}
+    return {
+        **env,
+        "EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'ekinerja.db'}",
+        "EKINERJA_LOG_FORMAT": "json",
+        **extra,
+    }
 
 
 def _cli(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True,
-                          text=True, timeout=120, check=False, cwd=tmp_path,
-                          env=_env(tmp_path, **extra))
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+        env=_env(tmp_path, **extra),
+    )
 
 
 def test_every_verify_setting_is_covered() -> None:
     """Each settings section with ``verify_tls`` turned off is named; no other knob can turn
     verification off under another name."""
     sections = {name: value for name, value in Settings() if isinstance(value, BaseModel)}
-    knobs = {f"{name}.{field}" for name, section in sections.items()
-             for field in type(section).model_fields if "verify" in field or "insecure" in field}
+    knobs = {
+        f"{name}.{field}"
+        for name, section in sections.items()
+        for field in type(section).model_fields
+        if "verify" in field or "insecure" in field
+    }
     assert knobs == {"siasn.verify_tls", "myasn.verify_tls"}
     for name, section in sections.items():
         if "verify_tls" in type(section).model_fields:
@@ -56,10 +70,8 @@ def test_each_command_start_warns_on_stderr_and_in_the_log(tmp_path: Path) -> No
         assert result.returncode == 0, result.stderr
         for variable in OFF:
             assert WARNING.format(variable=variable) in result.stderr
-        logged = [json.loads(line) for line in result.stderr.splitlines()
-                  if line.startswith("{")]
-        assert {e["setting"] for e in logged if e["event"] == "tls_verification_disabled"} \
-            == set(OFF)
+        logged = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+        assert {e["setting"] for e in logged if e["event"] == "tls_verification_disabled"} == set(OFF)
     quiet = _cli(tmp_path, "runs", "list")
     assert quiet.returncode == 0 and "TLS" not in quiet.stderr
 
@@ -77,10 +89,14 @@ def test_serve_start_warns(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port",
-                               str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, cwd=tmp_path,
-                              env=_env(tmp_path, EKINERJA_MYASN__VERIFY_TLS="false"))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=_env(tmp_path, EKINERJA_MYASN__VERIFY_TLS="false"),
+    )
     try:
         deadline, said = time.monotonic() + 60, ""
         while time.monotonic() < deadline and "PERINGATAN" not in said:

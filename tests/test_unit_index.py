@@ -7,18 +7,24 @@ import pytest
 
 from sync.unit_index import UnitIndex, UnitLookupError
 
-ROWS = [("R", "Pemprov", None, True), ("D1", "Dinas Pendidikan", "R", True),
-        ("D2", "Dinas Kesehatan", "R", True), ("B1", "Bidang Pembinaan", "D1", True),
-        ("B2", "Bidang Pembinaan", "D2", True), ("S1", "SD Negeri 1", "B1", True),
-        ("S9", "SD Negeri 1", "B2", False), ("X", "Siklus", "Y", True), ("Y", "Siklus 2", "X", True)]
+ROWS = [
+    ("R", "Pemprov", None, True),
+    ("D1", "Dinas Pendidikan", "R", True),
+    ("D2", "Dinas Kesehatan", "R", True),
+    ("B1", "Bidang Pembinaan", "D1", True),
+    ("B2", "Bidang Pembinaan", "D2", True),
+    ("S1", "SD Negeri 1", "B1", True),
+    ("S9", "SD Negeri 1", "B2", False),
+    ("X", "Siklus", "Y", True),
+    ("Y", "Siklus 2", "X", True),
+]
 
 
 def test_paths_run_from_the_root_and_stop_on_a_cycle() -> None:
     """A unit's path names every ancestor from the root; a parent cycle ends the walk."""
     index = UnitIndex(ROWS)
     assert index.label("S1") == "Pemprov › Dinas Pendidikan › Bidang Pembinaan › SD Negeri 1"
-    assert index.path("B2") == [("R", "Pemprov"), ("D2", "Dinas Kesehatan"),
-                                ("B2", "Bidang Pembinaan")]
+    assert index.path("B2") == [("R", "Pemprov"), ("D2", "Dinas Kesehatan"), ("B2", "Bidang Pembinaan")]
     assert index.label("X") == "Siklus 2 › Siklus"
     assert index.label("NOPE", "nama tersimpan") == "nama tersimpan"
     assert index.labels(["S1", None, {"x": 1}, "NOPE"]) == {"S1": index.label("S1")}
@@ -40,9 +46,15 @@ def test_search_matches_every_word_in_the_path_own_names_first() -> None:
     assert index.search("", limit=2, offset=1).total == 8
 
 
-@pytest.mark.parametrize("text", ["S1", "Pemprov > Dinas Pendidikan > Bidang Pembinaan > "
-                                  "SD Negeri 1", "pemprov›dinas pendidikan›bidang pembinaan›"
-                                  "sd negeri 1", "pendidikan negeri"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "S1",
+        "Pemprov > Dinas Pendidikan > Bidang Pembinaan > SD Negeri 1",
+        "pemprov›dinas pendidikan›bidang pembinaan›sd negeri 1",
+        "pendidikan negeri",
+    ],
+)
 def test_resolve_accepts_an_id_a_whole_path_or_unique_words(text: str) -> None:
     """Every form ``unor cari`` shows names the same unit."""
     assert UnitIndex(ROWS).resolve(text) == "S1"

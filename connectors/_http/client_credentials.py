@@ -33,8 +33,14 @@ class TokenEndpoint:
 class ClientCredentialsToken:
     """Caches the token and refreshes it ``skew`` seconds before it expires."""
 
-    def __init__(self, client: httpx.AsyncClient, endpoint: TokenEndpoint, *,
-                 retry: RetryPolicy | None = None, skew: float = 60.0) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        endpoint: TokenEndpoint,
+        *,
+        retry: RetryPolicy | None = None,
+        skew: float = 60.0,
+    ) -> None:
         self._client = client
         self._endpoint = endpoint
         self._retry = retry or RetryPolicy()
@@ -63,9 +69,12 @@ class ClientCredentialsToken:
         self.fetches += 1
         endpoint = self._endpoint
         token, _ = await request_token(
-            self._client, endpoint.url, {"grant_type": "client_credentials"},
+            self._client,
+            endpoint.url,
+            {"grant_type": "client_credentials"},
             upstream=endpoint.upstream,
             auth=(endpoint.client_id, endpoint.client_secret.get_secret_value()),
-            auth_error=endpoint.auth_error)
+            auth_error=endpoint.auth_error,
+        )
         log.info("token_obtained", upstream=endpoint.upstream, expires_at=token.expires_at)
         return token

@@ -127,8 +127,7 @@ def error_for_status(
         return AuthError(message, upstream=upstream, status=status)
     if 400 <= status < 500:
         return PermanentError(message, upstream=upstream, status=status)
-    return PayloadError(f"unexpected HTTP status {status}: {message}", upstream=upstream,
-                        status=status)
+    return PayloadError(f"unexpected HTTP status {status}: {message}", upstream=upstream, status=status)
 
 
 def translate_transport_error(exc: httpx.HTTPError, *, upstream: str) -> UpstreamError:

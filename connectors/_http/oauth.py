@@ -74,6 +74,8 @@ def _token_error(
     if status in (400, 401, 403):
         return auth_error(message, upstream=upstream, status=status)
     return error_for_status(
-        status, message, upstream=upstream,
+        status,
+        message,
+        upstream=upstream,
         retry_after=parse_retry_after(response.headers.get("retry-after")),
     )

@@ -69,11 +69,17 @@ class Identity:
         """Read an identity from ID-token (or userinfo) claims."""
         realm = claims.get("realm_access")
         roles = realm.get("roles", []) if isinstance(realm, dict) else []
-        name = str(claims.get("name") or " ".join(
-            str(claims.get(k, "")) for k in ("given_name", "family_name")).strip())
-        return cls(sub=str(claims["sub"]), username=str(claims.get("preferred_username", "")),
-                   name=name, email=claims.get("email"),
-                   roles=tuple(str(r) for r in roles if isinstance(r, str)))
+        name = str(
+            claims.get("name")
+            or " ".join(str(claims.get(k, "")) for k in ("given_name", "family_name")).strip()
+        )
+        return cls(
+            sub=str(claims["sub"]),
+            username=str(claims.get("preferred_username", "")),
+            name=name,
+            email=claims.get("email"),
+            roles=tuple(str(r) for r in roles if isinstance(r, str)),
+        )
 
 
 @dataclass(frozen=True)
@@ -101,9 +107,16 @@ def pkce_pair() -> tuple[str, str]:
 class OidcClient:
     """A public (or confidential) client of the realm; one per process."""
 
-    def __init__(self, http: httpx.AsyncClient, *, issuer: str, client_id: str,
-                 client_secret: SecretStr | None = None, scope: str = "openid profile email",
-                 leeway: int = 60) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        issuer: str,
+        client_id: str,
+        client_secret: SecretStr | None = None,
+        scope: str = "openid profile email",
+        leeway: int = 60,
+    ) -> None:
         self._http = http
         self.issuer = issuer.rstrip("/")
         self.client_id = client_id
@@ -119,17 +132,22 @@ class OidcClient:
         if self._metadata is None:
             doc = await self._get_json(self.issuer + "/.well-known/openid-configuration")
             if str(doc.get("issuer", "")).rstrip("/") != self.issuer:
-                raise OidcError(f"discovery names issuer {doc.get('issuer')!r}, expected "
-                                f"{self.issuer!r}; check EKINERJA_MYASN__ISSUER", upstream=UPSTREAM)
+                raise OidcError(
+                    f"discovery names issuer {doc.get('issuer')!r}, expected "
+                    f"{self.issuer!r}; check EKINERJA_MYASN__ISSUER",
+                    upstream=UPSTREAM,
+                )
             try:
                 self._metadata = ProviderMetadata(
-                    issuer=self.issuer, authorization_endpoint=doc["authorization_endpoint"],
+                    issuer=self.issuer,
+                    authorization_endpoint=doc["authorization_endpoint"],
                     token_endpoint=doc["token_endpoint"],
-                    userinfo_endpoint=doc["userinfo_endpoint"], jwks_uri=doc["jwks_uri"],
-                    end_session_endpoint=doc.get("end_session_endpoint"))
+                    userinfo_endpoint=doc["userinfo_endpoint"],
+                    jwks_uri=doc["jwks_uri"],
+                    end_session_endpoint=doc.get("end_session_endpoint"),
+                )
             except KeyError as exc:
-                raise PayloadError(f"discovery document lacks {exc.args[0]}",
-                                   upstream=UPSTREAM) from exc
+                raise PayloadError(f"discovery document lacks {exc.args[0]}", upstream=UPSTREAM) from exc
         return self._metadata
 
     async def authorization_request(self, redirect_uri: str) -> AuthRequest:
@@ -137,20 +155,36 @@ class OidcClient:
         meta = await self.metadata()
         verifier, challenge = pkce_pair()
         state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
-        query = urlencode({"client_id": self.client_id, "response_type": "code",
-                           "scope": self.scope, "redirect_uri": redirect_uri, "state": state,
-                           "nonce": nonce, "code_challenge": challenge,
-                           "code_challenge_method": "S256"})
-        return AuthRequest(url=f"{meta.authorization_endpoint}?{query}", state=state,
-                           nonce=nonce, code_verifier=verifier, redirect_uri=redirect_uri)
+        query = urlencode(
+            {
+                "client_id": self.client_id,
+                "response_type": "code",
+                "scope": self.scope,
+                "redirect_uri": redirect_uri,
+                "state": state,
+                "nonce": nonce,
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+            }
+        )
+        return AuthRequest(
+            url=f"{meta.authorization_endpoint}?{query}",
+            state=state,
+            nonce=nonce,
+            code_verifier=verifier,
+            redirect_uri=redirect_uri,
+        )
 
     async def exchange_code(self, request: AuthRequest, *, code: str, state: str) -> OidcTokens:
         """Trade the returned code for tokens; the state and the ID token's nonce must match."""
         if not secrets.compare_digest(state, request.state):
-            raise OidcError("login answer has a state that does not match this login",
-                            upstream=UPSTREAM)
-        form = {"grant_type": "authorization_code", "code": code,
-                "redirect_uri": request.redirect_uri, "code_verifier": request.code_verifier}
+            raise OidcError("login answer has a state that does not match this login", upstream=UPSTREAM)
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": request.redirect_uri,
+            "code_verifier": request.code_verifier,
+        }
         return await self._tokens(form, nonce=request.nonce)
 
     async def refresh(self, refresh_token: SecretStr) -> OidcTokens:
@@ -161,15 +195,17 @@ class OidcClient:
     async def verify_id_token(self, id_token: str, *, nonce: str | None) -> dict[str, Any]:
         """Verified claims of an ID token: RS256 signature, issuer, audience/azp, expiry, nonce."""
         claims = await self._decode(id_token)
-        options: dict[str, Any] = {"iss": {"essential": True, "value": self.issuer},
-                                   "sub": {"essential": True}, "exp": {"essential": True}}
+        options: dict[str, Any] = {
+            "iss": {"essential": True, "value": self.issuer},
+            "sub": {"essential": True},
+            "exp": {"essential": True},
+        }
         if nonce is not None:
             options["nonce"] = {"essential": True, "value": nonce}
         try:
             jwt.JWTClaimsRegistry(leeway=self.leeway, **options).validate(claims)
         except JoseError as exc:
-            raise OidcError(f"ID token refused: {exc.description or exc.error}",
-                            upstream=UPSTREAM) from exc
+            raise OidcError(f"ID token refused: {exc.description or exc.error}", upstream=UPSTREAM) from exc
         self._check_audience(claims)
         return claims
 
@@ -180,8 +216,9 @@ class OidcClient:
         request = self._http.build_request("GET", meta.userinfo_endpoint, headers=headers)
         response = await send(self._http, request, upstream=UPSTREAM)
         if response.status_code == 401:
-            raise SsoAuthError("userinfo refused the access token (expired or revoked)",
-                               upstream=UPSTREAM, status=401)
+            raise SsoAuthError(
+                "userinfo refused the access token (expired or revoked)", upstream=UPSTREAM, status=401
+            )
         return _json_object(response, meta.userinfo_endpoint)
 
     async def logout_url(self, *, id_token: str, post_logout_redirect_uri: str) -> str | None:
@@ -189,8 +226,13 @@ class OidcClient:
         meta = await self.metadata()
         if not meta.end_session_endpoint:
             return None
-        query = urlencode({"id_token_hint": id_token, "client_id": self.client_id,
-                           "post_logout_redirect_uri": post_logout_redirect_uri})
+        query = urlencode(
+            {
+                "id_token_hint": id_token,
+                "client_id": self.client_id,
+                "post_logout_redirect_uri": post_logout_redirect_uri,
+            }
+        )
         return f"{meta.end_session_endpoint}?{query}"
 
     async def key_ids(self) -> list[str]:
@@ -203,17 +245,21 @@ class OidcClient:
         form = {**form, "client_id": self.client_id}
         if self._secret is not None:
             form["client_secret"] = self._secret.get_secret_value()
-        token, body = await request_token(self._http, meta.token_endpoint, form,
-                                          upstream=UPSTREAM, auth_error=SsoAuthError)
+        token, body = await request_token(
+            self._http, meta.token_endpoint, form, upstream=UPSTREAM, auth_error=SsoAuthError
+        )
         id_token = body.get("id_token")
         if not isinstance(id_token, str):
-            raise OidcError("token answer has no id_token (is 'openid' in the scope?)",
-                            upstream=UPSTREAM)
+            raise OidcError("token answer has no id_token (is 'openid' in the scope?)", upstream=UPSTREAM)
         claims = await self.verify_id_token(id_token, nonce=nonce)
         refresh = body.get("refresh_token")
-        return OidcTokens(access_token=token, id_token=id_token,
-                          refresh_token=SecretStr(refresh) if isinstance(refresh, str) else None,
-                          identity=Identity.from_claims(claims), claims=claims)
+        return OidcTokens(
+            access_token=token,
+            id_token=id_token,
+            refresh_token=SecretStr(refresh) if isinstance(refresh, str) else None,
+            identity=Identity.from_claims(claims),
+            claims=claims,
+        )
 
     async def _decode(self, token: str) -> dict[str, Any]:
         """Verify the signature; a kid not in our JWKS refetches the JWKS once."""
@@ -228,8 +274,9 @@ class OidcClient:
         try:
             return dict(jwt.decode(token, keys, algorithms=["RS256"]).claims)
         except (JoseError, ValueError) as exc:
-            raise OidcError(f"ID token signature not valid for the realm's keys: {exc}",
-                            upstream=UPSTREAM) from exc
+            raise OidcError(
+                f"ID token signature not valid for the realm's keys: {exc}", upstream=UPSTREAM
+            ) from exc
 
     async def _key_set(self, *, refresh: bool) -> KeySet:
         async with self._lock:
@@ -243,18 +290,17 @@ class OidcClient:
         aud = claims.get("aud")
         audiences = aud if isinstance(aud, list) else [aud]
         if self.client_id not in audiences:
-            raise OidcError(f"ID token is for audience {aud!r}, not {self.client_id!r}",
-                            upstream=UPSTREAM)
+            raise OidcError(f"ID token is for audience {aud!r}, not {self.client_id!r}", upstream=UPSTREAM)
         azp = claims.get("azp")
         if azp is not None and azp != self.client_id:
-            raise OidcError(f"ID token was issued to {azp!r}, not {self.client_id!r}",
-                            upstream=UPSTREAM)
+            raise OidcError(f"ID token was issued to {azp!r}, not {self.client_id!r}", upstream=UPSTREAM)
 
     async def _get_json(self, url: str) -> dict[str, Any]:
         response = await send(self._http, self._http.build_request("GET", url), upstream=UPSTREAM)
         if response.status_code >= 400:
-            raise PayloadError(f"{url} answered HTTP {response.status_code}", upstream=UPSTREAM,
-                               status=response.status_code)
+            raise PayloadError(
+                f"{url} answered HTTP {response.status_code}", upstream=UPSTREAM, status=response.status_code
+            )
         return _json_object(response, url)
 
 

@@ -31,8 +31,7 @@ def checked(token: AccessToken, *, renew_hint: str, warn_within: float) -> Acces
     left = token.seconds_left()
     if left is not None and left <= 0:
         expired = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(token.expires_at or 0))
-        raise SsoAuthError(f"the SSO access token expired at {expired}; {renew_hint}",
-                           upstream=UPSTREAM)
+        raise SsoAuthError(f"the SSO access token expired at {expired}; {renew_hint}", upstream=UPSTREAM)
     if left is not None and left < warn_within:
         log.warning("sso_token_expiring", seconds_left=int(left), renew=renew_hint)
     return token
@@ -41,8 +40,9 @@ def checked(token: AccessToken, *, renew_hint: str, warn_within: float) -> Acces
 class SuppliedSsoToken:
     """An SSO access token supplied by the operator (settings or environment)."""
 
-    HINT = ("log in to SIASN with the operator account, copy a new token and set "
-            "EKINERJA_SIASN__SSO_ACCESS_TOKEN")
+    HINT = (
+        "log in to SIASN with the operator account, copy a new token and set EKINERJA_SIASN__SSO_ACCESS_TOKEN"
+    )
 
     renew_hint = HINT
 
@@ -79,13 +79,13 @@ class SsoTokenFile:
         try:
             stat = self.path.stat()
         except OSError as exc:
-            raise SsoAuthError(f"cannot read the SSO token file {self.path}: {exc.strerror}; "
-                               f"{hint}", upstream=UPSTREAM) from exc
+            raise SsoAuthError(
+                f"cannot read the SSO token file {self.path}: {exc.strerror}; {hint}", upstream=UPSTREAM
+            ) from exc
         if self._token is None or self._stamp != (stat.st_mtime, stat.st_size):
             self._token = _parse_token_file(self.path.read_text())
             self._stamp = (stat.st_mtime, stat.st_size)
-            log.info("sso_token_file_loaded", path=str(self.path),
-                     expires_at=self._token.expires_at)
+            log.info("sso_token_file_loaded", path=str(self.path), expires_at=self._token.expires_at)
         return checked(self._token, renew_hint=hint, warn_within=self.warn_within)
 
     def invalidate(self) -> None:
@@ -99,8 +99,9 @@ def _parse_token_file(text: str) -> AccessToken:
         try:
             raw = str(json.loads(raw)["access_token"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise SsoAuthError("the SSO token file holds JSON without an access_token",
-                               upstream=UPSTREAM) from exc
+            raise SsoAuthError(
+                "the SSO token file holds JSON without an access_token", upstream=UPSTREAM
+            ) from exc
     if not raw:
         raise SsoAuthError("the SSO token file is empty", upstream=UPSTREAM)
     return AccessToken(value=SecretStr(raw), expires_at=jwt_expiry(raw))
@@ -109,8 +110,9 @@ def _parse_token_file(text: str) -> AccessToken:
 class _GrantedToken(ABC):
     """Caches a token obtained from the token endpoint; one fetch for many waiters."""
 
-    def __init__(self, client: httpx.AsyncClient, *, token_url: str,
-                 retry: RetryPolicy | None, skew: float) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, *, token_url: str, retry: RetryPolicy | None, skew: float
+    ) -> None:
         self._client = client
         self._token_url = token_url
         self._retry = retry or RetryPolicy()
@@ -137,27 +139,41 @@ class _GrantedToken(ABC):
 class RefreshTokenSso(_GrantedToken):
     """Access tokens from a refresh token (``grant_type=refresh_token``), rotated as issued."""
 
-    renew_hint = ("log in to ASN Digital again and set EKINERJA_SIASN__SSO_REFRESH_TOKEN "
-                  "(with EKINERJA_SIASN__SSO_CLIENT_ID)")
+    renew_hint = (
+        "log in to ASN Digital again and set EKINERJA_SIASN__SSO_REFRESH_TOKEN "
+        "(with EKINERJA_SIASN__SSO_CLIENT_ID)"
+    )
 
-    def __init__(self, client: httpx.AsyncClient, *, token_url: str, client_id: str,
-                 refresh_token: SecretStr, retry: RetryPolicy | None = None,
-                 skew: float = 120.0) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        token_url: str,
+        client_id: str,
+        refresh_token: SecretStr,
+        retry: RetryPolicy | None = None,
+        skew: float = 120.0,
+    ) -> None:
         super().__init__(client, token_url=token_url, retry=retry, skew=skew)
         self._client_id = client_id
         self.refresh_token = refresh_token
 
     async def _obtain(self) -> AccessToken:
-        form = {"grant_type": "refresh_token", "client_id": self._client_id,
-                "refresh_token": self.refresh_token.get_secret_value()}
+        form = {
+            "grant_type": "refresh_token",
+            "client_id": self._client_id,
+            "refresh_token": self.refresh_token.get_secret_value(),
+        }
         try:
-            token, body = await request_token(self._client, self._token_url, form,
-                                              upstream=UPSTREAM, auth_error=SsoAuthError)
+            token, body = await request_token(
+                self._client, self._token_url, form, upstream=UPSTREAM, auth_error=SsoAuthError
+            )
         except SsoAuthError as exc:
             raise SsoAuthError(
-                f"{exc.message}. The SSO refresh token was refused (expired or revoked): "
-                f"{self.renew_hint}",
-                upstream=UPSTREAM, status=exc.status) from exc
+                f"{exc.message}. The SSO refresh token was refused (expired or revoked): {self.renew_hint}",
+                upstream=UPSTREAM,
+                status=exc.status,
+            ) from exc
         if isinstance(body.get("refresh_token"), str):
             self.refresh_token = SecretStr(body["refresh_token"])
         log.info("sso_token_obtained", grant="refresh_token", expires_at=token.expires_at)
@@ -167,12 +183,22 @@ class RefreshTokenSso(_GrantedToken):
 class PasswordGrantSso(_GrantedToken):
     """Password grant for a service account without MFA (``client_id``, NIP, password)."""
 
-    renew_hint = ("check EKINERJA_SIASN__SSO_USERNAME and EKINERJA_SIASN__SSO_PASSWORD (the "
-                  "password grant works only for an account without MFA)")
+    renew_hint = (
+        "check EKINERJA_SIASN__SSO_USERNAME and EKINERJA_SIASN__SSO_PASSWORD (the "
+        "password grant works only for an account without MFA)"
+    )
 
-    def __init__(self, client: httpx.AsyncClient, *, token_url: str, client_id: str,
-                 username: str, password: SecretStr, retry: RetryPolicy | None = None,
-                 skew: float = 120.0) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        token_url: str,
+        client_id: str,
+        username: str,
+        password: SecretStr,
+        retry: RetryPolicy | None = None,
+        skew: float = 120.0,
+    ) -> None:
         super().__init__(client, token_url=token_url, retry=retry, skew=skew)
         self._form = {"grant_type": "password", "client_id": client_id, "username": username}
         self._password = password
@@ -185,8 +211,7 @@ class PasswordGrantSso(_GrantedToken):
             )
         except SsoAuthError as exc:
             raise SsoAuthError(
-                f"{exc.message}. The SSO account {self._form['username']} was refused: "
-                f"{self.renew_hint}",
+                f"{exc.message}. The SSO account {self._form['username']} was refused: {self.renew_hint}",
                 upstream=UPSTREAM,
                 status=exc.status,
             ) from exc

@@ -62,9 +62,15 @@ class HasilPage:
 class PmmClient:
     """Typed calls to the PMM contract over an injected ``httpx.AsyncClient``."""
 
-    def __init__(self, http: httpx.AsyncClient, *, token: TokenSource,
-                 retry: RetryPolicy | None = None, limiter: RateLimiter | None = None,
-                 page_size: int = 200) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        token: TokenSource,
+        retry: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+        page_size: int = 200,
+    ) -> None:
         if not 1 <= page_size <= MAX_LIMIT:
             raise ValueError(f"page_size must be 1..{MAX_LIMIT}, got {page_size}")
         self._http = http
@@ -81,18 +87,25 @@ class PmmClient:
         try:
             return [Periode.model_validate(row) for row in rows]
         except ValidationError as exc:
-            raise PayloadError(f"GET {PERIODE_PATH}: {_first_error(exc)}",
-                               upstream=UPSTREAM) from exc
+            raise PayloadError(f"GET {PERIODE_PATH}: {_first_error(exc)}", upstream=UPSTREAM) from exc
 
-    async def hasil_page(self, periode_id: str, *, npsn: str | None = None,
-                         updated_since: datetime | None = None, cursor: str | None = None
-                         ) -> HasilPage:
+    async def hasil_page(
+        self,
+        periode_id: str,
+        *,
+        npsn: str | None = None,
+        updated_since: datetime | None = None,
+        cursor: str | None = None,
+    ) -> HasilPage:
         """One page of results of ``periode_id`` (optionally one school, changed since a time)."""
         if updated_since is not None and updated_since.tzinfo is None:
             raise ValueError("updated_since must carry a time zone")
         params = {"periode_id": periode_id, "limit": str(self.page_size)}
-        optional = {"npsn": npsn, "cursor": cursor,
-                    "updated_since": updated_since.isoformat() if updated_since else None}
+        optional = {
+            "npsn": npsn,
+            "cursor": cursor,
+            "updated_since": updated_since.isoformat() if updated_since else None,
+        }
         params.update({k: v for k, v in optional.items() if v})
         body = await self._get(HASIL_PATH, params)
         rows = _data_list(body, HASIL_PATH)
@@ -102,20 +115,25 @@ class PmmClient:
         results, rejected = _validate_rows(rows)
         return HasilPage(results, rejected, next_cursor or None)
 
-    async def hasil(self, periode_id: str, *, npsn: str | None = None,
-                    updated_since: datetime | None = None, cursor: str | None = None
-                    ) -> AsyncIterator[HasilPage]:
+    async def hasil(
+        self,
+        periode_id: str,
+        *,
+        npsn: str | None = None,
+        updated_since: datetime | None = None,
+        cursor: str | None = None,
+    ) -> AsyncIterator[HasilPage]:
         """Every page from ``cursor`` (or the start) to the last; stops on a repeated cursor."""
         seen: set[str] = set()
         while True:
-            page = await self.hasil_page(periode_id, npsn=npsn, updated_since=updated_since,
-                                         cursor=cursor)
+            page = await self.hasil_page(periode_id, npsn=npsn, updated_since=updated_since, cursor=cursor)
             yield page
             if page.next_cursor is None:
                 return
             if page.next_cursor in seen:
-                raise PayloadError(f"GET {HASIL_PATH}: cursor {page.next_cursor!r} repeats",
-                                   upstream=UPSTREAM)
+                raise PayloadError(
+                    f"GET {HASIL_PATH}: cursor {page.next_cursor!r} repeats", upstream=UPSTREAM
+                )
             seen.add(page.next_cursor)
             cursor = page.next_cursor
 
@@ -134,8 +152,8 @@ class PmmClient:
     async def _get_once(self, path: str, params: dict[str, str], token: AccessToken) -> Any:
         await self.limiter.acquire()
         request = self._http.build_request(
-            "GET", path, params=params,
-            headers={"Authorization": f"Bearer {token.value.get_secret_value()}"})
+            "GET", path, params=params, headers={"Authorization": f"Bearer {token.value.get_secret_value()}"}
+        )
         self.calls += 1
         response = await send(self._http, request, upstream=UPSTREAM)
         try:
@@ -155,8 +173,9 @@ def _interpret(response: httpx.Response, path: str) -> Any:
         body = None
         if status < 300:
             kind = response.headers.get("content-type", "no content-type")
-            raise PayloadError(f"GET {path}: HTTP {status} with a non-JSON body ({kind})",
-                               upstream=UPSTREAM, status=status) from None
+            raise PayloadError(
+                f"GET {path}: HTTP {status} with a non-JSON body ({kind})", upstream=UPSTREAM, status=status
+            ) from None
     if status < 300:
         return body
     raise _error(response, body, path)
@@ -167,9 +186,12 @@ def _error(response: httpx.Response, body: Any, path: str) -> UpstreamError:
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         error = body["error"]
         detail = f"{error.get('code', '?')}: {error.get('message', '')}"
-    return error_for_status(response.status_code, f"GET {path}: HTTP {response.status_code}: "
-                            f"{detail}", upstream=UPSTREAM,
-                            retry_after=parse_retry_after(response.headers.get("retry-after")))
+    return error_for_status(
+        response.status_code,
+        f"GET {path}: HTTP {response.status_code}: {detail}",
+        upstream=UPSTREAM,
+        retry_after=parse_retry_after(response.headers.get("retry-after")),
+    )
 
 
 def _data_list(body: Any, path: str) -> list[Any]:
@@ -179,8 +201,7 @@ def _data_list(body: Any, path: str) -> list[Any]:
     if data is None:
         return []
     if not isinstance(data, list):
-        raise PayloadError(f"GET {path}: 'data' is {type(data).__name__}, not a list",
-                           upstream=UPSTREAM)
+        raise PayloadError(f"GET {path}: 'data' is {type(data).__name__}, not a list", upstream=UPSTREAM)
     return data
 
 
@@ -196,8 +217,15 @@ def _validate_rows(rows: list[Any]) -> tuple[list[PmmResult], list[Rejected]]:
             ident = row.get("id") if isinstance(row, dict) else None
             pegawai = row.get("pegawai") if isinstance(row, dict) else None
             nip = pegawai.get("nip") if isinstance(pegawai, dict) else None
-            rejected.append(Rejected(index, str(ident)[:64] if ident else None,
-                                     str(nip)[:40] if nip else None, where, first["msg"]))
+            rejected.append(
+                Rejected(
+                    index,
+                    str(ident)[:64] if ident else None,
+                    str(nip)[:40] if nip else None,
+                    where,
+                    first["msg"],
+                )
+            )
     return results, rejected
 
 

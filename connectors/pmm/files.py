@@ -59,15 +59,15 @@ def open_recap(path: Path) -> Iterator[RecapStream]:
             scan = check_archive(handle, name, MAX_ROWS)
             book, headers = open_book(handle, name)
             try:
-                yield RecapStream(name, "xlsx", scan.rows, outcomes(xlsx_rows(book, headers,
-                                                                              name)))
+                yield RecapStream(name, "xlsx", scan.rows, outcomes(xlsx_rows(book, headers, name)))
             finally:
                 book.close()
             return
         handle.seek(0)
         layout = csv_layout(handle, name, MAX_ROWS)
-        yield RecapStream(name, "csv", max(layout.lines - layout.header_line, 0),
-                          outcomes(csv_rows(handle, layout, name)))
+        yield RecapStream(
+            name, "csv", max(layout.lines - layout.header_line, 0), outcomes(csv_rows(handle, layout, name))
+        )
 
 
 def read_recap(path: Path) -> RecapImport:

@@ -60,16 +60,29 @@ def _squash(value: str) -> str:
 
 
 # label spelling (letters only, lower case) -> code; prefixes are enough for the ratings
-_RATING_PREFIX = (("diatas", Rating.DI_ATAS_EKSPEKTASI), ("sesuai", Rating.SESUAI_EKSPEKTASI),
-                  ("dibawah", Rating.DI_BAWAH_EKSPEKTASI))
-_PREDIKAT_LABEL = {"sangatbaik": Predikat.SANGAT_BAIK, "baik": Predikat.BAIK,
-                   "butuhperbaikan": Predikat.BUTUH_PERBAIKAN, "kurang": Predikat.KURANG,
-                   "kurangmisconduct": Predikat.KURANG, "misconduct": Predikat.KURANG,
-                   "sangatkurang": Predikat.SANGAT_KURANG}
-_STATUS_LABEL = {"draft": Status.DRAFT, "diajukan": Status.DIAJUKAN,
-                 "disepakati": Status.DISEPAKATI, "disetujui": Status.DISEPAKATI,
-                 "dikembalikan": Status.DIKEMBALIKAN, "dinilai": Status.DINILAI,
-                 "sudahdinilai": Status.DINILAI}
+_RATING_PREFIX = (
+    ("diatas", Rating.DI_ATAS_EKSPEKTASI),
+    ("sesuai", Rating.SESUAI_EKSPEKTASI),
+    ("dibawah", Rating.DI_BAWAH_EKSPEKTASI),
+)
+_PREDIKAT_LABEL = {
+    "sangatbaik": Predikat.SANGAT_BAIK,
+    "baik": Predikat.BAIK,
+    "butuhperbaikan": Predikat.BUTUH_PERBAIKAN,
+    "kurang": Predikat.KURANG,
+    "kurangmisconduct": Predikat.KURANG,
+    "misconduct": Predikat.KURANG,
+    "sangatkurang": Predikat.SANGAT_KURANG,
+}
+_STATUS_LABEL = {
+    "draft": Status.DRAFT,
+    "diajukan": Status.DIAJUKAN,
+    "disepakati": Status.DISEPAKATI,
+    "disetujui": Status.DISEPAKATI,
+    "dikembalikan": Status.DIKEMBALIKAN,
+    "dinilai": Status.DINILAI,
+    "sudahdinilai": Status.DINILAI,
+}
 
 
 def _blank(value: Any) -> bool:
@@ -101,8 +114,9 @@ def parse_status_label(value: Any) -> Status:
     """A PMM status from its code or label ("Disepakati", "Sudah Dinilai")."""
     status = _STATUS_LABEL.get(_squash(str(value or "")))
     if status is None:
-        raise ValueError(f"{value!r} is not a PMM status (DRAFT, DIAJUKAN, DISEPAKATI, "
-                         "DIKEMBALIKAN, DINILAI)")
+        raise ValueError(
+            f"{value!r} is not a PMM status (DRAFT, DIAJUKAN, DISEPAKATI, DIKEMBALIKAN, DINILAI)"
+        )
     return status
 
 

@@ -23,40 +23,88 @@ from pydantic import ValidationError
 from connectors.pmm.models import PmmResult, Status, parse_status_label
 
 LABELS: dict[str, str] = {  # squashed column label -> wire field
-    "nip": "nip", "nipbaru": "nip", "nippegawai": "nip", "pegawainip": "nip", "nipguru": "nip",
-    "nipptk": "nip", "nuptk": "nuptk", "nama": "nama", "namapegawai": "nama",
-    "pegawainama": "nama", "namaguru": "nama", "namaptk": "nama", "namalengkap": "nama",
-    "jenisptk": "jenis_ptk", "npsn": "npsn", "satuanpendidikan": "satuan_pendidikan",
-    "sekolah": "satuan_pendidikan", "namasekolah": "satuan_pendidikan",
-    "unitkerja": "satuan_pendidikan", "periode": "periode", "periodepenilaian": "periode",
-    "status": "status", "statuspenilaian": "status", "statusskp": "status",
-    "ratinghasilkerja": "rating_hasil_kerja", "hasilkerja": "rating_hasil_kerja",
-    "penilaianhasilkerja": "rating_hasil_kerja", "ratinghasil": "rating_hasil_kerja",
-    "ratingperilakukerja": "rating_perilaku_kerja", "perilakukerja": "rating_perilaku_kerja",
-    "penilaianperilakukerja": "rating_perilaku_kerja", "ratingperilaku": "rating_perilaku_kerja",
-    "predikat": "predikat", "predikatkinerja": "predikat", "penilaianpredikat": "predikat",
-    "penilaianpredikatkinerja": "predikat", "nippenilai": "nip_penilai",
-    "pejabatpenilainip": "nip_penilai", "penilainip": "nip_penilai", "nipatasan": "nip_penilai",
-    "namapenilai": "nama_penilai", "pejabatpenilainama": "nama_penilai",
-    "penilainama": "nama_penilai", "namaatasan": "nama_penilai",
-    "tanggalpenilaian": "tanggal_penilaian", "tglpenilaian": "tanggal_penilaian",
+    "nip": "nip",
+    "nipbaru": "nip",
+    "nippegawai": "nip",
+    "pegawainip": "nip",
+    "nipguru": "nip",
+    "nipptk": "nip",
+    "nuptk": "nuptk",
+    "nama": "nama",
+    "namapegawai": "nama",
+    "pegawainama": "nama",
+    "namaguru": "nama",
+    "namaptk": "nama",
+    "namalengkap": "nama",
+    "jenisptk": "jenis_ptk",
+    "npsn": "npsn",
+    "satuanpendidikan": "satuan_pendidikan",
+    "sekolah": "satuan_pendidikan",
+    "namasekolah": "satuan_pendidikan",
+    "unitkerja": "satuan_pendidikan",
+    "periode": "periode",
+    "periodepenilaian": "periode",
+    "status": "status",
+    "statuspenilaian": "status",
+    "statusskp": "status",
+    "ratinghasilkerja": "rating_hasil_kerja",
+    "hasilkerja": "rating_hasil_kerja",
+    "penilaianhasilkerja": "rating_hasil_kerja",
+    "ratinghasil": "rating_hasil_kerja",
+    "ratingperilakukerja": "rating_perilaku_kerja",
+    "perilakukerja": "rating_perilaku_kerja",
+    "penilaianperilakukerja": "rating_perilaku_kerja",
+    "ratingperilaku": "rating_perilaku_kerja",
+    "predikat": "predikat",
+    "predikatkinerja": "predikat",
+    "penilaianpredikat": "predikat",
+    "penilaianpredikatkinerja": "predikat",
+    "nippenilai": "nip_penilai",
+    "pejabatpenilainip": "nip_penilai",
+    "penilainip": "nip_penilai",
+    "nipatasan": "nip_penilai",
+    "namapenilai": "nama_penilai",
+    "pejabatpenilainama": "nama_penilai",
+    "penilainama": "nama_penilai",
+    "namaatasan": "nama_penilai",
+    "tanggalpenilaian": "tanggal_penilaian",
+    "tglpenilaian": "tanggal_penilaian",
 }
 REQUIRED = ("nip", "periode", "rating_hasil_kerja", "rating_perilaku_kerja", "predikat")
 RATINGS = ("rating_hasil_kerja", "rating_perilaku_kerja", "predikat")
 NOT_AGREED = (Status.DRAFT, Status.DIAJUKAN, Status.DIKEMBALIKAN)
-COLUMN_NAMES = {"nip": "NIP", "nuptk": "NUPTK", "nama": "Nama", "jenis_ptk": "Jenis PTK",
-                "npsn": "NPSN", "satuan_pendidikan": "Satuan Pendidikan", "periode": "Periode",
-                "status": "Status", "rating_hasil_kerja": "Rating Hasil Kerja",
-                "rating_perilaku_kerja": "Rating Perilaku Kerja", "predikat": "Predikat",
-                "nip_penilai": "NIP Penilai", "nama_penilai": "Nama Penilai",
-                "tanggal_penilaian": "Tanggal Penilaian"}
-WIRE_COLUMN = {"pegawai.nip": "nip", "pegawai.nuptk": "nuptk", "pegawai.nama": "nama",
-               "pegawai.jenis_ptk": "jenis_ptk", "satuan_pendidikan.npsn": "npsn",
-               "satuan_pendidikan.nama": "satuan_pendidikan", "periode_id": "periode",
-               "status": "status", "rating_hasil_kerja": "rating_hasil_kerja",
-               "rating_perilaku_kerja": "rating_perilaku_kerja", "predikat": "predikat",
-               "penilai.nip": "nip_penilai", "penilai.nama": "nama_penilai",
-               "tanggal_penilaian": "tanggal_penilaian"}
+COLUMN_NAMES = {
+    "nip": "NIP",
+    "nuptk": "NUPTK",
+    "nama": "Nama",
+    "jenis_ptk": "Jenis PTK",
+    "npsn": "NPSN",
+    "satuan_pendidikan": "Satuan Pendidikan",
+    "periode": "Periode",
+    "status": "Status",
+    "rating_hasil_kerja": "Rating Hasil Kerja",
+    "rating_perilaku_kerja": "Rating Perilaku Kerja",
+    "predikat": "Predikat",
+    "nip_penilai": "NIP Penilai",
+    "nama_penilai": "Nama Penilai",
+    "tanggal_penilaian": "Tanggal Penilaian",
+}
+WIRE_COLUMN = {
+    "pegawai.nip": "nip",
+    "pegawai.nuptk": "nuptk",
+    "pegawai.nama": "nama",
+    "pegawai.jenis_ptk": "jenis_ptk",
+    "satuan_pendidikan.npsn": "npsn",
+    "satuan_pendidikan.nama": "satuan_pendidikan",
+    "periode_id": "periode",
+    "status": "status",
+    "rating_hasil_kerja": "rating_hasil_kerja",
+    "rating_perilaku_kerja": "rating_perilaku_kerja",
+    "predikat": "predikat",
+    "penilai.nip": "nip_penilai",
+    "penilai.nama": "nama_penilai",
+    "tanggal_penilaian": "tanggal_penilaian",
+}
 _SCIENTIFIC = re.compile(r"^\d([.,]\d+)?e\+?\d+$", re.IGNORECASE)
 _DATE = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -94,8 +142,15 @@ class RowOutcome:
 
 
 IDENTITY = ("nama", "npsn", "satuan_pendidikan", "periode", "nuptk")
-REFUSALS = ("nip_rusak", "nip_tidak_valid", "rencana_belum_disepakati", "belum_dinilai",
-            "kolom_kosong", "baris_ganda", "kolom_tidak_valid")  # every code of a refused row
+REFUSALS = (
+    "nip_rusak",
+    "nip_tidak_valid",
+    "rencana_belum_disepakati",
+    "belum_dinilai",
+    "kolom_kosong",
+    "baris_ganda",
+    "kolom_tidak_valid",
+)  # every code of a refused row
 
 
 def with_identity(outcome: RowOutcome, cells: dict[str, Any]) -> RowOutcome:
@@ -177,34 +232,38 @@ def outcomes(rows: Iterable[RawRow]) -> Iterator[RowOutcome]:
             yield with_identity(_outcome(raw, texts, seen), raw.cells)
 
 
-def _outcome(raw: RawRow, texts: dict[str, str], seen: dict[tuple[str, str, str], int]
-             ) -> RowOutcome:
+def _outcome(raw: RawRow, texts: dict[str, str], seen: dict[tuple[str, str, str], int]) -> RowOutcome:
     cells, number, sheet = raw.cells, raw.row, raw.sheet
     raw_nip = texts.get("nip", "")
     nip, problem = read_nip(cells.get("nip"))
     if nip is None:
-        return RowOutcome(number, problem or "nip_tidak_valid", {"value": raw_nip}, sheet=sheet,
-                          nip=raw_nip or None)
+        return RowOutcome(
+            number, problem or "nip_tidak_valid", {"value": raw_nip}, sheet=sheet, nip=raw_nip or None
+        )
     unrated = _unrated(texts)
     if unrated is not None:
         return RowOutcome(number, unrated[0], unrated[1], sheet=sheet, nip=nip)
     for column in REQUIRED:
         if not texts.get(column):
-            return RowOutcome(number, "kolom_kosong", {"column": COLUMN_NAMES[column]},
-                              sheet=sheet, nip=nip)
+            return RowOutcome(number, "kolom_kosong", {"column": COLUMN_NAMES[column]}, sheet=sheet, nip=nip)
     key = (nip, " ".join(texts["periode"].lower().split()), texts.get("npsn", ""))
     if key in seen:
         return RowOutcome(number, "baris_ganda", {"first_row": seen[key]}, sheet=sheet, nip=nip)
     try:
-        result = PmmResult.model_validate(_wire(nip, key, texts, cells.get("tanggal_penilaian"),
-                                                raw.default_status))
+        result = PmmResult.model_validate(
+            _wire(nip, key, texts, cells.get("tanggal_penilaian"), raw.default_status)
+        )
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         field_name = WIRE_COLUMN.get(where, "")
-        return RowOutcome(number, "kolom_tidak_valid",
-                          {"column": COLUMN_NAMES.get(field_name, where), "field": field_name},
-                          sheet=sheet, nip=nip)
+        return RowOutcome(
+            number,
+            "kolom_tidak_valid",
+            {"column": COLUMN_NAMES.get(field_name, where), "field": field_name},
+            sheet=sheet,
+            nip=nip,
+        )
     seen[key] = number
     return RowOutcome(number, "ok", result=result, sheet=sheet, nip=nip)
 
@@ -219,15 +278,15 @@ def _unrated(texts: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
     except ValueError:
         return None
     if status in NOT_AGREED:
-        return "rencana_belum_disepakati", {"status": status.value,
-                                            "periode": texts["periode"][:64]}
+        return "rencana_belum_disepakati", {"status": status.value, "periode": texts["periode"][:64]}
     if status is Status.DISEPAKATI:
         return "belum_dinilai", {}
     return None
 
 
-def _wire(nip: str, key: tuple[str, str, str], texts: dict[str, str], tanggal: Any,
-          default_status: str | None) -> dict[str, Any]:
+def _wire(
+    nip: str, key: tuple[str, str, str], texts: dict[str, str], tanggal: Any, default_status: str | None
+) -> dict[str, Any]:
     def text(name: str) -> str | None:
         return texts.get(name) or None
 
@@ -235,11 +294,12 @@ def _wire(nip: str, key: tuple[str, str, str], texts: dict[str, str], tanggal: A
     return {
         "id": "file-" + hashlib.sha256("|".join(key).encode()).hexdigest()[:32],
         "periode_id": text("periode"),
-        "pegawai": {"nip": nip, "nuptk": text("nuptk"), "nama": text("nama"),
-                    "jenis_ptk": text("jenis_ptk")},
+        "pegawai": {"nip": nip, "nuptk": text("nuptk"), "nama": text("nama"), "jenis_ptk": text("jenis_ptk")},
         "satuan_pendidikan": {"npsn": text("npsn"), "nama": text("satuan_pendidikan")},
-        "penilai": {"nip": penilai_nip.lstrip("'").replace(" ", "") if penilai_nip else None,
-                    "nama": text("nama_penilai")},
+        "penilai": {
+            "nip": penilai_nip.lstrip("'").replace(" ", "") if penilai_nip else None,
+            "nama": text("nama_penilai"),
+        },
         "status": text("status") or default_status,
         "rating_hasil_kerja": text("rating_hasil_kerja"),
         "rating_perilaku_kerja": text("rating_perilaku_kerja"),

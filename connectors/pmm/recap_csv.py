@@ -55,15 +55,15 @@ def csv_layout(handle: IO[bytes], path: str, max_rows: int) -> CsvLayout:
     with _text(handle, encoding) as text:
         sample = text.read(8192)
     try:
-        sniffed: list[type[csv.Dialect] | csv.Dialect] = [
-            csv.Sniffer().sniff(sample, delimiters=";,\t")]
+        sniffed: list[type[csv.Dialect] | csv.Dialect] = [csv.Sniffer().sniff(sample, delimiters=";,\t")]
     except csv.Error:
         sniffed = []
     for dialect in [*sniffed, _Semicolon, _Comma, csv.excel_tab]:
         with _text(handle, encoding) as text:
             rows = list(islice(_reader(text, dialect, path), SCAN_ROWS))
-        header_at = next((i for i, (_, row) in enumerate(rows)
-                          if any(field_of(cell) == "nip" for cell in row)), None)
+        header_at = next(
+            (i for i, (_, row) in enumerate(rows) if any(field_of(cell) == "nip" for cell in row)), None
+        )
         if header_at is not None:
             columns = [field_of(cell) for cell in rows[header_at][1]]
             check_columns(columns, path)
@@ -79,20 +79,19 @@ def csv_rows(handle: IO[bytes], layout: CsvLayout, path: str) -> Iterator[RawRow
         for line, row in _reader(text, layout.dialect, path):
             if line <= layout.header_line:
                 continue
-            yield RawRow(line, {c: row[j] if j < len(row) else None for j, c in named}, None,
-                         default)
+            yield RawRow(line, {c: row[j] if j < len(row) else None for j, c in named}, None, default)
 
 
 def _text(handle: IO[bytes], encoding: str) -> io.TextIOWrapper:
     """The file from its start as text, over a duplicate descriptor (closing it keeps
     ``handle`` open)."""
     handle.seek(0)
-    return io.TextIOWrapper(os.fdopen(os.dup(handle.fileno()), "rb"), encoding=encoding,
-                            newline="")
+    return io.TextIOWrapper(os.fdopen(os.dup(handle.fileno()), "rb"), encoding=encoding, newline="")
 
 
-def _reader(text: io.TextIOWrapper, dialect: type[csv.Dialect] | csv.Dialect, path: str
-            ) -> Iterator[tuple[int, list[str]]]:
+def _reader(
+    text: io.TextIOWrapper, dialect: type[csv.Dialect] | csv.Dialect, path: str
+) -> Iterator[tuple[int, list[str]]]:
     """(first line number, cells) per record; a line or cell too long refuses the file."""
     lines = _bounded_lines(text, path)
     reader = csv.reader(lines, dialect)
@@ -111,8 +110,7 @@ def _reader(text: io.TextIOWrapper, dialect: type[csv.Dialect] | csv.Dialect, pa
 def _bounded_lines(text: io.TextIOWrapper, path: str) -> Iterator[str]:
     for number, line in enumerate(text, 1):
         if len(line) > MAX_LINE_CHARS:
-            raise RecapFileError("line_too_long", path=path, line=number,
-                                 limit=MAX_LINE_CHARS // 1024)
+            raise RecapFileError("line_too_long", path=path, line=number, limit=MAX_LINE_CHARS // 1024)
         yield line
 
 

@@ -31,8 +31,20 @@ MAX_COLUMNS = 64  # a recap has 10 to 20 columns; the header must start within t
 # everything reading a workbook can raise on a damaged or hostile file (ParseError is a
 # SyntaxError; openpyxl's descriptors raise TypeError and ValueError on values of the wrong type)
 FOREIGN_ERRORS: tuple[type[BaseException], ...] = (
-    zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, IndexError, ValueError,
-    TypeError, AttributeError, OverflowError, SyntaxError, EOFError, OSError, RuntimeError)
+    zipfile.BadZipFile,
+    zlib.error,
+    InvalidFileException,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+    SyntaxError,
+    EOFError,
+    OSError,
+    RuntimeError,
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +62,7 @@ def _translated(path: str, where: list[Any]) -> Iterator[None]:
     try:
         yield
     except FOREIGN_ERRORS as exc:
-        raise RecapFileError("bad_sheet", path=path, sheet=str(where[0])[:60],
-                             row=where[1]) from exc
+        raise RecapFileError("bad_sheet", path=path, sheet=str(where[0])[:60], row=where[1]) from exc
 
 
 def open_book(handle: IO[bytes], path: str) -> tuple[Workbook, list[SheetHeader]]:
@@ -65,8 +76,9 @@ def open_book(handle: IO[bytes], path: str) -> tuple[Workbook, list[SheetHeader]
                 continue
             where[:] = [sheet.title, "-"]
             sheet.reset_dimensions()  # the declared size is the file's word, not a fact
-            rows = list(_counted(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), where,
-                                 1, SCAN_ROWS + 1))
+            rows = list(
+                _counted(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), where, 1, SCAN_ROWS + 1)
+            )
             header = _header(rows)
             if header is not None:
                 columns, first = header
@@ -90,16 +102,16 @@ def xlsx_rows(book: Workbook, headers: list[SheetHeader], path: str) -> Iterator
             where[:] = [header.title, header.first_row]
             default = None if "status" in header.columns else "DINILAI"
             named = [(j, c) for j, c in enumerate(header.columns) if c]
-            rows = sheet.iter_rows(min_row=header.first_row, max_col=len(header.columns),
-                                   values_only=True)
-            for number, row in enumerate(_counted(rows, where, header.first_row),
-                                         header.first_row):
-                yield RawRow(number, {c: row[j] if j < len(row) else None for j, c in named},
-                             header.title, default)
+            rows = sheet.iter_rows(min_row=header.first_row, max_col=len(header.columns), values_only=True)
+            for number, row in enumerate(_counted(rows, where, header.first_row), header.first_row):
+                yield RawRow(
+                    number, {c: row[j] if j < len(row) else None for j, c in named}, header.title, default
+                )
 
 
-def _counted(rows: Iterator[tuple[Any, ...]], where: list[Any], first: int,
-             limit: int | None = None) -> Iterator[tuple[Any, ...]]:
+def _counted(
+    rows: Iterator[tuple[Any, ...]], where: list[Any], first: int, limit: int | None = None
+) -> Iterator[tuple[Any, ...]]:
     """``rows`` with ``where[1]`` naming the row being read (so a failure names it)."""
     number = first
     while limit is None or number < first + limit:
@@ -114,15 +126,14 @@ def _counted(rows: Iterator[tuple[Any, ...]], where: list[Any], first: int,
 def _trimmed(columns: list[str | None]) -> list[str | None]:
     """The header without the unnamed columns after its last named one."""
     last = max((j for j, c in enumerate(columns) if c), default=-1)
-    return columns[:last + 1]
+    return columns[: last + 1]
 
 
 def _header(rows: list[tuple[Any, ...]]) -> tuple[list[str | None], int] | None:
     """(field per column, index of the first data row) or None when the sheet has no header."""
     for index, row in enumerate(rows[:SCAN_ROWS]):
         labels = [cell_text(c) for c in row]
-        if not any(field_of(label) == "nip" or squash(label) in ("pegawai", "nip") for label in
-                   labels):
+        if not any(field_of(label) == "nip" or squash(label) in ("pegawai", "nip") for label in labels):
             continue
         below = [cell_text(c) for c in rows[index + 1]] if index + 1 < len(rows) else []
         if below and _is_subheader(below):

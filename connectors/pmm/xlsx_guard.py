@@ -87,10 +87,10 @@ def _check_central_directory(handle: IO[bytes], path: str) -> None:
     at = tail.rfind(_EOCD)
     if at < 0 or len(tail) - at < 22:
         raise RecapFileError("bad_zip", path=path)
-    entries, cd_size = struct.unpack("<HI", tail[at + 10:at + 16])
+    entries, cd_size = struct.unpack("<HI", tail[at + 10 : at + 16])
     locator = tail.rfind(_ZIP64_LOCATOR, 0, at)
     if locator >= 0 and at - locator == 20:
-        offset = struct.unpack("<Q", tail[locator + 8:locator + 16])[0]
+        offset = struct.unpack("<Q", tail[locator + 8 : locator + 16])[0]
         handle.seek(offset)
         record = handle.read(56)
         if len(record) == 56 and record[:4] == b"PK\x06\x06":
@@ -105,11 +105,17 @@ def _check_sizes(infos: list[zipfile.ZipInfo], path: str) -> None:
     total = 0
     for info in infos:
         total += info.file_size
-        ratio_breached = (info.file_size > RATIO_FLOOR
-                          and info.file_size > MAX_RATIO * max(info.compress_size, 1))
+        ratio_breached = info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(
+            info.compress_size, 1
+        )
         if info.file_size > MAX_MEMBER_BYTES or ratio_breached or total > MAX_TOTAL_BYTES:
-            raise RecapFileError("zip_bomb", path=path, member=info.filename[:80],
-                                 limit=MAX_MEMBER_BYTES // (1024 * 1024), ratio=MAX_RATIO)
+            raise RecapFileError(
+                "zip_bomb",
+                path=path,
+                member=info.filename[:80],
+                limit=MAX_MEMBER_BYTES // (1024 * 1024),
+                ratio=MAX_RATIO,
+            )
 
 
 class _Counter:
@@ -130,8 +136,9 @@ class _Counter:
         if self.record_depth:
             self.inside += items
             if self.inside > MAX_ITEMS_PER_RECORD:
-                raise RecapFileError("xml_too_complex", path=self.path, part=self.part.name,
-                                     row=self.part.last_row or "-")
+                raise RecapFileError(
+                    "xml_too_complex", path=self.path, part=self.part.name, row=self.part.last_row or "-"
+                )
             return
         if tag.rpartition(":")[2] in RECORDS:
             self.record_depth, self.inside = self.depth, items
@@ -141,8 +148,9 @@ class _Counter:
             return
         self.outside += items
         if self.outside > MAX_ITEMS_OUTSIDE:
-            raise RecapFileError("xml_too_complex", path=self.path, part=self.part.name,
-                                 row=self.part.last_row or "-")
+            raise RecapFileError(
+                "xml_too_complex", path=self.path, part=self.part.name, row=self.part.last_row or "-"
+            )
 
     def _row(self, attrs: list[str]) -> None:
         self.part.rows += 1
@@ -164,8 +172,7 @@ class _Counter:
         raise RecapFileError("xml_dtd", path=self.path, part=self.part.name)
 
 
-def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str,
-                 max_rows: int) -> PartScan:
+def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, max_rows: int) -> PartScan:
     """Count one member; an XML part (.xml, .rels) that is not well-formed refuses the file."""
     part = PartScan(info.filename[:120])
     counter = _Counter(part, path, max_rows)
@@ -183,9 +190,14 @@ def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str,
             parser.Parse(b"", True)
     except expat.ExpatError as exc:
         if is_xml:
-            raise RecapFileError("xml_rusak", path=path, part=part.name,
-                                 row=part.last_row or "-", line=exc.lineno,
-                                 column=exc.offset + 1) from None
+            raise RecapFileError(
+                "xml_rusak",
+                path=path,
+                part=part.name,
+                row=part.last_row or "-",
+                line=exc.lineno,
+                column=exc.offset + 1,
+            ) from None
     except ZIP_ERRORS as exc:
         raise RecapFileError("bad_zip", path=path) from exc
     return part

@@ -15,8 +15,19 @@ UPSTREAM = "siasn-apim"
 class ApimToken(ClientCredentialsToken):
     """The APIM token of the instansi's application (consumer key and secret)."""
 
-    def __init__(self, client: httpx.AsyncClient, *, token_url: str, consumer_key: str,
-                 consumer_secret: SecretStr, retry: RetryPolicy | None = None,
-                 skew: float = 60.0) -> None:
-        super().__init__(client, TokenEndpoint(token_url, consumer_key, consumer_secret,
-                                               UPSTREAM, ApimAuthError), retry=retry, skew=skew)
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        token_url: str,
+        consumer_key: str,
+        consumer_secret: SecretStr,
+        retry: RetryPolicy | None = None,
+        skew: float = 60.0,
+    ) -> None:
+        super().__init__(
+            client,
+            TokenEndpoint(token_url, consumer_key, consumer_secret, UPSTREAM, ApimAuthError),
+            retry=retry,
+            skew=skew,
+        )

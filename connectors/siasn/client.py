@@ -75,8 +75,9 @@ class SiasnClient:
         if not isinstance(data, dict):
             if data in (None, "", []):
                 return None
-            raise PayloadError(f"data-utama/{nip}: data is {type(data).__name__}, not an object",
-                               upstream=UPSTREAM)
+            raise PayloadError(
+                f"data-utama/{nip}: data is {type(data).__name__}, not an object", upstream=UPSTREAM
+            )
         return _model(DataUtama, data, f"data-utama/{nip}")
 
     async def rw_jabatan(self, nip: str) -> list[RwJabatan]:
@@ -103,8 +104,7 @@ class SiasnClient:
             params = {"limit": str(self._page_size), "offset": str(offset)}
             page = await self._get("/referensi/ref-unor", params)
             rows = _as_list(page, "referensi/ref-unor")
-            units.extend(_model(RefUnor, row, f"ref-unor[{offset + i}]") for i, row in
-                         enumerate(rows))
+            units.extend(_model(RefUnor, row, f"ref-unor[{offset + i}]") for i, row in enumerate(rows))
             if len(rows) < self._page_size:
                 return units
             offset += len(rows)
@@ -142,11 +142,9 @@ class SiasnClient:
                 renewed.add("sso")
                 sso = fresh
 
-    async def _post_once(self, path: str, payload: dict[str, Any], sso: AccessToken,
-                         id_key: str) -> str:
+    async def _post_once(self, path: str, payload: dict[str, Any], sso: AccessToken, id_key: str) -> str:
         await self.limiter.acquire()
-        request = self._http.build_request("POST", path, json=payload,
-                                           headers=await self._headers(sso))
+        request = self._http.build_request("POST", path, json=payload, headers=await self._headers(sso))
         self.calls += 1
         response = await send(self._http, request, upstream=UPSTREAM)
         try:
@@ -198,11 +196,9 @@ class SiasnClient:
         same = renewed.value.get_secret_value() == used.value.get_secret_value()
         return None if same else renewed
 
-    async def _get_once(self, path: str, params: dict[str, str] | None, sso: AccessToken
-                        ) -> Any:
+    async def _get_once(self, path: str, params: dict[str, str] | None, sso: AccessToken) -> Any:
         await self.limiter.acquire()
-        request = self._http.build_request("GET", path, params=params,
-                                           headers=await self._headers(sso))
+        request = self._http.build_request("GET", path, params=params, headers=await self._headers(sso))
         self.calls += 1
         response = await send(self._http, request, upstream=UPSTREAM)
         try:

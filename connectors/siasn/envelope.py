@@ -24,15 +24,25 @@ NOT_FOUND_TEXT = "data tidak ditemukan"
 
 # (substring of the gateway/backend message, error type, what it means for the operator)
 _MESSAGE_TABLE: tuple[tuple[str, type[UpstreamError], str], ...] = (
-    ("invalid or expired jwt", SsoAuthError, "SIASN refused the SSO token (Auth header): invalid or "
-     "expired jwt"),
-    ("token sso mismatch", SsoAuthError, "SIASN says Token SSO mismatch: the SSO token does not "
-     "belong to the operator registered for this APIM application"),
+    (
+        "invalid or expired jwt",
+        SsoAuthError,
+        "SIASN refused the SSO token (Auth header): invalid or expired jwt",
+    ),
+    (
+        "token sso mismatch",
+        SsoAuthError,
+        "SIASN says Token SSO mismatch: the SSO token does not "
+        "belong to the operator registered for this APIM application",
+    ),
     ("suspended", ServerError, "SIASN backend is SUSPENDED (gateway Runtime Error)"),
     ("runtime error", ServerError, "SIASN gateway Runtime Error (backend unreachable)"),
     ("throttled", RateLimited, "SIASN gateway throttled the request"),
-    ("invalid credentials", ApimAuthError, "SIASN gateway refused the APIM token (Authorization "
-     "header): Invalid Credentials"),
+    (
+        "invalid credentials",
+        ApimAuthError,
+        "SIASN gateway refused the APIM token (Authorization header): Invalid Credentials",
+    ),
 )
 
 
@@ -75,7 +85,9 @@ def _non_json_error(response: httpx.Response, path: str) -> UpstreamError:
     message = f"GET {path}: HTTP {response.status_code} with a non-JSON body ({kind}): {snippet!r}"
     if response.status_code >= 500 or response.status_code == 429:
         return error_for_status(
-            response.status_code, message, upstream=UPSTREAM,
+            response.status_code,
+            message,
+            upstream=UPSTREAM,
             retry_after=parse_retry_after(response.headers.get("retry-after")),
         )
     return PayloadError(message, upstream=UPSTREAM, status=response.status_code)
@@ -95,20 +107,21 @@ def _error_from_body(response: httpx.Response, body: Any, path: str) -> Upstream
     for needle, kind, meaning in _MESSAGE_TABLE:
         if needle in text:
             if kind is RateLimited:
-                return RateLimited(f"GET {path}: {meaning}", upstream=UPSTREAM,
-                                   retry_after=retry_after)
+                return RateLimited(f"GET {path}: {meaning}", upstream=UPSTREAM, retry_after=retry_after)
             return kind(f"GET {path}: {meaning}", upstream=UPSTREAM, status=status)
     if NOT_FOUND_TEXT in text or status == 404:
         return NotFoundError(f"GET {path}: not found in SIASN", upstream=UPSTREAM, status=status)
     if isinstance(body, dict) and ("Error" in body or "Message" in body) and status < 500:
         message = body.get("Message") or body.get("Error")
-        return PermanentError(f"GET {path}: SIASN refused: {message}", upstream=UPSTREAM,
-                              status=status)
+        return PermanentError(f"GET {path}: SIASN refused: {message}", upstream=UPSTREAM, status=status)
     if status == 401:
-        return ApimAuthError(f"GET {path}: HTTP 401 from the SIASN gateway", upstream=UPSTREAM,
-                             status=status)
+        return ApimAuthError(f"GET {path}: HTTP 401 from the SIASN gateway", upstream=UPSTREAM, status=status)
     if status < 300:
-        return PayloadError(f"GET {path}: HTTP {status} but the envelope has no code 1: "
-                            f"{_texts(body)[:120]!r}", upstream=UPSTREAM, status=status)
-    return error_for_status(status, f"GET {path}: HTTP {status}: {_texts(body)[:160]}",
-                            upstream=UPSTREAM, retry_after=retry_after)
+        return PayloadError(
+            f"GET {path}: HTTP {status} but the envelope has no code 1: {_texts(body)[:120]!r}",
+            upstream=UPSTREAM,
+            status=status,
+        )
+    return error_for_status(
+        status, f"GET {path}: HTTP {status}: {_texts(body)[:160]}", upstream=UPSTREAM, retry_after=retry_after
+    )

@@ -24,12 +24,16 @@ def saved_id(response: httpx.Response, *, path: str, id_key: str) -> str:
         body = None
     if response.status_code >= 300 or not isinstance(body, dict):
         interpret(response, path=f"POST {path}")  # raises the error the status/body says
-        raise PayloadError(f"POST {path}: HTTP {response.status_code} without a JSON object",
-                           upstream=UPSTREAM, status=response.status_code)
+        raise PayloadError(
+            f"POST {path}: HTTP {response.status_code} without a JSON object",
+            upstream=UPSTREAM,
+            status=response.status_code,
+        )
     if _refused(body):
         message = body.get("Message") or body.get("message") or body.get("Error") or body
-        raise PermanentError(f"POST {path}: SIASN refused: {message}", upstream=UPSTREAM,
-                             status=response.status_code)
+        raise PermanentError(
+            f"POST {path}: SIASN refused: {message}", upstream=UPSTREAM, status=response.status_code
+        )
     return _map_id(body, path, id_key)
 
 
@@ -46,5 +50,6 @@ def _map_id(body: dict[str, Any], path: str, id_key: str) -> str:
         value = next((v for k, v in map_data.items() if k.lower() == id_key.lower()), None)
         if isinstance(value, str | int) and str(value).strip():
             return str(value).strip()
-    raise PayloadError(f"POST {path}: saved but mapData has no {id_key} ({str(map_data)[:80]!r})",
-                       upstream=UPSTREAM)
+    raise PayloadError(
+        f"POST {path}: saved but mapData has no {id_key} ({str(map_data)[:80]!r})", upstream=UPSTREAM
+    )

@@ -42,10 +42,23 @@ def _merge(*tables: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType(merged)
 
 
-CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "id": _merge(common.ID, cli.ID, access.ID, runs.ID, konflik.ID, pmm.ID, console.ID,
-                 guards.ID, skp.ID, audit.ID, console_lists.ID),
-})
+CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "id": _merge(
+            common.ID,
+            cli.ID,
+            access.ID,
+            runs.ID,
+            konflik.ID,
+            pmm.ID,
+            console.ID,
+            guards.ID,
+            skp.ID,
+            audit.ID,
+            console_lists.ID,
+        ),
+    }
+)
 
 
 class UnknownMessage(KeyError):

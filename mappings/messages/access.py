@@ -5,19 +5,18 @@ from __future__ import annotations
 ID: dict[str, str] = {
     # who may do what
     "access.own_area_field": "tidak boleh mengubah {fields} pada profil sendiri: kolom itu "
-                             "menentukan wilayah kerja akun ini",
+    "menentukan wilayah kerja akun ini",
     "access.target_outside_area": "unit tujuan berada di luar wilayah kerja akun ini; hanya "
-                                  "admin yang boleh memindahkan pegawai ke unit di luar "
-                                  "wilayah kerja",
+    "admin yang boleh memindahkan pegawai ke unit di luar "
+    "wilayah kerja",
     # requests
     "access.body_too_large": "isi permintaan terlalu besar (maksimal {limit} byte)",
     "access.body_not_json": "isi permintaan bukan JSON yang valid (UTF-8, tanpa NaN/Infinity, "
-                            "angka dalam batas)",
+    "angka dalam batas)",
     "access.body_too_deep": "isi permintaan bersarang terlalu dalam (maksimal {limit} tingkat "
-                            "larik/objek JSON)",
+    "larik/objek JSON)",
     "access.http_not_found": "alamat ini tidak ada",
-    "access.http_method_not_allowed": "metode HTTP ini tidak dilayani di alamat ini (lihat "
-                                      "header Allow)",
+    "access.http_method_not_allowed": "metode HTTP ini tidak dilayani di alamat ini (lihat header Allow)",
     "access.body_invalid": "isi permintaan tidak valid",
     "access.nip_invalid": "NIP harus 18 digit angka 0-9 (spasi boleh)",
     "access.cross_site_login": "login dari situs lain ditolak (Origin tidak cocok)",
@@ -35,14 +34,12 @@ ID: dict[str, str] = {
     "access.limit_email": "bukan alamat email yang valid",
     "access.limit_no_hp": "bukan nomor HP yang valid (angka 0-9, boleh diawali '+')",
     "access.limit_length": "panjang harus {low}-{high} karakter",
-    "access.limit_actor_total": "nama kunci API + actor terlalu panjang (maksimal {limit} "
-                                "karakter)",
+    "access.limit_actor_total": "nama kunci API + actor terlalu panjang (maksimal {limit} karakter)",
     "access.limit_invalid": "nilai tidak valid",
     "access.pydantic_missing": "wajib diisi",
     "access.pydantic_extra_forbidden": "kolom tidak dikenal",
     "access.pydantic_string_type": "harus berupa teks",
-    "access.pydantic_string_unicode": "mengandung karakter Unicode yang tidak sah (surrogate "
-                                      "tunggal)",
+    "access.pydantic_string_unicode": "mengandung karakter Unicode yang tidak sah (surrogate tunggal)",
     "access.pydantic_dict_type": "harus berupa objek JSON",
     "access.pydantic_model_type": "harus berupa objek JSON",
     "access.pydantic_int_type": "harus bilangan bulat",
@@ -67,8 +64,7 @@ ID: dict[str, str] = {
     # sessions and logins
     "access.login_wrong": "Nama pengguna atau kata sandi salah.",
     "access.login_locked": "Terlalu banyak percobaan gagal; login dari perangkat ini untuk akun "
-                           "ini dikunci sementara (15 menit).",
-    "access.account_disabled": "akun admin lokal {username!r} dinonaktifkan dan semua sesinya "
-                               "diakhiri",
+    "ini dikunci sementara (15 menit).",
+    "access.account_disabled": "akun admin lokal {username!r} dinonaktifkan dan semua sesinya diakhiri",
     "access.account_unknown": "tidak ada akun admin lokal {username!r}",
 }

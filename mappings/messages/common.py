@@ -9,16 +9,21 @@ ID: dict[str, str] = {
         "token SSO SIASN belum dikonfigurasi: setel EKINERJA_SIASN__SSO_ACCESS_TOKEN_FILE atau "
         "EKINERJA_SIASN__SSO_ACCESS_TOKEN, atau EKINERJA_SIASN__SSO_CLIENT_ID dengan "
         "EKINERJA_SIASN__SSO_REFRESH_TOKEN, atau EKINERJA_SIASN__SSO_CLIENT_ID, "
-        "EKINERJA_SIASN__SSO_USERNAME dan EKINERJA_SIASN__SSO_PASSWORD untuk akun tanpa MFA"),
-    "common.siasn_unavailable": ("Sinkron SIASN belum bisa dipakai: {reason}. Konsol admin dan "
-                                 "tinjauan konflik tetap berjalan."),
+        "EKINERJA_SIASN__SSO_USERNAME dan EKINERJA_SIASN__SSO_PASSWORD untuk akun tanpa MFA"
+    ),
+    "common.siasn_unavailable": (
+        "Sinkron SIASN belum bisa dipakai: {reason}. Konsol admin dan tinjauan konflik tetap berjalan."
+    ),
     "common.not_found_pegawai": "tidak ada pegawai lokal dengan NIP {nip}",
     "common.claim_who_why": "siapa yang mengklaim (--oleh) dan alasannya (--alasan) wajib diisi",
     "common.claim_unit_inactive": "unit {unit_id!r} bukan unit aktif instansi ini",
     "common.claim_no_pegawai": "tidak ada pegawai lokal aktif dengan NIP {nip}",
-    "common.claim_other_unit": ("{nip} berada di unit {own}, bukan {unit_id}; hanya unit tempat "
-                                "pegawai itu berada yang dapat diklaim"),
-    "common.claim_not_structural": ("{nip} bukan pejabat struktural eselon II-IV; hanya pejabat "
-                                    "struktural yang boleh mengklaim memimpin unit"),
+    "common.claim_other_unit": (
+        "{nip} berada di unit {own}, bukan {unit_id}; hanya unit tempat pegawai itu berada yang dapat diklaim"
+    ),
+    "common.claim_not_structural": (
+        "{nip} bukan pejabat struktural eselon II-IV; hanya pejabat "
+        "struktural yang boleh mengklaim memimpin unit"
+    ),
     "common.claim_accepted": "{nama} tercatat sebagai pimpinan {unit}.",
 }

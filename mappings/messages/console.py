@@ -16,7 +16,7 @@ ID: dict[str, str] = {
     "console.logout": "Keluar",
     "console.login_required": "Silakan masuk terlebih dahulu.",
     "console.csrf_refused": "Formulir ditolak: token keamanan tidak cocok dengan sesi Anda. Muat "
-                            "ulang halaman lalu coba lagi.",
+    "ulang halaman lalu coba lagi.",
     "console.error_title": "Permintaan tidak dapat diproses",
     "console.back_home": "Kembali ke beranda",
     "console.none": "Tidak ada.",
@@ -68,13 +68,13 @@ ID: dict[str, str] = {
     "console.runs_held": "Sinkron yang ditahan pengaman (menunggu persetujuan)",
     "console.integritas_title": "Integritas atasan",
     "console.integritas_intro": "Pegawai aktif tanpa atasan, dalam siklus atasan, dengan atasan di "
-                                "luar instansi atau atasan berjabatan lebih rendah.",
+    "luar instansi atau atasan berjabatan lebih rendah.",
     "console.integrity_tanpa_atasan": "tanpa atasan",
     "console.integrity_siklus": "siklus atasan",
     "console.integrity_atasan_luar_instansi": "atasan di luar instansi",
     "console.integrity_atasan_lebih_rendah": "atasan berjabatan lebih rendah",
     "console.integrity_unor_belum_dikonfirmasi": "unit kerja belum dikonfirmasi ref-unor (atasan "
-                                                 "belum dapat ditentukan)",
+    "belum dapat ditentukan)",
     "console.pegawai_title": "Cari pegawai",
     "console.pegawai_query": "NIP atau nama",
     "console.pegawai_none": "Tidak ada pegawai yang cocok (atau di luar wilayah kerja Anda).",
@@ -85,19 +85,18 @@ ID: dict[str, str] = {
     "console.profile_conflicts": "Konflik yang belum diputuskan",
     "console.profile_all_conflicts": "Semua konflik pegawai ini",
     "console.demo_login": "\nKonsol admin: jalankan `EKINERJA_DATABASE_URL={database_url} "
-                          "ekinerja-sync serve` lalu buka {url}\n  masuk dengan akun admin lokal "
-                          "{username} / kata sandi {password}",
+    "ekinerja-sync serve` lalu buka {url}\n  masuk dengan akun admin lokal "
+    "{username} / kata sandi {password}",
     "console.bad_number": "parameter {name} harus bilangan bulat tidak negatif, bukan {value!r}",
     "console.bad_export": "format ekspor tidak dikenal: {fmt!r}; pilih csv atau xlsx",
     "console.bad_action": "tindakan tidak dikenal: {action!r}",
     "console.bad_resolution": "pilih keputusan: {allowed}",
-    "console.bad_konflik_id": "nomor konflik tidak valid: harus bilangan bulat 1 sampai "
-                              "2147483647",
+    "console.bad_konflik_id": "nomor konflik tidak valid: harus bilangan bulat 1 sampai 2147483647",
     "console.bad_form_field": "isian formulir tidak valid: {problem}",
     "console.bad_form_number": "isian formulir harus bilangan bulat, bukan {value!r}",
     "console.bulk_set_changed": "daftar tersaring berubah sejak ditampilkan: tadi {shown} "
-                                "konflik, sekarang {now}. Muat ulang dan periksa lagi sebelum "
-                                "memutuskan",
+    "konflik, sekarang {now}. Muat ulang dan periksa lagi sebelum "
+    "memutuskan",
     "console.flash_decided": "Keputusan tersimpan dan tercatat di log audit.",
     "console.flash_bulk": "Keputusan massal tersimpan dan tercatat di log audit.",
     "console.flash_assigned": "Penugasan tersimpan.",
@@ -167,8 +166,7 @@ ID: dict[str, str] = {
     "console.comment": "Komentar",
     "console.send_comment": "Kirim komentar",
     "console.usulan_title": "Usulan perbaikan data SIASN",
-    "console.usulan_intro": "Nilai lokal yang dipertahankan admin: ajukan perbaikannya di SIASN, "
-                            "per unit.",
+    "console.usulan_intro": "Nilai lokal yang dipertahankan admin: ajukan perbaikannya di SIASN, per unit.",
     "console.usulan_none": "Belum ada usulan perbaikan.",
     "console.proposed": "Nilai yang diusulkan",
     "console.decided_by": "Diputuskan oleh",
@@ -179,7 +177,7 @@ ID: dict[str, str] = {
     "console.col_old": "Nilai lama",
     "console.col_new": "Nilai baru",
     "console.staff_only": "Halaman ini hanya untuk admin dan operator kepegawaian; akun "
-                          "pegawai melihat konfliknya sendiri di halaman Konflik.",
+    "pegawai melihat konfliknya sendiri di halaman Konflik.",
     "console.run_title": "Sinkron {id}",
     "console.guard": "Pengaman",
     "console.run_counts": "Jumlah per situasi",
@@ -188,18 +186,18 @@ ID: dict[str, str] = {
     "console.left_reason": "Alasan keluar",
     "console.approve_title": "Setujui sinkron yang ditahan",
     "console.approve_intro": "Periksa rencana perubahan per pegawai di bawah. Bila benar, "
-                             "setujui: perubahan diterapkan seperti `reconcile --confirm`.",
+    "setujui: perubahan diterapkan seperti `reconcile --confirm`.",
     "console.approve": "Setujui dan terapkan",
     "console.flash_approved": "Sinkron disetujui dan diterapkan.",
     "console.run_items_cut": "Hanya {limit} pegawai pertama yang ditampilkan; saring per situasi "
-                             "atau gunakan `ekinerja-sync runs show RUN_ID --items --json`.",
+    "atau gunakan `ekinerja-sync runs show RUN_ID --items --json`.",
     "console.col_reason": "Alasan",
     "console.comments": "Komentar",
     "console.nav_guru": "Guru (PMM)",
     "console.guru_title": "Guru yang hasil PMM / Ruang GTK-nya belum masuk SKP",
     "console.guru_intro": "Per sekolah: aturan yang dilanggar, alasannya, perbaikannya, dan "
-                          "siapa yang harus memperbaikinya. Setelah diperbaiki, umpan PMM "
-                          "berikutnya menutup masalahnya.",
+    "siapa yang harus memperbaikinya. Setelah diperbaiki, umpan PMM "
+    "berikutnya menutup masalahnya.",
     "console.guru_none": "Tidak ada guru dengan masalah umpan PMM terbuka (pada saringan ini).",
     "console.guru_count": "{teachers} guru, {problems} masalah",
     "console.guru_in_school": "{count} guru",

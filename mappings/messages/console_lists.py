@@ -8,11 +8,11 @@ from __future__ import annotations
 ID: dict[str, str] = {
     # refusals of list parameters: the parameter is named, the value sent is never echoed
     "console.bad_param_number": "Parameter {name} harus bilangan bulat antara batas yang "
-                                "diizinkan (paling besar {maximum}).",
+    "diizinkan (paling besar {maximum}).",
     "console.bad_param_choice": "Nilai parameter {name} tidak dikenal; pilih dari daftar yang "
-                                "ditawarkan halaman.",
+    "ditawarkan halaman.",
     "console.bad_param_text": "Parameter {name} terlalu panjang (paling banyak {limit} karakter) "
-                              "atau memuat karakter kendali.",
+    "atau memuat karakter kendali.",
     # paging
     "console.first": "« Pertama",
     "console.last": "Terakhir »",
@@ -22,11 +22,10 @@ ID: dict[str, str] = {
     "console.sort_desc": "turun",
     # the unit picker
     "console.unit_unknown": "Unit pada parameter {name} tidak dikenal atau di luar wilayah kerja "
-                            "Anda. Pilih unit dengan mengetik namanya.",
+    "Anda. Pilih unit dengan mengetik namanya.",
     "console.unit_none": "Tidak ada unit yang cocok dengan teks itu (dalam wilayah kerja Anda).",
     "console.unit_several": "{count} unit cocok; pilih salah satu:",
-    "console.unit_more": "{shown} dari {total} ditampilkan; ketik lebih lengkap untuk "
-                         "mempersempit.",
+    "console.unit_more": "{shown} dari {total} ditampilkan; ketik lebih lengkap untuk mempersempit.",
     "console.unit_inactive": "sudah dihapus di SIASN",
     "console.unit_placeholder": "ketik nama unit, mis. SD Negeri 1",
     "console.unit_matches": "Unit yang cocok",
@@ -50,8 +49,8 @@ ID: dict[str, str] = {
     "console.run_items_all": "semua pegawai",
     "console.run_items_count": "{total} pegawai pada saringan ini",
     "console.run_items_opened_on_changes": "Ditampilkan: pegawai yang berubah (diperbarui, "
-                                           "konflik, baru, keluar, gagal, usang, ...). "
-                                           "Pegawai yang sesuai ada di saringan \"sesuai\".",
+    "konflik, baru, keluar, gagal, usang, ...). "
+    'Pegawai yang sesuai ada di saringan "sesuai".',
     "console.situation_stale": "usang (dilewati)",
     "console.situation_pending": "menunggu",
     "console.situation_fetched": "sudah diambil",
@@ -70,7 +69,7 @@ ID: dict[str, str] = {
     "console.beranda_chart_scale": "Skala",
     "console.beranda_scale_log": "logaritmik (konflik kecil tetap terlihat)",
     "console.beranda_scale_linear": "linear",
-    "console.beranda_chart_changes": "hanya perubahan (tanpa \"sesuai\")",
+    "console.beranda_chart_changes": 'hanya perubahan (tanpa "sesuai")',
     "console.beranda_feeds": "Umpan PMM terakhir",
     "console.beranda_units_more": "dan {count} unit lain: lihat semua di Konflik",
     "console.beranda_area_note": "Angka di beranda ini hanya untuk wilayah kerja Anda.",
@@ -161,17 +160,22 @@ ID: dict[str, str] = {
     "pmm.rule.nip_rusak.label": "NIP rusak oleh Excel",
     "pmm.rule.baris_ganda.label": "baris ganda di berkas",
     # the CLI's unit commands and unit arguments
-    "cli.unor_cari": ("Cari unit menurut nama atau jalurnya (semua kata harus ada); tampilkan "
-                      "jalur dan kode unor. Perintah lain menerima apa yang ditampilkan di sini."),
+    "cli.unor_cari": (
+        "Cari unit menurut nama atau jalurnya (semua kata harus ada); tampilkan "
+        "jalur dan kode unor. Perintah lain menerima apa yang ditampilkan di sini."
+    ),
     "cli.unor_cari.contoh": 'ekinerja-sync unor cari "sd negeri 1 bandung" --json',
     "cli.unor_list": "Daftar semua unit dengan jalur dan kode unor, berurutan menurut jalur.",
     "cli.unor_list.contoh": "ekinerja-sync unor list --page 2 --per-page 100",
-    "cli.arg.unor_text": "kata dari nama atau jalur unit, mis. \"pendidikan sd negeri 1\"",
+    "cli.arg.unor_text": 'kata dari nama atau jalur unit, mis. "pendidikan sd negeri 1"',
     "cli.opt.unor_all": "ikut tampilkan unit yang sudah dihapus di SIASN",
-    "cli.unor.none": ("tidak ada unit yang cocok dengan teks itu; cari dengan "
-                      "`ekinerja-sync unor cari TEKS`"),
-    "cli.unor.several": ("{count} unit cocok dengan teks itu; pakai jalur lengkap atau kode unor "
-                         "dari `ekinerja-sync unor cari TEKS`"),
+    "cli.unor.none": (
+        "tidak ada unit yang cocok dengan teks itu; cari dengan `ekinerja-sync unor cari TEKS`"
+    ),
+    "cli.unor.several": (
+        "{count} unit cocok dengan teks itu; pakai jalur lengkap atau kode unor "
+        "dari `ekinerja-sync unor cari TEKS`"
+    ),
     "cli.unor.inactive": "dihapus",
     "cli.unor.total": "{total} unit; halaman {page} dari {pages}",
     "cli.unor.text_too_long": "teks pencarian unit paling banyak 200 karakter",

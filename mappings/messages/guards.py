@@ -17,60 +17,58 @@ ID: dict[str, str] = {
     "guards.setting_max": "harus {limit} atau kurang",
     "guards.setting_choice": "harus salah satu dari {choices}",
     "guards.database_url_unreadable": "bukan URL basis data; contoh: sqlite:///ekinerja.db atau "
-                                      "postgresql+psycopg://user@host/db",
+    "postgresql+psycopg://user@host/db",
     "guards.database_url_unsupported": "basis data '{backend}' tidak didukung; gunakan "
-                                       "sqlite:///FILE atau postgresql+psycopg://user@host/db",
+    "sqlite:///FILE atau postgresql+psycopg://user@host/db",
     "guards.database_driver_missing": "driver '{driver}' tidak terpasang; gunakan "
-                                      "postgresql+psycopg://user@host/db",
+    "postgresql+psycopg://user@host/db",
     # command options -------------------------------------------------------------------------
     "guards.option_min": "{option} harus {limit} atau lebih, bukan {value}",
     "guards.option_number": "{option} harus berupa angka, bukan {value}",
     # roster files ----------------------------------------------------------------------------
     "guards.roster_not_regular": "bukan berkas biasa (perangkat, FIFO atau folder); simpan "
-                                 "ekspor SIASN sebagai berkas CSV, lalu impor berkas itu",
+    "ekspor SIASN sebagai berkas CSV, lalu impor berkas itu",
     "guards.roster_empty": "berkas kosong atau baris pertamanya (judul kolom) kosong",
     "guards.roster_no_nip_column": "tidak ada kolom NIP pada judul kolom; yang diharapkan salah "
-                                   "satu dari: NIP, NIP BARU, nip_baru, nipBaru",
+    "satu dari: NIP, NIP BARU, nip_baru, nipBaru",
     "guards.roster_not_text": "baris {line}, kolom {column}: byte {byte} bukan teks UTF-8 maupun "
-                              "Windows-1252; berkas ini bukan CSV teks (simpan ulang sebagai "
-                              "\"CSV UTF-8\"); tidak ada yang diimpor",
-    "guards.roster_line_too_long": "baris lebih dari {limit} KiB (sel terlalu besar); baris "
-                                   "dilewati",
-    "guards.roster_open_quote": "tanda kutip (\") dibuka tetapi tidak ditutup; baris dilewati, "
-                                "baris berikutnya tetap dibaca",
+    "Windows-1252; berkas ini bukan CSV teks (simpan ulang sebagai "
+    '"CSV UTF-8"); tidak ada yang diimpor',
+    "guards.roster_line_too_long": "baris lebih dari {limit} KiB (sel terlalu besar); baris dilewati",
+    "guards.roster_open_quote": 'tanda kutip (") dibuka tetapi tidak ditutup; baris dilewati, '
+    "baris berikutnya tetap dibaca",
     "guards.roster_nip_digits": "NIP harus 18 digit",
     "guards.roster_excel_rounded": "NIP berakhiran 000 (nomor urut 000 tidak ada): tampaknya "
-                                   "dibulatkan Excel; format kolom NIP sebagai Teks lalu ekspor "
-                                   "ulang",
+    "dibulatkan Excel; format kolom NIP sebagai Teks lalu ekspor "
+    "ulang",
     "guards.roster_excel_scientific": "NIP ditulis Excel dalam notasi ilmiah (mis. 1,97E+17); "
-                                      "format kolom NIP sebagai Teks lalu ekspor ulang",
+    "format kolom NIP sebagai Teks lalu ekspor ulang",
     "guards.roster_duplicate": "duplikat dari baris {line}",
     "guards.roster_duplicate_earlier": "duplikat dari baris sebelumnya di berkas ini",
     "guards.roster_rejected": "{bad} baris bermasalah; tidak ada yang diimpor (--strict)",
     # runs ------------------------------------------------------------------------------------
     "guards.unit_phase_failed": "ref-unor gagal ({error}); pegawai dicocokkan dengan unit yang "
-                                "tersimpan, tidak ada unit yang diubah atau dinonaktifkan",
-    "guards.unit_phase_empty": "sumber kosong: ref-unor tidak mengembalikan unit; tidak ada yang "
-                               "diubah",
+    "tersimpan, tidak ada unit yang diubah atau dinonaktifkan",
+    "guards.unit_phase_empty": "sumber kosong: ref-unor tidak mengembalikan unit; tidak ada yang diubah",
     "guards.unit_phase_unconfirmed": "ref-unor gagal ({error}); belum ada unit tersimpan: "
-                                     "pegawai disimpan dengan unit kerja dari data-utama (id "
-                                     "dan nama, belum dikonfirmasi ref-unor) dan atasan belum "
-                                     "dapat ditentukan; pohon unit dilengkapi oleh rekonsiliasi "
-                                     "berikutnya saat ref-unor berhasil",
+    "pegawai disimpan dengan unit kerja dari data-utama (id "
+    "dan nama, belum dikonfirmasi ref-unor) dan atasan belum "
+    "dapat ditentukan; pohon unit dilengkapi oleh rekonsiliasi "
+    "berikutnya saat ref-unor berhasil",
     "guards.unit_phase_report": "fase unit gagal: {reason}",
     "guards.all_failed": "sumber kosong/gagal: semua {total} panggilan data-utama gagal; tidak ada "
-                         "yang diubah",
+    "yang diubah",
     "guards.too_many_failed": "{failed} dari {total} pegawai gagal diambil (> {limit}); tidak ada "
-                              "yang diubah",
+    "yang diubah",
     "guards.too_many_unknown": "SIASN tidak mengenal {missing} dari {total} NIP (> {limit}); "
-                               "sumber tampak kosong, tidak ada yang diubah",
+    "sumber tampak kosong, tidak ada yang diubah",
     "guards.hold_unit_changes": "{changes} dari {total} pegawai akan pindah unit (> {limit}); "
-                                "jalankan ulang dengan --confirm bila memang benar",
+    "jalankan ulang dengan --confirm bila memang benar",
     "guards.hold_deactivations": "{deactivations} dari {total} pegawai akan dinonaktifkan "
-                                 "(> {limit}); jalankan ulang dengan --confirm bila memang benar",
+    "(> {limit}); jalankan ulang dengan --confirm bila memang benar",
     "guards.sample_failed": "{failed} dari {fetched} pegawai pertama gagal diambil (> {limit}); "
-                            "pengambilan dihentikan lebih awal, tidak ada yang diubah",
+    "pengambilan dihentikan lebih awal, tidak ada yang diubah",
     "guards.sample_unknown": "SIASN tidak mengenal {unknown} dari {fetched} NIP pertama "
-                             "(> {limit}); sumber tampak kosong atau roster salah, pengambilan "
-                             "dihentikan lebih awal, tidak ada yang diubah",
+    "(> {limit}); sumber tampak kosong atau roster salah, pengambilan "
+    "dihentikan lebih awal, tidak ada yang diubah",
 }

@@ -14,8 +14,9 @@ ID: dict[str, str] = {
     "konflik.event_assigned": "ditugaskan kepada {assignee}",
     "konflik.event_unassigned": "penugasan dicabut; konflik kembali terbuka",
     "konflik.decided_ambil_siasn": "diputuskan: ambil nilai SIASN ({reason})",
-    "konflik.decided_pertahankan_lokal":
-        "diputuskan: pertahankan nilai lokal dan usulkan perbaikan ke SIASN ({reason})",
+    "konflik.decided_pertahankan_lokal": (
+        "diputuskan: pertahankan nilai lokal dan usulkan perbaikan ke SIASN ({reason})"
+    ),
     "konflik.decided_tetapkan_nilai": "diputuskan: tetapkan nilai baru ({reason})",
     "konflik.change_line": "{detail} (oleh {actor})",
     "konflik.not_found": "konflik {id} tidak ada atau di luar wilayah kerja Anda",
@@ -32,34 +33,43 @@ ID: dict[str, str] = {
     "konflik.bad_sort": "urutan tidak dikenal: {value!r}; pilih dari {allowed} (awali - untuk menurun)",
     "konflik.bad_page": "halaman mulai dari 1 dan per halaman 1 sampai {maximum}",
     "konflik.bad_value": "konflik {id}: nilai tidak diterima: {error}",
-    "konflik.refused_superseded":
-        "konflik {id} sudah digantikan oleh konflik {new_id} karena nilainya berubah lagi; "
-        "putuskan konflik {new_id} setelah melihat nilai barunya",
-    "konflik.refused_resolved":
-        "konflik {id} sudah diputuskan ({resolution}) oleh {by}; tidak dapat diputuskan lagi",
-    "konflik.refused_stale":
-        "konflik {id} berubah sejak ditampilkan: {changes}. Muat ulang dan periksa lagi sebelum "
-        "memutuskan",
-    "konflik.removed_unit_needs_value":
-        "konflik {id}: unit kerja lama sudah dihapus di SIASN; putuskan dengan menetapkan unit "
-        "kerja aktif (tetapkan_nilai)",
-    "konflik.claim_no_value":
-        "konflik {id}: klaim pimpinan diputuskan dengan ambil_siasn atau pertahankan_lokal",
-    "konflik.recommend_merge":
-        "Ambil nilai SIASN bila SK-nya sudah terbit; bila nilai lokal yang benar, pertahankan "
-        "nilai lokal dan ajukan usulan perbaikan data ke BKN.",
-    "konflik.recommend_unor_dihapus":
-        "Tetapkan unit kerja aktif yang benar untuk pegawai ini (unit lama sudah dihapus di SIASN).",
-    "konflik.recommend_klaim":
-        "Bila SK pimpinan sudah ada, pertahankan klaim lokal dan ajukan perbaikan PemimpinPnsId "
-        "ke BKN; bila tidak, ambil nilai SIASN (klaim dihapus).",
-    "konflik.recommend_skp_nilai":
+    "konflik.refused_superseded": (
+        "konflik {id} sudah digantikan oleh konflik {new_id} karena nilainya berubah lagi; putuskan "
+        "konflik {new_id} setelah melihat nilai barunya"
+    ),
+    "konflik.refused_resolved": (
+        "konflik {id} sudah diputuskan ({resolution}) oleh {by}; tidak dapat diputuskan lagi"
+    ),
+    "konflik.refused_stale": (
+        "konflik {id} berubah sejak ditampilkan: {changes}. Muat ulang dan periksa lagi sebelum memutuskan"
+    ),
+    "konflik.removed_unit_needs_value": (
+        "konflik {id}: unit kerja lama sudah dihapus di SIASN; putuskan dengan menetapkan unit kerja "
+        "aktif (tetapkan_nilai)"
+    ),
+    "konflik.claim_no_value": (
+        "konflik {id}: klaim pimpinan diputuskan dengan ambil_siasn atau pertahankan_lokal"
+    ),
+    "konflik.recommend_merge": (
+        "Ambil nilai SIASN bila SK-nya sudah terbit; bila nilai lokal yang benar, pertahankan nilai "
+        "lokal dan ajukan usulan perbaikan data ke BKN."
+    ),
+    "konflik.recommend_unor_dihapus": (
+        "Tetapkan unit kerja aktif yang benar untuk pegawai ini (unit lama sudah dihapus di SIASN)."
+    ),
+    "konflik.recommend_klaim": (
+        "Bila SK pimpinan sudah ada, pertahankan klaim lokal dan ajukan perbaikan PemimpinPnsId ke "
+        "BKN; bila tidak, ambil nilai SIASN (klaim dihapus)."
+    ),
+    "konflik.recommend_skp_nilai": (
         "Periksa penilaian dengan pejabat penilai: bila nilai di SIASN yang benar, ambil nilai "
         "SIASN; bila nilai lokal yang benar, pertahankan nilai lokal dan kiriman SKP berikutnya "
-        "menimpa baris SIASN tersebut.",
-    "konflik.skp_explanation":
-        "Penilaian SKP periode {periode} di e-Kinerja ({lokal}) berbeda dengan yang sudah "
-        "tercatat di SIASN ({siasn}); tidak dikirim agar tidak ganda sampai admin memilih.",
+        "menimpa baris SIASN tersebut."
+    ),
+    "konflik.skp_explanation": (
+        "Penilaian SKP periode {periode} di e-Kinerja ({lokal}) berbeda dengan yang sudah tercatat "
+        "di SIASN ({siasn}); tidak dikirim agar tidak ganda sampai admin memilih."
+    ),
     "konflik.skp_ratings": "hasil kerja {hasil}, perilaku kerja {perilaku}, predikat {predikat}",
     "konflik.skp_rating_1": "di atas ekspektasi",
     "konflik.skp_rating_2": "sesuai ekspektasi",
@@ -69,19 +79,21 @@ ID: dict[str, str] = {
     "konflik.skp_predikat_3": "Butuh Perbaikan",
     "konflik.skp_predikat_4": "Kurang",
     "konflik.skp_predikat_5": "Sangat Kurang",
-    "konflik.skp_no_value":
-        "konflik {id}: penilaian SKP diputuskan dengan ambil_siasn atau pertahankan_lokal "
-        "(nilai ditetapkan oleh pejabat penilai, bukan admin)",
+    "konflik.skp_no_value": (
+        "konflik {id}: penilaian SKP diputuskan dengan ambil_siasn atau pertahankan_lokal (nilai "
+        "ditetapkan oleh pejabat penilai, bukan admin)"
+    ),
     "konflik.run_bad_id": "id run tidak sah: {value!r} (huruf, angka dan tanda -)",
     "konflik.run_unknown": "tidak ada run dengan id atau awalan {value!r}",
-    "konflik.run_ambiguous":
-        "awalan {value!r} cocok dengan lebih dari satu run ({candidates}); tulis lebih panjang",
+    "konflik.run_ambiguous": (
+        "awalan {value!r} cocok dengan lebih dari satu run ({candidates}); tulis lebih panjang"
+    ),
     "konflik.run_bad_limit": "jumlah run yang ditampilkan harus 1 sampai 1000",
     "konflik.run_forbidden": "akun ini tidak boleh melihat riwayat sinkron",
     "konflik.run_approve_admin_only": "hanya admin yang boleh menyetujui run yang ditahan",
-    "konflik.run_not_held":
-        "run {id} tidak sedang ditahan (status {status}); hanya run ditahan terbaru yang dapat "
-        "disetujui",
+    "konflik.run_not_held": (
+        "run {id} tidak sedang ditahan (status {status}); hanya run ditahan terbaru yang dapat disetujui"
+    ),
     "konflik.invalid_input": "masukan tidak sah: {problems}",
     "konflik.invalid_field": "{where}: {what}",
     "konflik.invalid.missing": "wajib diisi",
@@ -115,8 +127,9 @@ ID: dict[str, str] = {
     "konflik.cli_recommended": "Saran: {text}",
     "konflik.cli_due_line": "tenggat {due} {overdue} · ditugaskan kepada {assignee}",
     "konflik.cli_assigned": "konflik {id} ditugaskan kepada {assignee} (versi {version})",
-    "konflik.cli_ids_or_all":
-        "sebutkan id konflik atau --semua (dengan filter): tepat salah satu, tidak keduanya",
+    "konflik.cli_ids_or_all": (
+        "sebutkan id konflik atau --semua (dengan filter): tepat salah satu, tidak keduanya"
+    ),
     "konflik.cli_decided": "{count} konflik diputuskan ({decision}): {ids}",
     "konflik.cli_bad_version": "--versi harus berbentuk ID=VERSI, bukan {value!r}",
     "konflik.cli_bad_format": "format tidak dikenal: {value!r}; pilih csv atau json",

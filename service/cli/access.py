@@ -56,25 +56,35 @@ def apikey_create(name: str = typer.Argument(..., help=t("cli.arg.apikey_name"))
 
 
 @apikey_app.command("list", help=help_text("cli.apikey_list"))
-def apikey_list(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json"))
-                ) -> None:
+def apikey_list(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json"))) -> None:
     """List API keys (name, prefix, created, last used, revoked)."""
     with cli_errors():
         container = build_container()
         timezone = container.settings.schedule.timezone
         with container.sessions() as session:
             keys = list_api_keys(session)
-            rows = [{"name": k.name, "prefix": k.prefix, "created_at": _iso(k.created_at),
-                     "last_used_at": _iso(k.last_used_at),
-                     "revoked_at": _iso(k.revoked_at)} for k in keys]
-            shown = [(k.name, k.prefix, *(local_time(v, timezone) for v in
-                                          (k.created_at, k.last_used_at, k.revoked_at)))
-                     for k in keys]
+            rows = [
+                {
+                    "name": k.name,
+                    "prefix": k.prefix,
+                    "created_at": _iso(k.created_at),
+                    "last_used_at": _iso(k.last_used_at),
+                    "revoked_at": _iso(k.revoked_at),
+                }
+                for k in keys
+            ]
+            shown = [
+                (
+                    k.name,
+                    k.prefix,
+                    *(local_time(v, timezone) for v in (k.created_at, k.last_used_at, k.revoked_at)),
+                )
+                for k in keys
+            ]
     if json_output:
         typer.echo(json_text(json.dumps(rows, indent=2, ensure_ascii=False)))
         return
-    headers = [t(f"cli.col.{name}") for name in ("name", "prefix", "created", "last_used",
-                                                 "revoked")]
+    headers = [t(f"cli.col.{name}") for name in ("name", "prefix", "created", "last_used", "revoked")]
     print_table(out, headers, shown, ids=(1,))
 
 
@@ -88,13 +98,14 @@ def apikey_revoke(name: str = typer.Argument(..., help=t("cli.arg.apikey_revoke"
 @admin_app.command("set-password", help=help_text("cli.admin_set_password"))
 def admin_set_password(
     username: str = typer.Argument(..., help=t("cli.arg.username")),
-    password_stdin: bool = typer.Option(False, "--password-stdin",
-                                        help=t("cli.opt.password_stdin")),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help=t("cli.opt.password_stdin")),
 ) -> None:
     """Create a local admin account or set its password (prompted, at least 12 characters)."""
-    password = (sys.stdin.readline().rstrip("\n") if password_stdin
-                else typer.prompt(t("cli.admin.password_prompt"), hide_input=True,
-                                  confirmation_prompt=True))
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else typer.prompt(t("cli.admin.password_prompt"), hide_input=True, confirmation_prompt=True)
+    )
     write(set_local_account, username, password)
     out.print(t("cli.admin.password_set", username=plain(repr(username))))
 
@@ -120,9 +131,10 @@ def operator_grant(
 
 
 @operator_app.command("revoke", help=help_text("cli.operator_revoke"))
-def operator_revoke(nip: str = typer.Argument(..., help=t("cli.arg.nip_operator")),
-                    unor_id: str = typer.Argument(..., help=t("cli.arg.unor_id_granted"))
-                    ) -> None:
+def operator_revoke(
+    nip: str = typer.Argument(..., help=t("cli.arg.nip_operator")),
+    unor_id: str = typer.Argument(..., help=t("cli.arg.unor_id_granted")),
+) -> None:
     """Take a granted unit back."""
     with cli_errors():
         nip = normalize_nip(nip)
@@ -137,8 +149,10 @@ def operator_list() -> None:
         container = build_container()
         timezone = container.settings.schedule.timezone
         with container.sessions() as session:
-            rows = [(g.nip, g.unit_id, g.granted_by, local_time(g.granted_at, timezone))
-                    for g in list_grants(session)]
+            rows = [
+                (g.nip, g.unit_id, g.granted_by, local_time(g.granted_at, timezone))
+                for g in list_grants(session)
+            ]
     headers = [t(f"cli.col.{name}") for name in ("nip", "unor", "by", "since")]
     print_table(out, headers, rows, ids=(0, 1))
 

@@ -7,8 +7,9 @@ import typer
 from mappings.messages import t
 from service.cli import access, audit, db, konflik, pegawai, pmm, runs, skp, system, unor
 
-app = typer.Typer(help=t("cli.app"), no_args_is_help=True, pretty_exceptions_enable=False,
-                  add_completion=False)
+app = typer.Typer(
+    help=t("cli.app"), no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False
+)
 for group in (pegawai, unor, db, runs, system, access, konflik, pmm, skp, audit):
     group.register(app)
 

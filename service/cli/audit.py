@@ -15,8 +15,7 @@ audit_app = typer.Typer(help=t("audit.cli"), no_args_is_help=True)
 
 
 @audit_app.command("verify", help=help_text("audit.cli_verify"))
-def audit_verify(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json"))
-                 ) -> None:
+def audit_verify(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json"))) -> None:
     """Walk the audit chain, record the outcome, print it; exit 1 when the log was tampered with."""
     with cli_errors():
         container = build_container()
@@ -25,10 +24,21 @@ def audit_verify(json_output: bool = typer.Option(False, "--json", help=t("cli.o
         finally:
             container.close()
     if json_output:
-        typer.echo(json.dumps({"ok": report.ok, "checked": report.checked, "seq": report.seq,
-                               "head_hash": report.head_hash, "problem": report.problem,
-                               "entry_id": report.entry_id, "detail": stored.detail},
-                              ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "checked": report.checked,
+                    "seq": report.seq,
+                    "head_hash": report.head_hash,
+                    "problem": report.problem,
+                    "entry_id": report.entry_id,
+                    "detail": stored.detail,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         out.print(plain(stored.detail or ""), soft_wrap=True, highlight=False)
         if not report.ok:

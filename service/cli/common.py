@@ -74,14 +74,17 @@ def at_least(option: str, value: float | None, limit: float) -> None:
     if value is not None and not (math.isfinite(value) and value >= limit):
         raise fail(t("guards.option_min", option=option, limit=limit, value=value))
 
+
 def number(name: str, low: int = 1, high: int = INT_MAX) -> Callable[[str | int], int]:
     """A typer ``parser`` for a whole-number argument or option: ASCII digits within
     ``low..high``, else exit 2 with one line naming ``name`` (never the value typed)."""
+
     def parse(raw: str | int) -> int:
         try:
             return whole_number(raw, low=low, high=high)
         except ValueError as exc:
             raise fail(t("cli.bad_number", name=name, problem=str(exc))) from None
+
     return parse
 
 

@@ -37,8 +37,7 @@ def db_status() -> None:
         engine = make_engine(Settings().database_url)
         current, head = current_revision(engine), head_revision()
     state = t("cli.db.up_to_date") if current == head else t("cli.db.upgrade_needed")
-    out.print(t("cli.db.status", current=plain(current or t("cli.db.empty")), head=plain(head),
-                state=state))
+    out.print(t("cli.db.status", current=plain(current or t("cli.db.empty")), head=plain(head), state=state))
     if current != head:
         raise typer.Exit(1)
 
@@ -75,13 +74,24 @@ def _copy(work: Callable[[], Copied]) -> Copied:
     except BackupError as exc:
         raise fail(t(exc.key, **exc.details)) from None
     except OSError as exc:
-        raise fail(t("db.restore.not_sqlite", path=getattr(exc, "filename", "?"),
-                     reason=exc.strerror or type(exc).__name__)) from None
+        raise fail(
+            t(
+                "db.restore.not_sqlite",
+                path=getattr(exc, "filename", "?"),
+                reason=exc.strerror or type(exc).__name__,
+            )
+        ) from None
 
 
 def _said(key: str, path: Path, copied: Copied) -> str:
-    return t(key, path=plain(path), revision=copied.revision, tables=copied.tables,
-             rows=copied.rows, size=copied.size)
+    return t(
+        key,
+        path=plain(path),
+        revision=copied.revision,
+        tables=copied.tables,
+        rows=copied.rows,
+        size=copied.size,
+    )
 
 
 def register(app: typer.Typer) -> None:

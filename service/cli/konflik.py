@@ -43,8 +43,9 @@ FIELD = typer.Option(None, "--field", help=t("cli.opt.konflik_field"))
 SITUASI = typer.Option(None, "--situasi", help=t("cli.opt.konflik_situasi"))
 STATUS = typer.Option(None, "--status", help=t("cli.opt.konflik_status"))
 ASSIGNEE = typer.Option(None, "--assignee", help=t("cli.opt.konflik_assignee"))
-MIN_AGE = typer.Option(None, "--min-age", parser=number("--min-age", 0, 36500),
-                       help=t("cli.opt.konflik_min_age"))
+MIN_AGE = typer.Option(
+    None, "--min-age", parser=number("--min-age", 0, 36500), help=t("cli.opt.konflik_min_age")
+)
 OVERDUE = typer.Option(False, "--overdue", help=t("cli.opt.konflik_overdue"))
 TEXT = typer.Option(None, "--cari", help=t("cli.opt.konflik_cari"))
 JSON_OUT = typer.Option(False, "--json", help=t("cli.opt.json"))
@@ -53,17 +54,47 @@ CONFLICT_ID = typer.Argument(..., parser=number("ID"), help=t("cli.arg.conflict_
 KEPUTUSAN = typer.Option(..., "--keputusan", help=t("cli.opt.keputusan"))
 VERSI = typer.Option(None, "--versi", help=t("cli.opt.versi"))
 OUTPUT = typer.Option(None, "--output", "-o", help=t("cli.opt.output"))
-COLUMNS = ("id", "nip", "nama", "unit_id", "unit_nama", "field", "kind", "status", "assignee",
-           "opened_at", "due_on", "overdue", "version", "base", "local", "remote",
-           "explanation")
+COLUMNS = (
+    "id",
+    "nip",
+    "nama",
+    "unit_id",
+    "unit_nama",
+    "field",
+    "kind",
+    "status",
+    "assignee",
+    "opened_at",
+    "due_on",
+    "overdue",
+    "version",
+    "base",
+    "local",
+    "remote",
+    "explanation",
+)
 
 
-def _filter(unit: str | None, field: str | None, situasi: str | None,
-            status: list[str] | None, assignee: str | None, min_age: int | None,
-            overdue: bool, text: str | None) -> KonflikFilter:
-    return KonflikFilter(unit=unit, field=field, kind=situasi,
-                         statuses=tuple(status) if status else ACTIVE, assignee=assignee,
-                         min_age_days=min_age, overdue=overdue, text=text)
+def _filter(
+    unit: str | None,
+    field: str | None,
+    situasi: str | None,
+    status: list[str] | None,
+    assignee: str | None,
+    min_age: int | None,
+    overdue: bool,
+    text: str | None,
+) -> KonflikFilter:
+    return KonflikFilter(
+        unit=unit,
+        field=field,
+        kind=situasi,
+        statuses=tuple(status) if status else ACTIVE,
+        assignee=assignee,
+        min_age_days=min_age,
+        overdue=overdue,
+        text=text,
+    )
 
 
 def _named_unit(session: Any, filt: KonflikFilter) -> KonflikFilter:
@@ -89,8 +120,7 @@ def _session_errors() -> Iterator[None]:
 def _setup() -> tuple[Container, KonflikPolicy, Any]:
     container = build_container()
     config = container.settings.konflik
-    return container, KonflikPolicy(config.due_working_days, config.timezone), zone_of(
-        config.timezone)
+    return container, KonflikPolicy(config.due_working_days, config.timezone), zone_of(config.timezone)
 
 
 def _scope(oleh: str | None = None) -> Scope:
@@ -98,34 +128,51 @@ def _scope(oleh: str | None = None) -> Scope:
 
 
 @konflik_app.command("list", help=help_text("cli.konflik_list"))
-def list_cmd(unit: str = UNIT, field: str = FIELD, situasi: str = SITUASI,
-             status: list[str] = STATUS, assignee: str = ASSIGNEE, min_age: int = MIN_AGE,
-             overdue: bool = OVERDUE, cari: str = TEXT,
-             sort: str = typer.Option("dibuka", "--sort", help=t("cli.opt.konflik_sort")),
-             page: int = typer.Option(1, "--page", parser=number("--page"),
-                                      help=t("cli.opt.page")),
-             per_page: int = typer.Option(50, "--per-page", help=t("cli.opt.per_page"),
-                                          parser=number("--per-page", 1, query.MAX_PER_PAGE)),
-             json_output: bool = JSON_OUT) -> None:
+def list_cmd(
+    unit: str = UNIT,
+    field: str = FIELD,
+    situasi: str = SITUASI,
+    status: list[str] = STATUS,
+    assignee: str = ASSIGNEE,
+    min_age: int = MIN_AGE,
+    overdue: bool = OVERDUE,
+    cari: str = TEXT,
+    sort: str = typer.Option("dibuka", "--sort", help=t("cli.opt.konflik_sort")),
+    page: int = typer.Option(1, "--page", parser=number("--page"), help=t("cli.opt.page")),
+    per_page: int = typer.Option(
+        50, "--per-page", help=t("cli.opt.per_page"), parser=number("--per-page", 1, query.MAX_PER_PAGE)
+    ),
+    json_output: bool = JSON_OUT,
+) -> None:
     """List conflicts with filters, sorted and paged."""
     with cli_errors(), _session_errors():
         container, rules, tz = _setup()
         filt = _filter(unit, field, situasi, status, assignee, min_age, overdue, cari)
         with container.sessions() as session:
-            found = query.list_conflicts(session, _scope(), _named_unit(session, filt), sort,
-                                         page, per_page, policy=rules)
+            found = query.list_conflicts(
+                session, _scope(), _named_unit(session, filt), sort, page, per_page, policy=rules
+            )
     rows = [row_json(r, tz) for r in found.rows]
     if json_output:
         _echo_json({"total": found.total, "page": page, "items": rows})
         return
     headers = [t(f"konflik.cli_{name}") for name in ("id", "pegawai", "field", "status", "due")]
-    print_table(out, headers, [
-        [row["id"], f"{row['nip']} {row['nama'] or ''}", label(row["field"]),
-         t(f"console.status_{row['status']}"),
-         row["due_on"] + (" " + t("konflik.cli_overdue") if row["overdue"] else "")]
-        for row in rows], ids=(0,))
-    say(t("konflik.cli_total", total=found.total, page=page,
-          pages=max(1, -(-found.total // per_page))))
+    print_table(
+        out,
+        headers,
+        [
+            [
+                row["id"],
+                f"{row['nip']} {row['nama'] or ''}",
+                label(row["field"]),
+                t(f"console.status_{row['status']}"),
+                row["due_on"] + (" " + t("konflik.cli_overdue") if row["overdue"] else ""),
+            ]
+            for row in rows
+        ],
+        ids=(0,),
+    )
+    say(t("konflik.cli_total", total=found.total, page=page, pages=max(1, -(-found.total // per_page))))
 
 
 def _echo_json(document: Any) -> None:
@@ -134,14 +181,12 @@ def _echo_json(document: Any) -> None:
 
 
 @konflik_app.command("show", help=help_text("cli.konflik_show"))
-def show_cmd(conflict_id: int = CONFLICT_ID,
-             json_output: bool = JSON_OUT) -> None:
+def show_cmd(conflict_id: int = CONFLICT_ID, json_output: bool = JSON_OUT) -> None:
     """Show one conflict: values, unit path, explanation, recommended action, history."""
     with cli_errors(), _session_errors():
         container, rules, tz = _setup()
         with container.sessions() as session:
-            data = detail_json(query.get_conflict(session, _scope(), conflict_id, policy=rules),
-                               tz)
+            data = detail_json(query.get_conflict(session, _scope(), conflict_id, policy=rules), tz)
     if json_output:
         _echo_json(data)
         return
@@ -154,20 +199,34 @@ def say(text: str) -> None:
 
 
 def _print_detail(data: dict[str, Any]) -> None:
-    say(t("konflik.cli_head", id=data["id"], status=t(f"console.status_{data['status']}"),
-          version=data["version"]))
+    say(
+        t(
+            "konflik.cli_head",
+            id=data["id"],
+            status=t(f"console.status_{data['status']}"),
+            version=data["version"],
+        )
+    )
     say(f"{data['nip']} {data['nama'] or ''}")
     say(t("konflik.cli_unit_path", path=" > ".join(u["nama"] for u in data["unit_path"])))
-    for key, side in (("base", "konflik.side_base"), ("local", "konflik.side_local"),
-                      ("remote", "konflik.side_siasn")):
+    for key, side in (
+        ("base", "konflik.side_base"),
+        ("local", "konflik.side_local"),
+        ("remote", "konflik.side_siasn"),
+    ):
         say(f"  {t(side)}: {json.dumps(data[key], ensure_ascii=False)}")
     say(data["explanation"])
     say(t("konflik.cli_recommended", text=data["recommended"]))
-    say(t("konflik.cli_due_line", due=data["due_on"], overdue=t("konflik.cli_overdue")
-          if data["overdue"] else "", assignee=data["assignee"] or "-"))
+    say(
+        t(
+            "konflik.cli_due_line",
+            due=data["due_on"],
+            overdue=t("konflik.cli_overdue") if data["overdue"] else "",
+            assignee=data["assignee"] or "-",
+        )
+    )
     for event in data["history"]:
-        say(f"  {event['at']} {_event_label(event['kind'])} {event['actor']}: "
-            f"{event['detail'] or ''}")
+        say(f"  {event['at']} {_event_label(event['kind'])} {event['actor']}: {event['detail'] or ''}")
 
 
 def _event_label(kind: str) -> str:
@@ -178,28 +237,31 @@ def _event_label(kind: str) -> str:
 
 
 @konflik_app.command("assign", help=help_text("cli.konflik_assign"))
-def assign_cmd(conflict_id: int = CONFLICT_ID,
-               assignee: str = typer.Argument("", help=t("cli.arg.konflik_assignee")),
-               version: int = typer.Option(None, "--version", parser=number("--version"),
-                                           help=t("cli.opt.konflik_version")),
-               oleh: str = typer.Option(None, "--oleh", help=t("cli.opt.oleh_audit"))
-               ) -> None:
+def assign_cmd(
+    conflict_id: int = CONFLICT_ID,
+    assignee: str = typer.Argument("", help=t("cli.arg.konflik_assignee")),
+    version: int = typer.Option(
+        None, "--version", parser=number("--version"), help=t("cli.opt.konflik_version")
+    ),
+    oleh: str = typer.Option(None, "--oleh", help=t("cli.opt.oleh_audit")),
+) -> None:
     """Assign an undecided conflict to an admin or operator."""
     with cli_errors(), _session_errors():
         container, _rules, _tz = _setup()
         with transaction(container.sessions) as session:
-            done = deciding.assign(session, _scope(oleh), conflict_id, assignee or None,
-                                   actor=_actor(oleh), seen_version=version)
-            text = t("konflik.cli_assigned", id=done.id, assignee=done.assignee or "-",
-                     version=done.version)
+            done = deciding.assign(
+                session, _scope(oleh), conflict_id, assignee or None, actor=_actor(oleh), seen_version=version
+            )
+            text = t("konflik.cli_assigned", id=done.id, assignee=done.assignee or "-", version=done.version)
     say(text)
 
 
 @konflik_app.command("comment", help=help_text("cli.konflik_comment"))
-def comment_cmd(conflict_id: int = CONFLICT_ID,
-                text: str = typer.Argument(..., help=t("cli.arg.comment")),
-                oleh: str = typer.Option(None, "--oleh", help=t("cli.opt.oleh_audit"))
-                ) -> None:
+def comment_cmd(
+    conflict_id: int = CONFLICT_ID,
+    text: str = typer.Argument(..., help=t("cli.arg.comment")),
+    oleh: str = typer.Option(None, "--oleh", help=t("cli.opt.oleh_audit")),
+) -> None:
     """Add a comment to a conflict's history."""
     with cli_errors(), _session_errors():
         container, _rules, _tz = _setup()
@@ -209,17 +271,23 @@ def comment_cmd(conflict_id: int = CONFLICT_ID,
 
 
 @konflik_app.command("resolve", help=help_text("cli.konflik_resolve"))
-def resolve_cmd(ids: list[int] = IDS,
-                keputusan: deciding.Resolution = KEPUTUSAN,
-                alasan: str = typer.Option(..., "--alasan", help=t("cli.opt.alasan_decide")),
-                nilai: str = typer.Option(None, "--nilai", help=t("cli.opt.nilai")),
-                versi: list[str] = VERSI,
-                semua: bool = typer.Option(False, "--semua", help=t("cli.opt.semua")),
-                unit: str = UNIT, field: str = FIELD, situasi: str = SITUASI,
-                assignee: str = ASSIGNEE, min_age: int = MIN_AGE, overdue: bool = OVERDUE,
-                cari: str = TEXT,
-                oleh: str = typer.Option(None, "--oleh", help=t("cli.opt.oleh_audit")),
-                json_output: bool = JSON_OUT) -> None:
+def resolve_cmd(
+    ids: list[int] = IDS,
+    keputusan: deciding.Resolution = KEPUTUSAN,
+    alasan: str = typer.Option(..., "--alasan", help=t("cli.opt.alasan_decide")),
+    nilai: str = typer.Option(None, "--nilai", help=t("cli.opt.nilai")),
+    versi: list[str] = VERSI,
+    semua: bool = typer.Option(False, "--semua", help=t("cli.opt.semua")),
+    unit: str = UNIT,
+    field: str = FIELD,
+    situasi: str = SITUASI,
+    assignee: str = ASSIGNEE,
+    min_age: int = MIN_AGE,
+    overdue: bool = OVERDUE,
+    cari: str = TEXT,
+    oleh: str = typer.Option(None, "--oleh", help=t("cli.opt.oleh_audit")),
+    json_output: bool = JSON_OUT,
+) -> None:
     """Decide conflicts (one, several, or all filtered), all or nothing, with a reason."""
     with cli_errors(), _session_errors():
         if bool(ids) == semua:
@@ -227,18 +295,40 @@ def resolve_cmd(ids: list[int] = IDS,
         seen = _versions(versi or [])
         container, rules, _tz = _setup()
         with transaction(container.sessions) as session:
-            chosen = list(ids) if ids else query.select_ids(session, _scope(oleh), _named_unit(
-                session, _filter(unit, field, situasi, None, assignee, min_age, overdue, cari)),
-                policy=rules)
-            done = deciding.decide(session, _scope(oleh), chosen, keputusan,
-                                   actor=_actor(oleh), reason=alasan, seen_versions=seen,
-                                   value=nilai)
+            chosen = (
+                list(ids)
+                if ids
+                else query.select_ids(
+                    session,
+                    _scope(oleh),
+                    _named_unit(
+                        session, _filter(unit, field, situasi, None, assignee, min_age, overdue, cari)
+                    ),
+                    policy=rules,
+                )
+            )
+            done = deciding.decide(
+                session,
+                _scope(oleh),
+                chosen,
+                keputusan,
+                actor=_actor(oleh),
+                reason=alasan,
+                seen_versions=seen,
+                value=nilai,
+            )
             decided = [c.id for c in done]
     if json_output:
         _echo_json({"decided": decided, "decision": keputusan.value})
     else:
-        say(t("konflik.cli_decided", count=len(decided), decision=keputusan.value,
-              ids=", ".join(map(str, decided))))
+        say(
+            t(
+                "konflik.cli_decided",
+                count=len(decided),
+                decision=keputusan.value,
+                ids=", ".join(map(str, decided)),
+            )
+        )
 
 
 def _versions(pairs: list[str]) -> dict[int, int]:
@@ -253,12 +343,19 @@ def _versions(pairs: list[str]) -> dict[int, int]:
 
 
 @konflik_app.command("export", help=help_text("cli.konflik_export"))
-def export_cmd(format: str = typer.Option("csv", "--format", help=t("cli.opt.export_format")),
-               output: Path = OUTPUT,
-               usulan: bool = typer.Option(False, "--usulan", help=t("cli.opt.usulan")),
-               unit: str = UNIT, field: str = FIELD, situasi: str = SITUASI,
-               status: list[str] = STATUS, assignee: str = ASSIGNEE, min_age: int = MIN_AGE,
-               overdue: bool = OVERDUE, cari: str = TEXT) -> None:
+def export_cmd(
+    format: str = typer.Option("csv", "--format", help=t("cli.opt.export_format")),
+    output: Path = OUTPUT,
+    usulan: bool = typer.Option(False, "--usulan", help=t("cli.opt.usulan")),
+    unit: str = UNIT,
+    field: str = FIELD,
+    situasi: str = SITUASI,
+    status: list[str] = STATUS,
+    assignee: str = ASSIGNEE,
+    min_age: int = MIN_AGE,
+    overdue: bool = OVERDUE,
+    cari: str = TEXT,
+) -> None:
     """Export the filtered conflicts (or the usulan perbaikan) as CSV or JSON."""
     with cli_errors(), _session_errors():
         if format not in ("csv", "json"):
@@ -268,22 +365,35 @@ def export_cmd(format: str = typer.Option("csv", "--format", help=t("cli.opt.exp
             named = resolve_unit(session, unit) if unit else None
             if usulan:
                 items = [u.as_dict() for u in list_usulan(session, _scope(), named)]
-                text = to_csv(items, USULAN_COLUMNS) if format == "csv" else json_text(json.dumps(
-                    {"units": group_by_unit(list_usulan(session, _scope(), named))},
-                    indent=2, ensure_ascii=False, default=str))
+                text = (
+                    to_csv(items, USULAN_COLUMNS)
+                    if format == "csv"
+                    else json_text(
+                        json.dumps(
+                            {"units": group_by_unit(list_usulan(session, _scope(), named))},
+                            indent=2,
+                            ensure_ascii=False,
+                            default=str,
+                        )
+                    )
+                )
             else:
                 filt = _filter(named, field, situasi, status, assignee, min_age, overdue, cari)
                 rows = [row_json(r, tz) for r in _every_row(session, filt, rules)]
-                text = to_csv(rows, COLUMNS) if format == "csv" else json_text(json.dumps(
-                    rows, indent=2, ensure_ascii=False, default=str))
+                text = (
+                    to_csv(rows, COLUMNS)
+                    if format == "csv"
+                    else json_text(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+                )
     if output is None:
         typer.echo(text, nl=False)
     else:
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise fail(t("konflik.cli_cannot_write", path=str(output),
-                         error=exc.strerror or type(exc).__name__)) from None
+            raise fail(
+                t("konflik.cli_cannot_write", path=str(output), error=exc.strerror or type(exc).__name__)
+            ) from None
         say(t("konflik.cli_written", path=str(output)))
 
 
@@ -291,8 +401,7 @@ def _every_row(session: Any, filt: KonflikFilter, rules: KonflikPolicy) -> list[
     rows: list[Any] = []
     page = 1
     while True:
-        found = query.list_conflicts(session, _scope(), filt, "id", page, query.MAX_PER_PAGE,
-                                     policy=rules)
+        found = query.list_conflicts(session, _scope(), filt, "id", page, query.MAX_PER_PAGE, policy=rules)
         rows.extend(found.rows)
         if len(rows) >= found.total or not found.rows:
             return rows
@@ -302,4 +411,3 @@ def _every_row(session: Any, filt: KonflikFilter, rules: KonflikPolicy) -> list[
 def register(app: typer.Typer) -> None:
     """Add ``konflik`` to the main app."""
     app.add_typer(konflik_app, name="konflik")
-

@@ -34,8 +34,15 @@ def sinkron(
     if failed:  # said once, on stderr, with what to fix
         status = t(f"cli.status.{outcome.status.value}")
         detail = f" ({outcome.error})" if outcome.error else ""
-        typer.echo(t("cli.sinkron_refused", status=status, code=outcome.status.value,
-                     reason=visible(f"{outcome.reason}{detail}")), err=True)
+        typer.echo(
+            t(
+                "cli.sinkron_refused",
+                status=status,
+                code=outcome.status.value,
+                reason=visible(f"{outcome.reason}{detail}"),
+            ),
+            err=True,
+        )
         raise typer.Exit(1)
 
 
@@ -97,8 +104,7 @@ def pegawai_edit(
         container = build_container()
         try:
             with transaction(container.sessions) as session:
-                result = edit_pegawai(session, normalize_nip(nip), changes, actor=actor,
-                                      reason=reason)
+                result = edit_pegawai(session, normalize_nip(nip), changes, actor=actor, reason=reason)
         except EditLimitError as exc:
             raise fail(str(exc)) from None
         except (EditError, PegawaiNotFound) as exc:

@@ -39,8 +39,7 @@ from sync.pmm.http_source import feed_http
 from sync.pmm.problems import problems_by_school
 
 SOURCES = ("siasn", "http", "all")
-COUNT_LABEL = ("read", "created", "updated", "unchanged", "duplicate", "rejected", "problem",
-               "failed")
+COUNT_LABEL = ("read", "created", "updated", "unchanged", "duplicate", "rejected", "problem", "failed")
 
 RUN_STATUS = ("completed", "failed", "stopped", "dry_run", "running")
 
@@ -49,19 +48,31 @@ RECAP_FILE_HELP = t("skp.arg.recap_file")
 
 
 @asynccontextmanager
-async def open_pmm(config: PmmSettings, transport: httpx.AsyncBaseTransport | None = None
-                   ) -> AsyncIterator[PmmClient | None]:
+async def open_pmm(
+    config: PmmSettings, transport: httpx.AsyncBaseTransport | None = None
+) -> AsyncIterator[PmmClient | None]:
     """The PMM HTTP client for the block; None when the contract is not configured."""
     if not (config.base_url and config.token_url and config.client_id):
         yield None
         return
-    http = build_async_client(HttpOptions(read_timeout=config.timeout), base_url=config.base_url,
-                              transport=transport)
+    http = build_async_client(
+        HttpOptions(read_timeout=config.timeout), base_url=config.base_url, transport=transport
+    )
     try:
-        token = PmmToken(http, token_url=config.token_url, client_id=config.client_id,
-                         client_secret=config.client_secret, retry=RetryPolicy())
-        yield PmmClient(http, token=token, retry=RetryPolicy(),
-                        limiter=RateLimiter(config.rate or None), page_size=config.page_size)
+        token = PmmToken(
+            http,
+            token_url=config.token_url,
+            client_id=config.client_id,
+            client_secret=config.client_secret,
+            retry=RetryPolicy(),
+        )
+        yield PmmClient(
+            http,
+            token=token,
+            retry=RetryPolicy(),
+            limiter=RateLimiter(config.rate or None),
+            page_size=config.page_size,
+        )
     finally:
         await http.aclose()
 
@@ -126,8 +137,7 @@ def run_status(status: object) -> str:
     return t(f"skp.run_status.{status}") if status in RUN_STATUS else str(status)
 
 
-def render_counts(console: Console, title: str, counts: dict[str, Any],
-                  names: tuple[str, ...]) -> None:
+def render_counts(console: Console, title: str, counts: dict[str, Any], names: tuple[str, ...]) -> None:
     """A report's title line, then its count per outcome as a table that fits the terminal."""
     console.print(plain(title), highlight=False)
     rows = [(t(f"skp.count.{name}"), counts.get(name, 0)) for name in names]
@@ -136,20 +146,17 @@ def render_counts(console: Console, title: str, counts: dict[str, Any],
 
 def render_feed(console: Console, report: dict[str, Any]) -> None:
     """A feed report: counts, then each teacher's problems with the fix and who makes it."""
-    title = t("skp.feed.title", run_id=report.get("run_id") or "-",
-              status=run_status(report.get("status")))
+    title = t("skp.feed.title", run_id=report.get("run_id") or "-", status=run_status(report.get("status")))
     render_counts(console, title, report.get("counts") or {}, COUNT_LABEL)
     if report.get("guard_reason"):
-        console.print(plain(t("skp.feed.reason", reason=report["guard_reason"])),
-                      highlight=False)
+        console.print(plain(t("skp.feed.reason", reason=report["guard_reason"])), highlight=False)
     problems = report.get("problems") or []
     render_problems(console, problems)
     more = (report.get("problems_total") or 0) - len(problems)
     if more > 0:
         console.print(t("skp.problems.more", count=more), highlight=False)
     for error in report.get("errors") or []:
-        console.print(plain(t("skp.feed.error", where=error["where"], error=error["error"])),
-                      highlight=False)
+        console.print(plain(t("skp.feed.error", where=error["where"], error=error["error"])), highlight=False)
 
 
 def render_problems(console: Console, problems: list[dict[str, Any]]) -> None:
@@ -157,11 +164,19 @@ def render_problems(console: Console, problems: list[dict[str, Any]]) -> None:
     if problems:
         console.print(t("skp.problems.header"))
     for p in problems:
-        console.print(plain(t("skp.problem.line", nip=p["nip"], nama=p.get("nama") or "-",
-                              sekolah=p.get("satuan_pendidikan") or "-", reason=p["alasan"])),
-                      highlight=False)
-        console.print(plain(t("skp.problem.fix", fix=p["perbaikan"], who=p["oleh"])),
-                      highlight=False)
+        console.print(
+            plain(
+                t(
+                    "skp.problem.line",
+                    nip=p["nip"],
+                    nama=p.get("nama") or "-",
+                    sekolah=p.get("satuan_pendidikan") or "-",
+                    reason=p["alasan"],
+                )
+            ),
+            highlight=False,
+        )
+        console.print(plain(t("skp.problem.fix", fix=p["perbaikan"], who=p["oleh"])), highlight=False)
 
 
 def row_outcome(hasil: str) -> str:
@@ -189,9 +204,18 @@ def pmm_import(
         echo_json_stream([report])
         raise typer.Exit(exit_code(report))
     for row in report["rows"]:
-        out.print(plain(t("skp.row.line", baris=row["baris"], nip=row["nip"] or "-",
-                          hasil=row_outcome(row["hasil"]), keterangan=row["keterangan"])),
-                  highlight=False)
+        out.print(
+            plain(
+                t(
+                    "skp.row.line",
+                    baris=row["baris"],
+                    nip=row["nip"] or "-",
+                    hasil=row_outcome(row["hasil"]),
+                    keterangan=row["keterangan"],
+                )
+            ),
+            highlight=False,
+        )
     show_reports([report], json_output)
 
 
@@ -214,8 +238,14 @@ def _import_with_progress(container: Container, file: Path) -> dict[str, Any]:
     """``import_file`` with a progress bar on stderr when stderr is a terminal."""
     if not sys.stderr.isatty():
         return import_file(container.sessions, file)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
 
         def start(total: int) -> Callable[[int], None]:
             task = bar.add_task(t("pmm.progress"), total=total or None)
@@ -225,31 +255,48 @@ def _import_with_progress(container: Container, file: Path) -> dict[str, Any]:
 
 
 @pmm_app.command("status", help=help_text("skp.help.pmm_status"))
-def pmm_status(json_output: bool = typer.Option(False, "--json", help=t("skp.opt.json"))
-               ) -> None:
+def pmm_status(json_output: bool = typer.Option(False, "--json", help=t("skp.opt.json"))) -> None:
     """Where each feed source has read up to, and the open problems by school."""
     with cli_errors():
         container = build_container()
         timezone = container.settings.schedule.timezone
         with container.sessions() as session:
-            stored = list(session.scalars(select(PmmCursor).order_by(PmmCursor.source,
-                                                                    PmmCursor.scope)))
-            cursors = [{"source": c.source, "scope": c.scope,
-                        "high_water": c.high_water.isoformat() if c.high_water else None,
-                        "page_cursor": c.page_cursor, "run_id": c.run_id} for c in stored]
+            stored = list(session.scalars(select(PmmCursor).order_by(PmmCursor.source, PmmCursor.scope)))
+            cursors = [
+                {
+                    "source": c.source,
+                    "scope": c.scope,
+                    "high_water": c.high_water.isoformat() if c.high_water else None,
+                    "page_cursor": c.page_cursor,
+                    "run_id": c.run_id,
+                }
+                for c in stored
+            ]
             shown = [(c.source, c.scope, local_time(c.high_water, timezone)) for c in stored]
-            open_count = session.scalar(select(func.count()).select_from(PmmProblem).where(
-                PmmProblem.status == "open")) or 0
+            open_count = (
+                session.scalar(
+                    select(func.count()).select_from(PmmProblem).where(PmmProblem.status == "open")
+                )
+                or 0
+            )
             schools = problems_by_school(session)
     if json_output:
-        typer.echo(json_text(json.dumps({"cursors": cursors, "open_problems": open_count,
-                                         "schools": schools}, indent=2, ensure_ascii=False)))
+        typer.echo(
+            json_text(
+                json.dumps(
+                    {"cursors": cursors, "open_problems": open_count, "schools": schools},
+                    indent=2,
+                    ensure_ascii=False,
+                )
+            )
+        )
         return
     render_status(out, shown, open_count, schools)
 
 
-def render_status(console: Console, cursors: list[tuple[str, str, str]], open_count: int,
-                  schools: list[dict[str, Any]]) -> None:
+def render_status(
+    console: Console, cursors: list[tuple[str, str, str]], open_count: int, schools: list[dict[str, Any]]
+) -> None:
     """The feed sources and how far each has read, then the open problems school by school."""
     console.print(t("skp.status.header"))
     headers = [t("skp.col.source"), t("skp.col.scope"), t("skp.col.high_water")]
@@ -259,9 +306,17 @@ def render_status(console: Console, cursors: list[tuple[str, str, str]], open_co
         console.print(t("skp.status.none"))
     console.print(t("skp.status.open", count=open_count))
     for school in schools:
-        console.print(plain(t("skp.status.school", npsn=school["npsn"] or "-",
-                              sekolah=school["satuan_pendidikan"],
-                              jumlah=school["jumlah_guru"])), highlight=False)
+        console.print(
+            plain(
+                t(
+                    "skp.status.school",
+                    npsn=school["npsn"] or "-",
+                    sekolah=school["satuan_pendidikan"],
+                    jumlah=school["jumlah_guru"],
+                )
+            ),
+            highlight=False,
+        )
         for guru in school["guru"]:
             render_problems(console, guru["masalah"])
 

@@ -30,8 +30,15 @@ from sync.konflik.scope import ADMIN_CLI
 from sync.reconcile import ReconcileOptions, Reconciler, RunStopped
 from sync.roster import RosterFormatError, RosterRejected, import_roster, open_roster
 
-EXIT = {"completed": 0, "dry_run": 0, "aborted": 1, "stopped": 1, "dry_run_aborted": 1,
-        "held": 3, "dry_run_held": 3}
+EXIT = {
+    "completed": 0,
+    "dry_run": 0,
+    "aborted": 1,
+    "stopped": 1,
+    "dry_run_aborted": 1,
+    "held": 3,
+    "dry_run_held": 3,
+}
 
 ROSTER_FILE = typer.Argument(..., exists=True, dir_okay=False, help=t("cli.arg.roster_file"))
 roster_app = typer.Typer(help=t("cli.roster"), no_args_is_help=True)
@@ -59,20 +66,34 @@ def roster_import(
             with open_roster(file) as stream, transaction(container.sessions) as session:
                 report = import_roster(session, stream, source=file.name, strict=strict)
         except OSError as exc:
-            raise fail(t("runs.file_error", path=str(file),
-                         error=exc.strerror or type(exc).__name__)) from None
+            raise fail(
+                t("runs.file_error", path=str(file), error=exc.strerror or type(exc).__name__)
+            ) from None
         except RosterFormatError as exc:
             raise fail(t("runs.file_error", path=str(file), error=str(exc))) from None
         except RosterRejected as exc:
             _print_problems(exc.report.problems, exc.report.bad)
             raise fail(t("runs.file_error", path=str(file), error=str(exc)), 1) from None
     if json_output:
-        _echo_json({"rows": report.rows, "imported": report.imported,
-                    "already_known": report.already_known, "bad": report.bad,
-                    "problems": [p.__dict__ for p in report.problems]})
+        _echo_json(
+            {
+                "rows": report.rows,
+                "imported": report.imported,
+                "already_known": report.already_known,
+                "bad": report.bad,
+                "problems": [p.__dict__ for p in report.problems],
+            }
+        )
     else:
-        typer.echo(t("runs.roster_report", rows=report.rows, imported=report.imported,
-                     known=report.already_known, bad=report.bad))
+        typer.echo(
+            t(
+                "runs.roster_report",
+                rows=report.rows,
+                imported=report.imported,
+                known=report.already_known,
+                bad=report.bad,
+            )
+        )
         _print_problems(report.problems, report.bad)
 
 
@@ -85,12 +106,15 @@ def reconcile(
     dry_run: bool = typer.Option(False, "--dry-run", help=t("cli.opt.dry_run")),
     confirm: bool = typer.Option(False, "--confirm", help=t("cli.opt.confirm")),
     rate: float = typer.Option(None, "--rate", help=t("cli.opt.rate")),
-    concurrency: int = typer.Option(16, "--concurrency", parser=number("--concurrency"),
-                                    help=t("cli.opt.concurrency")),
-    batch_size: int = typer.Option(200, "--batch-size", parser=number("--batch-size"),
-                                   help=t("cli.opt.batch_size")),
-    guard_sample: int = typer.Option(200, "--guard-sample", parser=number("--guard-sample"),
-                                     help=t("cli.opt.guard_sample")),
+    concurrency: int = typer.Option(
+        16, "--concurrency", parser=number("--concurrency"), help=t("cli.opt.concurrency")
+    ),
+    batch_size: int = typer.Option(
+        200, "--batch-size", parser=number("--batch-size"), help=t("cli.opt.batch_size")
+    ),
+    guard_sample: int = typer.Option(
+        200, "--guard-sample", parser=number("--guard-sample"), help=t("cli.opt.guard_sample")
+    ),
     json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json_report")),
 ) -> None:
     """Reconcile the whole instansi with SIASN (resumes an interrupted run).
@@ -105,9 +129,18 @@ def reconcile(
     with cli_errors():
         container = build_container(rate=rate)
         try:
-            report = asyncio.run(_reconcile(container, ReconcileOptions(
-                dry_run=dry_run, confirm=confirm, concurrency=concurrency,
-                batch_size=batch_size, guards=GuardPolicy(sample_size=guard_sample))))
+            report = asyncio.run(
+                _reconcile(
+                    container,
+                    ReconcileOptions(
+                        dry_run=dry_run,
+                        confirm=confirm,
+                        concurrency=concurrency,
+                        batch_size=batch_size,
+                        guards=GuardPolicy(sample_size=guard_sample),
+                    ),
+                )
+            )
         except runs.RunBusy as exc:
             raise fail(str(exc), 4) from None
         except RunStopped as exc:
@@ -119,15 +152,22 @@ def reconcile(
         render_report(out, report, reason=not code)
     if code:
         reason = report.get("guard_reason")
-        typer.echo(visible(t("runs.refused", status=report["status"], reason=reason) if reason
-                           else t("runs.refused_bare", status=report["status"])), err=True)
+        typer.echo(
+            visible(
+                t("runs.refused", status=report["status"], reason=reason)
+                if reason
+                else t("runs.refused_bare", status=report["status"])
+            ),
+            err=True,
+        )
         raise typer.Exit(code)
 
+
 @runs_app.command("list", help=help_text("cli.runs_list"))
-def runs_list(limit: int = typer.Option(20, help=t("cli.opt.runs_limit"),
-                                        parser=number("--limit", 1, 1000)),
-              json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json"))
-              ) -> None:
+def runs_list(
+    limit: int = typer.Option(20, help=t("cli.opt.runs_limit"), parser=number("--limit", 1, 1000)),
+    json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json")),
+) -> None:
     """List reconciliation runs, newest first (times in the configured timezone)."""
     with cli_errors(), run_errors():
         container = build_container()
@@ -137,20 +177,34 @@ def runs_list(limit: int = typer.Option(20, help=t("cli.opt.runs_limit"),
     if json_output:
         _echo_json(rows)
         return
-    headers = [t(f"runs.col.{name}") for name in
-               ("run_id", "status", "started", "duration", "failed", "conflicts")]
-    print_table(out, headers, [
-        [row["run_id"], _status_label(row["status"]), _when(row["started_at"], tz),
-         t("runs.seconds", value=row["duration_s"]) if row["duration_s"] is not None else "-",
-         row["failed"], row["conflicts_opened"]] for row in rows], ids=(0,))
+    headers = [
+        t(f"runs.col.{name}") for name in ("run_id", "status", "started", "duration", "failed", "conflicts")
+    ]
+    print_table(
+        out,
+        headers,
+        [
+            [
+                row["run_id"],
+                _status_label(row["status"]),
+                _when(row["started_at"], tz),
+                t("runs.seconds", value=row["duration_s"]) if row["duration_s"] is not None else "-",
+                row["failed"],
+                row["conflicts_opened"],
+            ]
+            for row in rows
+        ],
+        ids=(0,),
+    )
 
 
 @runs_app.command("show", help=help_text("cli.runs_show"))
-def runs_show(run_id: str = typer.Argument(..., help=t("cli.arg.run_id")),
-              items: bool = typer.Option(False, "--items", help=t("cli.opt.items")),
-              situasi: str = typer.Option(None, "--situasi", help=t("cli.opt.runs_situasi")),
-              json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json"))
-              ) -> None:
+def runs_show(
+    run_id: str = typer.Argument(..., help=t("cli.arg.run_id")),
+    items: bool = typer.Option(False, "--items", help=t("cli.opt.items")),
+    situasi: str = typer.Option(None, "--situasi", help=t("cli.opt.runs_situasi")),
+    json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json")),
+) -> None:
     """Show one run's report, and with --items what happened to each employee."""
     with cli_errors(), run_errors():
         container = build_container()
@@ -175,17 +229,19 @@ def _when(value: str | None, timezone: str) -> str:
 
 
 def _print_item(item: run_detail.RunItemView) -> None:
-    out.print(plain(f"{item.nip} {item.nama or ''}: {situation_label(item.situation)}"),
-              highlight=False)
+    out.print(plain(f"{item.nip} {item.nama or ''}: {situation_label(item.situation)}"), highlight=False)
     if item.error:
         out.print(f"  {plain(t('konflik.cli_run_error', error=item.error))}", highlight=False)
     if item.left_reason:
-        out.print(f"  {plain(t('konflik.cli_run_left', reason=item.left_reason))}",
-                  highlight=False)
+        out.print(f"  {plain(t('konflik.cli_run_left', reason=item.left_reason))}", highlight=False)
     for change in item.changes:
-        line = t("konflik.cli_run_change", action=change.action, field=change.field or "-",
-                 old=json.dumps(change.old, ensure_ascii=False, default=str),
-                 new=json.dumps(change.new, ensure_ascii=False, default=str))
+        line = t(
+            "konflik.cli_run_change",
+            action=change.action,
+            field=change.field or "-",
+            old=json.dumps(change.old, ensure_ascii=False, default=str),
+            new=json.dumps(change.new, ensure_ascii=False, default=str),
+        )
         out.print(f"  {plain(line)}", highlight=False)
 
 
@@ -209,8 +265,13 @@ async def _reconcile(container: Container, options: ReconcileOptions) -> dict[st
     async with container.siasn() as siasn:
         if not sys.stdout.isatty():
             return await Reconciler(siasn, container.sessions, options).run()
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=Console(stderr=True)) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+        ) as bar:
             tasks: dict[str, Any] = {}
 
             def progress(phase: str, done: int, total: int) -> None:
@@ -238,36 +299,58 @@ def _phase_label(phase: str) -> str:
 
 def render_report(console: Console, report: dict[str, Any], *, reason: bool = True) -> None:
     """The run report as a readable table (``reason``: also the guard's or stop's reason)."""
-    table = Table(title=plain(t("runs.report_title", run_id=report["run_id"],
-                                status=_status_label(report["status"]))))
+    table = Table(
+        title=plain(t("runs.report_title", run_id=report["run_id"], status=_status_label(report["status"])))
+    )
     table.add_column(t("runs.col.situation"))
     table.add_column(t("runs.col.count"), justify="right")
     for name, count in (report.get("counts") or {}).items():
         table.add_row(Text(visible(situation_label(name))), Text(visible(count)))
     console.print(table)
-    console.print(plain(t("runs.summary", calls=report.get("calls"), failed=report.get("failed"),
-                          conflicts=report.get("conflicts_opened"),
-                          duration=report.get("duration_s"))), highlight=False)
+    console.print(
+        plain(
+            t(
+                "runs.summary",
+                calls=report.get("calls"),
+                failed=report.get("failed"),
+                conflicts=report.get("conflicts_opened"),
+                duration=report.get("duration_s"),
+            )
+        ),
+        highlight=False,
+    )
     units = report.get("unit_changes") or {}
     if units.get("status") == "failed":
-        console.print(Text(visible(t("guards.unit_phase_report", reason=units["reason"])),
-                           style="yellow"))
+        console.print(Text(visible(t("guards.unit_phase_report", reason=units["reason"])), style="yellow"))
     elif units:
-        console.print(plain(t("runs.units", changes=", ".join(
-            f"{change_label(k)} {v}" for k, v in units.items()))), highlight=False)
+        console.print(
+            plain(t("runs.units", changes=", ".join(f"{change_label(k)} {v}" for k, v in units.items()))),
+            highlight=False,
+        )
     for kind, found in (report.get("integrity") or {}).items():
         if found.get("jumlah"):
-            console.print(plain(t("runs.integrity", kind=kind, count=found["jumlah"],
-                                  examples=", ".join(found["contoh"][:3]))), highlight=False)
+            console.print(
+                plain(
+                    t(
+                        "runs.integrity",
+                        kind=kind,
+                        count=found["jumlah"],
+                        examples=", ".join(found["contoh"][:3]),
+                    )
+                ),
+                highlight=False,
+            )
     if reason and report.get("guard_reason"):
-        console.print(Text.assemble((t("runs.guard"), "yellow"), ": ",
-                                    visible(report["guard_reason"])))
+        console.print(Text.assemble((t("runs.guard"), "yellow"), ": ", visible(report["guard_reason"])))
 
 
 def _print_problems(problems: list[Any], bad: int) -> None:
     """Each listed problem as plain text (values shown with repr: no markup, no escapes)."""
     for problem in problems:
-        typer.echo(visible(t("runs.roster_problem", line=problem.line, value=repr(problem.value),
-                             reason=problem.reason)))
+        typer.echo(
+            visible(
+                t("runs.roster_problem", line=problem.line, value=repr(problem.value), reason=problem.reason)
+            )
+        )
     if bad > len(problems):
         typer.echo(t("runs.roster_more", count=bad - len(problems)))

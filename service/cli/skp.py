@@ -61,8 +61,7 @@ def skp_push(
 
 def render_push(console: Console, report: dict[str, Any]) -> None:
     """Counts, then one line per evaluation that was not simply sent (values printed as text)."""
-    title = t("skp.push.title", run_id=report.get("run_id") or "-",
-              status=run_status(report.get("status")))
+    title = t("skp.push.title", run_id=report.get("run_id") or "-", status=run_status(report.get("status")))
     render_counts(console, title, report.get("counts") or {}, COUNTS)
     if report.get("reason"):
         console.print(plain(t("skp.feed.reason", reason=report["reason"])), highlight=False)
@@ -70,10 +69,19 @@ def render_push(console: Console, report: dict[str, Any]) -> None:
         if item["hasil"] in ("sent", "adopted", "planned"):
             continue
         outcome = t(f"skp.count.{item['hasil']}") if item["hasil"] in COUNTS else item["hasil"]
-        console.print(plain(t("skp.push.item", nip=item["nip"], nama=item["nama"] or "-",
-                              periode=item["periode"], hasil=outcome,
-                              keterangan=item["keterangan"] or "-")),
-                      highlight=False)
+        console.print(
+            plain(
+                t(
+                    "skp.push.item",
+                    nip=item["nip"],
+                    nama=item["nama"] or "-",
+                    periode=item["periode"],
+                    hasil=outcome,
+                    keterangan=item["keterangan"] or "-",
+                )
+            ),
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:

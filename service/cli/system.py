@@ -42,20 +42,26 @@ def nightly_line(config: ScheduleSettings) -> str:
     try:
         trigger = CronTrigger.from_crontab(config.reconcile_cron, timezone=config.timezone)
     except (ValueError, LookupError) as exc:
-        raise fail(t("cli.serve.bad_schedule", cron=config.reconcile_cron,
-                     timezone=config.timezone, detail=exc)) from None
+        raise fail(
+            t("cli.serve.bad_schedule", cron=config.reconcile_cron, timezone=config.timezone, detail=exc)
+        ) from None
     upcoming = trigger.get_next_fire_time(None, datetime.now(trigger.timezone))
     when = upcoming.strftime("%Y-%m-%d %H:%M %Z") if upcoming else "-"
-    return t("cli.serve.nightly_on", cron=plain(config.reconcile_cron),
-             timezone=plain(config.timezone), next=when)
+    return t(
+        "cli.serve.nightly_on", cron=plain(config.reconcile_cron), timezone=plain(config.timezone), next=when
+    )
 
 
 def listen_lines(settings: Settings, host: str, port: int) -> list[str]:
     """What ``serve`` prints before it starts: addresses, everywhere-binding note, nightly job."""
     url = base_url(host, port)
-    lines = [t("cli.serve.listening", host=plain(host), port=port),
-             t("cli.serve.console", url=f"{url}/admin/"), t("cli.serve.login", url=f"{url}/login"),
-             t("cli.serve.api", url=f"{url}/api/v1"), t("cli.serve.docs", url=f"{url}/docs")]
+    lines = [
+        t("cli.serve.listening", host=plain(host), port=port),
+        t("cli.serve.console", url=f"{url}/admin/"),
+        t("cli.serve.login", url=f"{url}/login"),
+        t("cli.serve.api", url=f"{url}/api/v1"),
+        t("cli.serve.docs", url=f"{url}/docs"),
+    ]
     if settings.auth.public_url:
         lines.append(t("cli.serve.public", url=plain(settings.auth.public_url.rstrip("/"))))
     if host not in ("127.0.0.1", "::1", "localhost"):
@@ -78,10 +84,10 @@ def serve(
         settings = container.settings
         problem = siasn_problem(settings.siasn)
         if problem is not None:  # the console and the review still work; Sinkron answers 503
-            out.print(t("cli.serve.siasn_missing", reason=plain(problem)), soft_wrap=True,
-                      highlight=False)
-            settings = settings.model_copy(update={"schedule": settings.schedule.model_copy(
-                update={"enabled": False})})
+            out.print(t("cli.serve.siasn_missing", reason=plain(problem)), soft_wrap=True, highlight=False)
+            settings = settings.model_copy(
+                update={"schedule": settings.schedule.model_copy(update={"enabled": False})}
+            )
         bind_host, bind_port = host or settings.api.host, port or settings.api.port
         for line in listen_lines(settings, bind_host, bind_port):
             out.print(line, soft_wrap=True, highlight=False)
@@ -90,8 +96,7 @@ def serve(
 
 
 @schedule_app.command("list", help=help_text("cli.schedule_list"))
-def schedule_list(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json"))
-                  ) -> None:
+def schedule_list(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json"))) -> None:
     """Show the scheduled jobs and their next run."""
     from service.scheduler import ScheduleError, jobs
 
@@ -108,17 +113,26 @@ def schedule_list(json_output: bool = typer.Option(False, "--json", help=t("cli.
     for job in listed:
         upcoming = job["next_run_time"]
         when = local_time(datetime.fromisoformat(upcoming), timezone) if upcoming else "-"
-        out.print(t("cli.schedule.job", id=plain(job["id"]), name=plain(job["name"]),
-                    trigger=plain(job["trigger"]), next=when,
-                    coalesce=job["coalesce"], max_instances=job["max_instances"]),
-                  soft_wrap=True, highlight=False)
+        out.print(
+            t(
+                "cli.schedule.job",
+                id=plain(job["id"]),
+                name=plain(job["name"]),
+                trigger=plain(job["trigger"]),
+                next=when,
+                coalesce=job["coalesce"],
+                max_instances=job["max_instances"],
+            ),
+            soft_wrap=True,
+            highlight=False,
+        )
 
 
 def simulate(
-    port: int = typer.Option(8765, parser=number("--port", 1, PORT_MAX),
-                             help=t("cli.opt.sim_port")),
-    employees: int = typer.Option(2000, parser=number("--employees", 1, EMPLOYEES_MAX),
-                                  help=t("cli.opt.employees")),
+    port: int = typer.Option(8765, parser=number("--port", 1, PORT_MAX), help=t("cli.opt.sim_port")),
+    employees: int = typer.Option(
+        2000, parser=number("--employees", 1, EMPLOYEES_MAX), help=t("cli.opt.employees")
+    ),
     seed: int = typer.Option(1, parser=number("--seed", 0), help=t("cli.opt.seed")),
     latency_ms: float = typer.Option(0, help=t("cli.opt.latency_ms")),
     error_rate: float = typer.Option(0, help=t("cli.opt.error_rate")),
@@ -126,13 +140,13 @@ def simulate(
     """Serve a simulated SIASN on loopback and print the settings to use it."""
     from service.demo import serve_simulator
 
-    serve_simulator(port=port, employees=employees, seed=seed, latency_ms=latency_ms,
-                    error_rate=error_rate)
+    serve_simulator(port=port, employees=employees, seed=seed, latency_ms=latency_ms, error_rate=error_rate)
 
 
 def demo(
-    employees: int = typer.Option(3000, parser=number("--employees", 1, EMPLOYEES_MAX),
-                                  help=t("cli.opt.employees")),
+    employees: int = typer.Option(
+        3000, parser=number("--employees", 1, EMPLOYEES_MAX), help=t("cli.opt.employees")
+    ),
     seed: int = typer.Option(1, parser=number("--seed", 0), help=t("cli.opt.seed")),
     db: str = typer.Option("ekinerja-demo.db", help=t("cli.opt.demo_db")),
 ) -> None:
@@ -143,8 +157,7 @@ def demo(
     raise typer.Exit(run_demo(out, employees=employees, seed=seed, db_path=db))
 
 
-def doctor(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json_doctor"))
-           ) -> None:
+def doctor(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json_doctor"))) -> None:
     """Check configuration, database, SIASN tokens and answers, and MyASN; say how to fix."""
     from pydantic import ValidationError
 
@@ -154,8 +167,7 @@ def doctor(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.jso
     try:
         settings = Settings()
     except ValidationError as exc:
-        checks = [Check("config", "error", settings_problems(exc),
-                        t("cli.doctor.fix_config"))]
+        checks = [Check("config", "error", settings_problems(exc), t("cli.doctor.fix_config"))]
     else:
         configure_logging(settings.log_format, "ERROR")
         warn_insecure_tls(settings)
@@ -171,7 +183,11 @@ def doctor(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.jso
 
 def register(app: typer.Typer) -> None:
     """Add ``serve``, ``schedule``, ``simulate``, ``demo`` and ``doctor`` to the main app."""
-    for command, key in ((serve, "cli.serve"), (simulate, "cli.simulate"), (demo, "cli.demo"),
-                         (doctor, "cli.doctor")):
+    for command, key in (
+        (serve, "cli.serve"),
+        (simulate, "cli.simulate"),
+        (demo, "cli.demo"),
+        (doctor, "cli.doctor"),
+    ):
         app.command(help=help_text(key))(command)
     app.add_typer(schedule_app, name="schedule")

@@ -51,30 +51,46 @@ def resolve_unit(session: Session, text: str, *, unknown_passes: bool = False) -
 
 def _show(found: UnitMatches, page: int, per_page: int, json_output: bool) -> None:
     if json_output:
-        typer.echo(json_text(json.dumps({"total": found.total, "page": page,
-                                         "per_page": per_page,
-                                         "items": [u.as_dict() for u in found.items]},
-                                        indent=2, ensure_ascii=False)))
+        typer.echo(
+            json_text(
+                json.dumps(
+                    {
+                        "total": found.total,
+                        "page": page,
+                        "per_page": per_page,
+                        "items": [u.as_dict() for u in found.items],
+                    },
+                    indent=2,
+                    ensure_ascii=False,
+                )
+            )
+        )
         return
-    rows = [(u.label + ("" if u.aktif else f" ({t('cli.unor.inactive')})"), u.id)
-            for u in found.items]
+    rows = [(u.label + ("" if u.aktif else f" ({t('cli.unor.inactive')})"), u.id) for u in found.items]
     print_table(out, [t("cli.col.unor_path"), t("cli.col.unor")], rows, ids=(1,))
-    out.print(plain(t("cli.unor.total", total=found.total, page=page,
-                      pages=max(1, -(-found.total // per_page)))), highlight=False)
+    out.print(
+        plain(t("cli.unor.total", total=found.total, page=page, pages=max(1, -(-found.total // per_page)))),
+        highlight=False,
+    )
 
 
 def _search(text: str, page: int, per_page: int, include_inactive: bool) -> UnitMatches:
     with cli_errors():
         container = build_container()
         with container.sessions() as session:
-            return unit_index(session).search(text, include_inactive=include_inactive,
-                                              limit=per_page, offset=(page - 1) * per_page)
+            return unit_index(session).search(
+                text, include_inactive=include_inactive, limit=per_page, offset=(page - 1) * per_page
+            )
 
 
 @unor_app.command("cari", help=help_text("cli.unor_cari"))
-def unor_cari(text: str = typer.Argument(..., help=t("cli.arg.unor_text")),
-              page: int = PAGE, per_page: int = PER_PAGE, json_output: bool = JSON_OUT,
-              semua: bool = typer.Option(False, "--semua", help=t("cli.opt.unor_all"))) -> None:
+def unor_cari(
+    text: str = typer.Argument(..., help=t("cli.arg.unor_text")),
+    page: int = PAGE,
+    per_page: int = PER_PAGE,
+    json_output: bool = JSON_OUT,
+    semua: bool = typer.Option(False, "--semua", help=t("cli.opt.unor_all")),
+) -> None:
     """Find units whose name or path holds every word of TEXT (own-name matches first)."""
     if len(text) > 200:
         raise fail(t("cli.unor.text_too_long"))
@@ -82,8 +98,12 @@ def unor_cari(text: str = typer.Argument(..., help=t("cli.arg.unor_text")),
 
 
 @unor_app.command("list", help=help_text("cli.unor_list"))
-def unor_list(page: int = PAGE, per_page: int = PER_PAGE, json_output: bool = JSON_OUT,
-              semua: bool = typer.Option(False, "--semua", help=t("cli.opt.unor_all"))) -> None:
+def unor_list(
+    page: int = PAGE,
+    per_page: int = PER_PAGE,
+    json_output: bool = JSON_OUT,
+    semua: bool = typer.Option(False, "--semua", help=t("cli.opt.unor_all")),
+) -> None:
     """Every unit with its path and id, ordered by path, paged."""
     _show(_search("", page, per_page, semua), page, per_page, json_output)
 
@@ -125,8 +145,7 @@ def unor_klaim(
         try:
             with transaction(container.sessions) as session:
                 unit = resolve_unit(session, unit_id, unknown_passes=True)
-                result = claim_unit(session, unit, normalize_nip(nip), actor=actor,
-                                    reason=reason)
+                result = claim_unit(session, unit, normalize_nip(nip), actor=actor, reason=reason)
         except ClaimError as exc:
             raise fail(str(exc), 1) from None
     out.print(f"{plain(result.status)}: {plain(result.explanation)}")

@@ -47,11 +47,20 @@ def mount_console(app: FastAPI, gate: Gate) -> None:
     env = build_environment()
     env.globals.update(page_link=link, unit_back=back_link)
     views = Views(gate, CsrfSigner.from_setting(secret), env)
-    for router in (read_router(views), konflik_router(views), usulan_router(views),
-                   runs_router(views), guru_router(views), unit_picker_router(views)):
+    for router in (
+        read_router(views),
+        konflik_router(views),
+        usulan_router(views),
+        runs_router(views),
+        guru_router(views),
+        unit_picker_router(views),
+    ):
         app.include_router(router, prefix=PREFIX, include_in_schema=False)
-    app.mount(PREFIX + "/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
-              name="console-static")
+    app.mount(
+        PREFIX + "/static",
+        StaticFiles(directory=str(Path(__file__).parent / "static")),
+        name="console-static",
+    )
     offline_docs(app)
 
     @app.exception_handler(PageRefused)
@@ -59,7 +68,6 @@ def mount_console(app: FastAPI, gate: Gate) -> None:
         if not isinstance(error, PageRefused):
             raise error
         if error.login and request.method == "GET":
-            target = quote(request.url.path + (f"?{request.url.query}" if request.url.query
-                                                else ""), safe="")
+            target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="")
             return RedirectResponse(f"/login?next={target}", 303)
         return views.refusal(request, error)

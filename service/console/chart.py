@@ -13,11 +13,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-SITUATIONS = ("confirmed", "updated", "conflict", "absent", "missing", "left", "ambiguous",
-              "failed")
-COLOURS = {"confirmed": "#9ab6d3", "updated": "#2e7d32", "conflict": "#e0a800",
-           "absent": "#5e35b1", "missing": "#8d6e63", "left": "#546e7a",
-           "ambiguous": "#ad1457", "failed": "#c62828"}
+SITUATIONS = ("confirmed", "updated", "conflict", "absent", "missing", "left", "ambiguous", "failed")
+COLOURS = {
+    "confirmed": "#9ab6d3",
+    "updated": "#2e7d32",
+    "conflict": "#e0a800",
+    "absent": "#5e35b1",
+    "missing": "#8d6e63",
+    "left": "#546e7a",
+    "ambiguous": "#ad1457",
+    "failed": "#c62828",
+}
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 900, 260, 48, 28, 10
 
 
@@ -49,13 +55,17 @@ def _size(count: int, scale: str) -> float:
     return math.log10(1 + count) if scale == "log" else float(count)
 
 
-def situation_chart(runs: Sequence[Mapping[str, Any]], labels: Mapping[str, str], *,
-                    scale: str = "linear", skip: frozenset[str] = frozenset()) -> Chart:
+def situation_chart(
+    runs: Sequence[Mapping[str, Any]],
+    labels: Mapping[str, str],
+    *,
+    scale: str = "linear",
+    skip: frozenset[str] = frozenset(),
+) -> Chart:
     """Stack each run's counts per situation; ``runs`` oldest first, each with ``counts`` and ``day``."""
     shown = [s for s in SITUATIONS if s not in skip]
     totals = [sum(int((r.get("counts") or {}).get(s, 0)) for s in shown) for r in runs]
-    sizes = [sum(_size(int((r.get("counts") or {}).get(s, 0)), scale) for s in shown)
-             for r in runs]
+    sizes = [sum(_size(int((r.get("counts") or {}).get(s, 0)), scale) for s in shown) for r in runs]
     peak = max(sizes, default=0) or 1
     plot_w, plot_h = WIDTH - LEFT - 8, HEIGHT - BOTTOM - TOP
     slot = plot_w / max(len(runs), 1)
@@ -69,8 +79,16 @@ def situation_chart(runs: Sequence[Mapping[str, Any]], labels: Mapping[str, str]
                 continue
             height = plot_h * _size(count, scale) / peak
             base -= height
-            bars.append(Bar(round(x, 1), round(base, 1), round(slot * 0.7, 1), round(height, 1),
-                            COLOURS[name], f"{run['day']}: {labels.get(name, name)} {count}"))
+            bars.append(
+                Bar(
+                    round(x, 1),
+                    round(base, 1),
+                    round(slot * 0.7, 1),
+                    round(height, 1),
+                    COLOURS[name],
+                    f"{run['day']}: {labels.get(name, name)} {count}",
+                )
+            )
         if index % max(1, len(runs) // 10) == 0:
             ticks.append((round(x + slot * 0.35, 1), str(run["day"])))
     return Chart(bars, ticks, max(totals, default=0), scale=scale)

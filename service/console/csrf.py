@@ -27,8 +27,7 @@ class CsrfSigner:
 
     def token(self, session_id: str) -> str:
         """The form token of ``session_id``."""
-        return hmac.new(self.secret, b"console-form:" + session_id.encode(),
-                        hashlib.sha256).hexdigest()
+        return hmac.new(self.secret, b"console-form:" + session_id.encode(), hashlib.sha256).hexdigest()
 
     def valid(self, session_id: str | None, presented: str | None) -> bool:
         """Whether ``presented`` is the token of ``session_id`` (constant-time comparison)."""

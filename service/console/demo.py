@@ -23,8 +23,13 @@ class DemoLogin:
 
     def text(self, database_url: str) -> str:
         """The lines the demo prints (Bahasa Indonesia, from the catalogue)."""
-        return t("console.demo_login", url=self.console_url, username=self.username,
-                 password=self.password, database_url=database_url)
+        return t(
+            "console.demo_login",
+            url=self.console_url,
+            username=self.username,
+            password=self.password,
+            database_url=database_url,
+        )
 
 
 def demo_login(container: Container) -> DemoLogin:

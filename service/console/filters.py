@@ -44,10 +44,15 @@ def parse_list(source: Mapping[str, str]) -> ListRequest:
     """Read the filters from query parameters or form fields."""
     params = {key: str(source.get(key, "")).strip() for key in FILTER_KEYS}
     filt = KonflikFilter(
-        unit=params["unit"] or None, field=params["field"] or None,
-        kind=params["situasi"] or None, statuses=_statuses(params["status"]),
-        assignee=params["penerima"] or None, min_age_days=_number(params, "umur"),
-        overdue=params["terlambat"] in ("1", "ya", "on"), text=params["q"] or None)
+        unit=params["unit"] or None,
+        field=params["field"] or None,
+        kind=params["situasi"] or None,
+        statuses=_statuses(params["status"]),
+        assignee=params["penerima"] or None,
+        min_age_days=_number(params, "umur"),
+        overdue=params["terlambat"] in ("1", "ya", "on"),
+        text=params["q"] or None,
+    )
     paging = read_paging(source, DEFAULT_PER_PAGE)
     return ListRequest(filt, params["urut"] or "dibuka", paging.page, paging.per_page, params)
 

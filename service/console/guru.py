@@ -34,8 +34,21 @@ from sync.konflik.scope import scope_for
 from sync.pmm.problems import problems_by_school
 from sync.unit_index import unit_index
 
-COLUMNS = ("npsn", "satuan_pendidikan", "nip", "nama", "nuptk", "periode", "sumber", "berkas",
-           "aturan", "alasan", "perbaikan", "oleh", "sejak")
+COLUMNS = (
+    "npsn",
+    "satuan_pendidikan",
+    "nip",
+    "nama",
+    "nuptk",
+    "periode",
+    "sumber",
+    "berkas",
+    "aturan",
+    "alasan",
+    "perbaikan",
+    "oleh",
+    "sejak",
+)
 NIP_SHAPE = re.compile(r"\d{18}")
 FILE_SOURCE = "pmm_file"
 FILTER_KEYS = ("sekolah", "unit", "aturan")
@@ -66,8 +79,7 @@ def parse_filter(source: Mapping[str, str]) -> GuruFilter:
         if len(value) > MAX_FILTER or any(not ch.isprintable() for ch in value):
             raise PageRefused(400, t("console.guru_bad_filter", name=key, value=value[:20]))
     if params["aturan"] and params["aturan"] not in RULES:
-        raise PageRefused(400, t("console.guru_bad_filter", name="aturan",
-                                 value=params["aturan"][:20]))
+        raise PageRefused(400, t("console.guru_bad_filter", name="aturan", value=params["aturan"][:20]))
     return GuruFilter(**params)
 
 
@@ -78,8 +90,9 @@ def visible_schools(session: Session, roles: RoleMap, viewer: Viewer) -> list[di
     if scope.level == "all":
         return problems_by_school(session)
     problem_nips = select(PmmProblem.nip).where(PmmProblem.status == "open")
-    allowed = set(session.scalars(select(Pegawai.nip).where(
-        scope.pegawai_clause(), Pegawai.nip.in_(problem_nips))))
+    allowed = set(
+        session.scalars(select(Pegawai.nip).where(scope.pegawai_clause(), Pegawai.nip.in_(problem_nips)))
+    )
     return problems_by_school(session, allowed)
 
 
@@ -87,57 +100,70 @@ def _enrich(session: Session, schools: list[dict[str, Any]]) -> None:
     """Names from the store where a file gave none, the recap file of each problem, links only
     for NIPs that are NIPs, and which problems do not hold an SKP (a duplicate row)."""
     nips = sorted({g["nip"] for s in schools for g in s["guru"]})
-    names = {nip: nama for nip, nama in session.execute(
-        select(Pegawai.nip, Pegawai.nama).where(Pegawai.nip.in_(nips)))}
-    files = {(nip, periode, rule): (options or {}).get("berkas") for nip, periode, rule, options
-             in session.execute(select(PmmProblem.nip, PmmProblem.periode, PmmProblem.rule,
-                                       SyncRun.options)
-                                .join(SyncRun, SyncRun.id == PmmProblem.run_id)
-                                .where(PmmProblem.status == "open",
-                                       PmmProblem.source == FILE_SOURCE))}
+    names = {
+        nip: nama
+        for nip, nama in session.execute(select(Pegawai.nip, Pegawai.nama).where(Pegawai.nip.in_(nips)))
+    }
+    files = {
+        (nip, periode, rule): (options or {}).get("berkas")
+        for nip, periode, rule, options in session.execute(
+            select(PmmProblem.nip, PmmProblem.periode, PmmProblem.rule, SyncRun.options)
+            .join(SyncRun, SyncRun.id == PmmProblem.run_id)
+            .where(PmmProblem.status == "open", PmmProblem.source == FILE_SOURCE)
+        )
+    }
     for school in schools:
         for teacher in school["guru"]:
             teacher["nama"] = teacher["nama"] or names.get(teacher["nip"])
             teacher["tautan"] = teacher["nip"] in names  # a profile to open, not a 400 or 404
             teacher["nip_rusak"] = NIP_SHAPE.fullmatch(teacher["nip"]) is None or any(
-                m["aturan"] == "nip_rusak" for m in teacher["masalah"])
+                m["aturan"] == "nip_rusak" for m in teacher["masalah"]
+            )
             for m in teacher["masalah"]:
                 m["berkas"] = files.get((teacher["nip"], m["periode"], m["aturan"]))
                 m["menahan"] = m["aturan"] not in NON_BLOCKING
 
 
-def guru_page(session: Session, roles: RoleMap, viewer: Viewer, want: GuruFilter,
-              raw: Mapping[str, str] | None = None) -> dict[str, Any]:
+def guru_page(
+    session: Session, roles: RoleMap, viewer: Viewer, want: GuruFilter, raw: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """What the page shows: the filtered schools, the filter choices and the totals."""
     schools = visible_schools(session, roles, viewer)
     choices = [(s["npsn"] or "-", s["satuan_pendidikan"]) for s in schools]
     scope = scope_for(session, viewer.who, roles)
     within = area(scope)
-    if want.unit and (want.unit not in unit_index(session)
-                      or (within is not None and want.unit not in within)):
+    if want.unit and (
+        want.unit not in unit_index(session) or (within is not None and want.unit not in within)
+    ):
         raise PageRefused(400, t("console.guru_bad_filter", name="unit", value=want.unit[:20]))
-    pick = pick_unit(session, scope, {**(raw or {}), "unit": want.unit}) if scope.level != "self" \
-        else Pick()
+    pick = pick_unit(session, scope, {**(raw or {}), "unit": want.unit}) if scope.level != "self" else Pick()
     want = GuruFilter(want.sekolah, pick.unit_id or "", want.aturan)
     shown = _filtered(session, schools, want)
     _enrich(session, shown)
-    return {"schools": shown, "school_choices": choices, "pick": pick, "want": want,
-            "pick_units": scope.level != "self",
-            "rules": sorted(RULES, key=rule_label),
-            "teachers": sum(s["jumlah_guru"] for s in shown),
-            "problems": sum(len(g["masalah"]) for s in shown for g in s["guru"])}
+    return {
+        "schools": shown,
+        "school_choices": choices,
+        "pick": pick,
+        "want": want,
+        "pick_units": scope.level != "self",
+        "rules": sorted(RULES, key=rule_label),
+        "teachers": sum(s["jumlah_guru"] for s in shown),
+        "problems": sum(len(g["masalah"]) for s in shown for g in s["guru"]),
+    }
 
 
-def export_rows(session: Session, roles: RoleMap, viewer: Viewer, want: GuruFilter
-                ) -> list[list[Any]]:
+def export_rows(session: Session, roles: RoleMap, viewer: Viewer, want: GuruFilter) -> list[list[Any]]:
     """One row per problem of the filtered list, in ``COLUMNS`` order (NIK fields masked)."""
     found = guru_page(session, roles, viewer, want)
-    return [[mask_record({**m, "aturan": rule_label(m["aturan"])}).get(c) for c in COLUMNS]
-            for s in found["schools"] for g in s["guru"] for m in g["masalah"]]
+    return [
+        [mask_record({**m, "aturan": rule_label(m["aturan"])}).get(c) for c in COLUMNS]
+        for s in found["schools"]
+        for g in s["guru"]
+        for m in g["masalah"]
+    ]
 
 
-def _filtered(session: Session, schools: list[dict[str, Any]], want: GuruFilter
-              ) -> list[dict[str, Any]]:
+def _filtered(session: Session, schools: list[dict[str, Any]], want: GuruFilter) -> list[dict[str, Any]]:
     in_unit: set[str] | None = None
     if want.unit:
         units = sorted(unit_index(session).subtree([want.unit]))
@@ -150,8 +176,7 @@ def _filtered(session: Session, schools: list[dict[str, Any]], want: GuruFilter
         for teacher in school["guru"]:
             if in_unit is not None and teacher["nip"] not in in_unit:
                 continue
-            masalah = [m for m in teacher["masalah"]
-                       if not want.aturan or m["aturan"] == want.aturan]
+            masalah = [m for m in teacher["masalah"] if not want.aturan or m["aturan"] == want.aturan]
             if masalah:
                 guru.append({**teacher, "masalah": masalah})
         if guru:
@@ -167,10 +192,10 @@ def guru_router(views: Views) -> APIRouter:
     async def guru(request: Request) -> HTMLResponse:
         viewer = await views.viewer(request)
         want = parse_filter(request.query_params)
-        found = await views.gate.tx(guru_page, views.gate.roles, viewer, want,
-                                    dict(request.query_params))
-        return views.page(request, viewer, "guru.html",
-                          back=request.url.path + "?" + request.url.query, **found)
+        found = await views.gate.tx(guru_page, views.gate.roles, viewer, want, dict(request.query_params))
+        return views.page(
+            request, viewer, "guru.html", back=request.url.path + "?" + request.url.query, **found
+        )
 
     @router.get("/guru/ekspor.{fmt}")
     async def ekspor(request: Request, fmt: str) -> Response:

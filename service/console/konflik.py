@@ -17,9 +17,13 @@ from service.console.views import PageRefused, Viewer, Views
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 
 log = structlog.get_logger(__name__)
-FLASH = {"diputuskan": "console.flash_decided", "massal": "console.flash_bulk",
-         "ditugaskan": "console.flash_assigned", "komentar": "console.flash_commented",
-         "disetujui": "console.flash_approved"}
+FLASH = {
+    "diputuskan": "console.flash_decided",
+    "massal": "console.flash_bulk",
+    "ditugaskan": "console.flash_assigned",
+    "komentar": "console.flash_commented",
+    "disetujui": "console.flash_approved",
+}
 
 
 def status_of(error: KonflikError) -> int:
@@ -53,16 +57,21 @@ def _list_routes(router: APIRouter, views: Views) -> None:
         viewer = await views.viewer(request)
         wanted = parse_list(request.query_params)
         found = await _run(views, data.list_page, viewer, wanted, dict(request.query_params))
-        return views.page(request, viewer, "konflik_list.html", flash=flash(request),
-                          back=request.url.path + "?" + request.url.query, **found)
+        return views.page(
+            request,
+            viewer,
+            "konflik_list.html",
+            flash=flash(request),
+            back=request.url.path + "?" + request.url.query,
+            **found,
+        )
 
     @router.get("/konflik/ekspor.{fmt}")
     async def ekspor(request: Request, fmt: str) -> Response:
         viewer = await views.viewer(request)
         if fmt not in data.EXPORT_TYPES:
             raise PageRefused(404, t("console.bad_export", fmt=fmt[:10]))
-        body = await _run(views, data.export_conflicts, viewer, parse_list(request.query_params),
-                          fmt)
+        body = await _run(views, data.export_conflicts, viewer, parse_list(request.query_params), fmt)
         return data.download(body, "konflik", fmt)
 
     @router.post("/konflik/massal")
@@ -82,8 +91,7 @@ def _detail_routes(router: APIRouter, views: Views) -> None:
     async def detail(request: Request, conflict_id: str) -> HTMLResponse:
         viewer = await views.viewer(request)
         found = await _run(views, data.detail, viewer, _id(conflict_id))
-        return views.page(request, viewer, "konflik_detail.html", flash=flash(request),
-                          error="", **found)
+        return views.page(request, viewer, "konflik_detail.html", flash=flash(request), error="", **found)
 
     @router.post("/konflik/{conflict_id}/{action}")
     async def ubah(request: Request, conflict_id: str, action: str) -> Response:
@@ -95,8 +103,9 @@ def _detail_routes(router: APIRouter, views: Views) -> None:
             done = await views.gate.tx(data.change, views.gate.roles, viewer, cid, action, fields)
         except KonflikError as exc:
             found = await _run(views, data.detail, viewer, cid)
-            return views.page(request, viewer, "konflik_detail.html", status_of(exc),
-                              flash="", error=str(exc), **found)
+            return views.page(
+                request, viewer, "konflik_detail.html", status_of(exc), flash="", error=str(exc), **found
+            )
         return RedirectResponse(f"{request.url.path.rsplit('/', 1)[0]}?pesan={done}", 303)
 
 
@@ -122,4 +131,3 @@ def _text(form: Any, key: str) -> str:
 
 def _text_value(value: Any) -> str:
     return value if isinstance(value, str) else ""
-

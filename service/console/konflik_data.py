@@ -30,11 +30,28 @@ from sync.konflik.query import KINDS, MAX_PER_PAGE, get_conflict, list_conflicts
 from sync.konflik.scope import Scope, scope_for
 from sync.unit_index import unit_index
 
-EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
-                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-EXPORT_HEADER = ("konflik_id", "nip", "nama", "unit_id", "unit", "elemen", "situasi", "status",
-                 "penerima_tugas", "dibuka", "tenggat", "lewat_tenggat", "nilai_dasar",
-                 "nilai_lokal", "nilai_siasn", "penjelasan")
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EXPORT_HEADER = (
+    "konflik_id",
+    "nip",
+    "nama",
+    "unit_id",
+    "unit",
+    "elemen",
+    "situasi",
+    "status",
+    "penerima_tugas",
+    "dibuka",
+    "tenggat",
+    "lewat_tenggat",
+    "nilai_dasar",
+    "nilai_lokal",
+    "nilai_siasn",
+    "penjelasan",
+)
 ACTIONS = {"putuskan": "diputuskan", "tugaskan": "ditugaskan", "komentar": "komentar"}
 
 
@@ -42,50 +59,80 @@ def _scope(session: Session, roles: RoleMap, viewer: Viewer) -> Scope:
     return scope_for(session, viewer.who, roles)
 
 
-def list_page(session: Session, roles: RoleMap, viewer: Viewer, want: ListRequest,
-              raw: Mapping[str, str] | None = None) -> dict[str, Any]:
+def list_page(
+    session: Session, roles: RoleMap, viewer: Viewer, want: ListRequest, raw: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """One page of conflicts with what the filter form offers (the unit through the picker)."""
     scope = _scope(session, roles, viewer)
     pick = pick_unit(session, scope, want.params if raw is None else raw)
     want = want.with_unit(pick.unit_id)
     page = list_conflicts(session, scope, want.filt, want.sort, want.page, want.per_page)
     pages = max(1, -(-page.total // page.per_page))
-    return {"result": page, "pages": pages, "want": want, "pick": pick,
-            "paging": Paging(page.page, page.per_page, page.total),
-            "unit_labels": unit_index(session).labels(r.unit_id for r in page.rows),
-            "fields": _fields(session), "kinds": KINDS, "statuses": STATUSES,
-            "may_decide": scope.may_decide, "resolutions": list(deciding.Resolution),
-            "label": label, "pick_units": scope.level != "self"}
+    return {
+        "result": page,
+        "pages": pages,
+        "want": want,
+        "pick": pick,
+        "paging": Paging(page.page, page.per_page, page.total),
+        "unit_labels": unit_index(session).labels(r.unit_id for r in page.rows),
+        "fields": _fields(session),
+        "kinds": KINDS,
+        "statuses": STATUSES,
+        "may_decide": scope.may_decide,
+        "resolutions": list(deciding.Resolution),
+        "label": label,
+        "pick_units": scope.level != "self",
+    }
 
 
-def detail(session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int
-           ) -> dict[str, Any]:
+def detail(session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int) -> dict[str, Any]:
     """One conflict with its three values side by side and which of them differ."""
     scope = _scope(session, roles, viewer)
     found = get_conflict(session, scope, conflict_id)
     row = found.row
-    show = unit_index(session).labels((row.base, row.local, row.remote)) \
-        if row.field == "unor_id" else {}
-    sides = [(t("konflik.side_base"), show.get(row.base, row.base), False),
-             (t("konflik.side_local"), show.get(row.local, row.local), row.local != row.base),
-             (t("konflik.side_siasn"), show.get(row.remote, row.remote), row.remote != row.base)]
-    return {"d": found, "row": row, "sides": sides, "label": label,
-            "may_decide": scope.may_decide and row.status in ("open", "assigned"),
-            "may_comment": scope.may_decide, "resolutions": list(deciding.Resolution)}
+    show = unit_index(session).labels((row.base, row.local, row.remote)) if row.field == "unor_id" else {}
+    sides = [
+        (t("konflik.side_base"), show.get(row.base, row.base), False),
+        (t("konflik.side_local"), show.get(row.local, row.local), row.local != row.base),
+        (t("konflik.side_siasn"), show.get(row.remote, row.remote), row.remote != row.base),
+    ]
+    return {
+        "d": found,
+        "row": row,
+        "sides": sides,
+        "label": label,
+        "may_decide": scope.may_decide and row.status in ("open", "assigned"),
+        "may_comment": scope.may_decide,
+        "resolutions": list(deciding.Resolution),
+    }
 
 
-def change(session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int, action: str,
-           fields: Mapping[str, str]) -> str:
+def change(
+    session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int, action: str, fields: Mapping[str, str]
+) -> str:
     """Decide, assign or comment on one conflict; returns the confirmation's key."""
     scope, actor = _scope(session, roles, viewer), viewer.who.actor
     if action == "putuskan":
         version = _version(fields.get("versi", ""))
-        deciding.decide(session, scope, [conflict_id], _resolution(fields), actor=actor,
-                        reason=fields.get("alasan", ""), seen_versions={conflict_id: version},
-                        value=fields.get("nilai") or None)
+        deciding.decide(
+            session,
+            scope,
+            [conflict_id],
+            _resolution(fields),
+            actor=actor,
+            reason=fields.get("alasan", ""),
+            seen_versions={conflict_id: version},
+            value=fields.get("nilai") or None,
+        )
     elif action == "tugaskan":
-        deciding.assign(session, scope, conflict_id, fields.get("penerima"), actor=actor,
-                        seen_version=_version(fields.get("versi", "")))
+        deciding.assign(
+            session,
+            scope,
+            conflict_id,
+            fields.get("penerima"),
+            actor=actor,
+            seen_version=_version(fields.get("versi", "")),
+        )
     elif action == "komentar":
         deciding.comment(session, scope, conflict_id, fields.get("komentar", ""), actor=actor)
     else:
@@ -93,8 +140,9 @@ def change(session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int, a
     return ACTIONS[action]
 
 
-def bulk_decide(session: Session, roles: RoleMap, viewer: Viewer, fields: Mapping[str, str],
-                picked: list[str]) -> int:
+def bulk_decide(
+    session: Session, roles: RoleMap, viewer: Viewer, fields: Mapping[str, str], picked: list[str]
+) -> int:
     """Decide the ticked conflicts, or every conflict the filter selects; all or nothing."""
     scope = _scope(session, roles, viewer)
     if fields.get("cakupan") == "tersaring":
@@ -106,13 +154,19 @@ def bulk_decide(session: Session, roles: RoleMap, viewer: Viewer, fields: Mappin
     else:
         pairs = [_pair(p) for p in picked]
         ids, seen = [cid for cid, _ in pairs], dict(pairs)
-    deciding.decide(session, scope, ids, _resolution(fields), actor=viewer.who.actor,
-                    reason=fields.get("alasan", ""), seen_versions=seen)
+    deciding.decide(
+        session,
+        scope,
+        ids,
+        _resolution(fields),
+        actor=viewer.who.actor,
+        reason=fields.get("alasan", ""),
+        seen_versions=seen,
+    )
     return len(ids)
 
 
-def export_conflicts(session: Session, roles: RoleMap, viewer: Viewer, want: ListRequest,
-                     fmt: str) -> bytes:
+def export_conflicts(session: Session, roles: RoleMap, viewer: Viewer, want: ListRequest, fmt: str) -> bytes:
     """Every conflict the filter selects (all pages) as CSV or XLSX, cells neutralised."""
     rows = list(_export_rows(session, _scope(session, roles, viewer), want))
     if fmt == "csv":
@@ -122,9 +176,14 @@ def export_conflicts(session: Session, roles: RoleMap, viewer: Viewer, want: Lis
 
 def download(body: bytes, name: str, fmt: str) -> Response:
     """An attachment response of an export."""
-    return Response(body, media_type=EXPORT_TYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{name}.{fmt}"',
-        "X-Content-Type-Options": "nosniff"})
+    return Response(
+        body,
+        media_type=EXPORT_TYPES[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.{fmt}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 def _export_rows(session: Session, scope: Scope, want: ListRequest) -> Iterator[list[Any]]:
@@ -133,12 +192,22 @@ def _export_rows(session: Session, scope: Scope, want: ListRequest) -> Iterator[
         page = list_conflicts(session, scope, want.filt, want.sort, page_no, MAX_PER_PAGE)
         for r in page.rows:
             shown = index.labels((r.base, r.local, r.remote)) if r.field == "unor_id" else {}
-            yield [r.id, r.nip, r.nama, r.unit_id, index.label(r.unit_id, r.unit_nama),
-                   label(r.field), t(f"console.kind_{r.kind}"), t(f"console.status_{r.status}"),
-                   r.assignee, r.opened_at.isoformat(), r.due_on.isoformat(),
-                   t("console.yes") if r.overdue else t("console.no"),
-                   *(shown.get(v, v) if isinstance(v, str) else v
-                     for v in (r.base, r.local, r.remote)), r.explanation]
+            yield [
+                r.id,
+                r.nip,
+                r.nama,
+                r.unit_id,
+                index.label(r.unit_id, r.unit_nama),
+                label(r.field),
+                t(f"console.kind_{r.kind}"),
+                t(f"console.status_{r.status}"),
+                r.assignee,
+                r.opened_at.isoformat(),
+                r.due_on.isoformat(),
+                t("console.yes") if r.overdue else t("console.no"),
+                *(shown.get(v, v) if isinstance(v, str) else v for v in (r.base, r.local, r.remote)),
+                r.explanation,
+            ]
         if page_no * MAX_PER_PAGE >= page.total:
             return
         page_no += 1

@@ -17,11 +17,33 @@ from sync.authority import label
 
 UNIT_FIELDS = frozenset({"unor_id"})
 # pegawai_view keys shown on the profile (in this order); ids with a name beside them are left out
-PROFILE_FIELDS = ("nip", "nama", "gelar_depan", "gelar_belakang", "tempat_lahir",
-                  "tanggal_lahir", "jenis_kelamin", "jenis_pegawai", "kedudukan_hukum",
-                  "golongan", "pangkat", "tmt_golongan", "jabatan", "jenis_jabatan", "eselon",
-                  "tmt_jabatan", "unor_id", "instansi_kerja_nama", "email", "no_hp", "catatan",
-                  "aktif", "siasn_status", "pns_id", "last_synced_at")
+PROFILE_FIELDS = (
+    "nip",
+    "nama",
+    "gelar_depan",
+    "gelar_belakang",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "jenis_pegawai",
+    "kedudukan_hukum",
+    "golongan",
+    "pangkat",
+    "tmt_golongan",
+    "jabatan",
+    "jenis_jabatan",
+    "eselon",
+    "tmt_jabatan",
+    "unor_id",
+    "instansi_kerja_nama",
+    "email",
+    "no_hp",
+    "catatan",
+    "aktif",
+    "siasn_status",
+    "pns_id",
+    "last_synced_at",
+)
 
 
 def _catalogued(key: str, code: str) -> str:
@@ -63,14 +85,12 @@ def coded(value: str | None, prefix: str) -> str:
     return _catalogued(prefix + value, value)
 
 
-def value_text(value: Any, field: str | None = None,
-               units: Mapping[str, str] | None = None) -> Any:
+def value_text(value: Any, field: str | None = None, units: Mapping[str, str] | None = None) -> Any:
     """A stored value as a page shows it: booleans as ya/tidak, unit ids as paths, NIK masked."""
     if isinstance(value, bool):
         return t("console.bool_true") if value else t("console.bool_false")
     if value == "" and field:
         return t("console.empty_value")
-    if units and isinstance(value, str) and (field in UNIT_FIELDS or field is None) \
-            and value in units:
+    if units and isinstance(value, str) and (field in UNIT_FIELDS or field is None) and value in units:
         return units[value]
     return shown(value, field)

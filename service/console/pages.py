@@ -26,12 +26,27 @@ from sync.unit_index import unit_index
 
 CHART_RUNS = 30
 SITUATION_KEYS = {name: f"console.situation_{name}" for name in SITUATIONS}
-RUN_STATUSES = ("running", "completed", "held", "aborted", "stopped", "dry_run",
-                "dry_run_held", "dry_run_aborted", "superseded", "failed")
+RUN_STATUSES = (
+    "running",
+    "completed",
+    "held",
+    "aborted",
+    "stopped",
+    "dry_run",
+    "dry_run_held",
+    "dry_run_aborted",
+    "superseded",
+    "failed",
+)
 SCALES = ("log", "linear")
 PEGAWAI_SORTS = ("nama", "-nama", "nip", "-nip", "unit", "-unit", "jabatan", "-jabatan")
-INTEGRITY_KINDS = ("tanpa_atasan", "siklus", "atasan_luar_instansi", "atasan_lebih_rendah",
-                   "unor_belum_dikonfirmasi")
+INTEGRITY_KINDS = (
+    "tanpa_atasan",
+    "siklus",
+    "atasan_luar_instansi",
+    "atasan_lebih_rendah",
+    "unor_belum_dikonfirmasi",
+)
 
 
 def situation_labels() -> dict[str, str]:
@@ -57,12 +72,22 @@ def read_router(views: Views) -> APIRouter:
         summary = await views.gate.tx(reads.konflik_summary, viewer.who, views.gate.roles)
         skip = frozenset({"confirmed"}) if changes else frozenset()
         audit_check = await views.gate.tx(audit_verify.latest)
-        return views.page(request, viewer, "beranda.html", summary=summary,
-                          runs=found["nights"][:10], feeds=found["feeds"],
-                          chart=_chart(views, found["nights"], scale, skip), colours=COLOURS,
-                          situations=situation_labels(), statuses=status_labels(),
-                          scale=scale, changes=changes, audit_check=audit_check,
-                          zone=views.gate.container.settings.schedule.timezone)
+        return views.page(
+            request,
+            viewer,
+            "beranda.html",
+            summary=summary,
+            runs=found["nights"][:10],
+            feeds=found["feeds"],
+            chart=_chart(views, found["nights"], scale, skip),
+            colours=COLOURS,
+            situations=situation_labels(),
+            statuses=status_labels(),
+            scale=scale,
+            changes=changes,
+            audit_check=audit_check,
+            zone=views.gate.container.settings.schedule.timezone,
+        )
 
     @router.get("/integritas", response_class=HTMLResponse)
     async def integritas(request: Request) -> HTMLResponse:
@@ -80,13 +105,22 @@ def _pegawai_routes(router: APIRouter, views: Views) -> None:
     async def pegawai(request: Request) -> HTMLResponse:
         viewer = await views.viewer(request)
         paging = read_paging(request.query_params)
-        params = {"q": text_param(request.query_params, "q"),
-                  "aktif": choice(request.query_params, "aktif", ("ya", "tidak")),
-                  "urut": choice(request.query_params, "urut", PEGAWAI_SORTS, "nama")}
-        found = await views.gate.tx(_pegawai_list, views.gate.roles, viewer,
-                                    dict(request.query_params), params, paging)
-        return views.page(request, viewer, "pegawai.html", sorts=PEGAWAI_SORTS,
-                          back=request.url.path + "?" + request.url.query, **found)
+        params = {
+            "q": text_param(request.query_params, "q"),
+            "aktif": choice(request.query_params, "aktif", ("ya", "tidak")),
+            "urut": choice(request.query_params, "urut", PEGAWAI_SORTS, "nama"),
+        }
+        found = await views.gate.tx(
+            _pegawai_list, views.gate.roles, viewer, dict(request.query_params), params, paging
+        )
+        return views.page(
+            request,
+            viewer,
+            "pegawai.html",
+            sorts=PEGAWAI_SORTS,
+            back=request.url.path + "?" + request.url.query,
+            **found,
+        )
 
     @router.get("/pegawai/{nip}", response_class=HTMLResponse)
     async def profil(request: Request, nip: str) -> HTMLResponse:
@@ -98,18 +132,30 @@ def _pegawai_routes(router: APIRouter, views: Views) -> None:
         return views.page(request, viewer, "profil.html", **await _profile(views, nip))
 
 
-def _pegawai_list(session: Session, roles: RoleMap, viewer: Viewer, raw: dict[str, str],
-                  params: dict[str, str], paging: Paging) -> dict[str, Any]:
+def _pegawai_list(
+    session: Session,
+    roles: RoleMap,
+    viewer: Viewer,
+    raw: dict[str, str],
+    params: dict[str, str],
+    paging: Paging,
+) -> dict[str, Any]:
     """One page of employees with unit paths; the unit filter through the picker."""
     scope = scope_for(session, viewer.who, roles)
     pick = pick_unit(session, scope, raw) if scope.level != "self" else Pick()
     params = {**params, "unit": pick.unit_id or ""}
-    want = reads.PegawaiQuery(params["q"], pick.unit_id, params["aktif"], params["urut"],
-                              paging.page, paging.per_page)
+    want = reads.PegawaiQuery(
+        params["q"], pick.unit_id, params["aktif"], params["urut"], paging.page, paging.per_page
+    )
     rows, total = reads.pegawai_page(session, viewer.who, roles, want)
-    return {"people": rows, "paging": paging.counted(total), "pick": pick, "params": params,
-            "pick_units": scope.level != "self",
-            "units": unit_index(session).labels(r.unor_id for r in rows)}
+    return {
+        "people": rows,
+        "paging": paging.counted(total),
+        "pick": pick,
+        "params": params,
+        "pick_units": scope.level != "self",
+        "units": unit_index(session).labels(r.unor_id for r in rows),
+    }
 
 
 async def _profile(views: Views, nip: str) -> dict[str, Any]:
@@ -124,16 +170,26 @@ async def _profile(views: Views, nip: str) -> dict[str, Any]:
     trail = await views.gate.tx(reads.audit_trail, nip)
     skp = await views.gate.tx(skp_section, nip)
     ids = {profile["pegawai"].get("unor_id")} | {
-        v for a in trail for v in (a.old_value, a.new_value, a.field) if isinstance(v, str)}
+        v for a in trail for v in (a.old_value, a.new_value, a.field) if isinstance(v, str)
+    }
     units = await views.gate.tx(reads.unit_labels, ids)
-    return {"profile": profile, "path": path, "trail": trail, "units": units,
-            "fields": [k for k in PROFILE_FIELDS if k in profile["pegawai"]], **skp}
+    return {
+        "profile": profile,
+        "path": path,
+        "trail": trail,
+        "units": units,
+        "fields": [k for k in PROFILE_FIELDS if k in profile["pegawai"]],
+        **skp,
+    }
 
 
 def _chart(views: Views, runs: list[dict[str, Any]], scale: str, skip: frozenset[str]) -> Any:
     """Nights oldest first, each labelled with its date and time in the configured timezone."""
-    rows = [{"counts": r["counts"], "day": _day_time(views.when(r["started_at"]))}
-            for r in reversed(runs) if not r["dry_run"]]
+    rows = [
+        {"counts": r["counts"], "day": _day_time(views.when(r["started_at"]))}
+        for r in reversed(runs)
+        if not r["dry_run"]
+    ]
     return situation_chart(rows, situation_labels(), scale=scale, skip=skip)
 
 

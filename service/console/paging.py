@@ -52,8 +52,14 @@ class Paging:
         return Paging(self.page, self.per_page, total)
 
 
-def whole_number(source: Mapping[str, Any], key: str, default: int | None = None,
-                 *, minimum: int = 0, maximum: int = 10**MAX_DIGITS) -> int | None:
+def whole_number(
+    source: Mapping[str, Any],
+    key: str,
+    default: int | None = None,
+    *,
+    minimum: int = 0,
+    maximum: int = 10**MAX_DIGITS,
+) -> int | None:
     """A non-negative whole number parameter (``default`` when absent), or a 400 naming ``key``."""
     raw = str(source.get(key, "") or "").strip()
     if raw == "":
@@ -73,8 +79,7 @@ def read_paging(source: Mapping[str, Any], default_per: int = 50) -> Paging:
     return Paging(page, per)
 
 
-def choice(source: Mapping[str, Any], key: str, allowed: Collection[str],
-           default: str = "") -> str:
+def choice(source: Mapping[str, Any], key: str, allowed: Collection[str], default: str = "") -> str:
     """A parameter that must be one of ``allowed`` (``default`` when absent), or a 400."""
     raw = str(source.get(key, "") or "").strip()
     if raw == "":

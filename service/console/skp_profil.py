@@ -26,6 +26,8 @@ def skp_section(session: Session, nip: str) -> dict[str, Any]:
             evaluasi["perilaku_label"] = RATING.get(evaluasi["rating_perilaku_kerja"] or 0)
             evaluasi["predikat_label"] = PREDIKAT.get(evaluasi["predikat"] or 0)
     problems = problems_of(session, nip)
-    return {"skp": plans,
-            "skp_masalah": [p for p in problems if p["aturan"] not in NON_BLOCKING],
-            "skp_catatan": [p for p in problems if p["aturan"] in NON_BLOCKING]}
+    return {
+        "skp": plans,
+        "skp_masalah": [p for p in problems if p["aturan"] not in NON_BLOCKING],
+        "skp_catatan": [p for p in problems if p["aturan"] in NON_BLOCKING],
+    }

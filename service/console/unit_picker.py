@@ -51,8 +51,7 @@ def area(scope: Scope) -> frozenset[str] | None:
     return scope.units if scope.level == "operator" else frozenset()
 
 
-def pick_unit(session: Session, scope: Scope, params: Mapping[str, Any],
-              name: str = "unit") -> Pick:
+def pick_unit(session: Session, scope: Scope, params: Mapping[str, Any], name: str = "unit") -> Pick:
     """Read picker field ``name`` (an id and the typed text) against the viewer's area."""
     index, within = unit_index(session), area(scope)
     uid = text_param(params, name, 64)
@@ -73,8 +72,9 @@ def pick_unit(session: Session, scope: Scope, params: Mapping[str, Any],
     return Pick(None, typed, found)
 
 
-def search_units(session: Session, roles: RoleMap, who: Principal, text: str, offset: int,
-                 limit: int) -> UnitMatches:
+def search_units(
+    session: Session, roles: RoleMap, who: Principal, text: str, offset: int, limit: int
+) -> UnitMatches:
     """One page of the units matching ``text`` within the area of ``who``."""
     scope = scope_for(session, who, roles)
     if scope.level == "self":
@@ -85,16 +85,20 @@ def search_units(session: Session, roles: RoleMap, who: Principal, text: str, of
 def back_link(target: str, name: str, unit_id: str) -> str:
     """``target`` (a console path with its query) with ``name`` set to ``unit_id``."""
     parts = urlsplit(target)
-    query = [(k, v) for k, v in parse_qsl(parts.query)
-             if k not in (name, f"{name}_cari", "hal")]
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in (name, f"{name}_cari", "hal")]
     return f"{parts.path}?{urlencode([*query, (name, unit_id)])}"
 
 
 def _safe_target(raw: str) -> str:
     """A return address inside the console, or the konflik list (never another site)."""
     parts = urlsplit(raw)
-    if raw.startswith(PREFIX + "/") and not parts.scheme and not parts.netloc \
-            and "\\" not in raw and not raw.startswith(PREFIX + "//"):
+    if (
+        raw.startswith(PREFIX + "/")
+        and not parts.scheme
+        and not parts.netloc
+        and "\\" not in raw
+        and not raw.startswith(PREFIX + "//")
+    ):
         return raw
     return PREFIX + "/konflik"
 
@@ -108,11 +112,18 @@ def unit_picker_router(views: Views) -> APIRouter:
         viewer = await views.staff(request)
         paging = read_paging(request.query_params, CHOICES_SHOWN)
         text = text_param(request.query_params, "q", TEXT_LIMIT)
-        found = await views.gate.tx(search_units, views.gate.roles, viewer.who, text,
-                                    paging.offset, paging.per_page)
-        return JSONResponse({"total": found.total, "hal": paging.page, "per": paging.per_page,
-                             "items": [u.as_dict() for u in found.items]},
-                            headers={**SECURITY_HEADERS, "Cache-Control": "no-store"})
+        found = await views.gate.tx(
+            search_units, views.gate.roles, viewer.who, text, paging.offset, paging.per_page
+        )
+        return JSONResponse(
+            {
+                "total": found.total,
+                "hal": paging.page,
+                "per": paging.per_page,
+                "items": [u.as_dict() for u in found.items],
+            },
+            headers={**SECURITY_HEADERS, "Cache-Control": "no-store"},
+        )
 
     @router.get("/unor/cari", response_class=HTMLResponse)
     async def cari(request: Request) -> HTMLResponse:
@@ -121,11 +132,20 @@ def unit_picker_router(views: Views) -> APIRouter:
         text = text_param(request.query_params, "q", TEXT_LIMIT)
         name = text_param(request.query_params, "nama", 30) or "unit"
         target = _safe_target(text_param(request.query_params, "kembali", 1000))
-        found = await views.gate.tx(search_units, views.gate.roles, viewer.who, text,
-                                    paging.offset, paging.per_page)
+        found = await views.gate.tx(
+            search_units, views.gate.roles, viewer.who, text, paging.offset, paging.per_page
+        )
         links = [(u, back_link(target, name, u.id)) for u in found.items]
-        return views.page(request, viewer, "unor_cari.html", q=text, links=links,
-                          paging=paging.counted(found.total), nama=name, kembali=target)
+        return views.page(
+            request,
+            viewer,
+            "unor_cari.html",
+            q=text,
+            links=links,
+            paging=paging.counted(found.total),
+            nama=name,
+            kembali=target,
+        )
 
     return router
 

@@ -48,13 +48,24 @@ class Viewer:
 
 def build_environment() -> Environment:
     """The template environment: autoescaping for every template, undefined names are errors."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(
-        enabled_extensions=("html",), default_for_string=True, default=True),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(t=t, mask_nik=mask_nik, prefix=PREFIX, quote=quote,
-                       field_label=labels.field_label, action_label=labels.action_label,
-                       kind_label=labels.kind_label, rule_label=labels.rule_label,
-                       coded=labels.coded)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        t=t,
+        mask_nik=mask_nik,
+        prefix=PREFIX,
+        quote=quote,
+        field_label=labels.field_label,
+        action_label=labels.action_label,
+        kind_label=labels.kind_label,
+        rule_label=labels.rule_label,
+        coded=labels.coded,
+    )
     env.filters["nilai"] = labels.value_text
     return env
 
@@ -102,25 +113,37 @@ class Views:
             raise PageRefused(403, t("console.csrf_refused"))
         return viewer
 
-    def page(self, request: Request, viewer: Viewer, name: str, status: int = 200,
-             **context: Any) -> HTMLResponse:
+    def page(
+        self, request: Request, viewer: Viewer, name: str, status: int = 200, **context: Any
+    ) -> HTMLResponse:
         """Render template ``name`` for ``viewer``."""
         body = self.env.get_template(name).render(
-            request=request, me=viewer.who, level=viewer.level, when=self.when,
-            csrf=self.signer.token(viewer.session_id), **context)
+            request=request,
+            me=viewer.who,
+            level=viewer.level,
+            when=self.when,
+            csrf=self.signer.token(viewer.session_id),
+            **context,
+        )
         return HTMLResponse(body, status, headers=SECURITY_HEADERS)
 
     def refusal(self, request: Request, error: PageRefused) -> HTMLResponse:
         """The explanation page of a refused request."""
         body = self.env.get_template("galat.html").render(
-            request=request, me=None, level="", when=self.when, csrf="",
-            status=error.status, message=error.message)
+            request=request,
+            me=None,
+            level="",
+            when=self.when,
+            csrf="",
+            status=error.status,
+            message=error.message,
+        )
         return HTMLResponse(body, error.status, headers=SECURITY_HEADERS)
 
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                               "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }

@@ -21,8 +21,7 @@ from sync.konflik.scope import Scope, scope_for
 
 T = TypeVar("T")
 
-STATUS = ((KonflikNotFound, 404), (KonflikForbidden, 403), (KonflikRefused, 409),
-          (KonflikError, 422))
+STATUS = ((KonflikNotFound, 404), (KonflikForbidden, 403), (KonflikRefused, 409), (KonflikError, 422))
 
 
 def policy(gate: Gate) -> KonflikPolicy:
@@ -67,9 +66,11 @@ async def caller(gate: Gate, request: Request) -> Caller:
 
 async def run_tx(gate: Gate, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run ``work(session, ...)`` in one transaction off the loop; konflik errors become HTTP."""
+
     def run() -> T:
         with transaction(gate.container.sessions) as session:
             return work(session, *args, **kwargs)
+
     try:
         return await asyncio.to_thread(run)
     except KonflikError as exc:

@@ -36,10 +36,22 @@ def active() -> list[StatusName]:
 
 
 EXAMPLE_ROW = {
-    "id": 12, "nip": "199001012015031001", "nama": "ANDI SAPUTRA", "unit_id": "A1B2",
-    "unit_nama": "Subbagian Umum", "field": "unor_id", "kind": "merge", "status": "open",
-    "assignee": None, "opened_at": "2026-11-20T01:02:03+07:00", "due_on": "2026-11-27",
-    "overdue": False, "version": 1, "base": "A0", "local": "A1B2", "remote": "C3D4",
+    "id": 12,
+    "nip": "199001012015031001",
+    "nama": "ANDI SAPUTRA",
+    "unit_id": "A1B2",
+    "unit_nama": "Subbagian Umum",
+    "field": "unor_id",
+    "kind": "merge",
+    "status": "open",
+    "assignee": None,
+    "opened_at": "2026-11-20T01:02:03+07:00",
+    "due_on": "2026-11-27",
+    "overdue": False,
+    "version": 1,
+    "base": "A0",
+    "local": "A1B2",
+    "remote": "C3D4",
     "explanation": "Unit kerja diubah di e-Kinerja menjadi ... dan di SIASN menjadi ...",
 }
 
@@ -60,16 +72,27 @@ class FilterBody(BaseModel):
 
     def to_filter(self) -> KonflikFilter:
         """The service-layer filter."""
-        return KonflikFilter(unit=self.unit, field=self.field, kind=self.situasi,
-                             statuses=tuple(self.status), assignee=self.assignee,
-                             min_age_days=self.min_age_days, overdue=self.overdue, text=self.q)
+        return KonflikFilter(
+            unit=self.unit,
+            field=self.field,
+            kind=self.situasi,
+            statuses=tuple(self.status),
+            assignee=self.assignee,
+            min_age_days=self.min_age_days,
+            overdue=self.overdue,
+            text=self.q,
+        )
 
 
 class DecideBody(BaseModel):
     """One decision: what, why (mandatory), the value for ``tetapkan_nilai``, the version seen."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"decision": "ambil_siasn", "reason": "SK mutasi sudah terbit", "version": 1}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"decision": "ambil_siasn", "reason": "SK mutasi sudah terbit", "version": 1}]
+        },
+    )
 
     decision: deciding.Resolution
     reason: str = Field(min_length=1, max_length=1000)
@@ -81,11 +104,24 @@ class DecideBody(BaseModel):
 class BulkBody(BaseModel):
     """A bulk decision by ids (with the versions seen) or by filter (select-all-filtered)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"ids": [12, 13], "versions": {"12": 1, "13": 2}, "decision": "pertahankan_lokal",
-         "reason": "nilai lokal sesuai SK, usulkan perbaikan"},
-        {"filter": {"unit": "A1B2", "field": "unor_id"}, "decision": "ambil_siasn",
-         "reason": "mutasi massal sah"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "ids": [12, 13],
+                    "versions": {"12": 1, "13": 2},
+                    "decision": "pertahankan_lokal",
+                    "reason": "nilai lokal sesuai SK, usulkan perbaikan",
+                },
+                {
+                    "filter": {"unit": "A1B2", "field": "unor_id"},
+                    "decision": "ambil_siasn",
+                    "reason": "mutasi massal sah",
+                },
+            ]
+        },
+    )
 
     ids: list[StoredInt] | None = Field(None, min_length=1, max_length=deciding.MAX_BULK)
     versions: dict[StoredInt, StoredInt] | None = Field(None, max_length=deciding.MAX_BULK)
@@ -105,8 +141,9 @@ class BulkBody(BaseModel):
 class AssignBody(BaseModel):
     """Give a conflict to someone (``null`` takes it back)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"assignee": "198001012005011001", "version": 1}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"assignee": "198001012005011001", "version": 1}]}
+    )
 
     assignee: str | None = Field(None, max_length=120)
     version: StoredInt | None = None
@@ -116,8 +153,9 @@ class AssignBody(BaseModel):
 class CommentBody(BaseModel):
     """A comment on a conflict."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"text": "Menunggu salinan SK dari bidang mutasi."}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"text": "Menunggu salinan SK dari bidang mutasi."}]}
+    )
 
     text: str = Field(min_length=1, max_length=2000)
     actor: str | None = Field(None, min_length=1, max_length=100)
@@ -142,36 +180,46 @@ def _read_routes(router: APIRouter, gate: Gate) -> None:
         unit: Annotated[str | None, Query(max_length=64, description="unit dan turunannya")] = None,
         field: Annotated[str | None, Query(max_length=64, description="nama field")] = None,
         situasi: Annotated[Situasi | None, Query(description="situasi konflik")] = None,
-        status: Annotated[list[StatusName] | None, Query(max_length=4,
-                                                         description="status konflik")] = None,
+        status: Annotated[list[StatusName] | None, Query(max_length=4, description="status konflik")] = None,
         assignee: Annotated[str | None, Query(max_length=120)] = None,
         min_age_days: Annotated[int | None, Query(ge=0, le=36500)] = None,
         overdue: bool = False,
         q: Annotated[str | None, Query(max_length=200, description="NIP atau nama")] = None,
-        sort: Annotated[str, Query(pattern=SORT_PATTERN, description="awali - untuk menurun")]
-        = "dibuka",
+        sort: Annotated[str, Query(pattern=SORT_PATTERN, description="awali - untuk menurun")] = "dibuka",
         page: Annotated[StoredInt, Query()] = 1,
         per_page: Annotated[int, Query(ge=1, le=query.MAX_PER_PAGE)] = 50,
     ) -> dict[str, Any]:
         """Conflicts the caller may see, filtered, sorted and paged (with the total)."""
         who = await caller(gate, request)
-        filt = FilterBody(unit=unit, field=field, situasi=situasi, status=status or active(),
-                          assignee=assignee, min_age_days=min_age_days, overdue=overdue,
-                          q=q).to_filter()
-        found = await run_tx(gate, query.list_conflicts, who.scope, filt, sort, page, per_page,
-                             policy=rules)
-        return {"total": found.total, "page": found.page, "per_page": found.per_page,
-                "items": [row_json(r, tz) for r in found.rows]}
+        filt = FilterBody(
+            unit=unit,
+            field=field,
+            situasi=situasi,
+            status=status or active(),
+            assignee=assignee,
+            min_age_days=min_age_days,
+            overdue=overdue,
+            q=q,
+        ).to_filter()
+        found = await run_tx(gate, query.list_conflicts, who.scope, filt, sort, page, per_page, policy=rules)
+        return {
+            "total": found.total,
+            "page": found.page,
+            "per_page": found.per_page,
+            "items": [row_json(r, tz) for r in found.rows],
+        }
 
-    @router.get("/ringkasan", summary="Konflik terbuka dan lewat tenggat per unit dan field",
-                openapi_extra={"security": SECURITY})
+    @router.get(
+        "/ringkasan",
+        summary="Konflik terbuka dan lewat tenggat per unit dan field",
+        openapi_extra={"security": SECURITY},
+    )
     async def ringkasan(request: Request) -> dict[str, Any]:
         """Open and overdue conflicts by unit and by field."""
         who = await caller(gate, request)
         return await run_tx(gate, query.summary, who.scope, policy=rules)
 
-    @router.get("/{conflict_id}", summary="Rincian satu konflik",
-                openapi_extra={"security": SECURITY})
+    @router.get("/{conflict_id}", summary="Rincian satu konflik", openapi_extra={"security": SECURITY})
     async def detail(conflict_id: StoredInt, request: Request) -> dict[str, Any]:
         """Base, local and SIASN values, unit path, explanation, recommendation, history."""
         who = await caller(gate, request)
@@ -183,41 +231,63 @@ def _write_routes(router: APIRouter, gate: Gate) -> None:
     """Assign, comment, decide one, decide in bulk."""
     rules = policy(gate)
 
-    @router.post("/{conflict_id}/tugaskan", summary="Tugaskan konflik",
-                 openapi_extra=body_doc(AssignBody))
+    @router.post("/{conflict_id}/tugaskan", summary="Tugaskan konflik", openapi_extra=body_doc(AssignBody))
     async def tugaskan(conflict_id: StoredInt, request: Request) -> dict[str, Any]:
         """Assign an undecided conflict to someone (or take it back)."""
         who = await caller(gate, request)
         body = await read_body(request, AssignBody)
-        done = await run_tx(gate, deciding.assign, who.scope, conflict_id, body.assignee,
-                            actor=actor_name(who.who, body.actor), seen_version=body.version)
-        return {"id": done.id, "status": done.status, "assignee": done.assignee,
-                "version": done.version}
+        done = await run_tx(
+            gate,
+            deciding.assign,
+            who.scope,
+            conflict_id,
+            body.assignee,
+            actor=actor_name(who.who, body.actor),
+            seen_version=body.version,
+        )
+        return {"id": done.id, "status": done.status, "assignee": done.assignee, "version": done.version}
 
-    @router.post("/{conflict_id}/komentar", summary="Tambah komentar", status_code=201,
-                 openapi_extra=body_doc(CommentBody))
+    @router.post(
+        "/{conflict_id}/komentar",
+        summary="Tambah komentar",
+        status_code=201,
+        openapi_extra=body_doc(CommentBody),
+    )
     async def komentar(conflict_id: StoredInt, request: Request) -> dict[str, Any]:
         """Add a comment to the conflict's history."""
         who = await caller(gate, request)
         body = await read_body(request, CommentBody)
-        await run_tx(gate, deciding.comment, who.scope, conflict_id, body.text,
-                     actor=actor_name(who.who, body.actor))
+        await run_tx(
+            gate, deciding.comment, who.scope, conflict_id, body.text, actor=actor_name(who.who, body.actor)
+        )
         return {"id": conflict_id, "commented": True}
 
-    @router.post("/{conflict_id}/keputusan", summary="Putuskan satu konflik",
-                 openapi_extra=body_doc(DecideBody))
+    @router.post(
+        "/{conflict_id}/keputusan", summary="Putuskan satu konflik", openapi_extra=body_doc(DecideBody)
+    )
     async def keputusan(conflict_id: StoredInt, request: Request) -> dict[str, Any]:
         """Take SIASN, keep local (records an usulan perbaikan) or set a value, with a reason."""
         who = await caller(gate, request)
         body = await read_body(request, DecideBody)
         seen = {conflict_id: body.version} if body.version is not None else None
-        done = await run_tx(gate, deciding.decide, who.scope, [conflict_id], body.decision,
-                            actor=actor_name(who.who, body.actor), reason=body.reason,
-                            seen_versions=seen, value=body.value)
+        done = await run_tx(
+            gate,
+            deciding.decide,
+            who.scope,
+            [conflict_id],
+            body.decision,
+            actor=actor_name(who.who, body.actor),
+            reason=body.reason,
+            seen_versions=seen,
+            value=body.value,
+        )
         return {"decided": [c.id for c in done], "decision": body.decision.value}
 
-    @router.post("/keputusan", summary="Putuskan banyak konflik sekaligus (semua atau tidak sama "
-                 "sekali)", openapi_extra=body_doc(BulkBody))
+    @router.post(
+        "/keputusan",
+        summary="Putuskan banyak konflik sekaligus (semua atau tidak sama sekali)",
+        openapi_extra=body_doc(BulkBody),
+    )
     async def keputusan_massal(request: Request) -> dict[str, Any]:
         """Decide the listed ids, or every conflict matching the filter, atomically."""
         who = await caller(gate, request)
@@ -227,32 +297,69 @@ def _write_routes(router: APIRouter, gate: Gate) -> None:
 
 
 def _bulk(session: Any, who: Caller, body: BulkBody, rules: Any) -> list[int]:
-    ids = body.ids if body.ids is not None else query.select_ids(
-        session, who.scope, body.filter.to_filter() if body.filter else KonflikFilter(),
-        policy=rules)
-    done = deciding.decide(session, who.scope, ids, body.decision,
-                           actor=actor_name(who.who, body.actor), reason=body.reason,
-                           seen_versions=body.versions, value=body.value)
+    ids = (
+        body.ids
+        if body.ids is not None
+        else query.select_ids(
+            session, who.scope, body.filter.to_filter() if body.filter else KonflikFilter(), policy=rules
+        )
+    )
+    done = deciding.decide(
+        session,
+        who.scope,
+        ids,
+        body.decision,
+        actor=actor_name(who.who, body.actor),
+        reason=body.reason,
+        seen_versions=body.versions,
+        value=body.value,
+    )
     return [c.id for c in done]
 
 
 def row_json(row: KonflikRow, tz: Any) -> dict[str, Any]:
     """A list row as JSON (times in the configured timezone)."""
-    return {"id": row.id, "nip": row.nip, "nama": row.nama, "unit_id": row.unit_id,
-            "unit_nama": row.unit_nama, "field": row.field, "kind": row.kind,
-            "status": row.status, "assignee": row.assignee,
-            "opened_at": local_time(row.opened_at, tz), "due_on": row.due_on.isoformat(),
-            "overdue": row.overdue, "version": row.version, "base": row.base,
-            "local": row.local, "remote": row.remote, "explanation": row.explanation}
+    return {
+        "id": row.id,
+        "nip": row.nip,
+        "nama": row.nama,
+        "unit_id": row.unit_id,
+        "unit_nama": row.unit_nama,
+        "field": row.field,
+        "kind": row.kind,
+        "status": row.status,
+        "assignee": row.assignee,
+        "opened_at": local_time(row.opened_at, tz),
+        "due_on": row.due_on.isoformat(),
+        "overdue": row.overdue,
+        "version": row.version,
+        "base": row.base,
+        "local": row.local,
+        "remote": row.remote,
+        "explanation": row.explanation,
+    }
 
 
 def detail_json(found: KonflikDetail, tz: Any) -> dict[str, Any]:
     """A conflict's detail as JSON."""
-    return {**row_json(found.row, tz),
-            "unit_path": [{"id": u, "nama": n} for u, n in found.unit_path],
-            "recommended": found.recommended, "supersedes_id": found.supersedes_id,
-            "superseded_by_id": found.superseded_by_id, "resolution": found.resolution,
-            "resolution_reason": found.resolution_reason, "resolved_by": found.resolved_by,
-            "resolved_at": local_time(found.resolved_at, tz),
-            "history": [{"at": local_time(e.at, tz), "actor": e.actor, "kind": e.kind,
-                         "detail": e.detail, "version": e.version} for e in found.events]}
+    return {
+        **row_json(found.row, tz),
+        "unit_path": [{"id": u, "nama": n} for u, n in found.unit_path],
+        "recommended": found.recommended,
+        "supersedes_id": found.supersedes_id,
+        "superseded_by_id": found.superseded_by_id,
+        "resolution": found.resolution,
+        "resolution_reason": found.resolution_reason,
+        "resolved_by": found.resolved_by,
+        "resolved_at": local_time(found.resolved_at, tz),
+        "history": [
+            {
+                "at": local_time(e.at, tz),
+                "actor": e.actor,
+                "kind": e.kind,
+                "detail": e.detail,
+                "version": e.version,
+            }
+            for e in found.events
+        ],
+    }

@@ -21,8 +21,12 @@ from sync.konflik.errors import KonflikError
 class ApproveBody(BaseModel):
     """Why the held run may go ahead (kept in the audit log)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"reason": "pensiun massal akhir tahun sudah dicek dengan daftar SK"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"reason": "pensiun massal akhir tahun sudah dicek dengan daftar SK"}]
+        },
+    )
 
     reason: str = Field(min_length=1, max_length=1000)
 
@@ -38,34 +42,41 @@ def runs_router(gate: Gate) -> APIRouter:
             report[key] = local_time(_parse(value), tz) if value else None
         return report
 
-    @router.get("", summary="Daftar run sinkron, terbaru dulu",
-                openapi_extra={"security": SECURITY})
-    async def list_runs(request: Request,
-                        limit: Annotated[int, Query(ge=1, le=1000)] = 20) -> list[dict[str, Any]]:
+    @router.get("", summary="Daftar run sinkron, terbaru dulu", openapi_extra={"security": SECURITY})
+    async def list_runs(
+        request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 20
+    ) -> list[dict[str, Any]]:
         """The newest runs with their counts per situation."""
         who = await caller(gate, request)
         return [dated(r) for r in await run_tx(gate, run_detail.list_runs, who.scope, limit)]
 
-    @router.get("/{run_id}", summary="Laporan satu run (id atau awalan unik)",
-                openapi_extra={"security": SECURITY})
+    @router.get(
+        "/{run_id}", summary="Laporan satu run (id atau awalan unik)", openapi_extra={"security": SECURITY}
+    )
     async def show(run_id: str, request: Request) -> dict[str, Any]:
         """One run's report; any unique prefix of its id works."""
         who = await caller(gate, request)
         return dated(await run_tx(gate, run_detail.run_report, who.scope, run_id))
 
-    @router.get("/{run_id}/items", summary="Per pegawai: situasi, perubahan, galat, alasan keluar",
-                openapi_extra={"security": SECURITY})
-    async def items(run_id: str, request: Request,
-                    situasi: Annotated[str | None, Query(max_length=20)] = None
-                    ) -> dict[str, Any]:
+    @router.get(
+        "/{run_id}/items",
+        summary="Per pegawai: situasi, perubahan, galat, alasan keluar",
+        openapi_extra={"security": SECURITY},
+    )
+    async def items(
+        run_id: str, request: Request, situasi: Annotated[str | None, Query(max_length=20)] = None
+    ) -> dict[str, Any]:
         """Every employee of the run (a dry or held run: its plan)."""
         who = await caller(gate, request)
         found = await run_tx(gate, run_detail.run_items, who.scope, run_id, situasi)
         return {"run_id": run_id, "count": len(found), "items": [i.as_dict() for i in found]}
 
-    @router.post("/{run_id}/setujui", summary="Setujui run yang ditahan pengaman (admin)",
-                 openapi_extra=body_doc(ApproveBody),
-                 responses={503: {"description": "SIASN belum dikonfigurasi di server ini."}})
+    @router.post(
+        "/{run_id}/setujui",
+        summary="Setujui run yang ditahan pengaman (admin)",
+        openapi_extra=body_doc(ApproveBody),
+        responses={503: {"description": "SIASN belum dikonfigurasi di server ini."}},
+    )
     async def approve(run_id: str, request: Request) -> dict[str, Any]:
         """Apply a held run after reviewing its items (what ``reconcile --confirm`` does)."""
         who = await caller(gate, request)
@@ -73,13 +84,12 @@ def runs_router(gate: Gate) -> APIRouter:
         try:
             async with gate.container.siasn() as siasn:
                 report = await run_detail.approve_held_run(
-                    siasn, gate.container.sessions, who.scope, run_id, actor=who.who.actor,
-                    reason=body.reason)
+                    siasn, gate.container.sessions, who.scope, run_id, actor=who.who.actor, reason=body.reason
+                )
         except KonflikError as exc:
             raise http_error(exc) from None
         except ConfigError as exc:  # serve without SIASN settings: the review still works
-            raise HTTPException(503, t("runs.approve_siasn_unavailable", reason=str(exc))
-                                ) from None
+            raise HTTPException(503, t("runs.approve_siasn_unavailable", reason=str(exc))) from None
         return dated(report)
 
     return router

@@ -25,10 +25,25 @@ from sync.pmm.problems import problems_by_school
 from sync.skp.record import RecordError, SkpIn, record_skp
 from sync.skp.view import problems_of, skp_of
 
-ERROR_TYPES = ("missing", "extra_forbidden", "string_too_long", "string_too_short",
-               "string_pattern_mismatch", "literal_error", "int_parsing", "int_type",
-               "greater_than_equal", "less_than_equal", "date_from_datetime_parsing",
-               "date_parsing", "too_long", "list_type", "model_type", "dict_type", "string_type")
+ERROR_TYPES = (
+    "missing",
+    "extra_forbidden",
+    "string_too_long",
+    "string_too_short",
+    "string_pattern_mismatch",
+    "literal_error",
+    "int_parsing",
+    "int_type",
+    "greater_than_equal",
+    "less_than_equal",
+    "date_from_datetime_parsing",
+    "date_parsing",
+    "too_long",
+    "list_type",
+    "model_type",
+    "dict_type",
+    "string_type",
+)
 
 
 def field_errors(exc: ValidationError) -> list[dict[str, str]]:
@@ -44,8 +59,12 @@ def field_errors(exc: ValidationError) -> list[dict[str, str]]:
             reason = t(f"skp.api.err.{kind}", **context)
         else:
             reason = t("skp.api.err.other", detail=error["msg"])
-        out.append({"lokasi": f"body.{field}" if error["loc"] else "body",
-                    "pesan": t("skp.api.field", field=field, reason=reason)})
+        out.append(
+            {
+                "lokasi": f"body.{field}" if error["loc"] else "body",
+                "pesan": t("skp.api.field", field=field, reason=reason),
+            }
+        )
     return out
 
 
@@ -76,8 +95,9 @@ def skp_router(gate: Gate) -> APIRouter:
     async def read_skp(nip: Nip, request: Request) -> dict[str, Any]:
         who = await gate.require(request)
         await gate.check(request, who, Action.READ, nip=_nip(nip))
-        return await gate.tx(lambda s: {"nip": _nip(nip), "skp": skp_of(s, _nip(nip)),
-                                        "masalah": problems_of(s, _nip(nip))})
+        return await gate.tx(
+            lambda s: {"nip": _nip(nip), "skp": skp_of(s, _nip(nip)), "masalah": problems_of(s, _nip(nip))}
+        )
 
     @router.put("/api/v1/pegawai/{nip}/skp", openapi_extra=body_doc(SkpIn))
     async def put_skp(nip: Nip, request: Request) -> dict[str, Any]:
@@ -87,14 +107,18 @@ def skp_router(gate: Gate) -> APIRouter:
 
         def work(session: Session) -> dict[str, Any]:
             written = record_skp(session, _nip(nip), body, actor=_actor(who, body.actor))
-            return {"nip": _nip(nip), "hasil": written,
-                    "skp": [s for s in skp_of(session, _nip(nip)) if s["id"] == body.id]}
+            return {
+                "nip": _nip(nip),
+                "hasil": written,
+                "skp": [s for s in skp_of(session, _nip(nip)) if s["id"] == body.id],
+            }
 
         try:
             return await gate.tx(work)
         except RecordError as exc:
-            raise (invalid("body", str(exc)) if exc.status == 422
-                   else HTTPException(exc.status, str(exc))) from None
+            raise (
+                invalid("body", str(exc)) if exc.status == 422 else HTTPException(exc.status, str(exc))
+            ) from None
 
     @router.get("/api/v1/pegawai/{nip}/skp/masalah")
     async def read_problems(nip: Nip, request: Request) -> list[dict[str, Any]]:
@@ -111,8 +135,7 @@ def skp_router(gate: Gate) -> APIRouter:
             if who.level(gate.roles) == "all":
                 return everyone
             nips = {g["nip"] for s in everyone for g in s["guru"]}
-            allowed = {n for n in nips
-                       if authorize(session, who, Action.READ, gate.roles, nip=n).allowed}
+            allowed = {n for n in nips if authorize(session, who, Action.READ, gate.roles, nip=n).allowed}
             return problems_by_school(session, allowed)
 
         return await gate.tx(work)

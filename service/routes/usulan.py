@@ -19,22 +19,26 @@ def usulan_router(gate: Gate) -> APIRouter:
     """The usulan perbaikan routes."""
     router = APIRouter(prefix="/api/v1/usulan-perbaikan", tags=["usulan-perbaikan"])
 
-    @router.get("", summary="Usulan perbaikan data SIASN per unit",
-                openapi_extra={"security": SECURITY})
-    async def list_all(request: Request,
-                       unit: Annotated[str | None, Query(max_length=64)] = None
-                       ) -> dict[str, Any]:
+    @router.get("", summary="Usulan perbaikan data SIASN per unit", openapi_extra={"security": SECURITY})
+    async def list_all(
+        request: Request, unit: Annotated[str | None, Query(max_length=64)] = None
+    ) -> dict[str, Any]:
         """Local values kept by an admin, to propose to BKN, grouped by unit."""
         who = await caller(gate, request)
         items = await run_tx(gate, list_usulan, who.scope, unit)
         return {"count": len(items), "units": group_by_unit(items)}
 
-    @router.get("/ekspor", summary="Ekspor usulan perbaikan (CSV atau JSON)",
-                openapi_extra={"security": SECURITY},
-                responses={200: {"content": {"text/csv": {}, "application/json": {}}}})
-    async def export(request: Request,
-                     format: Annotated[Literal["csv", "json"], Query()] = "csv",
-                     unit: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+    @router.get(
+        "/ekspor",
+        summary="Ekspor usulan perbaikan (CSV atau JSON)",
+        openapi_extra={"security": SECURITY},
+        responses={200: {"content": {"text/csv": {}, "application/json": {}}}},
+    )
+    async def export(
+        request: Request,
+        format: Annotated[Literal["csv", "json"], Query()] = "csv",
+        unit: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> Response:
         """The same list as a download; CSV cells that look like formulas are neutralised."""
         who = await caller(gate, request)
         items = await run_tx(gate, list_usulan, who.scope, unit)
@@ -42,8 +46,7 @@ def usulan_router(gate: Gate) -> APIRouter:
             body = json.dumps({"units": group_by_unit(items)}, ensure_ascii=False, default=str)
             return Response(body, media_type="application/json", headers=_attachment("json"))
         csv_text = to_csv((i.as_dict() for i in items), COLUMNS)
-        return Response("\ufeff" + csv_text, media_type="text/csv; charset=utf-8",
-                        headers=_attachment("csv"))
+        return Response("\ufeff" + csv_text, media_type="text/csv; charset=utf-8", headers=_attachment("csv"))
 
     return router
 

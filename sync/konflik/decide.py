@@ -40,9 +40,17 @@ class Resolution(StrEnum):
     SET_VALUE = "tetapkan_nilai"
 
 
-def decide(session: Session, scope: Scope, ids: Sequence[int], resolution: Resolution, *,
-           actor: str, reason: str, seen_versions: Mapping[int, int] | None = None,
-           value: Any = None) -> list[Conflict]:
+def decide(
+    session: Session,
+    scope: Scope,
+    ids: Sequence[int],
+    resolution: Resolution,
+    *,
+    actor: str,
+    reason: str,
+    seen_versions: Mapping[int, int] | None = None,
+    value: Any = None,
+) -> list[Conflict]:
     """Apply one decision to every conflict in ``ids``, all or nothing."""
     reason = _reason(reason)
     unique = list(dict.fromkeys(ids))
@@ -55,8 +63,9 @@ def decide(session: Session, scope: Scope, ids: Sequence[int], resolution: Resol
     return [_apply(session, c, resolution, actor, reason, value) for c in conflicts]
 
 
-def _check_target_units(session: Session, scope: Scope, conflicts: Sequence[Conflict],
-                        resolution: Resolution, value: Any) -> None:
+def _check_target_units(
+    session: Session, scope: Scope, conflicts: Sequence[Conflict], resolution: Resolution, value: Any
+) -> None:
     """A decision that sets a unit sets only units inside the caller's area (before any write)."""
     for conflict in conflicts:
         if conflict.field not in AREA_FIELDS or conflict.kind == "klaim":
@@ -66,8 +75,15 @@ def _check_target_units(session: Session, scope: Scope, conflicts: Sequence[Conf
             raise KonflikForbidden(t("access.target_outside_area"))
 
 
-def assign(session: Session, scope: Scope, conflict_id: int, assignee: str | None, *,
-           actor: str, seen_version: int | None = None) -> Conflict:
+def assign(
+    session: Session,
+    scope: Scope,
+    conflict_id: int,
+    assignee: str | None,
+    *,
+    actor: str,
+    seen_version: int | None = None,
+) -> Conflict:
     """Give an undecided conflict to ``assignee`` (None takes it back to open)."""
     if not scope.may_decide:
         raise KonflikForbidden(t("konflik.read_only"))
@@ -112,8 +128,7 @@ def _reason(reason: str) -> str:
 
 
 def _in_scope(session: Session, scope: Scope, conflict_id: int) -> Conflict:
-    conflict = session.scalar(select(Conflict).where(Conflict.id == conflict_id)
-                              .with_for_update())
+    conflict = session.scalar(select(Conflict).where(Conflict.id == conflict_id).with_for_update())
     if conflict is None:
         raise KonflikNotFound(t("konflik.not_found", id=conflict_id))
     nip = session.scalar(select(Pegawai.nip).where(Pegawai.id == conflict.pegawai_id))
@@ -122,41 +137,54 @@ def _in_scope(session: Session, scope: Scope, conflict_id: int) -> Conflict:
     return conflict
 
 
-def _decidable(session: Session, scope: Scope, conflict_id: int,
-               seen_versions: Mapping[int, int] | None) -> Conflict:
+def _decidable(
+    session: Session, scope: Scope, conflict_id: int, seen_versions: Mapping[int, int] | None
+) -> Conflict:
     conflict = _in_scope(session, scope, conflict_id)
     if conflict.status == lifecycle.SUPERSEDED:
-        successor = session.scalar(select(Conflict.id).where(
-            Conflict.supersedes_id == conflict.id))
+        successor = session.scalar(select(Conflict.id).where(Conflict.supersedes_id == conflict.id))
         raise KonflikRefused(t("konflik.refused_superseded", id=conflict_id, new_id=successor))
     if conflict.status == lifecycle.RESOLVED:
-        raise KonflikRefused(t("konflik.refused_resolved", id=conflict_id,
-                               by=conflict.resolved_by, resolution=conflict.resolution))
+        raise KonflikRefused(
+            t(
+                "konflik.refused_resolved",
+                id=conflict_id,
+                by=conflict.resolved_by,
+                resolution=conflict.resolution,
+            )
+        )
     seen = (seen_versions or {}).get(conflict_id)
     if seen is not None and seen != conflict.version:
-        raise KonflikRefused(t("konflik.refused_stale", id=conflict_id,
-                               changes=_changes_since(session, conflict, seen)))
+        raise KonflikRefused(
+            t("konflik.refused_stale", id=conflict_id, changes=_changes_since(session, conflict, seen))
+        )
     return conflict
 
 
 def _changes_since(session: Session, conflict: Conflict, seen: int) -> str:
-    events = session.scalars(select(ConflictEvent).where(
-        ConflictEvent.conflict_id == conflict.id, ConflictEvent.version > seen,
-        ConflictEvent.kind != "commented").order_by(ConflictEvent.id))
+    events = session.scalars(
+        select(ConflictEvent)
+        .where(
+            ConflictEvent.conflict_id == conflict.id,
+            ConflictEvent.version > seen,
+            ConflictEvent.kind != "commented",
+        )
+        .order_by(ConflictEvent.id)
+    )
     said = [t("konflik.change_line", actor=e.actor, detail=e.detail or e.kind) for e in events]
     return "; ".join(said) or t("konflik.changed_nothing")
 
 
-def _apply(session: Session, conflict: Conflict, resolution: Resolution, actor: str,
-           reason: str, value: Any) -> Conflict:
+def _apply(
+    session: Session, conflict: Conflict, resolution: Resolution, actor: str, reason: str, value: Any
+) -> Conflict:
     person = session.get_one(Pegawai, conflict.pegawai_id)
     if conflict.kind == "unor_dihapus" and resolution is not Resolution.SET_VALUE:
         raise KonflikError(t("konflik.removed_unit_needs_value", id=conflict.id))
     if conflict.kind == "klaim":
         return _decide_claim(session, conflict, person, resolution, actor, reason)
     if conflict.kind == skp_konflik.KIND:
-        return skp_konflik.decide(session, conflict, person, resolution.value, actor=actor,
-                                  reason=reason)
+        return skp_konflik.decide(session, conflict, person, resolution.value, actor=actor, reason=reason)
     current = local_values(person).get(conflict.field)
     new = _decided(session, conflict, resolution, value)
     if new != current and conflict.field in local_values(person):
@@ -164,32 +192,75 @@ def _apply(session: Session, conflict: Conflict, resolution: Resolution, actor: 
         person.updated_at = audit.now()
     if conflict.kind == "merge":
         _acknowledge(session, person.id, conflict.field, conflict.remote_value)
-    lifecycle.close(session, conflict, resolution=resolution.value, actor=actor, reason=reason,
-                    detail=t(f"konflik.decided_{resolution.value}", reason=reason))
-    audit.record(session, actor=actor, action=f"konflik_{resolution.value}", nip=person.nip,
-                 field=conflict.field, old=current, new=new, reason=reason)
+    lifecycle.close(
+        session,
+        conflict,
+        resolution=resolution.value,
+        actor=actor,
+        reason=reason,
+        detail=t(f"konflik.decided_{resolution.value}", reason=reason),
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action=f"konflik_{resolution.value}",
+        nip=person.nip,
+        field=conflict.field,
+        old=current,
+        new=new,
+        reason=reason,
+    )
     if resolution is Resolution.KEEP_LOCAL:
-        audit.record(session, actor=actor, action="usul_perbaikan_siasn", nip=person.nip,
-                     field=conflict.field, old=conflict.remote_value, new=current, reason=reason)
+        audit.record(
+            session,
+            actor=actor,
+            action="usul_perbaikan_siasn",
+            nip=person.nip,
+            field=conflict.field,
+            old=conflict.remote_value,
+            new=current,
+            reason=reason,
+        )
     return conflict
 
 
-def _decide_claim(session: Session, conflict: Conflict, person: Pegawai,
-                  resolution: Resolution, actor: str, reason: str) -> Conflict:
+def _decide_claim(
+    session: Session, conflict: Conflict, person: Pegawai, resolution: Resolution, actor: str, reason: str
+) -> Conflict:
     if resolution is Resolution.SET_VALUE:
         raise KonflikError(t("konflik.claim_no_value", id=conflict.id))
     claim = session.scalar(select(UnitClaim).where(UnitClaim.pegawai_id == person.id))
     if resolution is Resolution.TAKE_SIASN and claim is not None:
         session.delete(claim)
-    lifecycle.close(session, conflict, resolution=resolution.value, actor=actor, reason=reason,
-                    detail=t(f"konflik.decided_{resolution.value}", reason=reason))
-    audit.record(session, actor=actor, action=f"konflik_{resolution.value}", nip=person.nip,
-                 field=conflict.field, old=conflict.remote_value, new=conflict.local_value,
-                 reason=reason)
+    lifecycle.close(
+        session,
+        conflict,
+        resolution=resolution.value,
+        actor=actor,
+        reason=reason,
+        detail=t(f"konflik.decided_{resolution.value}", reason=reason),
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action=f"konflik_{resolution.value}",
+        nip=person.nip,
+        field=conflict.field,
+        old=conflict.remote_value,
+        new=conflict.local_value,
+        reason=reason,
+    )
     if resolution is Resolution.KEEP_LOCAL:
-        audit.record(session, actor=actor, action="usul_perbaikan_siasn", nip=person.nip,
-                     field=conflict.field, old=conflict.remote_value, new=conflict.local_value,
-                     reason=reason)
+        audit.record(
+            session,
+            actor=actor,
+            action="usul_perbaikan_siasn",
+            nip=person.nip,
+            field=conflict.field,
+            old=conflict.remote_value,
+            new=conflict.local_value,
+            reason=reason,
+        )
     return conflict
 
 
@@ -205,10 +276,12 @@ def _decided(session: Session, conflict: Conflict, resolution: Resolution, value
 
 
 def _acknowledge(session: Session, pegawai_id: int, field: str, remote: Any) -> None:
-    state = session.scalar(select(FieldState).where(FieldState.pegawai_id == pegawai_id,
-                                                    FieldState.field == field))
+    state = session.scalar(
+        select(FieldState).where(FieldState.pegawai_id == pegawai_id, FieldState.field == field)
+    )
     if state is None:
-        session.add(FieldState(pegawai_id=pegawai_id, field=field, base_value=remote,
-                               received_at=audit.now()))
+        session.add(
+            FieldState(pegawai_id=pegawai_id, field=field, base_value=remote, received_at=audit.now())
+        )
     else:
         state.base_value, state.received_at = remote, audit.now()

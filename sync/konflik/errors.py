@@ -1,9 +1,9 @@
 """Errors of the konflik package; every message is Bahasa Indonesia from the catalogue.
 
-    KonflikError            bad input (an unknown filter, a missing reason): 422 / exit 2
-    ├── KonflikNotFound     no such conflict or run in the caller's scope: 404 / exit 1
-    ├── KonflikForbidden    the caller may see it but not do this: 403 / exit 1
-    └── KonflikRefused      the state forbids it (decided, superseded, stale): 409 / exit 1
+KonflikError            bad input (an unknown filter, a missing reason): 422 / exit 2
+├── KonflikNotFound     no such conflict or run in the caller's scope: 404 / exit 1
+├── KonflikForbidden    the caller may see it but not do this: 403 / exit 1
+└── KonflikRefused      the state forbids it (decided, superseded, stale): 409 / exit 1
 """
 
 from __future__ import annotations

@@ -15,8 +15,11 @@ def safe_cell(value: Any) -> str:
     """A value as a spreadsheet cell that can never run as a formula (prefixed with ')."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else (
-        json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value))
+    text = (
+        value
+        if isinstance(value, str)
+        else (json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value))
+    )
     return "'" + text if text.startswith(FORMULA_START) else text
 
 

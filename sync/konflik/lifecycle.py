@@ -49,8 +49,9 @@ def is_overdue(conflict: Conflict, today: date, policy: KonflikPolicy = DEFAULT_
     return conflict.status in ACTIVE and today > due_date(conflict.opened_at, policy)
 
 
-def add_event(session: Session, conflict: Conflict, kind: str, actor: str,
-              detail: str | None = None) -> ConflictEvent:
+def add_event(
+    session: Session, conflict: Conflict, kind: str, actor: str, detail: str | None = None
+) -> ConflictEvent:
     """Append one step to the history; a step that changes the conflict bumps its version."""
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown conflict event {kind!r}")
@@ -58,15 +59,25 @@ def add_event(session: Session, conflict: Conflict, kind: str, actor: str,
     if kind not in ("opened", "commented"):
         conflict.version = (conflict.version or 1) + 1
         conflict.updated_at = stamp
-    event = ConflictEvent(conflict_id=conflict.id, at=stamp, actor=actor, kind=kind,
-                          detail=detail, version=conflict.version)
+    event = ConflictEvent(
+        conflict_id=conflict.id, at=stamp, actor=actor, kind=kind, detail=detail, version=conflict.version
+    )
     session.add(event)
     return event
 
 
-def raise_conflict(session: Session, *, pegawai: Pegawai, field: str, kind: str,
-                   values: tuple[Any, Any, Any], explanation: str, actor: str,
-                   run_id: str | None, existing: Conflict | None = None) -> Conflict:
+def raise_conflict(
+    session: Session,
+    *,
+    pegawai: Pegawai,
+    field: str,
+    kind: str,
+    values: tuple[Any, Any, Any],
+    explanation: str,
+    actor: str,
+    run_id: str | None,
+    existing: Conflict | None = None,
+) -> Conflict:
     """Open a conflict on (base, local, remote) ``values``; supersede ``existing`` if they moved."""
     if existing is not None and _values(existing) == values:
         return existing
@@ -74,13 +85,29 @@ def raise_conflict(session: Session, *, pegawai: Pegawai, field: str, kind: str,
         return _supersede(session, existing, pegawai, kind, values, explanation, actor, run_id)
     conflict = _new(session, pegawai, field, kind, values, explanation, run_id)
     add_event(session, conflict, "opened", actor, explanation)
-    audit.record(session, actor=actor, action="konflik_dibuka", nip=pegawai.nip, field=field,
-                 old=values[1], new=values[2], reason=explanation, run_id=run_id)
+    audit.record(
+        session,
+        actor=actor,
+        action="konflik_dibuka",
+        nip=pegawai.nip,
+        field=field,
+        old=values[1],
+        new=values[2],
+        reason=explanation,
+        run_id=run_id,
+    )
     return conflict
 
 
-def close(session: Session, conflict: Conflict, *, resolution: str, actor: str,
-          reason: str, detail: str | None = None) -> None:
+def close(
+    session: Session,
+    conflict: Conflict,
+    *,
+    resolution: str,
+    actor: str,
+    reason: str,
+    detail: str | None = None,
+) -> None:
     """Mark ``conflict`` resolved by ``actor`` with ``resolution`` and why."""
     conflict.status, conflict.resolution = RESOLVED, resolution
     conflict.resolved_at, conflict.resolved_by = audit.now(), actor
@@ -92,44 +119,79 @@ def _values(conflict: Conflict) -> tuple[Any, Any, Any]:
     return conflict.base_value, conflict.local_value, conflict.remote_value
 
 
-def _new(session: Session, pegawai: Pegawai, field: str, kind: str,
-         values: tuple[Any, Any, Any], explanation: str, run_id: str | None,
-         supersedes: Conflict | None = None) -> Conflict:
+def _new(
+    session: Session,
+    pegawai: Pegawai,
+    field: str,
+    kind: str,
+    values: tuple[Any, Any, Any],
+    explanation: str,
+    run_id: str | None,
+    supersedes: Conflict | None = None,
+) -> Conflict:
     stamp = audit.now()
     assignee = supersedes.assignee if supersedes is not None else None
-    conflict = Conflict(pegawai_id=pegawai.id, field=field, kind=kind, base_value=values[0],
-                        local_value=values[1], remote_value=values[2],
-                        status=ASSIGNED if assignee else OPEN, explanation=explanation,
-                        opened_at=stamp, updated_at=stamp, run_id=run_id, assignee=assignee,
-                        version=1, supersedes_id=supersedes.id if supersedes else None)
+    conflict = Conflict(
+        pegawai_id=pegawai.id,
+        field=field,
+        kind=kind,
+        base_value=values[0],
+        local_value=values[1],
+        remote_value=values[2],
+        status=ASSIGNED if assignee else OPEN,
+        explanation=explanation,
+        opened_at=stamp,
+        updated_at=stamp,
+        run_id=run_id,
+        assignee=assignee,
+        version=1,
+        supersedes_id=supersedes.id if supersedes else None,
+    )
     session.add(conflict)
     session.flush()
     return conflict
 
 
-def _supersede(session: Session, old: Conflict, pegawai: Pegawai, kind: str,
-               values: tuple[Any, Any, Any], explanation: str, actor: str,
-               run_id: str | None) -> Conflict:
+def _supersede(
+    session: Session,
+    old: Conflict,
+    pegawai: Pegawai,
+    kind: str,
+    values: tuple[Any, Any, Any],
+    explanation: str,
+    actor: str,
+    run_id: str | None,
+) -> Conflict:
     changed = describe_change(_values(old), values)
     old.status = SUPERSEDED
     session.flush()  # the partial unique index allows one active conflict per field
     new = _new(session, pegawai, old.field, kind, values, explanation, run_id, supersedes=old)
-    add_event(session, old, "superseded", actor,
-              t("konflik.event_superseded", new_id=new.id, changed=changed))
-    add_event(session, new, "opened", actor,
-              t("konflik.event_opened_from", old_id=old.id, changed=changed))
-    audit.record(session, actor=actor, action="konflik_digantikan", nip=pegawai.nip,
-                 field=old.field, old=old.remote_value, new=values[2],
-                 reason=t("konflik.event_superseded", new_id=new.id, changed=changed),
-                 run_id=run_id)
+    add_event(
+        session, old, "superseded", actor, t("konflik.event_superseded", new_id=new.id, changed=changed)
+    )
+    add_event(session, new, "opened", actor, t("konflik.event_opened_from", old_id=old.id, changed=changed))
+    audit.record(
+        session,
+        actor=actor,
+        action="konflik_digantikan",
+        nip=pegawai.nip,
+        field=old.field,
+        old=old.remote_value,
+        new=values[2],
+        reason=t("konflik.event_superseded", new_id=new.id, changed=changed),
+        run_id=run_id,
+    )
     return new
 
 
 def describe_change(before: tuple[Any, Any, Any], after: tuple[Any, Any, Any]) -> str:
     """Which of base, local and SIASN changed between two value triples, in Bahasa Indonesia."""
     names = (t("konflik.side_base"), t("konflik.side_local"), t("konflik.side_siasn"))
-    parts = [t("konflik.changed_value", side=name, old=_show(b), new=_show(a))
-             for name, b, a in zip(names, before, after, strict=True) if b != a]
+    parts = [
+        t("konflik.changed_value", side=name, old=_show(b), new=_show(a))
+        for name, b, a in zip(names, before, after, strict=True)
+        if b != a
+    ]
     return "; ".join(parts) or t("konflik.changed_nothing")
 
 

@@ -72,8 +72,7 @@ def scope_for(session: Session, who: Principal, roles: RoleMap) -> Scope:
         return Scope(level="all", actor=who.actor)
     if level == "self":
         return Scope(level="self", actor=who.actor, nip=who.name)
-    return Scope(level="operator", actor=who.actor, units=work_area(session, who, roles) or
-                 frozenset())
+    return Scope(level="operator", actor=who.actor, units=work_area(session, who, roles) or frozenset())
 
 
 def subtree(session: Session, roots: list[str]) -> set[str]:

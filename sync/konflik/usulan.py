@@ -19,9 +19,23 @@ from sync.konflik.decide import Resolution
 from sync.konflik.scope import Scope
 from sync.unit_index import unit_index
 
-COLUMNS = ("unit_id", "unit_nama", "unit_jalur", "nip", "nama", "field", "field_label",
-           "nilai_siasn", "nilai_siasn_tampil", "nilai_usulan", "nilai_usulan_tampil", "alasan",
-           "diputuskan_oleh", "diputuskan_pada", "konflik_id")
+COLUMNS = (
+    "unit_id",
+    "unit_nama",
+    "unit_jalur",
+    "nip",
+    "nama",
+    "field",
+    "field_label",
+    "nilai_siasn",
+    "nilai_siasn_tampil",
+    "nilai_usulan",
+    "nilai_usulan_tampil",
+    "alasan",
+    "diputuskan_oleh",
+    "diputuskan_pada",
+    "konflik_id",
+)
 
 
 @dataclass(frozen=True)
@@ -47,43 +61,65 @@ class Usulan:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready mapping (times as ISO 8601)."""
         data = asdict(self)
-        data["diputuskan_pada"] = self.diputuskan_pada.isoformat() if self.diputuskan_pada \
-            else None
+        data["diputuskan_pada"] = self.diputuskan_pada.isoformat() if self.diputuskan_pada else None
         return data
 
 
 def list_usulan(session: Session, scope: Scope, unit: str | None = None) -> list[Usulan]:
     """Every upstream correction in ``scope`` (optionally one unit), by unit then NIP."""
-    query = (select(Conflict, Pegawai, Unit).join(Pegawai, Pegawai.id == Conflict.pegawai_id)
-             .outerjoin(Unit, Unit.id == Pegawai.unor_id)
-             .where(scope.pegawai_clause(), Conflict.status == "resolved",
-                    Conflict.resolution == Resolution.KEEP_LOCAL.value,
-                    Conflict.kind != "skp_nilai"))  # kept SKP ratings are pushed, not proposed
+    query = (
+        select(Conflict, Pegawai, Unit)
+        .join(Pegawai, Pegawai.id == Conflict.pegawai_id)
+        .outerjoin(Unit, Unit.id == Pegawai.unor_id)
+        .where(
+            scope.pegawai_clause(),
+            Conflict.status == "resolved",
+            Conflict.resolution == Resolution.KEEP_LOCAL.value,
+            Conflict.kind != "skp_nilai",
+        )
+    )  # kept SKP ratings are pushed, not proposed
     if unit:
         query = query.where(Pegawai.unor_id == unit)
     rows = session.execute(query.order_by(Pegawai.unor_id, Pegawai.nip, Conflict.id)).all()
     index = unit_index(session)
 
     def shown(field: str, value: Any) -> Any:
-        return index.label(value, value) if field == "unor_id" and isinstance(value, str) \
-            else value
+        return index.label(value, value) if field == "unor_id" and isinstance(value, str) else value
 
-    return [Usulan(unit_id=p.unor_id, unit_nama=u.nama if u else p.unor_nama, nip=p.nip,
-                   nama=p.nama, field=c.field, field_label=label(c.field),
-                   nilai_siasn=c.remote_value, nilai_usulan=c.local_value,
-                   alasan=c.resolution_reason, diputuskan_oleh=c.resolved_by,
-                   diputuskan_pada=c.resolved_at, konflik_id=c.id,
-                   unit_jalur=index.label(p.unor_id, u.nama if u else p.unor_nama),
-                   nilai_siasn_tampil=shown(c.field, c.remote_value),
-                   nilai_usulan_tampil=shown(c.field, c.local_value)) for c, p, u in rows]
+    return [
+        Usulan(
+            unit_id=p.unor_id,
+            unit_nama=u.nama if u else p.unor_nama,
+            nip=p.nip,
+            nama=p.nama,
+            field=c.field,
+            field_label=label(c.field),
+            nilai_siasn=c.remote_value,
+            nilai_usulan=c.local_value,
+            alasan=c.resolution_reason,
+            diputuskan_oleh=c.resolved_by,
+            diputuskan_pada=c.resolved_at,
+            konflik_id=c.id,
+            unit_jalur=index.label(p.unor_id, u.nama if u else p.unor_nama),
+            nilai_siasn_tampil=shown(c.field, c.remote_value),
+            nilai_usulan_tampil=shown(c.field, c.local_value),
+        )
+        for c, p, u in rows
+    ]
 
 
 def group_by_unit(items: list[Usulan]) -> list[dict[str, Any]]:
     """The corrections grouped by unit: ``[{unit_id, unit_nama, usulan: [...]}, ...]``."""
     groups: dict[str | None, dict[str, Any]] = {}
     for item in items:
-        group = groups.setdefault(item.unit_id, {"unit_id": item.unit_id,
-                                                 "unit_nama": item.unit_nama,
-                                                 "unit_jalur": item.unit_jalur, "usulan": []})
+        group = groups.setdefault(
+            item.unit_id,
+            {
+                "unit_id": item.unit_id,
+                "unit_nama": item.unit_nama,
+                "unit_jalur": item.unit_jalur,
+                "usulan": [],
+            },
+        )
         group["usulan"].append(item.as_dict())
     return list(groups.values())

@@ -45,8 +45,14 @@ class FeedStopped(RuntimeError):
 class FeedRun:
     """Run bookkeeping shared by the sources: lease, run row, cursor, counts, report."""
 
-    def __init__(self, sessions: sessionmaker[Session], source: str, *,
-                 actor: str = "umpan-pmm", options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        source: str,
+        *,
+        actor: str = "umpan-pmm",
+        options: dict[str, Any] | None = None,
+    ) -> None:
         self.sessions = sessions
         self.source = source
         self.options = options
@@ -59,10 +65,21 @@ class FeedRun:
         """Take the feed lease and open the run row."""
         self._lease = runs.acquire(self.sessions, LEASE, self.run_id)
         with transaction(self.sessions) as session:
-            session.add(SyncRun(id=self.run_id, kind=f"pmm:{self.source}", status="running",
-                                phase="feed", dry_run=False, counts={}, calls=0, failed=0,
-                                options=self.options,
-                                conflicts_opened=0, started_at=audit.now()))
+            session.add(
+                SyncRun(
+                    id=self.run_id,
+                    kind=f"pmm:{self.source}",
+                    status="running",
+                    phase="feed",
+                    dry_run=False,
+                    counts={},
+                    calls=0,
+                    failed=0,
+                    options=self.options,
+                    conflicts_opened=0,
+                    started_at=audit.now(),
+                )
+            )
 
     def tx(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one transaction and renew the lease (progress moves with data)."""
@@ -79,8 +96,9 @@ class FeedRun:
                 session.expunge(row)
             return row
 
-    def move_cursor(self, session: Session, scope: str, *, page: str | None,
-                    high_water: datetime | None) -> None:
+    def move_cursor(
+        self, session: Session, scope: str, *, page: str | None, high_water: datetime | None
+    ) -> None:
         """Set the cursor in the caller's transaction (together with the rows it covers)."""
         row = session.get(PmmCursor, (self.source, scope))
         if row is None:
@@ -99,8 +117,9 @@ class FeedRun:
         self.counts["failed"] += 1
         self.errors.append({"where": where, "error": error})
 
-    def finish(self, status: str, reason: str | None = None, *,
-               max_problems: int | None = None) -> dict[str, Any]:
+    def finish(
+        self, status: str, reason: str | None = None, *, max_problems: int | None = None
+    ) -> dict[str, Any]:
         """Close the run row, give the lease up and return the report (its open problems, the
         first ``max_problems`` of them when given, and how many there are)."""
         try:
@@ -109,22 +128,39 @@ class FeedRun:
                 run.status, run.phase, run.guard_reason = status, "done", reason
                 run.counts, run.failed = dict(self.counts), self.counts["failed"]
                 run.finished_at = audit.now()
-                run.duration_s = round((run.finished_at - _aware(run.started_at))
-                                       .total_seconds(), 3)
+                run.duration_s = round((run.finished_at - _aware(run.started_at)).total_seconds(), 3)
                 mine = (PmmProblem.run_id == self.run_id, PmmProblem.status == "open")
-                problems = [problem_view(p) for p in session.scalars(
-                    select(PmmProblem).where(*mine)
-                    .order_by(PmmProblem.npsn, PmmProblem.nip, PmmProblem.rule)
-                    .limit(max_problems))]
-                total = len(problems) if max_problems is None else session.scalar(
-                    select(func.count()).select_from(PmmProblem).where(*mine))
+                problems = [
+                    problem_view(p)
+                    for p in session.scalars(
+                        select(PmmProblem)
+                        .where(*mine)
+                        .order_by(PmmProblem.npsn, PmmProblem.nip, PmmProblem.rule)
+                        .limit(max_problems)
+                    )
+                ]
+                total = (
+                    len(problems)
+                    if max_problems is None
+                    else session.scalar(select(func.count()).select_from(PmmProblem).where(*mine))
+                )
                 summary = runs.run_summary(run)
         finally:
             runs.release(self.sessions, self._lease)
-        log.info("pmm_feed_finished", run_id=self.run_id, source=self.source, status=status,
-                 counts=dict(self.counts))
-        return {**summary, "source": self.source, "problems": problems,
-                "problems_total": total, "errors": self.errors}
+        log.info(
+            "pmm_feed_finished",
+            run_id=self.run_id,
+            source=self.source,
+            status=status,
+            counts=dict(self.counts),
+        )
+        return {
+            **summary,
+            "source": self.source,
+            "problems": problems,
+            "problems_total": total,
+            "errors": self.errors,
+        }
 
 
 def _aware(value: datetime) -> datetime:
@@ -134,8 +170,9 @@ def _aware(value: datetime) -> datetime:
     return result
 
 
-async def feed_siasn(sessions: sessionmaker[Session], siasn: SiasnClient, *,
-                     batch_size: int = 25, concurrency: int = 8) -> dict[str, Any]:
+async def feed_siasn(
+    sessions: sessionmaker[Session], siasn: SiasnClient, *, batch_size: int = 25, concurrency: int = 8
+) -> dict[str, Any]:
     """Read every teacher's rw-skp22 / rw-kinerjaperiodik from SIASN into SKP (resumable)."""
     feed = FeedRun(sessions, SIASN)
     await asyncio.to_thread(feed.begin)
@@ -146,11 +183,12 @@ async def feed_siasn(sessions: sessionmaker[Session], siasn: SiasnClient, *,
         nips = await asyncio.to_thread(_teachers, sessions, after)
         gate = asyncio.Semaphore(max(1, concurrency))
         for start in range(0, len(nips), batch_size):
-            chunk = nips[start:start + batch_size]
+            chunk = nips[start : start + batch_size]
             fetched = await _fetch_all(siasn, chunk, gate)
             await asyncio.to_thread(_store_siasn, feed, scope, chunk, fetched)
-        await asyncio.to_thread(feed.tx, lambda s: feed.move_cursor(
-            s, scope, page=None, high_water=audit.now()))
+        await asyncio.to_thread(
+            feed.tx, lambda s: feed.move_cursor(s, scope, page=None, high_water=audit.now())
+        )
     except FeedStopped as exc:
         return await asyncio.to_thread(feed.finish, "stopped", str(exc))
     except BaseException:
@@ -164,8 +202,7 @@ def _teachers(sessions: sessionmaker[Session], after: str | None) -> list[str]:
         return teacher_nips(session, after)
 
 
-async def _fetch_all(siasn: SiasnClient, nips: list[str], gate: asyncio.Semaphore
-                     ) -> list[TeacherRows | str]:
+async def _fetch_all(siasn: SiasnClient, nips: list[str], gate: asyncio.Semaphore) -> list[TeacherRows | str]:
     """Every teacher's rows of one batch; credentials refused cancel the rest and stop."""
     try:
         async with asyncio.TaskGroup() as group:
@@ -175,8 +212,7 @@ async def _fetch_all(siasn: SiasnClient, nips: list[str], gate: asyncio.Semaphor
     return [task.result() for task in tasks]
 
 
-async def _fetch(siasn: SiasnClient, nip: str, gate: asyncio.Semaphore
-                 ) -> TeacherRows | str:
+async def _fetch(siasn: SiasnClient, nip: str, gate: asyncio.Semaphore) -> TeacherRows | str:
     async with gate:
         try:
             skp22 = await siasn.rw_skp22(nip)
@@ -188,8 +224,7 @@ async def _fetch(siasn: SiasnClient, nip: str, gate: asyncio.Semaphore
     return TeacherRows(nip=nip, nama=None, skp22=skp22, periodik=periodik)
 
 
-def _store_siasn(feed: FeedRun, scope: str, chunk: list[str],
-                 fetched: list[TeacherRows | str]) -> None:
+def _store_siasn(feed: FeedRun, scope: str, chunk: list[str], fetched: list[TeacherRows | str]) -> None:
     def work(session: Session) -> None:
         for nip, rows in zip(chunk, fetched, strict=True):
             if isinstance(rows, str):
@@ -197,8 +232,7 @@ def _store_siasn(feed: FeedRun, scope: str, chunk: list[str],
                 continue
             try:  # one teacher's odd rows must not sink the batch
                 with session.begin_nested():
-                    feed.add(ingest_teacher(session, rows, actor=feed.actor,
-                                            run_id=feed.run_id))
+                    feed.add(ingest_teacher(session, rows, actor=feed.actor, run_id=feed.run_id))
             except (IntegrityError, ValueError) as exc:
                 feed.fail(nip, f"{type(exc).__name__}: {exc}"[:500])
         feed.move_cursor(session, scope, page=chunk[-1], high_water=None)

@@ -60,8 +60,9 @@ def file_refusal(exc: RecapFileError) -> str:
     return t(f"pmm.file.{exc.code}", **params)
 
 
-def import_file(sessions: sessionmaker[Session], path: Path, *,
-                progress: Callable[[int], Progress] | None = None) -> dict[str, Any]:
+def import_file(
+    sessions: sessionmaker[Session], path: Path, *, progress: Callable[[int], Progress] | None = None
+) -> dict[str, Any]:
     """Import one recap file (``RecapFileError`` refuses it before anything is written).
 
     ``progress``, when given, is called with the file's row count and returns the callback
@@ -85,8 +86,9 @@ async def import_file_async(sessions: sessionmaker[Session], path: Path) -> dict
     return await asyncio.to_thread(import_file, sessions, path)
 
 
-def _write(session: Session, feed: FeedRun, recap: RecapStream, advance: Progress | None
-           ) -> list[dict[str, Any]]:
+def _write(
+    session: Session, feed: FeedRun, recap: RecapStream, advance: Progress | None
+) -> list[dict[str, Any]]:
     """Every row of the file, a chunk at a time, then the rules over the whole file."""
     context = load_context(session)
     rows: list[dict[str, Any]] = []  # accepted rows' outcome and reason are filled in at the end
@@ -121,9 +123,16 @@ def _write(session: Session, feed: FeedRun, recap: RecapStream, advance: Progres
     return rows
 
 
-def _chunk(session: Session, feed: FeedRun, chunk: list[RowOutcome], context: Any,
-           settled: Settled, rows: list[dict[str, Any]], accepted_at: dict[str, int],
-           read: Read) -> None:
+def _chunk(
+    session: Session,
+    feed: FeedRun,
+    chunk: list[RowOutcome],
+    context: Any,
+    settled: Settled,
+    rows: list[dict[str, Any]],
+    accepted_at: dict[str, int],
+    read: Read,
+) -> None:
     """Stage one chunk's accepted rows; list every row (refusals with their reason); record the
     refusals that are rules as problems."""
     items, refused = [], []
@@ -138,30 +147,45 @@ def _chunk(session: Session, feed: FeedRun, chunk: list[RowOutcome], context: An
         if outcome.code in RULES:
             refused.append(outcome)
     if items:
-        stage(session, SOURCE, Batch(items), context, settled, actor=feed.actor,
-              run_id=feed.run_id)
+        stage(session, SOURCE, Batch(items), context, settled, actor=feed.actor, run_id=feed.run_id)
     _record_refusals(session, feed, refused, read)
 
 
 def _row(outcome: RowOutcome, hasil: str, keterangan: str) -> dict[str, Any]:
-    return {"baris": outcome.row, "sheet": outcome.sheet, "nip": outcome.nip, "hasil": hasil,
-            "keterangan": keterangan}
+    return {
+        "baris": outcome.row,
+        "sheet": outcome.sheet,
+        "nip": outcome.nip,
+        "hasil": hasil,
+        "keterangan": keterangan,
+    }
 
 
-def _record_refusals(session: Session, feed: FeedRun, refused: list[RowOutcome], read: Read
-                     ) -> None:
+def _record_refusals(session: Session, feed: FeedRun, refused: list[RowOutcome], read: Read) -> None:
     """A refusal that is a known rule is a problem of that teacher (or row); a refused row is
     checked for the refusal rules only (not, say, for its supervisor)."""
-    record_many(session, SOURCE, [(_subject(o), [finding(o.code, **o.params)]) for o in refused],
-                now=audit.now(), run_id=feed.run_id, read=read, judged=REFUSAL_RULES)
+    record_many(
+        session,
+        SOURCE,
+        [(_subject(o), [finding(o.code, **o.params)]) for o in refused],
+        now=audit.now(),
+        run_id=feed.run_id,
+        read=read,
+        judged=REFUSAL_RULES,
+    )
 
 
 def _subject(outcome: RowOutcome) -> Subject:
     """Who a refused row is about, with the name, school and NUPTK the row gave."""
     who = outcome.identity
-    return Subject(nip=(outcome.nip or f"baris {outcome.row}")[:40], periode=_periode_key(outcome),
-                   nama=who.get("nama"), nuptk=who.get("nuptk", "")[:16] or None,
-                   npsn=who.get("npsn", "")[:8] or None, sekolah=who.get("satuan_pendidikan"))
+    return Subject(
+        nip=(outcome.nip or f"baris {outcome.row}")[:40],
+        periode=_periode_key(outcome),
+        nama=who.get("nama"),
+        nuptk=who.get("nuptk", "")[:16] or None,
+        npsn=who.get("npsn", "")[:8] or None,
+        sekolah=who.get("satuan_pendidikan"),
+    )
 
 
 def _periode_key(outcome: RowOutcome) -> str:
@@ -183,8 +207,11 @@ def refusal_text(code: str, params: dict[str, Any]) -> str:
     if code == "kolom_kosong" and params.get("column") in _RATING_COLUMNS:
         return t("pmm.row.kolom_kosong_penilaian", **params)
     if code == "kolom_tidak_valid":
-        return t("pmm.row.kolom_tidak_valid", column=params.get("column", "-"),
-                 hint=t(f"pmm.hint.{_HINTS.get(params.get('field', ''), 'other')}"))
+        return t(
+            "pmm.row.kolom_tidak_valid",
+            column=params.get("column", "-"),
+            hint=t(f"pmm.hint.{_HINTS.get(params.get('field', ''), 'other')}"),
+        )
     return t(f"pmm.row.{code}", **params)
 
 
@@ -195,14 +222,23 @@ def _accepted_text(hasil: str, findings: list[Finding]) -> str:
     if hasil in ("failed", "duplicate"):
         return t(f"pmm.row.{hasil}")
     if findings:
-        return t("pmm.row.ok_with_problems", problems="; ".join(finding_text(f)
-                                                                for f in findings))
+        return t("pmm.row.ok_with_problems", problems="; ".join(finding_text(f) for f in findings))
     return t("pmm.row.ok")
 
 
 _RATING_COLUMNS = {"Rating Hasil Kerja", "Rating Perilaku Kerja", "Predikat"}
-_HINTS = {"rating_hasil_kerja": "rating", "rating_perilaku_kerja": "rating",
-          "predikat": "predikat", "status": "status", "tanggal_penilaian": "tanggal",
-          "npsn": "npsn", "nuptk": "nuptk", "nip_penilai": "nip", "nama": "text",
-          "nama_penilai": "text", "satuan_pendidikan": "text", "jenis_ptk": "text",
-          "periode": "text"}
+_HINTS = {
+    "rating_hasil_kerja": "rating",
+    "rating_perilaku_kerja": "rating",
+    "predikat": "predikat",
+    "status": "status",
+    "tanggal_penilaian": "tanggal",
+    "npsn": "npsn",
+    "nuptk": "nuptk",
+    "nip_penilai": "nip",
+    "nama": "text",
+    "nama_penilai": "text",
+    "satuan_pendidikan": "text",
+    "jenis_ptk": "text",
+    "periode": "text",
+}

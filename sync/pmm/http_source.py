@@ -32,15 +32,15 @@ SOURCE = "pmm_http"
 REREAD = timedelta(minutes=10)
 
 
-def standard_periods(listed: list[PmmPeriode]
-                     ) -> tuple[dict[str, periods.Periode], dict[str, periods.PeriodeError]]:
+def standard_periods(
+    listed: list[PmmPeriode],
+) -> tuple[dict[str, periods.Periode], dict[str, periods.PeriodeError]]:
     """Each PMM period as a standard one, or why it is not standard."""
     good: dict[str, periods.Periode] = {}
     bad: dict[str, periods.PeriodeError] = {}
     for item in listed:
         try:
-            good[item.id] = periods.from_pmm(item.jenis.value, item.tahun, item.mulai,
-                                             item.selesai)
+            good[item.id] = periods.from_pmm(item.jenis.value, item.tahun, item.mulai, item.selesai)
         except periods.PeriodeError as exc:
             bad[item.id] = exc
     return good, bad
@@ -56,14 +56,15 @@ async def feed_http(sessions: sessionmaker[Session], pmm: PmmClient) -> dict[str
         breaches = periodik_findings(good.values())
         context = await asyncio.to_thread(feed.tx, load_context)
         for item in listed:
-            await _read_period(feed, pmm, item.id, good.get(item.id), bad.get(item.id),
-                               breaches, context)
+            await _read_period(feed, pmm, item.id, good.get(item.id), bad.get(item.id), breaches, context)
     except AuthError as exc:
-        return await asyncio.to_thread(feed.finish, "stopped", t(
-            "skp.error.credentials", source="PMM", detail=str(exc)))
+        return await asyncio.to_thread(
+            feed.finish, "stopped", t("skp.error.credentials", source="PMM", detail=str(exc))
+        )
     except UpstreamError as exc:  # the next run resumes from the stored page cursor
-        return await asyncio.to_thread(feed.finish, "failed",
-                                       t("skp.error.upstream", source="PMM", detail=str(exc)))
+        return await asyncio.to_thread(
+            feed.finish, "failed", t("skp.error.upstream", source="PMM", detail=str(exc))
+        )
     except FeedStopped as exc:
         return await asyncio.to_thread(feed.finish, "stopped", str(exc))
     except BaseException:
@@ -72,9 +73,15 @@ async def feed_http(sessions: sessionmaker[Session], pmm: PmmClient) -> dict[str
     return await asyncio.to_thread(feed.finish, "completed")
 
 
-async def _read_period(feed: FeedRun, pmm: PmmClient, periode_id: str,
-                       periode: periods.Periode | None, error: periods.PeriodeError | None,
-                       breaches: dict[int, list[Finding]], context: StoreContext) -> None:
+async def _read_period(
+    feed: FeedRun,
+    pmm: PmmClient,
+    periode_id: str,
+    periode: periods.Periode | None,
+    error: periods.PeriodeError | None,
+    breaches: dict[int, list[Finding]],
+    context: StoreContext,
+) -> None:
     stored = await asyncio.to_thread(feed.cursor, periode_id)
     high = aware(stored.high_water) if stored else None
     since = high - REREAD if high else None
@@ -85,29 +92,30 @@ async def _read_period(feed: FeedRun, pmm: PmmClient, periode_id: str,
             newest = max((s for s in seen if s), default=None)
             if newest and (high is None or newest > high):
                 high = newest
-            batch = Batch([Incoming(r, periode, periode_id, error) for r in page.results],
-                          breaches)
+            batch = Batch([Incoming(r, periode, periode_id, error) for r in page.results], breaches)
             await asyncio.to_thread(_store_page, feed, periode_id, page, batch, context)
     except PermanentError:
         if page_cursor is not None:  # a stored cursor PMM no longer takes: start the period over
-            await asyncio.to_thread(feed.tx, lambda s: feed.move_cursor(
-                s, periode_id, page=None, high_water=None))
+            await asyncio.to_thread(
+                feed.tx, lambda s: feed.move_cursor(s, periode_id, page=None, high_water=None)
+            )
         raise
     final = high
-    await asyncio.to_thread(feed.tx, lambda s: feed.move_cursor(s, periode_id, page=None,
-                                                                high_water=final))
+    await asyncio.to_thread(feed.tx, lambda s: feed.move_cursor(s, periode_id, page=None, high_water=final))
 
 
-def _store_page(feed: FeedRun, periode_id: str, page: HasilPage, batch: Batch,
-                context: StoreContext) -> None:
+def _store_page(feed: FeedRun, periode_id: str, page: HasilPage, batch: Batch, context: StoreContext) -> None:
     def work(session: Session) -> None:
-        counts: Counter[str] = ingest(session, SOURCE, batch, context, actor=feed.actor,
-                                      run_id=feed.run_id)
+        counts: Counter[str] = ingest(session, SOURCE, batch, context, actor=feed.actor, run_id=feed.run_id)
         feed.add(counts)
         for bad in page.rejected:
             feed.counts["rejected"] += 1
-            feed.errors.append({"where": f"{periode_id}[{bad.index}] {bad.nip or '-'}",
-                                "error": f"{bad.field}: {bad.detail}"})
+            feed.errors.append(
+                {
+                    "where": f"{periode_id}[{bad.index}] {bad.nip or '-'}",
+                    "error": f"{bad.field}: {bad.detail}",
+                }
+            )
         feed.move_cursor(session, periode_id, page=page.next_cursor, high_water=None)
 
     feed.tx(work)

@@ -44,8 +44,7 @@ from sync.pmm.write import Written, aware, write_skp
 from sync.pmm.write_bulk import write_many
 
 log = structlog.get_logger(__name__)
-COUNTS = ("read", "created", "updated", "unchanged", "duplicate", "rejected", "problem",
-          "failed")
+COUNTS = ("read", "created", "updated", "unchanged", "duplicate", "rejected", "problem", "failed")
 SETTLE_BATCH = 500
 
 
@@ -93,10 +92,15 @@ class Settled:
 def subject_of(item: Incoming) -> Subject:
     """Whose result this is, for the problem list."""
     result = item.result
-    return Subject(nip=result.pegawai.nip, periode=item.periode.key if item.periode else item.label,
-                   nama=result.pegawai.nama, nuptk=result.pegawai.nuptk,
-                   npsn=result.satuan_pendidikan.npsn, sekolah=result.satuan_pendidikan.nama,
-                   source_id=result.id)
+    return Subject(
+        nip=result.pegawai.nip,
+        periode=item.periode.key if item.periode else item.label,
+        nama=result.pegawai.nama,
+        nuptk=result.pegawai.nuptk,
+        npsn=result.satuan_pendidikan.npsn,
+        sekolah=result.satuan_pendidikan.nama,
+        source_id=result.id,
+    )
 
 
 def duplicates(session: Session, source: str, items: list[Incoming]) -> set[int]:
@@ -105,17 +109,30 @@ def duplicates(session: Session, source: str, items: list[Incoming]) -> set[int]
     if not ids:
         return set()
     stored: dict[tuple[str, str], set[datetime | None]] = {}
-    for source_id, nip, updated_at in session.execute(select(
-            Skp.source_id, Skp.nip, Skp.source_updated_at).where(
-            Skp.source == source, Skp.source_id.in_(ids))):
+    for source_id, nip, updated_at in session.execute(
+        select(Skp.source_id, Skp.nip, Skp.source_updated_at).where(
+            Skp.source == source, Skp.source_id.in_(ids)
+        )
+    ):
         stored.setdefault((source_id, nip), set()).add(aware(updated_at))
-    return {at for at, i in enumerate(items) if i.result.updated_at is not None
-            and aware(i.result.updated_at) in stored.get((i.result.id, i.result.pegawai.nip),
-                                                          set())}
+    return {
+        at
+        for at, i in enumerate(items)
+        if i.result.updated_at is not None
+        and aware(i.result.updated_at) in stored.get((i.result.id, i.result.pegawai.nip), set())
+    }
 
 
-def stage(session: Session, source: str, batch: Batch, context: StoreContext, into: Settled, *,
-          actor: str, run_id: str | None) -> None:
+def stage(
+    session: Session,
+    source: str,
+    batch: Batch,
+    context: StoreContext,
+    into: Settled,
+    *,
+    actor: str,
+    run_id: str | None,
+) -> None:
     """Write one batch's SKPs in the caller's transaction; keep what settling needs."""
     counts, known = into.counts, duplicates(session, source, batch.items)
     to_write: list[tuple[Incoming, SkpRecord, list[Finding]]] = []
@@ -137,30 +154,39 @@ def stage(session: Session, source: str, batch: Batch, context: StoreContext, in
         if record is None or identity:
             counts["rejected"] += 1
             into.outcomes[result_id] = "rejected"
-            into.staged.append(Staged(subject_of(item), findings + identity, item.periode,
-                                      None, _source_breaches(item, batch)))
+            into.staged.append(
+                Staged(
+                    subject_of(item), findings + identity, item.periode, None, _source_breaches(item, batch)
+                )
+            )
             continue
         to_write.append((item, record, findings))
     for (item, record, findings), written_as in zip(
-            to_write, _write(session, [r for _, r, _ in to_write], context, actor, run_id),
-            strict=True):
+        to_write, _write(session, [r for _, r, _ in to_write], context, actor, run_id), strict=True
+    ):
         counts[written_as] += 1
         into.outcomes[item.result.id] = written_as
         if written_as != "failed":
-            into.staged.append(Staged(subject_of(item), findings, item.periode,
-                                      placement_of(item.result, record),
-                                      _source_breaches(item, batch)))
+            into.staged.append(
+                Staged(
+                    subject_of(item),
+                    findings,
+                    item.periode,
+                    placement_of(item.result, record),
+                    _source_breaches(item, batch),
+                )
+            )
 
 
-def _write(session: Session, records: list[SkpRecord], context: StoreContext, actor: str,
-           run_id: str | None) -> list[Written | str]:
+def _write(
+    session: Session, records: list[SkpRecord], context: StoreContext, actor: str, run_id: str | None
+) -> list[Written | str]:
     """Bulk-write the records; when the batch breaks a constraint, one by one (each alone)."""
     if not records:
         return []
     try:
         with session.begin_nested():
-            return list(write_many(session, records, actor=actor, run_id=run_id,
-                                   pegawai=context.ids))
+            return list(write_many(session, records, actor=actor, run_id=run_id, pegawai=context.ids))
     except (IntegrityError, ValueError):
         session.expire_all()
     outcomes: list[Written | str] = []
@@ -169,14 +195,25 @@ def _write(session: Session, records: list[SkpRecord], context: StoreContext, ac
             with session.begin_nested():
                 outcomes.append(write_skp(session, record, actor=actor, run_id=run_id))
         except (IntegrityError, ValueError) as exc:
-            log.warning("pmm_result_not_written", nip=record.nip, id=record.source_id,
-                        error=f"{type(exc).__name__}: {exc}"[:500])
+            log.warning(
+                "pmm_result_not_written",
+                nip=record.nip,
+                id=record.source_id,
+                error=f"{type(exc).__name__}: {exc}"[:500],
+            )
             outcomes.append("failed")
     return outcomes
 
 
-def settle(session: Session, source: str, context: StoreContext, into: Settled, *,
-           run_id: str | None, read: Read | None = None) -> None:
+def settle(
+    session: Session,
+    source: str,
+    context: StoreContext,
+    into: Settled,
+    *,
+    run_id: str | None,
+    read: Read | None = None,
+) -> None:
     """Check the period and placement rules over everything staged and record the problems
     (within ``read``: resolved when the read is closed)."""
     per_teacher = _teacher_breaches(into.periods)
@@ -186,9 +223,10 @@ def settle(session: Session, source: str, context: StoreContext, into: Settled, 
     written = [s for s in into.staged if s.placement is not None]
     for group in (rejected, written):
         for start in range(0, len(group), SETTLE_BATCH):
-            chunk = group[start:start + SETTLE_BATCH]
-            placed = iter(placement_many(session, context, [s.placement for s in chunk
-                                                            if s.placement is not None]))
+            chunk = group[start : start + SETTLE_BATCH]
+            placed = iter(
+                placement_many(session, context, [s.placement for s in chunk if s.placement is not None])
+            )
             entries = []
             for staged in chunk:
                 findings = [*_period_findings(staged, per_teacher), *staged.findings]
@@ -207,9 +245,16 @@ def settle(session: Session, source: str, context: StoreContext, into: Settled, 
     into.periods.clear()
 
 
-def ingest(session: Session, source: str, batch: Batch, context: StoreContext, *,
-           actor: str, run_id: str | None, outcomes: dict[str, str] | None = None
-           ) -> Counter[str]:
+def ingest(
+    session: Session,
+    source: str,
+    batch: Batch,
+    context: StoreContext,
+    *,
+    actor: str,
+    run_id: str | None,
+    outcomes: dict[str, str] | None = None,
+) -> Counter[str]:
     """Write one batch in the caller's transaction; counts per outcome (and per result id)."""
     settled = Settled()
     stage(session, source, batch, context, settled, actor=actor, run_id=run_id)
@@ -223,25 +268,23 @@ def _source_breaches(item: Incoming, batch: Batch) -> list[Finding]:
     return batch.source_breaches.get(item.periode.tahun, []) if item.periode else []
 
 
-def _teacher_breaches(read: list[tuple[str, str, int, int, str]]
-                      ) -> dict[str, dict[int, list[Finding]]]:
+def _teacher_breaches(read: list[tuple[str, str, int, int, str]]) -> dict[str, dict[int, list[Finding]]]:
     """Per teacher: the periods of their results in this read, checked as e-Kinerja does."""
     by_nip: dict[str, dict[tuple[str, int, int], set[str]]] = {}
     for nip, jenis, tahun, angka, result_id in read:
         by_nip.setdefault(nip, {}).setdefault((jenis, tahun, angka), set()).add(result_id)
     found: dict[str, dict[int, list[Finding]]] = {}
     for nip, seen in by_nip.items():
-        listed = [periods.Periode(tahun, jenis, angka) for (jenis, tahun, angka), ids in
-                  seen.items() for _ in ids]
+        listed = [
+            periods.Periode(tahun, jenis, angka) for (jenis, tahun, angka), ids in seen.items() for _ in ids
+        ]
         breaches = periodik_findings(listed)
         if breaches:
             found[nip] = breaches
     return found
 
 
-def _period_findings(staged: Staged, per_teacher: dict[str, dict[int, list[Finding]]]
-                     ) -> list[Finding]:
+def _period_findings(staged: Staged, per_teacher: dict[str, dict[int, list[Finding]]]) -> list[Finding]:
     if staged.periode is None:
         return []
-    return [*staged.source_breaches,
-            *per_teacher.get(staged.subject.nip, {}).get(staged.periode.tahun, [])]
+    return [*staged.source_breaches, *per_teacher.get(staged.subject.nip, {}).get(staged.periode.tahun, [])]

@@ -67,15 +67,18 @@ def load_context(session: Session) -> StoreContext:
     """Employees with their unit state and derived supervisor; NUPTKs seen on earlier SKPs."""
     atasan = aliased(Pegawai)
     rows = session.execute(
-        select(Pegawai.nip, Pegawai.nama, Pegawai.unor_id, Pegawai.jabatan, Unit.aktif,
-               atasan.nip, Pegawai.id)
+        select(
+            Pegawai.nip, Pegawai.nama, Pegawai.unor_id, Pegawai.jabatan, Unit.aktif, atasan.nip, Pegawai.id
+        )
         .outerjoin(Unit, Unit.id == Pegawai.unor_id)
         .outerjoin(SupervisorLink, SupervisorLink.pegawai_id == Pegawai.id)
-        .outerjoin(atasan, atasan.id == SupervisorLink.atasan_id)).all()
+        .outerjoin(atasan, atasan.id == SupervisorLink.atasan_id)
+    ).all()
     context = StoreContext()
     for nip, nama, unor_id, jabatan, aktif, atasan_nip, pegawai_id in rows:
-        context.people[nip] = Person(nip, nama, unor_id, bool(aktif), atasan_nip,
-                                     (jabatan or "").strip().lower().startswith("guru"))
+        context.people[nip] = Person(
+            nip, nama, unor_id, bool(aktif), atasan_nip, (jabatan or "").strip().lower().startswith("guru")
+        )
         context.ids[nip] = (pegawai_id, unor_id)
         context.by_name.setdefault(name_key(nama), []).append(nip)
     for nuptk, nip in session.execute(select(Skp.nuptk, Skp.nip).where(Skp.nuptk.is_not(None))):
@@ -115,29 +118,39 @@ class Placement:
 def placement_of(result: PmmResult, record: SkpRecord) -> Placement:
     """The placement facts of a written result."""
     school = result.satuan_pendidikan
-    return Placement(record.nip, record.periode_mulai, record.periode_selesai, result.penilai.nip,
-                     "kepala" in (result.pegawai.jenis_ptk or "").lower(), school.npsn,
-                     school.nama)
+    return Placement(
+        record.nip,
+        record.periode_mulai,
+        record.periode_selesai,
+        result.penilai.nip,
+        "kepala" in (result.pegawai.jenis_ptk or "").lower(),
+        school.npsn,
+        school.nama,
+    )
 
 
-def placement_findings(session: Session, context: StoreContext, result: PmmResult,
-                       record: SkpRecord) -> list[Finding]:
+def placement_findings(
+    session: Session, context: StoreContext, result: PmmResult, record: SkpRecord
+) -> list[Finding]:
     """The school's unit, the principal's own SKP and the supervisor on record."""
     return placement_many(session, context, [placement_of(result, record)])[0]
 
 
-def placement_many(session: Session, context: StoreContext, items: list[Placement]
-                   ) -> list[list[Finding]]:
+def placement_many(session: Session, context: StoreContext, items: list[Placement]) -> list[list[Finding]]:
     """``placement_findings`` of many written results, with one query for the principals' SKPs."""
     penilai = sorted({p.penilai for p in items if p.penilai})
     spans: dict[str, list[tuple[date, date]]] = {}
     if penilai:
-        for nip, mulai, selesai in session.execute(select(
-                Skp.nip, Skp.periode_mulai, Skp.periode_selesai).where(Skp.nip.in_(penilai))):
+        for nip, mulai, selesai in session.execute(
+            select(Skp.nip, Skp.periode_mulai, Skp.periode_selesai).where(Skp.nip.in_(penilai))
+        ):
             spans.setdefault(nip, []).append((mulai, selesai))
-    return [_placement(context, p, any(m <= p.selesai and s >= p.mulai
-                                       for m, s in spans.get(p.penilai or "", [])))
-            for p in items]
+    return [
+        _placement(
+            context, p, any(m <= p.selesai and s >= p.mulai for m, s in spans.get(p.penilai or "", []))
+        )
+        for p in items
+    ]
 
 
 def _placement(context: StoreContext, p: Placement, penilai_has_skp: bool) -> list[Finding]:
@@ -146,13 +159,13 @@ def _placement(context: StoreContext, p: Placement, penilai_has_skp: bool) -> li
         return []
     found: list[Finding] = []
     if person.unor_id is None or not person.unit_active:
-        found.append(finding("unor_belum_padan", npsn=p.npsn or "-",
-                             sekolah=p.sekolah or person.unor_id or "-"))
+        found.append(
+            finding("unor_belum_padan", npsn=p.npsn or "-", sekolah=p.sekolah or person.unor_id or "-")
+        )
     if p.penilai and person.guru and not p.principal and not penilai_has_skp:
         found.append(finding("kepsek_tanpa_skp", penilai_nip=p.penilai))
     if p.penilai and person.atasan_nip != p.penilai:
-        found.append(finding("atasan_salah", penilai_nip=p.penilai,
-                             atasan_nip=person.atasan_nip or "-"))
+        found.append(finding("atasan_salah", penilai_nip=p.penilai, atasan_nip=person.atasan_nip or "-"))
     return found
 
 
@@ -160,10 +173,8 @@ def periodik_findings(items: Iterable[periods.Periode]) -> dict[int, list[Findin
     """Per year: a mix of period kinds ("Tipe Periodik") or a number twice ("Angka Periodik")."""
     found: dict[int, list[Finding]] = {}
     for breach in periods.check_periodik(items):
-        rule = ("tipe_periodik_campur" if breach.rule == "tipe_periodik"
-                else "angka_periodik_ganda")
-        found.setdefault(breach.tahun, []).append(
-            finding(rule, tahun=breach.tahun, detail=breach.detail))
+        rule = "tipe_periodik_campur" if breach.rule == "tipe_periodik" else "angka_periodik_ganda"
+        found.setdefault(breach.tahun, []).append(finding(rule, tahun=breach.tahun, detail=breach.detail))
     return found
 
 

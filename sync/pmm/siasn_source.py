@@ -43,12 +43,10 @@ def teacher_nips(session: Session, after: str | None = None) -> list[str]:
     query = select(Pegawai.nip, Pegawai.jabatan).where(Pegawai.aktif.is_(True))
     if after:
         query = query.where(Pegawai.nip > after)
-    return [nip for nip, jabatan in session.execute(query.order_by(Pegawai.nip))
-            if is_teacher(jabatan)]
+    return [nip for nip, jabatan in session.execute(query.order_by(Pegawai.nip)) if is_teacher(jabatan)]
 
 
-def ingest_teacher(session: Session, rows: TeacherRows, *, actor: str, run_id: str | None
-                   ) -> Counter[str]:
+def ingest_teacher(session: Session, rows: TeacherRows, *, actor: str, run_id: str | None) -> Counter[str]:
     """Store one teacher's SIASN rows and record their period problems."""
     counts: Counter[str] = Counter()
     now = audit.now()
@@ -56,8 +54,7 @@ def ingest_teacher(session: Session, rows: TeacherRows, *, actor: str, run_id: s
         rows.nama = session.scalar(select(Pegawai.nama).where(Pegawai.nip == rows.nip))
     by_key: dict[str, list[Finding]] = {}
     good: list[periods.Periode] = []
-    records: list[SkpRecord] = [map_rw_skp22(row, rows.nip) for row in rows.skp22
-                                if row.tahun is not None]
+    records: list[SkpRecord] = [map_rw_skp22(row, rows.nip) for row in rows.skp22 if row.tahun is not None]
     for row in rows.periodik:
         counts["read"] += 1
         try:
@@ -76,8 +73,14 @@ def ingest_teacher(session: Session, rows: TeacherRows, *, actor: str, run_id: s
     for tahun, found in periodik_findings(good).items():
         by_key.setdefault(str(tahun), []).extend(found)
     for key in _keys(session, rows.nip) | set(by_key):
-        record_findings(session, SOURCE, Subject(nip=rows.nip, periode=key, nama=rows.nama),
-                        by_key.get(key, []), now=now, run_id=run_id)
+        record_findings(
+            session,
+            SOURCE,
+            Subject(nip=rows.nip, periode=key, nama=rows.nama),
+            by_key.get(key, []),
+            now=now,
+            run_id=run_id,
+        )
     counts["problem"] = 1 if by_key else 0
     return counts
 
@@ -93,8 +96,10 @@ def _by_year(session: Session, records: list[SkpRecord]) -> list[SkpRecord]:
         annual = [r for r in items if r.evaluasi[0].jenis_periode == "TAHUNAN"]
         head = (annual or items)[0]
         kept: dict[tuple[str, int], EvaluasiRecord] = {}
-        for item in sorted((e for r in items for e in r.evaluasi),
-                           key=lambda e: (e.periode_mulai, e.jenis_periode, e.siasn_id or "")):
+        for item in sorted(
+            (e for r in items for e in r.evaluasi),
+            key=lambda e: (e.periode_mulai, e.jenis_periode, e.siasn_id or ""),
+        ):
             # a period SIASN holds twice is reported (angka_periodik_ganda); the first is kept
             kept.setdefault((item.jenis_periode, item.angka_periode), item)
         merged.append(head.model_copy(update={"evaluasi": tuple(kept.values())}))
@@ -103,12 +108,18 @@ def _by_year(session: Session, records: list[SkpRecord]) -> list[SkpRecord]:
 
 def _ours(session: Session, siasn_id: str | None) -> bool:
     """True when an evaluation that did not come from SIASN carries this row id (we pushed it)."""
-    owner = session.scalar(select(Skp.source).join(Evaluasi, Evaluasi.skp_id == Skp.id).where(
-        Evaluasi.siasn_id == siasn_id))
+    owner = session.scalar(
+        select(Skp.source).join(Evaluasi, Evaluasi.skp_id == Skp.id).where(Evaluasi.siasn_id == siasn_id)
+    )
     return owner is not None and owner != SOURCE
 
 
 def _keys(session: Session, nip: str) -> set[str]:
     """Period keys with open SIASN-source problems for ``nip`` (so fixed ones get resolved)."""
-    return set(session.scalars(select(PmmProblem.periode).where(
-        PmmProblem.source == SOURCE, PmmProblem.nip == nip, PmmProblem.status == "open")))
+    return set(
+        session.scalars(
+            select(PmmProblem.periode).where(
+                PmmProblem.source == SOURCE, PmmProblem.nip == nip, PmmProblem.status == "open"
+            )
+        )
+    )

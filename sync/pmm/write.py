@@ -27,14 +27,36 @@ from store.models_skp import Evaluasi, Indikator, Observasi, Rhk, Skp
 from sync import audit
 
 Written = Literal["created", "updated", "unchanged"]
-PENILAI_COLUMNS = {"nip": "penilai_nip", "nama": "penilai_nama", "jabatan": "penilai_jabatan",
-                   "golongan_id": "penilai_golongan_id", "golongan": "penilai_golongan",
-                   "unor_nama": "penilai_unor_nama", "status": "penilai_status"}
-SKP_FIELDS = ("nuptk", "nama", "tahun", "source_updated_at", "jabatan", "unor_nama", "npsn",
-              "indikator_rapor_pendidikan", "status_rencana")
-EVALUASI_FIELDS = ("periode_mulai", "periode_selesai", "rating_hasil_kerja",
-                   "rating_perilaku_kerja", "predikat", "tanggal_penilaian", "status_evaluasi",
-                   "koefisien_id")
+PENILAI_COLUMNS = {
+    "nip": "penilai_nip",
+    "nama": "penilai_nama",
+    "jabatan": "penilai_jabatan",
+    "golongan_id": "penilai_golongan_id",
+    "golongan": "penilai_golongan",
+    "unor_nama": "penilai_unor_nama",
+    "status": "penilai_status",
+}
+SKP_FIELDS = (
+    "nuptk",
+    "nama",
+    "tahun",
+    "source_updated_at",
+    "jabatan",
+    "unor_nama",
+    "npsn",
+    "indikator_rapor_pendidikan",
+    "status_rencana",
+)
+EVALUASI_FIELDS = (
+    "periode_mulai",
+    "periode_selesai",
+    "rating_hasil_kerja",
+    "rating_perilaku_kerja",
+    "predikat",
+    "tanggal_penilaian",
+    "status_evaluasi",
+    "koefisien_id",
+)
 
 
 def aware(value: datetime | None) -> datetime | None:
@@ -46,14 +68,18 @@ def aware(value: datetime | None) -> datetime | None:
 
 def find_skp(session: Session, record: SkpRecord) -> Skp | None:
     """The stored SKP of the record's source key, if any."""
-    return session.scalar(select(Skp).where(
-        Skp.nip == record.nip, Skp.periode_mulai == record.periode_mulai,
-        Skp.periode_selesai == record.periode_selesai, Skp.source == record.source,
-        Skp.source_id == record.source_id))
+    return session.scalar(
+        select(Skp).where(
+            Skp.nip == record.nip,
+            Skp.periode_mulai == record.periode_mulai,
+            Skp.periode_selesai == record.periode_selesai,
+            Skp.source == record.source,
+            Skp.source_id == record.source_id,
+        )
+    )
 
 
-def write_skp(session: Session, record: SkpRecord, *, actor: str, run_id: str | None = None
-              ) -> Written:
+def write_skp(session: Session, record: SkpRecord, *, actor: str, run_id: str | None = None) -> Written:
     """Store ``record``: created, updated (plan replaced, evaluations updated) or unchanged."""
     skp = find_skp(session, record)
     if skp is not None and stored_record(session, skp) == _comparable(record):
@@ -61,18 +87,29 @@ def write_skp(session: Session, record: SkpRecord, *, actor: str, run_id: str | 
     now = audit.now()
     created = skp is None
     if skp is None:
-        skp = Skp(nip=record.nip, periode_mulai=record.periode_mulai,
-                  periode_selesai=record.periode_selesai, source=record.source,
-                  source_id=record.source_id, created_at=now, updated_at=now)
+        skp = Skp(
+            nip=record.nip,
+            periode_mulai=record.periode_mulai,
+            periode_selesai=record.periode_selesai,
+            source=record.source,
+            source_id=record.source_id,
+            created_at=now,
+            updated_at=now,
+        )
         session.add(skp)
     _fill_skp(session, skp, record, now)
     session.flush()
     _replace_plan(session, skp, record)
     _merge_evaluasi(session, skp, record, now)
-    audit.record(session, actor=actor, action="skp_dibuat" if created else "skp_diperbarui",
-                 nip=record.nip, field=f"skp:{record.source}:{record.source_id}",
-                 new={"tahun": record.tahun, "status_rencana": record.status_rencana},
-                 run_id=run_id)
+    audit.record(
+        session,
+        actor=actor,
+        action="skp_dibuat" if created else "skp_diperbarui",
+        nip=record.nip,
+        field=f"skp:{record.source}:{record.source_id}",
+        new={"tahun": record.tahun, "status_rencana": record.status_rencana},
+        run_id=run_id,
+    )
     return "created" if created else "updated"
 
 
@@ -99,9 +136,16 @@ def _replace_plan(session: Session, skp: Skp, record: SkpRecord) -> None:
         session.delete(old_obs)
     session.flush()
     for rhk in record.rhk:
-        row = Rhk(skp_id=skp.id, source_key=rhk.source_key, urutan=rhk.urutan, jenis=rhk.jenis,
-                  klasifikasi=rhk.klasifikasi, kategori=rhk.kategori, uraian=rhk.uraian,
-                  intervensi_atasan=rhk.intervensi_atasan)
+        row = Rhk(
+            skp_id=skp.id,
+            source_key=rhk.source_key,
+            urutan=rhk.urutan,
+            jenis=rhk.jenis,
+            klasifikasi=rhk.klasifikasi,
+            kategori=rhk.kategori,
+            uraian=rhk.uraian,
+            intervensi_atasan=rhk.intervensi_atasan,
+        )
         session.add(row)
         session.flush()
         session.add_all(Indikator(rhk_id=row.id, **ind.model_dump()) for ind in rhk.indikator)
@@ -109,14 +153,21 @@ def _replace_plan(session: Session, skp: Skp, record: SkpRecord) -> None:
 
 
 def _merge_evaluasi(session: Session, skp: Skp, record: SkpRecord, now: datetime) -> None:
-    existing = {(e.jenis_periode, e.angka_periode): e for e in session.scalars(
-        select(Evaluasi).where(Evaluasi.skp_id == skp.id))}
+    existing = {
+        (e.jenis_periode, e.angka_periode): e
+        for e in session.scalars(select(Evaluasi).where(Evaluasi.skp_id == skp.id))
+    }
     for item in record.evaluasi:
         row = existing.get((item.jenis_periode, item.angka_periode))
         if row is None:
-            row = Evaluasi(skp_id=skp.id, jenis_periode=item.jenis_periode,
-                           angka_periode=item.angka_periode, siasn_id=item.siasn_id,
-                           push_state="tidak_dikirim", push_attempts=0)
+            row = Evaluasi(
+                skp_id=skp.id,
+                jenis_periode=item.jenis_periode,
+                angka_periode=item.angka_periode,
+                siasn_id=item.siasn_id,
+                push_state="tidak_dikirim",
+                push_attempts=0,
+            )
             session.add(row)
         sent = row.status_evaluasi == "TERKIRIM_SIASN"
         for name in EVALUASI_FIELDS:
@@ -133,37 +184,65 @@ def _merge_evaluasi(session: Session, skp: Skp, record: SkpRecord, now: datetime
 def stored_record(session: Session, skp: Skp) -> dict[str, Any]:
     """The stored SKP in the shape of ``_comparable(record)``, to tell whether anything changed."""
     rhk_rows = list(session.scalars(select(Rhk).where(Rhk.skp_id == skp.id)))
-    indikator = list(session.scalars(select(Indikator).where(
-        Indikator.rhk_id.in_([row.id for row in rhk_rows])))) if rhk_rows else []
+    indikator = (
+        list(session.scalars(select(Indikator).where(Indikator.rhk_id.in_([row.id for row in rhk_rows]))))
+        if rhk_rows
+        else []
+    )
     observasi = list(session.scalars(select(Observasi).where(Observasi.skp_id == skp.id)))
     evaluasi = list(session.scalars(select(Evaluasi).where(Evaluasi.skp_id == skp.id)))
     return comparable_of(skp, rhk_rows, indikator, observasi, evaluasi)
 
 
-def comparable_of(skp: Any, rhk_rows: list[Any], indikator_rows: list[Any],
-                  observasi_rows: list[Any], evaluasi_rows: list[Any]) -> dict[str, Any]:
+def comparable_of(
+    skp: Any,
+    rhk_rows: list[Any],
+    indikator_rows: list[Any],
+    observasi_rows: list[Any],
+    evaluasi_rows: list[Any],
+) -> dict[str, Any]:
     """A stored SKP (its row and its children's rows, ORM objects or table rows) in the shape
     of ``_comparable(record)``."""
     by_rhk: dict[int, list[Any]] = {}
     for row in indikator_rows:
         by_rhk.setdefault(row.rhk_id, []).append(row)
-    rhk = tuple(RhkRecord(
-        source_key=row.source_key, urutan=row.urutan, jenis=row.jenis,
-        klasifikasi=row.klasifikasi, kategori=row.kategori, uraian=row.uraian,
-        intervensi_atasan=row.intervensi_atasan,
-        indikator=tuple(IndikatorRecord(
-            urutan=i.urutan, aspek=i.aspek, uraian=i.uraian, target_nilai=i.target_nilai,
-            target_satuan=i.target_satuan, target_teks=i.target_teks)
-            for i in sorted(by_rhk.get(row.id, []), key=lambda i: i.urutan)))
-        for row in sorted(rhk_rows, key=lambda r: r.urutan))
-    observasi = tuple(ObservasiRecord(urutan=o.urutan, tanggal=o.tanggal, skor=o.skor,
-                                      catatan=o.catatan)
-                      for o in sorted(observasi_rows, key=lambda o: o.urutan))
+    rhk = tuple(
+        RhkRecord(
+            source_key=row.source_key,
+            urutan=row.urutan,
+            jenis=row.jenis,
+            klasifikasi=row.klasifikasi,
+            kategori=row.kategori,
+            uraian=row.uraian,
+            intervensi_atasan=row.intervensi_atasan,
+            indikator=tuple(
+                IndikatorRecord(
+                    urutan=i.urutan,
+                    aspek=i.aspek,
+                    uraian=i.uraian,
+                    target_nilai=i.target_nilai,
+                    target_satuan=i.target_satuan,
+                    target_teks=i.target_teks,
+                )
+                for i in sorted(by_rhk.get(row.id, []), key=lambda i: i.urutan)
+            ),
+        )
+        for row in sorted(rhk_rows, key=lambda r: r.urutan)
+    )
+    observasi = tuple(
+        ObservasiRecord(urutan=o.urutan, tanggal=o.tanggal, skor=o.skor, catatan=o.catatan)
+        for o in sorted(observasi_rows, key=lambda o: o.urutan)
+    )
     evaluasi = {(e.jenis_periode, e.angka_periode): _evaluasi_dict(e) for e in evaluasi_rows}
     fields = {name: getattr(skp, name) for name in SKP_FIELDS}
     fields["source_updated_at"] = aware(skp.source_updated_at)
-    return {"skp": fields, "penilai": _penilai_of(skp), "rhk": rhk,
-            "observasi": observasi, "evaluasi": evaluasi}
+    return {
+        "skp": fields,
+        "penilai": _penilai_of(skp),
+        "rhk": rhk,
+        "observasi": observasi,
+        "evaluasi": evaluasi,
+    }
 
 
 def comparable(record: SkpRecord) -> dict[str, Any]:
@@ -174,15 +253,18 @@ def comparable(record: SkpRecord) -> dict[str, Any]:
 def _comparable(record: SkpRecord) -> dict[str, Any]:
     fields = {name: getattr(record, name) for name in SKP_FIELDS}
     fields["source_updated_at"] = aware(record.source_updated_at)
-    evaluasi = {(e.jenis_periode, e.angka_periode): _record_evaluasi_dict(e)
-                for e in record.evaluasi}
-    return {"skp": fields, "penilai": record.penilai, "rhk": record.rhk,
-            "observasi": record.observasi, "evaluasi": evaluasi}
+    evaluasi = {(e.jenis_periode, e.angka_periode): _record_evaluasi_dict(e) for e in record.evaluasi}
+    return {
+        "skp": fields,
+        "penilai": record.penilai,
+        "rhk": record.rhk,
+        "observasi": record.observasi,
+        "evaluasi": evaluasi,
+    }
 
 
 def _penilai_of(row: Any) -> PenilaiRecord:
-    return PenilaiRecord(**{name: getattr(row, column) for name, column in
-                            PENILAI_COLUMNS.items()})
+    return PenilaiRecord(**{name: getattr(row, column) for name, column in PENILAI_COLUMNS.items()})
 
 
 def _sent_as_rated(status: str) -> str:

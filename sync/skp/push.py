@@ -64,20 +64,34 @@ class PushReport:
     counts: Counter[str] = field(default_factory=lambda: Counter({c: 0 for c in COUNTS}))
     items: list[dict[str, Any]] = field(default_factory=list)
 
-    def note(self, outcome: str, candidate: Candidate, detail: str | None = None,
-             siasn_id: str | None = None) -> None:
+    def note(
+        self, outcome: str, candidate: Candidate, detail: str | None = None, siasn_id: str | None = None
+    ) -> None:
         """Count an outcome and keep its line."""
         self.counts[outcome] += 1
-        self.items.append({"nip": candidate.nip, "nama": candidate.nama,
-                           "periode": candidate.periode.key, "hasil": outcome,
-                           "siasn_id": siasn_id, "keterangan": detail})
+        self.items.append(
+            {
+                "nip": candidate.nip,
+                "nama": candidate.nama,
+                "periode": candidate.periode.key,
+                "hasil": outcome,
+                "siasn_id": siasn_id,
+                "keterangan": detail,
+            }
+        )
 
 
 class SkpPush:
     """One push run (or a dry run: the plan, reading SIASN but writing nothing)."""
 
-    def __init__(self, siasn: SkpWriter, sessions: sessionmaker[Session], *,
-                 dry_run: bool = False, actor: str = "kirim-skp") -> None:
+    def __init__(
+        self,
+        siasn: SkpWriter,
+        sessions: sessionmaker[Session],
+        *,
+        dry_run: bool = False,
+        actor: str = "kirim-skp",
+    ) -> None:
         self.siasn = siasn
         self.sessions = sessions
         self.dry_run = dry_run
@@ -100,8 +114,7 @@ class SkpPush:
             for nip, items in by_nip.items():
                 await self._push_person(nip, items)
         except AuthError as exc:
-            status, reason = "stopped", t("skp.error.credentials", source="SIASN",
-                                           detail=str(exc))
+            status, reason = "stopped", t("skp.error.credentials", source="SIASN", detail=str(exc))
         finally:
             if not self.dry_run:
                 await asyncio.to_thread(self._finish, status, reason)
@@ -110,8 +123,9 @@ class SkpPush:
     def _candidates(self) -> list[Candidate]:
         with self.sessions() as session:
             waiting = konflik.active_fields(session)  # reported once, decided by an admin
-            return [c for c in load_candidates(session)
-                    if (c.nip, konflik.field_of(c.periode.key)) not in waiting]
+            return [
+                c for c in load_candidates(session) if (c.nip, konflik.field_of(c.periode.key)) not in waiting
+            ]
 
     async def _push_person(self, nip: str, items: list[Candidate]) -> None:
         for candidate in items:
@@ -129,18 +143,20 @@ class SkpPush:
                 await asyncio.to_thread(self._adopt, candidate, same)
                 continue
             other = held_for_period(candidate.record, rows)
-            replace = None if other is None else await asyncio.to_thread(
-                self._replace_target, candidate, other)
+            replace = (
+                None if other is None else await asyncio.to_thread(self._replace_target, candidate, other)
+            )
             if other is not None and replace is None:
                 await asyncio.to_thread(self._refuse, candidate, other)
             elif self.dry_run:
                 self.report.note("planned", candidate)
             elif await self._post(candidate, replace) and index + 1 < len(items):
                 # another source may carry the same rating: read again so it is adopted
-                rows = await self._remote_rows(nip, items[index + 1:])
+                rows = await self._remote_rows(nip, items[index + 1 :])
 
-    async def _remote_rows(self, nip: str, items: list[Candidate]
-                           ) -> list[RwSkp22 | RwKinerjaPeriodik] | None:
+    async def _remote_rows(
+        self, nip: str, items: list[Candidate]
+    ) -> list[RwSkp22 | RwKinerjaPeriodik] | None:
         """What SIASN holds for ``nip`` (None, with the items failed, when it cannot be read)."""
         try:
             skp22 = await self.siasn.rw_skp22(nip)
@@ -159,27 +175,37 @@ class SkpPush:
             self._store_id(candidate, siasn_id, adopted=True)
         self.report.note("adopted", candidate, None, siasn_id)
 
-    def _replace_target(self, candidate: Candidate, other: RwSkp22 | RwKinerjaPeriodik
-                        ) -> str | None:
+    def _replace_target(self, candidate: Candidate, other: RwSkp22 | RwKinerjaPeriodik) -> str | None:
         with self.sessions() as session:
             return konflik.replace_target(session, candidate.nip, candidate.periode.key, other)
 
     def _refuse(self, candidate: Candidate, other: RwSkp22 | RwKinerjaPeriodik) -> None:
         """SIASN holds another rating for the period: never post a second one; a conflict for
         an admin (opened once; the push leaves the evaluation alone until it is decided)."""
-        detail = t("skp.rule.siasn_berbeda.reason", periode=candidate.periode.key,
-                   hasil=other.hasil_kinerja_nilai, perilaku=other.perilaku_kerja_nilai)
+        detail = t(
+            "skp.rule.siasn_berbeda.reason",
+            periode=candidate.periode.key,
+            hasil=other.hasil_kinerja_nilai,
+            perilaku=other.perilaku_kerja_nilai,
+        )
         if self.dry_run:
             self.report.note("konflik", candidate, detail, other.id)
             return
         record = candidate.record
-        local = konflik.local_side(candidate.evaluasi_id, record.rating_hasil_kerja,
-                                   record.rating_perilaku_kerja, record.predikat)
+        local = konflik.local_side(
+            candidate.evaluasi_id, record.rating_hasil_kerja, record.rating_perilaku_kerja, record.predikat
+        )
         with transaction(self.sessions) as session:
             runs.hold(session, self._held())
-            opened = konflik.raise_for(session, nip=candidate.nip,
-                                       periode_key=candidate.periode.key, local=local, row=other,
-                                       actor=self.actor, run_id=self.run_id)
+            opened = konflik.raise_for(
+                session,
+                nip=candidate.nip,
+                periode_key=candidate.periode.key,
+                local=local,
+                row=other,
+                actor=self.actor,
+                run_id=self.run_id,
+            )
             row = session.get_one(Evaluasi, candidate.evaluasi_id)
             row.push_state, row.push_error = "gagal", detail
         if opened is None:  # no local employee to hang it on: a plain failure, as before
@@ -195,20 +221,21 @@ class SkpPush:
             return False
         if candidate.body is None:  # a candidate without one has a problem, never reaches here
             raise RuntimeError(f"no SIASN body for {candidate.nip}")
-        body = candidate.body if replace is None else candidate.body.model_copy(
-            update={"id": replace})
+        body = candidate.body if replace is None else candidate.body.model_copy(update={"id": replace})
         try:
             siasn_id = await self.siasn.save(body)
         except AuthError:
             raise
         except (TransientError, PayloadError, TimeoutError) as exc:  # it may have saved
-            await asyncio.to_thread(self._mark, candidate.evaluasi_id,
-                                    push_state="tidak_pasti", push_error=str(exc))
+            await asyncio.to_thread(
+                self._mark, candidate.evaluasi_id, push_state="tidak_pasti", push_error=str(exc)
+            )
             self.report.note("uncertain", candidate, str(exc))
             return True
         except UpstreamError as exc:
-            await asyncio.to_thread(self._mark, candidate.evaluasi_id, push_state="gagal",
-                                    push_error=str(exc))
+            await asyncio.to_thread(
+                self._mark, candidate.evaluasi_id, push_state="gagal", push_error=str(exc)
+            )
             self.report.note("failed", candidate, str(exc))
             return False
         await asyncio.to_thread(self._store_id, candidate, siasn_id, adopted=False)
@@ -220,12 +247,18 @@ class SkpPush:
         """Mark the row ``menunggu`` (committed before the post) unless another run moved it."""
         with transaction(self.sessions) as session:
             runs.hold(session, self._held())  # a push whose lease was taken over posts nothing
-            claimed = session.execute(update(Evaluasi).where(
-                Evaluasi.id == candidate.evaluasi_id, Evaluasi.siasn_id.is_(None),
-                Evaluasi.push_attempts == candidate.attempts,
-                Evaluasi.push_state != "dikirim").values(
-                push_state="menunggu", push_attempts=candidate.attempts + 1,
-                push_attempted_at=audit.now()))
+            claimed = session.execute(
+                update(Evaluasi)
+                .where(
+                    Evaluasi.id == candidate.evaluasi_id,
+                    Evaluasi.siasn_id.is_(None),
+                    Evaluasi.push_attempts == candidate.attempts,
+                    Evaluasi.push_state != "dikirim",
+                )
+                .values(
+                    push_state="menunggu", push_attempts=candidate.attempts + 1, push_attempted_at=audit.now()
+                )
+            )
         return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
     def _held(self) -> runs.Lease:
@@ -242,24 +275,43 @@ class SkpPush:
     def _store_id(self, candidate: Candidate, siasn_id: str, *, adopted: bool) -> None:
         with transaction(self.sessions) as session:
             row = session.get_one(Evaluasi, candidate.evaluasi_id)
-            held = session.scalar(select(Evaluasi.id).where(Evaluasi.siasn_id == siasn_id,
-                                                            Evaluasi.id != row.id))
+            held = session.scalar(
+                select(Evaluasi.id).where(Evaluasi.siasn_id == siasn_id, Evaluasi.id != row.id)
+            )
             row.siasn_id = None if held else siasn_id
             row.push_state, row.status_evaluasi = "dikirim", "TERKIRIM_SIASN"
-            row.pushed_at, row.push_error = audit.now(), (
-                t("skp.push.held", siasn_id=siasn_id) if held else None)
-            audit.record(session, actor=self.actor, action="skp_diadopsi" if adopted
-                         else "skp_dikirim", nip=candidate.nip,
-                         field=f"evaluasi:{candidate.periode.key}", new=siasn_id,
-                         run_id=self.run_id)
+            row.pushed_at, row.push_error = (
+                audit.now(),
+                (t("skp.push.held", siasn_id=siasn_id) if held else None),
+            )
+            audit.record(
+                session,
+                actor=self.actor,
+                action="skp_diadopsi" if adopted else "skp_dikirim",
+                nip=candidate.nip,
+                field=f"evaluasi:{candidate.periode.key}",
+                new=siasn_id,
+                run_id=self.run_id,
+            )
 
     # run -------------------------------------------------------------------------------
     def _begin(self) -> None:
         self._lease = runs.acquire(self.sessions, KIND, self.run_id)
         with transaction(self.sessions) as session:
-            session.add(SyncRun(id=self.run_id, kind=KIND, status="running", phase="push",
-                                dry_run=False, counts={}, calls=0, failed=0,
-                                conflicts_opened=0, started_at=audit.now()))
+            session.add(
+                SyncRun(
+                    id=self.run_id,
+                    kind=KIND,
+                    status="running",
+                    phase="push",
+                    dry_run=False,
+                    counts={},
+                    calls=0,
+                    failed=0,
+                    conflicts_opened=0,
+                    started_at=audit.now(),
+                )
+            )
 
     def _finish(self, status: str, reason: str | None) -> None:
         try:
@@ -273,11 +325,15 @@ class SkpPush:
         finally:
             if self._lease is not None:
                 runs.release(self.sessions, self._lease)
-        log.info("skp_push_finished", run_id=self.run_id, status=status,
-                 counts=dict(self.report.counts))
+        log.info("skp_push_finished", run_id=self.run_id, status=status, counts=dict(self.report.counts))
 
     def _summary(self, status: str, reason: str | None) -> dict[str, Any]:
-        return {"run_id": None if self.dry_run else self.run_id, "kind": KIND,
-                "status": status, "dry_run": self.dry_run, "reason": reason,
-                "counts": dict(self.report.counts), "items": self.report.items}
-
+        return {
+            "run_id": None if self.dry_run else self.run_id,
+            "kind": KIND,
+            "status": status,
+            "dry_run": self.dry_run,
+            "reason": reason,
+            "counts": dict(self.report.counts),
+            "items": self.report.items,
+        }

@@ -116,10 +116,15 @@ class EvaluasiIn(Model):
     def _matrix(self) -> EvaluasiIn:
         expected = kuadran(self.rating_hasil_kerja, self.rating_perilaku_kerja)
         if self.predikat is not None and self.predikat != expected:
-            raise ValueError(t("skp.api.predikat", predikat=PREDIKAT[self.predikat],
-                               hasil=self.rating_hasil_kerja,
-                               perilaku=self.rating_perilaku_kerja,
-                               seharusnya=PREDIKAT[expected]))
+            raise ValueError(
+                t(
+                    "skp.api.predikat",
+                    predikat=PREDIKAT[self.predikat],
+                    hasil=self.rating_hasil_kerja,
+                    perilaku=self.rating_perilaku_kerja,
+                    seharusnya=PREDIKAT[expected],
+                )
+            )
         return self
 
 
@@ -141,8 +146,9 @@ def _periode(tahun: int, item: EvaluasiIn, index: int) -> periods.Periode:
     try:
         return periods.Periode(tahun, item.jenis_periode, item.angka_periode)
     except periods.PeriodeError as exc:
-        raise RecordError(422, t("skp.api.field", field=f"evaluasi.{index}.angka_periode",
-                                 reason=str(exc))) from None
+        raise RecordError(
+            422, t("skp.api.field", field=f"evaluasi.{index}.angka_periode", reason=str(exc))
+        ) from None
 
 
 def _penilai(item: PenilaiIn | None, fallback: PenilaiIn) -> PenilaiRecord:
@@ -156,29 +162,59 @@ def to_record(nip: str, body: SkpIn, nama: str | None) -> SkpRecord:
     evaluasi = []
     for index, item in enumerate(body.evaluasi):
         p = _periode(body.tahun, item, index)
-        evaluasi.append(EvaluasiRecord(
-            jenis_periode=p.jenis, angka_periode=p.angka, periode_mulai=p.mulai,
-            periode_selesai=p.selesai, rating_hasil_kerja=item.rating_hasil_kerja,
-            rating_perilaku_kerja=item.rating_perilaku_kerja,
-            predikat=item.predikat or kuadran(item.rating_hasil_kerja, item.rating_perilaku_kerja),
-            tanggal_penilaian=item.tanggal_penilaian, status_evaluasi="DINILAI",
-            koefisien_id=item.koefisien_id, penilai=_penilai(item.penilai, body.penilai)))
-    rhk = tuple(RhkRecord(
-        source_key=r.id, urutan=i, jenis=r.jenis, klasifikasi=r.klasifikasi, uraian=r.uraian,
-        intervensi_atasan=r.intervensi_atasan, indikator=tuple(
-            _indikator(j, ind) for j, ind in enumerate(r.indikator, 1)))
-        for i, r in enumerate(body.rhk, 1))
-    return SkpRecord(nip=nip, nama=nama, tahun=body.tahun, periode_mulai=year.mulai,
-                     periode_selesai=year.selesai, source=SOURCE, source_id=body.id,
-                     jabatan=body.jabatan, status_rencana=body.status_rencana,
-                     penilai=_penilai(None, body.penilai), rhk=rhk, evaluasi=tuple(evaluasi))
+        evaluasi.append(
+            EvaluasiRecord(
+                jenis_periode=p.jenis,
+                angka_periode=p.angka,
+                periode_mulai=p.mulai,
+                periode_selesai=p.selesai,
+                rating_hasil_kerja=item.rating_hasil_kerja,
+                rating_perilaku_kerja=item.rating_perilaku_kerja,
+                predikat=item.predikat or kuadran(item.rating_hasil_kerja, item.rating_perilaku_kerja),
+                tanggal_penilaian=item.tanggal_penilaian,
+                status_evaluasi="DINILAI",
+                koefisien_id=item.koefisien_id,
+                penilai=_penilai(item.penilai, body.penilai),
+            )
+        )
+    rhk = tuple(
+        RhkRecord(
+            source_key=r.id,
+            urutan=i,
+            jenis=r.jenis,
+            klasifikasi=r.klasifikasi,
+            uraian=r.uraian,
+            intervensi_atasan=r.intervensi_atasan,
+            indikator=tuple(_indikator(j, ind) for j, ind in enumerate(r.indikator, 1)),
+        )
+        for i, r in enumerate(body.rhk, 1)
+    )
+    return SkpRecord(
+        nip=nip,
+        nama=nama,
+        tahun=body.tahun,
+        periode_mulai=year.mulai,
+        periode_selesai=year.selesai,
+        source=SOURCE,
+        source_id=body.id,
+        jabatan=body.jabatan,
+        status_rencana=body.status_rencana,
+        penilai=_penilai(None, body.penilai),
+        rhk=rhk,
+        evaluasi=tuple(evaluasi),
+    )
 
 
 def _indikator(urutan: int, item: IndikatorIn) -> IndikatorRecord:
     value, unit, raw = parse_target(item.target)
-    return IndikatorRecord(urutan=urutan, aspek=item.aspek, uraian=item.uraian,
-                           target_nilai=value, target_satuan=unit[:60] if unit else None,
-                           target_teks=raw)
+    return IndikatorRecord(
+        urutan=urutan,
+        aspek=item.aspek,
+        uraian=item.uraian,
+        target_nilai=value,
+        target_satuan=unit[:60] if unit else None,
+        target_teks=raw,
+    )
 
 
 def record_skp(session: Session, nip: str, body: SkpIn, *, actor: str) -> Written:
@@ -186,11 +222,9 @@ def record_skp(session: Session, nip: str, body: SkpIn, *, actor: str) -> Writte
     pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == nip))
     if pegawai is None:
         raise RecordError(404, t("skp.api.not_found_pegawai", nip=nip))
-    other = session.scalar(select(Skp).where(Skp.nip == nip, Skp.source_id == body.id,
-                                             Skp.source != SOURCE))
+    other = session.scalar(select(Skp).where(Skp.nip == nip, Skp.source_id == body.id, Skp.source != SOURCE))
     if other is not None:
-        raise RecordError(409, t("skp.api.from_siasn", nip=nip, periode=other.tahun,
-                                 source=other.source))
+        raise RecordError(409, t("skp.api.from_siasn", nip=nip, periode=other.tahun, source=other.source))
     record = to_record(nip, body, pegawai.nama)
     _refuse_sent_changes(session, record)
     return write_skp(session, record, actor=actor)
@@ -201,13 +235,21 @@ def _refuse_sent_changes(session: Session, record: SkpRecord) -> None:
     if stored is None:
         return
     asked = {(e.jenis_periode, e.angka_periode): e for e in record.evaluasi}
-    for sent in session.scalars(select(Evaluasi).where(Evaluasi.skp_id == stored.id,
-                                                       Evaluasi.push_state == "dikirim")):
+    for sent in session.scalars(
+        select(Evaluasi).where(Evaluasi.skp_id == stored.id, Evaluasi.push_state == "dikirim")
+    ):
         new = asked.get((sent.jenis_periode, sent.angka_periode))
         same = new is not None and (new.rating_hasil_kerja, new.rating_perilaku_kerja) == (
-            sent.rating_hasil_kerja, sent.rating_perilaku_kerja)
+            sent.rating_hasil_kerja,
+            sent.rating_perilaku_kerja,
+        )
         if not same:
-            raise RecordError(409, t("skp.api.sent", nip=record.nip,
-                                     periode=f"{sent.jenis_periode} {sent.angka_periode}",
-                                     siasn_id=sent.siasn_id or "-"))
-
+            raise RecordError(
+                409,
+                t(
+                    "skp.api.sent",
+                    nip=record.nip,
+                    periode=f"{sent.jenis_periode} {sent.angka_periode}",
+                    siasn_id=sent.siasn_id or "-",
+                ),
+            )

@@ -12,8 +12,9 @@ from connectors.siasn.models import RwKinerjaPeriodik, RwSkp22
 from mappings.skp import EvaluasiRecord
 
 
-def held_for_period(evaluasi: EvaluasiRecord, rows: Iterable[RwSkp22 | RwKinerjaPeriodik]
-                    ) -> RwSkp22 | RwKinerjaPeriodik | None:
+def held_for_period(
+    evaluasi: EvaluasiRecord, rows: Iterable[RwSkp22 | RwKinerjaPeriodik]
+) -> RwSkp22 | RwKinerjaPeriodik | None:
     """The SIASN row covering the evaluation's year (annual) or months (periodic), if any."""
     annual = evaluasi.jenis_periode == "TAHUNAN"
     for row in rows:
@@ -23,6 +24,8 @@ def held_for_period(evaluasi: EvaluasiRecord, rows: Iterable[RwSkp22 | RwKinerja
             if annual:
                 return row
         elif not annual and (row.bulan_mulai_penilaian, row.bulan_selesai_penilaian) == (
-                evaluasi.periode_mulai.month, evaluasi.periode_selesai.month):
+            evaluasi.periode_mulai.month,
+            evaluasi.periode_selesai.month,
+        ):
             return row
     return None
