@@ -13,6 +13,12 @@ ID: dict[str, str] = {
     "console.nav_integritas": "Integritas atasan",
     "console.nav_pegawai": "Pegawai",
     "console.nav_docs": "Dokumentasi API",
+    "console.nav_panduan": "Panduan",
+    "console.panduan_missing": (
+        "Berkas panduan (docs/panduan-operator.md) tidak terpasang bersama aplikasi ini; bacalah di "
+        "repositori ekinerja-sync."
+    ),
+    "console.panduan_no_picture": "gambar panduan tidak ada",
     "console.logout": "Keluar",
     "console.login_required": "Silakan masuk terlebih dahulu.",
     "console.csrf_refused": "Formulir ditolak: token keamanan tidak cocok dengan sesi Anda. Muat "

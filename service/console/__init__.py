@@ -14,6 +14,7 @@
     runs      riwayat sinkron: run list, run detail per employee, approving a held run
     paging    paging, sorting and filter values of every list, refused when bad
     unit_picker  find a unit by name or path (JSON for the script, a page without it)
+    panduan   the operators' guide (docs/panduan-operator.md) with its screenshots
     docs      ``/docs`` with Swagger UI served locally
 
 ``mount_console(app, gate)`` is the one line ``service.api.create_app`` calls.
@@ -35,6 +36,7 @@ from service.console.guru import guru_router
 from service.console.konflik import konflik_router
 from service.console.pages import read_router
 from service.console.paging import link
+from service.console.panduan import panduan_router
 from service.console.runs import runs_router
 from service.console.unit_picker import back_link, unit_picker_router
 from service.console.usulan import usulan_router
@@ -54,6 +56,7 @@ def mount_console(app: FastAPI, gate: Gate) -> None:
         runs_router(views),
         guru_router(views),
         unit_picker_router(views),
+        panduan_router(views),
     ):
         app.include_router(router, prefix=PREFIX, include_in_schema=False)
     app.mount(
