@@ -18,6 +18,7 @@ from service.settings import AuthSettings, Settings
 from simulators.server import ServerThread
 from store.db import transaction
 from sync.credentials import set_local_account
+from sync.konflik.query import KINDS
 from tests.console_site import ADMIN, PASSWORD, ConsoleSite, admin_client, serve
 from tests.helpers import new_api_key
 
@@ -139,7 +140,7 @@ def test_openapi_documents_errors_formats_enums_and_bodies(served: tuple[Console
                     assert param["schema"]["pattern"] == "^ *(?:[0-9] *){18}$", (method, path)
     listing = {p["name"]: p for p in schema["paths"]["/api/v1/konflik"]["get"]["parameters"]}
     assert _enum(listing["status"]["schema"]) == ["open", "assigned", "resolved", "superseded"]
-    assert _enum(listing["situasi"]["schema"]) == ["merge", "unor_dihapus", "klaim"]
+    assert _enum(listing["situasi"]["schema"]) == list(KINDS)  # every situation the store knows
     for path, method in (
         ("/api/v1/pegawai/{nip}", "patch"),
         ("/api/v1/unor/{unit_id}/klaim-pimpinan", "post"),
