@@ -1,0 +1,48 @@
+"""Catalogue table of held runs and the profile's actions, Bahasa Indonesia (key -> template)."""
+
+from __future__ import annotations
+
+ID: dict[str, str] = {
+    "held.banner_title": "Sinkron ini ditahan pengaman",
+    "held.banner_admin": (
+        "Belum ada yang diterapkan. Periksa rencana perubahan per unit dan per pegawai di bawah; "
+        "bila benar, tulis alasannya lalu tekan «Setujui dan terapkan» di halaman ini."
+    ),
+    "held.banner_operator": (
+        "Belum ada yang diterapkan. Admin BKD memeriksa rencana ini dan menyetujuinya di halaman ini."
+    ),
+    "held.replaced_title": "Sinkron ini digantikan",
+    "held.replaced_banner": (
+        "Rencana sinkron ini tidak akan diterapkan: sinkron yang lebih baru menggantikannya. "
+        "Hanya sinkron ditahan terbaru yang dapat disetujui."
+    ),
+    "held.replaced_by": "Digantikan oleh",
+    "held.approved_by": "Disetujui oleh",
+    "held.approved_at": "Disetujui pada",
+    "held.approval_reason": "Alasan persetujuan",
+    "held.cli_held": "DITAHAN PENGAMAN: {reason}",
+    "held.cli_next": (
+        "Belum ada yang diterapkan. Periksa rencananya di konsol (Riwayat sinkron › {run_id}) dan "
+        "tekan «Setujui dan terapkan» di sana, atau: "
+        'ekinerja-sync runs setujui {run_id} --alasan "..."'
+    ),
+    "held.cli_next_url": "Halaman persetujuan: {url}",
+    "held.cli_rerun": (
+        "Menjalankan reconcile lagi tanpa persetujuan menggantikan run ini (hanya satu run "
+        "ditahan yang menunggu)."
+    ),
+    "held.cli_status": "ditahan pengaman; lihat alasannya di atas",
+    "held.cli_approved": "disetujui oleh {oleh} pada {pada}: {alasan}",
+    "held.cli_replaced": "digantikan oleh run {id}",
+    "held.cli_confirm_needs_reason": (
+        "--confirm perlu --alasan: tulis mengapa perubahan besar ini benar (dicatat di log audit)"
+    ),
+    "held.cli_setujui": (
+        "Setujui run yang ditahan pengaman setelah memeriksa rencananya (di konsol, atau --items): "
+        "perubahannya diterapkan, dan siapa yang menyetujui serta alasannya dicatat."
+    ),
+    "held.cli_setujui.contoh": 'ekinerja-sync runs setujui 3f2a --alasan "pensiun massal sesuai SK"',
+    "held.opt_alasan": "mengapa run yang ditahan ini benar (wajib; dicatat di log audit)",
+    "held.opt_alasan_confirm": "alasan persetujuan, wajib bersama --confirm (dicatat di log audit)",
+    "held.opt_oleh": "nama Anda yang menyetujui, untuk log audit",
+}
