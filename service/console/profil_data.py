@@ -49,6 +49,7 @@ class EditForm:
 
     values: dict[str, str]
     pick: Pick
+    nama: str = ""
     reason: str = ""
     error: str = ""
     problems: list[str] = field(default_factory=list)
@@ -83,7 +84,7 @@ def current_form(session: Session, nip: str, chosen: str = "") -> EditForm:
     index = unit_index(session)
     ref = index.ref(chosen) if chosen else None
     ref = ref or (index.ref(pegawai.unor_id) if pegawai.unor_id else None)
-    return EditForm(values, Pick(ref, ref.label if ref else ""))
+    return EditForm(values, Pick(ref, ref.label if ref else ""), nama=pegawai.nama or nip)
 
 
 def submitted_changes(
@@ -95,7 +96,7 @@ def submitted_changes(
     sent = {name: _form_text(form, name) for name in EDITABLE_FIELDS if name != UNIT and name in form}
     pick = _unit_pick(session, who, roles, form, stored.pick)
     values = {**stored.values, **sent, UNIT: pick.unit_id or ""}
-    shown = EditForm(values, pick, reason=_form_text(form, "alasan"))
+    shown = EditForm(values, pick, nama=stored.nama, reason=_form_text(form, "alasan"))
     changes: dict[str, Any] = {
         name: value or None for name, value in sent.items() if value != stored.values.get(name, "")
     }
