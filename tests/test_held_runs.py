@@ -78,6 +78,8 @@ def test_held_page_reason_first_then_approval_recorded(container: Container, wor
     held = reconcile(container)
     assert held["status"] == "held" and "--confirm" not in held["guard_reason"]
     with serve(container, {}) as site, admin_client(site) as client:
+        home = client.get("/admin/").text
+        assert 'id="beranda-ditahan"' in home and f"/admin/runs/{held['run_id']}" in home
         page = client.get(f"/admin/runs/{held['run_id']}").text
         banner = page.index('id="banner-ditahan"')
         assert banner < page.index('id="ringkasan-run"') and banner < page.index('id="hitungan"')
@@ -103,7 +105,8 @@ def test_held_page_reason_first_then_approval_recorded(container: Container, wor
 def test_reconcile_cli_says_why_first_and_runs_setujui_records_who(
     container: Container, world: World, siasn_settings: SiasnSettings, tmp_path: Path
 ) -> None:
-    """`reconcile` prints the hold's reason before its table on stdout and where to approve;
+    """`reconcile` prints the hold's reason before its table (the plan's counts) on stdout and
+    where to approve;
     `--confirm` without `--alasan` is refused; `runs setujui` approves, `runs show` says who/why."""
     move_many(container, world)
     env = {
@@ -115,6 +118,7 @@ def test_reconcile_cli_says_why_first_and_runs_setujui_records_who(
     lines = [line for line in held.stdout.splitlines() if line.strip()]
     assert lines[0].startswith("DITAHAN PENGAMAN:") and "pindah unit" in lines[0]
     assert "Setujui dan terapkan" in held.stdout and "runs setujui" in held.stdout
+    assert re.search(r"diperbarui\s*│\s*80", held.stdout), held.stdout  # the plan's counts
     assert "--confirm" not in held.stdout + held.stderr
     run_id = next(r for r, s in statuses(container).items() if s == "held")
     refused = cli("reconcile", "--confirm", env=env)

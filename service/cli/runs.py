@@ -154,6 +154,7 @@ def reconcile(
             raise fail(t("runs.stopped", reason=str(exc)), 1) from None
     code = EXIT.get(report["status"], 1)
     held = report["status"] in runs_held.HELD
+    report = runs_held.with_plan_counts(container, report)
     if json_output:
         _echo_json(report)
     else:  # a hold's reason first on stdout; another refusal's reason on stderr only, once
@@ -225,6 +226,7 @@ def runs_show(
         with container.sessions() as session:
             report = run_detail.run_report(session, ADMIN_CLI, run_id)
             found = run_detail.run_items(session, ADMIN_CLI, run_id, situasi) if items else []
+        report = runs_held.with_plan_counts(container, report)
     report["started_at"] = _when(report["started_at"], tz)
     report["finished_at"] = _when(report["finished_at"], tz)
     if json_output:

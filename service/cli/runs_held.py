@@ -23,6 +23,7 @@ from service.render import local_time, plain, visible
 from sync import run_detail
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import ADMIN_CLI
+from sync.run_items import plan_counts
 
 HELD = frozenset({"held", "dry_run_held"})
 
@@ -41,6 +42,14 @@ def approval_reason(confirm: bool, alasan: str | None) -> str | None:
     if not text:
         raise fail(t("held.cli_confirm_needs_reason"))
     return text
+
+
+def with_plan_counts(container: Container, report: dict[str, Any]) -> dict[str, Any]:
+    """A held or replaced run's report with the counts of its plan (it applied nothing)."""
+    if report.get("counts") or report.get("status") not in ("held", "superseded"):
+        return report
+    with container.sessions() as session:
+        return {**report, "counts": plan_counts(session, ADMIN_CLI, report["run_id"])}
 
 
 def print_hold(console: Console, report: dict[str, Any]) -> None:
