@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from service.container import Container
 from simulators.dataset import World
 from simulators.events import mutasi
+from store.models import AuditEntry
 from tests.console_site import ADMIN, PASSWORD, ConsoleSite, serve
 from tests.helpers import leaf_units, reconcile
 from tests.test_held_runs import move_many
@@ -47,7 +49,8 @@ def test_approve_a_held_run_then_press_sinkron(
 ) -> None:
     """The held run's page opens on its reason and the button, the plan names the target unit
     with its path; approving with a reason shows the approver and the reason; Sinkron SIASN on a
-    moved employee's profile shows the new unit by path."""
+    moved employee's profile shows the new unit by path; Edit Profil saves only the field changed
+    (the whole form is sent, dates, selects and the unit picker included)."""
     site, held, target, movers = held_site
     name = world.units[target].nama
     page = browser.new_page(viewport={"width": 1366, "height": 900})
@@ -80,5 +83,17 @@ def test_approve_a_held_run_then_press_sinkron(
     _shot(page, "profil-sinkron")
     page.click("#edit-profil")
     page.wait_for_selector("#form-ubah")
+    page.fill("#ubah-jabatan", "Analis Kebijakan Ahli Muda")
+    page.fill("#ubah-alasan", "SK pengangkatan 3/2026")
     _shot(page, "profil-ubah")
+    page.click("#simpan-profil")
+    page.wait_for_selector("#pesan")
+    assert "Analis Kebijakan Ahli Muda" in page.inner_text("#profil")
     page.close()
+    with site.container.sessions() as session:
+        edits = session.execute(
+            select(AuditEntry.field, AuditEntry.reason).where(
+                AuditEntry.pegawai_nip == nip, AuditEntry.action == "edit_lokal"
+            )
+        ).all()
+    assert [tuple(e) for e in edits] == [("jabatan", "SK pengangkatan 3/2026")]  # only what changed

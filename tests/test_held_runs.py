@@ -20,7 +20,7 @@ from tests.console_site import admin_client, serve
 from tests.helpers import import_export, leaf_units, reconcile
 from tests.test_cli import cli, cli_environment
 
-pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
+pytestmark = pytest.mark.e2e
 TOKEN = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 
 

@@ -11,6 +11,7 @@ ID: dict[str, str] = {
     "held.banner_operator": (
         "Belum ada yang diterapkan. Admin BKD memeriksa rencana ini dan menyetujuinya di halaman ini."
     ),
+    "console.action_run_digantikan": "sinkron yang ditahan digantikan sinkron baru",
     "held.beranda_open": "Buka rencananya dan setujui di halamannya",
     "held.replaced_title": "Sinkron ini digantikan",
     "held.replaced_banner": (

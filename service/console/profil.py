@@ -94,7 +94,7 @@ async def _page(
         "profil.html",
         status,
         rights=rights,
-        siasn_problem=_siasn_problem(views) if request.app.state.sinkron is None else "",
+        siasn_problem=_siasn_problem(views) if getattr(request.app.state, "sinkron", None) is None else "",
         **context,
         **extra,
     )
