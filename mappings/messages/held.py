@@ -12,6 +12,7 @@ ID: dict[str, str] = {
         "Belum ada yang diterapkan. Admin BKD memeriksa rencana ini dan menyetujuinya di halaman ini."
     ),
     "console.action_run_digantikan": "sinkron yang ditahan digantikan sinkron baru",
+    "held.approve_as": "Dicatat sebagai persetujuan {who}.",
     "held.beranda_open": "Buka rencananya dan setujui di halamannya",
     "held.replaced_title": "Sinkron ini digantikan",
     "held.replaced_banner": (
