@@ -11,7 +11,8 @@ Phases, each checkpointed in ``sync_run.phase`` so a killed run resumes where it
    shared rate budget; results staged in batches. Nothing local changes yet. The failing and
    unknown-NIP guards are already checked on a sample (``GuardPolicy.sample_size``).
 3. ``guard``: on the complete plan: abort when the source is empty or mostly failing, hold
-   before a mass unit change or deactivation until ``--confirm``.
+   before a mass unit change or deactivation until an admin approves it (the console's
+   button, ``runs setujui``; ``sync.run_approval``); a later run replaces a held one.
 4. ``apply``: the unit tree (removed units -> conflicts), then employees in batches, each batch's
    data and item states in one transaction.
 5. ``supervisors``: recompute every supervisor link, integrity report, final counts.
@@ -44,7 +45,7 @@ from mappings.messages import t
 from mappings.units import UnitRecord
 from store.db import transaction
 from store.models import RunItem, SyncRun
-from sync import audit, run_plan, runs
+from sync import audit, run_approval, run_plan, runs
 from sync.claims import claim_conflicts
 from sync.early_guard import all_workers, counts_of, tally, watched
 from sync.fence import DatabaseStopped, Fence
@@ -91,6 +92,7 @@ class ReconcileOptions:
     batch_size: int = 200
     guards: GuardPolicy = field(default_factory=GuardPolicy)
     actor: str = "rekonsiliasi"
+    approval_reason: str | None = None  # why a held run is approved (``confirm``), audited
     lease_seconds: float = runs.LEASE_SECONDS
     write_slice_s: float = 0.15  # longest a write transaction of the apply/supervisor phases runs
 
@@ -152,9 +154,11 @@ class Reconciler:
         with transaction(self.sessions) as session:
             existing = runs.unfinished(session, KIND)
             if existing is not None and existing.status == "held" and not self.options.confirm:
-                existing.status, existing.phase = "superseded", "done"
+                run_approval.supersede(session, existing, provisional, actor=self.options.actor)
                 existing = None
             if existing is not None:
+                if existing.status == "held":
+                    self._approve(session, existing)
                 runs.hold(session, self._fence.held(), existing.id)
                 existing.status = "running"
                 log.info("reconcile_resuming", run_id=existing.id, phase=existing.phase)
@@ -207,6 +211,10 @@ class Reconciler:
                 run.failed = run.counts["failed"]
             if status in ("aborted", "completed"):
                 finish(run)
+
+    def _approve(self, session: Session, run: SyncRun) -> None:
+        reason = self.options.approval_reason
+        run_approval.record_approval(session, run, actor=self.options.actor, reason=reason)
 
     # phases ------------------------------------------------------------------------------
     async def _units(self, run_id: str) -> None:
@@ -361,6 +369,8 @@ class Reconciler:
                 run.status, run.guard_reason = "held", verdict.reason
                 held = True
             else:
+                if verdict.hold:  # confirmed before it was held: the approval is recorded too
+                    self._approve(session, run)
                 run.phase, run.guard_reason = "apply", verdict.reason
         if held:  # keep what it would change, for review before approval
             run_plan.plan_held_run(self.sessions, run_id, self.options.actor)

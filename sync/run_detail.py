@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.siasn.client import SiasnClient
 from mappings.messages import t
-from store.db import transaction
 from store.models import AuditEntry, Pegawai, RunChange, RunItem, SyncRun
-from sync import audit, runs
+from sync import runs
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.scope import Scope
 from sync.reconcile import ReconcileOptions, Reconciler
+from sync.run_approval import held_details
 from sync.run_plan import SITUATION
 
 LEAVER_ACTION = "dinonaktifkan"
@@ -88,7 +88,7 @@ def run_report(session: Session, scope: Scope, prefix: str) -> dict[str, Any]:
     """One run's report, its id resolved from a unique prefix."""
     may_see_runs(scope)
     run = session.get_one(SyncRun, resolve_run_id(session, prefix))
-    return runs.run_summary(run)
+    return {**runs.run_summary(run), **held_details(run)}
 
 
 def run_items(session: Session, scope: Scope, prefix: str, situation: str | None = None) -> list[RunItemView]:
@@ -191,19 +191,17 @@ def held_run_id(session: Session, scope: Scope, prefix: str) -> str:
 async def approve_held_run(
     siasn: SiasnClient, sessions: sessionmaker[Session], scope: Scope, prefix: str, *, actor: str, reason: str
 ) -> dict[str, Any]:
-    """Apply a held run after review (what ``reconcile --confirm`` does); its report."""
+    """Apply a held run after review, recording who approved it and why; its report."""
     text = (reason or "").strip()
     if not text:
         raise KonflikError(t("konflik.reason_required"))
 
     def check() -> str:
-        with transaction(sessions) as session:
-            run_id = held_run_id(session, scope, prefix)
-            audit.record(session, actor=actor, action="run_disetujui", nip=None, reason=text, run_id=run_id)
-            return run_id
+        with sessions() as session:
+            return held_run_id(session, scope, prefix)
 
     run_id = await asyncio.to_thread(check)
-    options = ReconcileOptions(confirm=True, actor=actor)
+    options = ReconcileOptions(confirm=True, actor=actor, approval_reason=text)
     report = await Reconciler(siasn, sessions, options).run()
     if report["run_id"] != run_id:  # pragma: no cover - a race with another approval
         raise KonflikRefused(t("konflik.run_not_held", id=run_id, status=report["status"]))

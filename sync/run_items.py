@@ -126,6 +126,11 @@ def item_page(session: Session, scope: Scope, prefix: str, want: ItemQuery) -> I
     return ItemPage(list(items.values()), total, counts, planned(run))
 
 
+def plan_counts(session: Session, scope: Scope, prefix: str) -> dict[str, int]:
+    """Employees per situation of a run's stored plan (a held run has no counts of its own)."""
+    return item_page(session, scope, prefix, ItemQuery(situations=None, per_page=1)).counts
+
+
 def _count_query(query: Any) -> Any:
     inner = query.subquery()
     return select(inner.c.situasi, func.count()).group_by(inner.c.situasi)

@@ -17,6 +17,7 @@ from service.console.csrf import CsrfSigner
 from service.console.guru import guru_router
 from service.console.konflik import konflik_router
 from service.console.pages import read_router
+from service.console.profil import profil_router
 from service.console.runs import runs_router
 from service.console.usulan import usulan_router
 from service.console.views import Views, build_environment
@@ -67,6 +68,7 @@ def _pages(cast: dict[str, str]) -> list[str]:
         "/admin/pegawai",
         f"/admin/pegawai?q={cast['employee'][:8]}",
         f"/admin/pegawai/{cast['employee']}",
+        f"/admin/pegawai/{cast['employee']}/ubah",
         "/admin/guru",
     ]
 
@@ -135,7 +137,8 @@ def test_the_page_list_covers_every_page_route(site: ConsoleSite) -> None:
     gate = Gate(site.container)
     views = Views(gate, CsrfSigner.from_setting("x" * 32), build_environment())
     routers = [web_router(gate)] + [
-        make(views) for make in (read_router, konflik_router, usulan_router, runs_router, guru_router)
+        make(views)
+        for make in (read_router, profil_router, konflik_router, usulan_router, runs_router, guru_router)
     ]
     tested = [p.split("?")[0] for p in _pages(site.cast) + EXPORTS]
     for router in routers:

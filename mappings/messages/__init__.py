@@ -23,6 +23,7 @@ from mappings.messages import (
     console,
     console_lists,
     guards,
+    held,
     konflik,
     pmm,
     runs,
@@ -56,6 +57,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             skp.ID,
             audit.ID,
             console_lists.ID,
+            held.ID,
         ),
     }
 )

@@ -112,7 +112,7 @@ _HELP: dict[str, str] = {
     "cli.reconcile": (
         "Rekonsiliasi seluruh instansi dengan SIASN (melanjutkan run yang "
         "terputus). Kode keluar: 0 selesai, 1 dibatalkan atau dihentikan, "
-        "3 ditahan pengaman (jalankan lagi dengan --confirm), 4 run lain sedang "
+        "3 ditahan pengaman (setujui di konsol atau dengan runs setujui), 4 run lain sedang "
         "berjalan."
     ),
     "cli.reconcile.contoh": "ekinerja-sync reconcile --rate 20 --json",

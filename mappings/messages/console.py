@@ -191,8 +191,10 @@ ID: dict[str, str] = {
     "console.run_changes": "Perubahan, kegagalan, alasan keluar",
     "console.left_reason": "Alasan keluar",
     "console.approve_title": "Setujui sinkron yang ditahan",
-    "console.approve_intro": "Periksa rencana perubahan per pegawai di bawah. Bila benar, "
-    "setujui: perubahan diterapkan seperti `reconcile --confirm`.",
+    "console.approve_intro": (
+        "Periksa rencana perubahan di bawah. Bila benar, tulis alasannya dan tekan tombol ini: "
+        "perubahan diterapkan, dan nama Anda serta alasannya dicatat di log audit."
+    ),
     "console.approve": "Setujui dan terapkan",
     "console.flash_approved": "Sinkron disetujui dan diterapkan.",
     "console.run_items_cut": "Hanya {limit} pegawai pertama yang ditampilkan; saring per situasi "

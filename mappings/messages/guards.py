@@ -62,10 +62,14 @@ ID: dict[str, str] = {
     "yang diubah",
     "guards.too_many_unknown": "SIASN tidak mengenal {missing} dari {total} NIP (> {limit}); "
     "sumber tampak kosong, tidak ada yang diubah",
-    "guards.hold_unit_changes": "{changes} dari {total} pegawai akan pindah unit (> {limit}); "
-    "jalankan ulang dengan --confirm bila memang benar",
-    "guards.hold_deactivations": "{deactivations} dari {total} pegawai akan dinonaktifkan "
-    "(> {limit}); jalankan ulang dengan --confirm bila memang benar",
+    "guards.hold_unit_changes": (
+        "{changes} dari {total} pegawai akan pindah unit (lebih dari {limit}); "
+        "perlu persetujuan admin sebelum diterapkan"
+    ),
+    "guards.hold_deactivations": (
+        "{deactivations} dari {total} pegawai akan dinonaktifkan (lebih dari {limit}); "
+        "perlu persetujuan admin sebelum diterapkan"
+    ),
     "guards.sample_failed": "{failed} dari {fetched} pegawai pertama gagal diambil (> {limit}); "
     "pengambilan dihentikan lebih awal, tidak ada yang diubah",
     "guards.sample_unknown": "SIASN tidak mengenal {unknown} dari {fetched} NIP pertama "

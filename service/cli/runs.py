@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mappings.messages import UnknownMessage, t
+from service.cli import runs_held
 from service.cli.common import at_least, build_container, cli_errors, fail, help_text, number, out
 from service.cli.unor import change_label
 from service.container import Container
@@ -115,17 +116,21 @@ def reconcile(
     guard_sample: int = typer.Option(
         200, "--guard-sample", parser=number("--guard-sample"), help=t("cli.opt.guard_sample")
     ),
+    alasan: str = typer.Option(None, "--alasan", help=t("held.opt_alasan_confirm")),
+    oleh: str = typer.Option(None, "--oleh", help=t("held.opt_oleh")),
     json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json_report")),
 ) -> None:
     """Reconcile the whole instansi with SIASN (resumes an interrupted run).
 
-    Exit codes: 0 done, 1 aborted or stopped, 3 held by a guard (re-run with --confirm),
-    4 another run is in progress.
+    Exit codes: 0 done, 1 aborted or stopped, 3 held by a guard (approve it in the console or
+    with ``runs setujui``), 4 another run is in progress.
     """
     at_least("--rate", rate, 0)
     at_least("--concurrency", concurrency, 1)
     at_least("--batch-size", batch_size, 1)
     at_least("--guard-sample", guard_sample, 1)
+    approval = runs_held.approval_reason(confirm, alasan)
+    actor = runs_held.cli_actor(oleh) if confirm else ReconcileOptions.actor
     with cli_errors():
         container = build_container(rate=rate)
         try:
@@ -138,6 +143,8 @@ def reconcile(
                         concurrency=concurrency,
                         batch_size=batch_size,
                         guards=GuardPolicy(sample_size=guard_sample),
+                        actor=actor,
+                        approval_reason=approval,
                     ),
                 )
             )
@@ -146,12 +153,19 @@ def reconcile(
         except RunStopped as exc:
             raise fail(t("runs.stopped", reason=str(exc)), 1) from None
     code = EXIT.get(report["status"], 1)
+    held = report["status"] in runs_held.HELD
+    report = runs_held.with_plan_counts(container, report)
     if json_output:
         _echo_json(report)
-    else:  # a refusal's reason goes to stderr only, once
+    else:  # a hold's reason first on stdout; another refusal's reason on stderr only, once
+        runs_held.print_hold(out, report)
         render_report(out, report, reason=not code)
+        runs_held.print_next_step(out, report, container.settings.auth.public_url)
     if code:
         reason = report.get("guard_reason")
+        if held and not json_output:
+            typer.echo(visible(t("held.cli_status")), err=True)
+            raise typer.Exit(code)
         typer.echo(
             visible(
                 t("runs.refused", status=report["status"], reason=reason)
@@ -212,6 +226,7 @@ def runs_show(
         with container.sessions() as session:
             report = run_detail.run_report(session, ADMIN_CLI, run_id)
             found = run_detail.run_items(session, ADMIN_CLI, run_id, situasi) if items else []
+        report = runs_held.with_plan_counts(container, report)
     report["started_at"] = _when(report["started_at"], tz)
     report["finished_at"] = _when(report["finished_at"], tz)
     if json_output:
@@ -219,9 +234,25 @@ def runs_show(
             report["items"] = [i.as_dict() for i in found]
         _echo_json(report)
         return
+    runs_held.print_hold(out, report)
     render_report(out, report)
+    runs_held.print_approval(out, report, tz)
     for item in found:
         _print_item(item)
+
+
+@runs_app.command("setujui", help=help_text("held.cli_setujui"))
+def runs_setujui(
+    run_id: str = typer.Argument(..., help=t("cli.arg.run_id")),
+    alasan: str = typer.Option(None, "--alasan", help=t("held.opt_alasan")),
+    oleh: str = typer.Option(None, "--oleh", help=t("held.opt_oleh")),
+) -> None:
+    """Approve a held run after reviewing its plan (the console's button from the terminal)."""
+    report = runs_held.approve(run_id, alasan, oleh)
+    render_report(out, report)
+    code = EXIT.get(report["status"], 1)
+    if code:
+        raise typer.Exit(code)
 
 
 def _when(value: str | None, timezone: str) -> str:

@@ -6,6 +6,7 @@
     chart     the beranda's situations-per-run chart as SVG geometry
     reads     store reads for runs, people and integrity
     pages     beranda, riwayat sinkron, integritas atasan, pegawai
+    profil    the profile with its Sinkron SIASN and Edit Profil actions (``profil_data``)
     filters   the konflik list's URL / form parameters
     konflik   konflik list, bulk decisions, exports, detail (decide, assign, comment)
     konflik_data  what those pages read and do, through ``sync.konflik``
@@ -37,6 +38,7 @@ from service.console.konflik import konflik_router
 from service.console.pages import read_router
 from service.console.paging import link
 from service.console.panduan import panduan_router
+from service.console.profil import profil_router
 from service.console.runs import runs_router
 from service.console.unit_picker import back_link, unit_picker_router
 from service.console.usulan import usulan_router
@@ -51,6 +53,7 @@ def mount_console(app: FastAPI, gate: Gate) -> None:
     views = Views(gate, CsrfSigner.from_setting(secret), env)
     for router in (
         read_router(views),
+        profil_router(views),
         konflik_router(views),
         usulan_router(views),
         runs_router(views),

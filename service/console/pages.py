@@ -1,4 +1,5 @@
-"""Console pages that read: beranda, riwayat sinkron, integritas atasan, pegawai search and profile."""
+"""Console pages that read: beranda, riwayat sinkron, integritas atasan, pegawai search; what the
+profile shows (its route and actions are in ``service.console.profil``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from mappings.messages import t
-from mappings.nip import NipError, normalize_nip
 from service.console import reads
 from service.console.chart import COLOURS, SITUATIONS, situation_chart
 from service.console.labels import PROFILE_FIELDS
@@ -122,15 +122,6 @@ def _pegawai_routes(router: APIRouter, views: Views) -> None:
             **found,
         )
 
-    @router.get("/pegawai/{nip}", response_class=HTMLResponse)
-    async def profil(request: Request, nip: str) -> HTMLResponse:
-        viewer = await views.viewer(request)
-        nip = _nip(nip)
-        allowed = await views.gate.tx(reads.may_read, viewer.who, views.gate.roles, nip)
-        if not allowed:
-            raise PageRefused(403, t("console.pegawai_forbidden", nip=nip))
-        return views.page(request, viewer, "profil.html", **await _profile(views, nip))
-
 
 def _pegawai_list(
     session: Session,
@@ -158,7 +149,7 @@ def _pegawai_list(
     }
 
 
-async def _profile(views: Views, nip: str) -> dict[str, Any]:
+async def profile_context(views: Views, nip: str) -> dict[str, Any]:
     """The stored profile (NIK masked), its unit path and its audit trail."""
     from service.api import read_profile  # service.api mounts this package: import late
 
@@ -197,10 +188,3 @@ def _day_time(shown: str) -> str:
     """``dd-mm-yyyy HH:MM`` -> ``dd-mm HH:MM`` (short enough for an axis label)."""
     day, _, clock = shown.partition(" ")
     return f"{day[:5]} {clock}".strip()
-
-
-def _nip(value: str) -> str:
-    try:
-        return normalize_nip(value)
-    except NipError as exc:
-        raise PageRefused(400, t("console.bad_nip", detail=str(exc))) from exc

@@ -23,6 +23,7 @@ from sync import run_detail
 from sync.access import RoleMap
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import scope_for
+from sync.run_approval import RUN_ACTIONS
 from sync.run_items import CHANGED, ItemQuery, item_page, planned
 from sync.run_list import KIND_GROUPS, RunQuery, held_runs, list_run_page
 from sync.run_list import SORTS as RUN_SORTS
@@ -105,13 +106,14 @@ def run_page(
 
 
 def _unit_changes(session: Session, run_id: str, is_plan: bool) -> list[Any]:
-    """The run's changes to units (renamed, moved, removed, new head): few, read at once."""
+    """The run's changes to units (renamed, moved, removed, new head): few, read at once (the
+    run's own approval and replacement entries are shown apart)."""
     table: Any = RunChange if is_plan else AuditEntry
     nip = table.nip if is_plan else table.pegawai_nip
     return list(
         session.scalars(
             select(table)
-            .where(table.run_id == run_id, nip.is_(None))
+            .where(table.run_id == run_id, nip.is_(None), table.action.not_in(RUN_ACTIONS))
             .order_by(table.id)
             .limit(UNIT_CHANGE_LIMIT)
         )
