@@ -24,8 +24,9 @@ from store.models import Conflict
 from sync.access import RoleMap
 from sync.authority import label
 from sync.konflik import decide as deciding
+from sync.konflik import group
 from sync.konflik.errors import KonflikError, KonflikRefused
-from sync.konflik.lifecycle import STATUSES
+from sync.konflik.lifecycle import ACTIVE, STATUSES
 from sync.konflik.query import KINDS, MAX_PER_PAGE, get_conflict, list_conflicts, select_ids
 from sync.konflik.scope import Scope, scope_for
 from sync.unit_index import unit_index
@@ -75,6 +76,9 @@ def list_page(
         "pick": pick,
         "paging": Paging(page.page, page.per_page, page.total),
         "unit_labels": unit_index(session).labels(r.unit_id for r in page.rows),
+        "links": group.linked(
+            session, [(r.id, r.nip, r.field, r.kind) for r in page.rows if r.status in ACTIVE]
+        ),
         "fields": _fields(session),
         "kinds": KINDS,
         "statuses": STATUSES,
@@ -100,11 +104,52 @@ def detail(session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int) -
         "d": found,
         "row": row,
         "sides": sides,
+        "together": _together(session, row) if row.status in ACTIVE else [],
         "label": label,
         "may_decide": scope.may_decide and row.status in ("open", "assigned"),
         "may_comment": scope.may_decide,
         "resolutions": list(deciding.Resolution),
     }
+
+
+def _together(session: Session, row: Any) -> list[dict[str, Any]]:
+    """The undecided conflicts decided with ``row`` (itself included), values shown side by side;
+    empty when it is decided alone."""
+    found = group.members(session, session.get_one(Conflict, row.id), lock=False)
+    if len(found) < 2:
+        return []
+    units = unit_index(session)
+
+    def shown(field: str, value: Any) -> Any:
+        return units.label(value, value) if field == "unor_id" and isinstance(value, str) else value
+
+    return [
+        {
+            "id": c.id,
+            "field": c.field,
+            "version": c.version,
+            "values": [shown(c.field, v) for v in (c.base_value, c.local_value, c.remote_value)],
+            "differs": [False, c.local_value != c.base_value, c.remote_value != c.base_value],
+        }
+        for c in found
+    ]
+
+
+def _seen(conflict_id: int, fields: Mapping[str, str]) -> dict[int, int]:
+    """The versions the form showed: ``versi`` for the conflict, ``versi-ID`` for its group."""
+    seen = {conflict_id: _version(fields.get("versi", ""))}
+    for key, raw in fields.items():
+        if key.startswith("versi-"):
+            seen[_version(key.removeprefix("versi-"))] = _version(raw)
+    return seen
+
+
+def _value(fields: Mapping[str, str]) -> Any:
+    """The new value(s): ``nilai:FIELD`` inputs of a group as a mapping, or the lone ``nilai``."""
+    per_field = {
+        k.removeprefix("nilai:"): v for k, v in fields.items() if k.startswith("nilai:") and v.strip()
+    }
+    return per_field or fields.get("nilai") or None
 
 
 def change(
@@ -113,7 +158,6 @@ def change(
     """Decide, assign or comment on one conflict; returns the confirmation's key."""
     scope, actor = _scope(session, roles, viewer), viewer.who.actor
     if action == "putuskan":
-        version = _version(fields.get("versi", ""))
         deciding.decide(
             session,
             scope,
@@ -121,8 +165,8 @@ def change(
             _resolution(fields),
             actor=actor,
             reason=fields.get("alasan", ""),
-            seen_versions={conflict_id: version},
-            value=fields.get("nilai") or None,
+            seen_versions=_seen(conflict_id, fields),
+            value=_value(fields),
         )
     elif action == "tugaskan":
         deciding.assign(
@@ -152,7 +196,7 @@ def bulk_decide(
             raise KonflikRefused(t("console.bulk_set_changed", shown=shown, now=len(ids)))
         seen: dict[int, int] | None = None
     else:
-        pairs = [_pair(p) for p in picked]
+        pairs = [_pair(one) for p in picked for one in p.split(";")]  # a group ticks all its members
         ids, seen = [cid for cid, _ in pairs], dict(pairs)
     deciding.decide(
         session,
