@@ -62,7 +62,7 @@ def check_seen(
     asked: Sequence[Conflict], decided: Sequence[Conflict], seen: Mapping[int, int] | None
 ) -> None:
     """With versions to check, every member decided must have been shown (its version sent)."""
-    if seen is None:
+    if not seen:
         return
     unseen = [c for c in decided if c.id not in seen]
     if unseen:
@@ -82,7 +82,11 @@ def value_for(conflict: Conflict, decided: Sequence[Conflict], value: Any) -> An
         if conflict.field not in value:
             raise KonflikError(t("konflik.group_value_missing", id=conflict.id, field=label(conflict.field)))
         return value[conflict.field]
-    together = [c for c in decided if c.pegawai_id == conflict.pegawai_id and _grouped(c, conflict)]
+    order = decided_with(conflict.field)
+    together = sorted(
+        (c for c in decided if c.pegawai_id == conflict.pegawai_id and _grouped(c, conflict)),
+        key=lambda c: order.index(c.field),
+    )
     if len(together) > 1:
         raise KonflikError(
             t(
