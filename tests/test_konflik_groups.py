@@ -13,6 +13,7 @@ from store.models import AuditEntry
 from sync.authority import DECIDED_TOGETHER, FIELD_AUTHORITY, Authority
 from sync.konflik.decide import Resolution, assign, decide
 from sync.konflik.errors import KonflikError, KonflikRefused
+from sync.konflik.query import get_conflict
 from sync.konflik.scope import ADMIN_CLI
 from sync.konflik.usulan import list_usulan
 from tests.group_helpers import LOCAL_TMT, raise_golongan_group, raise_removed_unit
@@ -47,6 +48,10 @@ def test_deciding_one_member_decides_the_group(container: Container, world: Worl
     )
     decided = [str(f) for a, f in audit_actions(container, group.nip) if a == "konflik_ambil_siasn"]
     assert sorted(decided) == ["golongan", "tmt_golongan"]
+    with container.sessions() as session:
+        history = get_conflict(session, ADMIN_CLI, group.ids["golongan"]).events
+    assert history[-1].detail is not None
+    assert history[-1].detail.endswith(f"bersama konflik {group.ids['tmt_golongan']} (TMT golongan)")
 
 
 def test_set_value_on_a_group_takes_one_value_per_field(container: Container, world: World) -> None:

@@ -48,6 +48,7 @@ def test_admin_decides_a_golongan_group_in_the_browser(
     page.click("#masuk-lokal")
     page.wait_for_url(site.url + "/admin/konflik")
     assert "TMT golongan" in page.inner_text(f"#bersama-{gol}")
+    _shot(page, "daftar-kelompok")
     page.click(f"#konflik-{tmt} a")
     page.wait_for_url(site.url + f"/admin/konflik/{tmt}")
     rows = page.locator("#kelompok tbody tr")
@@ -63,6 +64,7 @@ def test_admin_decides_a_golongan_group_in_the_browser(
     page.click("#putuskan")
     page.wait_for_url(site.url + f"/admin/konflik/{tmt}?pesan=diputuskan")
     assert "diputuskan" in page.inner_text("#status")
+    assert page.inner_text("#nilai-keputusan") == "2026-05-01"
     _shot(page, "kelompok-golongan-diputuskan")
     page.close()
     assert {c.field: c.status for c in conflicts(site.container, group.nip)} == {

@@ -60,6 +60,11 @@ def test_api_decides_the_group_atomically_and_exports_the_usulan(site: ConsoleSi
     gol, tmt = golongan.ids["golongan"], golongan.ids["tmt_golongan"]
     value = {"golongan": "III/c", "tmt_golongan": "01-05-2026"}
     with httpx.Client(base_url=site.url, timeout=30, headers={"X-API-Key": key}) as api:
+        shown = api.get(f"/api/v1/konflik/{tmt}").json()["group"]
+        assert [(m["id"], m["field"], m["version"]) for m in shown] == [
+            (gol, "golongan", 1),
+            (tmt, "tmt_golongan", 1),
+        ]
         half = api.post(
             f"/api/v1/konflik/{tmt}/keputusan",
             json={"decision": "tetapkan_nilai", "reason": "SK KP", "value": "01-05-2026"},
@@ -97,6 +102,8 @@ def test_api_decides_the_group_atomically_and_exports_the_usulan(site: ConsoleSi
             "tmt_golongan": "2026-05-01",
         }
         exported = api.get("/api/v1/usulan-perbaikan/ekspor", params={"format": "csv"})
+        after = api.get(f"/api/v1/konflik/{gol}").json()
+    assert (after["status"], after["decided_value"], after["group"]) == ("resolved", "III/c", [])
     rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff"))))
     assert {(r["field"], r["nilai_usulan"]) for r in rows} == {
         ("golongan", "III/c"),
@@ -147,6 +154,9 @@ def test_cli_resolve_decides_the_group_and_lists_every_field(
         "EKINERJA_DATABASE_URL": container.settings.database_url,
     }
     gol = str(golongan.ids["golongan"])
+    shown = cli("konflik", "show", gol, env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert f"diputuskan bersama (satu keputusan untuk semua): {gol} (golongan, versi 1), " in shown.stdout
     base = ["konflik", "resolve", gol, "--keputusan", "tetapkan_nilai", "--alasan", "SK KP"]
     lone = cli(*base, "--nilai", "III/c", env=env)
     assert lone.returncode == 2 and "setiap field" in lone.stderr, lone.stderr
@@ -180,6 +190,8 @@ def test_console_shows_the_group_and_decides_it_with_one_form(container: Contain
         }
         done = client.post(f"/admin/konflik/{gol}/putuskan", data=form, follow_redirects=False)
         assert done.status_code == 303, done.text
+        after = client.get(f"/admin/konflik/{tmt}")
+        assert 'id="kelompok"' not in after.text and "bersama konflik" in after.text
     assert _statuses(container, golongan.nip) == {"golongan": "resolved", "tmt_golongan": "resolved"}
     person = pegawai(container, golongan.nip)
     assert person is not None and person.golongan == golongan.remote["golongan"]

@@ -13,6 +13,8 @@ ID: dict[str, str] = {
     ),
     "konflik.group_value_stray": "ada nilai untuk field yang tidak termasuk konflik yang diputuskan",
     "konflik.cli_decided_field": "  konflik {id}: {field} = {value}",
+    "konflik.decided_together": "; bersama konflik {members}",
+    "konflik.cli_group": "diputuskan bersama (satu keputusan untuk semua): {members}",
     "konflik.cli_bad_nilai": (
         "--nilai untuk kelompok field ditulis FIELD=NILAI (misalnya --nilai golongan=III/b "
         "--nilai tmt_golongan=01-04-2026), atau satu nilai saja untuk satu field"

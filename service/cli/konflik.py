@@ -217,6 +217,9 @@ def _print_detail(data: dict[str, Any]) -> None:
         ("remote", "konflik.side_siasn"),
     ):
         say(f"  {t(side)}: {json.dumps(data[key], ensure_ascii=False)}")
+    if data["group"]:
+        members = ", ".join(f"{m['id']} ({label(m['field'])}, versi {m['version']})" for m in data["group"])
+        say(t("konflik.cli_group", members=members))
     say(data["explanation"])
     say(t("konflik.cli_recommended", text=data["recommended"]))
     say(

@@ -104,7 +104,8 @@ def detail(session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int) -
         "d": found,
         "row": row,
         "sides": sides,
-        "together": _together(session, row) if row.status in ACTIVE else [],
+        "together": _together(session, found),
+        "decided": _unit_label(session, row.field, found.decided_value),
         "label": label,
         "may_decide": scope.may_decide and row.status in ("open", "assigned"),
         "may_comment": scope.may_decide,
@@ -112,26 +113,22 @@ def detail(session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int) -
     }
 
 
-def _together(session: Session, row: Any) -> list[dict[str, Any]]:
-    """The undecided conflicts decided with ``row`` (itself included), values shown side by side;
-    empty when it is decided alone."""
-    found = group.members(session, session.get_one(Conflict, row.id), lock=False)
-    if len(found) < 2:
-        return []
-    units = unit_index(session)
+def _unit_label(session: Session, field: str, value: Any) -> Any:
+    """A unit id as its path; any other value as it is."""
+    return unit_index(session).label(value, value) if field == "unor_id" and isinstance(value, str) else value
 
-    def shown(field: str, value: Any) -> Any:
-        return units.label(value, value) if field == "unor_id" and isinstance(value, str) else value
 
+def _together(session: Session, found: Any) -> list[dict[str, Any]]:
+    """The conflicts decided with the one shown (itself included), values side by side."""
     return [
         {
-            "id": c.id,
-            "field": c.field,
-            "version": c.version,
-            "values": [shown(c.field, v) for v in (c.base_value, c.local_value, c.remote_value)],
-            "differs": [False, c.local_value != c.base_value, c.remote_value != c.base_value],
+            "id": m.id,
+            "field": m.field,
+            "version": m.version,
+            "values": [_unit_label(session, m.field, v) for v in (m.base, m.local, m.remote)],
+            "differs": [False, m.local != m.base, m.remote != m.base],
         }
-        for c in found
+        for m in found.together
     ]
 
 

@@ -383,6 +383,18 @@ def detail_json(found: KonflikDetail, tz: Any) -> dict[str, Any]:
         "resolution_reason": found.resolution_reason,
         "resolved_by": found.resolved_by,
         "resolved_at": local_time(found.resolved_at, tz),
+        "decided_value": found.decided_value,
+        "group": [
+            {
+                "id": m.id,
+                "field": m.field,
+                "version": m.version,
+                "base": m.base,
+                "local": m.local,
+                "remote": m.remote,
+            }
+            for m in found.together
+        ],
         "history": [
             {
                 "at": local_time(e.at, tz),

@@ -73,7 +73,9 @@ def decide(
         group.check_value_keys(conflicts, value)
     plan = [(c, _target(session, c, resolution, conflicts, value)) for c in conflicts]
     _check_target_units(scope, plan)
-    return [_apply(session, c, resolution, actor, reason, new) for c, new in plan]
+    return [
+        _apply(session, c, resolution, actor, reason, new, group.partners(c, conflicts)) for c, new in plan
+    ]
 
 
 def _target(
@@ -203,7 +205,13 @@ def _changes_since(session: Session, conflict: Conflict, seen: int) -> str:
 
 
 def _apply(
-    session: Session, conflict: Conflict, resolution: Resolution, actor: str, reason: str, new: Any
+    session: Session,
+    conflict: Conflict,
+    resolution: Resolution,
+    actor: str,
+    reason: str,
+    new: Any,
+    partners: str = "",
 ) -> Conflict:
     person = session.get_one(Pegawai, conflict.pegawai_id)
     if conflict.kind == "klaim":
@@ -222,7 +230,7 @@ def _apply(
         resolution=resolution.value,
         actor=actor,
         reason=reason,
-        detail=t(f"konflik.decided_{resolution.value}", reason=reason),
+        detail=t(f"konflik.decided_{resolution.value}", reason=reason) + partners,
     )
     audit.record(
         session,

@@ -104,6 +104,18 @@ def check_value_keys(decided: Sequence[Conflict], value: Any) -> None:
         raise KonflikError(t("konflik.group_value_stray"))
 
 
+def partners(conflict: Conflict, decided: Sequence[Conflict]) -> str:
+    """For a conflict's history: the other conflicts decided with it ("" when decided alone)."""
+    others = [
+        c
+        for c in decided
+        if c.pegawai_id == conflict.pegawai_id and c.id != conflict.id and _grouped(c, conflict)
+    ]
+    if not others:
+        return ""
+    return t("konflik.decided_together", members=", ".join(f"{c.id} ({label(c.field)})" for c in others))
+
+
 def _grouped(one: Conflict, other: Conflict) -> bool:
     return one.kind in GROUPED_KINDS and one.field in decided_with(other.field)
 
