@@ -20,9 +20,10 @@ from service.settings import SiasnSettings
 from simulators.dataset import World
 from simulators.events import mutasi
 from store.models import AuditEntry
+from sync.unit_index import unit_index
 from tests.console_site import ADMIN, PASSWORD, ConsoleSite, serve
-from tests.group_helpers import LOCAL_TMT, Group, raise_golongan_group
-from tests.helpers import conflicts, edit, new_api_key, pegawai, sinkron
+from tests.group_helpers import LOCAL_TMT, Group, raise_golongan_group, raise_removed_unit
+from tests.helpers import conflicts, edit, leaf_units, new_api_key, pegawai, sinkron
 from tests.test_access_target_unit import REFUSED, Area, area  # noqa: F401  (the operator's area)
 from tests.test_cli import cli, cli_environment
 
@@ -195,3 +196,38 @@ def test_console_shows_the_group_and_decides_it_with_one_form(container: Contain
     assert _statuses(container, golongan.nip) == {"golongan": "resolved", "tmt_golongan": "resolved"}
     person = pegawai(container, golongan.nip)
     assert person is not None and person.golongan == golongan.remote["golongan"]
+
+
+def test_console_removed_unit_takes_a_unit_typed_by_name(
+    container: Container, world: World, sim_server: object
+) -> None:
+    """A removed-unit conflict offers the unit picker; the unit's path typed without a script
+    is resolved to that unit, decided, and listed as an usulan perbaikan (TestClient)."""
+    nip, gone = raise_removed_unit(container, world)
+    [cid] = [c.id for c in conflicts(container, nip) if c.status == "open"]
+    target = leaf_units(world, gone)[0]
+    with container.sessions() as session:
+        ref = unit_index(session).ref(target)
+    assert ref is not None
+    with serve(container, {}) as site, TestClient(create_app(site.container)) as client:
+        login = client.post("/login/lokal", data={"username": ADMIN, "password": PASSWORD, "next": "/admin/"})
+        assert login.status_code in (200, 303), login.text
+        page = client.get(f"/admin/konflik/{cid}")
+        assert 'name="nilai_cari"' in page.text and "data-picker" in page.text
+        form = {
+            "csrf": TOKEN.findall(page.text)[0],
+            "versi": "1",
+            "keputusan": "tetapkan_nilai",
+            "alasan": "unit lama digabung",
+            "nilai": "",
+        }
+        vague = client.post(f"/admin/konflik/{cid}/putuskan", data={**form, "nilai_cari": "zzzz tidak ada"})
+        assert vague.status_code == 422 and "pilih satu unit dari daftar" in vague.text
+        done = client.post(
+            f"/admin/konflik/{cid}/putuskan", data={**form, "nilai_cari": ref.label}, follow_redirects=False
+        )
+        assert done.status_code == 303, done.text
+        usulan = client.get("/admin/usulan-perbaikan")
+    person = pegawai(container, nip)
+    assert person is not None and person.unor_id == target
+    assert usulan.status_code == 200 and ref.nama in usulan.text

@@ -29,4 +29,8 @@ ID: dict[str, str] = {
     ),
     "console.group_with": "bersama",
     "console.col_new_value": "nilai baru",
+    "console.unit_pick_needed": (
+        "unit kerja baru belum terpilih: teks yang diketik cocok dengan beberapa unit atau tidak "
+        "ada; pilih satu unit dari daftar"
+    ),
 }

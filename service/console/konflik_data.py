@@ -19,7 +19,7 @@ from service.console.filters import ListRequest, parse_list
 from service.console.paging import Paging
 from service.console.safe import csv_bytes, xlsx_bytes
 from service.console.unit_picker import pick_unit
-from service.console.views import Viewer
+from service.console.views import PREFIX, Viewer
 from store.models import Conflict
 from sync.access import RoleMap
 from sync.authority import label
@@ -54,6 +54,7 @@ EXPORT_HEADER = (
     "penjelasan",
 )
 ACTIONS = {"putuskan": "diputuskan", "tugaskan": "ditugaskan", "komentar": "komentar"}
+UNIT_INPUTS = ("nilai", "nilai:unor_id")  # the unit pickers of the decision form
 
 
 def _scope(session: Session, roles: RoleMap, viewer: Viewer) -> Scope:
@@ -89,8 +90,15 @@ def list_page(
     }
 
 
-def detail(session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int) -> dict[str, Any]:
-    """One conflict with its three values side by side and which of them differ."""
+def detail(
+    session: Session,
+    roles: RoleMap,
+    viewer: Viewer,
+    conflict_id: int,
+    params: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """One conflict with its three values side by side and which of them differ; a unit value
+    is chosen with the unit picker (``params`` carry a unit picked on the picker's own page)."""
     scope = _scope(session, roles, viewer)
     found = get_conflict(session, scope, conflict_id)
     row = found.row
@@ -106,6 +114,8 @@ def detail(session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int) -
         "sides": sides,
         "together": _together(session, found),
         "decided": _unit_label(session, row.field, found.decided_value),
+        "picks": {name: pick_unit(session, scope, params or {}, name) for name in UNIT_INPUTS},
+        "back": f"{PREFIX}/konflik/{row.id}",
         "label": label,
         "may_decide": scope.may_decide and row.status in ("open", "assigned"),
         "may_comment": scope.may_decide,
@@ -141,12 +151,29 @@ def _seen(conflict_id: int, fields: Mapping[str, str]) -> dict[int, int]:
     return seen
 
 
-def _value(fields: Mapping[str, str]) -> Any:
+def _value(session: Session, scope: Scope, fields: Mapping[str, str]) -> Any:
     """The new value(s): ``nilai:FIELD`` inputs of a group as a mapping, or the lone ``nilai``."""
+    fields = _typed_units(session, scope, fields)
     per_field = {
-        k.removeprefix("nilai:"): v for k, v in fields.items() if k.startswith("nilai:") and v.strip()
+        k.removeprefix("nilai:"): v
+        for k, v in fields.items()
+        if k.startswith("nilai:") and not k.endswith("_cari") and v.strip()
     }
     return per_field or fields.get("nilai") or None
+
+
+def _typed_units(session: Session, scope: Scope, fields: Mapping[str, str]) -> Mapping[str, str]:
+    """A unit picker sent with typed text only (no script): the one unit the text names."""
+    resolved = dict(fields)
+    for name in UNIT_INPUTS:
+        typed = fields.get(f"{name}_cari", "").strip()
+        if fields.get(name) or not typed:
+            continue
+        pick = pick_unit(session, scope, {f"{name}_cari": typed}, name)
+        if pick.unit_id is None:
+            raise KonflikError(t("console.unit_pick_needed"))
+        resolved[name] = pick.unit_id
+    return resolved
 
 
 def change(
@@ -163,7 +190,7 @@ def change(
             actor=actor,
             reason=fields.get("alasan", ""),
             seen_versions=_seen(conflict_id, fields),
-            value=_value(fields),
+            value=_value(session, scope, fields),
         )
     elif action == "tugaskan":
         deciding.assign(
