@@ -231,3 +231,28 @@ def test_console_removed_unit_takes_a_unit_typed_by_name(
     person = pegawai(container, nip)
     assert person is not None and person.unor_id == target
     assert usulan.status_code == 200 and ref.nama in usulan.text
+
+
+def test_console_bulk_tick_of_a_group_row_decides_the_group(container: Container, golongan: Group) -> None:
+    """Ticking the golongan row in the list sends both members' versions; the bulk decision
+    decides golongan and TMT golongan together (TestClient)."""
+    gol = golongan.ids["golongan"]
+    with serve(container, {}) as site, TestClient(create_app(site.container)) as client:
+        client.post("/login/lokal", data={"username": ADMIN, "password": PASSWORD, "next": "/admin/"})
+        listing = client.get("/admin/konflik")
+        ticked = re.search(rf'name="pilih" value="([0-9:;]+)" id="pilih-{gol}"', listing.text)
+        assert ticked is not None
+        done = client.post(
+            "/admin/konflik/massal",
+            data={
+                "csrf": TOKEN.findall(listing.text)[0],
+                "pilih": [ticked.group(1)],
+                "cakupan": "pilihan",
+                "keputusan": "pertahankan_lokal",
+                "alasan": "SK lokal benar",
+            },
+            follow_redirects=False,
+        )
+        assert done.status_code == 303, done.text
+    assert _statuses(container, golongan.nip) == {"golongan": "resolved", "tmt_golongan": "resolved"}
+    assert _proposals(container) == 2
