@@ -177,3 +177,22 @@ def test_removed_unit_set_value_is_proposed_and_settles(container: Container, wo
     [outcome] = sinkron(container, nip)
     assert [c.status for c in conflicts(container, nip)] == ["resolved"]
     assert "menunggu_perbaikan_siasn" in [w.code for w in outcome.warnings]
+
+
+def test_members_asked_for_are_checked_as_before(container: Container, world: World) -> None:
+    """Naming every member in a bulk with a version for one of them decides both (a conflict
+    asked for by id is not "unseen"); a group member neither named nor versioned would be."""
+    group = raise_golongan_group(container, world)
+    first, second = group.ids["golongan"], group.ids["tmt_golongan"]
+    with transaction(container.sessions) as session:
+        done = decide(
+            session,
+            ADMIN_CLI,
+            [first, second],
+            Resolution.KEEP_LOCAL,
+            actor="admin",
+            reason="SK lokal",
+            seen_versions={first: 1},
+        )
+    assert sorted(c.id for c in done) == sorted([first, second])
+    assert _statuses(container, group.nip) == {"golongan": "resolved", "tmt_golongan": "resolved"}

@@ -61,10 +61,12 @@ def expand(session: Session, asked: Sequence[Conflict]) -> list[Conflict]:
 def check_seen(
     asked: Sequence[Conflict], decided: Sequence[Conflict], seen: Mapping[int, int] | None
 ) -> None:
-    """With versions to check, every member decided must have been shown (its version sent)."""
+    """With versions to check, every member a conflict brings along must have been shown (its
+    version sent); the conflicts asked for are checked as before (a version when one is sent)."""
     if not seen:
         return
-    unseen = [c for c in decided if c.id not in seen]
+    asked_ids = {c.id for c in asked}
+    unseen = [c for c in decided if c.id not in seen and c.id not in asked_ids]
     if unseen:
         first = next(c for c in asked if c.pegawai_id == unseen[0].pegawai_id)
         raise KonflikRefused(
