@@ -146,6 +146,7 @@ class Conflict(Base):
     resolved_by: Mapped[str | None] = mapped_column(String(120))
     resolution: Mapped[str | None] = mapped_column(String(30))
     resolution_reason: Mapped[str | None] = mapped_column(Text)
+    decided_value: Mapped[Any] = mapped_column(JSON, nullable=True)
     run_id: Mapped[str | None] = mapped_column(String(40))
     assignee: Mapped[str | None] = mapped_column(String(120), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))

@@ -4,6 +4,8 @@
 - ``SHARED``: both may change it; three-way merge, conflicting changes go to an admin.
 - ``LOCAL``: local-only; a sync never touches it.
 Derived fields (``unor_nama``, ``golongan_id``, ``pangkat``) follow their driver field.
+Related fields are decided together (``DECIDED_TOGETHER``): a rank and its TMT, a unit with the
+position held in it and that position's TMT, so a decision never leaves half a record.
 """
 
 from __future__ import annotations
@@ -66,6 +68,18 @@ FIELD_LABEL: dict[str, str] = {
     "nama": "nama",
     "catatan": "catatan",
 }
+
+
+DECIDED_TOGETHER: tuple[tuple[str, ...], ...] = (
+    ("golongan", "tmt_golongan"),
+    ("unor_id", "jenis_jabatan_id", "jabatan", "eselon_id", "tmt_jabatan"),
+)
+_GROUP_OF: dict[str, tuple[str, ...]] = {name: group for group in DECIDED_TOGETHER for name in group}
+
+
+def decided_with(field: str) -> tuple[str, ...]:
+    """The fields decided together with ``field`` (itself included, in declaration order)."""
+    return _GROUP_OF.get(field, (field,))
 
 
 def label(field: str, *, title: bool = False) -> str:

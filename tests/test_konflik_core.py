@@ -75,9 +75,12 @@ def test_new_siasn_value_supersedes_undecided_conflict(container: Container, wor
 def test_decide_moves_base_audits_and_records_usulan(
     container: Container, world: World, how: Resolution
 ) -> None:
-    """Each decision sets the value, moves the base to SIASN's, audits, and lists usulan."""
+    """Each decision sets the value, moves the base to SIASN's, audits, and lists usulan (keeping
+    the local value or setting one SIASN does not hold is a correction to propose, issue 13.10)."""
     [raised] = raise_unit_conflicts(container, world)
-    chosen = leaf_units(world, "")[-1]
+    chosen = next(
+        u for u in reversed(leaf_units(world, "")) if u not in (raised.local_unit, raised.remote_unit)
+    )
     with transaction(container.sessions) as session:
         decide(
             session,
@@ -102,8 +105,14 @@ def test_decide_moves_base_audits_and_records_usulan(
         usulan = list_usulan(session, ADMIN_CLI)
         detail = get_conflict(session, ADMIN_CLI, raised.conflict_id)
     assert actions[0] == f"konflik_{how.value}"
-    assert ("usul_perbaikan_siasn" in actions) == (how is Resolution.KEEP_LOCAL)
-    assert [u.nilai_usulan for u in usulan] == ([raised.local_unit] if how is Resolution.KEEP_LOCAL else [])
+    assert ("usul_perbaikan_siasn" in actions) == (how is not Resolution.TAKE_SIASN)
+    proposed = {
+        Resolution.TAKE_SIASN: [],
+        Resolution.KEEP_LOCAL: [raised.local_unit],
+        Resolution.SET_VALUE: [chosen],
+    }
+    assert [u.nilai_usulan for u in usulan] == proposed[how]
+    assert [u.nilai_siasn for u in usulan] == ([] if how is Resolution.TAKE_SIASN else [raised.remote_unit])
     assert detail.row.status == "resolved" and detail.events[-1].kind == "resolved"
     sinkron(container, raised.nip)
     assert [c.status for c in conflicts(container, raised.nip)] == ["resolved"]

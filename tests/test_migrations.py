@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from store.audit_chain import enlist_many
 from store.db import MIGRATIONS, downgrade, head_revision, make_engine, session_factory, upgrade
 from store.db import transaction as write
 from sync import audit
@@ -315,29 +316,43 @@ EARLIER = revisions()[:-1]
 
 
 def fill(engine: Engine) -> dict[str, list[dict[str, Any]]]:
-    """Insert ``DATA`` as the store's schema at its revision allows; what was inserted."""
+    """Insert ``DATA`` as the store's schema at its revision allows; what was inserted.
+
+    A store with the audit chain (0008 on) gets its audit rows sealed into the chain, as every
+    writer does; an older one gets them plain (0008 chains them on the way up)."""
     inserted: dict[str, list[dict[str, Any]]] = {}
     meta = sa.MetaData()
     meta.reflect(engine)
+    chained = "audit_log" in meta.tables and "seq" in meta.tables["audit_log"].c
     with engine.begin() as connection:
         for name, rows in DATA.items():
             if name not in meta.tables:
                 continue
             table = meta.tables[name]
             inserted[name] = [{k: v for k, v in row.items() if k in table.c} for row in rows]
+            if chained and name == "audit_log":
+                continue
             for row in inserted[name]:  # rows name different columns: one INSERT each
                 connection.execute(table.insert().values(**row))
-            if (
-                connection.dialect.name == "postgresql"
-                and "id" in table.c
-                and isinstance(table.c.id.type, sa.Integer)
-            ):
-                connection.execute(
-                    sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
-                    )
-                )
+            _advance_serial(connection, name, table)
+    if chained:
+        with write(session_factory(engine)) as session:
+            enlist_many(session, inserted["audit_log"])
+        with engine.begin() as connection:
+            _advance_serial(connection, "audit_log", meta.tables["audit_log"])
     return inserted
+
+
+def _advance_serial(connection: sa.Connection, name: str, table: sa.Table) -> None:
+    """On PostgreSQL, move the table's id sequence past the ids inserted explicitly."""
+    if (
+        connection.dialect.name == "postgresql"
+        and "id" in table.c
+        and isinstance(table.c.id.type, sa.Integer)
+    ):
+        connection.execute(
+            sa.text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
+        )
 
 
 def _same(value: Any) -> Any:

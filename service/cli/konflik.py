@@ -23,9 +23,9 @@ from service.cli.unor import resolve_unit
 from service.container import Container
 from service.render import json_text, plain, print_table
 from service.routes.common import zone_of
-from service.routes.konflik import detail_json, row_json
+from service.routes.konflik import decided_json, detail_json, row_json
 from store.db import transaction
-from sync.authority import label
+from sync.authority import MERGED_FIELDS, label
 from sync.konflik import decide as deciding
 from sync.konflik import query
 from sync.konflik.errors import KonflikError
@@ -35,6 +35,7 @@ from sync.konflik.query import KonflikFilter
 from sync.konflik.scope import Scope
 from sync.konflik.usulan import COLUMNS as USULAN_COLUMNS
 from sync.konflik.usulan import group_by_unit, list_usulan
+from sync.unit_index import unit_index
 
 konflik_app = typer.Typer(help=t("cli.konflik"), no_args_is_help=True)
 
@@ -53,6 +54,7 @@ IDS = typer.Argument(None, parser=number("ID"), help=t("cli.arg.conflict_ids"))
 CONFLICT_ID = typer.Argument(..., parser=number("ID"), help=t("cli.arg.conflict_id"))
 KEPUTUSAN = typer.Option(..., "--keputusan", help=t("cli.opt.keputusan"))
 VERSI = typer.Option(None, "--versi", help=t("cli.opt.versi"))
+NILAI = typer.Option(None, "--nilai", help=t("cli.opt.nilai_group"))
 OUTPUT = typer.Option(None, "--output", "-o", help=t("cli.opt.output"))
 COLUMNS = (
     "id",
@@ -215,6 +217,9 @@ def _print_detail(data: dict[str, Any]) -> None:
         ("remote", "konflik.side_siasn"),
     ):
         say(f"  {t(side)}: {json.dumps(data[key], ensure_ascii=False)}")
+    if data["group"]:
+        members = ", ".join(f"{m['id']} ({label(m['field'])}, versi {m['version']})" for m in data["group"])
+        say(t("konflik.cli_group", members=members))
     say(data["explanation"])
     say(t("konflik.cli_recommended", text=data["recommended"]))
     say(
@@ -275,7 +280,7 @@ def resolve_cmd(
     ids: list[int] = IDS,
     keputusan: deciding.Resolution = KEPUTUSAN,
     alasan: str = typer.Option(..., "--alasan", help=t("cli.opt.alasan_decide")),
-    nilai: str = typer.Option(None, "--nilai", help=t("cli.opt.nilai")),
+    nilai: list[str] = NILAI,
     versi: list[str] = VERSI,
     semua: bool = typer.Option(False, "--semua", help=t("cli.opt.semua")),
     unit: str = UNIT,
@@ -288,7 +293,8 @@ def resolve_cmd(
     oleh: str = typer.Option(None, "--oleh", help=t("cli.opt.oleh_audit")),
     json_output: bool = JSON_OUT,
 ) -> None:
-    """Decide conflicts (one, several, or all filtered), all or nothing, with a reason."""
+    """Decide conflicts (one, several, or all filtered) with the conflicts of their related
+    fields, all or nothing, with a reason; prints every field decided."""
     with cli_errors(), _session_errors():
         if bool(ids) == semua:
             raise fail(t("konflik.cli_ids_or_all"))
@@ -315,20 +321,45 @@ def resolve_cmd(
                 actor=_actor(oleh),
                 reason=alasan,
                 seen_versions=seen,
-                value=nilai,
+                value=_nilai(nilai or []),
             )
             decided = [c.id for c in done]
+            fields = [decided_json(c) for c in done]
+            lines = [_field_line(session, f) for f in fields]
     if json_output:
-        _echo_json({"decided": decided, "decision": keputusan.value})
-    else:
-        say(
-            t(
-                "konflik.cli_decided",
-                count=len(decided),
-                decision=keputusan.value,
-                ids=", ".join(map(str, decided)),
-            )
+        _echo_json({"decided": decided, "decision": keputusan.value, "fields": fields})
+        return
+    say(
+        t(
+            "konflik.cli_decided",
+            count=len(decided),
+            decision=keputusan.value,
+            ids=", ".join(map(str, decided)),
         )
+    )
+    for line in lines:
+        say(line)
+
+
+def _nilai(given: list[str]) -> Any:
+    """``--nilai``: one value, or ``FIELD=NILAI`` once per field of a group (a mapping)."""
+    pairs = [entry.partition("=") for entry in given]
+    if any(sep and name.strip() in MERGED_FIELDS for name, sep, _ in pairs):
+        if not all(sep and name.strip() in MERGED_FIELDS for name, sep, _ in pairs):
+            raise KonflikError(t("konflik.cli_bad_nilai"))
+        return {name.strip(): value for name, _, value in pairs}
+    if len(given) > 1:
+        raise KonflikError(t("konflik.cli_bad_nilai"))
+    return given[0] if given else None
+
+
+def _field_line(session: Any, decided: dict[str, Any]) -> str:
+    """One decided field as a line: the conflict, the field's label and the value it holds."""
+    value = decided["value"]
+    if decided["field"] == "unor_id" and isinstance(value, str):
+        value = unit_index(session).label(value, value)
+    shown = t("konflik.empty") if value is None else str(value)
+    return t("konflik.cli_decided_field", id=decided["id"], field=label(decided["field"]), value=shown)
 
 
 def _versions(pairs: list[str]) -> dict[int, int]:

@@ -90,7 +90,7 @@ def _detail_routes(router: APIRouter, views: Views) -> None:
     @router.get("/konflik/{conflict_id}", response_class=HTMLResponse)
     async def detail(request: Request, conflict_id: str) -> HTMLResponse:
         viewer = await views.viewer(request)
-        found = await _run(views, data.detail, viewer, _id(conflict_id))
+        found = await _run(views, data.detail, viewer, _id(conflict_id), dict(request.query_params))
         return views.page(request, viewer, "konflik_detail.html", flash=flash(request), error="", **found)
 
     @router.post("/konflik/{conflict_id}/{action}")

@@ -19,13 +19,14 @@ from service.console.filters import ListRequest, parse_list
 from service.console.paging import Paging
 from service.console.safe import csv_bytes, xlsx_bytes
 from service.console.unit_picker import pick_unit
-from service.console.views import Viewer
+from service.console.views import PREFIX, Viewer
 from store.models import Conflict
 from sync.access import RoleMap
 from sync.authority import label
 from sync.konflik import decide as deciding
+from sync.konflik import group
 from sync.konflik.errors import KonflikError, KonflikRefused
-from sync.konflik.lifecycle import STATUSES
+from sync.konflik.lifecycle import ACTIVE, STATUSES
 from sync.konflik.query import KINDS, MAX_PER_PAGE, get_conflict, list_conflicts, select_ids
 from sync.konflik.scope import Scope, scope_for
 from sync.unit_index import unit_index
@@ -53,6 +54,7 @@ EXPORT_HEADER = (
     "penjelasan",
 )
 ACTIONS = {"putuskan": "diputuskan", "tugaskan": "ditugaskan", "komentar": "komentar"}
+UNIT_INPUTS = ("nilai", "nilai:unor_id")  # the unit pickers of the decision form
 
 
 def _scope(session: Session, roles: RoleMap, viewer: Viewer) -> Scope:
@@ -75,6 +77,9 @@ def list_page(
         "pick": pick,
         "paging": Paging(page.page, page.per_page, page.total),
         "unit_labels": unit_index(session).labels(r.unit_id for r in page.rows),
+        "links": group.linked(
+            session, [(r.id, r.nip, r.field, r.kind) for r in page.rows if r.status in ACTIVE]
+        ),
         "fields": _fields(session),
         "kinds": KINDS,
         "statuses": STATUSES,
@@ -85,8 +90,15 @@ def list_page(
     }
 
 
-def detail(session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int) -> dict[str, Any]:
-    """One conflict with its three values side by side and which of them differ."""
+def detail(
+    session: Session,
+    roles: RoleMap,
+    viewer: Viewer,
+    conflict_id: int,
+    params: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """One conflict with its three values side by side and which of them differ; a unit value
+    is chosen with the unit picker (``params`` carry a unit picked on the picker's own page)."""
     scope = _scope(session, roles, viewer)
     found = get_conflict(session, scope, conflict_id)
     row = found.row
@@ -100,11 +112,68 @@ def detail(session: Session, roles: RoleMap, viewer: Viewer, conflict_id: int) -
         "d": found,
         "row": row,
         "sides": sides,
+        "together": _together(session, found),
+        "decided": _unit_label(session, row.field, found.decided_value),
+        "picks": {name: pick_unit(session, scope, params or {}, name) for name in UNIT_INPUTS},
+        "back": f"{PREFIX}/konflik/{row.id}",
         "label": label,
         "may_decide": scope.may_decide and row.status in ("open", "assigned"),
         "may_comment": scope.may_decide,
         "resolutions": list(deciding.Resolution),
     }
+
+
+def _unit_label(session: Session, field: str, value: Any) -> Any:
+    """A unit id as its path; any other value as it is."""
+    return unit_index(session).label(value, value) if field == "unor_id" and isinstance(value, str) else value
+
+
+def _together(session: Session, found: Any) -> list[dict[str, Any]]:
+    """The conflicts decided with the one shown (itself included), values side by side."""
+    return [
+        {
+            "id": m.id,
+            "field": m.field,
+            "version": m.version,
+            "values": [_unit_label(session, m.field, v) for v in (m.base, m.local, m.remote)],
+            "differs": [False, m.local != m.base, m.remote != m.base],
+        }
+        for m in found.together
+    ]
+
+
+def _seen(conflict_id: int, fields: Mapping[str, str]) -> dict[int, int]:
+    """The versions the form showed: ``versi`` for the conflict, ``versi-ID`` for its group."""
+    seen = {conflict_id: _version(fields.get("versi", ""))}
+    for key, raw in fields.items():
+        if key.startswith("versi-"):
+            seen[_version(key.removeprefix("versi-"))] = _version(raw)
+    return seen
+
+
+def _value(session: Session, scope: Scope, fields: Mapping[str, str]) -> Any:
+    """The new value(s): ``nilai:FIELD`` inputs of a group as a mapping, or the lone ``nilai``."""
+    fields = _typed_units(session, scope, fields)
+    per_field = {
+        k.removeprefix("nilai:"): v
+        for k, v in fields.items()
+        if k.startswith("nilai:") and not k.endswith("_cari") and v.strip()
+    }
+    return per_field or fields.get("nilai") or None
+
+
+def _typed_units(session: Session, scope: Scope, fields: Mapping[str, str]) -> Mapping[str, str]:
+    """A unit picker sent with typed text only (no script): the one unit the text names."""
+    resolved = dict(fields)
+    for name in UNIT_INPUTS:
+        typed = fields.get(f"{name}_cari", "").strip()
+        if fields.get(name) or not typed:
+            continue
+        pick = pick_unit(session, scope, {f"{name}_cari": typed}, name)
+        if pick.unit_id is None:
+            raise KonflikError(t("console.unit_pick_needed"))
+        resolved[name] = pick.unit_id
+    return resolved
 
 
 def change(
@@ -113,7 +182,6 @@ def change(
     """Decide, assign or comment on one conflict; returns the confirmation's key."""
     scope, actor = _scope(session, roles, viewer), viewer.who.actor
     if action == "putuskan":
-        version = _version(fields.get("versi", ""))
         deciding.decide(
             session,
             scope,
@@ -121,8 +189,8 @@ def change(
             _resolution(fields),
             actor=actor,
             reason=fields.get("alasan", ""),
-            seen_versions={conflict_id: version},
-            value=fields.get("nilai") or None,
+            seen_versions=_seen(conflict_id, fields),
+            value=_value(session, scope, fields),
         )
     elif action == "tugaskan":
         deciding.assign(
@@ -152,7 +220,7 @@ def bulk_decide(
             raise KonflikRefused(t("console.bulk_set_changed", shown=shown, now=len(ids)))
         seen: dict[int, int] | None = None
     else:
-        pairs = [_pair(p) for p in picked]
+        pairs = [_pair(one) for p in picked for one in p.split(";")]  # a group ticks all its members
         ids, seen = [cid for cid, _ in pairs], dict(pairs)
     deciding.decide(
         session,

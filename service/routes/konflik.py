@@ -85,20 +85,41 @@ class FilterBody(BaseModel):
 
 
 class DecideBody(BaseModel):
-    """One decision: what, why (mandatory), the value for ``tetapkan_nilai``, the version seen."""
+    """One decision on a conflict and the undecided conflicts of its related fields (its group):
+    what, why (mandatory), the value(s) for ``tetapkan_nilai``, the versions seen."""
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "examples": [{"decision": "ambil_siasn", "reason": "SK mutasi sudah terbit", "version": 1}]
+            "examples": [
+                {"decision": "ambil_siasn", "reason": "SK mutasi sudah terbit", "version": 1},
+                {
+                    "decision": "tetapkan_nilai",
+                    "reason": "SK kenaikan pangkat",
+                    "value": {"golongan": "III/b", "tmt_golongan": "01-04-2026"},
+                    "versions": {"12": 1, "13": 1},
+                },
+            ]
         },
     )
 
     decision: deciding.Resolution
     reason: str = Field(min_length=1, max_length=1000)
-    value: Any = None
+    value: Any = Field(
+        None, description="nilai baru; untuk kelompok field objek {field: nilai} berisi setiap field"
+    )
     version: StoredInt | None = Field(None, description="versi yang ditampilkan (cek basi)")
+    versions: dict[StoredInt, StoredInt] | None = Field(
+        None, max_length=20, description="versi yang ditampilkan untuk setiap anggota kelompok"
+    )
     actor: str | None = Field(None, min_length=1, max_length=100)
+
+    def seen(self, conflict_id: int) -> dict[int, int] | None:
+        """The versions to check: the group's, with ``version`` for the conflict itself."""
+        seen = dict(self.versions or {})
+        if self.version is not None:
+            seen[conflict_id] = self.version
+        return seen or None
 
 
 class BulkBody(BaseModel):
@@ -266,10 +287,11 @@ def _write_routes(router: APIRouter, gate: Gate) -> None:
         "/{conflict_id}/keputusan", summary="Putuskan satu konflik", openapi_extra=body_doc(DecideBody)
     )
     async def keputusan(conflict_id: StoredInt, request: Request) -> dict[str, Any]:
-        """Take SIASN, keep local (records an usulan perbaikan) or set a value, with a reason."""
+        """Take SIASN, keep local or set a value (an usulan perbaikan when it differs from SIASN),
+        with a reason; the undecided conflicts of related fields are decided with it, atomically."""
         who = await caller(gate, request)
         body = await read_body(request, DecideBody)
-        seen = {conflict_id: body.version} if body.version is not None else None
+        seen = body.seen(conflict_id)
         done = await run_tx(
             gate,
             deciding.decide,
@@ -281,7 +303,11 @@ def _write_routes(router: APIRouter, gate: Gate) -> None:
             seen_versions=seen,
             value=body.value,
         )
-        return {"decided": [c.id for c in done], "decision": body.decision.value}
+        return {
+            "decided": [c.id for c in done],
+            "decision": body.decision.value,
+            "fields": [decided_json(c) for c in done],
+        }
 
     @router.post(
         "/keputusan",
@@ -315,6 +341,11 @@ def _bulk(session: Any, who: Caller, body: BulkBody, rules: Any) -> list[int]:
         value=body.value,
     )
     return [c.id for c in done]
+
+
+def decided_json(conflict: Any) -> dict[str, Any]:
+    """One decided conflict of a decision: its id, field and the value it now holds."""
+    return {"id": conflict.id, "field": conflict.field, "value": conflict.decided_value}
 
 
 def row_json(row: KonflikRow, tz: Any) -> dict[str, Any]:
@@ -352,6 +383,18 @@ def detail_json(found: KonflikDetail, tz: Any) -> dict[str, Any]:
         "resolution_reason": found.resolution_reason,
         "resolved_by": found.resolved_by,
         "resolved_at": local_time(found.resolved_at, tz),
+        "decided_value": found.decided_value,
+        "group": [
+            {
+                "id": m.id,
+                "field": m.field,
+                "version": m.version,
+                "base": m.base,
+                "local": m.local,
+                "remote": m.remote,
+            }
+            for m in found.together
+        ],
         "history": [
             {
                 "at": local_time(e.at, tz),

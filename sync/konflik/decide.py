@@ -4,7 +4,8 @@ A decision records SIASN's value as the merge base, so the same disagreement is 
 a later change on either side is judged afresh. A bulk decision is all or nothing: every
 conflict is checked (in scope, still undecided, not superseded, unchanged since shown) before
 the first is applied, and the caller's transaction holds them together. Every decision is in
-the audit log; keeping the local value also records "usul_perbaikan_siasn".
+the audit log; keeping the local value, or setting one that differs from SIASN's, also
+records "usul_perbaikan_siasn" (an upstream correction to propose, listed by ``usulan``).
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from sqlalchemy.orm import Session
 
 from mappings.limits import multi_line
 from mappings.messages import t
-from store.models import Conflict, ConflictEvent, FieldState, Pegawai, UnitClaim
+from store.models import Conflict, ConflictEvent, FieldState, Pegawai, Unit, UnitClaim
 from sync import audit
 from sync.access import AREA_FIELDS
 from sync.edit import EditError, validate_value
-from sync.konflik import lifecycle
+from sync.konflik import group, lifecycle
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.scope import Scope
 from sync.skp import konflik as skp_konflik
@@ -51,26 +52,49 @@ def decide(
     seen_versions: Mapping[int, int] | None = None,
     value: Any = None,
 ) -> list[Conflict]:
-    """Apply one decision to every conflict in ``ids``, all or nothing."""
+    """Apply one decision to every conflict in ``ids`` and their groups, all or nothing.
+
+    Each conflict brings the undecided conflicts of its related fields along (``group``); with
+    ``seen_versions`` every one of them must have been shown. Every check and every value is
+    settled before the first write.
+    """
     reason = _reason(reason)
     unique = list(dict.fromkeys(ids))
     if not unique or len(unique) > MAX_BULK:
         raise KonflikError(t("konflik.bad_ids", maximum=MAX_BULK))
     if not scope.may_decide:
         raise KonflikForbidden(t("konflik.read_only"))
-    conflicts = [_decidable(session, scope, cid, seen_versions) for cid in unique]
-    _check_target_units(session, scope, conflicts, resolution, value)
-    return [_apply(session, c, resolution, actor, reason, value) for c in conflicts]
+    asked = [_decidable(session, scope, cid, seen_versions) for cid in unique]
+    conflicts = group.expand(session, asked)
+    group.check_seen(asked, conflicts, seen_versions)
+    for member in conflicts[len(asked) :]:
+        _check_version(session, member, seen_versions)
+    if resolution is Resolution.SET_VALUE:
+        group.check_value_keys(conflicts, value)
+    plan = [(c, _target(session, c, resolution, conflicts, value)) for c in conflicts]
+    _check_target_units(scope, plan)
+    return [
+        _apply(session, c, resolution, actor, reason, new, group.partners(c, conflicts)) for c, new in plan
+    ]
 
 
-def _check_target_units(
-    session: Session, scope: Scope, conflicts: Sequence[Conflict], resolution: Resolution, value: Any
-) -> None:
+def _target(
+    session: Session, conflict: Conflict, resolution: Resolution, decided: Sequence[Conflict], value: Any
+) -> Any:
+    """The value a field decision sets (validated), before anything is written."""
+    if conflict.kind == "unor_dihapus" and resolution is not Resolution.SET_VALUE:
+        raise KonflikError(t("konflik.removed_unit_needs_value", id=conflict.id))
+    if conflict.kind not in group.GROUPED_KINDS:
+        return None
+    raw = group.value_for(conflict, decided, value) if resolution is Resolution.SET_VALUE else None
+    return _decided(session, conflict, resolution, raw)
+
+
+def _check_target_units(scope: Scope, plan: Sequence[tuple[Conflict, Any]]) -> None:
     """A decision that sets a unit sets only units inside the caller's area (before any write)."""
-    for conflict in conflicts:
-        if conflict.field not in AREA_FIELDS or conflict.kind == "klaim":
+    for conflict, target in plan:
+        if conflict.field not in AREA_FIELDS or conflict.kind not in group.GROUPED_KINDS:
             continue
-        target = _decided(session, conflict, resolution, value)
         if isinstance(target, str) and not scope.may_place(target):
             raise KonflikForbidden(t("access.target_outside_area"))
 
@@ -153,12 +177,17 @@ def _decidable(
                 resolution=conflict.resolution,
             )
         )
-    seen = (seen_versions or {}).get(conflict_id)
+    _check_version(session, conflict, seen_versions)
+    return conflict
+
+
+def _check_version(session: Session, conflict: Conflict, seen_versions: Mapping[int, int] | None) -> None:
+    """Refuse a conflict that changed since the version the caller was shown."""
+    seen = (seen_versions or {}).get(conflict.id)
     if seen is not None and seen != conflict.version:
         raise KonflikRefused(
-            t("konflik.refused_stale", id=conflict_id, changes=_changes_since(session, conflict, seen))
+            t("konflik.refused_stale", id=conflict.id, changes=_changes_since(session, conflict, seen))
         )
-    return conflict
 
 
 def _changes_since(session: Session, conflict: Conflict, seen: int) -> str:
@@ -176,29 +205,32 @@ def _changes_since(session: Session, conflict: Conflict, seen: int) -> str:
 
 
 def _apply(
-    session: Session, conflict: Conflict, resolution: Resolution, actor: str, reason: str, value: Any
+    session: Session,
+    conflict: Conflict,
+    resolution: Resolution,
+    actor: str,
+    reason: str,
+    new: Any,
+    partners: str = "",
 ) -> Conflict:
     person = session.get_one(Pegawai, conflict.pegawai_id)
-    if conflict.kind == "unor_dihapus" and resolution is not Resolution.SET_VALUE:
-        raise KonflikError(t("konflik.removed_unit_needs_value", id=conflict.id))
     if conflict.kind == "klaim":
         return _decide_claim(session, conflict, person, resolution, actor, reason)
     if conflict.kind == skp_konflik.KIND:
         return skp_konflik.decide(session, conflict, person, resolution.value, actor=actor, reason=reason)
     current = local_values(person).get(conflict.field)
-    new = _decided(session, conflict, resolution, value)
     if new != current and conflict.field in local_values(person):
-        set_field(person, conflict.field, new)
-        person.updated_at = audit.now()
+        _set(session, person, conflict.field, new)
     if conflict.kind == "merge":
         _acknowledge(session, person.id, conflict.field, conflict.remote_value)
+    conflict.decided_value = new
     lifecycle.close(
         session,
         conflict,
         resolution=resolution.value,
         actor=actor,
         reason=reason,
-        detail=t(f"konflik.decided_{resolution.value}", reason=reason),
+        detail=t(f"konflik.decided_{resolution.value}", reason=reason) + partners,
     )
     audit.record(
         session,
@@ -210,18 +242,27 @@ def _apply(
         new=new,
         reason=reason,
     )
-    if resolution is Resolution.KEEP_LOCAL:
+    if resolution is not Resolution.TAKE_SIASN and new != lifecycle.siasn_value(conflict):
         audit.record(
             session,
             actor=actor,
             action="usul_perbaikan_siasn",
             nip=person.nip,
             field=conflict.field,
-            old=conflict.remote_value,
-            new=current,
+            old=lifecycle.siasn_value(conflict),
+            new=new,
             reason=reason,
         )
     return conflict
+
+
+def _set(session: Session, person: Pegawai, field: str, value: Any) -> None:
+    """Set a decided field (a unit's name follows its id)."""
+    set_field(person, field, value)
+    if field == "unor_id":
+        unit = session.get(Unit, value) if value else None
+        person.unor_nama = unit.nama if unit else person.unor_nama
+    person.updated_at = audit.now()
 
 
 def _decide_claim(

@@ -115,6 +115,11 @@ def close(
     add_event(session, conflict, "resolved", actor, detail or reason)
 
 
+def siasn_value(conflict: Conflict) -> Any:
+    """What SIASN holds for the field: its new value, or for a removed unit the unit it still names."""
+    return conflict.base_value if conflict.kind == "unor_dihapus" else conflict.remote_value
+
+
 def _values(conflict: Conflict) -> tuple[Any, Any, Any]:
     return conflict.base_value, conflict.local_value, conflict.remote_value
 

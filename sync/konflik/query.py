@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from mappings.messages import t
 from store.models import Conflict, ConflictEvent, Pegawai, Unit
 from sync import audit
+from sync.konflik import group
 from sync.konflik.calendar import local_date, overdue_before
 from sync.konflik.errors import KonflikError, KonflikNotFound
 from sync.konflik.lifecycle import ACTIVE, DEFAULT_POLICY, STATUSES, KonflikPolicy, due_date
@@ -101,6 +102,18 @@ class EventView:
 
 
 @dataclass(frozen=True)
+class MemberView:
+    """An undecided conflict decided together with the one shown (its group, itself included)."""
+
+    id: int
+    field: str
+    version: int
+    base: Any
+    local: Any
+    remote: Any
+
+
+@dataclass(frozen=True)
 class KonflikDetail:
     """One conflict with everything a reviewer needs to decide it."""
 
@@ -114,6 +127,8 @@ class KonflikDetail:
     resolution_reason: str | None = None
     resolved_by: str | None = None
     resolved_at: datetime | None = None
+    decided_value: Any = None
+    together: list[MemberView] = field(default_factory=list)
 
     @property
     def comments(self) -> list[EventView]:
@@ -239,7 +254,19 @@ def get_conflict(
         resolution_reason=conflict.resolution_reason,
         resolved_by=conflict.resolved_by,
         resolved_at=conflict.resolved_at,
+        decided_value=conflict.decided_value,
+        together=_together(session, conflict),
     )
+
+
+def _together(session: Session, conflict: Conflict) -> list[MemberView]:
+    """The group an undecided conflict is decided with; empty when it is decided alone."""
+    if conflict.status not in ACTIVE:
+        return []
+    found = group.members(session, conflict, lock=False)
+    if len(found) < 2:
+        return []
+    return [MemberView(c.id, c.field, c.version, c.base_value, c.local_value, c.remote_value) for c in found]
 
 
 def recommend(kind: str) -> str:

@@ -1,7 +1,8 @@
 """Upstream corrections to propose ("usulan perbaikan data SIASN"): local values kept by an admin.
 
-Each is a conflict decided "pertahankan lokal": SIASN's value is wrong and the operator files a
-correction in SIASN. Listed and exported grouped by unit so each unit's requests go together.
+Each is a conflict decided "pertahankan lokal", or "tetapkan nilai" with a value SIASN does not
+hold: SIASN's value is wrong and the operator files a correction in SIASN. Listed and exported
+grouped by unit so each unit's requests go together.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from store.models import Conflict, Pegawai, Unit
 from sync.authority import label
 from sync.konflik.decide import Resolution
+from sync.konflik.lifecycle import siasn_value
 from sync.konflik.scope import Scope
 from sync.unit_index import unit_index
 
@@ -74,13 +76,14 @@ def list_usulan(session: Session, scope: Scope, unit: str | None = None) -> list
         .where(
             scope.pegawai_clause(),
             Conflict.status == "resolved",
-            Conflict.resolution == Resolution.KEEP_LOCAL.value,
+            Conflict.resolution.in_((Resolution.KEEP_LOCAL.value, Resolution.SET_VALUE.value)),
             Conflict.kind != "skp_nilai",
         )
     )  # kept SKP ratings are pushed, not proposed
     if unit:
         query = query.where(Pegawai.unor_id == unit)
-    rows = session.execute(query.order_by(Pegawai.unor_id, Pegawai.nip, Conflict.id)).all()
+    found = session.execute(query.order_by(Pegawai.unor_id, Pegawai.nip, Conflict.id)).all()
+    rows = [(c, p, u) for c, p, u in found if proposes(c)]
     index = unit_index(session)
 
     def shown(field: str, value: Any) -> Any:
@@ -94,18 +97,33 @@ def list_usulan(session: Session, scope: Scope, unit: str | None = None) -> list
             nama=p.nama,
             field=c.field,
             field_label=label(c.field),
-            nilai_siasn=c.remote_value,
-            nilai_usulan=c.local_value,
+            nilai_siasn=siasn_value(c),
+            nilai_usulan=proposed(c),
             alasan=c.resolution_reason,
             diputuskan_oleh=c.resolved_by,
             diputuskan_pada=c.resolved_at,
             konflik_id=c.id,
             unit_jalur=index.label(p.unor_id, u.nama if u else p.unor_nama),
-            nilai_siasn_tampil=shown(c.field, c.remote_value),
-            nilai_usulan_tampil=shown(c.field, c.local_value),
+            nilai_siasn_tampil=shown(c.field, siasn_value(c)),
+            nilai_usulan_tampil=shown(c.field, proposed(c)),
         )
         for c, p, u in rows
     ]
+
+
+def proposed(conflict: Conflict) -> Any:
+    """The value to propose: the local value kept, or the value an admin set."""
+    if conflict.resolution == Resolution.KEEP_LOCAL.value:
+        return conflict.local_value
+    return conflict.decided_value
+
+
+def proposes(conflict: Conflict) -> bool:
+    """Whether a decided conflict leaves a value SIASN does not hold (a correction to file)."""
+    if conflict.resolution == Resolution.KEEP_LOCAL.value:
+        return True
+    value = conflict.decided_value
+    return value is not None and value != siasn_value(conflict)
 
 
 def group_by_unit(items: list[Usulan]) -> list[dict[str, Any]]:
