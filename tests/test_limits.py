@@ -181,7 +181,7 @@ def test_cli_refuses_the_same_values_with_exit_2(site: Site) -> None:
         ),
         (["pegawai", "edit", site.employee.translate(ARABIC), "no_hp=0812345678", *who], "18 digits"),
         (["operator", "grant", site.operator, site.opd, "--oleh", "x" * 121], "oleh"),
-        (["operator", "grant", site.operator, "u" * 65, "--oleh", "kepala BKD"], "unor_id"),
+        (["operator", "grant", site.operator, "u" * 65, "--oleh", "kepala BKD"], "tidak ada unit"),
         (["apikey", "create", "k" * (NAME_MAX + 1)], "not valid"),
     ]:
         result = cli(*args, env=env)

@@ -107,15 +107,15 @@ def _ready(container: Container, world: World) -> None:
 def test_second_reconcile_exits_4_while_a_throttled_run_renews_its_lease(
     container: Container, world: World, siasn_settings: SiasnSettings, database_url: str, tmp_path: Path
 ) -> None:
-    """A throttled run keeps a 4 s lease across 20 s batches; a second `reconcile` exits 4.
+    """A throttled run keeps a 4 s lease across 30 s batches; a second `reconcile` exits 4.
 
-    At half the usual rate the fetch phase lasts about 40 s, well past the two probes (each a
+    At a third of the usual rate the fetch phase lasts about 60 s, well past the two probes (each a
     lease and a second plus the start of a process, slow on a loaded machine), so the first run is
     still fetching whenever a probe looks.
     """
     _ready(container, world)
     env = _env(database_url, siasn_settings)
-    first = _start(tmp_path, env, rate=RATE / 2)
+    first = _start(tmp_path, env, rate=RATE / 3)
     try:
         _wait_fetched(container, 0)
         for _ in range(2):
