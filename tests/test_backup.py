@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from service.cli.app import app
-from store.db import make_engine, session_factory, transaction, upgrade
+from store.db import head_revision, make_engine, session_factory, transaction, upgrade
 from store.models import RosterEntry
 from sync import audit
 from sync.audit_verify import run_verification
@@ -85,7 +85,7 @@ def test_backup_during_writes_restores_to_the_same_state(tmp_path: Path) -> None
         thread.join()
     engine.dispose()
     assert code == 0, output
-    assert "cadangan dibuat" in output and "skema 0008" in output
+    assert "cadangan dibuat" in output and f"skema {head_revision()}" in output
     saved = tables(tmp_path / "cadangan.db")
     assert 20 <= len(saved["roster_entry"]) < written[0]
     assert len(saved["audit_log"]) == 3 + len(saved["roster_entry"])

@@ -24,6 +24,7 @@ from mappings.messages import (
     console_lists,
     guards,
     konflik,
+    penugasan,
     pmm,
     runs,
     skp,
@@ -56,6 +57,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             skp.ID,
             audit.ID,
             console_lists.ID,
+            penugasan.ID,
         ),
     }
 )

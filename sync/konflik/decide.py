@@ -3,7 +3,8 @@
 A decision records SIASN's value as the merge base, so the same disagreement is not raised again;
 a later change on either side is judged afresh. A bulk decision is all or nothing: every
 conflict is checked (in scope, still undecided, not superseded, unchanged since shown) before
-the first is applied, and the caller's transaction holds them together. Every decision is in
+the first is applied, the refusal names every refused conflict and why, and the caller's
+transaction holds them together. Every decision is in
 the audit log; keeping the local value also records "usul_perbaikan_siasn".
 """
 
@@ -22,6 +23,7 @@ from store.models import Conflict, ConflictEvent, FieldState, Pegawai, UnitClaim
 from sync import audit
 from sync.access import AREA_FIELDS
 from sync.edit import EditError, validate_value
+from sync.known_users import UnknownUser, resolve_assignee
 from sync.konflik import lifecycle
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.scope import Scope
@@ -58,21 +60,54 @@ def decide(
         raise KonflikError(t("konflik.bad_ids", maximum=MAX_BULK))
     if not scope.may_decide:
         raise KonflikForbidden(t("konflik.read_only"))
-    conflicts = [_decidable(session, scope, cid, seen_versions) for cid in unique]
-    _check_target_units(session, scope, conflicts, resolution, value)
+    conflicts = _check_all(session, scope, unique, resolution, value, seen_versions)
     return [_apply(session, c, resolution, actor, reason, value) for c in conflicts]
 
 
-def _check_target_units(
-    session: Session, scope: Scope, conflicts: Sequence[Conflict], resolution: Resolution, value: Any
+def _check_all(
+    session: Session,
+    scope: Scope,
+    ids: Sequence[int],
+    resolution: Resolution,
+    value: Any,
+    seen_versions: Mapping[int, int] | None,
+) -> list[Conflict]:
+    """Every conflict checked before the first write; one refused refuses them all, and the
+    refusal names each refused conflict and why (``KonflikError.refused``)."""
+    found: list[Conflict] = []
+    refused: list[tuple[int, KonflikError]] = []
+    for cid in ids:
+        try:
+            found.append(_decidable(session, scope, cid, seen_versions))
+        except KonflikError as exc:
+            refused.append((cid, exc))
+    conflicts: list[Conflict] = []
+    for conflict in found:  # the state first, then where a decision would place someone
+        try:
+            _check_target_unit(session, scope, conflict, resolution, value)
+            conflicts.append(conflict)
+        except KonflikError as exc:
+            refused.append((conflict.id, exc))
+    if not refused:
+        return conflicts
+    first = refused[0][1]
+    if len(ids) == 1:
+        raise first
+    lines = "; ".join(t("keputusan.bulk_refused_line", id=cid, reason=str(exc)) for cid, exc in refused)
+    error = type(first)(t("keputusan.bulk_refused", refused=len(refused), total=len(ids), details=lines))
+    error.refused = tuple((cid, str(exc)) for cid, exc in refused)
+    raise error
+
+
+def _check_target_unit(
+    session: Session, scope: Scope, conflict: Conflict, resolution: Resolution, value: Any
 ) -> None:
     """A decision that sets a unit sets only units inside the caller's area (before any write)."""
-    for conflict in conflicts:
-        if conflict.field not in AREA_FIELDS or conflict.kind == "klaim":
-            continue
-        target = _decided(session, conflict, resolution, value)
-        if isinstance(target, str) and not scope.may_place(target):
-            raise KonflikForbidden(t("access.target_outside_area"))
+    if conflict.field not in AREA_FIELDS or conflict.kind == "klaim":
+        return
+    target = _decided(session, conflict, resolution, value)
+    if isinstance(target, str) and not scope.may_place(target):
+        raise KonflikForbidden(t("access.target_outside_area"))
 
 
 def assign(
@@ -84,12 +119,14 @@ def assign(
     actor: str,
     seen_version: int | None = None,
 ) -> Conflict:
-    """Give an undecided conflict to ``assignee`` (None takes it back to open)."""
+    """Give an undecided conflict to ``assignee``, a person the system knows (``sync.known_users``);
+    None takes it back to open."""
     if not scope.may_decide:
         raise KonflikForbidden(t("konflik.read_only"))
-    who = (assignee or "").strip() or None
-    if who is not None and len(who) > 120:
-        raise KonflikError(t("konflik.bad_assignee"))
+    try:
+        who = resolve_assignee(session, assignee)
+    except UnknownUser as exc:
+        raise KonflikError(str(exc)) from None
     versions = {conflict_id: seen_version} if seen_version is not None else None
     conflict = _decidable(session, scope, conflict_id, versions)
     conflict.assignee = who
