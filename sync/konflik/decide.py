@@ -23,7 +23,7 @@ from store.models import Conflict, ConflictEvent, FieldState, Pegawai, UnitClaim
 from sync import audit
 from sync.access import AREA_FIELDS
 from sync.edit import EditError, validate_value
-from sync.known_users import UnknownUser, resolve_assignee
+from sync.known_users import UnknownUser, labels, resolve_assignee
 from sync.konflik import lifecycle
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.scope import Scope
@@ -131,7 +131,8 @@ def assign(
     conflict = _decidable(session, scope, conflict_id, versions)
     conflict.assignee = who
     conflict.status = lifecycle.ASSIGNED if who else lifecycle.OPEN
-    detail = t("konflik.event_assigned", assignee=who) if who else t("konflik.event_unassigned")
+    shown = labels(session).get(who, who) if who else None
+    detail = t("konflik.event_assigned", assignee=shown) if shown else t("konflik.event_unassigned")
     lifecycle.add_event(session, conflict, "assigned", actor, detail)
     return conflict
 
