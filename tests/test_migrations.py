@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from store.audit_chain import BULK, seal
 from store.db import MIGRATIONS, downgrade, head_revision, make_engine, session_factory, upgrade
 from store.db import transaction as write
 from sync import audit
@@ -337,7 +338,16 @@ def fill(engine: Engine) -> dict[str, list[dict[str, Any]]]:
                         f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
                     )
                 )
+    if "audit_chain" in meta.tables and inserted.get("audit_log"):
+        _seal_inserted(engine)  # a store past 0008 chains its entries as they are written
     return inserted
+
+
+def _seal_inserted(engine: Engine) -> None:
+    """Chain the audit entries just inserted, as a bulk writer's commit does."""
+    with session_factory(engine)() as session, session.begin():
+        session.info[BULK] = True
+        seal(session)
 
 
 def _same(value: Any) -> Any:
