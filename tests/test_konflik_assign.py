@@ -160,6 +160,7 @@ def test_console_decision_form_makes_no_choice_and_refuses_none(
         assert '<option value="operator.opd">operator.opd (akun lokal)' in page
         listing = client.get("/admin/konflik").text
         assert f'<option value="" selected disabled>{t("keputusan.pick")}</option>' in listing
+        assert '<option value="operator.opd">operator.opd (akun lokal)</option>' in listing  # the filter
         token, version = page_form(client, f"/admin/konflik/{cid}")
         empty = client.post(
             f"/admin/konflik/{cid}/putuskan", data={"csrf": token, "versi": version, "alasan": "SK mutasi"}

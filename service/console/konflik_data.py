@@ -84,6 +84,7 @@ def list_page(
         "label": label,
         "pick_units": scope.level != "self",
         "assignee_labels": labels(session) if any(r.assignee for r in page.rows) else {},
+        "people": known_people(session) if scope.may_decide else [],
     }
 
 
