@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mappings.messages import t
@@ -21,6 +22,7 @@ from sync.credentials import SessionInfo
 
 ASSIGNABLE = ("all", "operator")
 _SPACES = re.compile(r"\s+")
+_NIP = re.compile(r"[0-9]{18}")
 
 
 class UnknownUser(ValueError):
@@ -41,10 +43,17 @@ def note_login(session: Session, info: SessionInfo, roles: RoleMap) -> None:
     if info.source != "myasn":
         return
     level = Principal(kind="myasn", name=info.username, roles=info.roles).level(roles)
-    row, now = session.get(KnownUser, info.username), audit.now()
+    now = audit.now()
+    row = session.get(KnownUser, info.username)
     if row is None:
-        row = KnownUser(username=info.username, first_seen_at=now)
-        session.add(row)
+        try:
+            with session.begin_nested():  # two first logins at once: the second one updates
+                session.add(
+                    KnownUser(username=info.username, first_seen_at=now, last_seen_at=now, level=level)
+                )
+        except IntegrityError:
+            pass
+        row = session.get_one(KnownUser, info.username)
     row.name, row.level, row.last_seen_at = info.name, level, now
 
 
@@ -78,7 +87,8 @@ def resolve_assignee(session: Session, raw: str | None) -> str | None:
     text = (raw or "").strip()
     if not text:
         return None
-    key = _SPACES.sub("", text) if _SPACES.sub("", text).isascii() and text[:1].isdigit() else text
+    compact = _SPACES.sub("", text)
+    key = compact if _NIP.fullmatch(compact) else text  # a NIP typed in groups of digits
     if any(p.key == key for p in known_people(session)):
         return key
     raise UnknownUser(t("penugasan.unknown_user"))
