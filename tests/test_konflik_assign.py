@@ -179,12 +179,16 @@ def test_console_decision_form_makes_no_choice_and_refuses_none(
 def test_console_bulk_says_how_many_were_decided_or_which_were_refused(
     site: ConsoleSite, raised: list[Raised]
 ) -> None:
-    """The bulk confirmation gives the count; a bulk with a decided conflict is refused naming
-    it (with its reason) and decides none of the others."""
+    """A bulk with no decision chosen is refused; the bulk confirmation gives the count; a bulk
+    with a decided conflict is refused naming it (with its reason) and decides none of the others."""
     first, second, third = (r.conflict_id for r in raised)
     with admin_client(site) as client:
         token, _ = page_form(client, "/admin/konflik")
         form = {"csrf": token, "cakupan": "pilihan", "keputusan": "ambil_siasn", "alasan": "SK"}
+        unchosen = client.post(
+            "/admin/konflik/massal", data={**form, "keputusan": "", "pilih": [f"{first}:1"]}
+        )
+        assert unchosen.status_code == 422 and t("keputusan.missing") in unchosen.text
         done = client.post("/admin/konflik/massal", data={**form, "pilih": [f"{first}:1"]})
         assert done.status_code == 303
         shown = client.get(done.headers["location"]).text
