@@ -35,6 +35,7 @@ from sync.credentials import (
     take_login_state,
     verify_local_account,
 )
+from sync.known_users import note_login
 
 LOGIN_COOKIE = "ekinerja_login"
 LOGIN_TTL = 600
@@ -209,9 +210,15 @@ def _myasn_session(tokens: OidcTokens) -> SessionInfo:
     )
 
 
+def _open_session(session: Session, info: SessionInfo, *, ttl: float, roles: RoleMap) -> str:
+    """Open the browser session and remember a MyASN account as someone who can be assigned."""
+    note_login(session, info, roles)
+    return open_session(session, info, ttl=ttl)
+
+
 async def _start_session(request: Request, gate: Gate, info: SessionInfo, next_path: str) -> Response:
     ttl = gate.container.settings.auth.session_ttl_s
-    sid = await gate.tx(partial(open_session, ttl=ttl), info)
+    sid = await gate.tx(partial(_open_session, ttl=ttl, roles=gate.roles), info)
     log.info("login", source=info.source, username=info.username, roles=list(info.roles))
     response = RedirectResponse(next_path, 303)
     _set_cookie(response, request, gate, SESSION_COOKIE, sid, ttl)

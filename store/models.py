@@ -358,3 +358,16 @@ class OperatorGrant(Base):
     unit_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     granted_by: Mapped[str] = mapped_column(String(120))
     granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KnownUser(Base):
+    """An account seen logging in through MyASN, kept after its session ends: the people a
+    conflict can be assigned to (with local accounts and operator grants)."""
+
+    __tablename__ = "known_user"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(10))
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from service.container import Container
 from simulators.dataset import World
 from simulators.events import mutasi
+from store.db import transaction
+from sync.credentials import set_local_account
 from tests.helpers import conflicts, edit, leaf_units, load_units, sinkron, staff_nip
 
 
@@ -34,3 +36,10 @@ def raise_unit_conflicts(container: Container, world: World, count: int = 1) -> 
         [row] = [c for c in conflicts(container, nip) if c.status == "open"]
         out.append(Raised(nip, local_unit, remote_unit, row.id))
     return out
+
+
+def known_account(container: Container, *usernames: str) -> None:
+    """Local accounts a conflict can be assigned to (assignment takes only people it knows)."""
+    with transaction(container.sessions) as session:
+        for username in usernames:
+            set_local_account(session, username, "kata-sandi-uji-yang-panjang")

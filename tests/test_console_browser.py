@@ -106,6 +106,7 @@ def test_admin_reviews_decides_and_exports(
     assert page.evaluate("window.dipanggil") is None
     assert page.locator("#nilai td.beda").count() >= 1
     _shot(page, "konflik-detail")
+    page.check("#k-ambil_siasn")  # the form picks no decision for the admin
     page.fill("#alasan", "SK mutasi sudah terbit")
     page.click("#putuskan")
     page.wait_for_selector("#pesan")
@@ -164,6 +165,7 @@ def test_refusals_in_the_browser(prepared: tuple[ConsoleSite, list[Raised], str]
     _login(page, site.url)
     page.goto(f"{site.url}/admin/konflik/{cid}")
     page.evaluate("document.querySelector('#form-putuskan input[name=csrf]').value = 'palsu'")
+    page.check("#k-ambil_siasn")
     page.fill("#alasan", "coba")
     page.click("#putuskan")
     page.wait_for_selector("#galat")

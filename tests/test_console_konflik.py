@@ -23,7 +23,7 @@ from sync.access import unit_path
 from sync.unit_index import unit_index
 from tests.console_site import ConsoleSite, admin_client, serve
 from tests.helpers import leaf_units, sinkron, staff_nip
-from tests.konflik_helpers import Raised, raise_unit_conflicts
+from tests.konflik_helpers import Raised, known_account, raise_unit_conflicts
 
 pytestmark = pytest.mark.e2e
 TOKEN = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
@@ -96,6 +96,7 @@ def test_stale_and_superseded_decisions_are_refused(
 ) -> None:
     """A page shown before an assignment is refused saying what changed; a superseded one too."""
     cid = raised[1].conflict_id
+    known_account(site.container, "operator.bkd")
     with admin_client(site) as client:
         token, version = _form(client, f"/admin/konflik/{cid}")
         assigned = client.post(

@@ -16,6 +16,7 @@ from store.db import transaction
 from store.models import AuditEntry, Pegawai
 from tests.access_site import Site, logged_in, site_fixture  # noqa: F401
 from tests.helpers import conflicts, edit, sinkron
+from tests.konflik_helpers import known_account
 
 pytestmark = pytest.mark.e2e
 
@@ -89,6 +90,7 @@ def test_who_sees_and_decides_what(site: Site, raised: dict[str, int]) -> None:
 def test_decisions_stale_refused_audited_and_exported(site: Site, raised: dict[str, int]) -> None:
     """Stale and repeated decisions get 409 with the reason; keep-local shows up in the export."""
     inside, outside = raised["inside"], raised["outside"]
+    known_account(site.container, "operator.opd")
     with transaction(site.container.sessions) as session:
         session.execute(
             update(Pegawai).where(Pegawai.nip == site.employee).values(nama='=HYPERLINK("http://x")<script>')

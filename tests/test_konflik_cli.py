@@ -32,6 +32,7 @@ from tests.helpers import (
     staff_nip,
     store_state,
 )
+from tests.konflik_helpers import known_account
 from tests.test_cli import cli, cli_env
 
 pytestmark = pytest.mark.e2e
@@ -104,6 +105,8 @@ def test_same_decisions_via_api_and_cli_give_the_same_state(
     """Assign, comment, and three decisions (one bulk) via API, CLI and the console pages:
     identical store, audit and history."""
     nips = _lockstep([container, twin, page_twin], world, 3)
+    for store in (container, twin, page_twin):
+        known_account(store, "operator.opd")
     ids = [next(c.id for c in conflicts(container, nip)) for nip in nips]
     chosen = leaf_units(world, "")[-1]
     key = new_api_key(container)
@@ -178,7 +181,7 @@ def test_konflik_commands_fit_80_columns_escape_data_and_exit_clearly(
             .where(Pegawai.nip == nip)
             .values(nama="[bold red]=cmd|' /C calc'!A0[/] <script>\x1b[2J")
         )
-    run = {**env, "EKINERJA_DATABASE_URL": twin.settings.database_url}
+    run = {**env, "EKINERJA_DATABASE_URL": twin.settings.database_url, "EKINERJA_OPERATOR": "admin BKD"}
     listed = cli("konflik", "list", env=run)
     assert listed.returncode == 0, listed.stderr
     assert "[bold red]" in listed.stdout and str(row.id) in listed.stdout

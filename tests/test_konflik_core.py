@@ -23,7 +23,7 @@ from sync.konflik.query import KonflikFilter, get_conflict, list_conflicts, sele
 from sync.konflik.scope import ADMIN_CLI, scope_for
 from sync.konflik.usulan import group_by_unit, list_usulan
 from tests.helpers import base_value, conflicts, leaf_units, pegawai, sinkron
-from tests.konflik_helpers import raise_unit_conflicts
+from tests.konflik_helpers import known_account, raise_unit_conflicts
 
 ROLES = RoleMap(admin=frozenset({"admin"}), operator=frozenset({"operator"}))
 
@@ -148,6 +148,7 @@ def test_bulk_decision_is_all_or_nothing(container: Container, world: World) -> 
 def test_stale_decision_says_what_changed(container: Container, world: World) -> None:
     """A decision on version 1 after an assignment is refused naming the assignment."""
     [raised] = raise_unit_conflicts(container, world)
+    known_account(container, "operator.bkd")
     with transaction(container.sessions) as session:
         assign(session, ADMIN_CLI, raised.conflict_id, "operator.bkd", actor="admin.a")
         comment(session, ADMIN_CLI, raised.conflict_id, "<b>cek SK</b>", actor="admin.a")

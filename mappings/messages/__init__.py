@@ -26,6 +26,7 @@ from mappings.messages import (
     held,
     konflik,
     konflik_group,
+    penugasan,
     pmm,
     runs,
     skp,
@@ -60,6 +61,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             audit.ID,
             console_lists.ID,
             held.ID,
+            penugasan.ID,
         ),
     }
 )

@@ -141,7 +141,10 @@ _ARGS: dict[str, str] = {
     "cli.opt.json": "cetak sebagai JSON",
     "cli.arg.conflict_id": "id konflik",
     "cli.arg.conflict_ids": "id konflik (atau --semua)",
-    "cli.arg.konflik_assignee": "kepada siapa; kosong berarti penugasan dicabut",
+    "cli.arg.konflik_assignee": (
+        "NIP atau akun lokal orang yang dikenal sistem (lihat `konflik penerima`); kosong berarti "
+        "penugasan dicabut"
+    ),
     "cli.arg.comment": "isi komentar",
     "cli.arg.roster_file": "berkas CSV",
     "cli.arg.run_id": "id run atau awalannya yang unik",

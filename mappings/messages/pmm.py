@@ -146,6 +146,13 @@ ID: dict[str, str] = {
     "pmm.periode.one_year_label": "periode harus menyebut tepat satu tahun",
     "pmm.periode.kind": "periode bukan tahun, semester, triwulan atau bulan",
     "pmm.progress": "impor rekap (baris)",
+    "pmm.progress_siasn": "SIASN (guru)",
+    "pmm.progress_http": "kontrak PMM (periode)",
+    "pmm.opt.rate": "permintaan per detik ke SIASN dan kontrak PMM (0 = tanpa batas)",
+    "pmm.count.unread": "tidak terbaca (guru/halaman; diulang pada run berikutnya)",
+    "pmm.count.sum": "dibaca {read} = {parts}",
+    "pmm.count.part": "{label} {count}",
+    "pmm.count.off": "perhatian: {count} hasil yang dibaca tidak masuk hitungan mana pun",
     # whole recap files refused (nothing is written)
     "pmm.file.unreadable": "berkas {path} tidak dapat dibaca: {reason}",
     "pmm.file.os.enoent": "berkas tidak ditemukan",

@@ -6,7 +6,6 @@ allowed, 2 bad input. The CLI acts as an admin (it runs where the database is).
 
 from __future__ import annotations
 
-import getpass
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ import typer
 from mappings.limits import whole_number
 from mappings.messages import UnknownMessage, t
 from service.cli.common import build_container, cli_errors, fail, help_text, number, out
+from service.cli.person import cli_actor
 from service.cli.unor import resolve_unit
 from service.container import Container
 from service.render import json_text, plain, print_table
@@ -26,6 +26,7 @@ from service.routes.common import zone_of
 from service.routes.konflik import decided_json, detail_json, row_json
 from store.db import transaction
 from sync.authority import MERGED_FIELDS, label
+from sync.known_users import known_people, labels
 from sync.konflik import decide as deciding
 from sync.konflik import query
 from sync.konflik.errors import KonflikError
@@ -104,11 +105,6 @@ def _named_unit(session: Any, filt: KonflikFilter) -> KonflikFilter:
     return replace(filt, unit=resolve_unit(session, filt.unit)) if filt.unit else filt
 
 
-def _actor(oleh: str | None) -> str:
-    name = (oleh or "").strip() or getpass.getuser()
-    return f"cli:{name}"
-
-
 @contextmanager
 def _session_errors() -> Iterator[None]:
     """Konflik errors as one line on stderr: 2 for bad input, 1 for the rest."""
@@ -125,8 +121,8 @@ def _setup() -> tuple[Container, KonflikPolicy, Any]:
     return container, KonflikPolicy(config.due_working_days, config.timezone), zone_of(config.timezone)
 
 
-def _scope(oleh: str | None = None) -> Scope:
-    return Scope(level="all", actor=_actor(oleh))
+def _scope(actor: str = "cli") -> Scope:
+    return Scope(level="all", actor=actor)
 
 
 @konflik_app.command("list", help=help_text("cli.konflik_list"))
@@ -251,14 +247,36 @@ def assign_cmd(
     oleh: str = typer.Option(None, "--oleh", help=t("cli.opt.oleh_audit")),
 ) -> None:
     """Assign an undecided conflict to an admin or operator."""
+    actor = cli_actor(oleh)
     with cli_errors(), _session_errors():
         container, _rules, _tz = _setup()
         with transaction(container.sessions) as session:
             done = deciding.assign(
-                session, _scope(oleh), conflict_id, assignee or None, actor=_actor(oleh), seen_version=version
+                session, _scope(actor), conflict_id, assignee or None, actor=actor, seen_version=version
             )
-            text = t("konflik.cli_assigned", id=done.id, assignee=done.assignee or "-", version=done.version)
+            shown = labels(session).get(done.assignee or "", done.assignee or "-")
+            text = t("konflik.cli_assigned", id=done.id, assignee=shown, version=done.version)
     say(text)
+
+
+@konflik_app.command("penerima", help=help_text("cli.konflik_penerima"))
+def penerima_cmd(
+    cari: str = typer.Argument("", help=t("cli.arg.konflik_penerima_cari")),
+    json_output: bool = JSON_OUT,
+) -> None:
+    """Everyone a conflict can be assigned to (the key is what ``assign`` takes)."""
+    with cli_errors():
+        container = build_container()
+        with container.sessions() as session:
+            people = known_people(session, cari or None)
+    if json_output:
+        _echo_json([{"key": p.key, "label": p.label, "source": p.source} for p in people])
+        return
+    if not people:
+        say(t("penugasan.cli_none"))
+        return
+    headers = [t("penugasan.col_key"), t("penugasan.col_name"), t("penugasan.col_source")]
+    print_table(out, headers, [(p.key, p.label, t(f"penugasan.source_{p.source}")) for p in people])
 
 
 @konflik_app.command("comment", help=help_text("cli.konflik_comment"))
@@ -268,10 +286,11 @@ def comment_cmd(
     oleh: str = typer.Option(None, "--oleh", help=t("cli.opt.oleh_audit")),
 ) -> None:
     """Add a comment to a conflict's history."""
+    actor = cli_actor(oleh)
     with cli_errors(), _session_errors():
         container, _rules, _tz = _setup()
         with transaction(container.sessions) as session:
-            deciding.comment(session, _scope(oleh), conflict_id, text, actor=_actor(oleh))
+            deciding.comment(session, _scope(actor), conflict_id, text, actor=actor)
     say(t("konflik.cli_commented", id=conflict_id))
 
 
@@ -298,6 +317,7 @@ def resolve_cmd(
     with cli_errors(), _session_errors():
         if bool(ids) == semua:
             raise fail(t("konflik.cli_ids_or_all"))
+        actor = cli_actor(oleh)
         seen = _versions(versi or [])
         container, rules, _tz = _setup()
         with transaction(container.sessions) as session:
@@ -306,7 +326,7 @@ def resolve_cmd(
                 if ids
                 else query.select_ids(
                     session,
-                    _scope(oleh),
+                    _scope(actor),
                     _named_unit(
                         session, _filter(unit, field, situasi, None, assignee, min_age, overdue, cari)
                     ),
@@ -315,10 +335,10 @@ def resolve_cmd(
             )
             done = deciding.decide(
                 session,
-                _scope(oleh),
+                _scope(actor),
                 chosen,
                 keputusan,
-                actor=_actor(oleh),
+                actor=actor,
                 reason=alasan,
                 seen_versions=seen,
                 value=_nilai(nilai or []),

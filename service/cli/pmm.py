@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,19 +28,21 @@ from connectors.pmm.auth import PmmToken
 from connectors.pmm.client import PmmClient
 from connectors.pmm.recap import RecapFileError
 from mappings.messages import t
-from service.cli.common import build_container, cli_errors, fail, help_text, out
+from service.cli.common import at_least, build_container, cli_errors, fail, help_text, out
 from service.container import Container
 from service.render import json_text, local_time, plain, print_table
 from service.settings import PmmSettings
 from store.models_skp import PmmCursor, PmmProblem
 from sync import runs
+from sync.pmm.feed import Progress as FeedProgress
 from sync.pmm.feed import feed_siasn
 from sync.pmm.file_source import file_refusal, import_file
 from sync.pmm.http_source import feed_http
+from sync.pmm.ingest import COUNTS, OUTCOMES, unaccounted
 from sync.pmm.problems import problems_by_school
 
 SOURCES = ("siasn", "http", "all")
-COUNT_LABEL = ("read", "created", "updated", "unchanged", "duplicate", "rejected", "problem", "failed")
+COUNT_LABEL = COUNTS
 
 RUN_STATUS = ("completed", "failed", "stopped", "dry_run", "running")
 
@@ -77,26 +80,60 @@ async def open_pmm(
         await http.aclose()
 
 
-async def run_feed(container: Container, source: str) -> list[dict[str, Any]]:
-    """Run the feed from ``source`` (siasn, http or all); one report per source read."""
+async def run_feed(
+    container: Container, source: str, shown: Callable[[str], FeedProgress | None] | None = None
+) -> list[dict[str, Any]]:
+    """Run the feed from ``source`` (siasn, http or all); one report per source read.
+    ``shown(label)`` gives a source's progress callback (None: no progress shown)."""
     reports: list[dict[str, Any]] = []
+    bar = shown or (lambda _label: None)
     if source in ("siasn", "all"):
         async with container.siasn() as siasn:
-            reports.append(await feed_siasn(container.sessions, siasn))
+            reports.append(await feed_siasn(container.sessions, siasn, progress=bar(t("pmm.progress_siasn"))))
     if source in ("http", "all"):
         async with open_pmm(container.settings.pmm) as pmm:
             if pmm is None:
                 if source == "http":
                     raise ValueError(t("skp.error.pmm_not_configured"))
             else:
-                reports.append(await feed_http(container.sessions, pmm))
+                reports.append(await feed_http(container.sessions, pmm, progress=bar(t("pmm.progress_http"))))
     return reports
 
 
+async def _feed_with_progress(container: Container, source: str) -> list[dict[str, Any]]:
+    """``run_feed`` with a progress bar per source on stderr, only when stdout is a terminal
+    (as ``reconcile`` does); a pipe or a file gets the report alone."""
+    if not sys.stdout.isatty():
+        return await run_feed(container, source)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    ) as bar:
+
+        def shown(label: str) -> FeedProgress:
+            task = bar.add_task(label, total=None)
+            return lambda done, total: bar.update(task, completed=done, total=total)
+
+        return await run_feed(container, source, shown)
+
+
+def with_pmm_rate(container: Container, rate: float | None) -> Container:
+    """The container with the PMM contract's rate overridden for one command (``--rate``)."""
+    if rate is None:
+        return container
+    pmm = container.settings.pmm.model_copy(update={"rate": rate})
+    return replace(container, settings=container.settings.model_copy(update={"pmm": pmm}))
+
+
 def exit_code(report: dict[str, Any]) -> int:
-    """0 when everything flowed or was reported, 1 when something failed or was rejected."""
+    """0 when everything flowed or was reported, 1 when something failed, was rejected or could
+    not be read."""
     counts = report.get("counts") or {}
-    if report.get("status") != "completed" or counts.get("failed") or counts.get("rejected"):
+    troubled = counts.get("failed") or counts.get("rejected") or counts.get("unread")
+    if report.get("status") != "completed" or troubled:
         return 1
     return 0
 
@@ -104,15 +141,17 @@ def exit_code(report: dict[str, Any]) -> int:
 @pmm_app.command("sync", help=help_text("skp.help.pmm_sync"))
 def pmm_sync(
     source: str = typer.Option("all", "--source", help=t("skp.opt.source")),
+    rate: float = typer.Option(None, "--rate", help=t("pmm.opt.rate")),
     json_output: bool = typer.Option(False, "--json", help=t("skp.opt.json_report")),
 ) -> None:
     """Feed teachers' results into SKP from SIASN (authoritative) and the PMM HTTP contract."""
     if source not in SOURCES:
         raise fail(t("skp.error.source", source=source, choices=", ".join(SOURCES)))
+    at_least("--rate", rate, 0)
     with cli_errors():
-        container = build_container()
+        container = with_pmm_rate(build_container(rate=rate), rate)
         try:
-            reports = asyncio.run(run_feed(container, source))
+            reports = asyncio.run(_feed_with_progress(container, source))
         except runs.RunBusy as exc:
             raise fail(t("skp.error.busy", kind="pmm", detail=str(exc)), 4) from None
         except ValueError as exc:
@@ -140,14 +179,35 @@ def run_status(status: object) -> str:
 def render_counts(console: Console, title: str, counts: dict[str, Any], names: tuple[str, ...]) -> None:
     """A report's title line, then its count per outcome as a table that fits the terminal."""
     console.print(plain(title), highlight=False)
-    rows = [(t(f"skp.count.{name}"), counts.get(name, 0)) for name in names]
+    rows = [(count_label(name), counts.get(name, 0)) for name in names]
     print_table(console, [t("skp.count.header"), t("skp.count.amount")], rows)
+
+
+def count_label(name: str) -> str:
+    """An outcome's name in the operator's words."""
+    return t("pmm.count.unread") if name == "unread" else t(f"skp.count.{name}")
+
+
+def render_sum(console: Console, counts: dict[str, Any]) -> None:
+    """The feed's counts as the sum they make: read = created + updated + ... (non-zero parts)."""
+    parts = [
+        t("pmm.count.part", label=count_label(name), count=counts.get(name, 0))
+        for name in OUTCOMES
+        if counts.get(name)
+    ]
+    console.print(
+        t("pmm.count.sum", read=counts.get("read", 0), parts=" + ".join(parts) or "0"), highlight=False
+    )
+    missing = unaccounted(counts)
+    if missing:
+        console.print(t("pmm.count.off", count=missing), highlight=False)
 
 
 def render_feed(console: Console, report: dict[str, Any]) -> None:
     """A feed report: counts, then each teacher's problems with the fix and who makes it."""
     title = t("skp.feed.title", run_id=report.get("run_id") or "-", status=run_status(report.get("status")))
     render_counts(console, title, report.get("counts") or {}, COUNT_LABEL)
+    render_sum(console, report.get("counts") or {})
     if report.get("guard_reason"):
         console.print(plain(t("skp.feed.reason", reason=report["guard_reason"])), highlight=False)
     problems = report.get("problems") or []

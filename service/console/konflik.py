@@ -39,7 +39,11 @@ def status_of(error: KonflikError) -> int:
 
 def flash(request: Request) -> str:
     """The confirmation named by ``?pesan=``, from the catalogue (never the raw parameter)."""
-    key = FLASH.get(request.query_params.get("pesan", ""))
+    said = request.query_params.get("pesan", "")
+    count = request.query_params.get("diputuskan", "")
+    if said == "massal" and count.isascii() and count.isdigit() and len(count) <= 9:
+        return t("keputusan.bulk_done", count=int(count))
+    key = FLASH.get(said)
     return t(key) if key else ""
 
 
@@ -81,7 +85,7 @@ def _list_routes(router: APIRouter, views: Views) -> None:
         fields = {k: _text(form, k) for k in form}
         ids = [_text_value(v) for v in form.getlist("pilih")]
         count = await _run(views, data.bulk_decide, viewer, fields, ids)
-        back = parse_list(fields).query(pesan="massal")
+        back = parse_list(fields).query(pesan="massal", diputuskan=count)
         log.info("console_bulk_decision", actor=viewer.who.actor, count=count)
         return RedirectResponse(f"{request.url.path.rsplit('/', 1)[0]}?{back}", 303)
 

@@ -23,6 +23,7 @@ from service.console.views import PREFIX, Viewer
 from store.models import Conflict
 from sync.access import RoleMap
 from sync.authority import label
+from sync.known_users import known_people, labels
 from sync.konflik import decide as deciding
 from sync.konflik import group
 from sync.konflik.errors import KonflikError, KonflikRefused
@@ -87,6 +88,8 @@ def list_page(
         "resolutions": list(deciding.Resolution),
         "label": label,
         "pick_units": scope.level != "self",
+        "assignee_labels": labels(session) if any(r.assignee for r in page.rows) else {},
+        "people": known_people(session) if scope.may_decide else [],
     }
 
 
@@ -120,6 +123,8 @@ def detail(
         "may_decide": scope.may_decide and row.status in ("open", "assigned"),
         "may_comment": scope.may_decide,
         "resolutions": list(deciding.Resolution),
+        "people": known_people(session) if scope.may_decide else [],
+        "assignee_labels": labels(session) if row.assignee else {},
     }
 
 
@@ -286,6 +291,8 @@ def _fields(session: Session) -> list[str]:
 
 
 def _resolution(fields: Mapping[str, str]) -> deciding.Resolution:
+    if not fields.get("keputusan", "").strip():
+        raise KonflikError(t("keputusan.missing"))
     try:
         return deciding.Resolution(fields.get("keputusan", ""))
     except ValueError:

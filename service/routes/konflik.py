@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mappings.limits import StoredInt
@@ -12,16 +13,20 @@ from service.auth import Gate
 from service.openapi import SECURITY, body_doc
 from service.requests import read_body
 from service.routes.common import (
+    STATUS,
     Caller,
     actor_name,
     caller,
+    http_error,
     local_time,
     policy,
     run_tx,
     zone,
 )
+from sync.known_users import known_people
 from sync.konflik import decide as deciding
 from sync.konflik import query
+from sync.konflik.errors import KonflikError
 from sync.konflik.query import KonflikDetail, KonflikFilter, KonflikRow
 
 # The values the filters accept, documented as enums (a test holds them to sync.konflik).
@@ -240,6 +245,20 @@ def _read_routes(router: APIRouter, gate: Gate) -> None:
         who = await caller(gate, request)
         return await run_tx(gate, query.summary, who.scope, policy=rules)
 
+    @router.get(
+        "/penerima",
+        summary="Orang yang dapat ditugasi konflik (akun lokal, operator, admin MyASN)",
+        openapi_extra={"security": SECURITY},
+    )
+    async def penerima(
+        request: Request,
+        q: Annotated[str | None, Query(max_length=200, description="bagian nama, NIP atau akun")] = None,
+    ) -> dict[str, Any]:
+        """Everyone a conflict can be assigned to: ``key`` is what ``tugaskan`` takes."""
+        await caller(gate, request)
+        people = await run_tx(gate, known_people, q)
+        return {"items": [{"key": p.key, "label": p.label, "source": p.source} for p in people]}
+
     @router.get("/{conflict_id}", summary="Rincian satu konflik", openapi_extra={"security": SECURITY})
     async def detail(conflict_id: StoredInt, request: Request) -> dict[str, Any]:
         """Base, local and SIASN values, unit path, explanation, recommendation, history."""
@@ -313,13 +332,26 @@ def _write_routes(router: APIRouter, gate: Gate) -> None:
         "/keputusan",
         summary="Putuskan banyak konflik sekaligus (semua atau tidak sama sekali)",
         openapi_extra=body_doc(BulkBody),
+        response_model=None,
     )
-    async def keputusan_massal(request: Request) -> dict[str, Any]:
+    async def keputusan_massal(request: Request) -> dict[str, Any] | JSONResponse:
         """Decide the listed ids, or every conflict matching the filter, atomically."""
         who = await caller(gate, request)
         body = await read_body(request, BulkBody)
-        done = await run_tx(gate, _bulk, who, body, rules)
-        return {"decided": done, "decision": body.decision.value, "count": len(done)}
+        try:
+            done = await gate.tx(_bulk, who, body, rules)
+        except KonflikError as exc:
+            if not exc.refused:
+                raise http_error(exc) from None
+            return _bulk_refusal(exc)
+        return {"decided": done, "decision": body.decision.value, "count": len(done), "refused": []}
+
+
+def _bulk_refusal(exc: KonflikError) -> JSONResponse:
+    """A refused bulk decision: nothing decided, each refused conflict with its reason."""
+    status = next(code for kind, code in STATUS if isinstance(exc, kind))
+    refused = [{"id": cid, "reason": reason} for cid, reason in exc.refused]
+    return JSONResponse({"detail": str(exc), "count": 0, "decided": [], "refused": refused}, status)
 
 
 def _bulk(session: Any, who: Caller, body: BulkBody, rules: Any) -> list[int]:

@@ -3,9 +3,10 @@
 A decision records SIASN's value as the merge base, so the same disagreement is not raised again;
 a later change on either side is judged afresh. A bulk decision is all or nothing: every
 conflict is checked (in scope, still undecided, not superseded, unchanged since shown) before
-the first is applied, and the caller's transaction holds them together. Every decision is in
-the audit log; keeping the local value, or setting one that differs from SIASN's, also
-records "usul_perbaikan_siasn" (an upstream correction to propose, listed by ``usulan``).
+the first is applied, the refusal names every refused conflict and why, and the caller's
+transaction holds them together. Every decision is in the audit log; keeping the local value, or
+setting one that differs from SIASN's, also records "usul_perbaikan_siasn" (an upstream
+correction to propose, listed by ``usulan``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from store.models import Conflict, ConflictEvent, FieldState, Pegawai, Unit, Uni
 from sync import audit
 from sync.access import AREA_FIELDS
 from sync.edit import EditError, validate_value
+from sync.known_users import UnknownUser, labels, resolve_assignee
 from sync.konflik import group, lifecycle
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.scope import Scope
@@ -64,7 +66,7 @@ def decide(
         raise KonflikError(t("konflik.bad_ids", maximum=MAX_BULK))
     if not scope.may_decide:
         raise KonflikForbidden(t("konflik.read_only"))
-    asked = [_decidable(session, scope, cid, seen_versions) for cid in unique]
+    asked = _decidable_all(session, scope, unique, seen_versions)
     conflicts = group.expand(session, asked)
     group.check_seen(asked, conflicts, seen_versions)
     for member in conflicts[len(asked) :]:
@@ -72,10 +74,39 @@ def decide(
     if resolution is Resolution.SET_VALUE:
         group.check_value_keys(conflicts, value)
     plan = [(c, _target(session, c, resolution, conflicts, value)) for c in conflicts]
-    _check_target_units(scope, plan)
+    _check_target_units(scope, plan, len(unique))
     return [
         _apply(session, c, resolution, actor, reason, new, group.partners(c, conflicts)) for c, new in plan
     ]
+
+
+def _decidable_all(
+    session: Session, scope: Scope, ids: Sequence[int], seen_versions: Mapping[int, int] | None
+) -> list[Conflict]:
+    """Every asked conflict checked before the first write; the refusal names each refused one."""
+    found: list[Conflict] = []
+    refused: list[tuple[int, KonflikError]] = []
+    for cid in ids:
+        try:
+            found.append(_decidable(session, scope, cid, seen_versions))
+        except KonflikError as exc:
+            refused.append((cid, exc))
+    _raise_refused(refused, len(ids))
+    return found
+
+
+def _raise_refused(refused: Sequence[tuple[int, KonflikError]], total: int) -> None:
+    """One refusal refuses them all: a single decision gets its own error, a bulk one the list
+    of every refused conflict and why (``KonflikError.refused``)."""
+    if not refused:
+        return
+    first = refused[0][1]
+    if total == 1:
+        raise first
+    lines = "; ".join(t("keputusan.bulk_refused_line", id=cid, reason=str(exc)) for cid, exc in refused)
+    error = type(first)(t("keputusan.bulk_refused", refused=len(refused), total=total, details=lines))
+    error.refused = tuple((cid, str(exc)) for cid, exc in refused)
+    raise error
 
 
 def _target(
@@ -90,13 +121,17 @@ def _target(
     return _decided(session, conflict, resolution, raw)
 
 
-def _check_target_units(scope: Scope, plan: Sequence[tuple[Conflict, Any]]) -> None:
+def _check_target_units(scope: Scope, plan: Sequence[tuple[Conflict, Any]], total: int) -> None:
     """A decision that sets a unit sets only units inside the caller's area (before any write)."""
-    for conflict, target in plan:
-        if conflict.field not in AREA_FIELDS or conflict.kind not in group.GROUPED_KINDS:
-            continue
-        if isinstance(target, str) and not scope.may_place(target):
-            raise KonflikForbidden(t("access.target_outside_area"))
+    refused: list[tuple[int, KonflikError]] = [
+        (conflict.id, KonflikForbidden(t("access.target_outside_area")))
+        for conflict, target in plan
+        if conflict.field in AREA_FIELDS
+        and conflict.kind in group.GROUPED_KINDS
+        and isinstance(target, str)
+        and not scope.may_place(target)
+    ]
+    _raise_refused(refused, total)
 
 
 def assign(
@@ -108,17 +143,20 @@ def assign(
     actor: str,
     seen_version: int | None = None,
 ) -> Conflict:
-    """Give an undecided conflict to ``assignee`` (None takes it back to open)."""
+    """Give an undecided conflict to ``assignee``, a person the system knows (``sync.known_users``);
+    None takes it back to open."""
     if not scope.may_decide:
         raise KonflikForbidden(t("konflik.read_only"))
-    who = (assignee or "").strip() or None
-    if who is not None and len(who) > 120:
-        raise KonflikError(t("konflik.bad_assignee"))
+    try:
+        who = resolve_assignee(session, assignee)
+    except UnknownUser as exc:
+        raise KonflikError(str(exc)) from None
     versions = {conflict_id: seen_version} if seen_version is not None else None
     conflict = _decidable(session, scope, conflict_id, versions)
     conflict.assignee = who
     conflict.status = lifecycle.ASSIGNED if who else lifecycle.OPEN
-    detail = t("konflik.event_assigned", assignee=who) if who else t("konflik.event_unassigned")
+    shown = labels(session).get(who, who) if who else None
+    detail = t("konflik.event_assigned", assignee=shown) if shown else t("konflik.event_unassigned")
     lifecycle.add_event(session, conflict, "assigned", actor, detail)
     return conflict
 

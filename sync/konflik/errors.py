@@ -10,7 +10,13 @@ from __future__ import annotations
 
 
 class KonflikError(ValueError):
-    """A request that cannot be carried out; the message says what and where."""
+    """A request that cannot be carried out; the message says what and where.
+
+    A refused bulk decision lists each refused conflict in ``refused`` (id, why), so a caller
+    can show them one by one; it is empty for every other error.
+    """
+
+    refused: tuple[tuple[int, str], ...] = ()
 
 
 class KonflikNotFound(KonflikError):

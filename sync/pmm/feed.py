@@ -35,6 +35,8 @@ from sync.pmm.write import aware
 
 LEASE = "pmm"
 T = TypeVar("T")
+# Told how far a feed is: (done, total) in teachers (SIASN) or periods (the PMM contract).
+Progress = Callable[[int, int], None]
 log = structlog.get_logger(__name__)
 
 
@@ -112,9 +114,14 @@ class FeedRun:
         """Add a batch's counts."""
         self.counts.update(counts)
 
-    def fail(self, where: str, error: str) -> None:
-        """Note a failure that did not stop the run (retried next run)."""
-        self.counts["failed"] += 1
+    def fail(self, where: str, error: str, *, read: int = 0) -> None:
+        """Note a failure that did not stop the run (retried next run): ``read`` results that
+        could not be stored, or (``read`` 0) a teacher or page that could not be read at all."""
+        if read:
+            self.counts["read"] += read
+            self.counts["failed"] += read
+        else:
+            self.counts["unread"] += 1
         self.errors.append({"where": where, "error": error})
 
     def finish(
@@ -126,7 +133,8 @@ class FeedRun:
             with transaction(self.sessions) as session:
                 run = session.get_one(SyncRun, self.run_id)
                 run.status, run.phase, run.guard_reason = status, "done", reason
-                run.counts, run.failed = dict(self.counts), self.counts["failed"]
+                run.counts = dict(self.counts)
+                run.failed = self.counts["failed"] + self.counts["unread"]
                 run.finished_at = audit.now()
                 run.duration_s = round((run.finished_at - _aware(run.started_at)).total_seconds(), 3)
                 mine = (PmmProblem.run_id == self.run_id, PmmProblem.status == "open")
@@ -171,9 +179,15 @@ def _aware(value: datetime) -> datetime:
 
 
 async def feed_siasn(
-    sessions: sessionmaker[Session], siasn: SiasnClient, *, batch_size: int = 25, concurrency: int = 8
+    sessions: sessionmaker[Session],
+    siasn: SiasnClient,
+    *,
+    batch_size: int = 25,
+    concurrency: int = 8,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Read every teacher's rw-skp22 / rw-kinerjaperiodik from SIASN into SKP (resumable)."""
+    """Read every teacher's rw-skp22 / rw-kinerjaperiodik from SIASN into SKP (resumable);
+    ``progress`` is told the teachers done after each batch."""
     feed = FeedRun(sessions, SIASN)
     await asyncio.to_thread(feed.begin)
     scope = "guru"
@@ -186,6 +200,8 @@ async def feed_siasn(
             chunk = nips[start : start + batch_size]
             fetched = await _fetch_all(siasn, chunk, gate)
             await asyncio.to_thread(_store_siasn, feed, scope, chunk, fetched)
+            if progress is not None:
+                progress(start + len(chunk), len(nips))
         await asyncio.to_thread(
             feed.tx, lambda s: feed.move_cursor(s, scope, page=None, high_water=audit.now())
         )
@@ -234,7 +250,8 @@ def _store_siasn(feed: FeedRun, scope: str, chunk: list[str], fetched: list[Teac
                 with session.begin_nested():
                     feed.add(ingest_teacher(session, rows, actor=feed.actor, run_id=feed.run_id))
             except (IntegrityError, ValueError) as exc:
-                feed.fail(nip, f"{type(exc).__name__}: {exc}"[:500])
+                read = len(rows.skp22) + len(rows.periodik)
+                feed.fail(nip, f"{type(exc).__name__}: {exc}"[:500], read=read)
         feed.move_cursor(session, scope, page=chunk[-1], high_water=None)
 
     feed.tx(work)

@@ -142,6 +142,7 @@ def _chunk(
             rows.append(_row(outcome, "created", ""))
             items.append(incoming(outcome))
             continue
+        feed.counts["read"] += 1  # a refused row was read too: the counts add up
         feed.counts["rejected"] += 1
         rows.append(_row(outcome, outcome.code, refusal_text(outcome.code, outcome.params)))
         if outcome.code in RULES:

@@ -23,7 +23,7 @@ from connectors.pmm.models import Periode as PmmPeriode
 from mappings import periode as periods
 from mappings.messages import t
 from mappings.skp_rules import Finding
-from sync.pmm.feed import FeedRun, FeedStopped
+from sync.pmm.feed import FeedRun, FeedStopped, Progress
 from sync.pmm.ingest import Batch, Incoming, ingest
 from sync.pmm.rules import StoreContext, load_context, periodik_findings
 from sync.pmm.write import aware
@@ -46,8 +46,11 @@ def standard_periods(
     return good, bad
 
 
-async def feed_http(sessions: sessionmaker[Session], pmm: PmmClient) -> dict[str, Any]:
-    """Read every period's new and changed results from the PMM contract into SKP."""
+async def feed_http(
+    sessions: sessionmaker[Session], pmm: PmmClient, *, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Read every period's new and changed results from the PMM contract into SKP;
+    ``progress`` is told the periods done after each one."""
     feed = FeedRun(sessions, SOURCE)
     await asyncio.to_thread(feed.begin)
     try:
@@ -55,8 +58,10 @@ async def feed_http(sessions: sessionmaker[Session], pmm: PmmClient) -> dict[str
         good, bad = standard_periods(listed)
         breaches = periodik_findings(good.values())
         context = await asyncio.to_thread(feed.tx, load_context)
-        for item in listed:
+        for done, item in enumerate(listed, 1):
             await _read_period(feed, pmm, item.id, good.get(item.id), bad.get(item.id), breaches, context)
+            if progress is not None:
+                progress(done, len(listed))
     except AuthError as exc:
         return await asyncio.to_thread(
             feed.finish, "stopped", t("skp.error.credentials", source="PMM", detail=str(exc))
@@ -108,7 +113,8 @@ def _store_page(feed: FeedRun, periode_id: str, page: HasilPage, batch: Batch, c
     def work(session: Session) -> None:
         counts: Counter[str] = ingest(session, SOURCE, batch, context, actor=feed.actor, run_id=feed.run_id)
         feed.add(counts)
-        for bad in page.rejected:
+        for bad in page.rejected:  # read, and refused before it became a result
+            feed.counts["read"] += 1
             feed.counts["rejected"] += 1
             feed.errors.append(
                 {

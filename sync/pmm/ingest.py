@@ -15,7 +15,7 @@ records the problems, rejected results first, in the order read. ``ingest`` is b
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -44,7 +44,18 @@ from sync.pmm.write import Written, aware, write_skp
 from sync.pmm.write_bulk import write_many
 
 log = structlog.get_logger(__name__)
-COUNTS = ("read", "created", "updated", "unchanged", "duplicate", "rejected", "problem", "failed")
+# Every result read ends in exactly one outcome, so read == the sum of OUTCOMES (``unaccounted``
+# is 0); ``unread`` counts teachers or pages that could not be read at all (retried next run)
+# and ``problem`` the results with a problem, already counted in an outcome.
+OUTCOMES = ("created", "updated", "unchanged", "duplicate", "rejected", "skipped", "failed")
+COUNTS = ("read", *OUTCOMES, "unread", "problem")
+
+
+def unaccounted(counts: Mapping[str, int]) -> int:
+    """Results read that no outcome counts (0 when the counts add up)."""
+    return counts.get("read", 0) - sum(counts.get(name, 0) for name in OUTCOMES)
+
+
 SETTLE_BATCH = 500
 
 

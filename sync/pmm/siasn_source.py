@@ -55,6 +55,7 @@ def ingest_teacher(session: Session, rows: TeacherRows, *, actor: str, run_id: s
     by_key: dict[str, list[Finding]] = {}
     good: list[periods.Periode] = []
     records: list[SkpRecord] = [map_rw_skp22(row, rows.nip) for row in rows.skp22 if row.tahun is not None]
+    counts["skipped"] += len(rows.skp22) - len(records)  # an annual row without a year
     for row in rows.periodik:
         counts["read"] += 1
         try:
@@ -68,8 +69,10 @@ def ingest_teacher(session: Session, rows: TeacherRows, *, actor: str, run_id: s
         item = record.evaluasi[0]
         good.append(periods.Periode(record.tahun, item.jenis_periode, item.angka_periode))
     counts["read"] += len(rows.skp22)
-    for record in _by_year(session, records):
-        counts[write_skp(session, record, actor=actor, run_id=run_id)] += 1
+    years, ours = _by_year(session, records)
+    counts["skipped"] += ours
+    for record, merged in years:  # each row read counts once, under its SKP's outcome
+        counts[write_skp(session, record, actor=actor, run_id=run_id)] += merged
     for tahun, found in periodik_findings(good).items():
         by_key.setdefault(str(tahun), []).extend(found)
     for key in _keys(session, rows.nip) | set(by_key):
@@ -85,13 +88,17 @@ def ingest_teacher(session: Session, rows: TeacherRows, *, actor: str, run_id: s
     return counts
 
 
-def _by_year(session: Session, records: list[SkpRecord]) -> list[SkpRecord]:
-    """One record per SKP (year) holding all its rows, less the rows we pushed ourselves."""
+def _by_year(session: Session, records: list[SkpRecord]) -> tuple[list[tuple[SkpRecord, int]], int]:
+    """One record per SKP (year) holding all its rows, with how many rows it merges, less the
+    rows we pushed ourselves (how many of those, second)."""
     years: dict[str, list[SkpRecord]] = {}
+    ours = 0
     for record in records:
-        if not _ours(session, record.evaluasi[0].siasn_id):
+        if _ours(session, record.evaluasi[0].siasn_id):
+            ours += 1
+        else:
             years.setdefault(record.source_id, []).append(record)
-    merged = []
+    merged: list[tuple[SkpRecord, int]] = []
     for items in years.values():
         annual = [r for r in items if r.evaluasi[0].jenis_periode == "TAHUNAN"]
         head = (annual or items)[0]
@@ -102,8 +109,8 @@ def _by_year(session: Session, records: list[SkpRecord]) -> list[SkpRecord]:
         ):
             # a period SIASN holds twice is reported (angka_periodik_ganda); the first is kept
             kept.setdefault((item.jenis_periode, item.angka_periode), item)
-        merged.append(head.model_copy(update={"evaluasi": tuple(kept.values())}))
-    return merged
+        merged.append((head.model_copy(update={"evaluasi": tuple(kept.values())}), len(items)))
+    return merged, ours
 
 
 def _ours(session: Session, siasn_id: str | None) -> bool:
