@@ -18,6 +18,7 @@ from sync.konflik.scope import ADMIN_CLI
 from sync.konflik.usulan import list_usulan
 from tests.group_helpers import LOCAL_TMT, raise_golongan_group, raise_removed_unit
 from tests.helpers import audit_actions, conflicts, leaf_units, pegawai, sinkron
+from tests.konflik_helpers import known_account
 
 
 def _statuses(container: Container, nip: str) -> dict[str, str]:
@@ -100,6 +101,7 @@ def test_stale_or_unseen_member_refuses_the_group(container: Container, world: W
             reason="SK",
             seen_versions={first: 1},
         )
+    known_account(container, "operator.bkd")
     with transaction(container.sessions) as session:
         assign(session, ADMIN_CLI, second, "operator.bkd", actor="admin.a")
     with (

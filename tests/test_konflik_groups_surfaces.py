@@ -24,6 +24,7 @@ from sync.unit_index import unit_index
 from tests.console_site import ADMIN, PASSWORD, ConsoleSite, serve
 from tests.group_helpers import LOCAL_TMT, Group, raise_golongan_group, raise_removed_unit
 from tests.helpers import conflicts, edit, leaf_units, new_api_key, pegawai, sinkron
+from tests.konflik_helpers import known_account
 from tests.test_access_target_unit import REFUSED, Area, area  # noqa: F401  (the operator's area)
 from tests.test_cli import cli, cli_environment
 
@@ -76,6 +77,7 @@ def test_api_decides_the_group_atomically_and_exports_the_usulan(site: ConsoleSi
             json={"decision": "tetapkan_nilai", "reason": "SK KP", "value": value, "version": 1},
         )
         assert unseen.status_code == 409 and f"konflik {gol} (golongan)" in unseen.text, unseen.text
+        known_account(site.container, "operator.bkd")
         api.post(f"/api/v1/konflik/{gol}/tugaskan", json={"assignee": "operator.bkd"})
         stale = api.post(
             f"/api/v1/konflik/{tmt}/keputusan",
@@ -153,6 +155,7 @@ def test_cli_resolve_decides_the_group_and_lists_every_field(
     env = {
         **cli_environment(siasn_settings, tmp_path),
         "EKINERJA_DATABASE_URL": container.settings.database_url,
+        "EKINERJA_OPERATOR": "admin BKD",
     }
     gol = str(golongan.ids["golongan"])
     shown = cli("konflik", "show", gol, env=env)
