@@ -44,7 +44,7 @@ from mappings.messages import t
 from mappings.units import UnitRecord
 from store.db import transaction
 from store.models import RunItem, SyncRun
-from sync import audit, run_plan, runs
+from sync import audit, clock, run_plan, runs
 from sync.claims import claim_conflicts
 from sync.early_guard import all_workers, counts_of, tally, watched
 from sync.fence import DatabaseStopped, Fence
@@ -93,6 +93,7 @@ class ReconcileOptions:
     actor: str = "rekonsiliasi"
     lease_seconds: float = runs.LEASE_SECONDS
     write_slice_s: float = 0.15  # longest a write transaction of the apply/supervisor phases runs
+    timezone: str = clock.DEFAULT_ZONE  # the display timezone of the times in item reasons
 
 
 @dataclass
@@ -418,6 +419,7 @@ class Reconciler:
                     actor=self.options.actor,
                     run_id=run_id,
                     fetched_at=item.fetched_at,
+                    tz=clock.zone(self.options.timezone),
                 )
                 item.state, item.snapshot = "done", None
                 item.error = skipped or item.error

@@ -364,13 +364,13 @@ def export_cmd(
         with container.sessions() as session:
             named = resolve_unit(session, unit) if unit else None
             if usulan:
-                items = [u.as_dict() for u in list_usulan(session, _scope(), named)]
+                found = list_usulan(session, _scope(), named)
                 text = (
-                    to_csv(items, USULAN_COLUMNS)
+                    to_csv((u.as_dict(tz) for u in found), USULAN_COLUMNS, tz)
                     if format == "csv"
                     else json_text(
                         json.dumps(
-                            {"units": group_by_unit(list_usulan(session, _scope(), named))},
+                            {"units": group_by_unit(found, tz)},
                             indent=2,
                             ensure_ascii=False,
                             default=str,
@@ -381,7 +381,7 @@ def export_cmd(
                 filt = _filter(named, field, situasi, status, assignee, min_age, overdue, cari)
                 rows = [row_json(r, tz) for r in _every_row(session, filt, rules)]
                 text = (
-                    to_csv(rows, COLUMNS)
+                    to_csv(rows, COLUMNS, tz)
                     if format == "csv"
                     else json_text(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
                 )

@@ -8,11 +8,10 @@ SIASN, a file or a person reaches the page through autoescaping, never as markup
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
@@ -23,6 +22,7 @@ from service.auth import SESSION_COOKIE, Gate
 from service.console import labels
 from service.console.csrf import CsrfSigner
 from service.console.safe import mask_nik
+from sync import clock
 from sync.access import Principal
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -78,15 +78,14 @@ class Views:
     signer: CsrfSigner
     env: Environment
 
+    @property
+    def zone(self) -> tzinfo:
+        """The display timezone (``EKINERJA_KONFLIK__TIMEZONE``)."""
+        return clock.zone(self.gate.container.settings.display_timezone)
+
     def when(self, moment: datetime | str | None) -> str:
-        """A time in the configured timezone, ``dd-mm-yyyy HH:MM``; '-' for none."""
-        if moment is None or moment == "":
-            return "-"
-        if isinstance(moment, str):
-            moment = datetime.fromisoformat(moment)
-        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        zone = ZoneInfo(self.gate.container.settings.schedule.timezone)
-        return aware.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+        """A time in the display timezone, ``dd-mm-yyyy HH:MM``; '-' for none."""
+        return clock.shown(moment, self.zone)
 
     async def viewer(self, request: Request) -> Viewer:
         """The logged-in person, or a refusal that sends a browser to the login page."""
