@@ -80,7 +80,8 @@ def test_konflik_exports_survive_control_characters_and_use_one_clock(
 ) -> None:
     """XLSX answers 200 with the ESC name escaped and the opening time as a WIB date cell; the
     CSV holds no raw control character and the same instant as ISO 8601 +07:00; the list page
-    shows that very time; the formula-looking name stays neutralised in both files."""
+    shows that very time and the name escaped; the formula-looking name stays neutralised in
+    both files."""
     with site.container.sessions() as session:
         opened = {c.id: c.opened_at for c in session.scalars(select(Conflict))}
     with admin_client(site) as client:
@@ -94,6 +95,7 @@ def test_konflik_exports_survive_control_characters_and_use_one_clock(
     when = opened[raised[0].conflict_id]
     assert esc["dibuka"] == clock.iso(when, JAKARTA) and esc["dibuka"].endswith("+07:00")
     assert clock.shown(esc["dibuka"], JAKARTA) in listed
+    assert "\\x1b[31mBudi\\x07 Santoso" in listed and not any(ch in listed for ch in RAW_CONTROLS)
     sheet = _sheet(xlsx.content)
     assert [c.value for c in sheet[1]][:3] == ["ID konflik", "NIP", "Nama"]
     by_nip = {r[1].value: r for r in sheet.iter_rows(min_row=2)}

@@ -100,9 +100,14 @@ def test_a_control_character_never_fails_the_file_and_formulas_stay_text() -> No
 
 
 def test_a_value_that_is_not_a_time_is_shown_as_text() -> None:
-    """A time column holding something that is no time shows it as inert text, not a 500."""
-    sheet = _sheet([_row("Budi", "kemarin\x1b")])
+    """A time column holding something that is no time (text, a bare date) shows it as inert
+    text, not a 500; a text longer than a cell holds is cut to the cell's limit."""
+    long_row = _row("Budi", date(2026, 12, 7))
+    long_row[-1] = "x" * 40_000
+    sheet = _sheet([_row("Budi", "kemarin\x1b"), long_row])
     assert sheet.cell(2, 10).value == "kemarin\\x1b"
+    assert sheet.cell(3, 10).value == "2026-12-07"
+    assert len(str(sheet.cell(3, 16).value)) == 32767
 
 
 def test_usulan_sheet_speaks_to_people_and_csv_keeps_every_key() -> None:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from service.render import json_text, plain, print_table
 from service.routes.common import zone_of
 from service.routes.konflik import detail_json, row_json
 from store.db import transaction
+from sync import clock
 from sync.authority import label
 from sync.konflik import decide as deciding
 from sync.konflik import query
@@ -190,7 +192,7 @@ def show_cmd(conflict_id: int = CONFLICT_ID, json_output: bool = JSON_OUT) -> No
     if json_output:
         _echo_json(data)
         return
-    _print_detail(data)
+    _print_detail(data, tz)
 
 
 def say(text: str) -> None:
@@ -198,7 +200,7 @@ def say(text: str) -> None:
     out.print(plain(text), highlight=False)
 
 
-def _print_detail(data: dict[str, Any]) -> None:
+def _print_detail(data: dict[str, Any], tz: tzinfo) -> None:
     say(
         t(
             "konflik.cli_head",
@@ -226,7 +228,8 @@ def _print_detail(data: dict[str, Any]) -> None:
         )
     )
     for event in data["history"]:
-        say(f"  {event['at']} {_event_label(event['kind'])} {event['actor']}: {event['detail'] or ''}")
+        when = clock.stamp(event["at"], tz)
+        say(f"  {when} {_event_label(event['kind'])} {event['actor']}: {event['detail'] or ''}")
 
 
 def _event_label(kind: str) -> str:

@@ -29,6 +29,7 @@ Sheet = Any  # openpyxl's write-only worksheet (its class lives in a private mod
 FORMATS = {"time": "dd-mm-yyyy hh:mm", "date": "dd-mm-yyyy", "id": "@"}
 FIXED_WIDTH = {"time": 17.0, "date": 12.0}
 MIN_WIDTH, MAX_WIDTH = 8.0, 60.0
+MAX_TEXT = 32767  # the longest text a spreadsheet cell holds
 
 
 def xlsx_bytes(title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], tz: tzinfo) -> bytes:
@@ -57,9 +58,9 @@ def typed(column: Column, value: Any, tz: tzinfo) -> Any:
             return value
         if column.kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
             return value
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, AttributeError):
         pass  # not what the column promises: shown as the text it is
-    return safe_cell(value, tz)
+    return safe_cell(value, tz)[:MAX_TEXT]
 
 
 def _layout(sheet: Sheet, columns: Sequence[Column], labels: list[str], rows: list[list[Any]]) -> None:

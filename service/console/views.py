@@ -2,7 +2,8 @@
 
 A page is a template plus the context every page shares: who is looking, their form token,
 the message catalogue ``t``, NIK masking and times in the configured timezone. Anything from
-SIASN, a file or a person reaches the page through autoescaping, never as markup.
+SIASN, a file or a person reaches the page through autoescaping, never as markup, and with
+its control characters shown escaped (a SIASN name with an ESC reads ``\x1b``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from urllib.parse import quote
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from mappings.messages import t
+from mappings.text import inert
 from service.auth import SESSION_COOKIE, Gate
 from service.console import labels
 from service.console.csrf import CsrfSigner
@@ -46,6 +49,14 @@ class Viewer:
     session_id: str
 
 
+def _inert(value: Any) -> Any:
+    """Every value a template prints: text from SIASN, files or people with its control, bidi
+    and surrogate characters shown escaped (``\\x1b``); markup the code built stays as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return inert(value)
+    return value
+
+
 def build_environment() -> Environment:
     """The template environment: autoescaping for every template, undefined names are errors."""
     env = Environment(
@@ -54,6 +65,7 @@ def build_environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_inert,
     )
     env.globals.update(
         t=t,
