@@ -43,6 +43,7 @@ from service.settings import SiasnSettings
 from service.web import web_router
 from store.db import transaction
 from store.models import Conflict, Pegawai, SupervisorLink
+from sync import clock
 from sync.access import Action, Principal
 from sync.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
 from sync.konflik.lifecycle import ACTIVE
@@ -85,7 +86,7 @@ async def _sinkron_or_none(
         log.warning("siasn_not_configured", reason=problem)
         return None
     siasn = await stack.enter_async_context(container.siasn(transport))
-    return Sinkron(siasn, container.sessions)
+    return Sinkron(siasn, container.sessions, clock.zone(container.settings.display_timezone))
 
 
 def actor_of(who: Principal, on_behalf: str | None) -> str:
@@ -230,7 +231,7 @@ def read_profile(container: Container, nip: str) -> dict[str, Any] | None:
             select(Conflict).where(Conflict.pegawai_id == pegawai.id, Conflict.status.in_(ACTIVE))
         ).all()
         return {
-            "pegawai": pegawai_view(pegawai),
+            "pegawai": pegawai_view(pegawai, clock.zone(container.settings.display_timezone)),
             "atasan": {"nip": atasan.nip, "nama": atasan.nama} if atasan else None,
             "conflicts": [
                 {

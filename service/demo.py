@@ -33,6 +33,7 @@ from simulators.siasn import (
 )
 from store.db import transaction
 from store.models import Conflict, Pegawai, Unit
+from sync import clock
 from sync.edit import edit_pegawai
 from sync.roster import import_roster
 from sync.sinkron import Sinkron
@@ -242,7 +243,11 @@ def _reconcile(container: Container) -> dict[str, Any]:
     from service.cli.runs import _reconcile as reconcile_with_progress
     from sync.reconcile import ReconcileOptions
 
-    return asyncio.run(reconcile_with_progress(container, ReconcileOptions(concurrency=16)))
+    return asyncio.run(
+        reconcile_with_progress(
+            container, ReconcileOptions(concurrency=16, timezone=container.settings.display_timezone)
+        )
+    )
 
 
 def _local_edits(container: Container, changes: dict[str, Any]) -> str:
@@ -294,4 +299,6 @@ def _show_conflicts(console: Console, container: Container) -> None:
 
 async def _sinkron(container: Container, nip: str) -> Any:
     async with container.siasn() as siasn:
-        return await Sinkron(siasn, container.sessions).run(nip, actor="pegawai")
+        return await Sinkron(siasn, container.sessions, clock.zone(container.settings.display_timezone)).run(
+            nip, actor="pegawai"
+        )

@@ -7,9 +7,9 @@ secret is ever printed.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, tzinfo
 from typing import Literal
 
 import httpx
@@ -38,6 +38,7 @@ from service.container import (
 from service.settings import Settings, tls_unverified
 from store.db import current_revision, head_revision, make_engine, session_factory
 from store.models import ApiKey, LocalAccount, Pegawai
+from sync import clock
 from sync.audit_verify import run_verification
 
 Status = Literal["ok", "warn", "error", "skip"]
@@ -148,6 +149,7 @@ async def siasn_checks(
 ) -> list[Check]:
     """The APIM token, the SSO token and one data-utama call (for ``probe_nip``)."""
     config = settings.siasn.model_copy(update={"retry_attempts": 1})
+    tz = clock.zone(settings.display_timezone)
     try:
         check_siasn(config)
     except ConfigError as exc:
@@ -156,8 +158,8 @@ async def siasn_checks(
     try:
         apim, sso = apim_source(config, http), sso_source(config, http)
         checks = [
-            await _token_check("siasn.apim", apim.token, config.apim_token_url),
-            await _token_check("siasn.sso", sso.token, config.sso_token_url, mode=config.sso_mode()),
+            await _token_check("siasn.apim", apim.token, config.apim_token_url, tz=tz),
+            await _token_check("siasn.sso", sso.token, config.sso_token_url, mode=config.sso_mode(), tz=tz),
         ]
         if any(c.status == "error" for c in checks):
             checks.append(Check("siasn.api", "skip", t("cli.doctor.api_skipped")))
@@ -170,7 +172,12 @@ async def siasn_checks(
 
 
 async def _token_check(
-    name: str, obtain: Callable[[], Awaitable[AccessToken]], url: str, *, mode: str | None = None
+    name: str,
+    obtain: Callable[[], Awaitable[AccessToken]],
+    url: str,
+    *,
+    tz: tzinfo,
+    mode: str | None = None,
 ) -> Check:
     label = t("cli.doctor.mode", mode=mode) if mode else ""
     try:
@@ -180,7 +187,7 @@ async def _token_check(
     left = token.seconds_left()
     if left is None:
         return Check(name, "ok", label + t("cli.doctor.token_no_expiry"))
-    expires = time.strftime("%Y-%m-%d %H:%M", time.localtime(token.expires_at or 0))
+    expires = clock.stamp(datetime.fromtimestamp(token.expires_at or 0, UTC), tz)
     detail = label + t("cli.doctor.token_valid", expires=expires, left=_duration(left))
     if name == "siasn.sso" and left < SSO_WARN_S:
         return Check(name, "warn", detail, t("cli.doctor.renew_sso"))

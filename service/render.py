@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rich import box
 from rich.cells import cell_len
@@ -23,14 +22,11 @@ from rich.table import Table
 from rich.text import Text
 
 from mappings.messages import t
+from mappings.text import UNSAFE_LINE, escaped
+from sync import clock
 from sync.outcome import SinkronOutcome, Status
 
-# C0 controls (tab and newline included: a value is one line), DEL, C1 controls, the bidi
-# embeddings, overrides, isolates and marks, line/paragraph separators, and lone surrogates.
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
-# The same for JSON documents, whose only raw newlines are their own line breaks.
+# Controls for JSON documents, whose only raw newlines are their own line breaks.
 _UNSAFE_JSON = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
@@ -49,14 +45,9 @@ MIN_COLUMN = 8
 DOCTOR_STYLE = {"ok": "green", "warn": "yellow", "error": "red", "skip": "dim"}
 
 
-def _escaped(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def visible(value: object) -> str:
     """``value`` as one line of inert text: controls, escapes and bidi overrides shown escaped."""
-    return _UNSAFE.sub(_escaped, "-" if value is None else str(value))
+    return UNSAFE_LINE.sub(escaped, "-" if value is None else str(value))
 
 
 def json_text(document: str) -> str:
@@ -77,12 +68,9 @@ def plain(value: object) -> str:
     return escape(visible(value) + ".")[:-1]
 
 
-def local_time(value: datetime | None, timezone: str) -> str:
-    """A stored time in the configured timezone (naive values are UTC), or ``-`` when unset."""
-    if value is None:
-        return "-"
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return aware.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S %Z")
+def local_time(value: datetime | str | None, timezone: str) -> str:
+    """A stored time as a terminal shows it, in the display timezone (:func:`sync.clock.stamp`)."""
+    return clock.stamp(value, clock.zone(timezone))
 
 
 def fit_widths(natural: list[int], budget: int, ids: tuple[int, ...] = ()) -> list[int]:
@@ -170,7 +158,7 @@ def render_profile(console: Console, profile: dict[str, Any], timezone: str) -> 
 def _profile_value(key: str, value: Any, timezone: str) -> Any:
     if key.endswith("_at") and isinstance(value, str):
         try:
-            return local_time(datetime.fromisoformat(value), timezone)
+            return local_time(value, timezone)
         except ValueError:
             return value
     return local_time(value, timezone) if isinstance(value, datetime) else value

@@ -99,7 +99,11 @@ def nightly_reconcile() -> dict[str, Any] | None:
     async def go() -> dict[str, Any]:
         async with container.siasn() as siasn:
             siasn.limiter.rate = siasn.limiter.ceiling = rate or None
-            return await Reconciler(siasn, container.sessions, ReconcileOptions()).run()
+            return await Reconciler(
+                siasn,
+                container.sessions,
+                ReconcileOptions(timezone=container.settings.display_timezone),
+            ).run()
 
     try:
         report = asyncio.run(go())

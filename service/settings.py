@@ -123,13 +123,17 @@ class ScheduleSettings(BaseModel):
     reconcile_cron: str = "0 1 * * *"
     pmm_cron: str = Field("", description="PMM feed (all sources), e.g. '0 3 * * *'; empty = off")
     skp_push_cron: str = Field("", description="SKP push to SIASN, e.g. '0 4 * * *'; empty = off")
-    timezone: str = "Asia/Jakarta"
+    timezone: str = Field("Asia/Jakarta", description="the zone the cron expressions are read in")
     misfire_grace_s: int = Field(3600, ge=1)
     rate: float = Field(10.0, ge=0, description="requests per second for the nightly run")
 
 
 class KonflikSettings(BaseModel):
-    """Admin review: working days to decide a conflict, and the timezone times are shown in."""
+    """Admin review: working days to decide a conflict, and the display timezone.
+
+    ``timezone`` is the one display timezone: every time a person reads (console, CLI, exports,
+    warnings) is shown in it and due dates count its days; machine formats carry its offset.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -158,6 +162,11 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     konflik: KonflikSettings = KonflikSettings()
+
+    @property
+    def display_timezone(self) -> str:
+        """The timezone every time a person reads is shown in (``EKINERJA_KONFLIK__TIMEZONE``)."""
+        return self.konflik.timezone
 
     @field_validator("database_url")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from mappings.departure import departure_reason
 from mappings.notices import Notice
 from store.models import Conflict, FieldState, Pegawai, Unit
-from sync import audit
+from sync import audit, clock
 from sync.authority import label
 from sync.konflik import lifecycle
 from sync.merge import Decision, FieldMerge, merge_record
@@ -33,6 +34,7 @@ class _Context:
     org: OrgContext
     supervisors: bool
     fetched_at: float | None
+    tz: tzinfo
     applied: list[Applied] = field(default_factory=list)
     converged: list[str] = field(default_factory=list)
     conflicts: list[ConflictView] = field(default_factory=list)
@@ -63,14 +65,17 @@ def apply_profile(
     org: OrgContext | None = None,
     supervisors: bool = True,
     fetched_at: float | None = None,
+    tz: tzinfo | None = None,
 ) -> SinkronOutcome:
     """Merge ``remote`` into the stored employee ``nip`` (creating them if new).
 
     A run passes ``org`` once for all employees and ``supervisors=False``, recomputing every
     supervisor link at the end instead. ``fetched_at`` (epoch seconds, taken before the fetch)
     is the snapshot's revision: one older than the stored employee's raises ``StaleSnapshot``
-    before anything is written, a newer one becomes the employee's revision.
+    before anything is written, a newer one becomes the employee's revision. ``tz`` is the
+    display timezone of the outcome's warnings and times (the settings' default when None).
     """
+    tz = tz or clock.default_zone()
     pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == nip).with_for_update())
     if (
         pegawai is not None
@@ -82,7 +87,7 @@ def apply_profile(
     if remote is None:
         if pegawai is not None and fetched_at is not None:
             pegawai.siasn_fetched_at = fetched_at
-        return _not_found(session, nip, pegawai, actor, run_id)
+        return _not_found(session, nip, pegawai, actor, run_id, tz)
     twin = (
         None
         if pegawai is not None and pegawai.pns_id == remote.record.pns_id
@@ -91,7 +96,7 @@ def apply_profile(
         )
     )  # pns_id is unique
     if twin is not None:
-        return _ambiguous(nip, pegawai, twin)
+        return _ambiguous(nip, pegawai, twin, tz)
     created = pegawai is None
     if pegawai is None:
         pegawai = Pegawai(nip=nip, siasn_status="ada", aktif=True)
@@ -111,6 +116,7 @@ def apply_profile(
         org or load_context(session),
         supervisors,
         fetched_at,
+        tz,
     )
     if not created:
         ctx.open_conflicts = {
@@ -189,7 +195,7 @@ def _keep_local(ctx: _Context, merge: FieldMerge) -> None:
         Notice(
             "menunggu_perbaikan_siasn",
             f"{label(merge.field, title=True)} lokal ({merge.local}) berbeda dengan SIASN "
-            f"({merge.remote}) sejak {state.diverged_since:%d-%m-%Y}; perubahan lokal "
+            f"({merge.remote}) sejak {clock.day_shown(state.diverged_since, ctx.tz)}; perubahan lokal "
             "dipertahankan. Ajukan perbaikan data ke BKN bila nilai lokal benar.",
         )
     )
@@ -418,7 +424,7 @@ def _outcome(ctx: _Context) -> SinkronOutcome:
     return SinkronOutcome(
         nip=ctx.pegawai.nip,
         status=status,
-        pegawai=pegawai_view(ctx.pegawai),
+        pegawai=pegawai_view(ctx.pegawai, ctx.tz),
         applied=ctx.applied,
         converged=ctx.converged,
         conflicts=ctx.conflicts,
@@ -427,11 +433,11 @@ def _outcome(ctx: _Context) -> SinkronOutcome:
     )
 
 
-def _ambiguous(nip: str, pegawai: Pegawai | None, twin: Pegawai) -> SinkronOutcome:
+def _ambiguous(nip: str, pegawai: Pegawai | None, twin: Pegawai, tz: tzinfo) -> SinkronOutcome:
     return SinkronOutcome(
         nip=nip,
         status=Status.AMBIGUOUS,
-        pegawai=pegawai_view(pegawai) if pegawai else None,
+        pegawai=pegawai_view(pegawai, tz) if pegawai else None,
         reason=f"PNS id SIASN untuk NIP ini sudah dimiliki pegawai lokal lain (NIP {twin.nip}): "
         "satu orang, dua catatan. Tidak ada yang diterapkan; admin perlu memperbaiki "
         "salah satu catatan.",
@@ -439,7 +445,7 @@ def _ambiguous(nip: str, pegawai: Pegawai | None, twin: Pegawai) -> SinkronOutco
 
 
 def _not_found(
-    session: Session, nip: str, pegawai: Pegawai | None, actor: str, run_id: str | None
+    session: Session, nip: str, pegawai: Pegawai | None, actor: str, run_id: str | None, tz: tzinfo
 ) -> SinkronOutcome:
     if pegawai is None:
         return SinkronOutcome(
@@ -461,7 +467,7 @@ def _not_found(
     return SinkronOutcome(
         nip=nip,
         status=Status.NOT_FOUND,
-        pegawai=pegawai_view(pegawai),
+        pegawai=pegawai_view(pegawai, tz),
         reason="NIP tidak ditemukan di SIASN. Data lokal tidak dihapus; periksa NIP atau status "
         "kepegawaian di SIASN.",
     )

@@ -45,7 +45,7 @@ from mappings.messages import t
 from mappings.units import UnitRecord
 from store.db import transaction
 from store.models import RunItem, SyncRun
-from sync import audit, run_approval, run_plan, runs
+from sync import audit, clock, run_approval, run_plan, runs
 from sync.claims import claim_conflicts
 from sync.early_guard import all_workers, counts_of, tally, watched
 from sync.fence import DatabaseStopped, Fence
@@ -95,6 +95,7 @@ class ReconcileOptions:
     approval_reason: str | None = None  # why a held run is approved (``confirm``), audited
     lease_seconds: float = runs.LEASE_SECONDS
     write_slice_s: float = 0.15  # longest a write transaction of the apply/supervisor phases runs
+    timezone: str = clock.DEFAULT_ZONE  # the display timezone of the times in item reasons
 
 
 @dataclass
@@ -428,6 +429,7 @@ class Reconciler:
                     actor=self.options.actor,
                     run_id=run_id,
                     fetched_at=item.fetched_at,
+                    tz=clock.zone(self.options.timezone),
                 )
                 item.state, item.snapshot = "done", None
                 item.error = skipped or item.error

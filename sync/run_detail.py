@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.siasn.client import SiasnClient
 from mappings.messages import t
 from store.models import AuditEntry, Pegawai, RunChange, RunItem, SyncRun
-from sync import runs
+from sync import clock, runs
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.scope import Scope
 from sync.reconcile import ReconcileOptions, Reconciler
@@ -189,9 +189,18 @@ def held_run_id(session: Session, scope: Scope, prefix: str) -> str:
 
 
 async def approve_held_run(
-    siasn: SiasnClient, sessions: sessionmaker[Session], scope: Scope, prefix: str, *, actor: str, reason: str
+    siasn: SiasnClient,
+    sessions: sessionmaker[Session],
+    scope: Scope,
+    prefix: str,
+    *,
+    actor: str,
+    reason: str,
+    timezone: str = clock.DEFAULT_ZONE,
 ) -> dict[str, Any]:
-    """Apply a held run after review, recording who approved it and why; its report."""
+    """Apply a held run after review, recording who approved it and why; its report.
+
+    ``timezone`` is the display timezone of the times in the run's item reasons."""
     text = (reason or "").strip()
     if not text:
         raise KonflikError(t("konflik.reason_required"))
@@ -201,7 +210,7 @@ async def approve_held_run(
             return held_run_id(session, scope, prefix)
 
     run_id = await asyncio.to_thread(check)
-    options = ReconcileOptions(confirm=True, actor=actor, approval_reason=text)
+    options = ReconcileOptions(confirm=True, actor=actor, approval_reason=text, timezone=timezone)
     report = await Reconciler(siasn, sessions, options).run()
     if report["run_id"] != run_id:  # pragma: no cover - a race with another approval
         raise KonflikRefused(t("konflik.run_not_held", id=run_id, status=report["status"]))

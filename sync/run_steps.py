@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from mappings.departure import departure_reason
 from mappings.messages import t
 from mappings.units import UnitRecord
 from store.models import AuditEntry, FieldState, Pegawai, RosterEntry, RunItem, SyncRun
-from sync import audit
+from sync import audit, clock
 from sync.apply import StaleSnapshot, apply_profile
 from sync.guards import PlanStats
 from sync.merge import Decision, merge_field
@@ -102,6 +102,7 @@ def apply_item(
     actor: str,
     run_id: str | None,
     fetched_at: float | None = None,
+    tz: tzinfo | None = None,
 ) -> tuple[str, str | None]:
     """Apply one fetched employee; returns its situation and why it was skipped, if it was.
 
@@ -122,16 +123,21 @@ def apply_item(
             org=org,
             supervisors=False,
             fetched_at=fetched_at,
+            tz=tz,
         )
     except StaleSnapshot as stale:
+        zone = tz or clock.default_zone()
         return "stale", t(
-            "runs.stale_snapshot", fetched=_stamp(stale.fetched_at), stored=_stamp(stale.stored_at)
+            "runs.stale_snapshot",
+            fetched=_stamp(stale.fetched_at, zone),
+            stored=_stamp(stale.stored_at, zone),
         )
     return SITUATION[outcome.status], None
 
 
-def _stamp(epoch: float) -> str:
-    return f"{datetime.fromtimestamp(epoch, UTC):%Y-%m-%d %H:%M:%S.%f} UTC"
+def _stamp(epoch: float, tz: tzinfo) -> str:
+    """A fetch time in the display timezone, to the microsecond (two fetches can be that close)."""
+    return f"{datetime.fromtimestamp(epoch, tz):%Y-%m-%d %H:%M:%S.%f %Z}"
 
 
 def plan_stats(

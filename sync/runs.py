@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from mappings.messages import t
 from store.db import DatabaseUnavailable, retrying, transaction
 from store.models import RunLock, SyncRun
+from sync import clock
 
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
 LEASE_SECONDS = 120.0
@@ -198,6 +199,6 @@ def run_summary(run: SyncRun) -> dict[str, Any]:
         "guard_reason": run.guard_reason,
         "unit_changes": run.unit_changes or {},
         "integrity": run.integrity or {},
-        "started_at": run.started_at.isoformat() if run.started_at else None,
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "started_at": clock.iso(run.started_at),
+        "finished_at": clock.iso(run.finished_at),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import tzinfo
 
 import structlog
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from mappings.messages import t
 from mappings.nip import normalize_nip
 from store.db import transaction
 from store.models import FieldState, Pegawai
+from sync import clock
 from sync.apply import StaleSnapshot, apply_profile
 from sync.audit import SYSTEM_ACTOR
 from sync.outcome import SinkronOutcome, Status
@@ -55,9 +57,11 @@ def failure_reason(exc: UpstreamError) -> str:
 class Sinkron:
     """The Sinkron SIASN action, shared by the CLI, the HTTP API and the demo."""
 
-    def __init__(self, siasn: SiasnClient, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, siasn: SiasnClient, sessions: sessionmaker[Session], tz: tzinfo | None = None) -> None:
+        """``tz``: the display timezone of the outcome's warnings and times."""
         self._siasn = siasn
         self._sessions = sessions
+        self._tz = tz or clock.default_zone()
 
     async def run(self, nip: str, *, actor: str = SYSTEM_ACTOR) -> SinkronOutcome:
         """Refresh ``nip`` from SIASN; raises ``NipError`` for a NIP that is not 18 digits."""
@@ -110,7 +114,9 @@ class Sinkron:
         for attempt in (1, 2):
             try:
                 with transaction(self._sessions) as session:
-                    return apply_profile(session, nip, remote, actor=actor, fetched_at=fetched_at)
+                    return apply_profile(
+                        session, nip, remote, actor=actor, fetched_at=fetched_at, tz=self._tz
+                    )
             except IntegrityError:
                 if attempt == 2:
                     raise

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from mappings.positions import eselon_of, jenis_jabatan_nama
 from mappings.ranks import RankError, parse_golongan
 from store.models import Pegawai
+from sync import clock
 from sync.authority import FIELD_AUTHORITY
 
 DATE_FIELDS = frozenset(
@@ -17,7 +18,9 @@ INT_FIELDS = frozenset({"jenis_jabatan_id", "eselon_id"})
 
 
 def to_json(value: Any) -> Any:
-    """A column value in JSON form (dates as ISO strings)."""
+    """A column value in JSON form (dates as ISO strings, instants ISO 8601 with offset)."""
+    if isinstance(value, datetime):
+        return clock.iso(value)
     return value.isoformat() if isinstance(value, date) else value
 
 
@@ -57,8 +60,8 @@ def refresh_rank(pegawai: Pegawai) -> None:
     pegawai.golongan_id, pegawai.pangkat = rank.id, rank.pangkat
 
 
-def pegawai_view(pegawai: Pegawai) -> dict[str, Any]:
-    """The employee as the CLI and HTTP API return it."""
+def pegawai_view(pegawai: Pegawai, tz: tzinfo = UTC) -> dict[str, Any]:
+    """The employee as the CLI and HTTP API return it (its last sync with the offset of ``tz``)."""
     eselon = eselon_of(pegawai.eselon_id)
     return {
         "nip": pegawai.nip,
@@ -89,5 +92,5 @@ def pegawai_view(pegawai: Pegawai) -> dict[str, Any]:
         "catatan": pegawai.catatan,
         "aktif": pegawai.aktif,
         "siasn_status": pegawai.siasn_status,
-        "last_synced_at": to_json(pegawai.last_synced_at),
+        "last_synced_at": clock.iso(pegawai.last_synced_at, tz),
     }

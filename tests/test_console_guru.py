@@ -159,7 +159,7 @@ def test_script_name_is_text_and_exports_are_formula_safe(site: ConsoleSite) -> 
     assert "<b>Contoh" not in page.text
     assert "'=HYPERLINK" in csv_text and SCRIPT_NAME in csv_text
     rows = _sheet_rows(xlsx.content)
-    assert rows[0][:4] == ["npsn", "satuan_pendidikan", "nip", "nama"]
+    assert rows[0][:4] == ["NPSN", "Satuan pendidikan", "NIP", "Nama"]  # labels, not keys (16.10)
     mine = [r for r in rows[1:] if r[2] == target.nip]
     assert len(mine) == expected
     assert all(r[1] == "'" + FORMULA_SCHOOL and r[3] == SCRIPT_NAME for r in mine)

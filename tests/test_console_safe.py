@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import UTC
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from mappings.messages import CATALOGS
 from service.console.csrf import CsrfSigner
 from service.console.safe import cell, csv_bytes, mask_nik, mask_record, xlsx_bytes
+from sync.konflik.export import Column
 
 HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "biasa"]
 TEMPLATES = Path(__file__).resolve().parents[1] / "service" / "console" / "templates"
@@ -26,7 +28,7 @@ def test_formula_cells_are_neutralised() -> None:
 
 def test_csv_export_reads_back_as_text() -> None:
     """The CSV reads back with each hostile value prefixed, never as a formula."""
-    data = csv_bytes(["nilai"], [[v] for v in HOSTILE]).decode("utf-8-sig")
+    data = csv_bytes([Column("nilai", "ekspor.alasan")], [[v] for v in HOSTILE], UTC).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(data)))
     assert rows[0] == ["nilai"]
     assert all(r[0] == "'" + v for r, v in zip(rows[1:-1], HOSTILE[:-1], strict=True))
@@ -34,7 +36,8 @@ def test_csv_export_reads_back_as_text() -> None:
 
 def test_xlsx_export_holds_no_formula() -> None:
     """Every XLSX cell is a string or number; no cell is stored as a formula."""
-    book = load_workbook(io.BytesIO(xlsx_bytes("uji", ["nilai", "angka"], [[v, 3] for v in HOSTILE])))
+    columns = [Column("nilai", "ekspor.alasan"), Column("angka", "ekspor.konflik_id", "number")]
+    book = load_workbook(io.BytesIO(xlsx_bytes("uji", columns, [[v, 3] for v in HOSTILE], UTC)))
     sheet = book.active
     assert sheet is not None
     values = [row for row in sheet.iter_rows(min_row=2, values_only=True)]

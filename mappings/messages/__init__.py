@@ -3,7 +3,7 @@
 Pages, CLI output and errors and API error messages take their words from here, never from
 string literals scattered in code, so another language can be added by adding a table. Each area
 keeps its own table (``common``, ``access``, ``runs``, ``konflik``, ``pmm``, ``skp``,
-``audit``); keys are dotted and unique across areas.
+``audit``, ``ekspor``); keys are dotted and unique across areas.
 
     >>> t("common.not_found_pegawai", nip="198609262015051001")
     'tidak ada pegawai lokal dengan NIP 198609262015051001'
@@ -22,6 +22,7 @@ from mappings.messages import (
     common,
     console,
     console_lists,
+    ekspor,
     guards,
     held,
     konflik,
@@ -62,6 +63,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             console_lists.ID,
             held.ID,
             penugasan.ID,
+            ekspor.ID,
         ),
     }
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -19,6 +19,7 @@ from service.cli.common import build_container, cli_errors, fail, help_text, out
 from service.cli.unor import resolve_unit
 from service.render import json_text, local_time, plain, print_table, visible
 from store.db import transaction
+from sync import clock
 from sync.access import AccessError, grant_unit, list_grants, revoke_unit
 from sync.credentials import (
     CredentialError,
@@ -60,16 +61,16 @@ def apikey_list(json_output: bool = typer.Option(False, "--json", help=t("cli.op
     """List API keys (name, prefix, created, last used, revoked)."""
     with cli_errors():
         container = build_container()
-        timezone = container.settings.schedule.timezone
+        timezone = container.settings.display_timezone
         with container.sessions() as session:
             keys = list_api_keys(session)
             rows = [
                 {
                     "name": k.name,
                     "prefix": k.prefix,
-                    "created_at": _iso(k.created_at),
-                    "last_used_at": _iso(k.last_used_at),
-                    "revoked_at": _iso(k.revoked_at),
+                    "created_at": _iso(k.created_at, timezone),
+                    "last_used_at": _iso(k.last_used_at, timezone),
+                    "revoked_at": _iso(k.revoked_at, timezone),
                 }
                 for k in keys
             ]
@@ -147,7 +148,7 @@ def operator_list() -> None:
     """List granted units (an operator's own unit always counts too)."""
     with cli_errors():
         container = build_container()
-        timezone = container.settings.schedule.timezone
+        timezone = container.settings.display_timezone
         with container.sessions() as session:
             rows = [
                 (g.nip, g.unit_id, g.granted_by, local_time(g.granted_at, timezone))
@@ -182,8 +183,5 @@ def register(app: typer.Typer) -> None:
     app.add_typer(operator_app, name="operator")
 
 
-def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return aware.isoformat(timespec="seconds")
+def _iso(value: datetime | None, timezone: str) -> str | None:
+    return clock.iso(value, clock.zone(timezone))

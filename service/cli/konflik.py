@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from service.render import json_text, plain, print_table
 from service.routes.common import zone_of
 from service.routes.konflik import decided_json, detail_json, row_json
 from store.db import transaction
+from sync import clock
 from sync.authority import MERGED_FIELDS, label
 from sync.known_users import known_people, labels
 from sync.konflik import decide as deciding
@@ -188,7 +190,7 @@ def show_cmd(conflict_id: int = CONFLICT_ID, json_output: bool = JSON_OUT) -> No
     if json_output:
         _echo_json(data)
         return
-    _print_detail(data)
+    _print_detail(data, tz)
 
 
 def say(text: str) -> None:
@@ -196,7 +198,7 @@ def say(text: str) -> None:
     out.print(plain(text), highlight=False)
 
 
-def _print_detail(data: dict[str, Any]) -> None:
+def _print_detail(data: dict[str, Any], tz: tzinfo) -> None:
     say(
         t(
             "konflik.cli_head",
@@ -227,7 +229,8 @@ def _print_detail(data: dict[str, Any]) -> None:
         )
     )
     for event in data["history"]:
-        say(f"  {event['at']} {_event_label(event['kind'])} {event['actor']}: {event['detail'] or ''}")
+        when = clock.stamp(event["at"], tz)
+        say(f"  {when} {_event_label(event['kind'])} {event['actor']}: {event['detail'] or ''}")
 
 
 def _event_label(kind: str) -> str:
@@ -415,13 +418,13 @@ def export_cmd(
         with container.sessions() as session:
             named = resolve_unit(session, unit) if unit else None
             if usulan:
-                items = [u.as_dict() for u in list_usulan(session, _scope(), named)]
+                found = list_usulan(session, _scope(), named)
                 text = (
-                    to_csv(items, USULAN_COLUMNS)
+                    to_csv((u.as_dict(tz) for u in found), USULAN_COLUMNS, tz)
                     if format == "csv"
                     else json_text(
                         json.dumps(
-                            {"units": group_by_unit(list_usulan(session, _scope(), named))},
+                            {"units": group_by_unit(found, tz)},
                             indent=2,
                             ensure_ascii=False,
                             default=str,
@@ -432,7 +435,7 @@ def export_cmd(
                 filt = _filter(named, field, situasi, status, assignee, min_age, overdue, cari)
                 rows = [row_json(r, tz) for r in _every_row(session, filt, rules)]
                 text = (
-                    to_csv(rows, COLUMNS)
+                    to_csv(rows, COLUMNS, tz)
                     if format == "csv"
                     else json_text(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
                 )

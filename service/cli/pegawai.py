@@ -11,6 +11,7 @@ from mappings.messages import t
 from service.cli.common import build_container, cli_errors, fail, help_text, out
 from service.container import Container
 from service.render import json_text, plain, render_outcome, render_profile, visible
+from sync import clock
 from sync.audit import SYSTEM_ACTOR
 from sync.outcome import SinkronOutcome, Status
 
@@ -50,7 +51,9 @@ async def _sinkron(container: Container, nip: str) -> SinkronOutcome:
     from sync.sinkron import Sinkron
 
     async with container.siasn() as siasn:
-        return await Sinkron(siasn, container.sessions).run(nip, actor=SYSTEM_ACTOR)
+        return await Sinkron(siasn, container.sessions, clock.zone(container.settings.display_timezone)).run(
+            nip, actor=SYSTEM_ACTOR
+        )
 
 
 @pegawai_app.command("show", help=help_text("cli.pegawai_show"))
@@ -70,7 +73,7 @@ def pegawai_show(
     if json_output:
         typer.echo(json_text(json.dumps(profile, indent=2, ensure_ascii=False)))
     else:
-        render_profile(out, profile, container.settings.schedule.timezone)
+        render_profile(out, profile, container.settings.display_timezone)
 
 
 def parse_assignments(assignments: list[str]) -> dict[str, str]:

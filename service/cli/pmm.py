@@ -33,7 +33,7 @@ from service.container import Container
 from service.render import json_text, local_time, plain, print_table
 from service.settings import PmmSettings
 from store.models_skp import PmmCursor, PmmProblem
-from sync import runs
+from sync import clock, runs
 from sync.pmm.feed import Progress as FeedProgress
 from sync.pmm.feed import feed_siasn
 from sync.pmm.file_source import file_refusal, import_file
@@ -319,14 +319,14 @@ def pmm_status(json_output: bool = typer.Option(False, "--json", help=t("skp.opt
     """Where each feed source has read up to, and the open problems by school."""
     with cli_errors():
         container = build_container()
-        timezone = container.settings.schedule.timezone
+        timezone = container.settings.display_timezone
         with container.sessions() as session:
             stored = list(session.scalars(select(PmmCursor).order_by(PmmCursor.source, PmmCursor.scope)))
             cursors = [
                 {
                     "source": c.source,
                     "scope": c.scope,
-                    "high_water": c.high_water.isoformat() if c.high_water else None,
+                    "high_water": clock.iso(c.high_water, clock.zone(timezone)),
                     "page_cursor": c.page_cursor,
                     "run_id": c.run_id,
                 }

@@ -7,7 +7,6 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from service.cli.unor import change_label
 from service.container import Container
 from service.render import json_text, local_time, plain, print_table, visible
 from store.db import transaction
-from sync import run_detail, runs
+from sync import clock, run_detail, runs
 from sync.guards import GuardPolicy
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import ADMIN_CLI
@@ -145,6 +144,7 @@ def reconcile(
                         guards=GuardPolicy(sample_size=guard_sample),
                         actor=actor,
                         approval_reason=approval,
+                        timezone=container.settings.display_timezone,
                     ),
                 )
             )
@@ -156,7 +156,7 @@ def reconcile(
     held = report["status"] in runs_held.HELD
     report = runs_held.with_plan_counts(container, report)
     if json_output:
-        _echo_json(report)
+        _echo_json(_dated(report, container.settings.display_timezone))
     else:  # a hold's reason first on stdout; another refusal's reason on stderr only, once
         runs_held.print_hold(out, report)
         render_report(out, report, reason=not code)
@@ -185,11 +185,11 @@ def runs_list(
     """List reconciliation runs, newest first (times in the configured timezone)."""
     with cli_errors(), run_errors():
         container = build_container()
-        tz = container.settings.konflik.timezone
+        tz = container.settings.display_timezone
         with container.sessions() as session:
             rows = run_detail.list_runs(session, ADMIN_CLI, limit)
     if json_output:
-        _echo_json(rows)
+        _echo_json([_dated(row, tz) for row in rows])
         return
     headers = [
         t(f"runs.col.{name}") for name in ("run_id", "status", "started", "duration", "failed", "conflicts")
@@ -222,17 +222,15 @@ def runs_show(
     """Show one run's report, and with --items what happened to each employee."""
     with cli_errors(), run_errors():
         container = build_container()
-        tz = container.settings.konflik.timezone
+        tz = container.settings.display_timezone
         with container.sessions() as session:
             report = run_detail.run_report(session, ADMIN_CLI, run_id)
             found = run_detail.run_items(session, ADMIN_CLI, run_id, situasi) if items else []
         report = runs_held.with_plan_counts(container, report)
-    report["started_at"] = _when(report["started_at"], tz)
-    report["finished_at"] = _when(report["finished_at"], tz)
     if json_output:
         if items:
             report["items"] = [i.as_dict() for i in found]
-        _echo_json(report)
+        _echo_json(_dated(report, tz))
         return
     runs_held.print_hold(out, report)
     render_report(out, report)
@@ -256,7 +254,14 @@ def runs_setujui(
 
 
 def _when(value: str | None, timezone: str) -> str:
-    return local_time(datetime.fromisoformat(value), timezone) if value else "-"
+    """A run's time as a terminal shows it, in the display timezone."""
+    return local_time(value, timezone)
+
+
+def _dated(report: dict[str, Any], timezone: str) -> dict[str, Any]:
+    """``report`` with its times as ISO 8601 with the display timezone's offset (machine form)."""
+    tz = clock.zone(timezone)
+    return {**report, **{k: clock.iso(report.get(k), tz) for k in ("started_at", "finished_at")}}
 
 
 def _print_item(item: run_detail.RunItemView) -> None:

@@ -100,7 +100,13 @@ def approve(run_id: str, alasan: str | None, oleh: str | None) -> dict[str, Any]
 async def _approve(container: Container, run_id: str, actor: str, reason: str) -> dict[str, Any]:
     async with container.siasn() as siasn:
         return await run_detail.approve_held_run(
-            siasn, container.sessions, ADMIN_CLI, run_id, actor=actor, reason=reason
+            siasn,
+            container.sessions,
+            ADMIN_CLI,
+            run_id,
+            actor=actor,
+            reason=reason,
+            timezone=container.settings.display_timezone,
         )
 
 

@@ -109,10 +109,10 @@ def schedule_list(json_output: bool = typer.Option(False, "--json", help=t("cli.
     if json_output:
         typer.echo(json_text(json.dumps(listed, indent=2, ensure_ascii=False)))
         return
-    timezone = container.settings.schedule.timezone
+    timezone = container.settings.display_timezone
     for job in listed:
         upcoming = job["next_run_time"]
-        when = local_time(datetime.fromisoformat(upcoming), timezone) if upcoming else "-"
+        when = local_time(upcoming, timezone)
         out.print(
             t(
                 "cli.schedule.job",

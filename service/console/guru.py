@@ -30,25 +30,27 @@ from service.console.views import PageRefused, Viewer, Views
 from store.models import Pegawai, SyncRun
 from store.models_skp import PmmProblem
 from sync.access import RoleMap
+from sync.konflik.export import Column
 from sync.konflik.scope import scope_for
 from sync.pmm.problems import problems_by_school
 from sync.unit_index import unit_index
 
-COLUMNS = (
-    "npsn",
-    "satuan_pendidikan",
-    "nip",
-    "nama",
-    "nuptk",
-    "periode",
-    "sumber",
-    "berkas",
-    "aturan",
-    "alasan",
-    "perbaikan",
-    "oleh",
-    "sejak",
+EXPORT_COLUMNS = (
+    Column("npsn", "ekspor.npsn", "id"),
+    Column("satuan_pendidikan", "ekspor.satuan_pendidikan"),
+    Column("nip", "ekspor.nip", "id"),
+    Column("nama", "ekspor.nama"),
+    Column("nuptk", "ekspor.nuptk", "id"),
+    Column("periode", "ekspor.periode"),
+    Column("sumber", "ekspor.sumber"),
+    Column("berkas", "ekspor.berkas"),
+    Column("aturan", "ekspor.aturan"),
+    Column("alasan", "ekspor.alasan"),
+    Column("perbaikan", "ekspor.perbaikan"),
+    Column("oleh", "ekspor.oleh"),
+    Column("sejak", "ekspor.sejak", "time"),
 )
+COLUMNS = tuple(column.key for column in EXPORT_COLUMNS)
 NIP_SHAPE = re.compile(r"\d{18}")
 FILE_SOURCE = "pmm_file"
 FILTER_KEYS = ("sekolah", "unit", "aturan")
@@ -204,7 +206,11 @@ def guru_router(views: Views) -> APIRouter:
             raise PageRefused(404, t("console.bad_export", fmt=fmt[:10]))
         want = parse_filter(request.query_params)
         rows = await views.gate.tx(export_rows, views.gate.roles, viewer, want)
-        body = csv_bytes(COLUMNS, rows) if fmt == "csv" else xlsx_bytes("guru-pmm", COLUMNS, rows)
+        body = (
+            csv_bytes(EXPORT_COLUMNS, rows, views.zone)
+            if fmt == "csv"
+            else xlsx_bytes("guru-pmm", EXPORT_COLUMNS, rows, views.zone)
+        )
         return download(body, "guru-pmm", fmt)
 
     return router

@@ -75,7 +75,8 @@ def _list_routes(router: APIRouter, views: Views) -> None:
         viewer = await views.viewer(request)
         if fmt not in data.EXPORT_TYPES:
             raise PageRefused(404, t("console.bad_export", fmt=fmt[:10]))
-        body = await _run(views, data.export_conflicts, viewer, parse_list(request.query_params), fmt)
+        want = parse_list(request.query_params)
+        body = await _run(views, data.export_conflicts, viewer, want, fmt, views.zone)
         return data.download(body, "konflik", fmt)
 
     @router.post("/konflik/massal")

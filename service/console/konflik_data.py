@@ -7,6 +7,7 @@ Each function takes ``(session, roles, viewer, ...)`` so the routes can run it t
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import tzinfo
 from typing import Any
 
 from fastapi.responses import Response
@@ -27,6 +28,7 @@ from sync.known_users import known_people, labels
 from sync.konflik import decide as deciding
 from sync.konflik import group
 from sync.konflik.errors import KonflikError, KonflikRefused
+from sync.konflik.export import Column
 from sync.konflik.lifecycle import ACTIVE, STATUSES
 from sync.konflik.query import KINDS, MAX_PER_PAGE, get_conflict, list_conflicts, select_ids
 from sync.konflik.scope import Scope, scope_for
@@ -36,23 +38,23 @@ EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-EXPORT_HEADER = (
-    "konflik_id",
-    "nip",
-    "nama",
-    "unit_id",
-    "unit",
-    "elemen",
-    "situasi",
-    "status",
-    "penerima_tugas",
-    "dibuka",
-    "tenggat",
-    "lewat_tenggat",
-    "nilai_dasar",
-    "nilai_lokal",
-    "nilai_siasn",
-    "penjelasan",
+EXPORT_COLUMNS = (
+    Column("konflik_id", "ekspor.konflik_id", "number"),
+    Column("nip", "ekspor.nip", "id"),
+    Column("nama", "ekspor.nama"),
+    Column("unit_id", "ekspor.unit_id", "id"),
+    Column("unit", "ekspor.unit"),
+    Column("elemen", "ekspor.elemen"),
+    Column("situasi", "ekspor.situasi"),
+    Column("status", "ekspor.status"),
+    Column("penerima_tugas", "ekspor.penerima_tugas"),
+    Column("dibuka", "ekspor.dibuka", "time"),
+    Column("tenggat", "ekspor.tenggat", "date"),
+    Column("lewat_tenggat", "ekspor.lewat_tenggat"),
+    Column("nilai_dasar", "ekspor.nilai_dasar"),
+    Column("nilai_lokal", "ekspor.nilai_lokal"),
+    Column("nilai_siasn", "ekspor.nilai_siasn"),
+    Column("penjelasan", "ekspor.penjelasan"),
 )
 ACTIONS = {"putuskan": "diputuskan", "tugaskan": "ditugaskan", "komentar": "komentar"}
 UNIT_INPUTS = ("nilai", "nilai:unor_id")  # the unit pickers of the decision form
@@ -239,12 +241,15 @@ def bulk_decide(
     return len(ids)
 
 
-def export_conflicts(session: Session, roles: RoleMap, viewer: Viewer, want: ListRequest, fmt: str) -> bytes:
-    """Every conflict the filter selects (all pages) as CSV or XLSX, cells neutralised."""
+def export_conflicts(
+    session: Session, roles: RoleMap, viewer: Viewer, want: ListRequest, fmt: str, tz: tzinfo
+) -> bytes:
+    """Every conflict the filter selects (all pages) as CSV or XLSX, cells neutralised, times in
+    ``tz`` (the display timezone)."""
     rows = list(_export_rows(session, _scope(session, roles, viewer), want))
     if fmt == "csv":
-        return csv_bytes(EXPORT_HEADER, rows)
-    return xlsx_bytes("konflik", EXPORT_HEADER, rows)
+        return csv_bytes(EXPORT_COLUMNS, rows, tz)
+    return xlsx_bytes("konflik", EXPORT_COLUMNS, rows, tz)
 
 
 def download(body: bytes, name: str, fmt: str) -> Response:
@@ -275,8 +280,8 @@ def _export_rows(session: Session, scope: Scope, want: ListRequest) -> Iterator[
                 t(f"console.kind_{r.kind}"),
                 t(f"console.status_{r.status}"),
                 r.assignee,
-                r.opened_at.isoformat(),
-                r.due_on.isoformat(),
+                r.opened_at,
+                r.due_on,
                 t("console.yes") if r.overdue else t("console.no"),
                 *(shown.get(v, v) if isinstance(v, str) else v for v in (r.base, r.local, r.remote)),
                 r.explanation,

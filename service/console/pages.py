@@ -86,7 +86,7 @@ def read_router(views: Views) -> APIRouter:
             scale=scale,
             changes=changes,
             audit_check=audit_check,
-            zone=views.gate.container.settings.schedule.timezone,
+            zone=views.gate.container.settings.display_timezone,
         )
 
     @router.get("/integritas", response_class=HTMLResponse)

@@ -162,6 +162,7 @@ def runs_router(views: Views) -> APIRouter:
                     run_id,
                     actor=viewer.who.actor,
                     reason=reason if isinstance(reason, str) else "",
+                    timezone=views.gate.container.settings.display_timezone,
                 )
         except KonflikError as exc:
             want, params = read_item_query({})

@@ -2,19 +2,20 @@
 
 Cells and NIK masking come from ``sync.konflik.export`` (shared with the CLI and the HTTP API):
 a value starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets an apostrophe
-so a spreadsheet never runs it; a NIK keeps only its first four and last two digits. This
-module adds the byte forms the pages download: CSV with a BOM and XLSX through openpyxl.
+so a spreadsheet never runs it, control characters are written as escapes; a NIK keeps only its
+first four and last two digits. This module adds the byte forms the pages download: CSV with a
+BOM (instants ISO 8601 with offset) and XLSX (:mod:`service.console.spreadsheet`).
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, tzinfo
 from typing import Any
 
-from openpyxl import Workbook
-
-from sync.konflik.export import mask_nik, safe_cell, to_csv
+from service.console.spreadsheet import xlsx_bytes
+from sync import clock
+from sync.konflik.export import Column, mask_nik, safe_cell, to_csv
 
 NIK_KEYS = frozenset({"nik", "NIK", "Nik"})
 
@@ -52,22 +53,23 @@ def cell(value: Any) -> Any:
     return safe_cell(value)
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """A UTF-8 CSV with a BOM (so spreadsheet programs read it as UTF-8) of neutralised cells."""
-    records = (dict(zip(header, row, strict=True)) for row in rows)
-    return b"\xef\xbb\xbf" + to_csv(records, header).encode("utf-8")
+def csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence[Any]], tz: tzinfo) -> bytes:
+    """A UTF-8 CSV with a BOM (so spreadsheet programs read it as UTF-8) of neutralised cells,
+    headed by the columns' keys; instants are ISO 8601 with the offset of ``tz``."""
+    keys = [column.key for column in columns]
+    records = (
+        {
+            c.key: _instant(value, tz) if c.kind == "time" else value
+            for c, value in zip(columns, row, strict=True)
+        }
+        for row in rows
+    )
+    return b"\xef\xbb\xbf" + to_csv(records, keys, tz).encode("utf-8")
 
 
-def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """An XLSX workbook of one sheet whose cells are neutralised as in CSV."""
-    book = Workbook()
-    sheet = book.active
-    if sheet is None:
-        raise RuntimeError("openpyxl made a workbook without a sheet")
-    sheet.title = title[:31]
-    sheet.append([cell(h) for h in header])
-    for row in rows:
-        sheet.append([cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def _instant(value: Any, tz: tzinfo) -> Any:
+    """An instant (or its ISO text) in ``tz``; anything else is left to be shown as text."""
+    try:
+        return clock.iso(value, tz) if isinstance(value, str | datetime) else value
+    except ValueError:
+        return value

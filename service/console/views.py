@@ -2,27 +2,30 @@
 
 A page is a template plus the context every page shares: who is looking, their form token,
 the message catalogue ``t``, NIK masking and times in the configured timezone. Anything from
-SIASN, a file or a person reaches the page through autoescaping, never as markup.
+SIASN, a file or a person reaches the page through autoescaping, never as markup, and with
+its control characters shown escaped (a SIASN name with an ESC reads ``\x1b``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from mappings.messages import t
+from mappings.text import inert
 from service.auth import SESSION_COOKIE, Gate
 from service.console import labels
 from service.console.csrf import CsrfSigner
 from service.console.safe import mask_nik
+from sync import clock
 from sync.access import Principal
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -46,6 +49,14 @@ class Viewer:
     session_id: str
 
 
+def _inert(value: Any) -> Any:
+    """Every value a template prints: text from SIASN, files or people with its control, bidi
+    and surrogate characters shown escaped (``\\x1b``); markup the code built stays as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return inert(value)
+    return value
+
+
 def build_environment() -> Environment:
     """The template environment: autoescaping for every template, undefined names are errors."""
     env = Environment(
@@ -54,6 +65,7 @@ def build_environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_inert,
     )
     env.globals.update(
         t=t,
@@ -78,15 +90,14 @@ class Views:
     signer: CsrfSigner
     env: Environment
 
+    @property
+    def zone(self) -> tzinfo:
+        """The display timezone (``EKINERJA_KONFLIK__TIMEZONE``)."""
+        return clock.zone(self.gate.container.settings.display_timezone)
+
     def when(self, moment: datetime | str | None) -> str:
-        """A time in the configured timezone, ``dd-mm-yyyy HH:MM``; '-' for none."""
-        if moment is None or moment == "":
-            return "-"
-        if isinstance(moment, str):
-            moment = datetime.fromisoformat(moment)
-        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        zone = ZoneInfo(self.gate.container.settings.schedule.timezone)
-        return aware.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+        """A time in the display timezone, ``dd-mm-yyyy HH:MM``; '-' for none."""
+        return clock.shown(moment, self.zone)
 
     async def viewer(self, request: Request) -> Viewer:
         """The logged-in person, or a refusal that sends a browser to the login page."""

@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import HTTPException, Request
 
 from service.auth import Gate
 from service.requests import invalid
 from store.db import transaction
+from sync import clock
 from sync.access import Principal
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.lifecycle import KonflikPolicy
@@ -30,17 +30,14 @@ def policy(gate: Gate) -> KonflikPolicy:
     return KonflikPolicy(due_working_days=config.due_working_days, timezone=config.timezone)
 
 
-def zone(gate: Gate) -> ZoneInfo:
-    """The timezone times are shown in, from settings."""
-    return zone_of(gate.container.settings.konflik.timezone)
+def zone(gate: Gate) -> tzinfo:
+    """The display timezone, from settings (``EKINERJA_KONFLIK__TIMEZONE``)."""
+    return clock.zone(gate.container.settings.display_timezone)
 
 
-def zone_of(name: str) -> ZoneInfo:
+def zone_of(name: str) -> tzinfo:
     """The named timezone (UTC when the name is no known zone)."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return clock.zone(name)
 
 
 def http_error(exc: KonflikError) -> HTTPException:
@@ -84,9 +81,6 @@ def actor_name(who: Principal, on_behalf: str | None) -> str:
     return who.actor
 
 
-def local_time(moment: datetime | None, tz: ZoneInfo) -> str | None:
-    """An instant as ISO 8601 in the configured timezone (stored naive values are UTC)."""
-    if moment is None:
-        return None
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(tz).isoformat(timespec="seconds")
+def local_time(moment: datetime | str | None, tz: tzinfo) -> str | None:
+    """An instant as ISO 8601 with the offset of the display timezone (:func:`sync.clock.iso`)."""
+    return clock.iso(moment, tz)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -38,8 +37,7 @@ def runs_router(gate: Gate) -> APIRouter:
 
     def dated(report: dict[str, Any]) -> dict[str, Any]:
         for key in ("started_at", "finished_at"):
-            value = report.get(key)
-            report[key] = local_time(_parse(value), tz) if value else None
+            report[key] = local_time(report.get(key), tz)
         return report
 
     @router.get("", summary="Daftar run sinkron, terbaru dulu", openapi_extra={"security": SECURITY})
@@ -84,7 +82,13 @@ def runs_router(gate: Gate) -> APIRouter:
         try:
             async with gate.container.siasn() as siasn:
                 report = await run_detail.approve_held_run(
-                    siasn, gate.container.sessions, who.scope, run_id, actor=who.who.actor, reason=body.reason
+                    siasn,
+                    gate.container.sessions,
+                    who.scope,
+                    run_id,
+                    actor=who.who.actor,
+                    reason=body.reason,
+                    timezone=gate.container.settings.display_timezone,
                 )
         except KonflikError as exc:
             raise http_error(exc) from None
@@ -93,7 +97,3 @@ def runs_router(gate: Gate) -> APIRouter:
         return dated(report)
 
     return router
-
-
-def _parse(value: Any) -> Any:
-    return datetime.fromisoformat(value) if isinstance(value, str) else value

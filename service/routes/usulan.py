@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from service.auth import Gate
 from service.openapi import SECURITY
-from service.routes.common import caller, run_tx
+from service.routes.common import caller, run_tx, zone
 from sync.konflik.export import to_csv
 from sync.konflik.usulan import COLUMNS, group_by_unit, list_usulan
 
@@ -18,6 +18,7 @@ from sync.konflik.usulan import COLUMNS, group_by_unit, list_usulan
 def usulan_router(gate: Gate) -> APIRouter:
     """The usulan perbaikan routes."""
     router = APIRouter(prefix="/api/v1/usulan-perbaikan", tags=["usulan-perbaikan"])
+    tz = zone(gate)
 
     @router.get("", summary="Usulan perbaikan data SIASN per unit", openapi_extra={"security": SECURITY})
     async def list_all(
@@ -26,7 +27,7 @@ def usulan_router(gate: Gate) -> APIRouter:
         """Local values kept by an admin, to propose to BKN, grouped by unit."""
         who = await caller(gate, request)
         items = await run_tx(gate, list_usulan, who.scope, unit)
-        return {"count": len(items), "units": group_by_unit(items)}
+        return {"count": len(items), "units": group_by_unit(items, tz)}
 
     @router.get(
         "/ekspor",
@@ -43,9 +44,9 @@ def usulan_router(gate: Gate) -> APIRouter:
         who = await caller(gate, request)
         items = await run_tx(gate, list_usulan, who.scope, unit)
         if format == "json":
-            body = json.dumps({"units": group_by_unit(items)}, ensure_ascii=False, default=str)
+            body = json.dumps({"units": group_by_unit(items, tz)}, ensure_ascii=False, default=str)
             return Response(body, media_type="application/json", headers=_attachment("json"))
-        csv_text = to_csv((i.as_dict() for i in items), COLUMNS)
+        csv_text = to_csv((i.as_dict(tz) for i in items), COLUMNS, tz)
         return Response("\ufeff" + csv_text, media_type="text/csv; charset=utf-8", headers=_attachment("csv"))
 
     return router

@@ -8,36 +8,46 @@ grouped by unit so each unit's requests go together.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import Conflict, Pegawai, Unit
+from sync import clock
 from sync.authority import label
 from sync.konflik.decide import Resolution
+from sync.konflik.export import Column
 from sync.konflik.lifecycle import siasn_value
 from sync.konflik.scope import Scope
 from sync.unit_index import unit_index
 
-COLUMNS = (
-    "unit_id",
-    "unit_nama",
-    "unit_jalur",
-    "nip",
-    "nama",
-    "field",
-    "field_label",
-    "nilai_siasn",
-    "nilai_siasn_tampil",
-    "nilai_usulan",
-    "nilai_usulan_tampil",
-    "alasan",
-    "diputuskan_oleh",
-    "diputuskan_pada",
-    "konflik_id",
+FILE_COLUMNS = (
+    Column("unit_id", "ekspor.unit_id", "id"),
+    Column("unit_nama", "ekspor.unit_nama"),
+    Column("unit_jalur", "ekspor.unit"),
+    Column("nip", "ekspor.nip", "id"),
+    Column("nama", "ekspor.nama"),
+    Column("field", "ekspor.field"),
+    Column("field_label", "ekspor.elemen"),
+    Column("nilai_siasn", "ekspor.nilai_siasn_kode"),
+    Column("nilai_siasn_tampil", "ekspor.nilai_siasn"),
+    Column("nilai_usulan", "ekspor.nilai_usulan_kode"),
+    Column("nilai_usulan_tampil", "ekspor.nilai_usulan"),
+    Column("alasan", "ekspor.alasan"),
+    Column("diputuskan_oleh", "ekspor.diputuskan_oleh"),
+    Column("diputuskan_pada", "ekspor.diputuskan_pada", "time"),
+    Column("konflik_id", "ekspor.konflik_id", "number"),
 )
+"""Every column, for machine files (CSV): its key heads the column."""
+COLUMNS = tuple(column.key for column in FILE_COLUMNS)
+SHEET_COLUMNS = tuple(
+    column
+    for column in FILE_COLUMNS
+    if column.key not in ("unit_id", "unit_nama", "field", "nilai_siasn", "nilai_usulan")
+)
+"""The columns a person reads in the XLSX: units by path, fields by label, values as shown."""
 
 
 @dataclass(frozen=True)
@@ -60,10 +70,10 @@ class Usulan:
     nilai_siasn_tampil: Any = None
     nilai_usulan_tampil: Any = None
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready mapping (times as ISO 8601)."""
+    def as_dict(self, tz: tzinfo = UTC) -> dict[str, Any]:
+        """JSON-ready mapping (times as ISO 8601 with the offset of ``tz``)."""
         data = asdict(self)
-        data["diputuskan_pada"] = self.diputuskan_pada.isoformat() if self.diputuskan_pada else None
+        data["diputuskan_pada"] = clock.iso(self.diputuskan_pada, tz)
         return data
 
 
@@ -126,7 +136,7 @@ def proposes(conflict: Conflict) -> bool:
     return value is not None and value != siasn_value(conflict)
 
 
-def group_by_unit(items: list[Usulan]) -> list[dict[str, Any]]:
+def group_by_unit(items: list[Usulan], tz: tzinfo = UTC) -> list[dict[str, Any]]:
     """The corrections grouped by unit: ``[{unit_id, unit_nama, usulan: [...]}, ...]``."""
     groups: dict[str | None, dict[str, Any]] = {}
     for item in items:
@@ -139,5 +149,5 @@ def group_by_unit(items: list[Usulan]) -> list[dict[str, Any]]:
                 "usulan": [],
             },
         )
-        group["usulan"].append(item.as_dict())
+        group["usulan"].append(item.as_dict(tz))
     return list(groups.values())

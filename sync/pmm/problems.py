@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from mappings.messages import t
 from mappings.skp_rules import Finding
 from store.models_skp import PmmProblem
+from sync import clock
 
 
 def _table() -> Table:
@@ -246,7 +247,7 @@ def problem_view(row: PmmProblem) -> dict[str, Any]:
         "alasan": row.reason,
         "perbaikan": row.fix,
         "oleh": row.who,
-        "sejak": row.first_seen_at.isoformat() if row.first_seen_at else None,
+        "sejak": clock.iso(row.first_seen_at),
     }
 
 

@@ -1,0 +1,41 @@
+"""Catalogue table of the ``ekspor`` area, Bahasa Indonesia: the header labels of the XLSX
+exports (conflicts, usulan perbaikan, Guru PMM problems). CSV files keep the column keys."""
+
+from __future__ import annotations
+
+ID: dict[str, str] = {
+    "ekspor.konflik_id": "ID konflik",
+    "ekspor.nip": "NIP",
+    "ekspor.nama": "Nama",
+    "ekspor.unit_id": "ID unit",
+    "ekspor.unit": "Unit kerja",
+    "ekspor.elemen": "Elemen data",
+    "ekspor.situasi": "Situasi",
+    "ekspor.status": "Status",
+    "ekspor.penerima_tugas": "Penerima tugas",
+    "ekspor.dibuka": "Dibuka",
+    "ekspor.tenggat": "Tenggat",
+    "ekspor.lewat_tenggat": "Lewat tenggat",
+    "ekspor.nilai_dasar": "Nilai dasar (SIASN terakhir)",
+    "ekspor.nilai_lokal": "Nilai lokal",
+    "ekspor.nilai_siasn": "Nilai SIASN",
+    "ekspor.penjelasan": "Penjelasan",
+    "ekspor.unit_nama": "Nama unit",
+    "ekspor.field": "Kode elemen",
+    "ekspor.nilai_siasn_kode": "Nilai SIASN (kode)",
+    "ekspor.nilai_usulan_kode": "Nilai usulan (kode)",
+    "ekspor.nilai_usulan": "Nilai usulan",
+    "ekspor.alasan": "Alasan",
+    "ekspor.diputuskan_oleh": "Diputuskan oleh",
+    "ekspor.diputuskan_pada": "Diputuskan pada",
+    "ekspor.npsn": "NPSN",
+    "ekspor.satuan_pendidikan": "Satuan pendidikan",
+    "ekspor.nuptk": "NUPTK",
+    "ekspor.periode": "Periode",
+    "ekspor.sumber": "Sumber",
+    "ekspor.berkas": "Berkas",
+    "ekspor.aturan": "Aturan",
+    "ekspor.perbaikan": "Perbaikan",
+    "ekspor.oleh": "Diperbaiki oleh",
+    "ekspor.sejak": "Sejak",
+}
