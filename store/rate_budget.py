@@ -1,8 +1,10 @@
 """The request budget of a credential kept in PostgreSQL, so every process draws from one.
 
 One ``UPDATE ... RETURNING`` per request decides and records (GCRA on the row's arrival times,
-with the database's ``clock_timestamp()``, so the processes' clocks do not matter); a refused
-request changes nothing and learns how long to wait. It answers the ``Ledger`` protocol of
+locked ``FOR UPDATE`` and read with the database's ``clock_timestamp()`` once the lock is held,
+so the processes' clocks do not matter); a grant may fall a fraction of an interval ahead (the
+caller sleeps until then: requests are spaced when sent); a refusal changes nothing and says
+how long to wait. It answers the ``Ledger`` protocol of
 ``connectors._http.budget`` by shape (the store does not import the connectors).
 """
 
@@ -14,20 +16,29 @@ from typing import Protocol
 from sqlalchemy import Engine, text
 
 CREATE = text("INSERT INTO rate_budget (credential) VALUES (:key) ON CONFLICT DO NOTHING")
-GO = (
-    "(b.paused_until <= n.now AND b.tat - :tolerance <= n.now"
-    " AND (NOT :background OR b.background_tat - :slow_tolerance <= n.now))"
-)
 DECIDE = text(
-    f"""
+    """
+WITH old AS (
+    SELECT * FROM rate_budget WHERE credential = :key FOR UPDATE
+), timed AS (
+    SELECT old.*, extract(epoch FROM clock_timestamp())::float8 AS now FROM old
+), calc AS (
+    SELECT timed.*, greatest(
+        now, paused_until, tat - :tolerance,
+        CASE WHEN :background THEN background_tat - :slow_tolerance ELSE now END
+    ) AS eligible
+    FROM timed
+), decided AS (
+    SELECT calc.*, eligible <= now + :horizon AS go FROM calc
+)
 UPDATE rate_budget AS b SET
-    tat = CASE WHEN {GO} THEN greatest(b.tat, n.now) + :interval ELSE b.tat END,
-    background_tat = CASE WHEN {GO} AND :background
-        THEN greatest(b.background_tat, n.now) + :slow ELSE b.background_tat END,
-    granted_at = CASE WHEN {GO} THEN n.now ELSE b.granted_at END
-FROM (SELECT extract(epoch FROM clock_timestamp())::float8 AS now) AS n
-WHERE b.credential = :key
-RETURNING n.now, b.granted_at, b.tat, b.background_tat, b.paused_until
+    tat = CASE WHEN d.go THEN greatest(d.tat, d.eligible) + :interval ELSE d.tat END,
+    background_tat = CASE WHEN d.go AND :background
+        THEN greatest(d.background_tat, d.eligible) + :slow ELSE d.background_tat END,
+    granted_at = CASE WHEN d.go THEN d.eligible ELSE d.granted_at END
+FROM decided AS d
+WHERE b.credential = d.credential
+RETURNING d.go, d.eligible - d.now
 """
 )
 PAUSE = text(
@@ -60,6 +71,10 @@ class BudgetAsk(Protocol):
     def burst(self) -> int:
         """Requests that may go at once."""
 
+    @property
+    def horizon(self) -> float:
+        """A grant may come this many seconds ahead (the round trip is not lost)."""
+
 
 class PostgresLedger:
     """Arrival times in the ``rate_budget`` row of each credential."""
@@ -73,29 +88,24 @@ class PostgresLedger:
         self._known: set[str] = set()
         self._lock = threading.Lock()
 
-    def decide(self, ask: BudgetAsk) -> float:
-        """Seconds to wait (> 0, nothing recorded), or 0.0: granted and recorded in the row."""
+    def decide(self, ask: BudgetAsk) -> tuple[bool, float]:
+        """(True, seconds until the granted request may go: recorded in the row), or (False,
+        seconds to wait before asking again: the row unchanged)."""
         self._ensure(ask.key)
         interval = 1.0 / ask.rate
         slow = 1.0 / (ask.rate * (1.0 - ask.share))
-        tolerance, slow_tolerance = (ask.burst - 1) * interval, (ask.burst - 1) * slow
         params = {
             "key": ask.key,
             "background": ask.background,
             "interval": interval,
-            "tolerance": tolerance,
+            "tolerance": (ask.burst - 1) * interval,
             "slow": slow,
-            "slow_tolerance": slow_tolerance,
+            "slow_tolerance": (ask.burst - 1) * slow,
+            "horizon": ask.horizon,
         }
         with self._engine.connect() as connection:
-            row = connection.execute(DECIDE, params).one()
-        now, granted_at, tat, background_tat, paused_until = (float(v) for v in row)
-        if granted_at == now:
-            return 0.0
-        wait = max(paused_until - now, tat - tolerance - now)
-        if ask.background:
-            wait = max(wait, background_tat - slow_tolerance - now)
-        return max(wait, 1e-3)
+            go, wait = connection.execute(DECIDE, params).one()
+        return bool(go), max(float(wait), 0.0 if go else 1e-3)
 
     def pause(self, key: str, seconds: float) -> None:
         """Nobody, in any process, sends on ``key`` for ``seconds``."""

@@ -23,6 +23,7 @@ import random
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -35,13 +36,15 @@ Lane = Literal["interactive", "background"]
 
 @dataclass(frozen=True)
 class Ask:
-    """One question to a ledger: may a request of ``lane`` go now at ``rate`` per second?"""
+    """One question to a ledger: may a request of ``lane`` go at ``rate`` per second, now or
+    within ``horizon`` seconds (a round trip to a database is not lost for the budget)?"""
 
     key: str
     background: bool
     rate: float
     share: float
     burst: int
+    horizon: float = 0.0
 
 
 class Ledger(Protocol):
@@ -49,8 +52,9 @@ class Ledger(Protocol):
 
     shared_across_processes: bool
 
-    def decide(self, ask: Ask) -> float:
-        """Seconds to wait (> 0, nothing recorded), or 0.0: granted and recorded."""
+    def decide(self, ask: Ask) -> tuple[bool, float]:
+        """(True, seconds until the granted request may be sent: recorded), or (False, seconds
+        to wait before asking again: nothing recorded)."""
         ...
 
     def pause(self, key: str, seconds: float) -> None:
@@ -70,24 +74,23 @@ class MemoryLedger:
         self._background_tat: dict[str, float] = {}
         self._paused_until: dict[str, float] = {}
 
-    def decide(self, ask: Ask) -> float:
+    def decide(self, ask: Ask) -> tuple[bool, float]:
         """The GCRA decision for ``ask`` (granted: both arrival times of its lanes move on)."""
         with self._lock:
             now = self._clock()
-            wait = self._paused_until.get(ask.key, 0.0) - now
             interval = 1.0 / ask.rate
+            slow = 1.0 / (ask.rate * (1.0 - ask.share))
             tat = self._tat.get(ask.key, now)
-            wait = max(wait, tat - (ask.burst - 1) * interval - now)
+            background_tat = self._background_tat.get(ask.key, now)
+            eligible = max(now, self._paused_until.get(ask.key, 0.0), tat - (ask.burst - 1) * interval)
             if ask.background:
-                slow = 1.0 / (ask.rate * (1.0 - ask.share))
-                background_tat = self._background_tat.get(ask.key, now)
-                wait = max(wait, background_tat - (ask.burst - 1) * slow - now)
-            if wait > 0:
-                return wait
-            self._tat[ask.key] = max(tat, now) + interval
+                eligible = max(eligible, background_tat - (ask.burst - 1) * slow)
+            if eligible > now + ask.horizon:
+                return False, eligible - now
+            self._tat[ask.key] = max(tat, eligible) + interval
             if ask.background:
-                self._background_tat[ask.key] = max(background_tat, now) + slow
-            return 0.0
+                self._background_tat[ask.key] = max(background_tat, eligible) + slow
+            return True, eligible - now
 
     def pause(self, key: str, seconds: float) -> None:
         """Hold every lane of ``key`` for ``seconds``."""
@@ -127,6 +130,7 @@ class SharedBudget:
         self._lock = threading.Lock()
         self._hold: dict[bool, float] = {}
         self._paused_until = 0.0
+        self._asker: ThreadPoolExecutor | None = None
 
     def lane(self, lane: Lane) -> BudgetLane:
         """A view that draws from this budget in ``lane``."""
@@ -141,12 +145,16 @@ class SharedBudget:
                 rate = self.rate
                 if rate is None:
                     return
-                ask = Ask(self.key, background, rate, self.share if background else 0.0, self.burst)
-                wait = await self._decide(ask)
-                if wait <= 0:
+                share = self.share if background else 0.0
+                horizon = 0.5 / rate if self.ledger.shared_across_processes else 0.0
+                granted, wait = await self._decide(
+                    Ask(self.key, background, rate, share, self.burst, horizon)
+                )
+                if granted:
+                    if wait > 0:
+                        await self._sleep(wait)
                     return
-                self._set_hold(background, wait)
-            await self._sleep(wait + self._jitter(background))
+            await self._sleep(wait)
 
     def slow_down(self, retry_after: float | None = None) -> None:
         """Halve the rate after a 429/5xx; pause every caller (every process) for Retry-After."""
@@ -164,30 +172,40 @@ class SharedBudget:
             if self.rate is not None and self.ceiling is not None and self.rate < self.ceiling:
                 self.rate = min(self.ceiling, self.rate + self.ceiling / 20)
 
-    async def _decide(self, ask: Ask) -> float:
-        if self.ledger.shared_across_processes:  # a database round trip: off the event loop
-            return await asyncio.to_thread(self.ledger.decide, ask)
-        return self.ledger.decide(ask)
+    async def _decide(self, ask: Ask) -> tuple[bool, float]:
+        if not self.ledger.shared_across_processes:
+            return self.ledger.decide(ask)
+        # a database round trip: off the event loop, one at a time for the whole process, and
+        # skipped when an earlier answer already says to wait (no herd of waiters on the row)
+        with self._lock:
+            if self._asker is None:
+                self._asker = ThreadPoolExecutor(1, thread_name_prefix="rate-budget")
+            asker = self._asker
+        granted, wait = await asyncio.get_running_loop().run_in_executor(asker, self._ask_ledger, ask)
+        return granted, wait
+
+    def _ask_ledger(self, ask: Ask) -> tuple[bool, float]:
+        """In the asking thread: the lane's remembered answer, else the ledger's (remembered:
+        the wait it says, or after a grant the earliest the lane's next slot can come)."""
+        wait = self._local_wait(ask.background)
+        if wait > 0:
+            return False, wait
+        granted, wait = self.ledger.decide(ask)
+        hold = wait - ask.horizon  # ask again once the slot is within reach
+        if granted:
+            lane_interval = 1.0 / (ask.rate * (1.0 - ask.share))
+            hold = wait + (2 - ask.burst) * lane_interval - ask.horizon
+        hold += random.uniform(0.0, ask.horizon / 2)  # processes take turns, none always first
+        if hold > 0:
+            with self._lock:
+                self._hold[ask.background] = self._clock() + hold
+        return granted, wait
 
     def _local_wait(self, background: bool) -> float:
         """Known without asking the ledger: a Retry-After pause, or the lane's last answer."""
         with self._lock:
             now = self._clock()
             return max(self._paused_until, self._hold.get(background, 0.0)) - now
-
-    def _set_hold(self, background: bool, wait: float) -> None:
-        """Remember the ledger's answer so the lane's other waiters do not ask it again."""
-        if not self.ledger.shared_across_processes:
-            return
-        with self._lock:
-            self._hold[background] = self._clock() + wait
-
-    def _jitter(self, background: bool) -> float:
-        """Spread background waiters of a shared ledger over half an interval (no herd on the
-        row); the button wakes first, so it wins the next free slot."""
-        if not background or not self.ledger.shared_across_processes or not self.rate:
-            return 0.0
-        return random.uniform(0.0, 0.5 / self.rate)
 
 
 class BudgetLane:
