@@ -107,7 +107,11 @@ class Container:
         return oidc_client(self.settings.myasn)
 
     def close(self) -> None:
-        """Release database connections."""
+        """Release database connections (and the budgets' asking threads)."""
+        with self._budget_lock:
+            budgets, self._budgets = list(self._budgets.values()), {}
+        for budget in budgets:
+            budget.close()
         self.engine.dispose()
 
 

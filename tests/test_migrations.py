@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from store.audit_chain import enlist_many
 from store.db import MIGRATIONS, downgrade, head_revision, make_engine, session_factory, upgrade
 from store.db import transaction as write
 from sync import audit
@@ -319,14 +320,22 @@ def fill(engine: Engine) -> dict[str, list[dict[str, Any]]]:
     inserted: dict[str, list[dict[str, Any]]] = {}
     meta = sa.MetaData()
     meta.reflect(engine)
+    # from 0008 on the audit log is a hash chain: its rows are written as the product writes
+    # them (sealed at commit), not raw
+    chained = "audit_log" in meta.tables and "entry_hash" in meta.tables["audit_log"].c
+    if chained:
+        inserted["audit_log"] = DATA["audit_log"]
+        with write(session_factory(engine)) as session:
+            enlist_many(session, [dict(row) for row in DATA["audit_log"]])
     with engine.begin() as connection:
         for name, rows in DATA.items():
             if name not in meta.tables:
                 continue
             table = meta.tables[name]
-            inserted[name] = [{k: v for k, v in row.items() if k in table.c} for row in rows]
-            for row in inserted[name]:  # rows name different columns: one INSERT each
-                connection.execute(table.insert().values(**row))
+            if not (chained and name == "audit_log"):
+                inserted[name] = [{k: v for k, v in row.items() if k in table.c} for row in rows]
+                for row in inserted[name]:  # rows name different columns: one INSERT each
+                    connection.execute(table.insert().values(**row))
             if (
                 connection.dialect.name == "postgresql"
                 and "id" in table.c

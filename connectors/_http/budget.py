@@ -132,6 +132,13 @@ class SharedBudget:
         self._paused_until = 0.0
         self._asker: ThreadPoolExecutor | None = None
 
+    def close(self) -> None:
+        """Stop the thread that asks a shared ledger (if one was started)."""
+        with self._lock:
+            asker, self._asker = self._asker, None
+        if asker is not None:
+            asker.shutdown(wait=False)
+
     def lane(self, lane: Lane) -> BudgetLane:
         """A view that draws from this budget in ``lane``."""
         return BudgetLane(self, lane)
