@@ -223,7 +223,34 @@ def ratelimit_section(
         )
     finally:
         serve.stop()
+    out["night_and_sinkron_one_serve"] = one_serve(plan, sim, store, nips)
     result["rate_limit"] = out
+
+
+def one_serve(plan: Plan, sim: SimProcess, store: Store, nips: list[str]) -> dict[str, Any]:
+    """The night started by ``serve``'s own scheduler (at the next whole minute) while Sinkron
+    is pressed through the same ``serve``: one process, one credential, one budget."""
+    env = sim.environment(store.url, rate=plan.rate)
+    env.update(
+        {
+            "EKINERJA_SCHEDULE__ENABLED": "true",
+            "EKINERJA_SCHEDULE__RECONCILE_CRON": "* * * * *",
+            "EKINERJA_SCHEDULE__RATE": "0",  # no cap of its own: the shared budget only
+        }
+    )
+
+    def night_and_sinkron(stop: threading.Event) -> None:
+        first_traffic = ratelimit.first_traffic
+        first_traffic(sim, deadline=time.monotonic() + 120)  # the scheduler's night began
+        while not stop.is_set():
+            sinkron.press_sinkron(serve, nips[:40])
+
+    sim.control("POST", "ratelimit", {"rate": plan.rate, "burst": 5, "reset": True})
+    serve = sinkron.ServeProcess.start(env)
+    try:
+        return ratelimit.measure(sim, plan.rate, 5, plan.rate_window_s, night_and_sinkron)
+    finally:
+        serve.stop()
 
 
 def scale(plan: Plan, folder: Path, result: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from benchmarks.simproc import SimProcess
 from benchmarks.workers import drop_database, fresh_database
 from service.container import Container
 from service.settings import Settings
-from store.db import transaction
+from store.db import make_engine, transaction, upgrade
 from store.models import Pegawai, Unit
 from sync.edit import edit_pegawai
 from sync.roster import import_roster
@@ -33,7 +33,11 @@ class Store:
     def create(cls, folder: Path, name: str, postgres_admin: str | None) -> Store:
         """A new SQLite file in ``folder``, or a new database on ``postgres_admin``'s server."""
         if postgres_admin:
-            return cls(fresh_database(postgres_admin), postgres_admin)
+            url = fresh_database(postgres_admin)
+            engine = make_engine(url)
+            upgrade(engine)  # what `db upgrade` does: the product refuses a PostgreSQL behind
+            engine.dispose()
+            return cls(url, postgres_admin)
         return cls(f"sqlite:///{folder / name}.db")
 
     def drop(self) -> None:

@@ -85,7 +85,7 @@ async def _sinkron_or_none(
     if problem is not None:
         log.warning("siasn_not_configured", reason=problem)
         return None
-    siasn = await stack.enter_async_context(container.siasn(transport))
+    siasn = await stack.enter_async_context(container.siasn(transport, lane="interactive"))
     return Sinkron(siasn, container.sessions, clock.zone(container.settings.display_timezone))
 
 

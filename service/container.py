@@ -1,16 +1,23 @@
-"""The composition root: builds settings-driven engine, sessions and SIASN clients once."""
+"""The composition root: builds settings-driven engine, sessions and SIASN clients once.
+
+It owns the request budget of the SIASN credential: one ``SharedBudget`` per credential for the
+whole process (every job, on whatever thread or event loop, and the API draw from it), kept in
+a PostgreSQL row when the store is PostgreSQL so every process draws from the same one.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from connectors._http.budget import Lane, Ledger, MemoryLedger, SharedBudget
 from connectors._http.client import HttpOptions, build_async_client
 from connectors._http.ratelimit import RateLimiter
 from connectors._http.retry import RetryPolicy
@@ -27,6 +34,7 @@ from connectors.siasn.client import SiasnClient
 from mappings.messages import t
 from service.settings import MyasnSettings, Settings, SiasnSettings
 from store.db import ensure_schema, make_engine, session_factory
+from store.rate_budget import PostgresLedger
 
 
 class ConfigError(ValueError):
@@ -40,6 +48,8 @@ class Container:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    _budgets: dict[str, SharedBudget] = field(default_factory=dict, repr=False)
+    _budget_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool = True) -> Container:
@@ -50,22 +60,58 @@ class Container:
         return cls(settings, engine, session_factory(engine))
 
     @asynccontextmanager
-    async def siasn(self, transport: httpx.AsyncBaseTransport | None = None) -> AsyncIterator[SiasnClient]:
-        """A SIASN client for the duration of the block (one connection pool, one limiter)."""
+    async def siasn(
+        self, transport: httpx.AsyncBaseTransport | None = None, *, lane: Lane = "background"
+    ) -> AsyncIterator[SiasnClient]:
+        """A SIASN client for the block (its own connection pool) drawing from the credential's
+        one budget in ``lane``: ``interactive`` for the Sinkron button, ``background`` for jobs."""
         config = self.settings.siasn
         check_siasn(config)
-        http = build_async_client(http_options(config), base_url=config.api_url, transport=transport)
+        budget = self.siasn_budget().lane(lane)
+        http = build_async_client(
+            http_options(config), base_url=config.api_url, transport=transport, budget=budget
+        )
         try:
-            yield siasn_client(config, http)
+            yield siasn_client(config, http, limiter=RateLimiter(None))
         finally:
             await http.aclose()
+
+    def siasn_budget(self) -> SharedBudget:
+        """The budget of the configured SIASN credential, one per process (built on first use)."""
+        config = self.settings.siasn
+        key = f"siasn:{config.consumer_key}"[:200]
+        with self._budget_lock:
+            budget = self._budgets.get(key)
+            if budget is None:
+                budget = SharedBudget(
+                    key,
+                    config.rate or None,
+                    ledger=self._ledger(config),
+                    burst=config.rate_burst,
+                    share=config.sinkron_share,
+                )
+                self._budgets[key] = budget
+            return budget
+
+    def _ledger(self, config: SiasnSettings) -> Ledger:
+        """PostgreSQL's row when the store is PostgreSQL (or when asked), else process memory."""
+        postgres = self.engine.dialect.name == "postgresql"
+        if config.budget_store == "postgres" and not postgres:
+            raise ConfigError(t("common.siasn_budget_store_needs_postgres"))
+        if config.budget_store == "memory" or not postgres:
+            return MemoryLedger()
+        return PostgresLedger(self.engine)
 
     def oidc(self) -> AbstractAsyncContextManager[OidcClient | None]:
         """The MyASN OIDC client for logins; None when no client id is configured."""
         return oidc_client(self.settings.myasn)
 
     def close(self) -> None:
-        """Release database connections."""
+        """Release database connections (and the budgets' asking threads)."""
+        with self._budget_lock:
+            budgets, self._budgets = list(self._budgets.values()), {}
+        for budget in budgets:
+            budget.close()
         self.engine.dispose()
 
 
@@ -176,9 +222,12 @@ def siasn_client(
     *,
     apim: TokenSource | None = None,
     sso: TokenSource | None = None,
+    limiter: RateLimiter | None = None,
 ) -> SiasnClient:
-    """Assemble the SIASN client: APIM token, SSO token, retry policy, rate limiter."""
-    limiter = RateLimiter(config.rate or None, burst=config.rate_burst)
+    """Assemble the SIASN client: APIM token, SSO token, retry policy, rate limiter (its own
+    unless given one: the container's clients draw from the shared budget in their transport)."""
+    if limiter is None:
+        limiter = RateLimiter(config.rate or None, burst=config.rate_burst)
     return SiasnClient(
         http,
         apim=apim or apim_source(config, http),

@@ -39,6 +39,12 @@ class SiasnSettings(BaseModel):
     max_connections: int = Field(32, ge=1)
     rate: float = Field(10.0, ge=0, description="requests per second; 0 = unlimited")
     rate_burst: int = Field(5, ge=1)
+    sinkron_share: float = Field(
+        0.2, ge=0, lt=1, description="share of the rate only the Sinkron button may use (0-1)"
+    )
+    budget_store: Literal["auto", "memory", "postgres"] = Field(
+        "auto", description="where the shared budget lives: auto = postgres when the store is"
+    )
     retry_attempts: int = Field(4, ge=1)
     retry_base_delay: float = Field(0.5, ge=0)
     retry_max_delay: float = Field(20.0, ge=0)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from connectors._http.budget import BudgetLane, BudgetTransport
 from connectors._http.errors import UpstreamError, translate_transport_error
 
 USER_AGENT = "ekinerja-sync/0.1"
@@ -39,12 +40,18 @@ def build_async_client(
     base_url: str = "",
     transport: httpx.AsyncBaseTransport | None = None,
     headers: dict[str, str] | None = None,
+    budget: BudgetLane | None = None,
 ) -> httpx.AsyncClient:
-    """Create an ``httpx.AsyncClient``; ``transport`` replaces the network (respx, simulators)."""
+    """Create an ``httpx.AsyncClient``; ``transport`` replaces the network (respx, simulators);
+    with ``budget`` every request the client sends (token requests and retries too) draws from
+    it right before it is sent."""
     limits = httpx.Limits(
         max_connections=options.max_connections,
         max_keepalive_connections=options.max_keepalive,
     )
+    if budget is not None:
+        inner = transport or httpx.AsyncHTTPTransport(verify=options.verify, limits=limits)
+        transport = BudgetTransport(inner, budget)
     return httpx.AsyncClient(
         base_url=base_url,
         timeout=options.timeout(),

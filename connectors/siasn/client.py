@@ -143,8 +143,8 @@ class SiasnClient:
                 sso = fresh
 
     async def _post_once(self, path: str, payload: dict[str, Any], sso: AccessToken, id_key: str) -> str:
-        await self.limiter.acquire()
         request = self._http.build_request("POST", path, json=payload, headers=await self._headers(sso))
+        await self.limiter.acquire()  # after the headers: a token request is not in between
         self.calls += 1
         response = await send(self._http, request, upstream=UPSTREAM)
         try:
@@ -197,8 +197,8 @@ class SiasnClient:
         return None if same else renewed
 
     async def _get_once(self, path: str, params: dict[str, str] | None, sso: AccessToken) -> Any:
-        await self.limiter.acquire()
         request = self._http.build_request("GET", path, params=params, headers=await self._headers(sso))
+        await self.limiter.acquire()  # after the headers: a token request is not in between
         self.calls += 1
         response = await send(self._http, request, upstream=UPSTREAM)
         try:

@@ -11,6 +11,10 @@ ID: dict[str, str] = {
         "EKINERJA_SIASN__SSO_REFRESH_TOKEN, atau EKINERJA_SIASN__SSO_CLIENT_ID, "
         "EKINERJA_SIASN__SSO_USERNAME dan EKINERJA_SIASN__SSO_PASSWORD untuk akun tanpa MFA"
     ),
+    "common.siasn_budget_store_needs_postgres": (
+        "EKINERJA_SIASN__BUDGET_STORE=postgres butuh basis data PostgreSQL (EKINERJA_DATABASE_URL); "
+        "pakai auto atau memory untuk SQLite"
+    ),
     "common.siasn_unavailable": (
         "Sinkron SIASN belum bisa dipakai: {reason}. Konsol admin dan tinjauan konflik tetap berjalan."
     ),

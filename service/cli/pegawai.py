@@ -50,7 +50,7 @@ def sinkron(
 async def _sinkron(container: Container, nip: str) -> SinkronOutcome:
     from sync.sinkron import Sinkron
 
-    async with container.siasn() as siasn:
+    async with container.siasn(lane="interactive") as siasn:
         return await Sinkron(siasn, container.sessions, clock.zone(container.settings.display_timezone)).run(
             nip, actor=SYSTEM_ACTOR
         )
