@@ -25,8 +25,37 @@ LOCK_POLL_S = 0.002  # how often a SQLite writer waiting for the write lock trie
 T = TypeVar("T")
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
 class SchemaBehindError(RuntimeError):
     """The database schema is older than the code; it must be upgraded first."""
+
+    def __init__(self, where: str, current: str | None, head: str) -> None:
+        super().__init__(f"{where}: schema {current or '-'} < {head}; ekinerja-sync db upgrade")
+        self.where, self.current, self.head = where, current, head
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file a SQLite URL names; None for another database or an in-memory SQLite."""
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def sqlite_state(path: Path) -> str:
+    """What is at ``path``: ``missing``, ``folder``, ``empty`` (0 bytes), ``sqlite`` or ``other``."""
+    if not path.exists():
+        return "missing"
+    if path.is_dir():
+        return "folder"
+    with path.open("rb") as handle:
+        head = handle.read(len(SQLITE_HEADER))
+    if not head:
+        return "empty"
+    return "sqlite" if head == SQLITE_HEADER else "other"
 
 
 def make_engine(url: str, *, sqlite_timeout: float = 30.0) -> Engine:
@@ -209,8 +238,4 @@ def ensure_schema(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         upgrade(engine)
         return
-    where = engine.url.render_as_string(hide_password=True)
-    raise SchemaBehindError(
-        f"database {where} is at schema revision {current or '(empty)'} but this version of "
-        f"ekinerja-sync needs {head}; run `ekinerja-sync db upgrade` first"
-    )
+    raise SchemaBehindError(engine.url.render_as_string(hide_password=True), current, head)

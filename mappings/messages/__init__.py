@@ -19,6 +19,7 @@ from mappings.messages import (
     access,
     audit,
     cli,
+    cli_words,
     common,
     console,
     console_lists,
@@ -56,6 +57,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             skp.ID,
             audit.ID,
             console_lists.ID,
+            cli_words.ID,
         ),
     }
 )

@@ -213,6 +213,25 @@ _ARGS: dict[str, str] = {
 _OUTPUT: dict[str, str] = {
     "cli.bad_number": "{name}: {problem}",
     "cli.database_unavailable": "basis data tidak dapat dihubungi: {detail}",
+    "cli.database_missing": (
+        "belum ada basis data di {path} (EKINERJA_DATABASE_URL); setel EKINERJA_DATABASE_URL ke "
+        "basis data yang dipakai, atau siapkan yang baru dengan `ekinerja-sync db upgrade`"
+    ),
+    "cli.database_uninitialised": (
+        "basis data {where} (EKINERJA_DATABASE_URL) masih kosong; setel EKINERJA_DATABASE_URL ke "
+        "basis data yang dipakai, atau siapkan dengan `ekinerja-sync db upgrade`"
+    ),
+    "cli.schema_behind": (
+        "basis data {where} pada skema {current}, versi ini membutuhkan {head}; jalankan "
+        "`ekinerja-sync db upgrade` dulu"
+    ),
+    "cli.doctor.db_missing": "belum ada basis data di {path} (EKINERJA_DATABASE_URL)",
+    "cli.doctor.db_new": "basis data {where} baru: belum ada skema maupun data",
+    "cli.doctor.db_empty": "basis data {where} kosong: belum ada pegawai maupun run",
+    "cli.doctor.db_new_fix": (
+        "bila ini instalasi baru, jalankan `ekinerja-sync db upgrade` lalu `ekinerja-sync reconcile`; "
+        "bila bukan, setel EKINERJA_DATABASE_URL ke basis data yang dipakai"
+    ),
     "cli.status.created": "dibuat",
     "cli.status.updated": "diperbarui",
     "cli.status.confirmed": "sesuai",
@@ -345,6 +364,8 @@ _OUTPUT: dict[str, str] = {
     ),
     "cli.apikey.revoked": "Kunci API {name} dicabut",
     "cli.admin.password_prompt": "Kata sandi",
+    "cli.admin.password_repeat": "Ulangi kata sandi",
+    "cli.admin.password_mismatch": "kedua kata sandi yang diketik tidak sama; tidak ada yang diubah",
     "cli.admin.password_set": "admin lokal {username} dapat login di /login",
     "cli.operator.granted": "{nip} kini mengelola unit {unor_id} dan unit-unit di bawahnya",
     "cli.operator.revoked": "izin unit {unor_id} untuk {nip} dicabut",

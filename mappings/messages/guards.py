@@ -16,10 +16,32 @@ ID: dict[str, str] = {
     "guards.setting_more_than": "harus lebih dari {limit}",
     "guards.setting_max": "harus {limit} atau kurang",
     "guards.setting_choice": "harus salah satu dari {choices}",
+    "guards.setting_value": "nilainya tidak dapat dipakai; lihat README untuk bentuk yang benar",
+    "guards.setting_timezone": "bukan nama zona waktu IANA yang dikenal; contoh: Asia/Jakarta, "
+    "Asia/Makassar, Asia/Jayapura",
+    "guards.setting_url": "harus URL lengkap yang diawali http:// atau https:// dengan nama host; "
+    "contoh: https://contoh.go.id",
+    "guards.setting_json_list": 'harus daftar JSON berisi teks; contoh: ["role:a", "role:b"]',
+    "guards.setting_unreadable": (
+        "nilai variabel {variable}__* (atau {variable}) tidak dapat dibaca; daftar ditulis sebagai "
+        'JSON, contoh: ["role:a", "role:b"]'
+    ),
+    "guards.setting_text": "harus berupa teks",
     "guards.database_url_unreadable": "bukan URL basis data; contoh: sqlite:///ekinerja.db atau "
     "postgresql+psycopg://user@host/db",
     "guards.database_url_unsupported": "basis data '{backend}' tidak didukung; gunakan "
     "sqlite:///FILE atau postgresql+psycopg://user@host/db",
+    "guards.database_not_sqlite": (
+        "EKINERJA_DATABASE_URL menunjuk {path}, yang bukan basis data SQLite ekinerja-sync; periksa jalurnya"
+    ),
+    "guards.database_is_folder": (
+        "EKINERJA_DATABASE_URL menunjuk {path}, yang adalah folder; tulis jalur berkas, contoh: "
+        "sqlite:///data/ekinerja.db"
+    ),
+    "guards.database_unreadable_file": (
+        "EKINERJA_DATABASE_URL: berkas basis data tidak dapat dibaca sebagai SQLite (rusak atau bukan "
+        "basis data); periksa jalurnya atau pulihkan cadangan"
+    ),
     "guards.database_driver_missing": "driver '{driver}' tidak terpasang; gunakan "
     "postgresql+psycopg://user@host/db",
     # command options -------------------------------------------------------------------------

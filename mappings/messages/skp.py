@@ -46,7 +46,7 @@ ID: dict[str, str] = {
     ),
     "skp.error.credentials": "kredensial {source} ditolak: {detail}",
     "skp.no_school": "(tanpa sekolah)",
-    "skp.error.source": "sumber {source} tidak dikenal (pilih: {choices})",
+    "skp.error.source": "--source tidak dikenal (pilih: {choices})",
     "skp.error.busy": "proses {kind} lain sedang berjalan: {detail}",
     "skp.error.upstream": "{source} tidak dapat dihubungi: {detail}",
     "skp.push.held": "SIASN sudah memuat penilaian ini sebagai baris {siasn_id} (dari SIASN)",

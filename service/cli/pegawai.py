@@ -8,13 +8,13 @@ import json
 import typer
 
 from mappings.messages import t
-from service.cli.common import build_container, cli_errors, fail, help_text, out
+from service.cli.common import build_container, cli_errors, command_group, fail, help_text, out
 from service.container import Container
 from service.render import json_text, plain, render_outcome, render_profile, visible
 from sync.audit import SYSTEM_ACTOR
 from sync.outcome import SinkronOutcome, Status
 
-pegawai_app = typer.Typer(help=t("cli.pegawai"), no_args_is_help=True)
+pegawai_app = command_group(t("cli.pegawai"))
 ASSIGNMENTS_HELP = t("cli.arg.assignments")
 
 
@@ -24,7 +24,7 @@ def sinkron(
 ) -> None:
     """Refresh one employee from SIASN (the Sinkron SIASN button)."""
     with cli_errors():
-        container = build_container()
+        container = build_container(create=True)
         outcome = asyncio.run(_sinkron(container, nip))
     failed = outcome.status in (Status.NOT_FOUND, Status.FAILED)
     if json_output:

@@ -18,7 +18,16 @@ from rich.table import Table
 from rich.text import Text
 
 from mappings.messages import UnknownMessage, t
-from service.cli.common import at_least, build_container, cli_errors, fail, help_text, number, out
+from service.cli.common import (
+    at_least,
+    build_container,
+    cli_errors,
+    command_group,
+    fail,
+    help_text,
+    number,
+    out,
+)
 from service.cli.unor import change_label
 from service.container import Container
 from service.render import json_text, local_time, plain, print_table, visible
@@ -41,8 +50,8 @@ EXIT = {
 }
 
 ROSTER_FILE = typer.Argument(..., exists=True, dir_okay=False, help=t("cli.arg.roster_file"))
-roster_app = typer.Typer(help=t("cli.roster"), no_args_is_help=True)
-runs_app = typer.Typer(help=t("cli.runs"), no_args_is_help=True)
+roster_app = command_group(t("cli.roster"))
+runs_app = command_group(t("cli.runs"))
 
 
 def situation_label(name: str | None) -> str:
@@ -61,7 +70,7 @@ def roster_import(
 ) -> None:
     """Import the SIASN "Export Data ASN" CSV into the roster."""
     with cli_errors():
-        container = build_container()
+        container = build_container(create=True)
         try:
             with open_roster(file) as stream, transaction(container.sessions) as session:
                 report = import_roster(session, stream, source=file.name, strict=strict)
@@ -127,7 +136,7 @@ def reconcile(
     at_least("--batch-size", batch_size, 1)
     at_least("--guard-sample", guard_sample, 1)
     with cli_errors():
-        container = build_container(rate=rate)
+        container = build_container(rate=rate, create=True)
         try:
             report = asyncio.run(
                 _reconcile(

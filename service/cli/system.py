@@ -12,6 +12,7 @@ from mappings.messages import t
 from service.cli.common import (
     build_container,
     cli_errors,
+    command_group,
     fail,
     help_text,
     number,
@@ -22,7 +23,7 @@ from service.logging import configure_logging
 from service.render import json_text, local_time, plain, render_checks
 from service.settings import ScheduleSettings, Settings
 
-schedule_app = typer.Typer(help=t("cli.schedule"), no_args_is_help=True)
+schedule_app = command_group(t("cli.schedule"))
 PORT_MAX = 65535
 EMPLOYEES_MAX = 1_000_000  # a simulated province 10x the largest real one
 
@@ -80,7 +81,7 @@ def serve(
     from service.api import create_app, siasn_problem
 
     with cli_errors():
-        container = build_container()
+        container = build_container(create=True)
         settings = container.settings
         problem = siasn_problem(settings.siasn)
         if problem is not None:  # the console and the review still work; Sinkron answers 503
@@ -159,15 +160,13 @@ def demo(
 
 def doctor(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json_doctor"))) -> None:
     """Check configuration, database, SIASN tokens and answers, and MyASN; say how to fix."""
-    from pydantic import ValidationError
-
     from service.doctor import Check, report, run_doctor
-    from service.settings import settings_problems
+    from service.settings import SettingsError, load_settings
 
     try:
-        settings = Settings()
-    except ValidationError as exc:
-        checks = [Check("config", "error", settings_problems(exc), t("cli.doctor.fix_config"))]
+        settings = load_settings()
+    except SettingsError as exc:
+        checks = [Check("config", "error", str(exc), t("cli.doctor.fix_config"))]
     else:
         configure_logging(settings.log_format, "ERROR")
         warn_insecure_tls(settings)
