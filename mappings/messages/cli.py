@@ -247,7 +247,7 @@ _OUTPUT: dict[str, str] = {
     "cli.converged_detail": "{field}: nilai lokal kini sama dengan SIASN",
     "cli.conflict": "konflik",
     "cli.warning": "peringatan",
-    "cli.edit.bad_assignment": "diharapkan isian=nilai, diterima {item}",
+    "cli.edit.bad_assignment": "diharapkan isian=nilai (mis. no_hp=0812...)",
     "cli.edit.repeated_field": "isian {field} disebut lebih dari sekali",
     "cli.edit.no_change": "tidak ada perubahan (nilai sama)",
     "cli.unor.refreshed": "{units} unit: {counts}",
@@ -267,6 +267,17 @@ _OUTPUT: dict[str, str] = {
         "dimatikan sampai SIASN dikonfigurasi."
     ),
     "cli.serve.listening": "Mendengarkan di {host}:{port}",
+    "cli.serve.port_busy": (
+        "port {port} di {host} sudah dipakai program lain (serve yang lain?); hentikan program itu "
+        "atau pilih port lain dengan --port atau EKINERJA_API__PORT"
+    ),
+    "cli.serve.port_denied": (
+        "port {port} tidak boleh dipakai oleh pengguna ini (port di bawah 1024 butuh hak root); "
+        "pilih port lain dengan --port atau EKINERJA_API__PORT"
+    ),
+    "cli.serve.bad_host": (
+        "alamat {host} bukan alamat mesin ini; pilih yang lain dengan --host atau EKINERJA_API__HOST"
+    ),
     "cli.serve.console": "  konsol admin : {url}",
     "cli.serve.login": "  login        : {url}",
     "cli.serve.api": "  HTTP API     : {url}",

@@ -62,8 +62,8 @@ ID: dict[str, str] = {
     "skp.api.field": "kolom {field}: {reason}",
     "skp.api.body": "(badan permintaan)",
     "skp.api.not_json": "badan permintaan bukan JSON yang sah",
-    "skp.api.rating": "rating {value!r} tidak dikenal (1/di atas, 2/sesuai, 3/di bawah ekspektasi)",
-    "skp.api.predikat_value": "predikat {value!r} tidak dikenal (Sangat Baik, Baik, Butuh Perbaikan, Kurang, "
+    "skp.api.rating": "rating tidak dikenal (1/di atas, 2/sesuai, 3/di bawah ekspektasi)",
+    "skp.api.predikat_value": "predikat tidak dikenal (Sangat Baik, Baik, Butuh Perbaikan, Kurang, "
     "Sangat Kurang)",
     "skp.api.err.missing": "wajib diisi",
     "skp.api.err.extra_forbidden": "kolom tidak dikenal",

@@ -97,7 +97,7 @@ def pegawai_edit(
     """Edit local profile fields (Edit Profil), audited with who and why."""
     from mappings.nip import normalize_nip
     from store.db import transaction
-    from sync.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
+    from sync.edit import EditError, PegawaiNotFound, edit_pegawai
 
     changes = parse_assignments(assignments)
     with cli_errors():
@@ -105,9 +105,9 @@ def pegawai_edit(
         try:
             with transaction(container.sessions) as session:
                 result = edit_pegawai(session, normalize_nip(nip), changes, actor=actor, reason=reason)
-        except EditLimitError as exc:
+        except EditError as exc:  # a field unknown, owned by SIASN or given a bad value: bad input
             raise fail(str(exc)) from None
-        except (EditError, PegawaiNotFound) as exc:
+        except PegawaiNotFound as exc:
             raise fail(str(exc), 1) from None
     for name, (old, new) in result.changed.items():
         out.print(f"{plain(name)}: {plain(repr(old))} -> {plain(repr(new))}")

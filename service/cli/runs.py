@@ -197,7 +197,7 @@ def runs_list(
                 row["run_id"],
                 _status_label(row["status"]),
                 _when(row["started_at"], tz),
-                t("runs.seconds", value=row["duration_s"]) if row["duration_s"] is not None else "-",
+                seconds(row["duration_s"]),
                 row["failed"],
                 row["conflicts_opened"],
             ]
@@ -256,11 +256,12 @@ def _print_item(item: run_detail.RunItemView) -> None:
 
 @contextmanager
 def run_errors() -> Iterator[None]:
-    """Run lookups as one line on stderr: 2 for a bad or ambiguous id, 1 for an unknown one."""
+    """Run lookups as one line on stderr, exit 2: a bad, ambiguous or unknown id is bad input
+    (README, exit codes)."""
     try:
         yield
     except KonflikError as exc:
-        raise fail(str(exc), 2 if type(exc) is KonflikError else 1) from None
+        raise fail(str(exc)) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -299,6 +300,15 @@ def _status_label(status: str) -> str:
         return status
 
 
+def seconds(value: float | None) -> str:
+    """A duration as ``12.3 s``; ``-`` for a run that has none (still running, or never timed)."""
+    return "-" if value is None else t("runs.seconds", value=value)
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
 def _phase_label(phase: str) -> str:
     try:
         return t(f"runs.phase.{phase}")
@@ -320,10 +330,10 @@ def render_report(console: Console, report: dict[str, Any], *, reason: bool = Tr
         plain(
             t(
                 "runs.summary",
-                calls=report.get("calls"),
-                failed=report.get("failed"),
-                conflicts=report.get("conflicts_opened"),
-                duration=report.get("duration_s"),
+                calls=_count(report.get("calls")),
+                failed=_count(report.get("failed")),
+                conflicts=_count(report.get("conflicts_opened")),
+                duration=seconds(report.get("duration_s")),
             )
         ),
         highlight=False,

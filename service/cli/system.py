@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
+import socket
 from datetime import datetime
 
 import typer
@@ -90,10 +92,33 @@ def serve(
                 update={"schedule": settings.schedule.model_copy(update={"enabled": False})}
             )
         bind_host, bind_port = host or settings.api.host, port or settings.api.port
+        listener = bound_socket(bind_host, bind_port)  # refused in Bahasa before anything is said
         for line in listen_lines(settings, bind_host, bind_port):
             out.print(line, soft_wrap=True, highlight=False)
         app_ = create_app(container, scheduler=settings.schedule.enabled)
-        uvicorn.run(app_, host=bind_host, port=bind_port, log_level="warning")
+        server = uvicorn.Server(uvicorn.Config(app_, log_level="warning"))
+        server.run(sockets=[listener])
+
+
+def bound_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` for uvicorn, or exit 2 saying in Bahasa why not (the
+    port is taken, not allowed, or the address is not this machine's)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror:
+        raise fail(t("cli.serve.bad_host", host=plain(host))) from None
+    listener = socket.socket(family, kind, proto)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+    try:
+        listener.bind(address)
+    except OSError as exc:
+        listener.close()
+        key = {errno.EADDRINUSE: "cli.serve.port_busy", errno.EACCES: "cli.serve.port_denied"}.get(
+            exc.errno or 0, "cli.serve.bad_host"
+        )
+        raise fail(t(key, host=plain(host), port=port)) from None
+    listener.set_inheritable(True)
+    return listener
 
 
 @schedule_app.command("list", help=help_text("cli.schedule_list"))
