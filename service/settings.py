@@ -47,6 +47,18 @@ def _http_url(value: str) -> str:
     return value
 
 
+def _cron(value: str) -> str:
+    """A five-field cron expression (empty: the job is off), else a Bahasa refusal."""
+    if value.strip():
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except (ValueError, LookupError):
+            raise ValueError(t("guards.setting_cron")) from None
+    return value
+
+
 def _optional_url(value: str) -> str:
     return value if value == "" else _http_url(value)
 
@@ -65,6 +77,7 @@ def _json_list(value: Any) -> Any:
 
 
 Zone = Annotated[str, AfterValidator(_zone)]
+Cron = Annotated[str, AfterValidator(_cron)]
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 OptionalUrl = Annotated[str, AfterValidator(_optional_url)]
 JsonList = Annotated[list[str], NoDecode, BeforeValidator(_json_list)]
@@ -178,9 +191,9 @@ class ScheduleSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     enabled: bool = True
-    reconcile_cron: str = "0 1 * * *"
-    pmm_cron: str = Field("", description="PMM feed (all sources), e.g. '0 3 * * *'; empty = off")
-    skp_push_cron: str = Field("", description="SKP push to SIASN, e.g. '0 4 * * *'; empty = off")
+    reconcile_cron: Cron = "0 1 * * *"
+    pmm_cron: Cron = Field("", description="PMM feed (all sources), e.g. '0 3 * * *'; empty = off")
+    skp_push_cron: Cron = Field("", description="SKP push to SIASN, e.g. '0 4 * * *'; empty = off")
     timezone: Zone = "Asia/Jakarta"
     misfire_grace_s: int = Field(3600, ge=1)
     rate: float = Field(10.0, ge=0, description="requests per second for the nightly run")

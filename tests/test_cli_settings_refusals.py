@@ -26,6 +26,7 @@ BAD_SETTINGS = [
     ("EKINERJA_PMM__BASE_URL", "::::", "URL"),
     ("EKINERJA_SIASN__API_URL", "http://[::", "URL"),
     ("EKINERJA_MYASN__ISSUER", "sso.example", "URL"),
+    ("EKINERJA_SCHEDULE__PMM_CRON", "every night", "cron"),
 ]
 
 
@@ -51,6 +52,21 @@ def test_bad_setting_is_one_bahasa_line_naming_the_variable(
     line = one_line(cli(*command, env=env, cwd=tmp_path), variable, words)
     assert value not in line
     assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_pydantic_problem_is_said_in_bahasa() -> None:
+    """A problem pydantic names in English (a type the table does not list) is still Bahasa."""
+    from pydantic import BaseModel, ValidationError
+
+    from service.settings import settings_problems
+
+    class Probe(BaseModel):
+        when: dict[str, int]
+
+    with pytest.raises(ValidationError) as caught:
+        Probe.model_validate({"when": "x"})
+    said = settings_problems(caught.value)
+    assert said.startswith("EKINERJA_WHEN: ") and "dictionary" not in said and "valid" not in said
 
 
 def test_section_that_is_not_json_is_named(tmp_path: Path) -> None:

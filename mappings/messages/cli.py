@@ -287,8 +287,8 @@ _OUTPUT: dict[str, str] = {
     "cli.serve.nightly_on": ("Jadwal malam: aktif (cron {cron}, zona waktu {timezone}); berikutnya {next}"),
     "cli.serve.nightly_off": "Jadwal malam: nonaktif (EKINERJA_SCHEDULE__ENABLED=false)",
     "cli.serve.bad_schedule": (
-        "jadwal tidak terbaca: EKINERJA_SCHEDULE__RECONCILE_CRON={cron!r} "
-        "/ EKINERJA_SCHEDULE__TIMEZONE={timezone!r}: {detail}"
+        "jadwal tidak terbaca: EKINERJA_SCHEDULE__RECONCILE_CRON atau EKINERJA_SCHEDULE__TIMEZONE; "
+        "tulis 5 kolom cron, contoh: 0 1 * * *"
     ),
     "cli.schedule.job": (
         "{id}: {name}, {trigger}, berikutnya {next} (coalesce {coalesce}, max_instances {max_instances})"

@@ -27,6 +27,11 @@ ID: dict[str, str] = {
         'JSON, contoh: ["role:a", "role:b"]'
     ),
     "guards.setting_text": "harus berupa teks",
+    "guards.setting_cron": "bukan jadwal cron 5 kolom (menit jam tanggal bulan hari); contoh: 0 1 * * *",
+    "guards.schedule_unreadable": (
+        "jadwal tidak terbaca: {variable} atau EKINERJA_SCHEDULE__TIMEZONE; tulis 5 kolom cron, "
+        "contoh: 0 1 * * *"
+    ),
     "guards.database_url_unreadable": "bukan URL basis data; contoh: sqlite:///ekinerja.db atau "
     "postgresql+psycopg://user@host/db",
     "guards.database_url_unsupported": "basis data '{backend}' tidak didukung; gunakan "

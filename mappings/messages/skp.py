@@ -82,7 +82,7 @@ ID: dict[str, str] = {
     "skp.api.err.model_type": "harus berupa objek",
     "skp.api.err.dict_type": "harus berupa objek",
     "skp.api.err.string_type": "harus berupa teks",
-    "skp.api.err.other": "nilai tidak sah ({detail})",
+    "skp.api.err.other": "nilai tidak sah",
     "skp.api.from_siasn": (
         "SKP {nip} periode {periode} berasal dari {source}; hanya SKP milik instansi (lokal) yang "
         "boleh diubah lewat API"
