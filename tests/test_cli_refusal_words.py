@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import socket
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,14 @@ def test_run_report_without_duration_says_a_dash() -> None:
     render_report(console, {"run_id": "r1", "status": "running", "counts": {}, "duration_s": None})
     text = console.export_text()
     assert "None" not in text and "durasi -" in text
+
+
+@pytest.mark.e2e
+def test_zip_that_is_no_workbook_is_named_as_such(store: dict[str, str], tmp_path: Path) -> None:
+    """``pmm import`` of a zip without Excel sheets (a renamed archive): one Bahasa line saying
+    it is no Excel workbook, not "lembar kerja - ... baris -" nor openpyxl's English."""
+    archive = tmp_path / "rekap.csv"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("catatan.txt", "bukan rekap")
+    line = one_line(cli("pmm", "import", str(archive), env=store), 2, "bukan buku kerja Excel")
+    assert "lembar kerja -" not in line
