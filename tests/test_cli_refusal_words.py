@@ -125,3 +125,22 @@ def test_zip_that_is_no_workbook_is_named_as_such(store: dict[str, str], tmp_pat
         bundle.writestr("catatan.txt", "bukan rekap")
     line = one_line(cli("pmm", "import", str(archive), env=store), 2, "bukan buku kerja Excel")
     assert "lembar kerja -" not in line
+
+
+@pytest.mark.e2e
+def test_api_key_and_password_refusals_are_bahasa(store: dict[str, str]) -> None:
+    """A bad key name, a duplicate or unknown key and a short password: Bahasa, exit 2, the
+    name typed not repeated."""
+    assert cli("apikey", "create", "kunciq", env=store).returncode == 0
+    for args, said in (
+        (["apikey", "create", "kunci salahq!"], "nama kunci API tidak sah"),
+        (["apikey", "create", "kunciq"], "sudah ada"),
+        (["apikey", "revoke", "tiadaq"], "tidak ada kunci API"),
+    ):
+        line = one_line(cli(*args, env=store), 2, said)
+        assert args[-1] not in line
+    one_line(
+        cli("admin", "set-password", "admin", "--password-stdin", env=store, stdin="pendek\n"),
+        2,
+        "minimal 12",
+    )
