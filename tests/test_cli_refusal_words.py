@@ -144,3 +144,24 @@ def test_api_key_and_password_refusals_are_bahasa(store: dict[str, str]) -> None
         2,
         "minimal 12",
     )
+
+
+@pytest.mark.e2e
+def test_unor_refresh_with_siasn_unreachable_is_one_line(store: dict[str, str]) -> None:
+    """``unor refresh`` while SIASN cannot be reached: the same Bahasa reason Sinkron gives, exit
+    1, no traceback (it used to print a NetworkError traceback)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    env = {
+        **store,
+        "EKINERJA_SIASN__CONSUMER_KEY": "k",
+        "EKINERJA_SIASN__CONSUMER_SECRET": "s",
+        "EKINERJA_SIASN__SSO_ACCESS_TOKEN": "t",
+        "EKINERJA_SIASN__API_URL": closed,
+        "EKINERJA_SIASN__APIM_TOKEN_URL": f"{closed}/token",
+        "EKINERJA_SIASN__RETRY_ATTEMPTS": "1",
+    }
+    result = cli("unor", "refresh", env=env)
+    assert "Traceback" not in result.stderr
+    one_line(result, 1, "SIASN sedang tidak dapat dihubungi")

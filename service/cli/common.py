@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
+from connectors._http.errors import UpstreamError
 from mappings.limits import INT_MAX, whole_number
 from mappings.messages import t
 from mappings.nip import NipError
@@ -27,6 +28,7 @@ from service.settings import (
     tls_unverified,
 )
 from store.db import SchemaBehindError
+from sync.sinkron import failure_reason
 
 # Data is text: no emoji codes (``:smile:``) and no markup reach the terminal from values.
 out = Console(emoji=False)
@@ -55,6 +57,8 @@ def cli_errors() -> Iterator[None]:
         raise fail(f"EKINERJA_DATABASE_URL: {type(exc).__name__}") from None
     except OperationalError as exc:
         raise fail(t("cli.database_unavailable", detail=exc.orig)) from None
+    except UpstreamError as exc:  # SIASN down or refusing: said like Sinkron says it, exit 1
+        raise fail(failure_reason(exc), 1) from None
     except DatabaseError:  # a file that is not (or no longer) a SQLite database
         raise fail(t("guards.database_unreadable_file")) from None
 
