@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -23,9 +25,6 @@ RETRY_ATTEMPTS = 5
 RETRY_DELAY = 0.2
 LOCK_POLL_S = 0.002  # how often a SQLite writer waiting for the write lock tries again
 T = TypeVar("T")
-
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class SchemaBehindError(RuntimeError):
@@ -46,16 +45,26 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def sqlite_state(path: Path) -> str:
-    """What is at ``path``: ``missing``, ``folder``, ``empty`` (0 bytes), ``sqlite`` or ``other``."""
+    """What is at ``path``: ``missing``, ``folder``, ``empty`` (0 bytes), ``sqlite`` or ``other``.
+
+    The file is probed through SQLite itself (read-only), never opened and closed by hand:
+    closing another descriptor of a database file drops the POSIX locks SQLite holds on it in
+    this process, which breaks the locking of connections already open.
+    """
     if not path.exists():
         return "missing"
     if path.is_dir():
         return "folder"
-    with path.open("rb") as handle:
-        head = handle.read(len(SQLITE_HEADER))
-    if not head:
+    if path.stat().st_size == 0:
         return "empty"
-    return "sqlite" if head == SQLITE_HEADER else "other"
+    try:
+        with closing(sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)) as probe:
+            probe.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError:  # busy or locked: a database all the same
+        return "sqlite"
+    except sqlite3.DatabaseError:  # "file is not a database"
+        return "other"
+    return "sqlite"
 
 
 def make_engine(url: str, *, sqlite_timeout: float = 30.0) -> Engine:

@@ -180,7 +180,7 @@ def test_granted_unit_extends_the_operator_area(site: Site) -> None:
 
     env = {"EKINERJA_DATABASE_URL": site.container.settings.database_url}
     unknown = cli("operator", "grant", site.operator, "NOPE", "--oleh", "kepala BKD", env=env)
-    assert unknown.returncode == 2 and "bukan unit aktif" in unknown.stderr
+    assert unknown.returncode == 2 and "tidak ada unit yang cocok" in unknown.stderr
     with logged_in(site, site.operator) as client:
         assert sinkron_status(client, site.outsider) == 403
         granted = cli("operator", "grant", site.operator, site.other_opd, "--oleh", "kepala BKD", env=env)

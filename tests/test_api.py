@@ -119,7 +119,7 @@ def test_patch_is_audited_with_who_and_why(api: httpx.Client, container: Contain
         ({"changes": {"golongan": "VI/z"}, "actor": "a", "reason": "r"}, "bukan golongan"),
         ({"changes": {"unor_id": "NOPE"}, "actor": "a", "reason": "r"}, "bukan unit aktif"),
         ({"changes": {"tmt_jabatan": "31-02-2024"}, "actor": "a", "reason": "r"}, "bukan tanggal"),
-        ({"changes": {"no_hp": "1"}, "actor": "a", "reason": ""}, "alasan"),
+        ({"changes": {"no_hp": "1"}, "actor": "a", "reason": ""}, "reason"),
     ],
 )
 def test_patch_refuses_bad_input_and_writes_nothing(
