@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from mappings.messages import t
 from mappings.notices import Notice
 
 _NIP = re.compile(r"[0-9]{18}")
@@ -35,7 +36,7 @@ def normalize_nip(value: str) -> str:
     """
     nip = _SPACES.sub("", value.strip())
     if not _NIP.fullmatch(nip):
-        raise NipError("NIP must be 18 digits 0-9 (spaces allowed)")
+        raise NipError(t("guards.nip_format"))
     return nip
 
 

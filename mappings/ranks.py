@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mappings.messages import t
+
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _ROMAN_BY_NUMBER = {v: k for k, v in _ROMAN.items()}
 _PPPK_ROMAN = (
@@ -72,7 +74,7 @@ class RankError(ValueError):
 def golongan_by_id(golongan_id: int) -> Golongan:
     """The rank with SIASN ``golonganPns`` id ``golongan_id`` (11..45)."""
     if golongan_id not in PANGKAT:
-        raise RankError(f"unknown golongan id {golongan_id} (expected 11..14, 21..24, 31..34, 41..45)")
+        raise RankError(t("guards.golongan_id_unknown"))
     group, ruang = divmod(golongan_id, 10)
     kode = f"{_ROMAN_BY_NUMBER[group]}/{'abcde'[ruang - 1]}"
     return Golongan(kode=kode, id=golongan_id, pangkat=PANGKAT[golongan_id])
@@ -95,4 +97,4 @@ def parse_golongan(value: str | int) -> Golongan:
         return golongan_by_id(group * 10 + "ABCDE".index(ruang) + 1)
     if text in _PPPK_ROMAN:
         return Golongan(kode=text, id=None, pangkat=None, pppk=True)
-    raise RankError(f"{value!r} is not a golongan (examples: III/c, 3c, IIIc, 33, or PPPK IX)")
+    raise RankError(t("guards.golongan_unknown"))

@@ -33,7 +33,7 @@ from connectors.siasn.auth import ApimToken
 from connectors.siasn.client import SiasnClient
 from mappings.messages import t
 from service.settings import MyasnSettings, Settings, SiasnSettings
-from store.db import ensure_schema, make_engine, session_factory
+from store.db import current_revision, ensure_schema, make_engine, session_factory, sqlite_path, sqlite_state
 from store.rate_budget import PostgresLedger
 
 
@@ -52,9 +52,18 @@ class Container:
     _budget_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def build(cls, settings: Settings, *, migrate: bool = True) -> Container:
-        """Create the engine; migrate SQLite, refuse a PostgreSQL schema that is behind."""
+    def build(cls, settings: Settings, *, migrate: bool = True, create: bool = True) -> Container:
+        """Create the engine; migrate SQLite, refuse a PostgreSQL schema that is behind.
+
+        With ``create=False`` (the commands that only read or change what is there) a database
+        that does not exist yet or has no schema is refused instead of being created empty.
+        """
+        check_store(settings.database_url, create=create)
         engine = make_engine(settings.database_url)
+        if migrate and not create and current_revision(engine) is None:
+            where = engine.url.render_as_string(hide_password=True)
+            engine.dispose()
+            raise ConfigError(t("cli.database_uninitialised", where=where))
         if migrate:
             ensure_schema(engine)
         return cls(settings, engine, session_factory(engine))
@@ -113,6 +122,22 @@ class Container:
         for budget in budgets:
             budget.close()
         self.engine.dispose()
+
+
+def check_store(url: str, *, create: bool) -> None:
+    """Refuse a SQLite path that is a folder or another kind of file, and (unless ``create``) one
+    that does not exist: a forgotten ``EKINERJA_DATABASE_URL`` must not answer from a new,
+    empty store."""
+    path = sqlite_path(url)
+    if path is None:
+        return
+    state = sqlite_state(path)
+    if state == "folder":
+        raise ConfigError(t("guards.database_is_folder", path=path.resolve()))
+    if state == "other":
+        raise ConfigError(t("guards.database_not_sqlite", path=path.resolve()))
+    if state == "missing" and not create:
+        raise ConfigError(t("cli.database_missing", path=path.resolve()))
 
 
 @asynccontextmanager

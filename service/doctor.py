@@ -30,14 +30,15 @@ from service.container import (
     ConfigError,
     apim_source,
     check_siasn,
+    check_store,
     http_options,
     oidc_client,
     siasn_client,
     sso_source,
 )
 from service.settings import Settings, tls_unverified
-from store.db import current_revision, head_revision, make_engine, session_factory
-from store.models import ApiKey, LocalAccount, Pegawai
+from store.db import current_revision, head_revision, make_engine, session_factory, sqlite_path, sqlite_state
+from store.models import ApiKey, LocalAccount, Pegawai, SyncRun
 from sync import clock
 from sync.audit_verify import run_verification
 
@@ -58,11 +59,7 @@ class Check:
 
 async def run_doctor(settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> list[Check]:
     """Every check, in order: database, access, audit log, SIASN (APIM, SSO, API), MyASN."""
-    engine = make_engine(settings.database_url)
-    try:
-        checks, probe_nip = database_checks(engine)
-    finally:
-        engine.dispose()
+    checks, probe_nip = store_checks(settings.database_url)
     checks += [
         Check("tls", "warn", t("tls.verification_off", variable=variable), t("tls.fix", variable=variable))
         for variable in tls_unverified(settings)
@@ -78,6 +75,24 @@ def report(checks: list[Check]) -> dict[str, object]:
 
 
 # database ------------------------------------------------------------------------------------
+def store_checks(url: str) -> tuple[list[Check], str]:
+    """The database checks, without ever creating a SQLite file that is not there (a forgotten
+    ``EKINERJA_DATABASE_URL`` is a warning naming the path, not a new empty store)."""
+    try:
+        check_store(url, create=False)
+    except ConfigError as exc:
+        path = sqlite_path(url)
+        if path is not None and sqlite_state(path) == "missing":
+            missing = t("cli.doctor.db_missing", path=path.resolve())
+            return [Check("database", "warn", missing, t("cli.doctor.db_new_fix"))], PROBE_NIP
+        return [Check("database", "error", str(exc), t("cli.doctor.fix_config"))], PROBE_NIP
+    engine = make_engine(url)
+    try:
+        return database_checks(engine)
+    finally:
+        engine.dispose()
+
+
 def database_checks(engine: Engine) -> tuple[list[Check], str]:
     """Connection and migration state, then whether anyone can call the API; also a NIP to ask
     SIASN about (one from the store when there is one)."""
@@ -94,6 +109,10 @@ def database_checks(engine: Engine) -> tuple[list[Check], str]:
             )
         ], PROBE_NIP
     head = head_revision()
+    if current is None:
+        return [Check("database", "warn", t("cli.doctor.db_new", where=where), t("cli.doctor.db_new_fix"))], (
+            PROBE_NIP
+        )
     if current != head:
         return [
             Check(
@@ -106,8 +125,14 @@ def database_checks(engine: Engine) -> tuple[list[Check], str]:
     with Session(engine) as session:
         access = _access_check(session)
         nip = session.scalar(select(Pegawai.nip).limit(1))
+        empty = nip is None and session.scalar(select(SyncRun.id).limit(1)) is None
+    store = (
+        Check("database", "warn", t("cli.doctor.db_empty", where=where), t("cli.doctor.db_new_fix"))
+        if empty
+        else Check("database", "ok", t("cli.doctor.db_ok", where=where, head=head))
+    )
     return [
-        Check("database", "ok", t("cli.doctor.db_ok", where=where, head=head)),
+        store,
         access,
         audit_check(engine),
     ], nip or PROBE_NIP

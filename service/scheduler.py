@@ -17,6 +17,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from mappings.messages import t
 from service.container import Container
 from sync.reconcile import ReconcileOptions, Reconciler
 from sync.runs import RunBusy
@@ -36,9 +37,7 @@ def _cron(name: str, expression: str, timezone: str) -> CronTrigger:
     try:
         return CronTrigger.from_crontab(expression, timezone=timezone)
     except (ValueError, LookupError) as exc:
-        raise ScheduleError(
-            f"EKINERJA_SCHEDULE__{name}={expression!r} / EKINERJA_SCHEDULE__TIMEZONE={timezone!r}: {exc}"
-        ) from exc
+        raise ScheduleError(t("guards.schedule_unreadable", variable=f"EKINERJA_SCHEDULE__{name}")) from exc
 
 
 def build_scheduler(container: Container) -> BackgroundScheduler:

@@ -2,14 +2,85 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import json
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from mappings.messages import t
+
+
+def _zone(value: str) -> str:
+    """An IANA timezone name Python knows (``Asia/Jakarta``), else a Bahasa refusal."""
+    try:
+        ZoneInfo(value)
+    except (ValueError, LookupError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        raise ValueError(t("guards.setting_timezone")) from None
+    return value
+
+
+def _http_url(value: str) -> str:
+    """An ``http(s)://host...`` URL, else a Bahasa refusal that never echoes the value."""
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if host is None or parts.scheme not in ("http", "https"):
+        raise ValueError(t("guards.setting_url"))
+    return value
+
+
+def _cron(value: str) -> str:
+    """A five-field cron expression (empty: the job is off), else a Bahasa refusal."""
+    if value.strip():
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except (ValueError, LookupError):
+            raise ValueError(t("guards.setting_cron")) from None
+    return value
+
+
+def _optional_url(value: str) -> str:
+    return value if value == "" else _http_url(value)
+
+
+def _json_list(value: Any) -> Any:
+    """A list written as JSON in the environment (``["a", "b"]``); anything else is refused."""
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        raise ValueError(t("guards.setting_json_list")) from None
+    if not isinstance(parsed, list):
+        raise ValueError(t("guards.setting_json_list"))
+    return parsed
+
+
+Zone = Annotated[str, AfterValidator(_zone)]
+Cron = Annotated[str, AfterValidator(_cron)]
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+OptionalUrl = Annotated[str, AfterValidator(_optional_url)]
+JsonList = Annotated[list[str], NoDecode, BeforeValidator(_json_list)]
 
 PRODUCTION_API = "https://apimws.bkn.go.id:8243/apisiasn/1.0"
 PRODUCTION_APIM_TOKEN = "https://apimws.bkn.go.id/oauth2/token"
@@ -21,9 +92,9 @@ class SiasnSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    api_url: str = PRODUCTION_API
-    apim_token_url: str = PRODUCTION_APIM_TOKEN
-    sso_token_url: str = PRODUCTION_SSO_TOKEN
+    api_url: HttpUrl = PRODUCTION_API
+    apim_token_url: HttpUrl = PRODUCTION_APIM_TOKEN
+    sso_token_url: HttpUrl = PRODUCTION_SSO_TOKEN
     consumer_key: str = ""
     consumer_secret: SecretStr = SecretStr("")
     sso_client_id: str = ""
@@ -74,7 +145,7 @@ class MyasnSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    issuer: str = PRODUCTION_REALM
+    issuer: HttpUrl = PRODUCTION_REALM
     client_id: str = ""
     client_secret: SecretStr | None = None
     scope: str = "openid profile email"
@@ -87,10 +158,10 @@ class AuthSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    public_url: str = ""
+    public_url: OptionalUrl = ""
     session_ttl_s: int = Field(8 * 3600, ge=60)
-    admin_roles: list[str] = ["role:ekinerja-sync:admin"]
-    operator_roles: list[str] = ["role:siasn-instansi:peremajaan:operator", "role:ekinerja-sync:operator"]
+    admin_roles: JsonList = ["role:ekinerja-sync:admin"]
+    operator_roles: JsonList = ["role:siasn-instansi:peremajaan:operator", "role:ekinerja-sync:operator"]
     csrf_secret: SecretStr = Field(
         SecretStr(""), description="signs the console's form tokens; empty: a random secret per process"
     )
@@ -101,8 +172,8 @@ class PmmSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    base_url: str = ""
-    token_url: str = ""
+    base_url: OptionalUrl = ""
+    token_url: OptionalUrl = ""
     client_id: str = ""
     client_secret: SecretStr = SecretStr("")
     timeout: float = Field(30.0, gt=0)
@@ -126,10 +197,10 @@ class ScheduleSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     enabled: bool = True
-    reconcile_cron: str = "0 1 * * *"
-    pmm_cron: str = Field("", description="PMM feed (all sources), e.g. '0 3 * * *'; empty = off")
-    skp_push_cron: str = Field("", description="SKP push to SIASN, e.g. '0 4 * * *'; empty = off")
-    timezone: str = Field("Asia/Jakarta", description="the zone the cron expressions are read in")
+    reconcile_cron: Cron = "0 1 * * *"
+    pmm_cron: Cron = Field("", description="PMM feed (all sources), e.g. '0 3 * * *'; empty = off")
+    skp_push_cron: Cron = Field("", description="SKP push to SIASN, e.g. '0 4 * * *'; empty = off")
+    timezone: Zone = "Asia/Jakarta"
     misfire_grace_s: int = Field(3600, ge=1)
     rate: float = Field(10.0, ge=0, description="requests per second for the nightly run")
 
@@ -144,7 +215,7 @@ class KonflikSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     due_working_days: int = Field(5, ge=0, le=250)
-    timezone: str = "Asia/Jakarta"
+    timezone: Zone = "Asia/Jakarta"
 
 
 class Settings(BaseSettings):
@@ -226,6 +297,15 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         raise SettingsError(settings_problems(exc)) from None
+    except SourceError as exc:  # a nested value pydantic-settings could not decode as JSON
+        raise SettingsError(source_problem(exc)) from None
+
+
+def source_problem(exc: SourceError) -> str:
+    """The variable (section) whose value could not be decoded, in Bahasa Indonesia."""
+    found = re.search(r'field "(\w+)"', str(exc))
+    section = found.group(1).upper() if found else "*"
+    return t("guards.setting_unreadable", variable=f"EKINERJA_{section}")
 
 
 def settings_problems(exc: ValidationError) -> str:
@@ -251,15 +331,15 @@ _PROBLEMS = {
     "greater_than": "guards.setting_more_than",
     "less_than_equal": "guards.setting_max",
     "literal_error": "guards.setting_choice",
+    "list_type": "guards.setting_json_list",
+    "string_type": "guards.setting_text",
 }
 
 
 def _problem(error: Any) -> str:
     context = error.get("ctx") or {}
-    if error["type"] == "value_error":
-        return str(context.get("error", error["msg"]))
-    key = _PROBLEMS.get(error["type"])
-    if key is None:
-        return str(error["msg"])
+    if error["type"] == "value_error" and "error" in context:  # our validators speak Bahasa
+        return str(context["error"])
+    key = _PROBLEMS.get(error["type"], "guards.setting_value")  # never pydantic's English
     limit = context.get("ge", context.get("gt", context.get("le", "")))
     return t(key, limit=limit, choices=context.get("expected", ""))

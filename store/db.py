@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -27,6 +29,42 @@ T = TypeVar("T")
 
 class SchemaBehindError(RuntimeError):
     """The database schema is older than the code; it must be upgraded first."""
+
+    def __init__(self, where: str, current: str | None, head: str) -> None:
+        super().__init__(f"{where}: schema {current or '-'} < {head}; ekinerja-sync db upgrade")
+        self.where, self.current, self.head = where, current, head
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file a SQLite URL names; None for another database or an in-memory SQLite."""
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def sqlite_state(path: Path) -> str:
+    """What is at ``path``: ``missing``, ``folder``, ``empty`` (0 bytes), ``sqlite`` or ``other``.
+
+    The file is probed through SQLite itself (read-only), never opened and closed by hand:
+    closing another descriptor of a database file drops the POSIX locks SQLite holds on it in
+    this process, which breaks the locking of connections already open.
+    """
+    if not path.exists():
+        return "missing"
+    if path.is_dir():
+        return "folder"
+    if path.stat().st_size == 0:
+        return "empty"
+    try:
+        with closing(sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)) as probe:
+            probe.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError:  # busy or locked: a database all the same
+        return "sqlite"
+    except sqlite3.DatabaseError:  # "file is not a database"
+        return "other"
+    return "sqlite"
 
 
 def make_engine(url: str, *, sqlite_timeout: float = 30.0) -> Engine:
@@ -209,8 +247,4 @@ def ensure_schema(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         upgrade(engine)
         return
-    where = engine.url.render_as_string(hide_password=True)
-    raise SchemaBehindError(
-        f"database {where} is at schema revision {current or '(empty)'} but this version of "
-        f"ekinerja-sync needs {head}; run `ekinerja-sync db upgrade` first"
-    )
+    raise SchemaBehindError(engine.url.render_as_string(hide_password=True), current, head)

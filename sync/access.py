@@ -199,10 +199,7 @@ def grant_unit(session: Session, nip: str, unit_id: str, *, by: str) -> None:
     check_text(unit_id, path="unor_id", min_length=1, max_length=UNOR_ID_MAX)
     unit = session.get(Unit, unit_id)
     if unit is None or not unit.aktif:
-        raise AccessError(
-            f"unit {unit_id!r} is not an active unit of the instansi "
-            "(run `ekinerja-sync unor refresh` first?)"
-        )
+        raise AccessError(t("guards.grant_unit_unknown"))
     if session.get(OperatorGrant, (nip, unit_id)) is None:
         session.add(OperatorGrant(nip=nip, unit_id=unit_id, granted_by=by, granted_at=datetime.now(UTC)))
 
@@ -212,7 +209,7 @@ def revoke_unit(session: Session, nip: str, unit_id: str) -> None:
     check_text(unit_id, path="unor_id", min_length=1, max_length=UNOR_ID_MAX)
     row = session.get(OperatorGrant, (nip, unit_id))
     if row is None:
-        raise AccessError(f"operator {nip} has no grant for unit {unit_id!r}")
+        raise AccessError(t("guards.grant_missing", nip=nip))
     session.delete(row)
 
 

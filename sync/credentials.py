@@ -62,19 +62,16 @@ def _now() -> datetime:
 
 def _check_name(name: str, what: str) -> str:
     if not NAME.fullmatch(name):
-        raise CredentialError(
-            f"{what} {name!r} is not valid: use 1-80 letters, digits, '.', '_' "
-            "or '-', starting with a letter or digit"
-        )
+        raise CredentialError(t("access.name_invalid", what=t(f"access.name_{what}")))
     return name
 
 
 # API keys ------------------------------------------------------------------------------------
 def create_api_key(session: Session, name: str) -> str:
     """Create a key called ``name``; returns the key, which is never shown again."""
-    _check_name(name, "API key name")
+    _check_name(name, "name")
     if session.scalar(select(ApiKey).where(ApiKey.name == name)) is not None:
-        raise CredentialError(f"an API key named {name!r} already exists; revoke it or pick another name")
+        raise CredentialError(t("access.apikey_exists", name=name))
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     session.add(ApiKey(name=name, prefix=key[:10], key_hash=_sha256(key), created_at=_now()))
     return key
@@ -93,7 +90,7 @@ def revoke_api_key(session: Session, name: str) -> None:
     """Revoke the key called ``name`` (kept for the record)."""
     row = session.scalar(select(ApiKey).where(ApiKey.name == name))
     if row is None:
-        raise CredentialError(f"no API key named {name!r}")
+        raise CredentialError(t("access.apikey_unknown"))
     row.revoked_at = row.revoked_at or _now()
 
 
@@ -132,12 +129,9 @@ def set_local_account(session: Session, username: str, password: str) -> None:
     """Create a local admin account, or set a new password; either way its sessions end."""
     _check_name(username, "username")
     if len(password) < PASSWORD_MIN:
-        raise CredentialError(f"the password must have at least {PASSWORD_MIN} characters")
+        raise CredentialError(t("access.password_short", limit=PASSWORD_MIN))
     if len(password) > PASSWORD_MAX or "\x00" in password or not _encodable(password):
-        raise CredentialError(
-            f"the password must have at most {PASSWORD_MAX} characters, "
-            "with no NUL byte and no lone surrogate"
-        )
+        raise CredentialError(t("access.password_long", limit=PASSWORD_MAX))
     row = session.get(LocalAccount, username)
     if row is None:
         session.add(

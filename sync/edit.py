@@ -61,11 +61,11 @@ def edit_pegawai(
 ) -> EditResult:
     """Validate every change first, then apply and audit them all (or none)."""
     if not actor.strip():
-        raise EditError("who made the edit is required (oleh/actor)")
+        raise EditError(t("guards.edit_actor"))
     if not reason.strip():
-        raise EditError("why the edit was made is required (alasan/reason)")
+        raise EditError(t("guards.edit_reason"))
     if not changes:
-        raise EditError("no field to change was given")
+        raise EditError(t("guards.edit_nothing"))
     try:
         _check_who_and_why(actor, reason)
         changes = check_changes(changes)
@@ -73,7 +73,7 @@ def edit_pegawai(
         raise EditLimitError(exc.problems) from None
     pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == nip).with_for_update())
     if pegawai is None:
-        raise PegawaiNotFound(f"no local employee with NIP {nip}")
+        raise PegawaiNotFound(t("common.not_found_pegawai", nip=nip))
     parsed = {name: _validate(session, name, value) for name, value in changes.items()}
     current = local_values(pegawai)
     changed: dict[str, tuple[Any, Any]] = {}
@@ -128,15 +128,12 @@ def _check_who_and_why(actor: str, reason: str) -> None:
 def _validate(session: Session, name: str, value: Any) -> Any:
     owner = FIELD_AUTHORITY.get(name)
     if owner is None:
-        raise EditError(f"unknown field {name!r}; editable fields: {', '.join(EDITABLE_FIELDS)}")
+        raise EditError(t("guards.edit_unknown_field", fields=", ".join(EDITABLE_FIELDS)))
     if owner is Authority.SIASN:
-        raise EditError(
-            f"field {name!r} is owned by SIASN and cannot be edited locally; "
-            "propose a correction to BKN instead"
-        )
+        raise EditError(t("guards.edit_siasn_field", field=name))
     if value is None or (isinstance(value, str) and not value.strip()):
         if name in ("unor_id", "jabatan", "golongan"):
-            raise EditError(f"field {name!r} cannot be emptied")
+            raise EditError(t("guards.edit_not_empty", field=name))
         return None
     return _VALIDATORS.get(name, _text)(session, name, value)
 
@@ -144,7 +141,7 @@ def _validate(session: Session, name: str, value: Any) -> Any:
 def _text(_session: Session, name: str, value: Any) -> str:
     text = " ".join(str(value).split())
     if len(text) > 300:
-        raise EditError(f"field {name!r} is longer than 300 characters")
+        raise EditError(t("guards.edit_too_long", field=name, limit=300))
     return text
 
 
@@ -152,9 +149,9 @@ def _date(_session: Session, name: str, value: Any) -> str:
     try:
         parsed = parse_siasn_date(value)
     except ValueError as exc:
-        raise EditError(f"field {name!r}: {exc}") from exc
+        raise EditError(t("guards.edit_date", field=name)) from exc
     if parsed is None or parsed > date(2100, 1, 1):
-        raise EditError(f"field {name!r}: {value!r} is not a usable date")
+        raise EditError(t("guards.edit_date", field=name))
     return str(to_json(parsed))
 
 
@@ -162,14 +159,14 @@ def _golongan(_session: Session, name: str, value: Any) -> str:
     try:
         return parse_golongan(str(value)).kode
     except RankError as exc:
-        raise EditError(f"field {name!r}: {exc}") from exc
+        raise EditError(t("guards.edit_golongan", field=name)) from exc
 
 
 def _unor(session: Session, name: str, value: Any) -> str:
     unit_id = str(value).strip()
     unit = session.get(Unit, unit_id)
     if unit is None or not unit.aktif:
-        raise EditError(f"field {name!r}: unit {unit_id!r} is not an active unit of the instansi")
+        raise EditError(t("guards.edit_unit", field=name))
     return unit_id
 
 
@@ -180,7 +177,7 @@ def _choice(table: Mapping[int, object]) -> Any:
         except (TypeError, ValueError):
             number = -1
         if number not in table:
-            raise EditError(f"field {name!r}: {value!r} is not one of {sorted(table)}")
+            raise EditError(t("guards.edit_choice", field=name, choices=", ".join(map(str, sorted(table)))))
         return number
 
     return check
@@ -189,7 +186,7 @@ def _choice(table: Mapping[int, object]) -> Any:
 def _email(_session: Session, name: str, value: Any) -> str:
     text = str(value).strip()
     if not _EMAIL.match(text):
-        raise EditError(f"field {name!r}: {text!r} is not an email address")
+        raise EditError(t("guards.edit_email", field=name))
     return text
 
 

@@ -34,24 +34,20 @@ log = structlog.get_logger(__name__)
 STALE_REFETCHES = 3  # a snapshot overtaken by a concurrent Sinkron is fetched again, this often
 
 FAILURE_REASONS: tuple[tuple[type[UpstreamError], str], ...] = (
-    (
-        SsoAuthError,
-        "Kredensial SSO SIASN ditolak atau kedaluwarsa; operator perlu memperbaiki "
-        "variabel SSO dari mode yang dipakai (lihat `ekinerja-sync doctor`).",
-    ),
-    (ApimAuthError, "Kredensial APIM (consumer key/secret) ditolak SIASN; periksa konfigurasi."),
-    (TransientError, "SIASN sedang tidak dapat dihubungi atau sibuk; coba lagi beberapa saat lagi."),
-    (PayloadError, "Jawaban SIASN tidak sesuai format yang diharapkan; data lokal tidak diubah."),
-    (NotFoundError, "Layanan SIASN yang diminta tidak ditemukan; periksa alamat API."),
+    (SsoAuthError, "common.upstream_sso"),
+    (ApimAuthError, "common.upstream_apim"),
+    (TransientError, "common.upstream_transient"),
+    (PayloadError, "common.upstream_payload"),
+    (NotFoundError, "common.upstream_not_found"),
 )
 
 
 def failure_reason(exc: UpstreamError) -> str:
-    """The one-line Indonesian reason shown for an upstream failure."""
-    for kind, reason in FAILURE_REASONS:
+    """The one-line Indonesian reason shown for an upstream failure (from the catalogue)."""
+    for kind, key in FAILURE_REASONS:
         if isinstance(exc, kind):
-            return reason
-    return "Permintaan ditolak SIASN; data lokal tidak diubah."
+            return t(key)
+    return t("common.upstream_refused")
 
 
 class Sinkron:

@@ -206,7 +206,7 @@ def test_local_admin_locks_after_repeated_failures(site: Site) -> None:
         assert locked.status_code == 429 and "dikunci" in locked.text
         env = {"EKINERJA_DATABASE_URL": site.container.settings.database_url}
         short = cli("admin", "set-password", "admin-bkd", "--password-stdin", env=env, stdin="pendek\n")
-        assert short.returncode == 2 and "at least 12 characters" in short.stderr
+        assert short.returncode == 2 and "minimal 12 karakter" in short.stderr
         reset = cli(
             "admin",
             "set-password",

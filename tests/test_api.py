@@ -114,11 +114,11 @@ def test_patch_is_audited_with_who_and_why(api: httpx.Client, container: Contain
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({"changes": {"nama": "X"}, "actor": "a", "reason": "r"}, "owned by SIASN"),
-        ({"changes": {"warna": "X"}, "actor": "a", "reason": "r"}, "unknown field"),
-        ({"changes": {"golongan": "VI/z"}, "actor": "a", "reason": "r"}, "not a golongan"),
-        ({"changes": {"unor_id": "NOPE"}, "actor": "a", "reason": "r"}, "not an active unit"),
-        ({"changes": {"tmt_jabatan": "31-02-2024"}, "actor": "a", "reason": "r"}, "not a date"),
+        ({"changes": {"nama": "X"}, "actor": "a", "reason": "r"}, "milik SIASN"),
+        ({"changes": {"warna": "X"}, "actor": "a", "reason": "r"}, "kolom tidak dikenal"),
+        ({"changes": {"golongan": "VI/z"}, "actor": "a", "reason": "r"}, "bukan golongan"),
+        ({"changes": {"unor_id": "NOPE"}, "actor": "a", "reason": "r"}, "bukan unit aktif"),
+        ({"changes": {"tmt_jabatan": "31-02-2024"}, "actor": "a", "reason": "r"}, "bukan tanggal"),
         ({"changes": {"no_hp": "1"}, "actor": "a", "reason": ""}, "reason"),
     ],
 )

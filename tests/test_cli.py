@@ -168,7 +168,7 @@ def test_edit_then_sinkron_keeps_local(cli_env: dict[str, str], world: World) ->
     assert result["pegawai"]["no_hp"] == "081211112222"
     assert "menunggu_perbaikan_siasn" in {w["code"] for w in result["warnings"]}
     refused = cli("pegawai", "edit", nip, "nama=X", "--oleh", "a", "--alasan", "b", env=cli_env)
-    assert refused.returncode == 1 and "owned by SIASN" in refused.stderr
+    assert refused.returncode == 2 and "milik SIASN" in refused.stderr
 
 
 @pytest.mark.e2e
@@ -206,7 +206,7 @@ def test_bad_nip_and_missing_config_exit_2(tmp_path: Path) -> None:
         }
     )
     bad = cli("sinkron", "12345", env=env)
-    assert bad.returncode == 2 and "18 digits" in bad.stderr
+    assert bad.returncode == 2 and "18 digit" in bad.stderr
 
 
 @pytest.mark.e2e

@@ -15,6 +15,7 @@ from simulators.myasn import REALM_PATH, RealmClient
 from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
 from store.db import head_revision, make_engine, upgrade
+from tests.helpers import staff_nip
 from tests.test_cli import cli
 
 pytestmark = pytest.mark.e2e
@@ -58,16 +59,17 @@ def ready_db(database_url: str) -> str:
 def test_healthy_setup_passes_every_check(
     ready_db: str, siasn_settings: SiasnSettings, sim: SiasnSimulator, sim_server: ServerThread
 ) -> None:
-    """Database current, tokens valid, SIASN and the realm answering: exit 0, all ok."""
+    """Database current and holding an employee, tokens valid, SIASN and the realm answering:
+    exit 0, all ok."""
     sim.realm.add_client(RealmClient("ekinerja-sync"))
-    code, checks = doctor(
-        _env(
-            siasn_settings,
-            ready_db,
-            EKINERJA_MYASN__ISSUER=sim_server.url + REALM_PATH,
-            EKINERJA_MYASN__CLIENT_ID="ekinerja-sync",
-        )
+    env = _env(
+        siasn_settings,
+        ready_db,
+        EKINERJA_MYASN__ISSUER=sim_server.url + REALM_PATH,
+        EKINERJA_MYASN__CLIENT_ID="ekinerja-sync",
     )
+    assert cli("sinkron", staff_nip(sim.world), env=env).returncode == 0
+    code, checks = doctor(env)
     assert code == 0
     assert {n: c["status"] for n, c in checks.items()} == {
         "database": "ok",
@@ -157,4 +159,5 @@ def test_missing_credentials_and_human_output(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "RUSAK  siasn.config" in result.stdout
     assert "EKINERJA_SIASN__CONSUMER_KEY" in result.stdout
-    assert "perbaikan: jalankan `ekinerja-sync db upgrade`" in result.stdout
+    assert "jalankan `ekinerja-sync db upgrade`" in result.stdout
+    assert not (tmp_path / "x.db").exists()  # doctor never creates the store it checks

@@ -227,7 +227,8 @@ def test_runs_by_prefix_with_items_in_80_columns(
     assert shown.returncode == 0, shown.stderr
     body = json.loads(shown.stdout)
     assert body["run_id"] == run_id and len(body["items"]) == len(world.pegawai)
-    assert cli("runs", "show", "zzzz", env=run).returncode == 1
+    unknown = cli("runs", "show", "zzzz", env=run)
+    assert unknown.returncode == 2 and "zzzz" not in unknown.stderr  # README: unknown run id is 2
     assert cli("runs", "show", "a%b", env=run).returncode == 2
 
 

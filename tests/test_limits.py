@@ -62,7 +62,7 @@ def test_nip_takes_only_ascii_digits(value: str) -> None:
     """Arabic-Indic, fullwidth and superscript digits are not a NIP; spaces are tolerated."""
     assert normalize_nip(value) == "198609262015051001"
     for table in (ARABIC, FULLWIDTH, SUPERSCRIPT):
-        with pytest.raises(NipError, match="18 digits 0-9"):
+        with pytest.raises(NipError, match="18 digit 0-9"):
             normalize_nip(value.translate(table))
 
 
@@ -179,7 +179,7 @@ def test_cli_refuses_the_same_values_with_exit_2(site: Site) -> None:
             ["pegawai", "edit", site.employee, "no_hp=0812345678", "--oleh", "x" * 121, "--alasan", "uji"],
             "actor",
         ),
-        (["pegawai", "edit", site.employee.translate(ARABIC), "no_hp=0812345678", *who], "18 digits"),
+        (["pegawai", "edit", site.employee.translate(ARABIC), "no_hp=0812345678", *who], "18 digit"),
         (["operator", "grant", site.operator, site.opd, "--oleh", "x" * 121], "oleh"),
         (["operator", "grant", site.operator, "u" * 65, "--oleh", "kepala BKD"], "tidak ada unit"),
         (["apikey", "create", "k" * (NAME_MAX + 1)], "not valid"),

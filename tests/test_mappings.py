@@ -44,7 +44,7 @@ def test_nip_normalize_decode_and_format() -> None:
     )
     assert info.jenis_kelamin == "L" and info.urutan == 1
     assert format_nip(nip) == "19860926 201505 1 001"
-    with pytest.raises(NipError, match="18 digits"):
+    with pytest.raises(NipError, match="18 digit"):
         normalize_nip("1986092620150510")
 
 

@@ -78,7 +78,7 @@ def test_resolved_conflict_stays_resolved_until_values_change(
 def test_set_value_is_validated(container: Container, world: World) -> None:
     """Setting a value checks it like an edit; a bad value resolves nothing."""
     nip, _, _ = _conflicted(container, world)
-    with pytest.raises(KonflikError, match="not an active unit"):
+    with pytest.raises(KonflikError, match="bukan unit aktif"):
         _resolve(container, nip, Resolution.SET_VALUE, "NOPE")
     assert [c.status for c in conflicts(container, nip)] == ["open"]
     unit = leaf_units(world, "")[-1]

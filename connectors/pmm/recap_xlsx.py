@@ -58,10 +58,13 @@ class SheetHeader:
 
 @contextmanager
 def _translated(path: str, where: list[Any]) -> Iterator[None]:
-    """The one boundary: a foreign error becomes ``bad_sheet`` naming sheet and row."""
+    """The one boundary: a foreign error becomes ``bad_sheet`` naming sheet and row, or
+    ``not_workbook`` when it came before any sheet (a zip that is no Excel workbook)."""
     try:
         yield
     except FOREIGN_ERRORS as exc:
+        if where[0] == "-":
+            raise RecapFileError("not_workbook", path=path) from exc
         raise RecapFileError("bad_sheet", path=path, sheet=str(where[0])[:60], row=where[1]) from exc
 
 

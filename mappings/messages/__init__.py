@@ -19,6 +19,7 @@ from mappings.messages import (
     access,
     audit,
     cli,
+    cli_words,
     common,
     console,
     console_lists,
@@ -64,6 +65,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             held.ID,
             penugasan.ID,
             ekspor.ID,
+            cli_words.ID,
         ),
     }
 )

@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 ID: dict[str, str] = {
+    "access.name_invalid": (
+        "{what} tidak sah: pakai 1-80 huruf, angka, '.', '_' atau '-', diawali huruf atau angka"
+    ),
+    "access.name_username": "nama pengguna",
+    "access.name_name": "nama kunci API",
+    "access.apikey_exists": "kunci API dengan nama itu sudah ada; cabut dulu atau pilih nama lain",
+    "access.apikey_unknown": "tidak ada kunci API dengan nama itu; lihat `ekinerja-sync apikey list`",
+    "access.password_short": "kata sandi minimal {limit} karakter",
+    "access.password_long": (
+        "kata sandi paling banyak {limit} karakter, tanpa byte NUL dan tanpa surrogate tunggal"
+    ),
     # who may do what
     "access.own_area_field": "tidak boleh mengubah {fields} pada profil sendiri: kolom itu "
     "menentukan wilayah kerja akun ini",

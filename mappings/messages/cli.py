@@ -216,6 +216,25 @@ _ARGS: dict[str, str] = {
 _OUTPUT: dict[str, str] = {
     "cli.bad_number": "{name}: {problem}",
     "cli.database_unavailable": "basis data tidak dapat dihubungi: {detail}",
+    "cli.database_missing": (
+        "belum ada basis data di {path} (EKINERJA_DATABASE_URL); setel EKINERJA_DATABASE_URL ke "
+        "basis data yang dipakai, atau siapkan yang baru dengan `ekinerja-sync db upgrade`"
+    ),
+    "cli.database_uninitialised": (
+        "basis data {where} (EKINERJA_DATABASE_URL) masih kosong; setel EKINERJA_DATABASE_URL ke "
+        "basis data yang dipakai, atau siapkan dengan `ekinerja-sync db upgrade`"
+    ),
+    "cli.schema_behind": (
+        "basis data {where} pada skema {current}, versi ini membutuhkan {head}; jalankan "
+        "`ekinerja-sync db upgrade` dulu"
+    ),
+    "cli.doctor.db_missing": "belum ada basis data di {path} (EKINERJA_DATABASE_URL)",
+    "cli.doctor.db_new": "basis data {where} baru: belum ada skema maupun data",
+    "cli.doctor.db_empty": "basis data {where} kosong: belum ada pegawai maupun run",
+    "cli.doctor.db_new_fix": (
+        "bila ini instalasi baru, jalankan `ekinerja-sync db upgrade` lalu `ekinerja-sync reconcile`; "
+        "bila bukan, setel EKINERJA_DATABASE_URL ke basis data yang dipakai"
+    ),
     "cli.status.created": "dibuat",
     "cli.status.updated": "diperbarui",
     "cli.status.confirmed": "sesuai",
@@ -231,7 +250,7 @@ _OUTPUT: dict[str, str] = {
     "cli.converged_detail": "{field}: nilai lokal kini sama dengan SIASN",
     "cli.conflict": "konflik",
     "cli.warning": "peringatan",
-    "cli.edit.bad_assignment": "diharapkan isian=nilai, diterima {item}",
+    "cli.edit.bad_assignment": "diharapkan isian=nilai (mis. no_hp=0812...)",
     "cli.edit.repeated_field": "isian {field} disebut lebih dari sekali",
     "cli.edit.no_change": "tidak ada perubahan (nilai sama)",
     "cli.unor.refreshed": "{units} unit: {counts}",
@@ -251,6 +270,17 @@ _OUTPUT: dict[str, str] = {
         "dimatikan sampai SIASN dikonfigurasi."
     ),
     "cli.serve.listening": "Mendengarkan di {host}:{port}",
+    "cli.serve.port_busy": (
+        "port {port} di {host} sudah dipakai program lain (serve yang lain?); hentikan program itu "
+        "atau pilih port lain dengan --port atau EKINERJA_API__PORT"
+    ),
+    "cli.serve.port_denied": (
+        "port {port} tidak boleh dipakai oleh pengguna ini (port di bawah 1024 butuh hak root); "
+        "pilih port lain dengan --port atau EKINERJA_API__PORT"
+    ),
+    "cli.serve.bad_host": (
+        "alamat {host} bukan alamat mesin ini; pilih yang lain dengan --host atau EKINERJA_API__HOST"
+    ),
     "cli.serve.console": "  konsol admin : {url}",
     "cli.serve.login": "  login        : {url}",
     "cli.serve.api": "  HTTP API     : {url}",
@@ -260,8 +290,8 @@ _OUTPUT: dict[str, str] = {
     "cli.serve.nightly_on": ("Jadwal malam: aktif (cron {cron}, zona waktu {timezone}); berikutnya {next}"),
     "cli.serve.nightly_off": "Jadwal malam: nonaktif (EKINERJA_SCHEDULE__ENABLED=false)",
     "cli.serve.bad_schedule": (
-        "jadwal tidak terbaca: EKINERJA_SCHEDULE__RECONCILE_CRON={cron!r} "
-        "/ EKINERJA_SCHEDULE__TIMEZONE={timezone!r}: {detail}"
+        "jadwal tidak terbaca: EKINERJA_SCHEDULE__RECONCILE_CRON atau EKINERJA_SCHEDULE__TIMEZONE; "
+        "tulis 5 kolom cron, contoh: 0 1 * * *"
     ),
     "cli.schedule.job": (
         "{id}: {name}, {trigger}, berikutnya {next} (coalesce {coalesce}, max_instances {max_instances})"
@@ -348,6 +378,8 @@ _OUTPUT: dict[str, str] = {
     ),
     "cli.apikey.revoked": "Kunci API {name} dicabut",
     "cli.admin.password_prompt": "Kata sandi",
+    "cli.admin.password_repeat": "Ulangi kata sandi",
+    "cli.admin.password_mismatch": "kedua kata sandi yang diketik tidak sama; tidak ada yang diubah",
     "cli.admin.password_set": "admin lokal {username} dapat login di /login",
     "cli.operator.granted": "{nip} kini mengelola unit {unor_id} dan unit-unit di bawahnya",
     "cli.operator.revoked": "izin unit {unor_id} untuk {nip} dicabut",

@@ -18,6 +18,17 @@ ID: dict[str, str] = {
     "common.siasn_unavailable": (
         "Sinkron SIASN belum bisa dipakai: {reason}. Konsol admin dan tinjauan konflik tetap berjalan."
     ),
+    "common.upstream_sso": (
+        "Kredensial SSO SIASN ditolak atau kedaluwarsa; operator perlu memperbaiki "
+        "variabel SSO dari mode yang dipakai (lihat `ekinerja-sync doctor`)."
+    ),
+    "common.upstream_apim": "Kredensial APIM (consumer key/secret) ditolak SIASN; periksa konfigurasi.",
+    "common.upstream_transient": (
+        "SIASN sedang tidak dapat dihubungi atau sibuk; coba lagi beberapa saat lagi."
+    ),
+    "common.upstream_payload": "Jawaban SIASN tidak sesuai format yang diharapkan; data lokal tidak diubah.",
+    "common.upstream_not_found": "Layanan SIASN yang diminta tidak ditemukan; periksa alamat API.",
+    "common.upstream_refused": "Permintaan ditolak SIASN; data lokal tidak diubah.",
     "common.not_found_pegawai": "tidak ada pegawai lokal dengan NIP {nip}",
     "common.claim_who_why": "siapa yang mengklaim (--oleh) dan alasannya (--alasan) wajib diisi",
     "common.claim_unit_inactive": "unit {unit_id!r} bukan unit aktif instansi ini",

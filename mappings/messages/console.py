@@ -93,13 +93,13 @@ ID: dict[str, str] = {
     "console.demo_login": "\nKonsol admin: jalankan `EKINERJA_DATABASE_URL={database_url} "
     "ekinerja-sync serve` lalu buka {url}\n  masuk dengan akun admin lokal "
     "{username} / kata sandi {password}",
-    "console.bad_number": "parameter {name} harus bilangan bulat tidak negatif, bukan {value!r}",
+    "console.bad_number": "parameter {name} harus bilangan bulat tidak negatif",
     "console.bad_export": "format ekspor tidak dikenal: {fmt!r}; pilih csv atau xlsx",
     "console.bad_action": "tindakan tidak dikenal: {action!r}",
     "console.bad_resolution": "pilih keputusan: {allowed}",
     "console.bad_konflik_id": "nomor konflik tidak valid: harus bilangan bulat 1 sampai 2147483647",
     "console.bad_form_field": "isian formulir tidak valid: {problem}",
-    "console.bad_form_number": "isian formulir harus bilangan bulat, bukan {value!r}",
+    "console.bad_form_number": "isian formulir harus bilangan bulat",
     "console.bulk_set_changed": "daftar tersaring berubah sejak ditampilkan: tadi {shown} "
     "konflik, sekarang {now}. Muat ulang dan periksa lagi sebelum "
     "memutuskan",
@@ -209,7 +209,7 @@ ID: dict[str, str] = {
     "console.guru_none": "Tidak ada guru dengan masalah umpan PMM terbuka (pada saringan ini).",
     "console.guru_count": "{teachers} guru, {problems} masalah",
     "console.guru_in_school": "{count} guru",
-    "console.guru_bad_filter": "Saringan {name} tidak dikenal atau tidak valid: {value}",
+    "console.guru_bad_filter": "Saringan {name} tidak dikenal atau tidak valid",
     "console.col_school": "Sekolah",
     "console.col_rule": "Aturan",
     "console.col_fix": "Perbaikan",

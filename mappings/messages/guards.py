@@ -16,15 +16,68 @@ ID: dict[str, str] = {
     "guards.setting_more_than": "harus lebih dari {limit}",
     "guards.setting_max": "harus {limit} atau kurang",
     "guards.setting_choice": "harus salah satu dari {choices}",
+    "guards.setting_value": "nilainya tidak dapat dipakai; lihat README untuk bentuk yang benar",
+    "guards.setting_timezone": "bukan nama zona waktu IANA yang dikenal; contoh: Asia/Jakarta, "
+    "Asia/Makassar, Asia/Jayapura",
+    "guards.setting_url": "harus URL lengkap yang diawali http:// atau https:// dengan nama host; "
+    "contoh: https://contoh.go.id",
+    "guards.setting_json_list": 'harus daftar JSON berisi teks; contoh: ["role:a", "role:b"]',
+    "guards.setting_unreadable": (
+        "nilai variabel {variable}__* (atau {variable}) tidak dapat dibaca; daftar ditulis sebagai "
+        'JSON, contoh: ["role:a", "role:b"]'
+    ),
+    "guards.setting_text": "harus berupa teks",
+    "guards.setting_cron": "bukan jadwal cron 5 kolom (menit jam tanggal bulan hari); contoh: 0 1 * * *",
+    "guards.schedule_unreadable": (
+        "jadwal tidak terbaca: {variable} atau EKINERJA_SCHEDULE__TIMEZONE; tulis 5 kolom cron, "
+        "contoh: 0 1 * * *"
+    ),
     "guards.database_url_unreadable": "bukan URL basis data; contoh: sqlite:///ekinerja.db atau "
     "postgresql+psycopg://user@host/db",
     "guards.database_url_unsupported": "basis data '{backend}' tidak didukung; gunakan "
     "sqlite:///FILE atau postgresql+psycopg://user@host/db",
+    "guards.database_not_sqlite": (
+        "EKINERJA_DATABASE_URL menunjuk {path}, yang bukan basis data SQLite ekinerja-sync; periksa jalurnya"
+    ),
+    "guards.database_is_folder": (
+        "EKINERJA_DATABASE_URL menunjuk {path}, yang adalah folder; tulis jalur berkas, contoh: "
+        "sqlite:///data/ekinerja.db"
+    ),
+    "guards.database_unreadable_file": (
+        "EKINERJA_DATABASE_URL: berkas basis data tidak dapat dibaca sebagai SQLite (rusak atau bukan "
+        "basis data); periksa jalurnya atau pulihkan cadangan"
+    ),
     "guards.database_driver_missing": "driver '{driver}' tidak terpasang; gunakan "
     "postgresql+psycopg://user@host/db",
+    # local edits (Edit Profil, tetapkan nilai) -----------------------------------------------
+    "guards.edit_actor": "siapa yang mengubah (oleh/actor) wajib diisi",
+    "guards.edit_reason": "alasan perubahan (alasan/reason) wajib diisi",
+    "guards.edit_nothing": "tidak ada kolom yang diubah",
+    "guards.edit_unknown_field": "kolom tidak dikenal; kolom yang dapat diubah: {fields}",
+    "guards.edit_siasn_field": (
+        "kolom {field} milik SIASN dan tidak dapat diubah di sini; ajukan perbaikan data ke BKN"
+    ),
+    "guards.edit_not_empty": "kolom {field} tidak boleh dikosongkan",
+    "guards.edit_too_long": "kolom {field} lebih dari {limit} karakter",
+    "guards.edit_date": (
+        "kolom {field}: bukan tanggal yang dapat dipakai (dd-mm-yyyy atau yyyy-mm-dd, sampai 2100)"
+    ),
+    "guards.edit_golongan": (
+        "kolom {field}: bukan golongan yang dikenal (contoh: III/c, 3c, IIIc, 33, atau PPPK IX)"
+    ),
+    "guards.edit_unit": "kolom {field}: bukan unit aktif instansi ini",
+    "guards.edit_choice": "kolom {field}: harus salah satu dari {choices}",
+    "guards.edit_email": "kolom {field}: bukan alamat email",
+    "guards.grant_unit_unknown": (
+        "unit itu bukan unit aktif instansi ini (sudah menjalankan `ekinerja-sync unor refresh`?)"
+    ),
+    "guards.grant_missing": "operator {nip} tidak memiliki izin untuk unit itu",
+    "guards.nip_format": "NIP harus 18 digit 0-9 (spasi boleh)",
+    "guards.golongan_unknown": "bukan golongan yang dikenal (contoh: III/c, 3c, IIIc, 33, atau PPPK IX)",
+    "guards.golongan_id_unknown": "id golongan tidak dikenal (yang ada: 11..14, 21..24, 31..34, 41..45)",
     # command options -------------------------------------------------------------------------
-    "guards.option_min": "{option} harus {limit} atau lebih, bukan {value}",
-    "guards.option_number": "{option} harus berupa angka, bukan {value}",
+    "guards.option_min": "{option} harus {limit} atau lebih",
+    "guards.option_number": "{option} harus berupa angka",
     # roster files ----------------------------------------------------------------------------
     "guards.roster_not_regular": "bukan berkas biasa (perangkat, FIFO atau folder); simpan "
     "ekspor SIASN sebagai berkas CSV, lalu impor berkas itu",

@@ -26,11 +26,11 @@ ID: dict[str, str] = {
     "konflik.bad_ids": "pilih paling sedikit satu dan paling banyak {maximum} konflik",
     "konflik.bad_assignee": "nama penerima tugas terlalu panjang (paling banyak 120 karakter)",
     "konflik.bad_comment": "komentar tidak boleh kosong dan paling banyak 2000 karakter",
-    "konflik.bad_status": "status tidak dikenal: {value!r}; pilih dari {allowed}",
-    "konflik.bad_kind": "situasi konflik tidak dikenal: {value!r}; pilih dari {allowed}",
-    "konflik.bad_age": "umur minimal (hari) harus 0 sampai 36500, bukan {value}",
+    "konflik.bad_status": "status tidak dikenal; pilih dari {allowed}",
+    "konflik.bad_kind": "situasi konflik tidak dikenal; pilih dari {allowed}",
+    "konflik.bad_age": "umur minimal (hari) harus 0 sampai 36500",
     "konflik.bad_text": "teks pencarian terlalu panjang (paling banyak 200 karakter)",
-    "konflik.bad_sort": "urutan tidak dikenal: {value!r}; pilih dari {allowed} (awali - untuk menurun)",
+    "konflik.bad_sort": "urutan tidak dikenal; pilih dari {allowed} (awali - untuk menurun)",
     "konflik.bad_page": "halaman mulai dari 1 dan per halaman 1 sampai {maximum}",
     "konflik.bad_value": "konflik {id}: nilai tidak diterima: {error}",
     "konflik.refused_superseded": (
@@ -83,10 +83,10 @@ ID: dict[str, str] = {
         "konflik {id}: penilaian SKP diputuskan dengan ambil_siasn atau pertahankan_lokal (nilai "
         "ditetapkan oleh pejabat penilai, bukan admin)"
     ),
-    "konflik.run_bad_id": "id run tidak sah: {value!r} (huruf, angka dan tanda -)",
-    "konflik.run_unknown": "tidak ada run dengan id atau awalan {value!r}",
+    "konflik.run_bad_id": "id run tidak sah (hanya huruf, angka dan tanda -)",
+    "konflik.run_unknown": "tidak ada run dengan id atau awalan itu; lihat `ekinerja-sync runs list`",
     "konflik.run_ambiguous": (
-        "awalan {value!r} cocok dengan lebih dari satu run ({candidates}); tulis lebih panjang"
+        "awalan itu cocok dengan lebih dari satu run ({candidates}); tulis lebih panjang"
     ),
     "konflik.run_bad_limit": "jumlah run yang ditampilkan harus 1 sampai 1000",
     "konflik.run_forbidden": "akun ini tidak boleh melihat riwayat sinkron",
@@ -131,8 +131,8 @@ ID: dict[str, str] = {
         "sebutkan id konflik atau --semua (dengan filter): tepat salah satu, tidak keduanya"
     ),
     "konflik.cli_decided": "{count} konflik diputuskan ({decision}): {ids}",
-    "konflik.cli_bad_version": "--versi harus berbentuk ID=VERSI, bukan {value!r}",
-    "konflik.cli_bad_format": "format tidak dikenal: {value!r}; pilih csv atau json",
+    "konflik.cli_bad_version": "--versi harus berbentuk ID=VERSI",
+    "konflik.cli_bad_format": "format tidak dikenal; pilih csv atau json",
     "konflik.cli_written": "ditulis ke {path}",
     "konflik.cli_run_error": "galat: {error}",
     "konflik.cli_run_left": "keluar: {reason}",

@@ -197,6 +197,10 @@ ID: dict[str, str] = {
         "berkas {path}: XML bagian {part} rusak setelah baris {row} lembar kerja (XML baris {line}, "
         "kolom {column}); unduh ulang rekap"
     ),
+    "pmm.file.not_workbook": (
+        "berkas {path} bukan buku kerja Excel (arsip zip tanpa lembar kerja XLSX); simpan ulang rekap "
+        "dari Excel sebagai .xlsx atau CSV"
+    ),
     "pmm.file.bad_sheet": (
         "berkas {path}: lembar kerja {sheet} tidak dapat dibaca di baris {row}; unduh ulang rekap"
     ),

@@ -45,9 +45,7 @@ ID: dict[str, str] = {
     "runs.col.count": "jumlah",
     "runs.seconds": "{value} s",
     "runs.report_title": "Rekonsiliasi {run_id}: {status}",
-    "runs.summary": (
-        "panggilan SIASN {calls}, gagal {failed}, konflik baru {conflicts}, durasi {duration} s"
-    ),
+    "runs.summary": ("panggilan SIASN {calls}, gagal {failed}, konflik baru {conflicts}, durasi {duration}"),
     "runs.units": "unit: {changes}",
     "runs.integrity": "integritas atasan: {kind} {count} (mis. {examples})",
     "runs.guard": "pengaman",

@@ -46,7 +46,7 @@ ID: dict[str, str] = {
     ),
     "skp.error.credentials": "kredensial {source} ditolak: {detail}",
     "skp.no_school": "(tanpa sekolah)",
-    "skp.error.source": "sumber {source} tidak dikenal (pilih: {choices})",
+    "skp.error.source": "--source tidak dikenal (pilih: {choices})",
     "skp.error.busy": "proses {kind} lain sedang berjalan: {detail}",
     "skp.error.upstream": "{source} tidak dapat dihubungi: {detail}",
     "skp.push.held": "SIASN sudah memuat penilaian ini sebagai baris {siasn_id} (dari SIASN)",
@@ -62,8 +62,8 @@ ID: dict[str, str] = {
     "skp.api.field": "kolom {field}: {reason}",
     "skp.api.body": "(badan permintaan)",
     "skp.api.not_json": "badan permintaan bukan JSON yang sah",
-    "skp.api.rating": "rating {value!r} tidak dikenal (1/di atas, 2/sesuai, 3/di bawah ekspektasi)",
-    "skp.api.predikat_value": "predikat {value!r} tidak dikenal (Sangat Baik, Baik, Butuh Perbaikan, Kurang, "
+    "skp.api.rating": "rating tidak dikenal (1/di atas, 2/sesuai, 3/di bawah ekspektasi)",
+    "skp.api.predikat_value": "predikat tidak dikenal (Sangat Baik, Baik, Butuh Perbaikan, Kurang, "
     "Sangat Kurang)",
     "skp.api.err.missing": "wajib diisi",
     "skp.api.err.extra_forbidden": "kolom tidak dikenal",
@@ -82,7 +82,7 @@ ID: dict[str, str] = {
     "skp.api.err.model_type": "harus berupa objek",
     "skp.api.err.dict_type": "harus berupa objek",
     "skp.api.err.string_type": "harus berupa teks",
-    "skp.api.err.other": "nilai tidak sah ({detail})",
+    "skp.api.err.other": "nilai tidak sah",
     "skp.api.from_siasn": (
         "SKP {nip} periode {periode} berasal dari {source}; hanya SKP milik instansi (lokal) yang "
         "boleh diubah lewat API"

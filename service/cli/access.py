@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from mappings.limits import LimitError
 from mappings.messages import t
 from mappings.nip import normalize_nip
-from service.cli.common import build_container, cli_errors, fail, help_text, out
+from service.cli.common import build_container, cli_errors, command_group, fail, help_text, out
 from service.cli.unor import resolve_unit
 from service.render import json_text, local_time, plain, print_table, visible
 from store.db import transaction
@@ -31,16 +31,17 @@ from sync.credentials import (
 )
 from sync.unit_index import UnitLookupError, unit_index
 
-apikey_app = typer.Typer(help=t("cli.apikey"), no_args_is_help=True)
-admin_app = typer.Typer(help=t("cli.admin"), no_args_is_help=True)
-operator_app = typer.Typer(help=t("cli.operator"), no_args_is_help=True)
+apikey_app = command_group(t("cli.apikey"))
+admin_app = command_group(t("cli.admin"))
+operator_app = command_group(t("cli.operator"))
 T = TypeVar("T")
 
 
-def write(work: Callable[..., T], *args: Any) -> T:
-    """``work(session, *args)`` in one transaction; a refused request exits 2 with why."""
+def write(work: Callable[..., T], *args: Any, create: bool = False) -> T:
+    """``work(session, *args)`` in one transaction; a refused request exits 2 with why.
+    ``create``: the first key, admin or grant of a new installation may create the store."""
     with cli_errors():
-        container = build_container()
+        container = build_container(create=create)
         try:
             with transaction(container.sessions) as session:
                 return work(session, *args)
@@ -51,7 +52,7 @@ def write(work: Callable[..., T], *args: Any) -> T:
 @apikey_app.command("create", help=help_text("cli.apikey_create"))
 def apikey_create(name: str = typer.Argument(..., help=t("cli.arg.apikey_name"))) -> None:
     """Create an API key; it is printed once and only its hash is stored."""
-    key = write(create_api_key, name)
+    key = write(create_api_key, name, create=True)
     typer.echo(key)
     typer.echo(t("cli.apikey.created", name=visible(repr(name))), err=True)
 
@@ -102,13 +103,18 @@ def admin_set_password(
     password_stdin: bool = typer.Option(False, "--password-stdin", help=t("cli.opt.password_stdin")),
 ) -> None:
     """Create a local admin account or set its password (prompted, at least 12 characters)."""
-    password = (
-        sys.stdin.readline().rstrip("\n")
-        if password_stdin
-        else typer.prompt(t("cli.admin.password_prompt"), hide_input=True, confirmation_prompt=True)
-    )
-    write(set_local_account, username, password)
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else _typed_twice()
+    write(set_local_account, username, password, create=True)
     out.print(t("cli.admin.password_set", username=plain(repr(username))))
+
+
+def _typed_twice() -> str:
+    """The password typed twice (hidden), asked in Bahasa; two different entries exit 2."""
+    first = typer.prompt(t("cli.admin.password_prompt"), hide_input=True)
+    second = typer.prompt(t("cli.admin.password_repeat"), hide_input=True)
+    if first != second:
+        raise fail(t("cli.admin.password_mismatch"))
+    return str(first)
 
 
 @admin_app.command("disable", help=help_text("cli.admin_disable"))
@@ -127,7 +133,7 @@ def operator_grant(
     """Let an operator administer a unit and everything under it."""
     with cli_errors():
         nip = normalize_nip(nip)
-    path = write(partial(_grant_named, by=by), nip, unor_id)
+    path = write(partial(_grant_named, by=by), nip, unor_id, create=True)
     out.print(t("cli.operator.granted", nip=plain(nip), unor_id=plain(path)))
 
 

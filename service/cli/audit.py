@@ -7,11 +7,11 @@ import json
 import typer
 
 from mappings.messages import t
-from service.cli.common import build_container, cli_errors, help_text, out
+from service.cli.common import build_container, cli_errors, command_group, help_text, out
 from service.render import plain
 from sync.audit_verify import run_verification
 
-audit_app = typer.Typer(help=t("audit.cli"), no_args_is_help=True)
+audit_app = command_group(t("audit.cli"))
 
 
 @audit_app.command("verify", help=help_text("audit.cli_verify"))

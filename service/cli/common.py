@@ -10,11 +10,13 @@ import structlog
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
+from connectors._http.errors import UpstreamError
 from mappings.limits import INT_MAX, whole_number
 from mappings.messages import t
 from mappings.nip import NipError
+from service.cli.words import BahasaTyper
 from service.container import ConfigError, Container
 from service.logging import configure_logging
 from service.render import visible
@@ -26,6 +28,7 @@ from service.settings import (
     tls_unverified,
 )
 from store.db import SchemaBehindError
+from sync.sinkron import failure_reason
 
 # Data is text: no emoji codes (``:smile:``) and no markup reach the terminal from values.
 out = Console(emoji=False)
@@ -43,22 +46,34 @@ def cli_errors() -> Iterator[None]:
     """Turn configuration, schema, input and database errors into one line on stderr."""
     try:
         yield
-    except (ConfigError, SchemaBehindError, NipError, SettingsError) as exc:
+    except (ConfigError, NipError, SettingsError) as exc:
         raise fail(str(exc)) from None
+    except SchemaBehindError as exc:
+        current = exc.current or t("cli.db.empty")
+        raise fail(t("cli.schema_behind", where=exc.where, current=current, head=exc.head)) from None
     except ValidationError as exc:  # settings built without load_settings
         raise fail(settings_problems(exc)) from None
     except (ArgumentError, NoSuchModuleError) as exc:  # a database URL that slipped past
         raise fail(f"EKINERJA_DATABASE_URL: {type(exc).__name__}") from None
     except OperationalError as exc:
         raise fail(t("cli.database_unavailable", detail=exc.orig)) from None
+    except UpstreamError as exc:  # SIASN down or refusing: said like Sinkron says it, exit 1
+        raise fail(failure_reason(exc), 1) from None
+    except DatabaseError:  # a file that is not (or no longer) a SQLite database
+        raise fail(t("guards.database_unreadable_file")) from None
 
 
-def build_container(*, migrate: bool = True, rate: float | None = None) -> Container:
-    """Settings, logging and the container, once per command."""
+def build_container(*, migrate: bool = True, rate: float | None = None, create: bool = False) -> Container:
+    """Settings, logging and the container, once per command.
+
+    Only the commands that set a store up (``create=True``: reconcile, serve, sinkron, the
+    imports, the first admin/key/grant) may create a new database; every other command refuses
+    a database that does not exist yet, naming the path and ``EKINERJA_DATABASE_URL``.
+    """
     settings = with_rate(load_settings(), rate)
     configure_logging(settings.log_format, settings.log_level)
     warn_insecure_tls(settings)
-    return Container.build(settings, migrate=migrate)
+    return Container.build(settings, migrate=migrate, create=create)
 
 
 def warn_insecure_tls(settings: Settings) -> None:
@@ -93,6 +108,12 @@ def with_rate(settings: Settings, rate: float | None) -> Settings:
     if rate is None:
         return settings
     return settings.model_copy(update={"siasn": settings.siasn.model_copy(update={"rate": rate})})
+
+
+def command_group(help: str) -> typer.Typer:
+    """A command group (``konflik``, ``runs``, ...) speaking Bahasa Indonesia throughout
+    (``service.cli.words``), showing its help when called bare."""
+    return BahasaTyper(help=help, no_args_is_help=True)
 
 
 def help_text(key: str) -> str:

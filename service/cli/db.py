@@ -9,20 +9,22 @@ import typer
 from sqlalchemy.engine import make_url
 
 from mappings.messages import t
-from service.cli.common import cli_errors, fail, help_text, out
+from service.cli.common import cli_errors, command_group, fail, help_text, out
+from service.container import check_store
 from service.render import plain
-from service.settings import Settings, load_settings
+from service.settings import load_settings
 from store.backup import BackupError, Copied, backup_sqlite, restore_sqlite
 from store.db import current_revision, head_revision, make_engine, upgrade
 
-db_app = typer.Typer(help=t("cli.db"), no_args_is_help=True)
+db_app = command_group(t("cli.db"))
 
 
 @db_app.command("upgrade", help=help_text("cli.db_upgrade"))
 def db_upgrade() -> None:
     """Apply pending migrations to the configured database."""
     with cli_errors():
-        settings = Settings()
+        settings = load_settings()
+        check_store(settings.database_url, create=True)
         engine = make_engine(settings.database_url)
         before = current_revision(engine)
         upgrade(engine)
@@ -34,7 +36,9 @@ def db_upgrade() -> None:
 def db_status() -> None:
     """Show the schema revision of the database and the one the code needs."""
     with cli_errors():
-        engine = make_engine(Settings().database_url)
+        url = load_settings().database_url
+        check_store(url, create=False)
+        engine = make_engine(url)
         current, head = current_revision(engine), head_revision()
     state = t("cli.db.up_to_date") if current == head else t("cli.db.upgrade_needed")
     out.print(t("cli.db.status", current=plain(current or t("cli.db.empty")), head=plain(head), state=state))

@@ -18,7 +18,7 @@ import typer
 
 from mappings.limits import whole_number
 from mappings.messages import UnknownMessage, t
-from service.cli.common import build_container, cli_errors, fail, help_text, number, out
+from service.cli.common import build_container, cli_errors, command_group, fail, help_text, number, out
 from service.cli.person import cli_actor
 from service.cli.unor import resolve_unit
 from service.container import Container
@@ -40,7 +40,7 @@ from sync.konflik.usulan import COLUMNS as USULAN_COLUMNS
 from sync.konflik.usulan import group_by_unit, list_usulan
 from sync.unit_index import unit_index
 
-konflik_app = typer.Typer(help=t("cli.konflik"), no_args_is_help=True)
+konflik_app = command_group(t("cli.konflik"))
 
 UNIT = typer.Option(None, "--unit", help=t("cli.opt.konflik_unit"))
 FIELD = typer.Option(None, "--field", help=t("cli.opt.konflik_field"))

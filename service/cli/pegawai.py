@@ -8,14 +8,14 @@ import json
 import typer
 
 from mappings.messages import t
-from service.cli.common import build_container, cli_errors, fail, help_text, out
+from service.cli.common import build_container, cli_errors, command_group, fail, help_text, out
 from service.container import Container
 from service.render import json_text, plain, render_outcome, render_profile, visible
 from sync import clock
 from sync.audit import SYSTEM_ACTOR
 from sync.outcome import SinkronOutcome, Status
 
-pegawai_app = typer.Typer(help=t("cli.pegawai"), no_args_is_help=True)
+pegawai_app = command_group(t("cli.pegawai"))
 ASSIGNMENTS_HELP = t("cli.arg.assignments")
 
 
@@ -25,7 +25,7 @@ def sinkron(
 ) -> None:
     """Refresh one employee from SIASN (the Sinkron SIASN button)."""
     with cli_errors():
-        container = build_container()
+        container = build_container(create=True)
         outcome = asyncio.run(_sinkron(container, nip))
     failed = outcome.status in (Status.NOT_FOUND, Status.FAILED)
     if json_output:
@@ -100,7 +100,7 @@ def pegawai_edit(
     """Edit local profile fields (Edit Profil), audited with who and why."""
     from mappings.nip import normalize_nip
     from store.db import transaction
-    from sync.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
+    from sync.edit import EditError, PegawaiNotFound, edit_pegawai
 
     changes = parse_assignments(assignments)
     with cli_errors():
@@ -108,9 +108,9 @@ def pegawai_edit(
         try:
             with transaction(container.sessions) as session:
                 result = edit_pegawai(session, normalize_nip(nip), changes, actor=actor, reason=reason)
-        except EditLimitError as exc:
+        except EditError as exc:  # a field unknown, owned by SIASN or given a bad value: bad input
             raise fail(str(exc)) from None
-        except (EditError, PegawaiNotFound) as exc:
+        except PegawaiNotFound as exc:
             raise fail(str(exc), 1) from None
     for name, (old, new) in result.changed.items():
         out.print(f"{plain(name)}: {plain(repr(old))} -> {plain(repr(new))}")

@@ -28,7 +28,7 @@ from connectors.pmm.auth import PmmToken
 from connectors.pmm.client import PmmClient
 from connectors.pmm.recap import RecapFileError
 from mappings.messages import t
-from service.cli.common import at_least, build_container, cli_errors, fail, help_text, out
+from service.cli.common import at_least, build_container, cli_errors, command_group, fail, help_text, out
 from service.container import Container
 from service.render import json_text, local_time, plain, print_table
 from service.settings import PmmSettings
@@ -46,7 +46,7 @@ COUNT_LABEL = COUNTS
 
 RUN_STATUS = ("completed", "failed", "stopped", "dry_run", "running")
 
-pmm_app = typer.Typer(help=t("skp.help.pmm"), no_args_is_help=True)
+pmm_app = command_group(t("skp.help.pmm"))
 RECAP_FILE_HELP = t("skp.arg.recap_file")
 
 

@@ -18,7 +18,16 @@ from rich.text import Text
 
 from mappings.messages import UnknownMessage, t
 from service.cli import runs_held
-from service.cli.common import at_least, build_container, cli_errors, fail, help_text, number, out
+from service.cli.common import (
+    at_least,
+    build_container,
+    cli_errors,
+    command_group,
+    fail,
+    help_text,
+    number,
+    out,
+)
 from service.cli.unor import change_label
 from service.container import Container
 from service.render import json_text, local_time, plain, print_table, visible
@@ -41,8 +50,8 @@ EXIT = {
 }
 
 ROSTER_FILE = typer.Argument(..., exists=True, dir_okay=False, help=t("cli.arg.roster_file"))
-roster_app = typer.Typer(help=t("cli.roster"), no_args_is_help=True)
-runs_app = typer.Typer(help=t("cli.runs"), no_args_is_help=True)
+roster_app = command_group(t("cli.roster"))
+runs_app = command_group(t("cli.runs"))
 
 
 def situation_label(name: str | None) -> str:
@@ -61,7 +70,7 @@ def roster_import(
 ) -> None:
     """Import the SIASN "Export Data ASN" CSV into the roster."""
     with cli_errors():
-        container = build_container()
+        container = build_container(create=True)
         try:
             with open_roster(file) as stream, transaction(container.sessions) as session:
                 report = import_roster(session, stream, source=file.name, strict=strict)
@@ -131,7 +140,7 @@ def reconcile(
     approval = runs_held.approval_reason(confirm, alasan)
     actor = runs_held.cli_actor(oleh) if confirm else ReconcileOptions.actor
     with cli_errors():
-        container = build_container(rate=rate)
+        container = build_container(rate=rate, create=True)
         try:
             report = asyncio.run(
                 _reconcile(
@@ -202,7 +211,7 @@ def runs_list(
                 row["run_id"],
                 _status_label(row["status"]),
                 _when(row["started_at"], tz),
-                t("runs.seconds", value=row["duration_s"]) if row["duration_s"] is not None else "-",
+                seconds(row["duration_s"]),
                 row["failed"],
                 row["conflicts_opened"],
             ]
@@ -283,11 +292,12 @@ def _print_item(item: run_detail.RunItemView) -> None:
 
 @contextmanager
 def run_errors() -> Iterator[None]:
-    """Run lookups as one line on stderr: 2 for a bad or ambiguous id, 1 for an unknown one."""
+    """Run lookups as one line on stderr, exit 2: a bad, ambiguous or unknown id is bad input
+    (README, exit codes)."""
     try:
         yield
     except KonflikError as exc:
-        raise fail(str(exc), 2 if type(exc) is KonflikError else 1) from None
+        raise fail(str(exc)) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -326,6 +336,15 @@ def _status_label(status: str) -> str:
         return status
 
 
+def seconds(value: float | None) -> str:
+    """A duration as ``12.3 s``; ``-`` for a run that has none (still running, or never timed)."""
+    return "-" if value is None else t("runs.seconds", value=value)
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
 def _phase_label(phase: str) -> str:
     try:
         return t(f"runs.phase.{phase}")
@@ -347,10 +366,10 @@ def render_report(console: Console, report: dict[str, Any], *, reason: bool = Tr
         plain(
             t(
                 "runs.summary",
-                calls=report.get("calls"),
-                failed=report.get("failed"),
-                conflicts=report.get("conflicts_opened"),
-                duration=report.get("duration_s"),
+                calls=_count(report.get("calls")),
+                failed=_count(report.get("failed")),
+                conflicts=_count(report.get("conflicts_opened")),
+                duration=seconds(report.get("duration_s")),
             )
         ),
         highlight=False,

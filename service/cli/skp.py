@@ -14,14 +14,14 @@ import typer
 from rich.console import Console
 
 from mappings.messages import t
-from service.cli.common import build_container, cli_errors, fail, help_text, out
+from service.cli.common import build_container, cli_errors, command_group, fail, help_text, out
 from service.cli.pmm import render_counts, run_status
 from service.container import Container
 from service.render import json_text, plain
 from sync import runs
 from sync.skp.push import COUNTS, SkpPush
 
-skp_app = typer.Typer(help=t("skp.help.skp"), no_args_is_help=True)
+skp_app = command_group(t("skp.help.skp"))
 
 
 async def run_push(container: Container, *, dry_run: bool = False) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
+import socket
 from datetime import datetime
 
 import typer
@@ -12,6 +14,7 @@ from mappings.messages import t
 from service.cli.common import (
     build_container,
     cli_errors,
+    command_group,
     fail,
     help_text,
     number,
@@ -22,7 +25,7 @@ from service.logging import configure_logging
 from service.render import json_text, local_time, plain, render_checks
 from service.settings import ScheduleSettings, Settings
 
-schedule_app = typer.Typer(help=t("cli.schedule"), no_args_is_help=True)
+schedule_app = command_group(t("cli.schedule"))
 PORT_MAX = 65535
 EMPLOYEES_MAX = 1_000_000  # a simulated province 10x the largest real one
 
@@ -80,7 +83,7 @@ def serve(
     from service.api import create_app, siasn_problem
 
     with cli_errors():
-        container = build_container()
+        container = build_container(create=True)
         settings = container.settings
         problem = siasn_problem(settings.siasn)
         if problem is not None:  # the console and the review still work; Sinkron answers 503
@@ -89,10 +92,33 @@ def serve(
                 update={"schedule": settings.schedule.model_copy(update={"enabled": False})}
             )
         bind_host, bind_port = host or settings.api.host, port or settings.api.port
+        listener = bound_socket(bind_host, bind_port)  # refused in Bahasa before anything is said
         for line in listen_lines(settings, bind_host, bind_port):
             out.print(line, soft_wrap=True, highlight=False)
         app_ = create_app(container, scheduler=settings.schedule.enabled)
-        uvicorn.run(app_, host=bind_host, port=bind_port, log_level="warning")
+        server = uvicorn.Server(uvicorn.Config(app_, log_level="warning"))
+        server.run(sockets=[listener])
+
+
+def bound_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` for uvicorn, or exit 2 saying in Bahasa why not (the
+    port is taken, not allowed, or the address is not this machine's)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror:
+        raise fail(t("cli.serve.bad_host", host=plain(host))) from None
+    listener = socket.socket(family, kind, proto)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+    try:
+        listener.bind(address)
+    except OSError as exc:
+        listener.close()
+        key = {errno.EADDRINUSE: "cli.serve.port_busy", errno.EACCES: "cli.serve.port_denied"}.get(
+            exc.errno or 0, "cli.serve.bad_host"
+        )
+        raise fail(t(key, host=plain(host), port=port)) from None
+    listener.set_inheritable(True)
+    return listener
 
 
 @schedule_app.command("list", help=help_text("cli.schedule_list"))
@@ -159,15 +185,13 @@ def demo(
 
 def doctor(json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json_doctor"))) -> None:
     """Check configuration, database, SIASN tokens and answers, and MyASN; say how to fix."""
-    from pydantic import ValidationError
-
     from service.doctor import Check, report, run_doctor
-    from service.settings import settings_problems
+    from service.settings import SettingsError, load_settings
 
     try:
-        settings = Settings()
-    except ValidationError as exc:
-        checks = [Check("config", "error", settings_problems(exc), t("cli.doctor.fix_config"))]
+        settings = load_settings()
+    except SettingsError as exc:
+        checks = [Check("config", "error", str(exc), t("cli.doctor.fix_config"))]
     else:
         configure_logging(settings.log_format, "ERROR")
         warn_insecure_tls(settings)

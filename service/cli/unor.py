@@ -15,13 +15,13 @@ import typer
 from sqlalchemy.orm import Session
 
 from mappings.messages import UnknownMessage, t
-from service.cli.common import build_container, cli_errors, fail, help_text, out
+from service.cli.common import build_container, cli_errors, command_group, fail, help_text, out
 from service.container import Container
 from service.render import json_text, plain, print_table
 from sync.audit import SYSTEM_ACTOR
 from sync.unit_index import UnitLookupError, UnitMatches, unit_index
 
-unor_app = typer.Typer(help=t("cli.unor"), no_args_is_help=True)
+unor_app = command_group(t("cli.unor"))
 
 
 def change_label(kind: str) -> str:
@@ -120,7 +120,7 @@ def unor_refresh() -> None:
             return await fetch_units(siasn)
 
     with cli_errors():
-        container = build_container()
+        container = build_container(create=True)
         units = asyncio.run(fetch(container))
         with transaction(container.sessions) as session:
             changes = apply_units(session, units, actor=SYSTEM_ACTOR)
