@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import typing
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -37,6 +38,7 @@ from mappings.skp import map_pmm_result, map_rw_kinerjaperiodik, map_rw_skp22
 from mappings.skp_siasn import find_remote
 from mappings.supervisors import derive_supervisor
 from mappings.units import UnitTree, unit_from_ref
+from store.models import Base
 from tests.hostile import HOSTILE_SCALARS, JUNK, payload
 
 T = TypeVar("T")
@@ -134,6 +136,7 @@ def parsed(model: type[M], raw: Any) -> M | None:
 
 
 @given(raw=payload(DataUtama))
+@example(raw={"id": "1", "nipBaru": "12"}).via("a short NIP made decode_nip raise ValueError")
 def test_data_utama_mapping_never_raises(raw: Any) -> None:
     """Whatever data-utama validated maps to a record with notices; nothing is raised."""
     data = parsed(DataUtama, raw)
@@ -192,6 +195,8 @@ def test_riwayat_rows_map_or_raise_their_own_errors(golongan: list[Any], jabatan
 
 
 @given(text=st.one_of(HOSTILE_SCALARS, st.text(max_size=40)))
+@example(text="²").via("a superscript digit: isdigit() but not int() (parse_golongan raised ValueError)")
+@example(text="9" * 5000).via("more digits than int() converts")
 def test_text_parsers_raise_only_their_typed_errors(text: Any) -> None:
     """NIP, rank, period label, rating and predikat parsers raise only their own errors."""
     value = text if isinstance(text, str) else str(text)
@@ -271,3 +276,52 @@ def test_pmm_results_map_or_raise_a_periode_error(raw: Any, label: str) -> None:
         return
     record, findings = map_pmm_result(result, periode, "pmm_http")
     assert record.nip == result.pegawai.nip and all(f.rule for f in findings)
+
+
+WIRE_COLUMNS = {  # wire field -> the store column it reaches (through the mapping)
+    (DataUtama, "nama"): "pegawai.nama",
+    (DataUtama, "gelar_depan"): "pegawai.gelar_depan",
+    (DataUtama, "gelar_belakang"): "pegawai.gelar_belakang",
+    (DataUtama, "tempat_lahir"): "pegawai.tempat_lahir",
+    (DataUtama, "jenis_pegawai_nama"): "pegawai.jenis_pegawai",
+    (DataUtama, "kedudukan_pns_nama"): "pegawai.kedudukan_hukum",
+    (DataUtama, "instansi_kerja_id"): "pegawai.instansi_kerja_id",
+    (DataUtama, "instansi_kerja_nama"): "pegawai.instansi_kerja_nama",
+    (DataUtama, "unor_id"): "pegawai.unor_id",
+    (DataUtama, "unor_nama"): "pegawai.unor_nama",
+    (DataUtama, "jabatan_nama"): "pegawai.jabatan",
+    (DataUtama, "jabatan_fungsional_nama"): "pegawai.jabatan",
+    (DataUtama, "jabatan_fungsional_umum_nama"): "pegawai.jabatan",
+    (DataUtama, "email"): "pegawai.email",
+    (DataUtama, "email_gov"): "pegawai.email",
+    (DataUtama, "no_hp"): "pegawai.no_hp",
+    (DataUtama, "id"): "pegawai.pns_id",
+    (RefUnor, "id"): "unit.id",
+    (RefUnor, "nama_unor"): "unit.nama",
+    (RefUnor, "diatasan_id"): "unit.parent_id",
+    (RefUnor, "nama_jabatan"): "unit.nama_jabatan",
+    (RefUnor, "pemimpin_pns_id"): "unit.pemimpin_pns_id",
+    (RefUnor, "instansi_id"): "unit.instansi_id",
+    (RefUnor, "jenis_unor_id"): "unit.jenis_unor_id",
+    (RefUnor, "cepat_kode"): "unit.cepat_kode",
+}
+
+
+def _max_length(model: type[BaseModel], name: str) -> int | None:
+    """The ``max_length`` a wire field declares (inside its optional type), if any."""
+    found = [getattr(m, "max_length", None) for m in model.model_fields[name].metadata]
+    found += [
+        getattr(m, "max_length", None)
+        for arg in typing.get_args(model.model_fields[name].annotation)
+        for m in getattr(arg, "__metadata__", ())
+    ]
+    return next((n for n in found if n is not None), None)
+
+
+def test_wire_text_limits_are_the_column_lengths() -> None:
+    """Each SIASN text that reaches a column declares that column's length, so a longer value
+    is refused as a payload error, not by the database (found by the Sinkron property)."""
+    tables = {t.name: t for t in Base.metadata.tables.values()}
+    for (model, name), column in WIRE_COLUMNS.items():
+        table, col = column.split(".")
+        assert _max_length(model, name) == tables[table].columns[col].type.length, (model.__name__, name)
