@@ -97,7 +97,11 @@ def _lines(stream: BinaryIO) -> Iterator[_Line]:
                 pass
             yield _Line(number, None)
             continue
-        yield _Line(number, decoder.decode(raw, number).rstrip("\r\n"))
+        # a bare CR ends a line too (old Mac exports; the csv module refuses one inside a line)
+        pieces = decoder.decode(raw, number).rstrip("\r\n").split("\r")
+        for offset, piece in enumerate(pieces):
+            yield _Line(number + offset, piece)
+        number += len(pieces) - 1
 
 
 def _key(header: str) -> str:

@@ -158,6 +158,8 @@ def store(database_url: str) -> Iterator[Container]:
 @settings(max_examples=examples(15))
 @given(data=st.one_of(roster_csv(), st.binary(max_size=200)), strict=st.booleans())
 @example(data=b"NIP\n" + NIP.encode() + b"\x00\n", strict=False)
+@example(data=b"NIP\n1\r2\n", strict=False).via("a bare CR raised _csv.Error (found by this test)")
+@example(data=b"NIP\r" + NIP.encode() + b"\r", strict=True).via("an old Mac export: CR line ends")
 def test_roster_import_refuses_with_typed_errors_and_writes_nothing(
     store: Container, data: bytes, strict: bool
 ) -> None:

@@ -278,7 +278,9 @@ def test_pmm_results_map_or_raise_a_periode_error(raw: Any, label: str) -> None:
     assert record.nip == result.pegawai.nip and all(f.rule for f in findings)
 
 
-WIRE_COLUMNS = {  # wire field -> the store column it reaches (through the mapping)
+WIRE_COLUMNS: dict[
+    tuple[type[BaseModel], str], str
+] = {  # wire field -> the store column it reaches (through the mapping)
     (DataUtama, "nama"): "pegawai.nama",
     (DataUtama, "gelar_depan"): "pegawai.gelar_depan",
     (DataUtama, "gelar_belakang"): "pegawai.gelar_belakang",
@@ -324,4 +326,5 @@ def test_wire_text_limits_are_the_column_lengths() -> None:
     tables = {t.name: t for t in Base.metadata.tables.values()}
     for (model, name), column in WIRE_COLUMNS.items():
         table, col = column.split(".")
-        assert _max_length(model, name) == tables[table].columns[col].type.length, (model.__name__, name)
+        length = getattr(tables[table].columns[col].type, "length", None)
+        assert length is not None and _max_length(model, name) == length, (model.__name__, name)
