@@ -218,6 +218,6 @@ class SyncModel(RuleBasedStateMachine):
         return httpx.MockTransport(handle)
 
 
-SyncModel.TestCase.settings = settings(max_examples=examples(15))
+SyncModel.TestCase.settings = settings(max_examples=examples(10))
 test_sync_model = SyncModel.TestCase
 test_sync_model.__doc__ = "Edits, Sinkrons and decisions in any order keep store, audit and model in step."
