@@ -168,6 +168,7 @@ def store(database_url: str) -> Iterator[Container]:
 @example(data=b"NIP\n" + NIP.encode() + b"\x00\n", strict=False)
 @example(data=b"NIP\n1\r2\n", strict=False).via("a bare CR raised _csv.Error (found by this test)")
 @example(data=b"NIP\r" + NIP.encode() + b"\r", strict=True).via("an old Mac export: CR line ends")
+@example(data=b'NIP\n0"\n"\n', strict=False).via("a quote opened inside a cell raised _csv.Error (long run)")
 def test_roster_import_refuses_with_typed_errors_and_writes_nothing(
     store: Container, data: bytes, strict: bool
 ) -> None:

@@ -218,6 +218,28 @@ class SyncModel(RuleBasedStateMachine):
         return httpx.MockTransport(handle)
 
 
+def test_keep_local_keeps_an_edit_made_after_the_conflict() -> None:
+    """Found by the long run: "keep local" wrote back the local value the conflict was opened
+    with, undoing a later local edit (the audit's proposal already named the newer value)."""
+    model, nip = SyncModel(), NIPS[1]
+    try:
+        model.first_sinkron()
+        for value in ("b@x.go.id", "a@x.go.id"):
+            with transaction(model.container.sessions) as session:
+                edit_pegawai(session, nip, {"email": value}, actor="operator", reason="berkas")
+            model.local[nip]["email"] = value
+            if value == "b@x.go.id":
+                model.remote[nip]["email"] = None
+                model.sinkron(nip)
+        with transaction(model.container.sessions) as session:
+            ids = [c.id for c in model._open(session, nip)]
+            decide(session, ADMIN, ids, Resolution.KEEP_LOCAL, actor="admin", reason="diperiksa")
+        model.base[nip]["email"] = model.conflicts[nip].pop("email")
+        model.store_agrees_with_the_model()
+    finally:
+        model.teardown()
+
+
 SyncModel.TestCase.settings = settings(max_examples=examples(10))
 test_sync_model = SyncModel.TestCase
 test_sync_model.__doc__ = "Edits, Sinkrons and decisions in any order keep store, audit and model in step."

@@ -186,7 +186,8 @@ def _apply(
     if conflict.kind == skp_konflik.KIND:
         return skp_konflik.decide(session, conflict, person, resolution.value, actor=actor, reason=reason)
     current = local_values(person).get(conflict.field)
-    new = _decided(session, conflict, resolution, value)
+    # keeping local keeps the value local now: an edit made after the conflict opened is not undone
+    new = current if resolution is Resolution.KEEP_LOCAL else _decided(session, conflict, resolution, value)
     if new != current and conflict.field in local_values(person):
         set_field(person, conflict.field, new)
         person.updated_at = audit.now()
