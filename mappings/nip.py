@@ -46,7 +46,12 @@ def format_nip(nip: str) -> str:
 
 
 def decode_nip(nip: str, *, pppk: bool = False) -> NipInfo:
-    """Decode the fields of a normalised NIP; impossible dates decode to None."""
+    """Decode the fields of a normalised NIP; impossible dates decode to None.
+
+    Anything but 18 ASCII digits raises ``NipError`` (normalise first).
+    """
+    if not _NIP.fullmatch(nip):
+        raise NipError("NIP must be 18 digits 0-9")
     try:
         born: date | None = date(int(nip[:4]), int(nip[4:6]), int(nip[6:8]))
     except ValueError:

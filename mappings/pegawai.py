@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -102,15 +103,16 @@ def map_data_utama(data: DataUtama) -> tuple[PegawaiRecord, list[Notice]]:
         email=data.email_gov or data.email,
         no_hp=data.no_hp,
     )
-    notices.extend(
-        check_nip(
-            record.nip,
-            tanggal_lahir=record.tanggal_lahir,
-            jenis_kelamin=record.jenis_kelamin,
-            tmt_cpns=record.tmt_cpns,
-            pppk=record.is_pppk,
+    with suppress(NipError):  # a NIP that is not 18 digits has its notice already
+        notices.extend(
+            check_nip(
+                record.nip,
+                tanggal_lahir=record.tanggal_lahir,
+                jenis_kelamin=record.jenis_kelamin,
+                tmt_cpns=record.tmt_cpns,
+                pppk=record.is_pppk,
+            )
         )
-    )
     return record, notices
 
 

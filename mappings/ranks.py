@@ -80,6 +80,7 @@ def golongan_by_id(golongan_id: int) -> Golongan:
     return Golongan(kode=kode, id=golongan_id, pangkat=PANGKAT[golongan_id])
 
 
+_ID_TEXT = re.compile(r"[0-9]{1,9}")
 _PNS_PATTERN = re.compile(r"^(IV|III|II|I|[1-4])\s*[/\s.-]?\s*([A-Ea-e])$")
 
 
@@ -88,7 +89,7 @@ def parse_golongan(value: str | int) -> Golongan:
     if isinstance(value, int):
         return golongan_by_id(value)
     text = value.strip().upper()
-    if text.isdigit():
+    if _ID_TEXT.fullmatch(text):  # ASCII only: "²".isdigit() is true and int("²") fails
         return golongan_by_id(int(text))
     match = _PNS_PATTERN.match(text)
     if match:

@@ -97,7 +97,11 @@ def _lines(stream: BinaryIO) -> Iterator[_Line]:
                 pass
             yield _Line(number, None)
             continue
-        yield _Line(number, decoder.decode(raw, number).rstrip("\r\n"))
+        # a bare CR ends a line too (old Mac exports; the csv module refuses one inside a line)
+        pieces = decoder.decode(raw, number).rstrip("\r\n").split("\r")
+        for offset, piece in enumerate(pieces):
+            yield _Line(number + offset, piece)
+        number += len(pieces) - 1
 
 
 def _key(header: str) -> str:
@@ -154,7 +158,11 @@ def _cells(lines: Iterator[_Line], delimiter: str) -> Iterator[tuple[int, list[s
             )
             continue
         text = "\n".join(line.text or "" for line in taken)
-        yield start.number, next(csv.reader([text], delimiter=delimiter, strict=False))
+        try:
+            yield start.number, next(csv.reader([text], delimiter=delimiter, strict=False))
+        except csv.Error:  # a quote opened inside a cell (``0"``) and closed on a later line
+            problem = RosterProblem(start.number, _excerpt(start.text), t("guards.roster_open_quote"))
+            yield start.number, problem
 
 
 def _open_quote(taken: list[_Line]) -> bool:

@@ -18,7 +18,9 @@ from simulators.pmm import PmmSimulator
 from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
 from store.db import make_engine, upgrade
+from tests import hypothesis_profiles
 
+hypothesis_profiles.load()
 PG_ADMIN_URL = os.environ.get("EKINERJA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -12,9 +12,11 @@ import re
 from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+
+from connectors.storable import check_model_text
 
 
 class Status(StrEnum):
@@ -145,9 +147,14 @@ Text1000 = Annotated[Annotated[str, StringConstraints(max_length=1000)] | None, 
 
 
 class PmmModel(BaseModel):
-    """Base of the PMM wire models: unknown keys ignored, values immutable."""
+    """Base of the PMM wire models: unknown keys ignored, values immutable, text storable."""
 
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _storable(self) -> Self:
+        check_model_text(self)
+        return self
 
 
 class Periode(PmmModel):

@@ -6,47 +6,62 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from connectors.siasn.types import LooseInt, SiasnDate, Text, WireModel
+from connectors.siasn.types import (
+    Id64,
+    LooseInt,
+    SiasnDate,
+    Text,
+    Text8,
+    Text32,
+    Text40,
+    Text60,
+    Text64,
+    Text100,
+    Text120,
+    Text200,
+    Text300,
+    WireModel,
+)
 
 
 class DataUtama(WireModel):
     """``GET /pns/data-utama/{nip}`` → ``data`` (the main profile)."""
 
-    id: str = Field(alias="id")
+    id: Id64 = Field(alias="id")
     nip_baru: str = Field(alias="nipBaru")
     nip_lama: Text = Field(None, alias="nipLama")
-    nama: Text = Field(None, alias="nama")
-    gelar_depan: Text = Field(None, alias="gelarDepan")
-    gelar_belakang: Text = Field(None, alias="gelarBelakang")
-    tempat_lahir: Text = Field(None, alias="tempatLahir")
+    nama: Text200 = Field(None, alias="nama")
+    gelar_depan: Text60 = Field(None, alias="gelarDepan")
+    gelar_belakang: Text100 = Field(None, alias="gelarBelakang")
+    tempat_lahir: Text100 = Field(None, alias="tempatLahir")
     tgl_lahir: SiasnDate = Field(None, alias="tglLahir")
     jenis_kelamin: Text = Field(None, alias="jenisKelamin")
-    email: Text = Field(None, alias="email")
-    email_gov: Text = Field(None, alias="emailGov")
-    no_hp: Text = Field(None, alias="noHp")
+    email: Text200 = Field(None, alias="email")
+    email_gov: Text200 = Field(None, alias="emailGov")
+    no_hp: Text40 = Field(None, alias="noHp")
     jenis_pegawai_id: Text = Field(None, alias="jenisPegawaiId")
-    jenis_pegawai_nama: Text = Field(None, alias="jenisPegawaiNama")
+    jenis_pegawai_nama: Text120 = Field(None, alias="jenisPegawaiNama")
     kedudukan_pns_id: Text = Field(None, alias="kedudukanPnsId")
-    kedudukan_pns_nama: Text = Field(None, alias="kedudukanPnsNama")
+    kedudukan_pns_nama: Text120 = Field(None, alias="kedudukanPnsNama")
     status_pegawai: Text = Field(None, alias="statusPegawai")
     tmt_cpns: SiasnDate = Field(None, alias="tmtCpns")
     tmt_pns: SiasnDate = Field(None, alias="tmtPns")
     instansi_induk_id: Text = Field(None, alias="instansiIndukId")
     instansi_induk_nama: Text = Field(None, alias="instansiIndukNama")
-    instansi_kerja_id: Text = Field(None, alias="instansiKerjaId")
-    instansi_kerja_nama: Text = Field(None, alias="instansiKerjaNama")
+    instansi_kerja_id: Text64 = Field(None, alias="instansiKerjaId")
+    instansi_kerja_nama: Text200 = Field(None, alias="instansiKerjaNama")
     satuan_kerja_kerja_id: Text = Field(None, alias="satuanKerjaKerjaId")
-    unor_id: Text = Field(None, alias="unorId")
-    unor_nama: Text = Field(None, alias="unorNama")
+    unor_id: Text64 = Field(None, alias="unorId")
+    unor_nama: Text300 = Field(None, alias="unorNama")
     unor_induk_id: Text = Field(None, alias="unorIndukId")
     jenis_jabatan_id: LooseInt = Field(None, alias="jenisJabatanId")
     jenis_jabatan: Text = Field(None, alias="jenisJabatan")
-    jabatan_nama: Text = Field(None, alias="jabatanNama")
+    jabatan_nama: Text300 = Field(None, alias="jabatanNama")
     jabatan_struktural_id: Text = Field(None, alias="jabatanStrukturalId")
     jabatan_fungsional_id: Text = Field(None, alias="jabatanFungsionalId")
-    jabatan_fungsional_nama: Text = Field(None, alias="jabatanFungsionalNama")
+    jabatan_fungsional_nama: Text300 = Field(None, alias="jabatanFungsionalNama")
     jabatan_fungsional_umum_id: Text = Field(None, alias="jabatanFungsionalUmumId")
-    jabatan_fungsional_umum_nama: Text = Field(None, alias="jabatanFungsionalUmumNama")
+    jabatan_fungsional_umum_nama: Text300 = Field(None, alias="jabatanFungsionalUmumNama")
     tmt_jabatan: SiasnDate = Field(None, alias="tmtJabatan")
     eselon: Text = Field(None, alias="eselon")
     eselon_id: LooseInt = Field(None, alias="eselonId")
@@ -76,7 +91,7 @@ class RwJabatan(WireModel):
     jabatan_fungsional_umum_nama: Text = Field(None, alias="jabatanFungsionalUmumNama")
     nama_jabatan: Text = Field(None, alias="namaJabatan")
     tmt_jabatan: SiasnDate = Field(None, alias="tmtJabatan")
-    nomor_sk: Text = Field(None, alias="nomorSk")
+    nomor_sk: Text100 = Field(None, alias="nomorSk")
     tanggal_sk: SiasnDate = Field(None, alias="tanggalSk")
     tmt_pelantikan: SiasnDate = Field(None, alias="tmtPelantikan")
 
@@ -89,7 +104,7 @@ class RwGolongan(WireModel):
     golongan_id: LooseInt = Field(None, alias="golonganId")
     golongan: Text = Field(None, alias="golongan")
     pangkat: Text = Field(None, alias="pangkat")
-    sk_nomor: Text = Field(None, alias="skNomor")
+    sk_nomor: Text100 = Field(None, alias="skNomor")
     sk_tanggal: SiasnDate = Field(None, alias="skTanggal")
     tmt_golongan: SiasnDate = Field(None, alias="tmtGolongan")
     jenis_kp_id: LooseInt = Field(None, alias="jenisKPId")
@@ -101,16 +116,16 @@ class RwGolongan(WireModel):
 class RwSkp22(WireModel):
     """One row of ``GET /pns/rw-skp22/{nip}`` (note the capitalised ``KuadranKinerjaNilai``)."""
 
-    id: str = Field(alias="id")
+    id: Id64 = Field(alias="id")
     tahun: LooseInt = Field(None, alias="tahun")
     hasil_kinerja_nilai: LooseInt = Field(None, alias="hasilKinerjaNilai")
     perilaku_kerja_nilai: LooseInt = Field(None, alias="PerilakuKerjaNilai")
     kuadran_kinerja_nilai: LooseInt = Field(None, alias="KuadranKinerjaNilai")
-    nama_penilai: Text = Field(None, alias="namaPenilai")
+    nama_penilai: Text200 = Field(None, alias="namaPenilai")
     nip_nrp_penilai: Text = Field(None, alias="nipNrpPenilai")
     penilai_golongan_id: LooseInt = Field(None, alias="penilaiGolonganId")
-    penilai_jabatan_nm: Text = Field(None, alias="penilaiJabatanNm")
-    penilai_unor_nm: Text = Field(None, alias="penilaiUnorNm")
+    penilai_jabatan_nm: Text300 = Field(None, alias="penilaiJabatanNm")
+    penilai_unor_nm: Text300 = Field(None, alias="penilaiUnorNm")
     pns_dinilai_id: Text = Field(None, alias="pnsDinilaiId")
     status_penilai: Text = Field(None, alias="statusPenilai")
 
@@ -118,21 +133,21 @@ class RwSkp22(WireModel):
 class RwKinerjaPeriodik(WireModel):
     """One row of ``GET /pns/rw-kinerjaperiodik/{nip}`` (``koefisenId`` is SIASN's spelling)."""
 
-    id: str = Field(alias="id")
+    id: Id64 = Field(alias="id")
     tahun: LooseInt = Field(None, alias="tahun")
     hasil_kinerja_nilai: LooseInt = Field(None, alias="hasilKinerjaNilai")
     perilaku_kerja_nilai: LooseInt = Field(None, alias="perilakuKerjaNilai")
     kuadran_kinerja_nilai: LooseInt = Field(None, alias="kuadranKinerjaNilai")
-    koefisien_id: Text = Field(None, validation_alias=AliasChoices("koefisenId", "koefisienId"))
+    koefisien_id: Text8 = Field(None, validation_alias=AliasChoices("koefisenId", "koefisienId"))
     periodik_id: LooseInt = Field(None, alias="periodikId")
     periodik_nama: Text = Field(None, alias="periodikNama")
     bulan_mulai_penilaian: LooseInt = Field(None, alias="bulanMulaiPenilaian")
     bulan_selesai_penilaian: LooseInt = Field(None, alias="bulanSelesaiPenilaian")
     penilai_nip_nrp: Text = Field(None, alias="penilaiNipNrp")
-    nama_penilai: Text = Field(None, alias="namaPenilai")
+    nama_penilai: Text200 = Field(None, alias="namaPenilai")
     penilai_golongan_id: LooseInt = Field(None, alias="penilaiGolonganId")
-    penilai_jabatan_nama: Text = Field(None, alias="penilaiJabatanNama")
-    penilai_unor_nm: Text = Field(None, alias="penilaiUnorNm")
+    penilai_jabatan_nama: Text300 = Field(None, alias="penilaiJabatanNama")
+    penilai_unor_nm: Text300 = Field(None, alias="penilaiUnorNm")
     pns_dinilai_id: Text = Field(None, alias="pnsDinilaiId")
     status_penilai: Text = Field(None, alias="statusPenilai")
 
@@ -140,16 +155,16 @@ class RwKinerjaPeriodik(WireModel):
 class RefUnor(WireModel):
     """One row of ``GET /referensi/ref-unor`` (PascalCase keys; empty ``DiatasanId`` at root)."""
 
-    id: str = Field(alias="Id")
-    instansi_id: Text = Field(None, alias="InstansiId")
-    diatasan_id: Text = Field(None, alias="DiatasanId")
+    id: Id64 = Field(alias="Id")
+    instansi_id: Text64 = Field(None, alias="InstansiId")
+    diatasan_id: Text64 = Field(None, alias="DiatasanId")
     eselon_id: LooseInt = Field(None, alias="EselonId")
-    nama_unor: Text = Field(None, alias="NamaUnor")
-    nama_jabatan: Text = Field(None, alias="NamaJabatan")
-    cepat_kode: Text = Field(None, alias="CepatKode")
+    nama_unor: Text300 = Field(None, alias="NamaUnor")
+    nama_jabatan: Text300 = Field(None, alias="NamaJabatan")
+    cepat_kode: Text64 = Field(None, alias="CepatKode")
     induk_unor_id: Text = Field(None, alias="IndukUnorId")
-    pemimpin_pns_id: Text = Field(None, alias="PemimpinPnsId")
-    jenis_unor_id: Text = Field(None, alias="JenisUnorId")
+    pemimpin_pns_id: Text64 = Field(None, alias="PemimpinPnsId")
+    jenis_unor_id: Text32 = Field(None, alias="JenisUnorId")
 
 
 class SaveModel(BaseModel):

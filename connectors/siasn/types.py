@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, StringConstraints, model_validator
+
+from connectors.storable import check_model_text
 
 _DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y")
+INT_LIMIT = 2_147_483_647  # the largest value of an INTEGER column on PostgreSQL
+_INT_TEXT = re.compile(r"(-?\d+)(\.0+)?")
 _DATETIME_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(:\d{2})?")
 
 
@@ -41,26 +45,45 @@ def empty_to_none(value: Any) -> str | None:
 
 
 def loose_int(value: Any) -> int | None:
-    """Integers that may arrive as strings, floats or garbage (garbage becomes None)."""
+    """Integers that may arrive as strings, floats or garbage (garbage becomes None).
+
+    A number outside what a store INTEGER column holds (``INT_LIMIT``, PostgreSQL's) is garbage
+    too: no SIASN code, year or amount comes near it, and it could never be stored.
+    """
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    text = str(value).strip()
-    if re.fullmatch(r"-?\d+(\.0+)?", text):
-        return int(float(text))
-    return None
+        value = int(value) if value.is_integer() else None
+    elif not isinstance(value, int):
+        text = str(value).strip()
+        match = _INT_TEXT.fullmatch(text) if len(text) <= 40 else None
+        value = int(match.group(1)) if match else None
+    return value if value is not None and -INT_LIMIT <= value <= INT_LIMIT else None
 
 
 Text = Annotated[str | None, BeforeValidator(empty_to_none)]
+
+
+_EMPTY = BeforeValidator(empty_to_none)
+# Text a field may hold where it reaches a store column: the length is the column's (a test holds
+# each against ``store.models``), so a longer value is a PayloadError, never a database error.
+Text8 = Annotated[Annotated[str, StringConstraints(max_length=8)] | None, _EMPTY]
+Text32 = Annotated[Annotated[str, StringConstraints(max_length=32)] | None, _EMPTY]
+Text40 = Annotated[Annotated[str, StringConstraints(max_length=40)] | None, _EMPTY]
+Text60 = Annotated[Annotated[str, StringConstraints(max_length=60)] | None, _EMPTY]
+Text64 = Annotated[Annotated[str, StringConstraints(max_length=64)] | None, _EMPTY]
+Text100 = Annotated[Annotated[str, StringConstraints(max_length=100)] | None, _EMPTY]
+Text120 = Annotated[Annotated[str, StringConstraints(max_length=120)] | None, _EMPTY]
+Text200 = Annotated[Annotated[str, StringConstraints(max_length=200)] | None, _EMPTY]
+Text300 = Annotated[Annotated[str, StringConstraints(max_length=300)] | None, _EMPTY]
+Id64 = Annotated[str, StringConstraints(max_length=64)]
 LooseInt = Annotated[int | None, BeforeValidator(loose_int)]
 SiasnDate = Annotated[date | None, BeforeValidator(parse_siasn_date)]
 
 
 class WireModel(BaseModel):
-    """Base of SIASN wire models: aliases matched case-insensitively, unknown keys kept."""
+    """Base of SIASN wire models: aliases matched case-insensitively, unknown keys kept; text
+    that could not be stored (NUL, lone surrogates) refused."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=True)
     _folded: ClassVar[dict[str, str]] = {}
@@ -93,3 +116,8 @@ class WireModel(BaseModel):
             if target not in out or out[target] in (None, ""):
                 out[target] = value
         return out
+
+    @model_validator(mode="after")
+    def _storable(self) -> Self:
+        check_model_text(self)
+        return self

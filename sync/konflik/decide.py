@@ -257,6 +257,8 @@ def _apply(
     if conflict.kind == skp_konflik.KIND:
         return skp_konflik.decide(session, conflict, person, resolution.value, actor=actor, reason=reason)
     current = local_values(person).get(conflict.field)
+    if resolution is Resolution.KEEP_LOCAL:  # the value local now: a later edit is not undone
+        new = current
     if new != current and conflict.field in local_values(person):
         _set(session, person, conflict.field, new)
     if conflict.kind == "merge":

@@ -123,8 +123,8 @@ def list_usulan(session: Session, scope: Scope, unit: str | None = None) -> list
 
 def proposed(conflict: Conflict) -> Any:
     """The value to propose: the local value kept, or the value an admin set."""
-    if conflict.resolution == Resolution.KEEP_LOCAL.value:
-        return conflict.local_value
+    if conflict.resolution == Resolution.KEEP_LOCAL.value and conflict.decided_value is None:
+        return conflict.local_value  # decided before the decided value was recorded
     return conflict.decided_value
 
 
