@@ -136,6 +136,7 @@ def test_schedule_list_shows_the_nightly_job(tmp_path: object) -> None:
         "EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path}/s.db",
         "EKINERJA_SCHEDULE__RECONCILE_CRON": "15 2 * * *",
     }
+    assert cli("db", "upgrade", env=env).returncode == 0  # a read command never creates the store
     result = cli("schedule", "list", "--json", env=env)
     assert result.returncode == 0, result.stderr
     [job] = json.loads(result.stdout)

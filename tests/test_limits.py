@@ -182,7 +182,7 @@ def test_cli_refuses_the_same_values_with_exit_2(site: Site) -> None:
         (["pegawai", "edit", site.employee.translate(ARABIC), "no_hp=0812345678", *who], "18 digit"),
         (["operator", "grant", site.operator, site.opd, "--oleh", "x" * 121], "oleh"),
         (["operator", "grant", site.operator, "u" * 65, "--oleh", "kepala BKD"], "tidak ada unit"),
-        (["apikey", "create", "k" * (NAME_MAX + 1)], "not valid"),
+        (["apikey", "create", "k" * (NAME_MAX + 1)], "nama kunci API tidak sah"),
     ]:
         result = cli(*args, env=env)
         assert result.returncode == 2, (args[:2], result.stdout, result.stderr)
@@ -190,7 +190,7 @@ def test_cli_refuses_the_same_values_with_exit_2(site: Site) -> None:
     long_password = cli(
         "admin", "set-password", "admin-2", "--password-stdin", env=env, stdin="p" * 300 + "\n"
     )
-    assert long_password.returncode == 2 and "at most" in long_password.stderr
+    assert long_password.returncode == 2 and "kata sandi paling banyak" in long_password.stderr
     assert _snapshot(site) == before
 
 

@@ -109,7 +109,7 @@ def test_a_night_and_sinkron_in_one_process_draw_from_one_budget(
     assert max(windows) <= RATE * 10 * 1.02, seconds
     assert max(seconds) <= RATE + 1, seconds
     assert sum(seconds) >= 0.8 * RATE * len(seconds), seconds  # the budget is used, not wasted
-    assert calls["night"] > 30 and calls["sinkron"] > 10, calls
+    assert calls["night"] > 30 and calls["sinkron"] >= 4, calls  # both lanes drew from it
 
 
 def test_every_client_of_a_container_shares_the_credentials_budget(budgeted: Container) -> None:

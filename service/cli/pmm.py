@@ -253,7 +253,7 @@ def pmm_import(
 ) -> None:
     """Import a recap file: every row accepted or refused with its reason; a bad file writes nothing."""
     with cli_errors():
-        container = build_container()
+        container = build_container(create=True)  # an import sets a store up, as roster import does
         try:
             report = _import_with_progress(container, file)
         except RecapFileError as exc:
