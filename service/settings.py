@@ -23,7 +23,7 @@ from pydantic_settings import SettingsError as SourceError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from mappings.messages import t
+from mappings.messages import choices, t
 
 
 def _zone(value: str) -> str:
@@ -342,4 +342,4 @@ def _problem(error: Any) -> str:
         return str(context["error"])
     key = _PROBLEMS.get(error["type"], "guards.setting_value")  # never pydantic's English
     limit = context.get("ge", context.get("gt", context.get("le", "")))
-    return t(key, limit=limit, choices=context.get("expected", ""))
+    return t(key, limit=limit, choices=choices(context.get("expected", "")))

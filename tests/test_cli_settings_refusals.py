@@ -152,3 +152,11 @@ def test_doctor_warns_about_an_empty_store(tmp_path: Path) -> None:
     assert cli("db", "upgrade", cwd=tmp_path).returncode == 0
     check = _database_check(tmp_path)
     assert check["status"] == "warn" and "kosong" in check["detail"]
+
+
+def test_a_choice_setting_lists_its_values_in_bahasa(tmp_path: Path) -> None:
+    """A setting outside its choices names them joined with "atau", not pydantic's English "or"."""
+    env = {"EKINERJA_DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "EKINERJA_SIASN__BUDGET_STORE": "x"}
+    result = cli("konflik", "list", env=env)
+    assert result.returncode == 2 and "'memory' atau 'postgres'" in result.stderr, result.stderr
+    assert " or " not in result.stderr

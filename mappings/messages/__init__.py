@@ -83,3 +83,9 @@ def t(key: str, language: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     except KeyError:
         raise UnknownMessage(key) from None
     return template.format(**params) if params else template
+
+
+def choices(expected: object) -> str:
+    """Pydantic's list of allowed values (``'a', 'b' or 'c'``) with the last joint in Bahasa."""
+    head, sep, last = str(expected).rpartition(" or ")
+    return f"{head} atau {last}" if sep else str(expected)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from mappings.messages import t
+from mappings.messages import choices, t
 from mappings.nip import NipError, normalize_nip
 from service.auth import Gate
 from service.openapi import Nip, body_doc
@@ -52,7 +52,7 @@ def field_errors(exc: ValidationError) -> list[dict[str, str]]:
     for error in exc.errors():
         field = ".".join(str(p) for p in error["loc"]) or t("skp.api.body")
         kind = error["type"]
-        context = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+        context = {k: choices(v) if k == "expected" else str(v) for k, v in (error.get("ctx") or {}).items()}
         if kind == "value_error":
             reason = str(error["msg"]).removeprefix("Value error, ")
         elif kind in ERROR_TYPES:
