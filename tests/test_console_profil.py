@@ -193,3 +193,18 @@ def test_edit_profil_saves_with_reason_and_checks_the_target_unit(profil: Profil
         ).all()
     assert {(r.field, r.reason) for r in rows} == {("unor_id", "SK 7/2026"), ("catatan", "SK 7/2026")}
     assert {r.actor for r in rows} == {f"myasn:{profil.cast['operator']}"}
+
+
+def test_edit_profil_refuses_an_overlong_field_with_a_page_not_a_500(profil: Profil) -> None:
+    """A field far past any limit (5,000 characters) is a 422 page in Bahasa Indonesia, never a
+    server error, and nothing is written."""
+    nip = profil.cast["employee"]
+    with client_for(profil, "operator") as client:
+        token = TOKEN.findall(client.get(f"/admin/pegawai/{nip}/ubah").text)[0]
+        before = audit_count(profil)
+        refused = client.post(
+            f"/admin/pegawai/{nip}/ubah", data={"csrf": token, "no_hp": "0" * 5000, "alasan": "uji"}
+        )
+        assert refused.status_code == 422 and "lebih dari 1000 karakter" in refused.text
+        assert "0" * 5000 not in refused.text
+    assert audit_count(profil) == before

@@ -66,7 +66,10 @@ def profil_router(views: Views) -> APIRouter:
         nip = _nip(nip)
         await _may_edit(views, viewer, nip)
         roles = views.gate.roles
-        changes, form = await _tx(views, data.submitted_changes, viewer.who, roles, nip, sent)
+        try:
+            changes, form = await _tx(views, data.submitted_changes, viewer.who, roles, nip, sent)
+        except data.EditRefused as exc:  # a field too long to show again: the refusal page
+            raise PageRefused(exc.status, str(exc)) from None
         if form.pick.matches is not None:  # typed text named several units: offer them
             return _form_page(request, views, viewer, nip, form)
         try:
