@@ -196,8 +196,8 @@ def test_edit_profil_saves_with_reason_and_checks_the_target_unit(profil: Profil
 
 
 def test_edit_profil_refuses_an_overlong_field_with_a_page_not_a_500(profil: Profil) -> None:
-    """A field far past any limit (5,000 characters) is a 422 page in Bahasa Indonesia, never a
-    server error, and nothing is written."""
+    """A field far past any limit (5,000 characters) or a unit id nobody knows is a refusal page
+    in Bahasa Indonesia, never a server error, and nothing is written."""
     nip = profil.cast["employee"]
     with client_for(profil, "operator") as client:
         token = TOKEN.findall(client.get(f"/admin/pegawai/{nip}/ubah").text)[0]
@@ -207,4 +207,8 @@ def test_edit_profil_refuses_an_overlong_field_with_a_page_not_a_500(profil: Pro
         )
         assert refused.status_code == 422 and "lebih dari 1000 karakter" in refused.text
         assert "0" * 5000 not in refused.text
+        unknown_unit = client.post(
+            f"/admin/pegawai/{nip}/ubah", data={"csrf": token, "unor_id": "X" * 70, "alasan": "uji"}
+        )
+        assert 400 <= unknown_unit.status_code < 500 and "Pilih unit" in unknown_unit.text
     assert audit_count(profil) == before
