@@ -92,6 +92,7 @@ def test_a_night_and_sinkron_in_one_process_draw_from_one_budget(
                 while True:
                     for nip in nips:
                         await runner.run(nip, actor="test")
+                        await asyncio.sleep(0.05)  # a person's presses, not a loop that takes it all
             finally:
                 calls["sinkron"] = siasn.calls
 
