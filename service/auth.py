@@ -17,8 +17,8 @@ from fastapi import HTTPException, Request
 
 from service.container import Container
 from store.db import transaction
-from sync.access import Action, Principal, RoleMap, authorize
-from sync.credentials import KEY_PREFIX, find_session, verify_api_key
+from sync.access.rules import Action, Principal, RoleMap, authorize
+from sync.access.sessions import KEY_PREFIX, find_session, verify_api_key
 
 SESSION_COOKIE = "ekinerja_sesi"
 T = TypeVar("T")

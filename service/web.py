@@ -24,8 +24,9 @@ from mappings.limits import NAME_MAX, NEXT_MAX, PASSWORD_MAX, STATE_MAX, LimitEr
 from mappings.messages import t
 from service.auth import SESSION_COOKIE, Gate
 from store.models import LoginState, Unit
-from sync.access import Principal, RoleMap, operator_units
-from sync.credentials import (
+from sync.access.people import note_login
+from sync.access.rules import Principal, RoleMap, operator_units
+from sync.access.sessions import (
     SessionInfo,
     close_session,
     open_session,
@@ -35,7 +36,6 @@ from sync.credentials import (
     take_login_state,
     verify_local_account,
 )
-from sync.known_users import note_login
 
 LOGIN_COOKIE = "ekinerja_login"
 LOGIN_TTL = 600

@@ -20,8 +20,8 @@ from service.cli.unor import resolve_unit
 from service.render import json_text, local_time, plain, print_table, visible
 from store.db import transaction
 from sync import clock
-from sync.access import AccessError, grant_unit, list_grants, revoke_unit
-from sync.credentials import (
+from sync.access.rules import AccessError, grant_unit, list_grants, revoke_unit
+from sync.access.sessions import (
     CredentialError,
     create_api_key,
     disable_local_account,

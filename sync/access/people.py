@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from mappings.messages import t
 from store.models import KnownUser, LocalAccount, OperatorGrant, Pegawai
 from sync import audit
-from sync.access import Principal, RoleMap
-from sync.credentials import SessionInfo
+from sync.access.rules import Principal, RoleMap
+from sync.access.sessions import SessionInfo
 
 ASSIGNABLE = ("all", "operator")
 _SPACES = re.compile(r"\s+")
