@@ -24,18 +24,11 @@ from mappings.limits import NAME_MAX, NEXT_MAX, PASSWORD_MAX, STATE_MAX, LimitEr
 from mappings.messages import t
 from service.auth import SESSION_COOKIE, Gate
 from store.models import LoginState, Unit
+from sync.access.accounts import verify_local_account
 from sync.access.people import note_login
 from sync.access.rules import Principal, RoleMap, operator_units
-from sync.access.sessions import (
-    SessionInfo,
-    close_session,
-    open_session,
-    reserve_login,
-    save_login_state,
-    sweep_login_throttle,
-    take_login_state,
-    verify_local_account,
-)
+from sync.access.sessions import SessionInfo, close_session, open_session, save_login_state, take_login_state
+from sync.access.throttle import reserve_login, sweep_login_throttle
 
 LOGIN_COOKIE = "ekinerja_login"
 LOGIN_TTL = 600
