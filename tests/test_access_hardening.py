@@ -19,7 +19,7 @@ from simulators.myasn import REALM_PATH
 from simulators.siasn import SiasnSimulator
 from store.db import make_engine, session_factory, transaction, upgrade
 from store.models import AuditEntry, LoginThrottle, Pegawai, WebSession
-from sync.credentials import Attempt, reserve_login, sweep_login_throttle
+from sync.access.throttle import Attempt, reserve_login, sweep_login_throttle
 from tests.access_site import PASSWORD, Site, logged_in, site_fixture  # noqa: F401
 from tests.test_cli import cli
 

@@ -23,7 +23,8 @@ from simulators.events import mutasi
 from simulators.siasn import SiasnSimulator
 from store.db import transaction
 from store.models import AuditEntry, Pegawai, Unit
-from sync.credentials import SessionInfo, open_session, set_local_account
+from sync.access.accounts import set_local_account
+from sync.access.sessions import SessionInfo, open_session
 from sync.konflik.scope import subtree
 from tests.console_site import ADMIN, OPERATOR_ROLE, PASSWORD, build_site
 from tests.helpers import edit

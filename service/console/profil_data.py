@@ -1,7 +1,7 @@
 """What the profile's actions read and do: who may press Sinkron SIASN or Edit Profil, the edit
 form's fields and the changes a submitted form asks for.
 
-The rules are those of the API: ``sync.access.authorize`` decides (an operator acts on employees
+The rules are those of the API: ``sync.access.rules.authorize`` decides (an operator acts on employees
 of their area and places them only in units of their area), ``sync.edit.edit_pegawai`` checks
 and audits the edit with its reason, as ``PATCH /api/v1/pegawai/{nip}`` does.
 """
@@ -19,7 +19,7 @@ from mappings.messages import t
 from mappings.positions import ESELON, JENIS_JABATAN
 from service.console.unit_picker import Pick, pick_unit
 from store.models import Pegawai
-from sync.access import Action, Decision, Principal, RoleMap, authorize
+from sync.access.rules import Action, Decision, Principal, RoleMap, authorize
 from sync.authority import EDITABLE_FIELDS
 from sync.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
 from sync.konflik.scope import scope_for
