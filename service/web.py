@@ -53,9 +53,10 @@ def web_router(gate: Gate, env: Environment | None = None) -> APIRouter:
         return pages.home(who, who.level(gate.roles), area)
 
     @router.get("/login", response_class=HTMLResponse)
-    async def login_page(request: Request, next: str = "/", galat: str = "") -> Response:
+    async def login_page(request: Request, next: str = "/") -> Response:
+        # No error text from the address: a link must not put its author's words on our login page.
         oidc: OidcClient | None = request.app.state.oidc
-        return pages.login(_safe_next(next), galat, myasn=oidc is not None)
+        return pages.login(_safe_next(next), "", myasn=oidc is not None)
 
     @router.get("/login/myasn")
     async def login_myasn(request: Request, next: str = "/") -> Response:
