@@ -15,6 +15,7 @@ from connectors.siasn.types import parse_siasn_date
 from mappings.limits import (
     ACTOR_MAX,
     REASON_MAX,
+    TEXT_MAX,
     LimitError,
     Problem,
     check_changes,
@@ -27,7 +28,8 @@ from mappings.ranks import RankError, parse_golongan
 from store.models import Pegawai, Unit
 from sync import audit
 from sync.authority import EDITABLE_FIELDS, FIELD_AUTHORITY, Authority
-from sync.values import DATE_FIELDS, local_values, set_field, to_json
+from sync.fields import FIELD, Kind, names
+from sync.values import local_values, set_field, to_json
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -140,8 +142,9 @@ def _validate(session: Session, name: str, value: Any) -> Any:
 
 def _text(_session: Session, name: str, value: Any) -> str:
     text = " ".join(str(value).split())
-    if len(text) > 300:
-        raise EditError(t("guards.edit_too_long", field=name, limit=300))
+    limit = FIELD[name].max_length or TEXT_MAX
+    if len(text) > limit:
+        raise EditError(t("guards.edit_too_long", field=name, limit=limit))
     return text
 
 
@@ -191,7 +194,7 @@ def _email(_session: Session, name: str, value: Any) -> str:
 
 
 _VALIDATORS: dict[str, Any] = {
-    **{name: _date for name in DATE_FIELDS},
+    **{name: _date for name in names(Kind.DATE)},
     "golongan": _golongan,
     "unor_id": _unor,
     "jenis_jabatan_id": _choice(JENIS_JABATAN),
