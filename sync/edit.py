@@ -23,12 +23,11 @@ from mappings.limits import (
     single_line,
 )
 from mappings.messages import t
-from mappings.positions import ESELON, JENIS_JABATAN
 from mappings.ranks import RankError, parse_golongan
 from store.models import Pegawai, Unit
 from sync import audit
 from sync.authority import EDITABLE_FIELDS, FIELD_AUTHORITY, Authority
-from sync.fields import FIELD, Kind, names
+from sync.fields import FIELD, FIELDS, Kind, names
 from sync.values import local_values, set_field, to_json
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -134,7 +133,7 @@ def _validate(session: Session, name: str, value: Any) -> Any:
     if owner is Authority.SIASN:
         raise EditError(t("guards.edit_siasn_field", field=name))
     if value is None or (isinstance(value, str) and not value.strip()):
-        if name in ("unor_id", "jabatan", "golongan"):
+        if FIELD[name].required:
             raise EditError(t("guards.edit_not_empty", field=name))
         return None
     return _VALIDATORS.get(name, _text)(session, name, value)
@@ -195,9 +194,8 @@ def _email(_session: Session, name: str, value: Any) -> str:
 
 _VALIDATORS: dict[str, Any] = {
     **{name: _date for name in names(Kind.DATE)},
+    **{f.name: _choice(f.choices) for f in FIELDS if f.choices is not None},
     "golongan": _golongan,
     "unor_id": _unor,
-    "jenis_jabatan_id": _choice(JENIS_JABATAN),
-    "eselon_id": _choice(ESELON),
     "email": _email,
 }

@@ -30,8 +30,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 from mappings.limits import EMAIL_MAX, GOLONGAN_MAX, NO_HP_MAX, TEXT_MAX, UNOR_ID_MAX
+from mappings.positions import ESELON, JENIS_JABATAN
 
 
 class Authority(StrEnum):
@@ -69,8 +71,9 @@ class Field:
     """One employee field.
 
     ``authority`` None: not merged on its own (the key ``nip``, or a value that follows another
-    field). ``max_length``: the longest text an edit accepts. ``wire``: SIASN sends it
-    (``PegawaiRecord``); ``stored``: a column of ``pegawai``.
+    field). An edit accepts text up to ``max_length``, a number only among ``choices``, and
+    never empties a ``required`` field. ``wire``: SIASN sends it (``PegawaiRecord``);
+    ``stored``: a column of ``pegawai``.
     """
 
     name: str
@@ -79,6 +82,8 @@ class Field:
     evidence: Evidence | None = None
     max_length: int | None = None
     group: Group | None = None
+    choices: Mapping[int, object] | None = None
+    required: bool = False
     wire: bool = True
     stored: bool = True
 
@@ -88,14 +93,14 @@ class Field:
         return f"field.{self.name}"
 
 
-def _post(name: str, kind: Kind = Kind.TEXT, max_length: int | None = None) -> Field:
+def _post(name: str, kind: Kind = Kind.TEXT, **limits: Any) -> Field:
     """A field of the position held: shared, decided with the unit, explained by the SK jabatan."""
-    return Field(name, kind, Authority.SHARED, Evidence.SK_JABATAN, max_length, Group.JABATAN)
+    return Field(name, kind, Authority.SHARED, Evidence.SK_JABATAN, group=Group.JABATAN, **limits)
 
 
-def _rank(name: str, kind: Kind = Kind.TEXT, max_length: int | None = None) -> Field:
+def _rank(name: str, kind: Kind = Kind.TEXT, **limits: Any) -> Field:
     """A field of the rank: shared, decided with its TMT, explained by the SK golongan."""
-    return Field(name, kind, Authority.SHARED, Evidence.SK_GOLONGAN, max_length, Group.GOLONGAN)
+    return Field(name, kind, Authority.SHARED, Evidence.SK_GOLONGAN, group=Group.GOLONGAN, **limits)
 
 
 _DATE, _INT, _SHARED = Kind.DATE, Kind.INT, Authority.SHARED
@@ -118,13 +123,13 @@ FIELDS: tuple[Field, ...] = (
     Field("tmt_cpns", _DATE),
     Field("tgl_meninggal", _DATE),
     Field("tmt_pensiun", _DATE),
-    _post("unor_id", max_length=UNOR_ID_MAX),
+    _post("unor_id", max_length=UNOR_ID_MAX, required=True),
     Field("unor_nama", authority=None),  # follows unor_id
-    _post("jenis_jabatan_id", _INT),
-    _post("jabatan", max_length=TEXT_MAX),
-    _post("eselon_id", _INT),
+    _post("jenis_jabatan_id", _INT, choices=JENIS_JABATAN),
+    _post("jabatan", max_length=TEXT_MAX, required=True),
+    _post("eselon_id", _INT, choices=ESELON),
     _post("tmt_jabatan", _DATE),
-    _rank("golongan", max_length=GOLONGAN_MAX),
+    _rank("golongan", max_length=GOLONGAN_MAX, required=True),
     _rank("tmt_golongan", _DATE),
     Field("email", authority=_SHARED, max_length=EMAIL_MAX),
     Field("no_hp", authority=_SHARED, max_length=NO_HP_MAX),

@@ -121,6 +121,18 @@ def test_edit_limits_cover_the_editable_fields() -> None:
     assert all(FIELD[name].max_length for name in EDITABLE_FIELDS if FIELD[name].kind is Kind.TEXT)
 
 
+def test_limits_fit_the_kind_and_owner() -> None:
+    """Only text has a length, only numbers have choices, and only editable fields have either."""
+    wrong = [
+        f.name
+        for f in FIELDS
+        if (f.max_length is not None and f.kind is not Kind.TEXT)
+        or (f.choices is not None and f.kind is not Kind.INT)
+        or ((f.max_length or f.choices or f.required) and f.name not in EDITABLE_FIELDS)
+    ]
+    assert not wrong, wrong
+
+
 def test_groups_have_one_evidence_each_from_the_profile() -> None:
     """Fields decided together are shared and explained by one SK that a fetched profile holds."""
     profile = {f.name for f in fields(RemoteProfile)}
