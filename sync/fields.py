@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import TypedDict, Unpack
 
 from mappings.limits import EMAIL_MAX, GOLONGAN_MAX, NO_HP_MAX, TEXT_MAX, UNOR_ID_MAX
 from mappings.positions import ESELON, JENIS_JABATAN
@@ -93,12 +93,18 @@ class Field:
         return f"field.{self.name}"
 
 
-def _post(name: str, kind: Kind = Kind.TEXT, **limits: Any) -> Field:
+class _Limits(TypedDict, total=False):
+    max_length: int
+    choices: Mapping[int, object]
+    required: bool
+
+
+def _post(name: str, kind: Kind = Kind.TEXT, **limits: Unpack[_Limits]) -> Field:
     """A field of the position held: shared, decided with the unit, explained by the SK jabatan."""
     return Field(name, kind, Authority.SHARED, Evidence.SK_JABATAN, group=Group.JABATAN, **limits)
 
 
-def _rank(name: str, kind: Kind = Kind.TEXT, **limits: Any) -> Field:
+def _rank(name: str, kind: Kind = Kind.TEXT, **limits: Unpack[_Limits]) -> Field:
     """A field of the rank: shared, decided with its TMT, explained by the SK golongan."""
     return Field(name, kind, Authority.SHARED, Evidence.SK_GOLONGAN, group=Group.GOLONGAN, **limits)
 
