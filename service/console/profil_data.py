@@ -22,6 +22,7 @@ from store.models import Pegawai
 from sync.access.rules import Action, Decision, Principal, RoleMap, authorize
 from sync.authority import EDITABLE_FIELDS
 from sync.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
+from sync.fields import Kind, names
 from sync.konflik.scope import scope_for
 from sync.unit_index import unit_index
 from sync.values import local_values
@@ -32,7 +33,7 @@ CHOICES: dict[str, dict[int, str]] = {
     "jenis_jabatan_id": dict(JENIS_JABATAN),
     "eselon_id": {k: f"{v.nama} ({v.jabatan_asn})" for k, v in ESELON.items()},
 }
-DATES = frozenset({"tmt_jabatan", "tmt_golongan"})
+DATES = frozenset(EDITABLE_FIELDS) & names(Kind.DATE)
 
 
 @dataclass(frozen=True)
