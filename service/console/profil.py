@@ -115,6 +115,7 @@ def _form_page(
         form=form,
         choices=data.CHOICES,
         dates=data.DATES,
+        limits=data.LIMITS,
         back=request.url.path,
     )
 

@@ -22,7 +22,7 @@ from store.models import Pegawai
 from sync.access.rules import Action, Decision, Principal, RoleMap, authorize
 from sync.authority import EDITABLE_FIELDS
 from sync.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
-from sync.fields import Kind, names
+from sync.fields import FIELD, Kind, names
 from sync.konflik.scope import scope_for
 from sync.unit_index import unit_index
 from sync.values import local_values
@@ -34,6 +34,10 @@ CHOICES: dict[str, dict[int, str]] = {
     "eselon_id": {k: f"{v.nama} ({v.jabatan_asn})" for k, v in ESELON.items()},
 }
 DATES = frozenset(EDITABLE_FIELDS) & names(Kind.DATE)
+# The form lets a person type no more than the edit accepts (the field table's limit).
+LIMITS: dict[str, int] = {
+    name: limit for name in EDITABLE_FIELDS if (limit := FIELD[name].max_length) is not None
+}
 
 
 @dataclass(frozen=True)
