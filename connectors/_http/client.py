@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import httpx
 
 from connectors._http.budget import BudgetLane, BudgetTransport
-from connectors._http.errors import UpstreamError, translate_transport_error
+from connectors.errors import UpstreamError, translate_transport_error
 
 USER_AGENT = "ekinerja-sync/0.1"
 

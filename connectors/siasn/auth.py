@@ -6,8 +6,8 @@ import httpx
 from pydantic import SecretStr
 
 from connectors._http.client_credentials import ClientCredentialsToken, TokenEndpoint
-from connectors._http.errors import ApimAuthError
 from connectors._http.retry import RetryPolicy
+from connectors.errors import ApimAuthError
 
 UPSTREAM = "siasn-apim"
 

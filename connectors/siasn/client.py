@@ -11,7 +11,10 @@ import structlog
 from pydantic import SecretStr, ValidationError
 
 from connectors._http.client import send
-from connectors._http.errors import (
+from connectors._http.ratelimit import RateLimiter
+from connectors._http.retry import RetryPolicy, call_with_retry
+from connectors._http.tokens import AccessToken, TokenSource
+from connectors.errors import (
     ApimAuthError,
     NotFoundError,
     PayloadError,
@@ -19,9 +22,6 @@ from connectors._http.errors import (
     ServerError,
     SsoAuthError,
 )
-from connectors._http.ratelimit import RateLimiter
-from connectors._http.retry import RetryPolicy, call_with_retry
-from connectors._http.tokens import AccessToken, TokenSource
 from connectors.siasn.envelope import UPSTREAM, interpret
 from connectors.siasn.models import (
     DataUtama,

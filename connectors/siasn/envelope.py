@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from connectors._http.errors import (
+from connectors.errors import (
     ApimAuthError,
     NotFoundError,
     PayloadError,

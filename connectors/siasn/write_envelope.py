@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from connectors._http.errors import PayloadError, PermanentError
+from connectors.errors import PayloadError, PermanentError
 from connectors.siasn.envelope import UPSTREAM, interpret
 
 
