@@ -33,6 +33,8 @@ class TokenEndpoint:
 class ClientCredentialsToken:
     """Caches the token and refreshes it ``skew`` seconds before it expires."""
 
+    renew_hint = ""  # a refused client secret is reported as it is: nothing to add
+
     def __init__(
         self,
         client: httpx.AsyncClient,
