@@ -86,30 +86,23 @@ class SiasnAuth(httpx.Auth):
         await request.aread()  # a request sent again must still have its body
         sso = await self._sso.token()
         renewed: set[str] = set()
+        attempt = request
         while True:
-            signed = await self._signed(request, sso)
+            await self._sign(attempt, sso)
             if self._before_send is not None:
                 await self._before_send()
-            response = yield signed
+            response = yield attempt
             await response.aread()
             refused = self._refusal(response)
             if refused is None:
                 return
             sso = await self._renew(refused, sso, renewed, request.url.path)
+            attempt = _copy(request)  # each send its own request, as sent (and as recorded)
 
-    async def _signed(self, request: httpx.Request, sso: AccessToken) -> httpx.Request:
-        """A copy of ``request`` with both tokens: each send is its own request (as recorded)."""
+    async def _sign(self, request: httpx.Request, sso: AccessToken) -> None:
         apim = await self._apim.token()
-        headers = httpx.Headers(request.headers)
-        headers["Authorization"] = f"Bearer {apim.value.get_secret_value()}"
-        headers["Auth"] = f"{self._scheme} {sso.value.get_secret_value()}"
-        return httpx.Request(
-            request.method,
-            request.url,
-            headers=headers,
-            content=request.content,
-            extensions=request.extensions,
-        )
+        request.headers["Authorization"] = f"Bearer {apim.value.get_secret_value()}"
+        request.headers["Auth"] = f"{self._scheme} {sso.value.get_secret_value()}"
 
     def _refusal(self, response: httpx.Response) -> ApimAuthError | SsoAuthError | None:
         """Which token ``response`` refuses, read as the client reads a read or a write."""
@@ -143,6 +136,17 @@ class SiasnAuth(httpx.Auth):
         renewed = await self._sso.token()
         same = renewed.value.get_secret_value() == used.value.get_secret_value()
         return None if same else renewed
+
+
+def _copy(request: httpx.Request) -> httpx.Request:
+    """A new request with the method, URL, headers, body and extensions of ``request``."""
+    return httpx.Request(
+        request.method,
+        request.url,
+        headers=request.headers,
+        content=request.content,
+        extensions=request.extensions,
+    )
 
 
 def _hinted(exc: E, hint: str) -> E:
