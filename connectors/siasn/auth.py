@@ -93,10 +93,11 @@ class SiasnAuth(httpx.Auth):
                 await self._before_send()
             response = yield attempt
             await response.aread()
-            refused = self._refusal(response)
+            path = self._path(response.request.url)
+            refused = self._refusal(response, path)
             if refused is None:
                 return
-            sso = await self._renew(refused, sso, renewed, request.url.path)
+            sso = await self._renew(refused, sso, renewed, path)
             attempt = _copy(request)  # each send its own request, as sent (and as recorded)
 
     async def _sign(self, request: httpx.Request, sso: AccessToken) -> None:
@@ -104,10 +105,12 @@ class SiasnAuth(httpx.Auth):
         request.headers["Authorization"] = f"Bearer {apim.value.get_secret_value()}"
         request.headers["Auth"] = f"{self._scheme} {sso.value.get_secret_value()}"
 
-    def _refusal(self, response: httpx.Response) -> ApimAuthError | SsoAuthError | None:
+    def _path(self, url: httpx.URL) -> str:
+        """The path below the client's base URL (what the client names in its errors)."""
+        return url.path[len(self._base) :] if url.path.startswith(self._base) else url.path
+
+    def _refusal(self, response: httpx.Response, path: str) -> ApimAuthError | SsoAuthError | None:
         """Which token ``response`` refuses, read as the client reads a read or a write."""
-        url = response.request.url
-        path = url.path[len(self._base) :] if url.path.startswith(self._base) else url.path
         if response.request.method == "POST":
             return save_refusal(response, path=path)
         return refusal(response, path=path)
