@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment
 from sqlalchemy.orm import Session
 
-from connectors._http.errors import UpstreamError
+from connectors.errors import UpstreamError
 from connectors.myasn.oidc import AuthRequest, OidcClient, OidcTokens
 from mappings.limits import NAME_MAX, NEXT_MAX, PASSWORD_MAX, STATE_MAX, LimitError, check_text
 from mappings.messages import t

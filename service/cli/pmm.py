@@ -21,9 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select
 
-from connectors._http.client import HttpOptions, build_async_client
-from connectors._http.ratelimit import RateLimiter
-from connectors._http.retry import RetryPolicy
+from connectors.factory import HttpOptions, RateLimiter, RetryPolicy, build_async_client
 from connectors.pmm.auth import PmmToken
 from connectors.pmm.client import PmmClient
 from connectors.pmm.recap import RecapFileError
