@@ -38,7 +38,13 @@ from tests.conftest import PG_ADMIN_URL, PG_SKIP_REASON, drop_postgres, fresh_po
 from tests.helpers import edit, import_export, reconcile
 from tests.pmm_jobs_helpers import add_period_results, feed, pmm_settings
 
-QUARTER = {"id": "2026-T1", "tahun": 2026, "jenis": "TRIWULAN", "mulai": "2026-01-01", "selesai": "2026-03-31"}
+QUARTER = {
+    "id": "2026-T1",
+    "tahun": 2026,
+    "jenis": "TRIWULAN",
+    "mulai": "2026-01-01",
+    "selesai": "2026-03-31",
+}
 LOCAL_PHONE = "081311112222"
 TEMPLATES = ("base", "push")  # base: before any job of the cell's night; push: PMM and SIASN fed
 
@@ -58,6 +64,7 @@ class Tripwire:
         self.armed = (needle, after, action)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the request, after the armed action when this is its request."""
         if scope["type"] == "http" and self.armed is not None and self.armed[0] in scope["path"]:
             needle, after, action = self.armed
             if after > 0:
@@ -80,6 +87,7 @@ class DiskFull:
 
     on: bool = False
     seen: int = 0
+    read_only: int = 0  # the next n transactions may not write (SQLITE_READONLY): deterministic
 
     def attach(self, engine: sa.Engine) -> None:
         """Listen on ``engine``'s checkouts and errors."""
@@ -89,6 +97,8 @@ class DiskFull:
     def _checkout(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA max_page_count = {1 if self.on else 1073741823}")
+        cursor.execute(f"PRAGMA query_only = {int(self.read_only > 0)}")
+        self.read_only = max(0, self.read_only - 1)
         cursor.close()
 
     def fill(self, url: str) -> None:
@@ -136,6 +146,7 @@ class Bench:
     sinkron_nip: str = ""
     edit_nip: str = ""
     baselines: dict[tuple[str, str], Any] = field(default_factory=dict)
+    servers: tuple[ServerThread, ...] = ()
 
     def settings(self, url: str) -> Settings:
         """Settings of a cell's store: fast retries, short read timeouts, both simulators."""
@@ -193,12 +204,15 @@ def build_bench(folder: Path) -> Bench:
     sim, pmm_sim = SiasnSimulator(world), PmmSimulator(world)
     sim.faults.timeout_seconds = pmm_sim.faults.timeout_seconds = 1.0
     siasn_trip, pmm_trip = Tripwire(sim.app()), Tripwire(pmm_sim.app())
-    siasn_server, pmm_server = ServerThread(siasn_trip).start(), ServerThread(pmm_trip).start()
+    # a long keep-alive: on a loaded machine a pause between two calls of a job may outlast
+    # uvicorn's 5 s, and a POST on a connection the server just closed is (rightly) uncertain
+    siasn_server = ServerThread(siasn_trip, keep_alive=120).start()
+    pmm_server = ServerThread(pmm_trip, keep_alive=120).start()
     siasn = simulator_settings(sim, siasn_server.url).model_copy(
         update={"retry_base_delay": 0.01, "retry_max_delay": 0.05, "read_timeout": 0.3}
     )
     bench = Bench(world, sim, pmm_sim, siasn_trip, pmm_trip, siasn, pmm_server.url, folder)
-    bench.servers = (siasn_server, pmm_server)  # type: ignore[attr-defined]
+    bench.servers = (siasn_server, pmm_server)
     urls = {"sqlite": f"sqlite:///{folder / 'night1.db'}"}
     if not PG_SKIP_REASON:
         urls["postgresql"] = fresh_postgres_url()
@@ -264,7 +278,7 @@ def _sqlite_copy(source: str, target: Path) -> None:
 
 def close_bench(bench: Bench) -> None:
     """Stop the servers and drop the PostgreSQL templates."""
-    for server in bench.servers:  # type: ignore[attr-defined]
+    for server in bench.servers:
         server.stop()
     for (backend, _name), url in bench.templates.items():
         if backend == "postgresql":

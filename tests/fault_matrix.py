@@ -7,6 +7,10 @@ Outcomes:
   push, ref-unor failure in the report), and a rerun converges to the fault-free result.
 - ``stopped``: the run stops cleanly (a typed error or a stopped/aborted run with a reason),
   nothing half-applied, and a rerun converges to the fault-free result.
+- ``stopped_if_full`` (the full disk only): ``stopped`` when a write needed a new page, else
+  ``completed`` (a write that fits in the file's existing pages succeeds on a full disk too,
+  so which one happens depends on the page layout of the copy); the cell asserts the outcome
+  that matches what the database reported.
 - ``n/a: ...``: the job never meets this fault; the cell still arms it and checks that it was
   never served and the run ended as the fault-free run does.
 """
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 COMPLETED = "completed"
 RETRY_LATER = "retry_later"
 STOPPED = "stopped"
+STOPPED_IF_FULL = "stopped_if_full"
 NA = "n/a"
 
 JOBS = ("sinkron", "reconcile", "pmm_feed", "skp_push")
@@ -40,7 +45,7 @@ MATRIX: dict[str, tuple[str, str, str, str]] = {
     "ref_unor_failing": (NA, RETRY_LATER, NA, NA),
     "db_restart_postgresql": (COMPLETED, COMPLETED, COMPLETED, COMPLETED),
     "db_locked_sqlite": (COMPLETED, COMPLETED, COMPLETED, COMPLETED),
-    "disk_full_sqlite": (COMPLETED, STOPPED, COMPLETED, COMPLETED),
+    "disk_full_sqlite": (STOPPED_IF_FULL, STOPPED, STOPPED_IF_FULL, STOPPED_IF_FULL),
 }
 
 WHY_NA = {

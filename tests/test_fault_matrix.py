@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from tests import fault_matrix as fm
 from tests.conftest import PG_SKIP_REASON
@@ -33,6 +34,8 @@ from tests.pmm_jobs_helpers import feed, push, skp_state
 
 pytestmark = pytest.mark.e2e
 TYPED_ERRORS = {"UpstreamError", "DatabaseUnavailable", "RunBusy"}
+SENT = ("skp_dikirim", "skp_diadopsi")
+PENDING = ("menunggu", "gagal", "tidak_pasti")  # claimed before the post, failed, uncertain
 
 
 @pytest.fixture(scope="module")
@@ -84,16 +87,29 @@ def _state(cell: Cell) -> dict[str, Any]:
     skp = skp_state(cell.container)
     skp["evaluasi"] = sorted((*r[:6], "<id>" if r[6] != "None" else "None", r[7]) for r in skp["evaluasi"])
     state = store_state(cell.container)
-    state["audit"] = [{**e, "new_value": "<id>"} if e["action"] == "skp_dikirim" else e for e in state["audit"]]
+    state["audit"] = [_sent(e) if e["action"] in SENT else e for e in state["audit"]]
     return {**state, **skp}
 
 
-def _baseline(bench: Bench, job: str, backend: str) -> dict[str, Any]:
-    """The fault-free result of ``job`` from the same template with the same local edit."""
-    key = (job, backend)
+def _brief(result: Any) -> Any:
+    """What a failing cell prints: the items that did not go through, else the result."""
+    if isinstance(result, dict) and "items" in result:
+        return [i for i in result["items"] if i.get("hasil") not in ("sent", "adopted", "skipped")]
+    return result
+
+
+def _sent(entry: dict[str, Any]) -> dict[str, Any]:
+    """An evaluation SIASN now holds: posted, or (after a lost answer) adopted by the next push."""
+    return {**entry, "action": "skp_dikirim|skp_diadopsi", "new_value": "<id>"}
+
+
+def _baseline(bench: Bench, job: str) -> dict[str, Any]:
+    """The fault-free result of ``job`` from the same template with the same local edit (on
+    SQLite: the state compared holds no ids or times, so it is the same on PostgreSQL)."""
+    key = (job, "sqlite")
     if key not in bench.baselines:
         bench.reset()
-        with bench.cell(backend, _template(job)) as cell:
+        with bench.cell("sqlite", _template(job)) as cell:
             result = _run(bench, job, cell)
             assert _outcome(job, result)[0] == fm.COMPLETED, result
             bench.baselines[key] = {"state": _state(cell), "saves": bench.sim.skp.saves}
@@ -142,7 +158,7 @@ def _half_applied(before: dict[str, Any], after: dict[str, Any], good: dict[str,
     return [
         (table, row)
         for table, row in odd
-        if not (table == "evaluasi" and row[6:] in (("None", "gagal"), ("None", "tidak_pasti")))
+        if not (table == "evaluasi" and row[6] == "None" and row[7] in PENDING)
         or tuple(row[:5]) not in unsent
     ]
 
@@ -161,7 +177,7 @@ def test_fault_cell(bench: Bench, job: str, fault: str, tmp_path: Path) -> None:
     if backend == "postgresql" and PG_SKIP_REASON:
         pytest.skip(PG_SKIP_REASON)
     expect = fm.expected(fault, job)
-    good = _baseline(bench, job, backend)
+    good = _baseline(bench, job)
     bench.reset()
     with bench.cell(backend, _template(job)) as cell:
         before = _state(cell)
@@ -180,12 +196,16 @@ def test_fault_cell(bench: Bench, job: str, fault: str, tmp_path: Path) -> None:
         _assert_chain(cell)
         if expect == fm.NA:
             assert served == 0, f"{fault} was served to {job}, the table says n/a"
-            assert (outcome, after) == (fm.COMPLETED, good["state"])
+            assert outcome == fm.COMPLETED, (outcome, reason, _brief(result))
+            assert not _diff(after, good["state"])
             return
         assert served > 0, f"{fault} never reached {job}"
-        if fault == "disk_full_sqlite" and expect != fm.COMPLETED:
-            assert cell.disk.seen > 0, "no write met the full disk"
-        assert outcome == expect, (outcome, reason, result)
+        if expect == fm.STOPPED_IF_FULL:  # a write needing no new page fits on a full disk too
+            expect = fm.STOPPED if cell.disk.seen else fm.COMPLETED
+        if fault == "disk_full_sqlite":
+            assert (cell.disk.seen > 0) == (expect == fm.STOPPED), cell.disk
+        assert outcome == expect, (outcome, reason, _brief(result))
+        _assert_run_not_completed_when_it_raised(cell, job, result)
         if outcome == fm.COMPLETED:
             assert not _diff(after, good["state"])
         else:
@@ -210,6 +230,17 @@ def _diff(state: dict[str, Any], good: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _assert_run_not_completed_when_it_raised(cell: Cell, job: str, result: Any) -> None:
+    """A run that ended in an exception is never recorded as completed."""
+    if not isinstance(result, BaseException) or job == "sinkron":
+        return
+    with cell.container.sessions() as session:
+        status = session.execute(
+            sa.text("SELECT status FROM sync_run ORDER BY started_at DESC LIMIT 1")
+        ).scalar()
+    assert status != "completed", f"{job} raised {result!r} but its run is recorded completed"
+
+
 def _assert_chain(cell: Cell) -> None:
     """The audit log still verifies."""
     from sync.audit_verify import verify_chain
@@ -217,3 +248,24 @@ def _assert_chain(cell: Cell) -> None:
     with cell.container.sessions() as session:
         report = verify_chain(session)
     assert report.ok, report
+
+
+def test_push_dying_after_a_post_records_a_failed_run_and_never_posts_twice(bench: Bench) -> None:
+    """SIASN saves, then the store refuses the write of the id (read-only): the push raises, its run
+    is recorded failed with the reason (it was recorded completed before: found by the disk-full
+    cell), and the next push adopts SIASN's row instead of posting it again."""
+    good = _baseline(bench, "skp_push")
+    bench.reset()
+    with bench.cell("sqlite", "push") as cell:
+        bench.siasn_trip.arm("kinerjaperiodik/save", 0, lambda: setattr(cell.disk, "read_only", 1))
+        result = _run(bench, "skp_push", cell)
+        assert isinstance(result, Exception) and "readonly" in str(result), result
+        with cell.container.sessions() as session:
+            run = session.execute(
+                sa.text("SELECT status, guard_reason FROM sync_run ORDER BY started_at DESC LIMIT 1")
+            ).one()
+        assert run.status == "failed" and "terhenti" in run.guard_reason, run
+        again = _run(bench, "skp_push", cell)
+        assert _outcome("skp_push", again)[0] == fm.COMPLETED, again
+        assert not _diff(_state(cell), good["state"])
+        assert bench.sim.skp.saves == good["saves"]
