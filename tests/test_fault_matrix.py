@@ -269,3 +269,17 @@ def test_push_dying_after_a_post_records_a_failed_run_and_never_posts_twice(benc
         assert _outcome("skp_push", again)[0] == fm.COMPLETED, again
         assert not _diff(_state(cell), good["state"])
         assert bench.sim.skp.saves == good["saves"]
+
+
+def test_reliability_lists_every_cell_with_its_outcome() -> None:
+    """RELIABILITY.md's fault matrix names every cell's test with the table's outcome."""
+    text = (Path(__file__).parent.parent / "RELIABILITY.md").read_text(encoding="utf-8")
+    listed = {}
+    for line in text.splitlines():
+        if line.startswith("|") and "`test_fault_cell[" in line:
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            listed[cells[3].strip("`")] = cells[2]
+    for job, fault in fm.cells():
+        shown = listed.get(f"test_fault_cell[{job}-{fault}]")
+        assert shown is not None, (job, fault)
+        assert shown.split(":")[0] == fm.expected(fault, job), (job, fault, shown)
