@@ -11,6 +11,7 @@ fault-free result when run again.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -175,6 +176,8 @@ def test_fault_cell(bench: Bench, job: str, fault: str, tmp_path: Path) -> None:
     """One cell of the matrix: the table's outcome and every invariant."""
     backend = fm.backend(fault)
     if backend == "postgresql" and PG_SKIP_REASON:
+        if os.environ.get("EKINERJA_TEST_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{PG_SKIP_REASON} (EKINERJA_TEST_REQUIRE_POSTGRES=1)")
         pytest.skip(PG_SKIP_REASON)
     expect = fm.expected(fault, job)
     good = _baseline(bench, job)
