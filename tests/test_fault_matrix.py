@@ -172,7 +172,7 @@ CELLS = [
 
 
 @pytest.mark.parametrize(("job", "fault"), CELLS)
-def test_fault_cell(bench: Bench, job: str, fault: str, tmp_path: Path) -> None:
+def test_fault_cell(bench: Bench, job: str, fault: str) -> None:
     """One cell of the matrix: the table's outcome and every invariant."""
     backend = fm.backend(fault)
     if backend == "postgresql" and PG_SKIP_REASON:
