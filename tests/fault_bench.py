@@ -34,7 +34,7 @@ from simulators.pmm import PmmSimulator
 from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
 from store.db import make_engine, upgrade
-from tests.conftest import PG_ADMIN_URL, PG_SKIP_REASON, drop_postgres, fresh_postgres_url
+from tests.conftest import PG_ADMIN_URL, drop_postgres, fresh_postgres_url
 from tests.helpers import edit, import_export, reconcile
 from tests.pmm_jobs_helpers import add_period_results, feed, pmm_settings
 
@@ -147,6 +147,7 @@ class Bench:
     edit_nip: str = ""
     baselines: dict[tuple[str, str], Any] = field(default_factory=dict)
     servers: tuple[ServerThread, ...] = ()
+    first_world: World | None = None  # SIASN on night 1, for a template built later
 
     def settings(self, url: str) -> Settings:
         """Settings of a cell's store: fast retries, short read timeouts, both simulators."""
@@ -185,6 +186,8 @@ class Bench:
                 drop_postgres(url)
 
     def _copy(self, backend: str, template: str) -> str:
+        if backend == "postgresql":
+            ensure_postgres(self)
         source = self.templates[(backend, template)]
         if backend == "sqlite":
             target = self.folder / f"cell-{uuid.uuid4().hex[:8]}.db"
@@ -213,25 +216,49 @@ def build_bench(folder: Path) -> Bench:
     )
     bench = Bench(world, sim, pmm_sim, siasn_trip, pmm_trip, siasn, pmm_server.url, folder)
     bench.servers = (siasn_server, pmm_server)
-    urls = {"sqlite": f"sqlite:///{folder / 'night1.db'}"}
-    if not PG_SKIP_REASON:
-        urls["postgresql"] = fresh_postgres_url()
-    stores = {name: _store(bench, url) for name, url in urls.items()}
-    for store in stores.values():
-        import_export(store, world)
-        assert reconcile(store)["status"] == "completed"
+    bench.first_world = copy.deepcopy(world)
+    url = f"sqlite:///{folder / 'night1.db'}"
+    store = _store(bench, url)
+    _night_one(store, world)
     _next_day(bench)
-    for name, store in stores.items():
-        import_export(store, world)
-        bench.templates[(name, "base")] = _freeze(bench, name, store, "base")
-        store = Container.build(bench.settings(urls[name]))
-        assert feed(store, "http")["status"] == "completed"
-        assert feed(store, "siasn")["status"] == "completed"
-        bench.templates[(name, "push")] = _freeze(bench, name, store, "push")
-        if name == "postgresql":
-            drop_postgres(urls[name])
+    _templates(bench, "sqlite", url, store)
     bench.skp_riwayat = copy.deepcopy(sim.skp)
     return bench
+
+
+def ensure_postgres(bench: Bench) -> None:
+    """The PostgreSQL templates, built the first time a cell of this worker needs them: night 1
+    against SIASN as it was (the world is swapped back for it), then the same steps."""
+    first = bench.first_world
+    if ("postgresql", "base") in bench.templates or first is None:
+        return
+    bench.reset()
+    url = fresh_postgres_url()
+    try:
+        store = _store(bench, url)
+        today, bench.sim.world = bench.sim.world, first
+        try:
+            _night_one(store, first)
+        finally:
+            bench.sim.world = today
+        _templates(bench, "postgresql", url, store)
+    finally:
+        drop_postgres(url)
+
+
+def _night_one(store: Container, world: World) -> None:
+    import_export(store, world)
+    assert reconcile(store)["status"] == "completed"
+
+
+def _templates(bench: Bench, backend: str, url: str, store: Container) -> None:
+    """``base``: the new export imported; ``push``: PMM and SIASN's SKP rows fed as well."""
+    import_export(store, bench.world)
+    bench.templates[(backend, "base")] = _freeze(bench, backend, store, "base")
+    store = Container.build(bench.settings(url))
+    assert feed(store, "http")["status"] == "completed"
+    assert feed(store, "siasn")["status"] == "completed"
+    bench.templates[(backend, "push")] = _freeze(bench, backend, store, "push")
 
 
 def _store(bench: Bench, url: str) -> Container:
