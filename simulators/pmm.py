@@ -27,7 +27,7 @@ from starlette.routing import Route
 
 from simulators import pmm_data
 from simulators.dataset import World
-from simulators.faults import FaultPlan
+from simulators.faults import MUTATIONS, STATE_KINDS, FaultPlan, mutated
 from simulators.recap import recap_csv, recap_xlsx
 from simulators.siasn import HTML_ERROR, HTML_LOGIN, _DroppedResponse
 
@@ -47,6 +47,8 @@ FAULTS: dict[str, Callable[[int], Response]] = {
     "502": lambda _ra: Response(HTML_ERROR, 502, media_type="text/html"),
     "503": lambda _ra: _error(503, "UNAVAILABLE", "service under maintenance"),
     "429": lambda ra: _error(429, "RATE_LIMITED", "too many requests", {"Retry-After": str(ra)}),
+    "429_bare": lambda _ra: _error(429, "RATE_LIMITED", "too many requests"),
+    "code0": lambda _ra: JSONResponse({"code": 0, "message": "gagal", "data": None}),
     "reset": lambda _ra: _DroppedResponse(),
     "malformed": lambda _ra: Response('{"data": [{"id": ', 200, media_type="application/json"),
     "html": lambda _ra: Response(HTML_LOGIN, 200, media_type="text/html"),
@@ -132,7 +134,11 @@ class PmmSimulator:
         if self.faults.latency:
             await asyncio.sleep(self.faults.latency)
         fault = self.faults.next_fault(request.url.path)
-        if fault is not None:
+        request.state.fault = fault
+        if fault in STATE_KINDS:  # PMM has one token: each of them expires it
+            self.stats[f"fault_{fault}"] += 1
+            self.expire_tokens()
+        elif fault is not None and fault not in MUTATIONS:
             self.stats[f"fault_{fault}"] += 1
             if fault == "timeout":
                 await asyncio.sleep(self.faults.timeout_seconds)
@@ -145,7 +151,7 @@ class PmmSimulator:
 
     async def _periode(self, request: Request) -> Response:
         refused = await self._guard(request)
-        return refused or JSONResponse({"data": self.periods})
+        return refused or mutated(JSONResponse({"data": self.periods}), request.state.fault)
 
     async def _hasil(self, request: Request) -> Response:
         refused = await self._guard(request)
@@ -167,7 +173,7 @@ class PmmSimulator:
         for _ in range(self.touch_after_page.pop(self._pages_served, 0)):
             if page:
                 self.touch(page[0]["id"])
-        return JSONResponse(body)
+        return mutated(JSONResponse(body), request.state.fault)
 
     async def _stats(self, _request: Request) -> Response:
         return JSONResponse(dict(self.stats))

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp
 class ServerThread:
     """uvicorn on 127.0.0.1 in a daemon thread; ``url`` is known once started."""
 
-    def __init__(self, app: ASGIApp, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, app: ASGIApp, *, host: str = "127.0.0.1", port: int = 0, keep_alive: int = 5) -> None:
         # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then (else Nagle +
         # delayed ACK add ~40 ms to every response)
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -22,7 +22,12 @@ class ServerThread:
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
         config = uvicorn.Config(
-            app, log_level="critical", access_log=False, lifespan="auto", timeout_graceful_shutdown=1
+            app,
+            log_level="critical",
+            access_log=False,
+            lifespan="auto",
+            timeout_graceful_shutdown=1,
+            timeout_keep_alive=keep_alive,  # idle seconds before the server closes a connection
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -25,7 +25,8 @@ from starlette.types import Receive, Scope, Send
 
 from simulators import payloads
 from simulators.dataset import World
-from simulators.faults import FaultPlan
+from simulators.faults import MUTATIONS, STATE_KINDS, FaultPlan
+from simulators.faults import mutated as _mutated
 from simulators.myasn import REALM_PATH, Account, MyAsnRealm, RealmClient
 from simulators.ratelimit import RateBudget, RateLimited, budget_routes
 from simulators.siasn_skp import SkpRiwayat
@@ -196,14 +197,34 @@ class SiasnSimulator:
             await asyncio.sleep(self.faults.latency)
         query = request.url.query
         fault = self.faults.next_fault(f"{path}?{query}" if query else path)
-        if fault is not None:
+        if fault is not None and fault not in MUTATIONS + STATE_KINDS:
             return await self._fault(fault)
+        self._change_state(fault)
+        refused = self._refusal(request)
+        if refused is not None:
+            return refused
+        return _mutated(self._route(path, request), fault)
+
+    def _change_state(self, fault: str | None) -> None:
+        """A state fault happens now: tokens expire or are revoked before the call is served."""
+        if fault not in STATE_KINDS:
+            return
+        self.stats[f"fault_{fault}"] += 1
+        if fault == "apim_expire":
+            self.expire_apim_tokens()
+        elif fault == "sso_revoke":
+            self.realm.revoke_all()
+        else:
+            self.restart()
+
+    def _refusal(self, request: Request) -> Response | None:
+        """The gateway's (APIM) or the backend's (SSO) refusal of this call's tokens, if any."""
         if not self._apim_valid(request.headers.get("authorization", "")):
             return JSONResponse(INVALID_CREDENTIALS, 401)
         problem = self._sso_problem(request.headers.get("auth", ""))
         if problem is not None:
             return JSONResponse(problem, 401 if problem is EXPIRED_JWT else 403)
-        return self._route(path, request)
+        return None
 
     def _route(self, path: str, request: Request) -> Response:
         parts = path.strip("/").split("/")
@@ -238,13 +259,12 @@ class SiasnSimulator:
         self.stats["api"] += 1
         self.stats[f"{kind}_save"] += 1
         fault = self.faults.next_fault(f"{kind}/save")
-        if fault is not None:
+        if fault is not None and fault not in MUTATIONS + STATE_KINDS:
             return await self._fault(fault)
-        if not self._apim_valid(request.headers.get("authorization", "")):
-            return JSONResponse(INVALID_CREDENTIALS, 401)
-        problem = self._sso_problem(request.headers.get("auth", ""))
-        if problem is not None:
-            return JSONResponse(problem, 401 if problem is EXPIRED_JWT else 403)
+        self._change_state(fault)
+        refused = self._refusal(request)
+        if refused is not None:
+            return refused
         try:
             body = await request.json()
         except ValueError:
@@ -253,7 +273,7 @@ class SiasnSimulator:
         if status == 200 and self.skp.drop_after_save > 0:
             self.skp.drop_after_save -= 1
             return _DroppedResponse()  # saved, but the client never hears back
-        return JSONResponse(answer, status)
+        return _mutated(JSONResponse(answer, status), fault)
 
     def _ref_unor(self, request: Request) -> Response:
         rows = [payloads.ref_unor(self.world, u) for u in self.world.units.values()]
@@ -342,6 +362,11 @@ FAULT_RESPONSES: dict[str, Callable[[int], Response]] = {
         429,
         headers={"Retry-After": str(ra)},
     ),
+    "429_bare": lambda _ra: JSONResponse(
+        {"code": "900800", "message": "Message throttled out", "description": "You have exceeded your quota"},
+        429,
+    ),
+    "code0": lambda _ra: JSONResponse({"code": 0, "message": "Gagal mengambil data", "data": None}),
     "reset": lambda _ra: _DroppedResponse(),
     "malformed": lambda _ra: Response(
         '{"code": 1, "data": {"id": "A1", "nipBaru": ', 200, media_type="application/json"

@@ -157,6 +157,10 @@ def test_429_waits_for_retry_after_then_succeeds(router: respx.MockRouter) -> No
         (httpx.Response(200, json={"items": []}), PayloadError),
         (httpx.Response(200, json={"data": {"id": 1}}), PayloadError),
         (httpx.Response(200, json={"data": [], "next_cursor": 5}), PayloadError),
+        # found by the fault matrix: a failure at HTTP 200 with `data: null` was read as a last,
+        # empty page, and the feed ended "completed" with the rest of the period unread
+        (httpx.Response(200, json={"code": 0, "message": "gagal", "data": None}), PayloadError),
+        (httpx.Response(200, json={"data": None, "error": {"code": "X", "message": "y"}}), PayloadError),
     ],
 )
 def test_error_table(router: respx.MockRouter, response: httpx.Response, error: type[Exception]) -> None:

@@ -197,6 +197,9 @@ def _error(response: httpx.Response, body: Any, path: str) -> UpstreamError:
 def _data_list(body: Any, path: str) -> list[Any]:
     if not isinstance(body, dict) or "data" not in body:
         raise PayloadError(f"GET {path}: the body has no 'data'", upstream=UPSTREAM)
+    if body.get("error") is not None or ("code" in body and body["code"] in (0, "0", False)):
+        # a failure said with HTTP 200 (a gateway's envelope): never "no results"
+        raise PayloadError(f"GET {path}: HTTP 200 carrying an error: {str(body)[:200]}", upstream=UPSTREAM)
     data = body["data"]
     if data is None:
         return []

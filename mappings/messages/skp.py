@@ -49,6 +49,9 @@ ID: dict[str, str] = {
     "skp.error.source": "--source tidak dikenal (pilih: {choices})",
     "skp.error.busy": "proses {kind} lain sedang berjalan: {detail}",
     "skp.error.upstream": "{source} tidak dapat dihubungi: {detail}",
+    "skp.error.interrupted": (
+        "pengiriman terhenti oleh galat, sisanya dikirim pada proses berikutnya: {detail}"
+    ),
     "skp.push.held": "SIASN sudah memuat penilaian ini sebagai baris {siasn_id} (dari SIASN)",
     "skp.push.konflik": "SIASN sudah punya penilaian periode ini dengan nilai lain; konflik {id} "
     "menunggu keputusan admin (tidak dikirim agar tidak ganda)",

@@ -65,12 +65,12 @@ async def open_pmm(
             token_url=config.token_url,
             client_id=config.client_id,
             client_secret=config.client_secret,
-            retry=RetryPolicy(),
+            retry=_retry(config),
         )
         yield PmmClient(
             http,
             token=token,
-            retry=RetryPolicy(),
+            retry=_retry(config),
             limiter=RateLimiter(config.rate or None),
             page_size=config.page_size,
         )
@@ -382,3 +382,10 @@ def render_status(
 def register(app: typer.Typer) -> None:
     """Add the ``pmm`` group to the main app."""
     app.add_typer(pmm_app, name="pmm")
+
+
+def _retry(config: PmmSettings) -> RetryPolicy:
+    """The retry policy the PMM settings ask for."""
+    return RetryPolicy(
+        attempts=config.retry_attempts, base_delay=config.retry_base_delay, max_delay=config.retry_max_delay
+    )

@@ -115,6 +115,9 @@ class SkpPush:
                 await self._push_person(nip, items)
         except AuthError as exc:
             status, reason = "stopped", t("skp.error.credentials", source="SIASN", detail=str(exc))
+        except BaseException as exc:  # a push that died is never recorded as completed
+            status, reason = "failed", t("skp.error.interrupted", detail=f"{type(exc).__name__}: {exc}"[:300])
+            raise
         finally:
             if not self.dry_run:
                 await asyncio.to_thread(self._finish, status, reason)
