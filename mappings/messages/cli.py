@@ -216,6 +216,14 @@ _ARGS: dict[str, str] = {
 _OUTPUT: dict[str, str] = {
     "cli.bad_number": "{name}: {problem}",
     "cli.database_unavailable": "basis data tidak dapat dihubungi: {detail}",
+    "cli.database_full": (
+        "ruang disk basis data habis; tidak ada yang tersimpan setengah jalan. Kosongkan ruang "
+        "disk, lalu jalankan perintah yang sama lagi (ia melanjutkan dari yang sudah selesai)"
+    ),
+    "cli.database_locked": (
+        "basis data sedang dikunci oleh proses lain terlalu lama; tidak ada yang tersimpan "
+        "setengah jalan. Coba lagi sebentar lagi"
+    ),
     "cli.database_missing": (
         "belum ada basis data di {path} (EKINERJA_DATABASE_URL); setel EKINERJA_DATABASE_URL ke "
         "basis data yang dipakai, atau siapkan yang baru dengan `ekinerja-sync db upgrade`"

@@ -56,11 +56,24 @@ def cli_errors() -> Iterator[None]:
     except (ArgumentError, NoSuchModuleError) as exc:  # a database URL that slipped past
         raise fail(f"EKINERJA_DATABASE_URL: {type(exc).__name__}") from None
     except OperationalError as exc:
-        raise fail(t("cli.database_unavailable", detail=exc.orig)) from None
+        raise fail(database_problem(exc)) from None
     except UpstreamError as exc:  # SIASN down or refusing: said like Sinkron says it, exit 1
         raise fail(failure_reason(exc), 1) from None
     except DatabaseError:  # a file that is not (or no longer) a SQLite database
         raise fail(t("guards.database_unreadable_file")) from None
+
+
+_DISK_FULL = ("database or disk is full", "no space left on device", "disk full")
+
+
+def database_problem(exc: OperationalError) -> str:
+    """What an operator reads for a database error: a full disk and a long lock said as such."""
+    detail = str(exc.orig).lower()
+    if any(sign in detail for sign in _DISK_FULL) or getattr(exc.orig, "sqlstate", None) == "53100":
+        return t("cli.database_full")
+    if "database is locked" in detail:
+        return t("cli.database_locked")
+    return t("cli.database_unavailable", detail=exc.orig)
 
 
 def build_container(*, migrate: bool = True, rate: float | None = None, create: bool = False) -> Container:
