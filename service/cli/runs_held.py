@@ -20,10 +20,10 @@ from mappings.messages import t
 from service.cli.common import build_container, cli_errors, fail
 from service.container import ConfigError, Container
 from service.render import local_time, plain, visible
-from sync import run_detail
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import ADMIN_CLI
-from sync.run_items import plan_counts
+from sync.reconcile import detail as run_detail
+from sync.reconcile.items import plan_counts
 
 HELD = frozenset({"held", "dry_run_held"})
 

@@ -18,8 +18,8 @@ from sync.authority import label
 from sync.integrity import integrity_report
 from sync.konflik.query import summary
 from sync.konflik.scope import Scope, scope_for
-from sync.run_detail import list_runs
-from sync.run_steps import instansi_of
+from sync.reconcile.detail import list_runs
+from sync.reconcile.steps import instansi_of
 from sync.unit_index import unit_index
 
 AUDIT_LIMIT = 50

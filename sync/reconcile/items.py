@@ -19,8 +19,8 @@ from mappings.messages import t
 from store.models import AuditEntry, Pegawai, RunChange, RunItem, SyncRun
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import Scope
-from sync.run_detail import RunItemView, add_change, may_see_runs, resolve_run_id
-from sync.run_plan import SITUATION
+from sync.reconcile.detail import RunItemView, add_change, may_see_runs, resolve_run_id
+from sync.reconcile.plan import SITUATION
 
 CHANGED = ("updated", "conflict", "absent", "missing", "left", "ambiguous", "failed", "stale")
 SORTS = ("nip", "-nip", "nama", "-nama", "situasi", "-situasi")

@@ -17,10 +17,10 @@ from mappings.units import UnitRecord
 from store.models import AuditEntry, FieldState, Pegawai, RosterEntry, RunItem, SyncRun
 from sync import audit, clock
 from sync.apply import StaleSnapshot, apply_profile
-from sync.guards import PlanStats
 from sync.merge import Decision, merge_field
 from sync.outcome import Status
 from sync.profile import Known, RemoteProfile
+from sync.reconcile.guards import PlanStats
 from sync.snapshot import from_snapshot
 from sync.supervision import OrgContext, load_context
 from sync.units import UnitChanges, apply_units, open_removed_unit_conflicts

@@ -12,7 +12,7 @@ Phases, each checkpointed in ``sync_run.phase`` so a killed run resumes where it
    unknown-NIP guards are already checked on a sample (``GuardPolicy.sample_size``).
 3. ``guard``: on the complete plan: abort when the source is empty or mostly failing, hold
    before a mass unit change or deactivation until an admin approves it (the console's
-   button, ``runs setujui``; ``sync.run_approval``); a later run replaces a held one.
+   button, ``runs setujui``; ``sync.reconcile.approval``); a later run replaces a held one.
 4. ``apply``: the unit tree (removed units -> conflicts), then employees in batches, each batch's
    data and item states in one transaction.
 5. ``supervisors``: recompute every supervisor link, integrity report, final counts.
@@ -45,15 +45,18 @@ from mappings.messages import t
 from mappings.units import UnitRecord
 from store.db import transaction
 from store.models import RunItem, SyncRun
-from sync import audit, clock, run_approval, run_plan, runs
+from sync import audit, clock, runs
 from sync.claims import claim_conflicts
-from sync.early_guard import all_workers, counts_of, tally, watched
 from sync.fence import DatabaseStopped, Fence
 from sync.fence import RunStopped as RunStopped  # re-exported: callers catch it here
-from sync.guards import GuardPolicy, SampleWatch, check
 from sync.integrity import integrity_report
 from sync.profile import Known, RemoteProfile, fetch_profile
-from sync.run_steps import (
+from sync.reconcile import approval as run_approval
+from sync.reconcile import plan as run_plan
+from sync.reconcile.early_guard import all_workers, counts_of, tally, watched
+from sync.reconcile.guards import GuardPolicy, SampleWatch, check
+from sync.reconcile.scratch import planning_sessions
+from sync.reconcile.steps import (
     FAILED,
     apply_item,
     apply_unit_phase,
@@ -72,7 +75,6 @@ from sync.run_steps import (
     units_from_json,
     units_to_json,
 )
-from sync.scratch import planning_sessions
 from sync.snapshot import from_snapshot, to_snapshot
 from sync.supervision import OrgContext, recompute_slice
 from sync.units import fetch_units, stored_units

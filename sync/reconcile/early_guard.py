@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from store.models import RunItem
 from sync.fence import first_failure
-from sync.guards import SampleWatch
-from sync.run_steps import count_situations
+from sync.reconcile.guards import SampleWatch
+from sync.reconcile.steps import count_situations
 
 
 class Tripped(Exception):

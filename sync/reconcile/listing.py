@@ -18,7 +18,7 @@ from store.models import SyncRun
 from sync import runs
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import Scope
-from sync.run_detail import may_see_runs
+from sync.reconcile.detail import may_see_runs
 
 KIND_GROUPS = ("reconcile", "pmm", "skp_push")
 SORTS = {

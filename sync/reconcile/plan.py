@@ -20,7 +20,7 @@ from store.db import transaction
 from store.models import AuditEntry, RunChange, RunItem, SyncRun
 from sync.claims import claim_conflicts
 from sync.integrity import integrity_report
-from sync.run_steps import (
+from sync.reconcile.steps import (
     apply_item,
     apply_unit_phase,
     instansi_of,

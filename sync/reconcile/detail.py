@@ -1,7 +1,7 @@
 """Runs in detail: every employee's situation and changes, failures, leavers, the integrity report.
 
 A finished run's changes come from the audit log (entries carry the run id); a dry run's and a
-held run's from their stored plan (``sync.run_plan``), so both read the same way. Operators see
+held run's from their stored plan (``sync.reconcile.plan``), so both read the same way. Operators see
 only the employees of their units; employees see no runs.
 """
 
@@ -21,9 +21,9 @@ from store.models import AuditEntry, Pegawai, RunChange, RunItem, SyncRun
 from sync import clock, runs
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.scope import Scope
-from sync.reconcile import ReconcileOptions, Reconciler
-from sync.run_approval import held_details
-from sync.run_plan import SITUATION
+from sync.reconcile.approval import held_details
+from sync.reconcile.plan import SITUATION
+from sync.reconcile.runner import ReconcileOptions, Reconciler
 
 LEAVER_ACTION = "dinonaktifkan"
 
