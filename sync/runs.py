@@ -27,7 +27,6 @@ from store.db import DatabaseUnavailable, retrying, transaction
 from store.models import RunLock, SyncRun
 from sync import clock
 
-OWNER = f"{socket.gethostname()}:{os.getpid()}"
 LEASE_SECONDS = 120.0
 log = structlog.get_logger(__name__)
 
@@ -50,6 +49,12 @@ class Lease:
     seconds: float = LEASE_SECONDS
 
 
+def lease_owner() -> str:
+    """Who takes a lease now: this host and this process, read when the lease is taken (a
+    forked child is another owner than its parent, so it can neither hold nor steal its lease)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def _owner_dead(owner: str) -> bool:
     host, _, pid = owner.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
@@ -65,16 +70,16 @@ def _owner_dead(owner: str) -> bool:
 
 def acquire(sessions: sessionmaker[Session], kind: str, run_id: str, lease: float = LEASE_SECONDS) -> Lease:
     """Take the lease of ``kind`` for ``run_id`` or raise ``RunBusy`` saying who holds it."""
-    now = time.time()
+    now, me = time.time(), lease_owner()
     with transaction(sessions) as session:
         current = session.get(RunLock, kind)
         if current is None:
-            session.add(RunLock(kind=kind, run_id=run_id, owner=OWNER, expires_at=now + lease, epoch=1))
+            session.add(RunLock(kind=kind, run_id=run_id, owner=me, expires_at=now + lease, epoch=1))
             try:
                 session.flush()
             except IntegrityError:
                 raise RunBusy(t("runs.busy_same_moment", kind=kind)) from None
-            return Lease(kind, OWNER, 1, lease)
+            return Lease(kind, me, 1, lease)
         holder, epoch = current.owner, current.epoch
         if current.expires_at < now or _owner_dead(holder):
             taken = session.execute(
@@ -85,11 +90,11 @@ def acquire(sessions: sessionmaker[Session], kind: str, run_id: str, lease: floa
                     RunLock.epoch == epoch,
                     RunLock.expires_at == current.expires_at,
                 )
-                .values(run_id=run_id, owner=OWNER, expires_at=now + lease, epoch=epoch + 1)
+                .values(run_id=run_id, owner=me, expires_at=now + lease, epoch=epoch + 1)
             )
             if taken.rowcount == 1:  # type: ignore[attr-defined]
                 log.info("lease_taken_over", kind=kind, previous=holder, epoch=epoch + 1)
-                return Lease(kind, OWNER, epoch + 1, lease)
+                return Lease(kind, me, epoch + 1, lease)
         left = max(0, int(current.expires_at - now))
         raise RunBusy(t("runs.busy", kind=kind, run_id=current.run_id, owner=holder, left=left))
 
