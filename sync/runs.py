@@ -15,6 +15,8 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import structlog
@@ -29,6 +31,25 @@ from sync import clock
 
 LEASE_SECONDS = 120.0
 log = structlog.get_logger(__name__)
+
+
+class RunStatus(StrEnum):
+    """Where a run stands, as stored in ``sync_run.status`` and shown in every report."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    HELD = "held"  # a guard stopped it before applying; an admin may approve it
+    ABORTED = "aborted"  # a guard stopped it: nothing applied
+    STOPPED = "stopped"  # credentials refused, database gone, lease lost: resumes next run
+    DRY_RUN = "dry_run"
+    DRY_RUN_HELD = "dry_run_held"
+    DRY_RUN_ABORTED = "dry_run_aborted"
+    SUPERSEDED = "superseded"  # a held run a later run replaced
+    FAILED = "failed"  # a PMM feed that could not finish
+
+
+UNFINISHED = (RunStatus.RUNNING, RunStatus.STOPPED, RunStatus.HELD)
+PLANNED = (RunStatus.HELD, RunStatus.SUPERSEDED)  # their changes are a stored plan
 
 
 class RunBusy(RuntimeError):
@@ -181,29 +202,70 @@ def unfinished(session: Session, kind: str) -> SyncRun | None:
         .where(
             SyncRun.kind == kind,
             SyncRun.dry_run.is_(False),
-            SyncRun.status.in_(("running", "stopped", "held")),
+            SyncRun.status.in_(UNFINISHED),
         )
         .order_by(SyncRun.started_at.desc())
         .limit(1)
     )
 
 
-def run_summary(run: SyncRun) -> dict[str, Any]:
-    """The report of a run as JSON."""
-    return {
-        "run_id": run.id,
-        "kind": run.kind,
-        "status": run.status,
-        "phase": run.phase,
-        "dry_run": run.dry_run,
-        "counts": run.counts or {},
-        "calls": run.calls,
-        "failed": run.failed,
-        "conflicts_opened": run.conflicts_opened,
-        "duration_s": run.duration_s,
-        "guard_reason": run.guard_reason,
-        "unit_changes": run.unit_changes or {},
-        "integrity": run.integrity or {},
-        "started_at": clock.iso(run.started_at),
-        "finished_at": clock.iso(run.finished_at),
-    }
+@dataclass(frozen=True)
+class RunReport:
+    """The report of one run: what the CLI, the API, the console and the run list show."""
+
+    run_id: str
+    kind: str
+    status: RunStatus
+    phase: str
+    dry_run: bool
+    counts: dict[str, int]
+    calls: int
+    failed: int
+    conflicts_opened: int
+    duration_s: float | None
+    guard_reason: str | None
+    unit_changes: dict[str, Any]
+    integrity: dict[str, Any]
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, run: SyncRun) -> RunReport:
+        """The report of a stored run."""
+        return cls(
+            run_id=run.id,
+            kind=run.kind,
+            status=RunStatus(run.status),
+            phase=run.phase,
+            dry_run=run.dry_run,
+            counts=dict(run.counts or {}),
+            calls=run.calls,
+            failed=run.failed,
+            conflicts_opened=run.conflicts_opened,
+            duration_s=run.duration_s,
+            guard_reason=run.guard_reason,
+            unit_changes=dict(run.unit_changes or {}),
+            integrity=dict(run.integrity or {}),
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON (the one format every surface returns)."""
+        return {
+            "run_id": self.run_id,
+            "kind": self.kind,
+            "status": self.status.value,
+            "phase": self.phase,
+            "dry_run": self.dry_run,
+            "counts": dict(self.counts),
+            "calls": self.calls,
+            "failed": self.failed,
+            "conflicts_opened": self.conflicts_opened,
+            "duration_s": self.duration_s,
+            "guard_reason": self.guard_reason,
+            "unit_changes": dict(self.unit_changes),
+            "integrity": dict(self.integrity),
+            "started_at": clock.iso(self.started_at),
+            "finished_at": clock.iso(self.finished_at),
+        }

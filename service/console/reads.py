@@ -41,7 +41,7 @@ def beranda_runs(
     if scope.level == "self":
         return {"nights": [], "feeds": []}
     nights = [
-        runs.run_summary(r)
+        runs.RunReport.of(r).to_json()
         for r in session.scalars(
             select(SyncRun)
             .where(SyncRun.kind == "reconcile", SyncRun.dry_run.is_(False))
@@ -50,7 +50,7 @@ def beranda_runs(
         )
     ]
     feeds = [
-        runs.run_summary(r)
+        runs.RunReport.of(r).to_json()
         for r in session.scalars(
             select(SyncRun)
             .where(SyncRun.kind.startswith("pmm:"))

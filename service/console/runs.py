@@ -29,6 +29,7 @@ from sync.reconcile.items import CHANGED, ItemQuery, item_page, planned
 from sync.reconcile.listing import KIND_GROUPS, RunQuery, held_runs, list_run_page
 from sync.reconcile.listing import SORTS as RUN_SORTS
 from sync.reconcile.steps import SITUATIONS
+from sync.runs import RunStatus
 from sync.unit_index import unit_index
 
 ITEM_SORTS = ("nip", "-nip", "nama", "-nama", "situasi", "-situasi")
@@ -102,7 +103,7 @@ def run_page(
         "changed": changed,
         "units": index.labels(ids),
         "unit_rows": unit_rows,
-        "may_approve": report["status"] == "held" and scope.level == "all",
+        "may_approve": report["status"] == RunStatus.HELD and scope.level == "all",
     }
 
 
