@@ -40,7 +40,7 @@ from store.models import Pegawai
 from sync.credentials import create_api_key
 from sync.konflik import lifecycle
 from sync.reconcile import ReconcileOptions, Reconciler
-from sync.roster import import_roster
+from sync.reconcile.roster import import_roster
 from sync.runs import RunStatus
 
 RESULTS = Path(__file__).parent / "results"

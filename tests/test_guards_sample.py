@@ -16,7 +16,7 @@ from simulators.siasn import SiasnSimulator
 from store.db import transaction
 from sync.reconcile import ReconcileOptions, Reconciler
 from sync.reconcile.guards import GuardPolicy
-from sync.roster import import_roster
+from sync.reconcile.roster import import_roster
 from tests.helpers import import_export, reconcile
 
 pytestmark = pytest.mark.e2e

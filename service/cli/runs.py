@@ -38,7 +38,7 @@ from sync.konflik.scope import ADMIN_CLI
 from sync.reconcile import ReconcileOptions, Reconciler, RunStopped
 from sync.reconcile import detail as run_detail
 from sync.reconcile.guards import GuardPolicy
-from sync.roster import RosterFormatError, RosterRejected, import_roster, open_roster
+from sync.reconcile.roster import RosterFormatError, RosterRejected, import_roster, open_roster
 
 EXIT = {
     "completed": 0,

@@ -15,10 +15,10 @@ from store.models import AuditEntry, Pegawai, RunItem, SyncRun
 from sync import runs
 from sync.access import Action, Principal, RoleMap, authorize
 from sync.authority import label
-from sync.integrity import integrity_report
 from sync.konflik.query import summary
 from sync.konflik.scope import Scope, scope_for
 from sync.reconcile.detail import list_runs
+from sync.reconcile.integrity import integrity_report
 from sync.reconcile.steps import instansi_of
 from sync.unit_index import unit_index
 

@@ -17,13 +17,13 @@ from typing import Any
 from mappings.messages import t
 from mappings.units import UnitRecord
 from sync import audit
-from sync.integrity import integrity_report
 from sync.profile import Known
 from sync.reconcile import plan
 from sync.reconcile.context import KIND, Context
 from sync.reconcile.early_guard import all_workers, counts_of, watched
 from sync.reconcile.fetch import Failed, Fetched, fetch_one
 from sync.reconcile.guards import SampleWatch, check
+from sync.reconcile.integrity import integrity_report
 from sync.reconcile.scratch import planning_sessions
 from sync.reconcile.steps import (
     conflicts_opened,

@@ -13,7 +13,7 @@ from connectors._http.errors import AuthError, UpstreamError
 from connectors.siasn.client import SiasnClient
 from sync.fence import RunStopped
 from sync.profile import Known, RemoteProfile, fetch_profile
-from sync.snapshot import from_snapshot, to_snapshot
+from sync.reconcile.snapshot import from_snapshot, to_snapshot
 
 
 @dataclass(frozen=True)

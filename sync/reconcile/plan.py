@@ -18,8 +18,8 @@ from mappings.units import UnitRecord
 from store.db import transaction
 from store.models import AuditEntry, RunChange, SyncRun
 from sync.claims import claim_conflicts
-from sync.integrity import integrity_report
 from sync.reconcile.fetch import Failed, Fetched
+from sync.reconcile.integrity import integrity_report
 from sync.reconcile.steps import (
     apply_item,
     apply_unit_phase,
