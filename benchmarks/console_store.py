@@ -28,6 +28,7 @@ from store.models import (
     SyncRun,
     Unit,
 )
+from sync.runs import RunStatus
 
 DINAS = (
     "Dinas Pendidikan",
@@ -182,7 +183,7 @@ def _runs(
                 SyncRun(
                     id=run_id,
                     kind="reconcile",
-                    status="completed",
+                    status=RunStatus.COMPLETED,
                     phase="done",
                     dry_run=False,
                     counts=counts,
@@ -261,7 +262,7 @@ def _held(sessions: sessionmaker[Session], gen: Generated, rng: random.Random) -
             SyncRun(
                 id=gen.held,
                 kind="reconcile",
-                status="held",
+                status=RunStatus.HELD,
                 phase="guard",
                 dry_run=False,
                 counts={"updated": len(gen.nips[::25])},
@@ -284,7 +285,7 @@ def _feeds(sessions: sessionmaker[Session], gen: Generated) -> None:
                 SyncRun(
                     id=f"pmm{n:03d}",
                     kind="pmm:pmm_file",
-                    status="completed",
+                    status=RunStatus.COMPLETED,
                     phase="done",
                     dry_run=False,
                     counts={"read": 100, "created": 90},

@@ -1,7 +1,7 @@
 """One reconciliation night in its own process, measured by phase from outside the product.
 
 The child (``python -m benchmarks.nights CONFIG_JSON``) builds the container, wraps the
-reconciler's phase methods (the product exposes no timing hook; nothing in it is edited) and
+reconciliation's phase functions (the product exposes no timing hook; nothing in it is edited) and
 prints ``phase NAME start|end`` lines while it runs, then one ``result {...}`` line: calls,
 wall time, CPU of the whole process by phase (``getrusage``; the staging and per-batch apply
 work, which run in worker threads, also by thread), and the peak RSS of this process alone
@@ -11,6 +11,7 @@ work, which run in worker threads, also by thread), and the peak RSS of this pro
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import resource
 import signal
@@ -23,7 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PHASES = ("units", "fetch", "guard", "apply", "supervisors")
-THREAD_WORK = {"_stage": "fetch_staging", "_apply_batch": "apply_batches"}
+THREAD_WORK = {  # (module of sync.reconcile, function run on a worker thread): label
+    ("fetch_phase", "_stage"): "fetch_staging",
+    ("apply_phase", "_apply_batch"): "apply_batches",
+}
 
 
 def process_cpu() -> float:
@@ -59,22 +63,24 @@ class PhaseMeter:
         self.cpu[name] = self.cpu.get(name, 0.0) + cpu
         self.wall[name] = self.wall.get(name, 0.0) + wall
 
-    def wrap(self, reconciler: Any) -> None:
-        """Shadow the reconciler's phase methods (and thread work) with timed ones."""
+    def wrap(self) -> None:
+        """Shadow the reconciliation's phases (and thread work) with timed ones, in this process."""
+        from sync.reconcile import runner
+
         for phase in PHASES:
-            method = getattr(reconciler, f"_{phase}")
-            setattr(reconciler, f"_{phase}", self._timed_phase(phase, method))
-        for name, label in THREAD_WORK.items():
-            setattr(reconciler, name, self._timed_thread(label, getattr(reconciler, name)))
+            runner.PHASES[phase] = self._timed_phase(phase, runner.PHASES[phase])
+        for (module_name, name), label in THREAD_WORK.items():
+            module = importlib.import_module(f"sync.reconcile.{module_name}")
+            setattr(module, name, self._timed_thread(label, getattr(module, name)))
 
     def _timed_phase(
-        self, phase: str, method: Callable[[str], Awaitable[None]]
-    ) -> Callable[[str], Awaitable[None]]:
-        async def timed(run_id: str) -> None:
+        self, phase: str, method: Callable[..., Awaitable[None]]
+    ) -> Callable[..., Awaitable[None]]:
+        async def timed(*args: Any) -> None:
             print(f"phase {phase} start", flush=True)
             cpu, wall = process_cpu(), time.perf_counter()
             try:
-                await method(run_id)
+                await method(*args)
             finally:
                 self.add(phase, process_cpu() - cpu, time.perf_counter() - wall)
                 print(f"phase {phase} end", flush=True)
@@ -107,7 +113,7 @@ async def _reconcile(config: dict[str, Any], meter: PhaseMeter) -> dict[str, Any
         async with container.siasn() as siasn:
             options = ReconcileOptions(concurrency=config["concurrency"], batch_size=config["batch_size"])
             reconciler = Reconciler(siasn, container.sessions, options)
-            meter.wrap(reconciler)
+            meter.wrap()
             cpu, wall = process_cpu(), time.perf_counter()
             report = await reconciler.run()
             meter.add("total", process_cpu() - cpu, time.perf_counter() - wall)

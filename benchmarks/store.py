@@ -18,8 +18,8 @@ from service.settings import Settings
 from store.db import make_engine, transaction, upgrade
 from store.models import Pegawai, Unit
 from sync.edit import edit_pegawai
-from sync.roster import import_roster
-from sync.run_steps import roster_nips
+from sync.reconcile.roster import import_roster
+from sync.reconcile.steps import roster_nips
 
 
 @dataclass

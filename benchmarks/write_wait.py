@@ -40,7 +40,8 @@ from store.models import Pegawai
 from sync.access.keys import create_api_key
 from sync.konflik import lifecycle
 from sync.reconcile import ReconcileOptions, Reconciler
-from sync.roster import import_roster
+from sync.reconcile.roster import import_roster
+from sync.runs import RunStatus
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -61,7 +62,7 @@ def _setup(container: Container, url: str, conflicts: int) -> tuple[list[int], s
         async with container.siasn() as siasn:
             return await Reconciler(siasn, container.sessions, ReconcileOptions()).run()
 
-    if asyncio.run(night())["status"] != "completed":
+    if asyncio.run(night())["status"] != RunStatus.COMPLETED:
         raise SystemExit("night 1 did not complete")
     ids = []
     with transaction(container.sessions) as session:

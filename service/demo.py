@@ -35,7 +35,7 @@ from store.db import transaction
 from store.models import Conflict, Pegawai, Unit
 from sync import clock
 from sync.edit import edit_pegawai
-from sync.roster import import_roster
+from sync.reconcile.roster import import_roster
 from sync.sinkron import Sinkron
 
 

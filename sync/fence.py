@@ -104,8 +104,8 @@ class Fence:
                 if not runs.carried_on(session, self.kind, run_id, self.held()):
                     session.execute(
                         update(SyncRun)
-                        .where(SyncRun.id == run_id, SyncRun.status == "running")
-                        .values(status="stopped", guard_reason=reason)
+                        .where(SyncRun.id == run_id, SyncRun.status == runs.RunStatus.RUNNING)
+                        .values(status=runs.RunStatus.STOPPED, guard_reason=reason)
                     )
         except Exception as exc:  # best effort: the database may be the thing that failed
             log.warning("run_stop_not_recorded", run_id=run_id, error=str(exc).splitlines()[0])

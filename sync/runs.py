@@ -15,6 +15,8 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import structlog
@@ -27,9 +29,27 @@ from store.db import DatabaseUnavailable, retrying, transaction
 from store.models import RunLock, SyncRun
 from sync import clock
 
-OWNER = f"{socket.gethostname()}:{os.getpid()}"
 LEASE_SECONDS = 120.0
 log = structlog.get_logger(__name__)
+
+
+class RunStatus(StrEnum):
+    """Where a run stands, as stored in ``sync_run.status`` and shown in every report."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    HELD = "held"  # a guard stopped it before applying; an admin may approve it
+    ABORTED = "aborted"  # a guard stopped it: nothing applied
+    STOPPED = "stopped"  # credentials refused, database gone, lease lost: resumes next run
+    DRY_RUN = "dry_run"
+    DRY_RUN_HELD = "dry_run_held"
+    DRY_RUN_ABORTED = "dry_run_aborted"
+    SUPERSEDED = "superseded"  # a held run a later run replaced
+    FAILED = "failed"  # a PMM feed that could not finish
+
+
+UNFINISHED = (RunStatus.RUNNING, RunStatus.STOPPED, RunStatus.HELD)
+PLANNED = (RunStatus.HELD, RunStatus.SUPERSEDED)  # their changes are a stored plan
 
 
 class RunBusy(RuntimeError):
@@ -50,6 +70,12 @@ class Lease:
     seconds: float = LEASE_SECONDS
 
 
+def lease_owner() -> str:
+    """Who takes a lease now: this host and this process, read when the lease is taken (a
+    forked child is another owner than its parent, so it can neither hold nor steal its lease)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def _owner_dead(owner: str) -> bool:
     host, _, pid = owner.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
@@ -65,16 +91,16 @@ def _owner_dead(owner: str) -> bool:
 
 def acquire(sessions: sessionmaker[Session], kind: str, run_id: str, lease: float = LEASE_SECONDS) -> Lease:
     """Take the lease of ``kind`` for ``run_id`` or raise ``RunBusy`` saying who holds it."""
-    now = time.time()
+    now, me = time.time(), lease_owner()
     with transaction(sessions) as session:
         current = session.get(RunLock, kind)
         if current is None:
-            session.add(RunLock(kind=kind, run_id=run_id, owner=OWNER, expires_at=now + lease, epoch=1))
+            session.add(RunLock(kind=kind, run_id=run_id, owner=me, expires_at=now + lease, epoch=1))
             try:
                 session.flush()
             except IntegrityError:
                 raise RunBusy(t("runs.busy_same_moment", kind=kind)) from None
-            return Lease(kind, OWNER, 1, lease)
+            return Lease(kind, me, 1, lease)
         holder, epoch = current.owner, current.epoch
         if current.expires_at < now or _owner_dead(holder):
             taken = session.execute(
@@ -85,11 +111,11 @@ def acquire(sessions: sessionmaker[Session], kind: str, run_id: str, lease: floa
                     RunLock.epoch == epoch,
                     RunLock.expires_at == current.expires_at,
                 )
-                .values(run_id=run_id, owner=OWNER, expires_at=now + lease, epoch=epoch + 1)
+                .values(run_id=run_id, owner=me, expires_at=now + lease, epoch=epoch + 1)
             )
             if taken.rowcount == 1:  # type: ignore[attr-defined]
                 log.info("lease_taken_over", kind=kind, previous=holder, epoch=epoch + 1)
-                return Lease(kind, OWNER, epoch + 1, lease)
+                return Lease(kind, me, epoch + 1, lease)
         left = max(0, int(current.expires_at - now))
         raise RunBusy(t("runs.busy", kind=kind, run_id=current.run_id, owner=holder, left=left))
 
@@ -176,29 +202,70 @@ def unfinished(session: Session, kind: str) -> SyncRun | None:
         .where(
             SyncRun.kind == kind,
             SyncRun.dry_run.is_(False),
-            SyncRun.status.in_(("running", "stopped", "held")),
+            SyncRun.status.in_(UNFINISHED),
         )
         .order_by(SyncRun.started_at.desc())
         .limit(1)
     )
 
 
-def run_summary(run: SyncRun) -> dict[str, Any]:
-    """The report of a run as JSON."""
-    return {
-        "run_id": run.id,
-        "kind": run.kind,
-        "status": run.status,
-        "phase": run.phase,
-        "dry_run": run.dry_run,
-        "counts": run.counts or {},
-        "calls": run.calls,
-        "failed": run.failed,
-        "conflicts_opened": run.conflicts_opened,
-        "duration_s": run.duration_s,
-        "guard_reason": run.guard_reason,
-        "unit_changes": run.unit_changes or {},
-        "integrity": run.integrity or {},
-        "started_at": clock.iso(run.started_at),
-        "finished_at": clock.iso(run.finished_at),
-    }
+@dataclass(frozen=True)
+class RunReport:
+    """The report of one run: what the CLI, the API, the console and the run list show."""
+
+    run_id: str
+    kind: str
+    status: RunStatus
+    phase: str
+    dry_run: bool
+    counts: dict[str, int]
+    calls: int
+    failed: int
+    conflicts_opened: int
+    duration_s: float | None
+    guard_reason: str | None
+    unit_changes: dict[str, Any]
+    integrity: dict[str, Any]
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, run: SyncRun) -> RunReport:
+        """The report of a stored run."""
+        return cls(
+            run_id=run.id,
+            kind=run.kind,
+            status=RunStatus(run.status),
+            phase=run.phase,
+            dry_run=run.dry_run,
+            counts=dict(run.counts or {}),
+            calls=run.calls,
+            failed=run.failed,
+            conflicts_opened=run.conflicts_opened,
+            duration_s=run.duration_s,
+            guard_reason=run.guard_reason,
+            unit_changes=dict(run.unit_changes or {}),
+            integrity=dict(run.integrity or {}),
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON (the one format every surface returns)."""
+        return {
+            "run_id": self.run_id,
+            "kind": self.kind,
+            "status": self.status.value,
+            "phase": self.phase,
+            "dry_run": self.dry_run,
+            "counts": dict(self.counts),
+            "calls": self.calls,
+            "failed": self.failed,
+            "conflicts_opened": self.conflicts_opened,
+            "duration_s": self.duration_s,
+            "guard_reason": self.guard_reason,
+            "unit_changes": dict(self.unit_changes),
+            "integrity": dict(self.integrity),
+            "started_at": clock.iso(self.started_at),
+            "finished_at": clock.iso(self.finished_at),
+        }

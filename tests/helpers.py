@@ -108,7 +108,7 @@ def leaf_units(world: World, exclude: str) -> list[str]:
 def import_export(container: Container, world: World) -> None:
     """Import the simulator's "Export Data ASN" CSV into the roster."""
     from simulators.export import export_data_asn
-    from sync.roster import import_roster
+    from sync.reconcile.roster import import_roster
 
     with transaction(container.sessions) as session:
         import_roster(session, export_data_asn(world), source="export.csv")

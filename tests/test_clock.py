@@ -15,7 +15,7 @@ from store.models import Pegawai, SyncRun
 from sync import clock
 from sync.konflik.export import Column, safe_cell, to_csv
 from sync.konflik.usulan import Usulan
-from sync.runs import run_summary
+from sync.runs import RunReport
 from sync.values import pegawai_view
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -57,7 +57,7 @@ def test_profile_json_carries_an_offset_for_a_naive_stored_time() -> None:
 def test_run_summary_times_carry_an_offset() -> None:
     """A run's start and end in its JSON report are ISO 8601 with an offset, never naive."""
     run = SyncRun(id="r1", kind="reconcile", status="completed", started_at=STORED, finished_at=STORED)
-    summary = run_summary(run)
+    summary = RunReport.of(run).to_json()
     assert summary["started_at"] == "2026-12-06T18:59:57+00:00"
     assert datetime.fromisoformat(summary["finished_at"]).utcoffset() is not None
 

@@ -13,7 +13,7 @@ from service.container import Container
 from service.settings import Settings
 from store.db import make_engine, transaction, upgrade
 from store.models import AuditEntry, RosterEntry
-from sync.roster import RosterFormatError, RosterRow, import_roster, parse_roster
+from sync.reconcile.roster import RosterFormatError, RosterRow, import_roster, parse_roster
 from tests.helpers import count_rows
 from tests.test_cli import cli
 

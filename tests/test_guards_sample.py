@@ -14,9 +14,9 @@ import pytest
 from service.container import Container
 from simulators.siasn import SiasnSimulator
 from store.db import transaction
-from sync.guards import GuardPolicy
 from sync.reconcile import ReconcileOptions, Reconciler
-from sync.roster import import_roster
+from sync.reconcile.guards import GuardPolicy
+from sync.reconcile.roster import import_roster
 from tests.helpers import import_export, reconcile
 
 pytestmark = pytest.mark.e2e

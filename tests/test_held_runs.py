@@ -15,7 +15,7 @@ from service.settings import SiasnSettings
 from simulators.dataset import World
 from simulators.events import mutasi
 from store.models import AuditEntry, SyncRun
-from sync.run_approval import APPROVED, REPLACED
+from sync.reconcile.approval import APPROVED, REPLACED
 from tests.console_site import admin_client, serve
 from tests.helpers import import_export, leaf_units, reconcile
 from tests.test_cli import cli, cli_environment

@@ -23,7 +23,7 @@ from service.container import Container
 from service.settings import Settings
 from store.db import make_engine, transaction, upgrade
 from sync.pmm.file_source import import_file
-from sync.roster import RosterFormatError, RosterRejected, import_roster
+from sync.reconcile.roster import RosterFormatError, RosterRejected, import_roster
 from tests.hostile import hostile_text
 from tests.hypothesis_profiles import examples
 from tests.recap_files import HEADER, fixed, replace_sheet, sheet_xml, workbook

@@ -16,7 +16,7 @@ from store.models import SyncRun
 from sync.access.rules import Principal, RoleMap
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.scope import ADMIN_CLI, Scope, scope_for
-from sync.run_detail import (
+from sync.reconcile.detail import (
     RunItemView,
     approve_held_run,
     held_run_id,

@@ -42,7 +42,13 @@ from sync.pmm.problems import problems_by_school
 SOURCES = ("siasn", "http", "all")
 COUNT_LABEL = COUNTS
 
-RUN_STATUS = ("completed", "failed", "stopped", "dry_run", "running")
+RUN_STATUS = (
+    runs.RunStatus.COMPLETED,
+    runs.RunStatus.FAILED,
+    runs.RunStatus.STOPPED,
+    runs.RunStatus.DRY_RUN,
+    runs.RunStatus.RUNNING,
+)
 
 pmm_app = command_group(t("skp.help.pmm"))
 RECAP_FILE_HELP = t("skp.arg.recap_file")
@@ -131,7 +137,7 @@ def exit_code(report: dict[str, Any]) -> int:
     not be read."""
     counts = report.get("counts") or {}
     troubled = counts.get("failed") or counts.get("rejected") or counts.get("unread")
-    if report.get("status") != "completed" or troubled:
+    if report.get("status") != runs.RunStatus.COMPLETED or troubled:
         return 1
     return 0
 

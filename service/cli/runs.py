@@ -32,12 +32,13 @@ from service.cli.unor import change_label
 from service.container import Container
 from service.render import json_text, local_time, plain, print_table, visible
 from store.db import transaction
-from sync import clock, run_detail, runs
-from sync.guards import GuardPolicy
+from sync import clock, runs
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import ADMIN_CLI
 from sync.reconcile import ReconcileOptions, Reconciler, RunStopped
-from sync.roster import RosterFormatError, RosterRejected, import_roster, open_roster
+from sync.reconcile import detail as run_detail
+from sync.reconcile.guards import GuardPolicy
+from sync.reconcile.roster import RosterFormatError, RosterRejected, import_roster, open_roster
 
 EXIT = {
     "completed": 0,

@@ -20,12 +20,13 @@ from mappings.messages import t
 from service.cli.common import build_container, cli_errors, fail
 from service.container import ConfigError, Container
 from service.render import local_time, plain, visible
-from sync import run_detail
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import ADMIN_CLI
-from sync.run_items import plan_counts
+from sync.reconcile import detail as run_detail
+from sync.reconcile.items import plan_counts
+from sync.runs import PLANNED, RunStatus
 
-HELD = frozenset({"held", "dry_run_held"})
+HELD = frozenset({RunStatus.HELD, RunStatus.DRY_RUN_HELD})
 
 
 def cli_actor(oleh: str | None) -> str:
@@ -46,7 +47,7 @@ def approval_reason(confirm: bool, alasan: str | None) -> str | None:
 
 def with_plan_counts(container: Container, report: dict[str, Any]) -> dict[str, Any]:
     """A held or replaced run's report with the counts of its plan (it applied nothing)."""
-    if report.get("counts") or report.get("status") not in ("held", "superseded"):
+    if report.get("counts") or report.get("status") not in PLANNED:
         return report
     with container.sessions() as session:
         return {**report, "counts": plan_counts(session, ADMIN_CLI, report["run_id"])}
@@ -61,7 +62,7 @@ def print_hold(console: Console, report: dict[str, Any]) -> None:
 
 def print_next_step(console: Console, report: dict[str, Any], public_url: str = "") -> None:
     """After a held run's report: where to approve it, and what a rerun does."""
-    if report.get("status") != "held":
+    if report.get("status") != RunStatus.HELD:
         return
     console.print(plain(t("held.cli_next", run_id=report["run_id"])), highlight=False)
     if public_url:

@@ -33,7 +33,7 @@ async def run_push(container: Container, *, dry_run: bool = False) -> dict[str, 
 def exit_code(report: dict[str, Any]) -> int:
     """0 when everything due was sent or adopted, 1 when something failed or is uncertain."""
     counts = report.get("counts") or {}
-    if report.get("status") not in ("completed", "dry_run"):
+    if report.get("status") not in (runs.RunStatus.COMPLETED, runs.RunStatus.DRY_RUN):
         return 1
     return 1 if counts.get("failed") or counts.get("uncertain") else 0
 

@@ -22,22 +22,12 @@ from service.console.views import PageRefused, Viewer, Views
 from sync import audit_verify
 from sync.access.rules import RoleMap
 from sync.konflik.scope import scope_for
+from sync.runs import RunStatus
 from sync.unit_index import unit_index
 
 CHART_RUNS = 30
 SITUATION_KEYS = {name: f"console.situation_{name}" for name in SITUATIONS}
-RUN_STATUSES = (
-    "running",
-    "completed",
-    "held",
-    "aborted",
-    "stopped",
-    "dry_run",
-    "dry_run_held",
-    "dry_run_aborted",
-    "superseded",
-    "failed",
-)
+RUN_STATUSES = tuple(status.value for status in RunStatus)
 SCALES = ("log", "linear")
 PEGAWAI_SORTS = ("nama", "-nama", "nip", "-nip", "unit", "-unit", "jabatan", "-jabatan")
 INTEGRITY_KINDS = (

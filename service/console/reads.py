@@ -15,11 +15,11 @@ from store.models import AuditEntry, Pegawai, RunItem, SyncRun
 from sync import runs
 from sync.access.rules import Action, Principal, RoleMap, authorize
 from sync.authority import label
-from sync.integrity import integrity_report
 from sync.konflik.query import summary
 from sync.konflik.scope import Scope, scope_for
-from sync.run_detail import list_runs
-from sync.run_steps import instansi_of
+from sync.reconcile.detail import list_runs
+from sync.reconcile.integrity import integrity_report
+from sync.reconcile.steps import instansi_of
 from sync.unit_index import unit_index
 
 AUDIT_LIMIT = 50
@@ -41,7 +41,7 @@ def beranda_runs(
     if scope.level == "self":
         return {"nights": [], "feeds": []}
     nights = [
-        runs.run_summary(r)
+        runs.RunReport.of(r).to_json()
         for r in session.scalars(
             select(SyncRun)
             .where(SyncRun.kind == "reconcile", SyncRun.dry_run.is_(False))
@@ -50,7 +50,7 @@ def beranda_runs(
         )
     ]
     feeds = [
-        runs.run_summary(r)
+        runs.RunReport.of(r).to_json()
         for r in session.scalars(
             select(SyncRun)
             .where(SyncRun.kind.startswith("pmm:"))

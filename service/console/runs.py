@@ -1,6 +1,7 @@
 """Riwayat sinkron pages: the run list (paged, by kind and status), one run per employee (applied,
 dry-run plan or held plan; paged, opening on what changed), and approving a held run after seeing
-its plan. Every rule lives in ``sync.run_detail``, ``sync.run_items`` and ``sync.run_list``."""
+its plan. Every rule lives in ``sync.reconcile.detail``, ``sync.reconcile.items`` and
+``sync.reconcile.listing``."""
 
 from __future__ import annotations
 
@@ -19,15 +20,16 @@ from service.console.paging import Paging, choice, read_paging, text_param
 from service.console.views import PageRefused, Viewer, Views
 from service.container import ConfigError
 from store.models import AuditEntry, RunChange
-from sync import run_detail
 from sync.access.rules import RoleMap
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import scope_for
-from sync.run_approval import RUN_ACTIONS
-from sync.run_items import CHANGED, ItemQuery, item_page, planned
-from sync.run_list import KIND_GROUPS, RunQuery, held_runs, list_run_page
-from sync.run_list import SORTS as RUN_SORTS
-from sync.run_steps import SITUATIONS
+from sync.reconcile import detail as run_detail
+from sync.reconcile.approval import RUN_ACTIONS
+from sync.reconcile.items import CHANGED, ItemQuery, item_page, planned
+from sync.reconcile.listing import KIND_GROUPS, RunQuery, held_runs, list_run_page
+from sync.reconcile.listing import SORTS as RUN_SORTS
+from sync.reconcile.steps import SITUATIONS
+from sync.runs import RunStatus
 from sync.unit_index import unit_index
 
 ITEM_SORTS = ("nip", "-nip", "nama", "-nama", "situasi", "-situasi")
@@ -101,7 +103,7 @@ def run_page(
         "changed": changed,
         "units": index.labels(ids),
         "unit_rows": unit_rows,
-        "may_approve": report["status"] == "held" and scope.level == "all",
+        "may_approve": report["status"] == RunStatus.HELD and scope.level == "all",
     }
 
 

@@ -13,8 +13,8 @@ from service.container import ConfigError
 from service.openapi import SECURITY, body_doc
 from service.requests import read_body
 from service.routes.common import caller, http_error, local_time, run_tx, zone
-from sync import run_detail
 from sync.konflik.errors import KonflikError
+from sync.reconcile import detail as run_detail
 
 
 class ApproveBody(BaseModel):

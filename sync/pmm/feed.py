@@ -32,6 +32,7 @@ from sync.pmm.problems import problem_view
 from sync.pmm.siasn_source import SOURCE as SIASN
 from sync.pmm.siasn_source import TeacherRows, ingest_teacher, teacher_nips
 from sync.pmm.write import aware
+from sync.runs import RunStatus
 
 LEASE = "pmm"
 T = TypeVar("T")
@@ -71,7 +72,7 @@ class FeedRun:
                 SyncRun(
                     id=self.run_id,
                     kind=f"pmm:{self.source}",
-                    status="running",
+                    status=RunStatus.RUNNING,
                     phase="feed",
                     dry_run=False,
                     counts={},
@@ -125,7 +126,7 @@ class FeedRun:
         self.errors.append({"where": where, "error": error})
 
     def finish(
-        self, status: str, reason: str | None = None, *, max_problems: int | None = None
+        self, status: RunStatus, reason: str | None = None, *, max_problems: int | None = None
     ) -> dict[str, Any]:
         """Close the run row, give the lease up and return the report (its open problems, the
         first ``max_problems`` of them when given, and how many there are)."""
@@ -152,7 +153,7 @@ class FeedRun:
                     if max_problems is None
                     else session.scalar(select(func.count()).select_from(PmmProblem).where(*mine))
                 )
-                summary = runs.run_summary(run)
+                summary = runs.RunReport.of(run).to_json()
         finally:
             runs.release(self.sessions, self._lease)
         log.info(
@@ -206,11 +207,11 @@ async def feed_siasn(
             feed.tx, lambda s: feed.move_cursor(s, scope, page=None, high_water=audit.now())
         )
     except FeedStopped as exc:
-        return await asyncio.to_thread(feed.finish, "stopped", str(exc))
+        return await asyncio.to_thread(feed.finish, RunStatus.STOPPED, str(exc))
     except BaseException:
-        await asyncio.to_thread(feed.finish, "failed", "interrupted")
+        await asyncio.to_thread(feed.finish, RunStatus.FAILED, "interrupted")
         raise
-    return await asyncio.to_thread(feed.finish, "completed")
+    return await asyncio.to_thread(feed.finish, RunStatus.COMPLETED)
 
 
 def _teachers(sessions: sessionmaker[Session], after: str | None) -> list[str]:

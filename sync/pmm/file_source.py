@@ -32,6 +32,7 @@ from sync.pmm.feed import FeedRun
 from sync.pmm.ingest import Batch, Incoming, Settled, settle, stage
 from sync.pmm.problems import Read, Subject, close_read, record_many
 from sync.pmm.rules import load_context
+from sync.runs import RunStatus
 
 SOURCE = "pmm_file"
 CHUNK = 1000
@@ -75,9 +76,9 @@ def import_file(
         try:
             rows = feed.tx(lambda session: _write(session, feed, recap, advance))
         except BaseException:
-            feed.finish("failed", "interrupted")
+            feed.finish(RunStatus.FAILED, "interrupted")
             raise
-    report = feed.finish("completed", max_problems=MAX_LISTED_PROBLEMS)
+    report = feed.finish(RunStatus.COMPLETED, max_problems=MAX_LISTED_PROBLEMS)
     return {**report, "file": str(path), "format": recap.format, "rows": rows}
 
 

@@ -27,6 +27,7 @@ from sync.pmm.feed import FeedRun, FeedStopped, Progress
 from sync.pmm.ingest import Batch, Incoming, ingest
 from sync.pmm.rules import StoreContext, load_context, periodik_findings
 from sync.pmm.write import aware
+from sync.runs import RunStatus
 
 SOURCE = "pmm_http"
 REREAD = timedelta(minutes=10)
@@ -64,18 +65,18 @@ async def feed_http(
                 progress(done, len(listed))
     except AuthError as exc:
         return await asyncio.to_thread(
-            feed.finish, "stopped", t("skp.error.credentials", source="PMM", detail=str(exc))
+            feed.finish, RunStatus.STOPPED, t("skp.error.credentials", source="PMM", detail=str(exc))
         )
     except UpstreamError as exc:  # the next run resumes from the stored page cursor
         return await asyncio.to_thread(
-            feed.finish, "failed", t("skp.error.upstream", source="PMM", detail=str(exc))
+            feed.finish, RunStatus.FAILED, t("skp.error.upstream", source="PMM", detail=str(exc))
         )
     except FeedStopped as exc:
-        return await asyncio.to_thread(feed.finish, "stopped", str(exc))
+        return await asyncio.to_thread(feed.finish, RunStatus.STOPPED, str(exc))
     except BaseException:
-        await asyncio.to_thread(feed.finish, "failed", "interrupted")
+        await asyncio.to_thread(feed.finish, RunStatus.FAILED, "interrupted")
         raise
-    return await asyncio.to_thread(feed.finish, "completed")
+    return await asyncio.to_thread(feed.finish, RunStatus.COMPLETED)
 
 
 async def _read_period(

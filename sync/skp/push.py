@@ -32,6 +32,7 @@ from store.models import SyncRun
 from store.models_skp import Evaluasi
 from sync import audit, runs
 from sync.pmm.write import aware as aware_start
+from sync.runs import RunStatus
 from sync.skp import konflik
 from sync.skp.candidates import Candidate, load_candidates
 from sync.skp.remote import held_for_period
@@ -104,7 +105,7 @@ class SkpPush:
         """Push every candidate; returns the report."""
         if not self.dry_run:
             await asyncio.to_thread(self._begin)
-        status, reason = "completed", None
+        status, reason = RunStatus.COMPLETED, None
         try:
             candidates = await asyncio.to_thread(self._candidates)
             self.report.counts["candidates"] = len(candidates)
@@ -114,14 +115,17 @@ class SkpPush:
             for nip, items in by_nip.items():
                 await self._push_person(nip, items)
         except AuthError as exc:
-            status, reason = "stopped", t("skp.error.credentials", source="SIASN", detail=str(exc))
+            status, reason = RunStatus.STOPPED, t("skp.error.credentials", source="SIASN", detail=str(exc))
         except BaseException as exc:  # a push that died is never recorded as completed
-            status, reason = "failed", t("skp.error.interrupted", detail=f"{type(exc).__name__}: {exc}"[:300])
+            status, reason = (
+                RunStatus.FAILED,
+                t("skp.error.interrupted", detail=f"{type(exc).__name__}: {exc}"[:300]),
+            )
             raise
         finally:
             if not self.dry_run:
                 await asyncio.to_thread(self._finish, status, reason)
-        return self._summary(status if not self.dry_run else "dry_run", reason)
+        return self._summary(status if not self.dry_run else RunStatus.DRY_RUN, reason)
 
     def _candidates(self) -> list[Candidate]:
         with self.sessions() as session:
@@ -305,7 +309,7 @@ class SkpPush:
                 SyncRun(
                     id=self.run_id,
                     kind=KIND,
-                    status="running",
+                    status=RunStatus.RUNNING,
                     phase="push",
                     dry_run=False,
                     counts={},
@@ -316,7 +320,7 @@ class SkpPush:
                 )
             )
 
-    def _finish(self, status: str, reason: str | None) -> None:
+    def _finish(self, status: RunStatus, reason: str | None) -> None:
         try:
             with transaction(self.sessions) as session:
                 run = session.get_one(SyncRun, self.run_id)
@@ -330,11 +334,11 @@ class SkpPush:
                 runs.release(self.sessions, self._lease)
         log.info("skp_push_finished", run_id=self.run_id, status=status, counts=dict(self.report.counts))
 
-    def _summary(self, status: str, reason: str | None) -> dict[str, Any]:
+    def _summary(self, status: RunStatus, reason: str | None) -> dict[str, Any]:
         return {
             "run_id": None if self.dry_run else self.run_id,
             "kind": KIND,
-            "status": status,
+            "status": status.value,
             "dry_run": self.dry_run,
             "reason": reason,
             "counts": dict(self.report.counts),

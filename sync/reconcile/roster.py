@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from mappings.messages import t
 from store.models import Pegawai, RosterEntry
 from sync import audit
-from sync.roster_lines import RosterFormatError, RosterProblem, records
+from sync.reconcile.roster_lines import RosterFormatError, RosterProblem, records
 
 __all__ = [
     "RosterFormatError",

@@ -19,8 +19,9 @@ from mappings.messages import t
 from store.models import AuditEntry, Pegawai, RunChange, RunItem, SyncRun
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import Scope
-from sync.run_detail import RunItemView, add_change, may_see_runs, resolve_run_id
-from sync.run_plan import SITUATION
+from sync.reconcile.detail import RunItemView, add_change, may_see_runs, resolve_run_id
+from sync.reconcile.plan import SITUATION
+from sync.runs import PLANNED
 
 CHANGED = ("updated", "conflict", "absent", "missing", "left", "ambiguous", "failed", "stale")
 SORTS = ("nip", "-nip", "nama", "-nama", "situasi", "-situasi")
@@ -50,7 +51,7 @@ class ItemPage:
 
 def planned(run: SyncRun) -> bool:
     """Whether a run's changes are a stored plan (dry run, held or superseded run)."""
-    return bool(run.dry_run) or run.status in ("held", "superseded")
+    return bool(run.dry_run) or run.status in PLANNED
 
 
 def _rows(run: SyncRun, scope: Scope) -> tuple[Any, Any]:

@@ -9,7 +9,6 @@ simulated apply wrote (captured before the rollback) and each employee's situati
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -17,10 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mappings.units import UnitRecord
 from store.db import transaction
-from store.models import AuditEntry, RunChange, RunItem, SyncRun
+from store.models import AuditEntry, RunChange, SyncRun
 from sync.claims import claim_conflicts
-from sync.integrity import integrity_report
-from sync.run_steps import (
+from sync.reconcile.fetch import Failed, Fetched
+from sync.reconcile.integrity import integrity_report
+from sync.reconcile.steps import (
     apply_item,
     apply_unit_phase,
     instansi_of,
@@ -29,6 +29,7 @@ from sync.run_steps import (
     strand_conflicts,
     units_from_json,
 )
+from sync.runs import RunReport
 from sync.supervision import recompute_all
 
 SITUATION = "situasi"
@@ -37,7 +38,7 @@ SITUATION = "situasi"
 def simulate(
     session: Session,
     units: list[UnitRecord],
-    fetched: Mapping[str, Any],
+    fetched: Mapping[str, Fetched],
     *,
     actor: str,
     run_id: str,
@@ -107,24 +108,18 @@ def plan_held_run(sessions: sessionmaker[Session], run_id: str, actor: str) -> i
     with sessions() as session:
         try:
             run = session.get_one(SyncRun, run_id)
-            errors = {
-                row.nip: row.error
-                for row in session.execute(
-                    select(RunItem.nip, RunItem.error).where(
-                        RunItem.run_id == run_id, RunItem.state == "failed"
-                    )
-                )
-            }
+            fetched = staged(session, run_id)
+            errors = {nip: r.reason for nip, r in fetched.items() if isinstance(r, Failed) and r.reason}
             units = run.unit_changes or {}
             situations, _ = simulate(
                 session,
                 units_from_json(run.units_snapshot or []),
-                staged(session, run_id),
+                fetched,
                 actor=actor,
                 run_id=run_id,
                 units_failed=units.get("reason") if units.get("status") == "failed" else None,
             )
-            plan = capture(session, run_id, situations, {k: v for k, v in errors.items() if v})
+            plan = capture(session, run_id, situations, errors)
             integrity = integrity_report(session, instansi_of(run.units_snapshot))
         finally:
             session.rollback()
@@ -135,34 +130,28 @@ def plan_held_run(sessions: sessionmaker[Session], run_id: str, actor: str) -> i
     return len(plan)
 
 
-def save_dry_run(
-    sessions: sessionmaker[Session],
-    report: dict[str, Any],
-    plan: list[dict[str, Any]],
-    started_at: datetime,
-    finished_at: datetime,
-) -> None:
+def save_dry_run(sessions: sessionmaker[Session], report: RunReport, plan: list[dict[str, Any]]) -> None:
     """Record a finished dry run and its plan so it can be reviewed like any run."""
     with transaction(sessions) as session:
         session.add(
             SyncRun(
-                id=report["run_id"],
-                kind=report.get("kind", "reconcile"),
-                status=report["status"],
-                phase="done",
+                id=report.run_id,
+                kind=report.kind,
+                status=report.status,
+                phase=report.phase,
                 dry_run=True,
                 options=None,
-                counts=report.get("counts"),
-                unit_changes=report.get("unit_changes"),
-                calls=int(report.get("calls") or 0),
-                failed=int(report.get("failed") or 0),
-                conflicts_opened=int(report.get("conflicts_opened") or 0),
-                guard_reason=report.get("guard_reason"),
-                integrity=report.get("integrity"),
-                started_at=started_at,
-                finished_at=finished_at,
-                duration_s=report.get("duration_s"),
+                counts=report.counts,
+                unit_changes=report.unit_changes,
+                calls=report.calls,
+                failed=report.failed,
+                conflicts_opened=report.conflicts_opened,
+                guard_reason=report.guard_reason,
+                integrity=report.integrity,
+                started_at=report.started_at,
+                finished_at=report.finished_at,
+                duration_s=report.duration_s,
             )
         )
         session.flush()
-        save(session, report["run_id"], plan)
+        save(session, report.run_id, plan)

@@ -18,7 +18,8 @@ from store.models import SyncRun
 from sync import runs
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import Scope
-from sync.run_detail import may_see_runs
+from sync.reconcile.detail import may_see_runs
+from sync.runs import RunStatus
 
 KIND_GROUPS = ("reconcile", "pmm", "skp_push")
 SORTS = {
@@ -71,15 +72,15 @@ def list_run_page(session: Session, scope: Scope, want: RunQuery) -> tuple[list[
         .offset((want.page - 1) * want.per_page)
         .limit(want.per_page)
     )
-    return [runs.run_summary(r) for r in rows], total
+    return [runs.RunReport.of(r).to_json() for r in rows], total
 
 
 def held_runs(session: Session, scope: Scope) -> list[dict[str, Any]]:
     """Runs waiting for an admin's approval, newest first."""
     may_see_runs(scope)
     return [
-        runs.run_summary(r)
+        runs.RunReport.of(r).to_json()
         for r in session.scalars(
-            select(SyncRun).where(SyncRun.status == "held").order_by(SyncRun.started_at.desc())
+            select(SyncRun).where(SyncRun.status == RunStatus.HELD).order_by(SyncRun.started_at.desc())
         )
     ]

@@ -1,7 +1,7 @@
 """Runs in detail: every employee's situation and changes, failures, leavers, the integrity report.
 
 A finished run's changes come from the audit log (entries carry the run id); a dry run's and a
-held run's from their stored plan (``sync.run_plan``), so both read the same way. Operators see
+held run's from their stored plan (``sync.reconcile.plan``), so both read the same way. Operators see
 only the employees of their units; employees see no runs.
 """
 
@@ -21,9 +21,10 @@ from store.models import AuditEntry, Pegawai, RunChange, RunItem, SyncRun
 from sync import clock, runs
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.scope import Scope
-from sync.reconcile import ReconcileOptions, Reconciler
-from sync.run_approval import held_details
-from sync.run_plan import SITUATION
+from sync.reconcile.approval import held_details
+from sync.reconcile.plan import SITUATION
+from sync.reconcile.runner import ReconcileOptions, Reconciler
+from sync.runs import PLANNED, RunStatus
 
 LEAVER_ACTION = "dinonaktifkan"
 
@@ -79,7 +80,7 @@ def list_runs(session: Session, scope: Scope, limit: int = 20) -> list[dict[str,
     if not 1 <= limit <= 1000:
         raise KonflikError(t("konflik.run_bad_limit"))
     return [
-        runs.run_summary(r)
+        runs.RunReport.of(r).to_json()
         for r in session.scalars(select(SyncRun).order_by(SyncRun.started_at.desc(), SyncRun.id).limit(limit))
     ]
 
@@ -88,14 +89,14 @@ def run_report(session: Session, scope: Scope, prefix: str) -> dict[str, Any]:
     """One run's report, its id resolved from a unique prefix."""
     may_see_runs(scope)
     run = session.get_one(SyncRun, resolve_run_id(session, prefix))
-    return {**runs.run_summary(run), **held_details(run)}
+    return {**runs.RunReport.of(run).to_json(), **held_details(run)}
 
 
 def run_items(session: Session, scope: Scope, prefix: str, situation: str | None = None) -> list[RunItemView]:
     """Per employee: situation, changes, failure cause, leaving reason (within ``scope``)."""
     may_see_runs(scope)
     run = session.get_one(SyncRun, resolve_run_id(session, prefix))
-    planned = run.dry_run or run.status in ("held", "superseded")
+    planned = run.dry_run or run.status in PLANNED
     items = _from_plan(session, run.id) if planned else _from_audit(session, run.id)
     _name(session, items)
     visible = [i for i in items.values() if _visible(scope, i)]
@@ -183,7 +184,7 @@ def held_run_id(session: Session, scope: Scope, prefix: str) -> str:
     run_id = resolve_run_id(session, prefix)
     run = session.get_one(SyncRun, run_id)
     newest = runs.unfinished(session, run.kind)
-    if run.status != "held" or newest is None or newest.id != run_id:
+    if run.status != RunStatus.HELD or newest is None or newest.id != run_id:
         raise KonflikRefused(t("konflik.run_not_held", id=run_id, status=run.status))
     return run_id
 
@@ -211,7 +212,7 @@ async def approve_held_run(
 
     run_id = await asyncio.to_thread(check)
     options = ReconcileOptions(confirm=True, actor=actor, approval_reason=text, timezone=timezone)
-    report = await Reconciler(siasn, sessions, options).run()
-    if report["run_id"] != run_id:  # pragma: no cover - a race with another approval
-        raise KonflikRefused(t("konflik.run_not_held", id=run_id, status=report["status"]))
-    return report
+    report = await Reconciler(siasn, sessions, options).execute()
+    if report.run_id != run_id:  # pragma: no cover - a race with another approval
+        raise KonflikRefused(t("konflik.run_not_held", id=run_id, status=report.status))
+    return report.to_json()

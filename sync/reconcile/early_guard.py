@@ -8,7 +8,7 @@ empty or failing. ``tally`` reports what such a run (or a stopped one) did fetch
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -16,17 +16,18 @@ from sqlalchemy.orm import Session
 
 from store.models import RunItem
 from sync.fence import first_failure
-from sync.guards import SampleWatch
-from sync.run_steps import count_situations
+from sync.reconcile.fetch import Failed, Fetched, NotFound
+from sync.reconcile.guards import SampleWatch
+from sync.reconcile.steps import count_situations
 
 
 class Tripped(Exception):
     """A sample guard tripped: stop every fetch worker."""
 
 
-def watched(watch: SampleWatch, *, failed: bool, unknown: bool) -> None:
+def watched(watch: SampleWatch, result: Fetched) -> None:
     """Feed one fetch result to the sample guard; raise ``Tripped`` once it has tripped."""
-    verdict = watch.record(failed=failed, unknown=unknown)
+    verdict = watch.record(failed=isinstance(result, Failed), unknown=isinstance(result, NotFound))
     if verdict is not None and watch.tripped is None:
         watch.tripped = verdict.reason
     if watch.tripped is not None:
@@ -46,11 +47,12 @@ async def all_workers(worker: Callable[[], Coroutine[Any, Any, None]], concurren
         raise first_failure(failed) from None
 
 
-def counts_of(results: list[object], failed_marker: object) -> dict[str, int]:
+def counts_of(results: Iterable[Fetched]) -> dict[str, int]:
     """Situation counts of fetched results that were never applied: failed and unknown NIPs."""
     counts = count_situations([])
-    counts["failed"] = sum(1 for r in results if r is failed_marker)
-    counts["missing"] = sum(1 for r in results if r is None)
+    for result in results:
+        if isinstance(result, Failed | NotFound):
+            counts["failed" if isinstance(result, Failed) else "missing"] += 1
     return counts
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from datetime import datetime, tzinfo
 from typing import Any
@@ -17,11 +17,11 @@ from mappings.units import UnitRecord
 from store.models import AuditEntry, FieldState, Pegawai, RosterEntry, RunItem, SyncRun
 from sync import audit, clock
 from sync.apply import StaleSnapshot, apply_profile
-from sync.guards import PlanStats
 from sync.merge import Decision, merge_field
 from sync.outcome import Status
-from sync.profile import Known, RemoteProfile
-from sync.snapshot import from_snapshot
+from sync.profile import Known
+from sync.reconcile.fetch import Failed, Fetched, NotFound, from_item, remote_of
+from sync.reconcile.guards import PlanStats
 from sync.supervision import OrgContext, load_context
 from sync.units import UnitChanges, apply_units, open_removed_unit_conflicts
 
@@ -36,8 +36,6 @@ SITUATION = {
     Status.FAILED: "failed",
 }
 SITUATIONS = ("confirmed", "updated", "conflict", "absent", "missing", "left", "ambiguous", "failed", "stale")
-
-FAILED = object()  # marks an item whose fetch failed
 
 
 def roster_nips(session: Session) -> list[str]:
@@ -96,7 +94,7 @@ def strand_conflicts(session: Session, *, actor: str, run_id: str | None) -> lis
 def apply_item(
     session: Session,
     nip: str,
-    remote: RemoteProfile | object | None,
+    result: Fetched,
     org: OrgContext,
     *,
     actor: str,
@@ -109,15 +107,13 @@ def apply_item(
     A snapshot fetched before the newest SIASN value already stored is never applied: it is
     counted as ``stale`` with the reason (the stored value is the newer one).
     """
-    if remote is FAILED:
+    if isinstance(result, Failed):
         return "failed", None
-    if remote is not None and not isinstance(remote, RemoteProfile):
-        raise TypeError(f"not a fetched profile: {type(remote).__name__}")
     try:
         outcome = apply_profile(
             session,
             nip,
-            remote,
+            remote_of(result),
             actor=actor,
             run_id=run_id,
             org=org,
@@ -140,9 +136,7 @@ def _stamp(epoch: float, tz: tzinfo) -> str:
     return f"{datetime.fromtimestamp(epoch, tz):%Y-%m-%d %H:%M:%S.%f %Z}"
 
 
-def plan_stats(
-    session: Session, fetched: dict[str, RemoteProfile | object | None], instansi_id: str | None
-) -> PlanStats:
+def plan_stats(session: Session, fetched: Mapping[str, Fetched], instansi_id: str | None) -> PlanStats:
     """What applying ``fetched`` would do: failures, 404s, unit changes, deactivations."""
     people = {
         nip: (unor_id, aktif)
@@ -150,15 +144,14 @@ def plan_stats(
     }
     bases = known_bases(session, fetched)
     failed = missing = moves = leaving = 0
-    for nip, remote in fetched.items():
-        if remote is FAILED:
+    for nip, result in fetched.items():
+        if isinstance(result, Failed):
             failed += 1
             continue
-        if remote is None:
+        if isinstance(result, NotFound):
             missing += int(nip in people)
             continue
-        if not isinstance(remote, RemoteProfile):
-            raise TypeError(f"unexpected fetch result for {nip}: {type(remote).__name__}")
+        remote = result.profile
         if nip not in people:
             continue
         unor_id, aktif = people[nip]
@@ -198,14 +191,12 @@ def org_context(session: Session) -> OrgContext:
     return load_context(session)
 
 
-def staged(session: Session, run_id: str) -> dict[str, RemoteProfile | object | None]:
-    """The fetched snapshots of a run, per NIP (``FAILED`` for a failed fetch)."""
-    out: dict[str, RemoteProfile | object | None] = {}
-    for nip, state, snapshot in session.execute(
-        select(RunItem.nip, RunItem.state, RunItem.snapshot).where(RunItem.run_id == run_id)
-    ):
-        out[nip] = FAILED if state == "failed" else from_snapshot(snapshot)
-    return out
+def staged(session: Session, run_id: str) -> dict[str, Fetched]:
+    """The staged fetch results of a run, per NIP."""
+    rows = session.execute(
+        select(RunItem.nip, RunItem.state, RunItem.snapshot, RunItem.error).where(RunItem.run_id == run_id)
+    )
+    return {nip: from_item(state, snapshot, error) for nip, state, snapshot, error in rows}
 
 
 def progress_counts(session: Session, run_id: str) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from store.models import SyncRun
 from sync import audit
+from sync.runs import RunStatus
 
 APPROVED = "run_disetujui"
 REPLACED = "run_digantikan"
@@ -23,7 +24,7 @@ RUN_ACTIONS = frozenset({APPROVED, REPLACED})
 
 def supersede(session: Session, old: SyncRun, new_id: str, *, actor: str) -> None:
     """Mark the held run ``old`` replaced by the run ``new_id`` (audited)."""
-    old.status, old.phase = "superseded", "done"
+    old.status, old.phase = RunStatus.SUPERSEDED, "done"
     old.options = {**(old.options or {}), "replaced_by": new_id}
     audit.record(session, actor=actor, action=REPLACED, nip=None, new=new_id, run_id=old.id)
 

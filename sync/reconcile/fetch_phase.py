@@ -1,0 +1,95 @@
+"""Phase ``fetch``: data-utama per pending NIP, concurrently within the shared rate budget.
+
+Results are staged on the run's items in batches (with the calls they cost); nothing local
+changes yet. The failing and unknown-NIP guards are checked on a sample as results arrive
+(``GuardPolicy.sample_size``): a tripped sample aborts the run at once.
+"""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select, update
+
+from store.models import RunItem, SyncRun
+from sync.profile import Known
+from sync.reconcile.context import Context
+from sync.reconcile.early_guard import all_workers, watched
+from sync.reconcile.fetch import Fetched, fetch_one, staged_values
+from sync.reconcile.guards import SampleWatch
+from sync.reconcile.steps import known_bases
+from sync.runs import RunStatus
+
+Staged = tuple[str, Fetched, float]  # NIP, result, when its fetch began (epoch seconds)
+
+
+async def fetch_phase(ctx: Context, run_id: str) -> None:
+    """Fetch every pending NIP and stage the results; abort when the sample guard trips."""
+    pending, known = await ctx.fence.call(_pending, ctx, run_id)
+    batcher = _Batcher(ctx, run_id, len(pending))
+    queue = iter(pending)
+    watch = SampleWatch(ctx.options.guards)
+
+    async def worker() -> None:
+        for nip in queue:
+            ctx.fence.check()
+            fetched_at = time.time()  # the snapshot is at least as new as this instant
+            result = await fetch_one(ctx.siasn, nip, known.get(nip))
+            await batcher.add((nip, result, fetched_at))
+            watched(watch, result)
+
+    try:
+        await all_workers(worker, ctx.options.concurrency)
+    finally:  # what was fetched (calls, failures) is recorded even when the run stops
+        await batcher.flush()
+    if watch.tripped is not None:
+        await ctx.fence.call(ctx.mark, run_id, status=RunStatus.ABORTED, phase="done", reason=watch.tripped)
+        return
+    await ctx.fence.call(ctx.set_phase, run_id, "guard")
+
+
+class _Batcher:
+    """Collects fetch results and stages them a batch at a time, with the calls they cost."""
+
+    def __init__(self, ctx: Context, run_id: str, total: int) -> None:
+        self.ctx, self.run_id, self.total = ctx, run_id, total
+        self.pending: list[Staged] = []
+        self.done = 0
+        self.calls = ctx.siasn.calls
+
+    async def add(self, item: Staged) -> None:
+        """Keep one result; stage the batch once it is full."""
+        self.pending.append(item)
+        if len(self.pending) >= self.ctx.options.batch_size:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Stage what is kept (and the calls made since the last flush)."""
+        batch, self.pending = self.pending, []
+        delta, self.calls = self.ctx.siasn.calls - self.calls, self.ctx.siasn.calls
+        await self.ctx.fence.call(_stage, self.ctx, self.run_id, batch, delta)
+        self.done += len(batch)
+        self.ctx.progress("fetch", self.done, self.total)
+
+
+def _pending(ctx: Context, run_id: str) -> tuple[list[str], dict[str, Known]]:
+    with ctx.sessions() as session:
+        nips = list(
+            session.scalars(
+                select(RunItem.nip)
+                .where(RunItem.run_id == run_id, RunItem.state == "pending")
+                .order_by(RunItem.nip)
+            )
+        )
+        return nips, known_bases(session, nips)
+
+
+def _stage(ctx: Context, run_id: str, batch: list[Staged], calls: int) -> None:
+    with ctx.fence.write() as session:
+        for nip, result, fetched_at in batch:
+            session.execute(
+                update(RunItem)
+                .where(RunItem.run_id == run_id, RunItem.nip == nip)
+                .values(**staged_values(result, fetched_at))
+            )
+        session.get_one(SyncRun, run_id).calls += calls
