@@ -17,7 +17,7 @@ from service.container import Container
 from service.settings import Settings
 from store.db import make_engine, transaction, upgrade
 from store.models import Pegawai, Unit
-from sync.edit import edit_pegawai
+from sync.profil.edit import edit_pegawai
 from sync.reconcile.roster import import_roster
 from sync.reconcile.steps import roster_nips
 

@@ -45,10 +45,10 @@ from store.db import transaction
 from store.models import Conflict, Pegawai, SupervisorLink
 from sync import clock
 from sync.access.rules import Action, Principal
-from sync.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
 from sync.konflik.lifecycle import ACTIVE
 from sync.outcome import SinkronOutcome, Status
-from sync.sinkron import Sinkron
+from sync.profil.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
+from sync.profil.sinkron import Sinkron
 from sync.values import pegawai_view
 
 log = structlog.get_logger(__name__)
@@ -184,7 +184,7 @@ def create_app(
 
 
 def _claim(container: Container, unit_id: str, nip: str, body: ClaimRequest, actor: str) -> dict[str, Any]:
-    from sync.claims import ClaimError, claim_unit
+    from sync.unor.claims import ClaimError, claim_unit
 
     try:
         with transaction(container.sessions) as session:

@@ -34,9 +34,9 @@ from simulators.siasn import (
 from store.db import transaction
 from store.models import Conflict, Pegawai, Unit
 from sync import clock
-from sync.edit import edit_pegawai
+from sync.profil.edit import edit_pegawai
+from sync.profil.sinkron import Sinkron
 from sync.reconcile.roster import import_roster
-from sync.sinkron import Sinkron
 
 
 def simulator_settings(sim: SiasnSimulator, base_url: str) -> SiasnSettings:

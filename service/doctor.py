@@ -39,7 +39,7 @@ from service.settings import Settings, tls_unverified
 from store.db import current_revision, head_revision, make_engine, session_factory, sqlite_path, sqlite_state
 from store.models import ApiKey, LocalAccount, Pegawai, SyncRun
 from sync import clock
-from sync.audit_verify import run_verification
+from sync.audit.verify import run_verification
 
 Status = Literal["ok", "warn", "error", "skip"]
 PROBE_NIP = "199001012015011001"

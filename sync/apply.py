@@ -18,8 +18,8 @@ from sync.fields import FIELD
 from sync.konflik import lifecycle
 from sync.merge import Decision, FieldMerge, merge_record
 from sync.outcome import Applied, Atasan, ConflictView, SinkronOutcome, Status, WarningView
-from sync.profile import RemoteProfile
-from sync.supervision import OrgContext, load_context, update_supervisor
+from sync.profil.remote import RemoteProfile
+from sync.unor.supervision import OrgContext, load_context, update_supervisor
 from sync.values import local_values, pegawai_view, set_field, to_json
 
 

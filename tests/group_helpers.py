@@ -10,7 +10,7 @@ from simulators.dataset import World
 from simulators.events import mutasi, naik_pangkat
 from store.db import transaction
 from store.models import Conflict, Unit
-from sync.units import open_removed_unit_conflicts
+from sync.unor.tree import open_removed_unit_conflicts
 from tests.helpers import conflicts, edit, leaf_units, load_units, pegawai, sinkron, staff_nip
 
 LOCAL_TMT = "2025-01-02"

@@ -11,10 +11,10 @@ from service.container import Container
 from simulators.dataset import World
 from store.db import transaction
 from store.models import AuditEntry, Conflict, FieldState, Pegawai
-from sync.edit import edit_pegawai
 from sync.outcome import SinkronOutcome
-from sync.sinkron import Sinkron
-from sync.units import apply_units, fetch_units
+from sync.profil.edit import edit_pegawai
+from sync.profil.sinkron import Sinkron
+from sync.unor.tree import apply_units, fetch_units
 
 
 def load_units(container: Container) -> None:

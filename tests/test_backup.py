@@ -17,7 +17,7 @@ from service.cli.app import app
 from store.db import head_revision, make_engine, session_factory, transaction, upgrade
 from store.models import RosterEntry
 from sync import audit
-from sync.audit_verify import run_verification
+from sync.audit.verify import run_verification
 
 
 def cli(url: str, *args: str) -> tuple[int, str]:

@@ -121,7 +121,7 @@ def test_reconciliation_raises_claim_conflict_when_siasn_changes(container: Cont
     import_export(container, world)
     reconcile(container)
     edit(container, claimant, jenis_jabatan_id=1, eselon_id=41)
-    from sync.claims import claim_unit
+    from sync.unor.claims import claim_unit
 
     with transaction(container.sessions) as session:
         assert claim_unit(session, unit_id, claimant, actor="op", reason="SK").status == "diterima"

@@ -15,7 +15,7 @@ from simulators.dataset import World
 from store.db import transaction
 from store.models import FieldState, Pegawai
 from sync.outcome import SinkronOutcome
-from sync.sinkron import Sinkron
+from sync.profil.sinkron import Sinkron
 from tests.helpers import edit, load_units, sinkron, staff_nip
 
 pytestmark = pytest.mark.e2e

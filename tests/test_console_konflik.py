@@ -20,7 +20,7 @@ from simulators.events import mutasi
 from store.db import transaction
 from store.models import AuditEntry, Conflict, Pegawai
 from sync.access.rules import unit_path
-from sync.unit_index import unit_index
+from sync.unor.index import unit_index
 from tests.console_site import ConsoleSite, admin_client, serve
 from tests.helpers import leaf_units, sinkron, staff_nip
 from tests.konflik_helpers import Raised, known_account, raise_unit_conflicts

@@ -15,7 +15,7 @@ from benchmarks.console_store import Generated, populate
 from service.container import Container
 from store.db import transaction
 from sync.access.grants import grant_unit
-from sync.unit_index import unit_index
+from sync.unor.index import unit_index
 from tests.console_site import ConsoleSite, admin_client, serve
 
 pytestmark = pytest.mark.e2e

@@ -246,7 +246,7 @@ def _assert_run_not_completed_when_it_raised(cell: Cell, job: str, result: Any) 
 
 def _assert_chain(cell: Cell) -> None:
     """The audit log still verifies."""
-    from sync.audit_verify import verify_chain
+    from sync.audit.verify import verify_chain
 
     with cell.container.sessions() as session:
         report = verify_chain(session)

@@ -26,7 +26,7 @@ from mappings.pegawai import PegawaiRecord, map_data_utama
 from store.models import Pegawai
 from sync.authority import DECIDED_TOGETHER, EDITABLE_FIELDS, FIELD_AUTHORITY, label
 from sync.fields import FIELD, FIELDS, Authority, Kind
-from sync.profile import RemoteProfile
+from sync.profil.remote import RemoteProfile
 from sync.values import VIEW_KEYS, pegawai_view
 
 _KIND_OF_TYPE = {str: Kind.TEXT, date: Kind.DATE, int: Kind.INT}

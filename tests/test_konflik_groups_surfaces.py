@@ -20,7 +20,7 @@ from service.settings import SiasnSettings
 from simulators.dataset import World
 from simulators.events import mutasi
 from store.models import AuditEntry
-from sync.unit_index import unit_index
+from sync.unor.index import unit_index
 from tests.console_site import ADMIN, PASSWORD, ConsoleSite, serve
 from tests.group_helpers import LOCAL_TMT, Group, raise_golongan_group, raise_removed_unit
 from tests.helpers import conflicts, edit, leaf_units, new_api_key, pegawai, sinkron

@@ -17,7 +17,7 @@ from store.audit_chain import enlist_many
 from store.db import MIGRATIONS, downgrade, head_revision, make_engine, session_factory, upgrade
 from store.db import transaction as write
 from sync import audit
-from sync.audit_verify import run_verification
+from sync.audit.verify import run_verification
 
 T0 = datetime(2026, 3, 1, 2, 3, 4, 567890, tzinfo=UTC)
 T1 = datetime(2026, 3, 9, 23, 59, 59, 1, tzinfo=UTC)

@@ -25,7 +25,7 @@ from simulators.pmm_data import initial_results
 from store.db import make_engine, transaction, upgrade
 from store.models import AuditEntry, Pegawai, SupervisorLink, Unit
 from store.models_skp import Evaluasi, Indikator, Observasi, PmmProblem, Rhk, Skp
-from sync.audit_verify import verify_chain
+from sync.audit.verify import verify_chain
 from sync.pmm.file_source import import_file
 from sync.pmm.write import write_skp
 from sync.pmm.write_bulk import write_many

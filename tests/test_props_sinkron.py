@@ -23,9 +23,9 @@ from connectors.siasn.models import DataUtama, RwGolongan, RwJabatan
 from service.container import Container
 from service.settings import Settings
 from store.db import make_engine, upgrade
-from sync.audit_verify import verify_chain
+from sync.audit.verify import verify_chain
 from sync.outcome import SinkronOutcome, Status
-from sync.sinkron import Sinkron
+from sync.profil.sinkron import Sinkron
 from tests.helpers import store_state
 from tests.hostile import payload
 from tests.hypothesis_profiles import examples

@@ -29,12 +29,12 @@ from service.container import Container
 from service.settings import Settings
 from store.db import make_engine, transaction, upgrade
 from store.models import AuditEntry, Conflict, Pegawai
-from sync.audit_verify import verify_chain
-from sync.edit import EditError, edit_pegawai
+from sync.audit.verify import verify_chain
 from sync.konflik.decide import Resolution, decide
 from sync.konflik.scope import Scope
 from sync.outcome import Status
-from sync.sinkron import Sinkron
+from sync.profil.edit import EditError, edit_pegawai
+from sync.profil.sinkron import Sinkron
 from tests.hypothesis_profiles import examples
 from tests.test_props_wire import API, NO_RETRY, SSO
 

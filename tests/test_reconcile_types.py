@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from mappings.messages import t
 from mappings.pegawai import PegawaiRecord
 from store.models import SyncRun
-from sync.profile import RemoteProfile
+from sync.profil.remote import RemoteProfile
 from sync.reconcile.early_guard import counts_of
 from sync.reconcile.fetch import Failed, Fetched, Found, NotFound, from_item, staged_values
 from sync.runs import RunReport, RunStatus

@@ -25,8 +25,8 @@ from simulators.dataset import World
 from simulators.server import ServerThread
 from store.db import make_engine, upgrade
 from store.rate_budget import PostgresLedger
+from sync.profil.sinkron import Sinkron
 from sync.reconcile import ReconcileOptions, Reconciler
-from sync.sinkron import Sinkron
 from tests.conftest import PG_SKIP_REASON, drop_postgres, fresh_postgres_url
 from tests.helpers import import_export
 

@@ -12,7 +12,7 @@ from simulators.events import mutasi, naik_pangkat
 from simulators.siasn import SiasnSimulator
 from store.models import AuditEntry, Pegawai
 from sync.outcome import SinkronOutcome, Status
-from sync.sinkron import Sinkron
+from sync.profil.sinkron import Sinkron
 from tests.helpers import (
     audit_actions,
     base_value,

@@ -15,8 +15,8 @@ from simulators.dataset import World
 from simulators.events import mutasi, naik_pangkat
 from store.models import RunItem
 from sync.outcome import SinkronOutcome, Status
+from sync.profil.sinkron import Sinkron
 from sync.reconcile import ReconcileOptions, Reconciler
-from sync.sinkron import Sinkron
 from tests.helpers import audit_actions, import_export, leaf_units, pegawai, reconcile, sinkron
 from tests.helpers import staff_nip as staff
 

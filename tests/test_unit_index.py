@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync.unit_index import UnitIndex, UnitLookupError
+from sync.unor.index import UnitIndex, UnitLookupError
 
 ROWS = [
     ("R", "Pemprov", None, True),

@@ -24,7 +24,7 @@ from sync.access.accounts import disable_local_account, set_local_account
 from sync.access.common import CredentialError
 from sync.access.grants import AccessError, grant_unit, list_grants, revoke_unit
 from sync.access.keys import create_api_key, list_api_keys, revoke_api_key
-from sync.unit_index import UnitLookupError, unit_index
+from sync.unor.index import UnitLookupError, unit_index
 
 apikey_app = command_group(t("cli.apikey"))
 admin_app = command_group(t("cli.admin"))

@@ -9,7 +9,7 @@ import typer
 from mappings.messages import t
 from service.cli.common import build_container, cli_errors, command_group, help_text, out
 from service.render import plain
-from sync.audit_verify import run_verification
+from sync.audit.verify import run_verification
 
 audit_app = command_group(t("audit.cli"))
 

@@ -28,7 +28,7 @@ from service.settings import (
     tls_unverified,
 )
 from store.db import SchemaBehindError
-from sync.sinkron import failure_reason
+from sync.profil.sinkron import failure_reason
 
 # Data is text: no emoji codes (``:smile:``) and no markup reach the terminal from values.
 out = Console(emoji=False)

@@ -38,7 +38,7 @@ from sync.konflik.query import KonflikFilter
 from sync.konflik.scope import Scope
 from sync.konflik.usulan import COLUMNS as USULAN_COLUMNS
 from sync.konflik.usulan import group_by_unit, list_usulan
-from sync.unit_index import unit_index
+from sync.unor.index import unit_index
 
 konflik_app = command_group(t("cli.konflik"))
 

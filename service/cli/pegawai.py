@@ -48,7 +48,7 @@ def sinkron(
 
 
 async def _sinkron(container: Container, nip: str) -> SinkronOutcome:
-    from sync.sinkron import Sinkron
+    from sync.profil.sinkron import Sinkron
 
     async with container.siasn(lane="interactive") as siasn:
         return await Sinkron(siasn, container.sessions, clock.zone(container.settings.display_timezone)).run(
@@ -100,7 +100,7 @@ def pegawai_edit(
     """Edit local profile fields (Edit Profil), audited with who and why."""
     from mappings.nip import normalize_nip
     from store.db import transaction
-    from sync.edit import EditError, PegawaiNotFound, edit_pegawai
+    from sync.profil.edit import EditError, PegawaiNotFound, edit_pegawai
 
     changes = parse_assignments(assignments)
     with cli_errors():

@@ -19,7 +19,7 @@ from service.cli.common import build_container, cli_errors, command_group, fail,
 from service.container import Container
 from service.render import json_text, plain, print_table
 from sync.audit import SYSTEM_ACTOR
-from sync.unit_index import UnitLookupError, UnitMatches, unit_index
+from sync.unor.index import UnitLookupError, UnitMatches, unit_index
 
 unor_app = command_group(t("cli.unor"))
 
@@ -113,7 +113,7 @@ def unor_refresh() -> None:
     """Fetch the unit tree (ref-unor) from SIASN and store it."""
     from mappings.units import UnitRecord
     from store.db import transaction
-    from sync.units import apply_units, fetch_units
+    from sync.unor.tree import apply_units, fetch_units
 
     async def fetch(container: Container) -> list[UnitRecord]:
         async with container.siasn() as siasn:
@@ -138,7 +138,7 @@ def unor_klaim(
     """Klaim Pimpinan Unit Kerja: record who leads a unit (eselon II-IV, own unit only)."""
     from mappings.nip import normalize_nip
     from store.db import transaction
-    from sync.claims import ClaimError, claim_unit
+    from sync.unor.claims import ClaimError, claim_unit
 
     with cli_errors():
         container = build_container()

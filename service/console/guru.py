@@ -33,7 +33,7 @@ from sync.access.rules import RoleMap
 from sync.konflik.export import Column
 from sync.konflik.scope import scope_for
 from sync.pmm.problems import problems_by_school
-from sync.unit_index import unit_index
+from sync.unor.index import unit_index
 
 EXPORT_COLUMNS = (
     Column("npsn", "ekspor.npsn", "id"),

@@ -32,7 +32,7 @@ from sync.konflik.export import Column
 from sync.konflik.lifecycle import ACTIVE, STATUSES
 from sync.konflik.query import KINDS, MAX_PER_PAGE, get_conflict, list_conflicts, select_ids
 from sync.konflik.scope import Scope, scope_for
-from sync.unit_index import unit_index
+from sync.unor.index import unit_index
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",

@@ -19,11 +19,11 @@ from service.console.safe import mask_record
 from service.console.skp_profil import skp_section
 from service.console.unit_picker import Pick, pick_unit
 from service.console.views import PageRefused, Viewer, Views
-from sync import audit_verify
 from sync.access.rules import RoleMap
+from sync.audit import verify as audit_verify
 from sync.konflik.scope import scope_for
 from sync.runs import RunStatus
-from sync.unit_index import unit_index
+from sync.unor.index import unit_index
 
 CHART_RUNS = 30
 SITUATION_KEYS = {name: f"console.situation_{name}" for name in SITUATIONS}

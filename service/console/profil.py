@@ -19,7 +19,7 @@ from service.console.pages import profile_context
 from service.console.paging import text_param
 from service.console.views import PageRefused, Viewer, Views
 from sync.access.rules import Action
-from sync.sinkron import Sinkron
+from sync.profil.sinkron import Sinkron
 
 FLASH = {"diubah": "profil.flash_edited"}
 

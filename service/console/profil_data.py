@@ -2,7 +2,7 @@
 form's fields and the changes a submitted form asks for.
 
 The rules are those of the API: ``sync.access.rules.authorize`` decides (an operator acts on employees
-of their area and places them only in units of their area), ``sync.edit.edit_pegawai`` checks
+of their area and places them only in units of their area), ``sync.profil.edit.edit_pegawai`` checks
 and audits the edit with its reason, as ``PATCH /api/v1/pegawai/{nip}`` does.
 """
 
@@ -21,10 +21,10 @@ from service.console.unit_picker import Pick, pick_unit
 from store.models import Pegawai
 from sync.access.rules import Action, Decision, Principal, RoleMap, authorize
 from sync.authority import EDITABLE_FIELDS
-from sync.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
 from sync.fields import FIELD, Kind, names
 from sync.konflik.scope import scope_for
-from sync.unit_index import unit_index
+from sync.profil.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
+from sync.unor.index import unit_index
 from sync.values import local_values
 
 UNIT = "unor_id"

@@ -20,7 +20,7 @@ from sync.konflik.scope import Scope, scope_for
 from sync.reconcile.detail import list_runs
 from sync.reconcile.integrity import integrity_report
 from sync.reconcile.steps import instansi_of
-from sync.unit_index import unit_index
+from sync.unor.index import unit_index
 
 AUDIT_LIMIT = 50
 BERANDA_UNITS = 15  # the units with most open conflicts; the rest through Konflik

@@ -30,7 +30,7 @@ from sync.reconcile.listing import KIND_GROUPS, RunQuery, held_runs, list_run_pa
 from sync.reconcile.listing import SORTS as RUN_SORTS
 from sync.reconcile.steps import SITUATIONS
 from sync.runs import RunStatus
-from sync.unit_index import unit_index
+from sync.unor.index import unit_index
 
 ITEM_SORTS = ("nip", "-nip", "nama", "-nama", "situasi", "-situasi")
 ITEM_STATES = ("pending", "fetched", "done")

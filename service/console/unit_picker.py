@@ -1,6 +1,6 @@
 """The unit picker: find a unit by typing part of its name or path, within the viewer's area.
 
-Two ways in, one search (``sync.unit_index``): ``GET /admin/unor/cari.json?q=`` answers matches
+Two ways in, one search (``sync.unor.index``): ``GET /admin/unor/cari.json?q=`` answers matches
 with their paths for the picker's script, and ``GET /admin/unor/cari?q=&kembali=`` is the same
 search as a page of links, for a browser without JavaScript. A form that embeds the picker
 (``_unit_picker.html``) sends the chosen id as ``NAME`` and the typed text as ``NAME_cari``;
@@ -24,7 +24,7 @@ from service.console.paging import read_paging, text_param
 from service.console.views import PREFIX, SECURITY_HEADERS, PageRefused, Views
 from sync.access.rules import Principal, RoleMap
 from sync.konflik.scope import Scope, scope_for
-from sync.unit_index import UnitMatches, UnitRef, unit_index
+from sync.unor.index import UnitMatches, UnitRef, unit_index
 
 CHOICES_SHOWN = 20
 TEXT_LIMIT = 200

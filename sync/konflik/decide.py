@@ -24,10 +24,10 @@ from store.models import Conflict, ConflictEvent, FieldState, Pegawai, Unit, Uni
 from sync import audit
 from sync.access.people import UnknownUser, labels, resolve_assignee
 from sync.access.rules import AREA_FIELDS
-from sync.edit import EditError, validate_value
 from sync.konflik import group, lifecycle
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.scope import Scope
+from sync.profil.edit import EditError, validate_value
 from sync.skp import konflik as skp_konflik
 from sync.values import local_values, set_field
 

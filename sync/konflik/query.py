@@ -17,7 +17,7 @@ from sync.konflik.calendar import local_date, overdue_before
 from sync.konflik.errors import KonflikError, KonflikNotFound
 from sync.konflik.lifecycle import ACTIVE, DEFAULT_POLICY, STATUSES, KonflikPolicy, due_date
 from sync.konflik.scope import Scope, subtree
-from sync.unit_index import unit_index
+from sync.unor.index import unit_index
 
 KINDS = ("merge", "unor_dihapus", "klaim", "skp_nilai")
 SORTS: dict[str, Any] = {

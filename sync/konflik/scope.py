@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Pegawai
 from sync.access.rules import Area, Principal, RoleMap, check_placement, work_area
-from sync.unit_index import unit_index
+from sync.unor.index import unit_index
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sync.konflik.decide import Resolution
 from sync.konflik.export import Column
 from sync.konflik.lifecycle import siasn_value
 from sync.konflik.scope import Scope
-from sync.unit_index import unit_index
+from sync.unor.index import unit_index
 
 FILE_COLUMNS = (
     Column("unit_id", "ekspor.unit_id", "id"),

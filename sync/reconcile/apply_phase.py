@@ -18,7 +18,7 @@ from sync.reconcile.context import Context
 from sync.reconcile.fetch import from_item
 from sync.reconcile.steps import apply_item, org_context, progress_counts
 from sync.reconcile.units_phase import apply_tree
-from sync.supervision import OrgContext
+from sync.unor.supervision import OrgContext
 
 
 async def apply_phase(ctx: Context, run_id: str) -> None:

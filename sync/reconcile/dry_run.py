@@ -17,7 +17,7 @@ from typing import Any
 from mappings.messages import t
 from mappings.units import UnitRecord
 from sync import audit
-from sync.profile import Known
+from sync.profil.remote import Known
 from sync.reconcile import plan
 from sync.reconcile.context import KIND, Context
 from sync.reconcile.early_guard import all_workers, counts_of, watched
@@ -37,7 +37,7 @@ from sync.reconcile.steps import (
 )
 from sync.reconcile.units_phase import fetch_tree
 from sync.runs import RunReport, RunStatus
-from sync.units import stored_units
+from sync.unor.tree import stored_units
 
 
 @dataclass

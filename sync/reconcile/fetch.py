@@ -12,7 +12,7 @@ from typing import Any
 from connectors.errors import AuthError, UpstreamError
 from connectors.siasn.client import SiasnClient
 from sync.fence import RunStopped
-from sync.profile import Known, RemoteProfile, fetch_profile
+from sync.profil.remote import Known, RemoteProfile, fetch_profile
 from sync.reconcile.snapshot import from_snapshot, to_snapshot
 
 

@@ -12,7 +12,7 @@ import time
 from sqlalchemy import select, update
 
 from store.models import RunItem, SyncRun
-from sync.profile import Known
+from sync.profil.remote import Known
 from sync.reconcile.context import Context
 from sync.reconcile.early_guard import all_workers, watched
 from sync.reconcile.fetch import Fetched, fetch_one, staged_values

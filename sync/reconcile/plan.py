@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from mappings.units import UnitRecord
 from store.db import transaction
 from store.models import AuditEntry, RunChange, SyncRun
-from sync.claims import claim_conflicts
 from sync.reconcile.fetch import Failed, Fetched
 from sync.reconcile.integrity import integrity_report
 from sync.reconcile.steps import (
@@ -30,7 +29,8 @@ from sync.reconcile.steps import (
     units_from_json,
 )
 from sync.runs import RunReport
-from sync.supervision import recompute_all
+from sync.unor.claims import claim_conflicts
+from sync.unor.supervision import recompute_all
 
 SITUATION = "situasi"
 

@@ -8,7 +8,7 @@ from typing import Any
 from mappings.notices import Notice
 from mappings.pegawai import PegawaiRecord
 from sync.fields import FIELDS, Kind
-from sync.profile import RemoteProfile
+from sync.profil.remote import RemoteProfile
 
 _DATES = frozenset(f.name for f in FIELDS if f.wire and f.kind is Kind.DATE)
 

@@ -19,11 +19,11 @@ from sync import audit, clock
 from sync.apply import StaleSnapshot, apply_profile
 from sync.merge import Decision, merge_field
 from sync.outcome import Status
-from sync.profile import Known
+from sync.profil.remote import Known
 from sync.reconcile.fetch import Failed, Fetched, NotFound, from_item, remote_of
 from sync.reconcile.guards import PlanStats
-from sync.supervision import OrgContext, load_context
-from sync.units import UnitChanges, apply_units, open_removed_unit_conflicts
+from sync.unor.supervision import OrgContext, load_context
+from sync.unor.tree import UnitChanges, apply_units, open_removed_unit_conflicts
 
 SITUATION = {
     Status.CONFIRMED: "confirmed",

@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy import select, update
 
 from store.models import RunItem, SyncRun
-from sync.claims import claim_conflicts
 from sync.reconcile.apply_phase import read_org
 from sync.reconcile.context import Context
 from sync.reconcile.integrity import integrity_report
 from sync.reconcile.steps import conflicts_opened, count_situations, finish, instansi_of, strand_conflicts
 from sync.runs import RunStatus
-from sync.supervision import OrgContext, recompute_slice
+from sync.unor.claims import claim_conflicts
+from sync.unor.supervision import OrgContext, recompute_slice
 
 
 async def supervisors_phase(ctx: Context, run_id: str) -> None:

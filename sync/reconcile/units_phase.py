@@ -28,7 +28,7 @@ from sync.reconcile.steps import (
     units_to_json,
 )
 from sync.runs import RunStatus
-from sync.units import fetch_units, stored_units
+from sync.unor.tree import fetch_units, stored_units
 
 log = structlog.get_logger(__name__)
 

@@ -4,7 +4,7 @@ Every place that shows a unit (``Dinas Pendidikan › Bidang SD › SD Negeri 1`
 pick one by typing part of its name goes through ``unit_index(session)``: one ``SELECT`` of
 ``(id, nama, parent_id, aktif)`` per session (a console request, a CLI command), then paths,
 subtrees and searches in memory. The cache lives in ``session.info`` and goes with the session;
-code that changes units (``sync.units``) does not read through it.
+code that changes units (``sync.unor.tree``) does not read through it.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from sync import clock
 from sync.apply import StaleSnapshot, apply_profile
 from sync.audit import SYSTEM_ACTOR
 from sync.outcome import SinkronOutcome, Status
-from sync.profile import Known, RemoteProfile, fetch_profile
+from sync.profil.remote import Known, RemoteProfile, fetch_profile
 
 log = structlog.get_logger(__name__)
 STALE_REFETCHES = 3  # a snapshot overtaken by a concurrent Sinkron is fetched again, this often

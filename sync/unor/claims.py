@@ -17,7 +17,7 @@ from mappings.positions import may_claim_unit
 from store.models import Conflict, Pegawai, Unit, UnitClaim
 from sync import audit
 from sync.konflik import lifecycle
-from sync.supervision import recompute_all
+from sync.unor.supervision import recompute_all
 
 FIELD = "pemimpin_unor"
 
