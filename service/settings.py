@@ -179,6 +179,10 @@ class PmmSettings(BaseModel):
     timeout: float = Field(30.0, gt=0)
     page_size: int = Field(200, ge=1, le=500)
     rate: float = Field(5.0, ge=0, description="requests per second; 0 = unlimited")
+    retry_attempts: int = Field(4, ge=1)
+    retry_base_delay: float = Field(0.5, ge=0)
+    retry_max_delay: float = Field(20.0, ge=0)
+    retry_max_retry_after: float = Field(120.0, ge=0)
 
 
 class ApiSettings(BaseModel):

@@ -10,6 +10,7 @@ import httpx
 import structlog
 from pydantic import SecretStr, ValidationError
 
+from connectors._http.budget import Lane, drawing_in
 from connectors._http.client import send
 from connectors._http.errors import (
     ApimAuthError,
@@ -55,8 +56,10 @@ class SiasnClient:
         auth_scheme: str = "bearer",
         cookie: SecretStr | None = None,
         page_size: int = 500,
+        lane: Lane | None = None,
     ) -> None:
         self._http = http
+        self.lane = lane
         self._apim = apim
         self._sso = sso
         self._retry = retry or RetryPolicy()
@@ -65,6 +68,11 @@ class SiasnClient:
         self._cookie = cookie
         self._page_size = page_size
         self.calls = 0
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The HTTP client (connection pool) the calls go through."""
+        return self._http
 
     async def data_utama(self, nip: str) -> DataUtama | None:
         """The main profile of ``nip``; None when SIASN says the NIP does not exist."""
@@ -125,6 +133,10 @@ class SiasnClient:
         return await self.kinerjaperiodik_save(body)
 
     async def _save(self, path: str, body: SaveModel, id_key: str) -> str:
+        with drawing_in(self.lane):  # token requests too: one shared client serves both lanes
+            return await self._save_in_lane(path, body, id_key)
+
+    async def _save_in_lane(self, path: str, body: SaveModel, id_key: str) -> str:
         sso = await self._sso.token()
         renewed: set[str] = set()
         while True:  # a refused token never reached the backend: renewing it once is safe
@@ -163,7 +175,8 @@ class SiasnClient:
         return [_model(model, row, f"{path}[{i}]") for i, row in enumerate(_as_list(data, path))]
 
     async def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
-        return await call_with_retry(self._retry, lambda: self._get_authorized(path, params))
+        with drawing_in(self.lane):  # token requests and retries too
+            return await call_with_retry(self._retry, lambda: self._get_authorized(path, params))
 
     async def _get_authorized(self, path: str, params: dict[str, str] | None) -> Any:
         """One GET; each token refused is renewed once (APIM, SSO, or both in either order)."""
