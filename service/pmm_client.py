@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import httpx
 
 from connectors._http.budget import SharedBudget
@@ -59,3 +62,19 @@ def pmm_client(config: PmmSettings, owned: Owned[PmmToken]) -> PmmClient:
         limiter=RateLimiter(None),
         page_size=config.page_size,
     )
+
+
+@asynccontextmanager
+async def open_pmm(
+    config: PmmSettings, transport: httpx.AsyncBaseTransport | None = None
+) -> AsyncIterator[PmmClient | None]:
+    """A PMM client for the block on connections and a budget of its own (a one-off caller, a
+    test's fake PMM); None when the contract is not configured. Jobs use ``Container.pmm``."""
+    if not pmm_configured(config):
+        yield None
+        return
+    owned = own_pmm(config, SharedBudget(f"pmm:{config.client_id}", config.rate or None), transport)
+    try:
+        yield pmm_client(config, owned)
+    finally:
+        await owned.http.aclose()
