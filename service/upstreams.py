@@ -61,12 +61,6 @@ class LoopClients:
                 await owned.http.aclose()
                 log.debug("upstream_client_closed", upstream=key.split(":", 1)[0])
 
-    def current(self, key: str) -> httpx.AsyncClient | None:
-        """The HTTP client of ``key`` open on the running loop, if any."""
-        with self._lock:
-            owned = self._loops.get(asyncio.get_running_loop(), {}).get(key)
-        return None if owned is None else owned.http
-
     def _enter(self, loop: asyncio.AbstractEventLoop, key: str, build: Callable[[], Owned[T]]) -> Owned[T]:
         with self._lock:
             clients = self._loops.setdefault(loop, {})
