@@ -27,8 +27,9 @@ from service.logging import configure_logging
 from service.settings import AuthSettings, Settings
 from simulators.server import ServerThread
 from store.db import make_engine, transaction, upgrade
-from sync.access import grant_unit
-from sync.credentials import SessionInfo, open_session, set_local_account
+from sync.access.accounts import set_local_account
+from sync.access.grants import grant_unit
+from sync.access.sessions import SessionInfo, open_session
 
 ADMIN, PASSWORD = "admin-bench", "sandi-benchmark-panjang"
 OPERATOR_ROLE = "role:siasn-instansi:peremajaan:operator"

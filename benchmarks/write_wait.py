@@ -37,7 +37,7 @@ from simulators.dataset import generate_world
 from simulators.siasn import SiasnCredentials
 from store.db import transaction
 from store.models import Pegawai
-from sync.credentials import create_api_key
+from sync.access.keys import create_api_key
 from sync.konflik import lifecycle
 from sync.reconcile import ReconcileOptions, Reconciler
 from sync.roster import import_roster

@@ -44,7 +44,7 @@ from service.web import web_router
 from store.db import transaction
 from store.models import Conflict, Pegawai, SupervisorLink
 from sync import clock
-from sync.access import Action, Principal
+from sync.access.rules import Action, Principal
 from sync.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
 from sync.konflik.lifecycle import ACTIVE
 from sync.outcome import SinkronOutcome, Status

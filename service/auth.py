@@ -17,8 +17,9 @@ from fastapi import HTTPException, Request
 
 from service.container import Container
 from store.db import transaction
-from sync.access import Action, Principal, RoleMap, authorize
-from sync.credentials import KEY_PREFIX, find_session, verify_api_key
+from sync.access.keys import KEY_PREFIX, verify_api_key
+from sync.access.rules import Action, Principal, RoleMap, authorize
+from sync.access.sessions import find_session
 
 SESSION_COOKIE = "ekinerja_sesi"
 T = TypeVar("T")

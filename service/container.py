@@ -18,11 +18,17 @@ import httpx
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors._http.budget import Lane, Ledger, MemoryLedger, SharedBudget
-from connectors._http.client import HttpOptions, build_async_client
-from connectors._http.ratelimit import RateLimiter
-from connectors._http.retry import RetryPolicy
-from connectors._http.tokens import TokenSource
+from connectors.factory import (
+    HttpOptions,
+    Lane,
+    Ledger,
+    MemoryLedger,
+    RateLimiter,
+    RetryPolicy,
+    SharedBudget,
+    TokenSource,
+    build_async_client,
+)
 from connectors.myasn.oidc import OidcClient
 from connectors.myasn.sso import (
     PasswordGrantSso,

@@ -17,14 +17,13 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from connectors._http.client import build_async_client
-from connectors._http.errors import (
+from connectors.errors import (
     ApimAuthError,
     NetworkError,
     SsoAuthError,
     UpstreamError,
 )
-from connectors._http.tokens import AccessToken
+from connectors.factory import AccessToken, build_async_client
 from mappings.messages import t
 from service.container import (
     ConfigError,

@@ -8,7 +8,7 @@ from typing import TextIO
 
 import structlog
 
-from connectors._http.redaction import redact_event
+from connectors.factory import redact_event
 
 
 def configure_logging(fmt: str = "auto", level: str = "INFO", stream: TextIO | None = None) -> None:

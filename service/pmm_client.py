@@ -7,10 +7,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 
-from connectors._http.budget import SharedBudget
-from connectors._http.client import HttpOptions, build_async_client
-from connectors._http.ratelimit import RateLimiter
-from connectors._http.retry import RetryPolicy
+from connectors.factory import HttpOptions, RateLimiter, RetryPolicy, SharedBudget, build_async_client
 from connectors.pmm.auth import PmmToken
 from connectors.pmm.client import PmmClient
 from service.settings import PmmSettings

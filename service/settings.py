@@ -334,6 +334,7 @@ _PROBLEMS = {
     "greater_than_equal": "guards.setting_min",
     "greater_than": "guards.setting_more_than",
     "less_than_equal": "guards.setting_max",
+    "less_than": "guards.setting_less_than",
     "literal_error": "guards.setting_choice",
     "list_type": "guards.setting_json_list",
     "string_type": "guards.setting_text",
@@ -345,5 +346,5 @@ def _problem(error: Any) -> str:
     if error["type"] == "value_error" and "error" in context:  # our validators speak Bahasa
         return str(context["error"])
     key = _PROBLEMS.get(error["type"], "guards.setting_value")  # never pydantic's English
-    limit = context.get("ge", context.get("gt", context.get("le", "")))
+    limit = next((context[k] for k in ("ge", "gt", "le", "lt") if k in context), "")
     return t(key, limit=limit, choices=choices(context.get("expected", "")))

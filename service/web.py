@@ -2,40 +2,36 @@
 
 The browser keeps two cookies, both HttpOnly and SameSite=Lax: ``ekinerja_login`` (the OIDC
 ``state`` of a login under way, so a callback is accepted only in the browser that started it) and
-the session cookie. Pages are in Bahasa Indonesia.
+the session cookie. The pages are drawn from the console's Jinja2 templates (``masuk.html``,
+``masuk_beranda.html``) with the console's environment: autoescaped, words from the catalogue.
 """
 
 from __future__ import annotations
 
-import html
 import time
+from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
-from urllib.parse import quote, urlsplit
+from typing import Literal
+from urllib.parse import urlsplit
 
 import structlog
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment
 from sqlalchemy.orm import Session
 
-from connectors._http.errors import UpstreamError
+from connectors.errors import UpstreamError
 from connectors.myasn.oidc import AuthRequest, OidcClient, OidcTokens
 from mappings.limits import NAME_MAX, NEXT_MAX, PASSWORD_MAX, STATE_MAX, LimitError, check_text
 from mappings.messages import t
 from service.auth import SESSION_COOKIE, Gate
+from service.console.views import build_environment
 from store.models import LoginState, Unit
-from sync.access import Principal, RoleMap, operator_units
-from sync.credentials import (
-    SessionInfo,
-    close_session,
-    open_session,
-    reserve_login,
-    save_login_state,
-    sweep_login_throttle,
-    take_login_state,
-    verify_local_account,
-)
-from sync.known_users import note_login
+from sync.access.accounts import verify_local_account
+from sync.access.people import note_login
+from sync.access.rules import Principal, RoleMap, operator_units
+from sync.access.sessions import SessionInfo, close_session, open_session, save_login_state, take_login_state
+from sync.access.throttle import reserve_login, sweep_login_throttle
 
 LOGIN_COOKIE = "ekinerja_login"
 LOGIN_TTL = 600
@@ -43,9 +39,10 @@ LOCAL_REFUSALS = {"wrong": ("access.login_wrong", 401), "locked": ("access.login
 log = structlog.get_logger(__name__)
 
 
-def web_router(gate: Gate) -> APIRouter:
-    """The login, callback, logout and home pages."""
+def web_router(gate: Gate, env: Environment | None = None) -> APIRouter:
+    """The login, callback, logout and home pages, drawn with ``env`` (the console's by default)."""
     router = APIRouter(include_in_schema=False)
+    pages = LoginPages(env or build_environment())
 
     @router.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:
@@ -53,27 +50,24 @@ def web_router(gate: Gate) -> APIRouter:
         if who is None or who.kind == "apikey":
             return RedirectResponse("/login", 303)
         area = await gate.tx(_work_area, gate.roles, who)
-        return HTMLResponse(_home_page(who, gate, area))
+        return pages.home(who, who.level(gate.roles), area)
 
     @router.get("/login", response_class=HTMLResponse)
-    async def login_page(request: Request, next: str = "/", galat: str = "") -> Response:
+    async def login_page(request: Request, next: str = "/") -> Response:
+        # No error text from the address: a link must not put its author's words on our login page.
         oidc: OidcClient | None = request.app.state.oidc
-        return HTMLResponse(_login_page(_safe_next(next), galat, myasn=oidc is not None))
+        return pages.login(_safe_next(next), "", myasn=oidc is not None)
 
     @router.get("/login/myasn")
     async def login_myasn(request: Request, next: str = "/") -> Response:
         oidc: OidcClient | None = request.app.state.oidc
         if oidc is None:
-            return _login_error(
-                "Login ASN Digital belum dikonfigurasi (EKINERJA_MYASN__CLIENT_ID).", 503, myasn=False
-            )
+            return pages.login("/", t("access.myasn_not_configured"), 503, myasn=False)
         try:
             auth = await oidc.authorization_request(_redirect_uri(request, gate))
         except UpstreamError as exc:
             log.warning("login_myasn_unreachable", error=exc.message)
-            return _login_error(
-                "ASN Digital tidak dapat dihubungi; coba lagi nanti atau masuk dengan akun admin lokal.", 502
-            )
+            return pages.login("/", t("access.myasn_unreachable"), 502)
         await gate.tx(
             save_login_state,
             LoginState(
@@ -95,16 +89,14 @@ def web_router(gate: Gate) -> APIRouter:
     ) -> Response:
         if error:
             log.warning("login_refused", source="myasn", error=error, detail=error_description)
-            return _login_error(f"ASN Digital menolak login: {error_description or error}.", 400)
+            return pages.login("/", t("access.myasn_refused", detail=error_description or error), 400)
         if not _usable_state(state) or request.cookies.get(LOGIN_COOKIE) != state:
             log.warning("login_refused", source="myasn", reason="state mismatch")
-            return _login_error(
-                "Login ini tidak dimulai dari peramban ini atau sudah kedaluwarsa; silakan ulangi.", 400
-            )
+            return pages.login("/", t("access.login_foreign_state"), 400)
         row = await gate.tx(take_login_state, state)
         oidc: OidcClient | None = request.app.state.oidc
         if row is None or oidc is None:
-            return _login_error("Login sudah kedaluwarsa; silakan ulangi.", 400)
+            return pages.login("/", t("access.login_expired"), 400)
         auth = AuthRequest(
             url="",
             state=row.state,
@@ -116,7 +108,7 @@ def web_router(gate: Gate) -> APIRouter:
             tokens = await oidc.exchange_code(auth, code=code, state=state)
         except UpstreamError as exc:
             log.warning("login_refused", source="myasn", error=exc.message)
-            return _login_error(f"Login ASN Digital gagal: {exc.message}", 400)
+            return pages.login("/", t("access.myasn_failed", detail=exc.message), 400)
         return await _start_session(request, gate, _myasn_session(tokens), row.next_path)
 
     @router.post("/login/lokal")
@@ -132,19 +124,19 @@ def web_router(gate: Gate) -> APIRouter:
                 origin=request.headers.get("origin"),
                 client=_client(request),
             )
-            return HTMLResponse(_login_page("/", t("access.cross_site_login"), myasn=myasn), 403)
+            return pages.login("/", t("access.cross_site_login"), 403, myasn=myasn)
         try:
             name = check_text(username.strip(), path="username", min_length=1, max_length=NAME_MAX)
             check_text(password, path="password", max_length=PASSWORD_MAX)
         except LimitError:
-            return HTMLResponse(_login_page("/", t("access.form_invalid"), myasn=myasn), 400)
+            return pages.login("/", t("access.form_invalid"), 400, myasn=myasn)
         verdict = await _check_local(gate, name, password, _client(request))
         if verdict != "ok":
             log.warning(
                 "login_refused", source="local", username=name, verdict=verdict, client=_client(request)
             )
             key, status = LOCAL_REFUSALS[verdict]
-            return HTMLResponse(_login_page(_safe_next(next), t(key), myasn=myasn), status)
+            return pages.login(_safe_next(next), t(key), status, myasn=myasn)
         info = SessionInfo(source="local", username=name, name=None, roles=(), id_token=None)
         return await _start_session(request, gate, info, _safe_next(next))
 
@@ -233,8 +225,8 @@ def _work_area(session: Session, roles: RoleMap, who: Principal) -> str | None:
     units = [session.get(Unit, unit_id) for unit_id in operator_units(session, who)]
     names = [unit.nama for unit in units if unit is not None]
     if not names:
-        return "tidak tercatat pada unit mana pun di data lokal"
-    return f"{', '.join(names)} dan unit di bawahnya"
+        return t("access.area_none")
+    return t("access.area_units", units=", ".join(names))
 
 
 def _usable_state(state: str) -> bool:
@@ -266,68 +258,19 @@ def _safe_next(value: str) -> str:
 
 
 # pages ---------------------------------------------------------------------------------------
-def _page(title: str, body: str) -> str:
-    return (
-        "<!DOCTYPE html><html lang='id'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{html.escape(title)} · ekinerja-sync</title><style>"
-        "body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem}"
-        "form{display:grid;gap:.6rem;margin:1rem 0}input,button,a.btn{font:inherit;padding:.5rem}"
-        "a.btn{display:inline-block;background:#0b5394;color:#fff;text-decoration:none}"
-        ".galat{color:#a00}</style></head>"
-        f"<body><h1>ekinerja-sync</h1>{body}</body></html>"
-    )
+@dataclass(frozen=True)
+class LoginPages:
+    """The login and home pages, drawn from the console's templates."""
 
+    env: Environment
 
-def _login_page(next_path: str, error: str, *, myasn: bool) -> str:
-    message = f"<p class='galat' id='galat'>{html.escape(error)}</p>" if error else ""
-    nxt = quote(next_path, safe="/")
-    sso = (
-        f"<p><a class='btn' id='masuk-myasn' href='/login/myasn?next={nxt}'>Masuk dengan "
-        "ASN Digital (MyASN)</a></p>"
-        if myasn
-        else "<p>Login ASN Digital belum dikonfigurasi.</p>"
-    )
-    return _page(
-        "Masuk",
-        f"""<h2>Masuk</h2>{message}{sso}
-<h3>Akun admin lokal</h3>
-<form method="post" action="/login/lokal">
-<input type="hidden" name="next" value="{html.escape(next_path)}">
-<label>Nama pengguna <input id="username" name="username" autocomplete="username"></label>
-<label>Kata sandi <input id="password" name="password" type="password"
- autocomplete="current-password"></label>
-<button id="masuk-lokal" type="submit">Masuk</button></form>""",
-    )
+    def login(self, next_path: str, error: str, status: int = 200, *, myasn: bool = True) -> HTMLResponse:
+        """The login page: ``error`` above the form (none when empty), back to ``next_path`` after."""
+        return self._draw("masuk.html", status, next_path=next_path, error=error, myasn=myasn)
 
+    def home(self, who: Principal, level: str, area: str | None) -> HTMLResponse:
+        """Who is logged in, how, with which rights (and an operator's work area)."""
+        return self._draw("masuk_beranda.html", 200, who=who, level=level, area=area)
 
-def _login_error(message: str, status: int, *, myasn: bool = True) -> HTMLResponse:
-    return HTMLResponse(_login_page("/", message, myasn=myasn), status)
-
-
-def _home_page(who: Principal, gate: Gate, area: str | None) -> str:
-    level = {"all": "admin (semua unit)", "operator": "operator unit", "self": "pegawai (profil sendiri)"}[
-        who.level(gate.roles)
-    ]
-    name = html.escape(who.display or who.name)
-    profile = (
-        f"<p><a id='profil' href='/api/v1/pegawai/{html.escape(who.name)}'>Profil saya</a></p>"
-        if who.kind == "myasn"
-        else ""
-    )
-    details: dict[str, Any] = {
-        "Nama": name,
-        "Akun": html.escape(who.name),
-        "Masuk melalui": "ASN Digital" if who.kind == "myasn" else "akun admin lokal",
-        "Hak akses": level,
-    }
-    if area is not None:
-        details["Wilayah kerja"] = html.escape(area)
-    rows = "".join(
-        f"<tr><th>{k}</th><td id='{k.split()[0].lower()}'>{v}</td></tr>" for k, v in details.items()
-    )
-    return _page(
-        "Beranda",
-        f"""<h2>Selamat datang</h2><table>{rows}</table>{profile}
-<form method="post" action="/logout"><button id="keluar" type="submit">Keluar</button></form>""",
-    )
+    def _draw(self, name: str, status: int, **context: object) -> HTMLResponse:
+        return HTMLResponse(self.env.get_template(name).render(**context), status)

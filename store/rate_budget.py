@@ -5,7 +5,7 @@ locked ``FOR UPDATE`` and read with the database's ``clock_timestamp()`` once th
 so the processes' clocks do not matter); a grant may fall a fraction of an interval ahead (the
 caller sleeps until then: requests are spaced when sent); a refusal changes nothing and says
 how long to wait. It answers the ``Ledger`` protocol of
-``connectors._http.budget`` by shape (the store does not import the connectors).
+``connectors.factory`` by shape (the store does not import the connectors).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ PAUSE = text(
 
 
 class BudgetAsk(Protocol):
-    """What the ledger is asked (``connectors._http.budget.Ask``)."""
+    """What the ledger is asked (``connectors.factory.Ask``)."""
 
     @property
     def key(self) -> str:

@@ -14,6 +14,7 @@ from mappings.notices import Notice
 from store.models import Conflict, FieldState, Pegawai, Unit
 from sync import audit, clock
 from sync.authority import label
+from sync.fields import FIELD
 from sync.konflik import lifecycle
 from sync.merge import Decision, FieldMerge, merge_record
 from sync.outcome import Applied, Atasan, ConflictView, SinkronOutcome, Status, WarningView
@@ -292,11 +293,9 @@ def _close_stale_conflict(ctx: _Context, name: str) -> None:
 
 
 def _evidence(ctx: _Context, name: str) -> str:
-    sk = None
-    if name in ("golongan", "tmt_golongan"):
-        sk = ctx.remote.sk_golongan
-    elif name in ("unor_id", "jabatan", "jenis_jabatan_id", "eselon_id", "tmt_jabatan"):
-        sk = ctx.remote.sk_jabatan
+    found = FIELD.get(name)
+    source = found.evidence if found else None
+    sk: str | None = getattr(ctx.remote, source.value) if source else None
     return f"data SIASN ({sk})" if sk else "data SIASN"
 
 

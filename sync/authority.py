@@ -6,47 +6,25 @@
 Derived fields (``unor_nama``, ``golongan_id``, ``pangkat``) follow their driver field.
 Related fields are decided together (``DECIDED_TOGETHER``): a rank and its TMT, a unit with the
 position held in it and that position's TMT, so a decision never leaves half a record.
+All of it is derived from the field table ``sync.fields.FIELDS``.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from mappings.messages import t
+from sync.fields import FIELD, FIELDS, Authority, Group
 
+__all__ = [
+    "DECIDED_TOGETHER",
+    "EDITABLE_FIELDS",
+    "FIELD_AUTHORITY",
+    "MERGED_FIELDS",
+    "Authority",
+    "decided_with",
+    "label",
+]
 
-class Authority(StrEnum):
-    """Who owns a field."""
-
-    SIASN = "siasn"
-    SHARED = "shared"
-    LOCAL = "local"
-
-
-FIELD_AUTHORITY: dict[str, Authority] = {
-    "pns_id": Authority.SIASN,
-    "nama": Authority.SIASN,
-    "gelar_depan": Authority.SIASN,
-    "gelar_belakang": Authority.SIASN,
-    "tempat_lahir": Authority.SIASN,
-    "tanggal_lahir": Authority.SIASN,
-    "jenis_kelamin": Authority.SIASN,
-    "jenis_pegawai": Authority.SIASN,
-    "kedudukan_hukum": Authority.SIASN,
-    "instansi_kerja_id": Authority.SIASN,
-    "instansi_kerja_nama": Authority.SIASN,
-    "tmt_cpns": Authority.SIASN,
-    "tgl_meninggal": Authority.SIASN,
-    "tmt_pensiun": Authority.SIASN,
-    "unor_id": Authority.SHARED,
-    "jenis_jabatan_id": Authority.SHARED,
-    "jabatan": Authority.SHARED,
-    "eselon_id": Authority.SHARED,
-    "tmt_jabatan": Authority.SHARED,
-    "golongan": Authority.SHARED,
-    "tmt_golongan": Authority.SHARED,
-    "email": Authority.SHARED,
-    "no_hp": Authority.SHARED,
-    "catatan": Authority.LOCAL,
-}
+FIELD_AUTHORITY: dict[str, Authority] = {f.name: f.authority for f in FIELDS if f.authority is not None}
 
 MERGED_FIELDS: tuple[str, ...] = tuple(
     name for name, owner in FIELD_AUTHORITY.items() if owner is not Authority.LOCAL
@@ -55,24 +33,8 @@ EDITABLE_FIELDS: tuple[str, ...] = tuple(
     name for name, owner in FIELD_AUTHORITY.items() if owner is not Authority.SIASN
 )
 
-FIELD_LABEL: dict[str, str] = {
-    "unor_id": "unit kerja",
-    "jenis_jabatan_id": "jenis jabatan",
-    "jabatan": "jabatan",
-    "eselon_id": "eselon",
-    "tmt_jabatan": "TMT jabatan",
-    "golongan": "golongan",
-    "tmt_golongan": "TMT golongan",
-    "email": "email",
-    "no_hp": "nomor HP",
-    "nama": "nama",
-    "catatan": "catatan",
-}
-
-
-DECIDED_TOGETHER: tuple[tuple[str, ...], ...] = (
-    ("golongan", "tmt_golongan"),
-    ("unor_id", "jenis_jabatan_id", "jabatan", "eselon_id", "tmt_jabatan"),
+DECIDED_TOGETHER: tuple[tuple[str, ...], ...] = tuple(
+    tuple(f.name for f in FIELDS if f.group is group) for group in Group
 )
 _GROUP_OF: dict[str, tuple[str, ...]] = {name: group for group in DECIDED_TOGETHER for name in group}
 
@@ -86,6 +48,8 @@ def label(field: str, *, title: bool = False) -> str:
     """The Indonesian label of a field for explanations (``title`` capitalises the first letter)."""
     if field.startswith("nilai_skp:"):  # an SKP result SIASN holds with another rating
         text = f"penilaian SKP periode {field.removeprefix('nilai_skp:')}"
+    elif field in FIELD:
+        text = t(FIELD[field].label_key)
     else:
-        text = FIELD_LABEL.get(field, field.replace("_", " "))
+        text = field.replace("_", " ")
     return text[:1].upper() + text[1:] if title else text

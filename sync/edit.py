@@ -15,6 +15,7 @@ from connectors.siasn.types import parse_siasn_date
 from mappings.limits import (
     ACTOR_MAX,
     REASON_MAX,
+    TEXT_MAX,
     LimitError,
     Problem,
     check_changes,
@@ -22,12 +23,12 @@ from mappings.limits import (
     single_line,
 )
 from mappings.messages import t
-from mappings.positions import ESELON, JENIS_JABATAN
 from mappings.ranks import RankError, parse_golongan
 from store.models import Pegawai, Unit
 from sync import audit
 from sync.authority import EDITABLE_FIELDS, FIELD_AUTHORITY, Authority
-from sync.values import DATE_FIELDS, local_values, set_field, to_json
+from sync.fields import FIELD, FIELDS, Kind, names
+from sync.values import local_values, set_field, to_json
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -132,7 +133,7 @@ def _validate(session: Session, name: str, value: Any) -> Any:
     if owner is Authority.SIASN:
         raise EditError(t("guards.edit_siasn_field", field=name))
     if value is None or (isinstance(value, str) and not value.strip()):
-        if name in ("unor_id", "jabatan", "golongan"):
+        if FIELD[name].required:
             raise EditError(t("guards.edit_not_empty", field=name))
         return None
     return _VALIDATORS.get(name, _text)(session, name, value)
@@ -140,8 +141,9 @@ def _validate(session: Session, name: str, value: Any) -> Any:
 
 def _text(_session: Session, name: str, value: Any) -> str:
     text = " ".join(str(value).split())
-    if len(text) > 300:
-        raise EditError(t("guards.edit_too_long", field=name, limit=300))
+    limit = FIELD[name].max_length or TEXT_MAX
+    if len(text) > limit:
+        raise EditError(t("guards.edit_too_long", field=name, limit=limit))
     return text
 
 
@@ -191,10 +193,9 @@ def _email(_session: Session, name: str, value: Any) -> str:
 
 
 _VALIDATORS: dict[str, Any] = {
-    **{name: _date for name in DATE_FIELDS},
+    **{name: _date for name in names(Kind.DATE)},
+    **{f.name: _choice(f.choices) for f in FIELDS if f.choices is not None},
     "golongan": _golongan,
     "unor_id": _unor,
-    "jenis_jabatan_id": _choice(JENIS_JABATAN),
-    "eselon_id": _choice(ESELON),
     "email": _email,
 }

@@ -39,7 +39,7 @@ import structlog
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors._http.errors import AuthError, UpstreamError
+from connectors.errors import AuthError, UpstreamError
 from connectors.siasn.client import SiasnClient
 from mappings.messages import t
 from mappings.units import UnitRecord

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors._http.errors import (
+from connectors.errors import (
     ApimAuthError,
     NotFoundError,
     PayloadError,

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date
 from typing import Any
 
 from mappings.notices import Notice
 from mappings.pegawai import PegawaiRecord
+from sync.fields import FIELDS, Kind
 from sync.profile import RemoteProfile
 
-_DATES = {f.name for f in fields(PegawaiRecord) if "date" in str(f.type) and f.name != "nip"}
+_DATES = frozenset(f.name for f in FIELDS if f.wire and f.kind is Kind.DATE)
 
 
 def to_snapshot(profile: RemoteProfile | None) -> dict[str, Any] | None:

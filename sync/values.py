@@ -10,11 +10,7 @@ from mappings.ranks import RankError, parse_golongan
 from store.models import Pegawai
 from sync import clock
 from sync.authority import FIELD_AUTHORITY
-
-DATE_FIELDS = frozenset(
-    {"tanggal_lahir", "tmt_cpns", "tgl_meninggal", "tmt_pensiun", "tmt_jabatan", "tmt_golongan"}
-)
-INT_FIELDS = frozenset({"jenis_jabatan_id", "eselon_id"})
+from sync.fields import Kind, kind_of
 
 
 def to_json(value: Any) -> Any:
@@ -25,12 +21,13 @@ def to_json(value: Any) -> Any:
 
 
 def to_column(field: str, value: Any) -> Any:
-    """A JSON value back in column form."""
+    """A JSON value back in column form (by the field's kind in ``sync.fields``)."""
     if value is None:
         return None
-    if field in DATE_FIELDS:
+    kind = kind_of(field)
+    if kind is Kind.DATE:
         return value if isinstance(value, date) else date.fromisoformat(str(value))
-    if field in INT_FIELDS:
+    if kind is Kind.INT:
         return int(value)
     return value
 
@@ -60,37 +57,47 @@ def refresh_rank(pegawai: Pegawai) -> None:
     pegawai.golongan_id, pegawai.pangkat = rank.id, rank.pangkat
 
 
+# The keys of the view in the order ``pegawai show`` prints them: employee fields and their
+# derived columns (as stored, dates in ISO form) and the values computed below.
+VIEW_KEYS: tuple[str, ...] = (
+    "nip",
+    "pns_id",
+    "nama",
+    "gelar_depan",
+    "gelar_belakang",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "jenis_pegawai",
+    "kedudukan_hukum",
+    "golongan",
+    "golongan_id",
+    "pangkat",
+    "tmt_golongan",
+    "jabatan",
+    "jenis_jabatan_id",
+    "jenis_jabatan",
+    "eselon",
+    "tmt_jabatan",
+    "unor_id",
+    "unor_nama",
+    "instansi_kerja_id",
+    "instansi_kerja_nama",
+    "email",
+    "no_hp",
+    "catatan",
+    "aktif",
+    "siasn_status",
+    "last_synced_at",
+)
+
+
 def pegawai_view(pegawai: Pegawai, tz: tzinfo = UTC) -> dict[str, Any]:
     """The employee as the CLI and HTTP API return it (its last sync with the offset of ``tz``)."""
     eselon = eselon_of(pegawai.eselon_id)
-    return {
-        "nip": pegawai.nip,
-        "pns_id": pegawai.pns_id,
-        "nama": pegawai.nama,
-        "gelar_depan": pegawai.gelar_depan,
-        "gelar_belakang": pegawai.gelar_belakang,
-        "tempat_lahir": pegawai.tempat_lahir,
-        "tanggal_lahir": to_json(pegawai.tanggal_lahir),
-        "jenis_kelamin": pegawai.jenis_kelamin,
-        "jenis_pegawai": pegawai.jenis_pegawai,
-        "kedudukan_hukum": pegawai.kedudukan_hukum,
-        "golongan": pegawai.golongan,
-        "golongan_id": pegawai.golongan_id,
-        "pangkat": pegawai.pangkat,
-        "tmt_golongan": to_json(pegawai.tmt_golongan),
-        "jabatan": pegawai.jabatan,
-        "jenis_jabatan_id": pegawai.jenis_jabatan_id,
+    computed = {
         "jenis_jabatan": jenis_jabatan_nama(pegawai.jenis_jabatan_id),
         "eselon": eselon.nama if eselon else None,
-        "tmt_jabatan": to_json(pegawai.tmt_jabatan),
-        "unor_id": pegawai.unor_id,
-        "unor_nama": pegawai.unor_nama,
-        "instansi_kerja_id": pegawai.instansi_kerja_id,
-        "instansi_kerja_nama": pegawai.instansi_kerja_nama,
-        "email": pegawai.email,
-        "no_hp": pegawai.no_hp,
-        "catatan": pegawai.catatan,
-        "aktif": pegawai.aktif,
-        "siasn_status": pegawai.siasn_status,
         "last_synced_at": clock.iso(pegawai.last_synced_at, tz),
     }
+    return {key: computed[key] if key in computed else to_json(getattr(pegawai, key)) for key in VIEW_KEYS}

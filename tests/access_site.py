@@ -17,7 +17,7 @@ from simulators.myasn import REALM_PATH, Account, RealmClient
 from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
 from store.db import transaction
-from sync.credentials import set_local_account
+from sync.access.accounts import set_local_account
 from tests.helpers import load_units, new_api_key, realm_login, sinkron
 
 OPERATOR_ROLE = "role:siasn-instansi:peremajaan:operator"

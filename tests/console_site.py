@@ -17,7 +17,8 @@ from simulators.dataset import World
 from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
 from store.db import transaction
-from sync.credentials import SessionInfo, open_session, set_local_account
+from sync.access.accounts import set_local_account
+from sync.access.sessions import SessionInfo, open_session
 from tests.access_site import _cast
 from tests.helpers import conflicts, load_units, sinkron
 

@@ -179,7 +179,7 @@ def store_state(container: Container) -> dict[str, Any]:
 
 def new_api_key(container: Container, name: str = "ekinerja-app") -> str:
     """Create an API key in the store, as `ekinerja-sync apikey create` does."""
-    from sync.credentials import create_api_key
+    from sync.access.keys import create_api_key
 
     with transaction(container.sessions) as session:
         return create_api_key(session, name)

@@ -8,7 +8,7 @@ from service.container import Container
 from simulators.dataset import World
 from simulators.events import mutasi
 from store.db import transaction
-from sync.credentials import set_local_account
+from sync.access.accounts import set_local_account
 from tests.helpers import conflicts, edit, leaf_units, load_units, sinkron, staff_nip
 
 

@@ -14,7 +14,7 @@ from simulators.myasn import REALM_PATH
 from simulators.siasn import SiasnSimulator
 from store.db import transaction
 from store.models import AuditEntry, Unit
-from sync.credentials import revoke_api_key
+from sync.access.keys import revoke_api_key
 from tests.access_site import PASSWORD, Site, logged_in, site_fixture  # noqa: F401
 
 pytestmark = pytest.mark.e2e

@@ -19,7 +19,7 @@ from simulators.myasn import REALM_PATH
 from simulators.siasn import SiasnSimulator
 from store.db import make_engine, session_factory, transaction, upgrade
 from store.models import AuditEntry, LoginThrottle, Pegawai, WebSession
-from sync.credentials import Attempt, reserve_login, sweep_login_throttle
+from sync.access.throttle import Attempt, reserve_login, sweep_login_throttle
 from tests.access_site import PASSWORD, Site, logged_in, site_fixture  # noqa: F401
 from tests.test_cli import cli
 
@@ -256,3 +256,12 @@ def test_expired_counts_restart_and_are_swept(database_url: str) -> None:
         rows = {(r.username, r.client): r.attempts for r in session.scalars(select(LoginThrottle))}
     engine.dispose()
     assert rows == {("admin-bkd", "10.0.0.1"): 1, ("admin-bkd", ""): 1}
+
+
+def test_login_page_shows_no_words_from_the_address(site: Site) -> None:
+    """``/login?galat=...`` cannot put a stranger's words on our login page (a phishing link
+    telling people to call a number): the page is the plain login form, whatever the query."""
+    lure = "Akun Anda diblokir, hubungi 0812-0000-0000"
+    page = httpx.get(f"{site.url}/login", params={"galat": lure}, timeout=20)
+    assert page.status_code == 200 and 'action="/login/lokal"' in page.text
+    assert lure not in page.text and 'id="galat"' not in page.text

@@ -17,7 +17,7 @@ from service.container import Container
 from service.settings import AuthSettings, Settings
 from simulators.server import ServerThread
 from store.db import transaction
-from sync.credentials import set_local_account
+from sync.access.accounts import set_local_account
 from sync.konflik.query import KINDS
 from tests.console_site import ADMIN, PASSWORD, ConsoleSite, admin_client, serve
 from tests.helpers import new_api_key

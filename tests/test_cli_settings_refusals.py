@@ -27,6 +27,7 @@ BAD_SETTINGS = [
     ("EKINERJA_SIASN__API_URL", "http://[::", "URL"),
     ("EKINERJA_MYASN__ISSUER", "sso.example", "URL"),
     ("EKINERJA_SCHEDULE__PMM_CRON", "every night", "cron"),
+    ("EKINERJA_SIASN__SINKRON_SHARE", "1.5", "harus kurang dari 1"),
 ]
 
 

@@ -20,7 +20,7 @@ from simulators.dataset import World
 from store.db import transaction
 from store.models import Pegawai
 from store.models_skp import PmmProblem
-from sync.access import unit_path
+from sync.access.rules import unit_path
 from tests.console_site import ADMIN, PASSWORD, ConsoleSite, serve
 from tests.helpers import sinkron, staff_nip
 from tests.konflik_helpers import Raised, raise_unit_conflicts

@@ -19,7 +19,7 @@ from simulators.dataset import World
 from simulators.events import mutasi
 from store.db import transaction
 from store.models import AuditEntry, Conflict, Pegawai
-from sync.access import unit_path
+from sync.access.rules import unit_path
 from sync.unit_index import unit_index
 from tests.console_site import ConsoleSite, admin_client, serve
 from tests.helpers import leaf_units, sinkron, staff_nip

@@ -14,7 +14,7 @@ import pytest
 from benchmarks.console_store import Generated, populate
 from service.container import Container
 from store.db import transaction
-from sync.access import grant_unit
+from sync.access.grants import grant_unit
 from sync.unit_index import unit_index
 from tests.console_site import ConsoleSite, admin_client, serve
 

@@ -23,7 +23,9 @@ from simulators.events import mutasi
 from simulators.siasn import SiasnSimulator
 from store.db import transaction
 from store.models import AuditEntry, Pegawai, Unit
-from sync.credentials import SessionInfo, open_session, set_local_account
+from sync.access.accounts import set_local_account
+from sync.access.sessions import SessionInfo, open_session
+from sync.fields import FIELD
 from sync.konflik.scope import subtree
 from tests.console_site import ADMIN, OPERATOR_ROLE, PASSWORD, build_site
 from tests.helpers import edit
@@ -164,6 +166,9 @@ def test_edit_profil_saves_with_reason_and_checks_the_target_unit(profil: Profil
     with client_for(profil, "operator") as client:
         form = client.get(f"/admin/pegawai/{nip}/ubah")
         assert form.status_code == 200 and 'id="form-ubah"' in form.text
+        for name in ("no_hp", "email", "catatan"):  # the form takes what the edit accepts
+            typed = re.search(rf'name="{name}"[^>]*maxlength="(\d+)"', form.text)
+            assert typed is not None and int(typed.group(1)) == FIELD[name].max_length, name
         token = TOKEN.findall(form.text)[0]
         no_token = client.post(f"/admin/pegawai/{nip}/ubah", data={"jabatan": "Analis", "alasan": "x"})
         assert no_token.status_code == 403

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from connectors._http.client import build_async_client
-from connectors._http.errors import SsoAuthError
+from connectors.errors import SsoAuthError
+from connectors.factory import build_async_client
 from connectors.myasn.sso import SsoTokenFile, SuppliedSsoToken
 from service.container import Container, http_options, siasn_client
 from service.settings import SiasnSettings

@@ -8,8 +8,8 @@ import inspect
 import httpx
 import pytest
 
-from connectors._http import errors
-from connectors._http.errors import (
+from connectors import errors
+from connectors.errors import (
     AuthError,
     NetworkError,
     NotFoundError,
@@ -21,9 +21,7 @@ from connectors._http.errors import (
     parse_retry_after,
     translate_transport_error,
 )
-from connectors._http.ratelimit import RateLimiter
-from connectors._http.redaction import redact, redact_mapping
-from connectors._http.retry import RetryPolicy, call_with_retry
+from connectors.factory import RateLimiter, RetryPolicy, call_with_retry, redact, redact_mapping
 
 
 @pytest.mark.parametrize("status", range(400, 600))

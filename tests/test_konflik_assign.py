@@ -23,9 +23,10 @@ from simulators.dataset import World
 from store.db import transaction
 from store.models import AuditEntry, Conflict, ConflictEvent, OperatorGrant
 from sync import audit
-from sync.access import RoleMap
-from sync.credentials import SessionInfo, disable_local_account, set_local_account
-from sync.known_users import UnknownUser, known_people, note_login, resolve_assignee
+from sync.access.accounts import disable_local_account, set_local_account
+from sync.access.people import UnknownUser, known_people, note_login, resolve_assignee
+from sync.access.rules import RoleMap
+from sync.access.sessions import SessionInfo
 from sync.konflik.decide import Resolution
 from tests.console_site import ADMIN, ConsoleSite, admin_client, page_form, serve
 from tests.konflik_helpers import Raised, known_account, raise_unit_conflicts

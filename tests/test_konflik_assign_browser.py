@@ -15,9 +15,9 @@ from service.container import Container
 from simulators.dataset import World
 from store.db import transaction
 from store.models import Conflict
-from sync.access import RoleMap
-from sync.credentials import SessionInfo
-from sync.known_users import note_login
+from sync.access.people import note_login
+from sync.access.rules import RoleMap
+from sync.access.sessions import SessionInfo
 from tests.console_site import ADMIN, PASSWORD, ConsoleSite, serve
 from tests.konflik_helpers import Raised, known_account, raise_unit_conflicts
 from tests.test_login_browser import browser  # noqa: F401  (the Chromium fixture)

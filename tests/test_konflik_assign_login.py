@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync.known_users import known_people
+from sync.access.people import known_people
 from tests.access_site import Site, logged_in, site_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]

@@ -15,7 +15,7 @@ from simulators.events import mutasi
 from store.db import make_engine, transaction, upgrade
 from store.models import AuditEntry, Base, Conflict, ConflictEvent
 from sync import audit
-from sync.access import Principal, RoleMap
+from sync.access.rules import Principal, RoleMap
 from sync.konflik.calendar import add_working_days, is_working_day, overdue_before
 from sync.konflik.decide import Resolution, assign, comment, decide
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused

@@ -17,7 +17,7 @@ from mappings.limits import COLUMN_LIMITS, NAME_MAX
 from mappings.nip import NipError, normalize_nip
 from store.db import make_engine, transaction, upgrade
 from store.models import AuditEntry, Base, LoginState, OperatorGrant, Pegawai
-from sync.credentials import create_api_key
+from sync.access.keys import create_api_key
 from sync.edit import EditError, EditLimitError, validate_value
 from sync.values import pegawai_view
 from tests.access_site import Site, site_fixture  # noqa: F401

@@ -15,7 +15,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 from pydantic import SecretStr
 
-from connectors._http.errors import SsoAuthError
+from connectors.errors import SsoAuthError
 from connectors.myasn.oidc import AuthRequest, OidcClient, OidcError, OidcTokens
 from simulators.myasn import REALM_PATH, Account, RealmClient
 from simulators.server import ServerThread
@@ -123,7 +123,7 @@ def test_refresh_rotates_and_userinfo_answers(issuer: str) -> None:
 
 def test_userinfo_refuses_an_expired_access_token(sim: SiasnSimulator, issuer: str) -> None:
     """401 from userinfo becomes an SSO auth error."""
-    from connectors._http.tokens import AccessToken
+    from connectors.factory import AccessToken
 
     expired = sim.realm.issue_access_token(NIP, "ekinerja-sync", lifetime=-5)
     with pytest.raises(SsoAuthError, match="userinfo refused"):

@@ -10,7 +10,7 @@ from collections import Counter
 
 import httpx
 
-from connectors._http.budget import Ask, Ledger
+from connectors.factory import Ask, Ledger
 from service.api import create_app
 from service.container import Container
 from service.jobs import run_reconcile

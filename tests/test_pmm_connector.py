@@ -14,8 +14,7 @@ import pytest
 import respx
 from pydantic import SecretStr
 
-from connectors._http.client import HttpOptions, build_async_client
-from connectors._http.errors import (
+from connectors.errors import (
     AuthError,
     NetworkError,
     NotFoundError,
@@ -24,8 +23,7 @@ from connectors._http.errors import (
     RateLimited,
     ServerError,
 )
-from connectors._http.ratelimit import RateLimiter
-from connectors._http.retry import RetryPolicy
+from connectors.factory import HttpOptions, RateLimiter, RetryPolicy, build_async_client
 from connectors.pmm.auth import PmmToken
 from connectors.pmm.client import PmmClient
 from simulators.pmm import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH, PmmSimulator

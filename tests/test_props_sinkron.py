@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from connectors._http.client import HttpOptions, build_async_client
+from connectors.factory import HttpOptions, build_async_client
 from connectors.myasn.sso import SuppliedSsoToken
 from connectors.siasn.auth import ApimToken
 from connectors.siasn.client import SiasnClient

@@ -21,7 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from connectors._http.client import HttpOptions, build_async_client
+from connectors.factory import HttpOptions, build_async_client
 from connectors.myasn.sso import SuppliedSsoToken
 from connectors.siasn.auth import ApimToken
 from connectors.siasn.client import SiasnClient

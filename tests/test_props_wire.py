@@ -16,9 +16,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import BaseModel, SecretStr, ValidationError
 
-from connectors._http.client import HttpOptions, build_async_client
-from connectors._http.errors import UpstreamError
-from connectors._http.retry import RetryPolicy
+from connectors.errors import UpstreamError
+from connectors.factory import HttpOptions, RetryPolicy, build_async_client
 from connectors.myasn.sso import SuppliedSsoToken
 from connectors.pmm.auth import PmmToken
 from connectors.pmm.client import PmmClient

@@ -13,7 +13,7 @@ from service.container import Container
 from simulators.dataset import World
 from simulators.server import ServerThread
 from store.models import SyncRun
-from sync.access import Principal, RoleMap
+from sync.access.rules import Principal, RoleMap
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.scope import ADMIN_CLI, Scope, scope_for
 from sync.run_detail import (

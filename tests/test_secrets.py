@@ -23,7 +23,7 @@ from service.container import Container
 from service.logging import configure_logging
 from simulators.dataset import World, generate_world
 from simulators.siasn import SiasnCredentials, SiasnSimulator
-from sync.credentials import set_local_account
+from sync.access.accounts import set_local_account
 from tests.console_site import ADMIN, PASSWORD, admin_client, build_site, serve
 from tests.helpers import import_export, new_api_key, reconcile, staff_nip
 

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors._http.budget import Ask, BudgetTransport, MemoryLedger, SharedBudget
+from connectors.factory import Ask, BudgetTransport, MemoryLedger, SharedBudget
 from service.container import Container
 from service.settings import Settings, SiasnSettings
 from simulators.dataset import World
@@ -210,7 +210,7 @@ def test_a_429_seen_by_one_job_slows_every_job_of_the_budget() -> None:
 
 WORKER = """
 import asyncio, json, sys, time
-from connectors._http.budget import SharedBudget
+from connectors.factory import SharedBudget
 from store.db import make_engine
 from store.rate_budget import PostgresLedger
 url, rate, start, until = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])

@@ -14,8 +14,7 @@ import pytest
 import respx
 from pydantic import SecretStr
 
-from connectors._http.client import HttpOptions, build_async_client
-from connectors._http.errors import (
+from connectors.errors import (
     ApimAuthError,
     NetworkError,
     PayloadError,
@@ -23,7 +22,7 @@ from connectors._http.errors import (
     ServerError,
     SsoAuthError,
 )
-from connectors._http.retry import RetryPolicy
+from connectors.factory import HttpOptions, RetryPolicy, build_async_client
 from connectors.myasn.sso import SuppliedSsoToken
 from connectors.siasn.auth import ApimToken
 from connectors.siasn.client import SiasnClient

@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from connectors._http.client import build_async_client
-from connectors._http.errors import NetworkError, PayloadError, PermanentError, ServerError
+from connectors.errors import NetworkError, PayloadError, PermanentError, ServerError
+from connectors.factory import build_async_client
 from connectors.siasn.client import SiasnClient
 from connectors.siasn.models import KinerjaPeriodikSave, Skp22Save
 from connectors.siasn.write_envelope import saved_id

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from connectors._http.errors import SsoAuthError
-from connectors._http.retry import RetryPolicy
+from connectors.errors import SsoAuthError
+from connectors.factory import RetryPolicy
 from connectors.myasn.sso import PasswordGrantSso, RefreshTokenSso, SsoTokenFile
 from simulators.myasn import OIDC, Account
 from simulators.server import ServerThread

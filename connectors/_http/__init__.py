@@ -1,1 +1,2 @@
-"""Shared HTTP plumbing: client factory, error tree, retry policy, rate limiter, redaction."""
+"""Shared HTTP plumbing (private): client factory, retry policy, rate limiter and budget, tokens,
+redaction. Code outside ``connectors`` uses it through ``connectors.factory``."""

@@ -34,7 +34,7 @@ from typing import Literal, Protocol
 
 import httpx
 
-from connectors._http.errors import parse_retry_after
+from connectors.errors import parse_retry_after
 
 Lane = Literal["interactive", "background"]
 _drawing: ContextVar[Lane | None] = ContextVar("budget_lane", default=None)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import httpx
 
 from connectors._http.budget import BudgetLane, BudgetTransport
-from connectors._http.errors import UpstreamError, translate_transport_error
+from connectors.errors import UpstreamError, translate_transport_error
 
 USER_AGENT = "ekinerja-sync/0.1"
 
@@ -63,10 +63,17 @@ def build_async_client(
     )
 
 
-async def send(client: httpx.AsyncClient, request: httpx.Request, *, upstream: str) -> httpx.Response:
-    """Send ``request`` and read the body; network failures become ``UpstreamError``."""
+async def send(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    *,
+    upstream: str,
+    auth: httpx.Auth | None = None,
+) -> httpx.Response:
+    """Send ``request`` (through ``auth`` when given) and read the body; network failures become
+    ``UpstreamError``, and an ``UpstreamError`` the auth flow raises passes through as it is."""
     try:
-        response = await client.send(request)
+        response = await (client.send(request) if auth is None else client.send(request, auth=auth))
         await response.aread()
     except httpx.HTTPError as exc:
         raise translate_transport_error(exc, upstream=upstream) from exc

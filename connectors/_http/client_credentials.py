@@ -11,10 +11,10 @@ import httpx
 import structlog
 from pydantic import SecretStr
 
-from connectors._http.errors import AuthError
 from connectors._http.oauth import request_token
 from connectors._http.retry import RetryPolicy, call_with_retry
 from connectors._http.tokens import AccessToken
+from connectors.errors import AuthError
 
 log = structlog.get_logger(__name__)
 
@@ -32,6 +32,8 @@ class TokenEndpoint:
 
 class ClientCredentialsToken:
     """Caches the token and refreshes it ``skew`` seconds before it expires."""
+
+    renew_hint = ""  # a refused client secret is reported as it is: nothing to add
 
     def __init__(
         self,

@@ -10,8 +10,8 @@ import httpx
 from pydantic import SecretStr
 
 from connectors._http.client import send
-from connectors._http.errors import PayloadError, UpstreamError, error_for_status, parse_retry_after
 from connectors._http.tokens import AccessToken, jwt_expiry
+from connectors.errors import PayloadError, UpstreamError, error_for_status, parse_retry_after
 
 
 async def request_token(

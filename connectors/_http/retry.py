@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
-from connectors._http.errors import RateLimited, TransientError
+from connectors.errors import RateLimited, TransientError
 
 T = TypeVar("T")
 

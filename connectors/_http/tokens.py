@@ -33,7 +33,13 @@ class AccessToken:
 
 
 class TokenSource(Protocol):
-    """Anything that hands out a current bearer token for one credential."""
+    """Anything that hands out a current bearer token for one credential.
+
+    ``renew_hint`` says what an operator does when the upstream refuses the token and no newer
+    one can be obtained ("" when the refusal itself says enough).
+    """
+
+    renew_hint: str
 
     async def token(self) -> AccessToken:
         """Return a token valid now, obtaining or refreshing it when needed."""

@@ -23,9 +23,9 @@ from joserfc.jwk import KeySet
 from pydantic import SecretStr
 
 from connectors._http.client import send
-from connectors._http.errors import PayloadError, SsoAuthError
 from connectors._http.oauth import request_token
 from connectors._http.tokens import AccessToken
+from connectors.errors import PayloadError, SsoAuthError
 
 UPSTREAM = "myasn-sso"
 log = structlog.get_logger(__name__)

@@ -17,10 +17,10 @@ import httpx
 import structlog
 from pydantic import SecretStr
 
-from connectors._http.errors import SsoAuthError
 from connectors._http.oauth import request_token
 from connectors._http.retry import RetryPolicy, call_with_retry
 from connectors._http.tokens import AccessToken, jwt_expiry
+from connectors.errors import SsoAuthError
 
 UPSTREAM = "myasn-sso"
 log = structlog.get_logger(__name__)

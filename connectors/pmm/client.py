@@ -18,7 +18,10 @@ import structlog
 from pydantic import ValidationError
 
 from connectors._http.client import send
-from connectors._http.errors import (
+from connectors._http.ratelimit import RateLimiter
+from connectors._http.retry import RetryPolicy, call_with_retry
+from connectors._http.tokens import AccessToken, TokenSource
+from connectors.errors import (
     AuthError,
     PayloadError,
     RateLimited,
@@ -27,9 +30,6 @@ from connectors._http.errors import (
     error_for_status,
     parse_retry_after,
 )
-from connectors._http.ratelimit import RateLimiter
-from connectors._http.retry import RetryPolicy, call_with_retry
-from connectors._http.tokens import AccessToken, TokenSource
 from connectors.pmm.models import Periode, PmmResult
 
 UPSTREAM = "pmm"

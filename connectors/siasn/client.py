@@ -12,17 +12,11 @@ from pydantic import SecretStr, ValidationError
 
 from connectors._http.budget import Lane, drawing_in
 from connectors._http.client import send
-from connectors._http.errors import (
-    ApimAuthError,
-    NotFoundError,
-    PayloadError,
-    RateLimited,
-    ServerError,
-    SsoAuthError,
-)
 from connectors._http.ratelimit import RateLimiter
 from connectors._http.retry import RetryPolicy, call_with_retry
-from connectors._http.tokens import AccessToken, TokenSource
+from connectors._http.tokens import TokenSource
+from connectors.errors import NotFoundError, PayloadError, RateLimited, ServerError
+from connectors.siasn.auth import SiasnAuth
 from connectors.siasn.envelope import UPSTREAM, interpret
 from connectors.siasn.models import (
     DataUtama,
@@ -60,11 +54,9 @@ class SiasnClient:
     ) -> None:
         self._http = http
         self.lane = lane
-        self._apim = apim
-        self._sso = sso
+        self._auth = SiasnAuth(apim, sso, base_url=http.base_url, scheme=auth_scheme, before_send=self._pace)
         self._retry = retry or RetryPolicy()
         self.limiter = limiter or RateLimiter(None)
-        self._auth_scheme = auth_scheme
         self._cookie = cookie
         self._page_size = page_size
         self.calls = 0
@@ -134,31 +126,7 @@ class SiasnClient:
 
     async def _save(self, path: str, body: SaveModel, id_key: str) -> str:
         with drawing_in(self.lane):  # token requests too: one shared client serves both lanes
-            return await self._save_in_lane(path, body, id_key)
-
-    async def _save_in_lane(self, path: str, body: SaveModel, id_key: str) -> str:
-        sso = await self._sso.token()
-        renewed: set[str] = set()
-        while True:  # a refused token never reached the backend: renewing it once is safe
-            try:
-                return await self._post_once(path, body.body(), sso, id_key)
-            except ApimAuthError:
-                if "apim" in renewed:
-                    raise
-                renewed.add("apim")
-                self._apim.invalidate()
-            except SsoAuthError:
-                fresh = None if "sso" in renewed else await self._renewed_sso(sso)
-                if fresh is None:
-                    raise
-                renewed.add("sso")
-                sso = fresh
-
-    async def _post_once(self, path: str, payload: dict[str, Any], sso: AccessToken, id_key: str) -> str:
-        request = self._http.build_request("POST", path, json=payload, headers=await self._headers(sso))
-        await self.limiter.acquire()  # after the headers: a token request is not in between
-        self.calls += 1
-        response = await send(self._http, request, upstream=UPSTREAM)
+            response = await self._send(self._http.build_request("POST", path, json=body.body()))
         try:
             saved = saved_id(response, path=path, id_key=id_key)
         except (RateLimited, ServerError) as exc:
@@ -176,44 +144,10 @@ class SiasnClient:
 
     async def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
         with drawing_in(self.lane):  # token requests and retries too
-            return await call_with_retry(self._retry, lambda: self._get_authorized(path, params))
+            return await call_with_retry(self._retry, lambda: self._get_once(path, params))
 
-    async def _get_authorized(self, path: str, params: dict[str, str] | None) -> Any:
-        """One GET; each token refused is renewed once (APIM, SSO, or both in either order)."""
-        sso = await self._sso.token()
-        renewed: set[str] = set()
-        while True:
-            try:
-                return await self._get_once(path, params, sso)
-            except ApimAuthError:
-                if "apim" in renewed:
-                    raise
-                renewed.add("apim")
-                log.info("apim_token_refused_refreshing", path=path)
-                self._apim.invalidate()
-            except SsoAuthError as exc:
-                fresh = None if "sso" in renewed else await self._renewed_sso(sso)
-                if fresh is None:  # nothing newer: say what to do for the configured mode
-                    hinted = _with_hint(exc, getattr(self._sso, "renew_hint", ""))
-                    if hinted is None:
-                        raise
-                    raise hinted from exc
-                renewed.add("sso")
-                log.info("sso_token_refused_renewed", path=path)
-                sso = fresh
-
-    async def _renewed_sso(self, used: AccessToken) -> AccessToken | None:
-        """After SIASN refused ``used``: a different token from the provider, else None."""
-        self._sso.invalidate()
-        renewed = await self._sso.token()
-        same = renewed.value.get_secret_value() == used.value.get_secret_value()
-        return None if same else renewed
-
-    async def _get_once(self, path: str, params: dict[str, str] | None, sso: AccessToken) -> Any:
-        request = self._http.build_request("GET", path, params=params, headers=await self._headers(sso))
-        await self.limiter.acquire()  # after the headers: a token request is not in between
-        self.calls += 1
-        response = await send(self._http, request, upstream=UPSTREAM)
+    async def _get_once(self, path: str, params: dict[str, str] | None) -> Any:
+        response = await self._send(self._http.build_request("GET", path, params=params))
         try:
             data = interpret(response, path=path)
         except (RateLimited, ServerError) as exc:
@@ -222,22 +156,17 @@ class SiasnClient:
         self.limiter.speed_up()
         return data
 
-    async def _headers(self, sso: AccessToken) -> dict[str, str]:
-        apim = await self._apim.token()
-        headers = {
-            "Authorization": f"Bearer {apim.value.get_secret_value()}",
-            "Auth": f"{self._auth_scheme} {sso.value.get_secret_value()}",
-        }
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        """Send through the tokens' auth flow (a refused token renewed once, else raised)."""
         if self._cookie is not None:
-            headers["Cookie"] = self._cookie.get_secret_value()
-        return headers
+            request.headers["Cookie"] = self._cookie.get_secret_value()
+        return await send(self._http, request, upstream=UPSTREAM, auth=self._auth)
 
-
-def _with_hint(exc: SsoAuthError, hint: str) -> SsoAuthError | None:
-    """The refusal with what to do for the configured SSO mode appended; None if already said."""
-    if not hint or hint in exc.message:
-        return None
-    return SsoAuthError(f"{exc.message}; {hint}", upstream=exc.upstream, status=exc.status)
+    async def _pace(self) -> None:
+        """Right before each request goes out, its tokens in place (a token request is not in
+        between): wait for the limiter and count the call."""
+        await self.limiter.acquire()
+        self.calls += 1
 
 
 def _nip(nip: str) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from connectors._http.errors import (
+from connectors.errors import (
     ApimAuthError,
     NotFoundError,
     PayloadError,
@@ -49,12 +49,23 @@ _MESSAGE_TABLE: tuple[tuple[str, type[UpstreamError], str], ...] = (
 def interpret(response: httpx.Response, *, path: str) -> Any:
     """Return ``data`` of a successful envelope; raise our error type for everything else."""
     body = _json_body(response)
-    status = response.status_code
     if body is _NOT_JSON:
         raise _non_json_error(response, path)
-    if status < 300 and isinstance(body, dict) and _code(body) == 1:
+    if _succeeded(response, body):
         return body.get("data")
     raise _error_from_body(response, body, path)
+
+
+def refusal(response: httpx.Response, *, path: str) -> ApimAuthError | SsoAuthError | None:
+    """The refusal of a token ``response`` carries (the error ``interpret`` raises for it), else
+    None. Which token was refused is told by the body: the gateway's "Invalid Credentials" or a
+    bare 401 is the APIM token, the backend's "invalid or expired jwt" or "Token SSO mismatch"
+    is the SSO token."""
+    body = _json_body(response)
+    if body is _NOT_JSON or _succeeded(response, body):
+        return None
+    error = _error_from_body(response, body, path)
+    return error if isinstance(error, ApimAuthError | SsoAuthError) else None
 
 
 class _NotJson:
@@ -69,6 +80,10 @@ def _json_body(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return _NOT_JSON
+
+
+def _succeeded(response: httpx.Response, body: Any) -> bool:
+    return response.status_code < 300 and isinstance(body, dict) and _code(body) == 1
 
 
 def _code(body: dict[str, Any]) -> int | None:

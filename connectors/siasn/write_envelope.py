@@ -12,16 +12,13 @@ from typing import Any
 
 import httpx
 
-from connectors._http.errors import PayloadError, PermanentError
-from connectors.siasn.envelope import UPSTREAM, interpret
+from connectors.errors import ApimAuthError, PayloadError, PermanentError, SsoAuthError
+from connectors.siasn.envelope import UPSTREAM, interpret, refusal
 
 
 def saved_id(response: httpx.Response, *, path: str, id_key: str) -> str:
     """The id SIASN gave the new row (``mapData[id_key]``); raise our error type otherwise."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = _json_or_none(response)
     if response.status_code >= 300 or not isinstance(body, dict):
         interpret(response, path=f"POST {path}")  # raises the error the status/body says
         raise PayloadError(
@@ -35,6 +32,20 @@ def saved_id(response: httpx.Response, *, path: str, id_key: str) -> str:
             f"POST {path}: SIASN refused: {message}", upstream=UPSTREAM, status=response.status_code
         )
     return _map_id(body, path, id_key)
+
+
+def save_refusal(response: httpx.Response, *, path: str) -> ApimAuthError | SsoAuthError | None:
+    """The refusal of a token the answer to a write carries (as ``saved_id`` reads it), else None."""
+    if response.status_code >= 300 or not isinstance(_json_or_none(response), dict):
+        return refusal(response, path=f"POST {path}")
+    return None
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 def _refused(body: dict[str, Any]) -> bool:

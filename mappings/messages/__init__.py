@@ -3,7 +3,7 @@
 Pages, CLI output and errors and API error messages take their words from here, never from
 string literals scattered in code, so another language can be added by adding a table. Each area
 keeps its own table (``common``, ``access``, ``runs``, ``konflik``, ``pmm``, ``skp``,
-``audit``, ``ekspor``); keys are dotted and unique across areas.
+``audit``, ``ekspor``, ``fields``); keys are dotted and unique across areas.
 
     >>> t("common.not_found_pegawai", nip="198609262015051001")
     'tidak ada pegawai lokal dengan NIP 198609262015051001'
@@ -24,6 +24,7 @@ from mappings.messages import (
     console,
     console_lists,
     ekspor,
+    fields,
     guards,
     held,
     konflik,
@@ -66,6 +67,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             penugasan.ID,
             ekspor.ID,
             cli_words.ID,
+            fields.ID,
         ),
     }
 )

@@ -15,6 +15,7 @@ ID: dict[str, str] = {
     "guards.setting_min": "harus {limit} atau lebih",
     "guards.setting_more_than": "harus lebih dari {limit}",
     "guards.setting_max": "harus {limit} atau kurang",
+    "guards.setting_less_than": "harus kurang dari {limit}",
     "guards.setting_choice": "harus salah satu dari {choices}",
     "guards.setting_value": "nilainya tidak dapat dipakai; lihat README untuk bentuk yang benar",
     "guards.setting_timezone": "bukan nama zona waktu IANA yang dikenal; contoh: Asia/Jakarta, "

@@ -20,15 +20,10 @@ from service.cli.unor import resolve_unit
 from service.render import json_text, local_time, plain, print_table, visible
 from store.db import transaction
 from sync import clock
-from sync.access import AccessError, grant_unit, list_grants, revoke_unit
-from sync.credentials import (
-    CredentialError,
-    create_api_key,
-    disable_local_account,
-    list_api_keys,
-    revoke_api_key,
-    set_local_account,
-)
+from sync.access.accounts import disable_local_account, set_local_account
+from sync.access.common import CredentialError
+from sync.access.grants import AccessError, grant_unit, list_grants, revoke_unit
+from sync.access.keys import create_api_key, list_api_keys, revoke_api_key
 from sync.unit_index import UnitLookupError, unit_index
 
 apikey_app = command_group(t("cli.apikey"))

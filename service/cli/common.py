@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
-from connectors._http.errors import UpstreamError
+from connectors.errors import UpstreamError
 from mappings.limits import INT_MAX, whole_number
 from mappings.messages import t
 from mappings.nip import NipError

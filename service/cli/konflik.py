@@ -27,8 +27,8 @@ from service.routes.common import zone_of
 from service.routes.konflik import decided_json, detail_json, row_json
 from store.db import transaction
 from sync import clock
+from sync.access.people import known_people, labels
 from sync.authority import MERGED_FIELDS, label
-from sync.known_users import known_people, labels
 from sync.konflik import decide as deciding
 from sync.konflik import query
 from sync.konflik.errors import KonflikError

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from mappings.messages import t
 from service.container import Container
 from store.db import transaction
-from sync.credentials import set_local_account
+from sync.access.accounts import set_local_account
 
 DEMO_ADMIN = "admin-demo"
 

@@ -29,7 +29,7 @@ from service.console.unit_picker import Pick, area, pick_unit
 from service.console.views import PageRefused, Viewer, Views
 from store.models import Pegawai, SyncRun
 from store.models_skp import PmmProblem
-from sync.access import RoleMap
+from sync.access.rules import RoleMap
 from sync.konflik.export import Column
 from sync.konflik.scope import scope_for
 from sync.pmm.problems import problems_by_school

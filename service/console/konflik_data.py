@@ -22,9 +22,9 @@ from service.console.safe import csv_bytes, xlsx_bytes
 from service.console.unit_picker import pick_unit
 from service.console.views import PREFIX, Viewer
 from store.models import Conflict
-from sync.access import RoleMap
+from sync.access.people import known_people, labels
+from sync.access.rules import RoleMap
 from sync.authority import label
-from sync.known_users import known_people, labels
 from sync.konflik import decide as deciding
 from sync.konflik import group
 from sync.konflik.errors import KonflikError, KonflikRefused

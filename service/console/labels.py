@@ -54,7 +54,7 @@ def _catalogued(key: str, code: str) -> str:
 
 
 def field_label(field: str | None) -> str:
-    """A field's label (merge fields from the authority table, the rest from the catalogue)."""
+    """A field's label (employee fields from the field table, the rest from the catalogue)."""
     if not field:
         return ""
     named = label(field)

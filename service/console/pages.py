@@ -20,7 +20,7 @@ from service.console.skp_profil import skp_section
 from service.console.unit_picker import Pick, pick_unit
 from service.console.views import PageRefused, Viewer, Views
 from sync import audit_verify
-from sync.access import RoleMap
+from sync.access.rules import RoleMap
 from sync.konflik.scope import scope_for
 from sync.unit_index import unit_index
 

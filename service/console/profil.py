@@ -18,7 +18,7 @@ from service.console import profil_data as data
 from service.console.pages import profile_context
 from service.console.paging import text_param
 from service.console.views import PageRefused, Viewer, Views
-from sync.access import Action
+from sync.access.rules import Action
 from sync.sinkron import Sinkron
 
 FLASH = {"diubah": "profil.flash_edited"}
@@ -115,6 +115,7 @@ def _form_page(
         form=form,
         choices=data.CHOICES,
         dates=data.DATES,
+        limits=data.LIMITS,
         back=request.url.path,
     )
 

@@ -1,7 +1,7 @@
 """What the profile's actions read and do: who may press Sinkron SIASN or Edit Profil, the edit
 form's fields and the changes a submitted form asks for.
 
-The rules are those of the API: ``sync.access.authorize`` decides (an operator acts on employees
+The rules are those of the API: ``sync.access.rules.authorize`` decides (an operator acts on employees
 of their area and places them only in units of their area), ``sync.edit.edit_pegawai`` checks
 and audits the edit with its reason, as ``PATCH /api/v1/pegawai/{nip}`` does.
 """
@@ -19,9 +19,10 @@ from mappings.messages import t
 from mappings.positions import ESELON, JENIS_JABATAN
 from service.console.unit_picker import Pick, pick_unit
 from store.models import Pegawai
-from sync.access import Action, Decision, Principal, RoleMap, authorize
+from sync.access.rules import Action, Decision, Principal, RoleMap, authorize
 from sync.authority import EDITABLE_FIELDS
 from sync.edit import EditError, EditLimitError, PegawaiNotFound, edit_pegawai
+from sync.fields import FIELD, Kind, names
 from sync.konflik.scope import scope_for
 from sync.unit_index import unit_index
 from sync.values import local_values
@@ -32,7 +33,11 @@ CHOICES: dict[str, dict[int, str]] = {
     "jenis_jabatan_id": dict(JENIS_JABATAN),
     "eselon_id": {k: f"{v.nama} ({v.jabatan_asn})" for k, v in ESELON.items()},
 }
-DATES = frozenset({"tmt_jabatan", "tmt_golongan"})
+DATES = frozenset(EDITABLE_FIELDS) & names(Kind.DATE)
+# The form lets a person type no more than the edit accepts (the field table's limit).
+LIMITS: dict[str, int] = {
+    name: limit for name in EDITABLE_FIELDS if (limit := FIELD[name].max_length) is not None
+}
 
 
 @dataclass(frozen=True)

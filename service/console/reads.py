@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from store.models import AuditEntry, Pegawai, RunItem, SyncRun
 from sync import runs
-from sync.access import Action, Principal, RoleMap, authorize
+from sync.access.rules import Action, Principal, RoleMap, authorize
 from sync.authority import label
 from sync.integrity import integrity_report
 from sync.konflik.query import summary

@@ -21,7 +21,7 @@ from service.container import ConfigError
 from service.jobs import approve_held
 from store.models import AuditEntry, RunChange
 from sync import run_detail
-from sync.access import RoleMap
+from sync.access.rules import RoleMap
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import scope_for
 from sync.run_approval import RUN_ACTIONS

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from mappings.messages import t
 from service.console.paging import read_paging, text_param
 from service.console.views import PREFIX, SECURITY_HEADERS, PageRefused, Views
-from sync.access import Principal, RoleMap
+from sync.access.rules import Principal, RoleMap
 from sync.konflik.scope import Scope, scope_for
 from sync.unit_index import UnitMatches, UnitRef, unit_index
 

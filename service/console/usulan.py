@@ -13,7 +13,7 @@ from mappings.messages import t
 from service.console.konflik_data import EXPORT_TYPES, download
 from service.console.safe import csv_bytes, xlsx_bytes
 from service.console.views import PageRefused, Viewer, Views
-from sync.access import RoleMap
+from sync.access.rules import RoleMap
 from sync.konflik.scope import scope_for
 from sync.konflik.usulan import FILE_COLUMNS, SHEET_COLUMNS, group_by_unit, list_usulan
 

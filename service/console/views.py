@@ -26,7 +26,7 @@ from service.console import labels
 from service.console.csrf import CsrfSigner
 from service.console.safe import mask_nik
 from sync import clock
-from sync.access import Principal
+from sync.access.rules import Principal
 
 TEMPLATES = Path(__file__).parent / "templates"
 PREFIX = "/admin"

@@ -14,7 +14,7 @@ from service.auth import Gate
 from service.requests import invalid
 from store.db import transaction
 from sync import clock
-from sync.access import Principal
+from sync.access.rules import Principal
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.lifecycle import KonflikPolicy
 from sync.konflik.scope import Scope, scope_for

@@ -23,7 +23,7 @@ from service.routes.common import (
     run_tx,
     zone,
 )
-from sync.known_users import known_people
+from sync.access.people import known_people
 from sync.konflik import decide as deciding
 from sync.konflik import query
 from sync.konflik.errors import KonflikError

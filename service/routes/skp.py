@@ -20,7 +20,7 @@ from mappings.nip import NipError, normalize_nip
 from service.auth import Gate
 from service.openapi import Nip, body_doc
 from service.requests import invalid, parse_json
-from sync.access import Action, Principal, authorize
+from sync.access.rules import Action, Principal, authorize
 from sync.pmm.problems import problems_by_school
 from sync.skp.record import RecordError, SkpIn, record_skp
 from sync.skp.view import problems_of, skp_of

@@ -22,9 +22,9 @@ from mappings.limits import multi_line
 from mappings.messages import t
 from store.models import Conflict, ConflictEvent, FieldState, Pegawai, Unit, UnitClaim
 from sync import audit
-from sync.access import AREA_FIELDS
+from sync.access.people import UnknownUser, labels, resolve_assignee
+from sync.access.rules import AREA_FIELDS
 from sync.edit import EditError, validate_value
-from sync.known_users import UnknownUser, labels, resolve_assignee
 from sync.konflik import group, lifecycle
 from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound, KonflikRefused
 from sync.konflik.scope import Scope
@@ -143,7 +143,7 @@ def assign(
     actor: str,
     seen_version: int | None = None,
 ) -> Conflict:
-    """Give an undecided conflict to ``assignee``, a person the system knows (``sync.known_users``);
+    """Give an undecided conflict to ``assignee``, a person the system knows (``sync.access.people``);
     None takes it back to open."""
     if not scope.may_decide:
         raise KonflikForbidden(t("konflik.read_only"))

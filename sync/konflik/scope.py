@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
 from store.models import Pegawai
-from sync.access import Area, Principal, RoleMap, check_placement, work_area
+from sync.access.rules import Area, Principal, RoleMap, check_placement, work_area
 from sync.unit_index import unit_index
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors._http.errors import AuthError, UpstreamError
+from connectors.errors import AuthError, UpstreamError
 from connectors.siasn.client import SiasnClient
 from mappings.messages import t
 from store.db import transaction

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors._http.errors import AuthError, PermanentError, UpstreamError
+from connectors.errors import AuthError, PermanentError, UpstreamError
 from connectors.pmm.client import HasilPage, PmmClient
 from connectors.pmm.models import Periode as PmmPeriode
 from mappings import periode as periods

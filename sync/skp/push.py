@@ -23,7 +23,7 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors._http.errors import AuthError, PayloadError, TransientError, UpstreamError
+from connectors.errors import AuthError, PayloadError, TransientError, UpstreamError
 from connectors.siasn.models import KinerjaPeriodikSave, RwKinerjaPeriodik, RwSkp22, Skp22Save
 from mappings.messages import t
 from mappings.skp_siasn import find_remote

@@ -4,7 +4,8 @@
 - an operator (a realm role named in settings) acts on employees of the units under their own
   unit as SIASN last reported it (the merge base, never the locally editable value, so an
   operator cannot move themselves into a wider area), and under any unit granted to them
-  (``ekinerja-sync operator grant``: a BKD operator covering the whole instansi, say);
+  (``ekinerja-sync operator grant``, ``sync.access.grants``: a BKD operator covering the
+  whole instansi, say);
 - nobody edits the field that grants their own access (``AREA_FIELDS`` of their own record);
 - any other ASN account may read and run Sinkron SIASN only on their own profile (NIP =
   ``preferred_username``);
@@ -16,20 +17,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mappings.limits import ACTOR_MAX, UNOR_ID_MAX, check_text
 from mappings.messages import t
 from store.models import FieldState, OperatorGrant, Pegawai, Unit
-
-
-class AccessError(ValueError):
-    """A grant that cannot be made or taken back; the message says why."""
 
 
 class Action(StrEnum):
@@ -191,31 +186,6 @@ def operator_units(session: Session, who: Principal) -> list[str]:
         select(OperatorGrant.unit_id).where(OperatorGrant.nip == who.name).order_by(OperatorGrant.unit_id)
     ).all()
     return ([own] if own else []) + [u for u in granted if u != own]
-
-
-def grant_unit(session: Session, nip: str, unit_id: str, *, by: str) -> None:
-    """Let operator ``nip`` administer ``unit_id`` and every unit under it."""
-    check_text(by, path="oleh", min_length=1, max_length=ACTOR_MAX)
-    check_text(unit_id, path="unor_id", min_length=1, max_length=UNOR_ID_MAX)
-    unit = session.get(Unit, unit_id)
-    if unit is None or not unit.aktif:
-        raise AccessError(t("guards.grant_unit_unknown"))
-    if session.get(OperatorGrant, (nip, unit_id)) is None:
-        session.add(OperatorGrant(nip=nip, unit_id=unit_id, granted_by=by, granted_at=datetime.now(UTC)))
-
-
-def revoke_unit(session: Session, nip: str, unit_id: str) -> None:
-    """Take a granted unit back from operator ``nip``."""
-    check_text(unit_id, path="unor_id", min_length=1, max_length=UNOR_ID_MAX)
-    row = session.get(OperatorGrant, (nip, unit_id))
-    if row is None:
-        raise AccessError(t("guards.grant_missing", nip=nip))
-    session.delete(row)
-
-
-def list_grants(session: Session) -> list[OperatorGrant]:
-    """Every grant, by operator then unit."""
-    return list(session.scalars(select(OperatorGrant).order_by(OperatorGrant.nip, OperatorGrant.unit_id)))
 
 
 def unit_path(session: Session, unit_id: str) -> list[str]:

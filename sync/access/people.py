@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from mappings.messages import t
 from store.models import KnownUser, LocalAccount, OperatorGrant, Pegawai
-from sync import audit
-from sync.access import Principal, RoleMap
-from sync.credentials import SessionInfo
+from sync.access import common
+from sync.access.rules import Principal, RoleMap
+from sync.access.sessions import SessionInfo
 
 ASSIGNABLE = ("all", "operator")
 _SPACES = re.compile(r"\s+")
@@ -43,7 +43,7 @@ def note_login(session: Session, info: SessionInfo, roles: RoleMap) -> None:
     if info.source != "myasn":
         return
     level = Principal(kind="myasn", name=info.username, roles=info.roles).level(roles)
-    now = audit.now()
+    now = common.now()
     row = session.get(KnownUser, info.username)
     if row is None:
         try:
