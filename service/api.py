@@ -106,7 +106,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from service.scheduler import build_scheduler
 
-        jobs = build_scheduler(container) if scheduler else None
+        jobs = build_scheduler(container, asyncio.get_running_loop()) if scheduler else None
         if jobs is not None:
             jobs.start()
         app.state.scheduler = jobs

@@ -1,15 +1,16 @@
-"""The composition root: builds settings-driven engine, sessions and SIASN clients once.
+"""The composition root: builds settings-driven engine, sessions and upstream clients once.
 
-It owns the request budget of the SIASN credential: one ``SharedBudget`` per credential for the
-whole process (every job, on whatever thread or event loop, and the API draw from it), kept in
-a PostgreSQL row when the store is PostgreSQL so every process draws from the same one.
+It owns one client per upstream credential (SIASN, PMM, MyASN) on each event loop, shared by
+every job running there (``service.upstreams``), and one request budget per credential for the
+whole process (every job, on whatever thread or event loop, and the API draw from it); SIASN's
+is kept in a PostgreSQL row when the store is PostgreSQL so every process draws from the same one.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,10 +36,13 @@ from connectors.myasn.sso import (
     SsoTokenFile,
     SuppliedSsoToken,
 )
+from connectors.pmm.client import PmmClient
 from connectors.siasn.auth import ApimToken
 from connectors.siasn.client import SiasnClient
 from mappings.messages import t
+from service.pmm_client import own_pmm, pmm_client, pmm_configured
 from service.settings import MyasnSettings, Settings, SiasnSettings
+from service.upstreams import LoopClients, Owned
 from store.db import current_revision, ensure_schema, make_engine, session_factory, sqlite_path, sqlite_state
 from store.rate_budget import PostgresLedger
 
@@ -56,6 +60,7 @@ class Container:
     sessions: sessionmaker[Session]
     _budgets: dict[str, SharedBudget] = field(default_factory=dict, repr=False)
     _budget_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _clients: LoopClients = field(default_factory=LoopClients, repr=False)
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool = True, create: bool = True) -> Container:
@@ -78,34 +83,72 @@ class Container:
     async def siasn(
         self, transport: httpx.AsyncBaseTransport | None = None, *, lane: Lane = "background"
     ) -> AsyncIterator[SiasnClient]:
-        """A SIASN client for the block (its own connection pool) drawing from the credential's
-        one budget in ``lane``: ``interactive`` for the Sinkron button, ``background`` for jobs."""
+        """A SIASN client for the block drawing from the credential's one budget in ``lane``:
+        ``interactive`` for the Sinkron button, ``background`` for jobs. Its connections and
+        tokens are the container's, shared with every job on this event loop; a ``transport``
+        (a test's fake SIASN) gets connections of its own for the block."""
         config = self.settings.siasn
         check_siasn(config)
-        budget = self.siasn_budget().lane(lane)
-        http = build_async_client(
-            http_options(config), base_url=config.api_url, transport=transport, budget=budget
-        )
-        try:
-            yield siasn_client(config, http, limiter=RateLimiter(None))
-        finally:
-            await http.aclose()
+        budget = self.siasn_budget()
+        if transport is not None:
+            http = build_async_client(
+                http_options(config), base_url=config.api_url, transport=transport, budget=budget.lane(lane)
+            )
+            try:
+                yield siasn_client(config, http, limiter=RateLimiter(None), lane=lane)
+            finally:
+                await http.aclose()
+            return
+        async with self._clients.use(budget.key, lambda: own_siasn(config, budget)) as owned:
+            apim, sso = owned.parts
+            yield siasn_client(config, owned.http, apim=apim, sso=sso, limiter=RateLimiter(None), lane=lane)
+
+    @asynccontextmanager
+    async def pmm(self, transport: httpx.AsyncBaseTransport | None = None) -> AsyncIterator[PmmClient | None]:
+        """The PMM HTTP contract's client for the block (None when it is not configured), over
+        the container's connections and token on this event loop, drawing from the credential's
+        one budget; a ``transport`` gets connections of its own for the block."""
+        config = self.settings.pmm
+        if not pmm_configured(config):
+            yield None
+            return
+        budget = self.pmm_budget()
+        if transport is not None:
+            owned = own_pmm(config, budget, transport)
+            try:
+                yield pmm_client(config, owned)
+            finally:
+                await owned.http.aclose()
+            return
+        async with self._clients.use(budget.key, lambda: own_pmm(config, budget)) as shared:
+            yield pmm_client(config, shared)
 
     def siasn_budget(self) -> SharedBudget:
         """The budget of the configured SIASN credential, one per process (built on first use)."""
         config = self.settings.siasn
         key = f"siasn:{config.consumer_key}"[:200]
+        return self._budget(
+            key,
+            lambda: SharedBudget(
+                key,
+                config.rate or None,
+                ledger=self._ledger(config),
+                burst=config.rate_burst,
+                share=config.sinkron_share,
+            ),
+        )
+
+    def pmm_budget(self) -> SharedBudget:
+        """The budget of the configured PMM credential, one per process (kept in memory)."""
+        config = self.settings.pmm
+        key = f"pmm:{config.client_id}"[:200]
+        return self._budget(key, lambda: SharedBudget(key, config.rate or None, burst=1))
+
+    def _budget(self, key: str, build: Callable[[], SharedBudget]) -> SharedBudget:
         with self._budget_lock:
             budget = self._budgets.get(key)
             if budget is None:
-                budget = SharedBudget(
-                    key,
-                    config.rate or None,
-                    ledger=self._ledger(config),
-                    burst=config.rate_burst,
-                    share=config.sinkron_share,
-                )
-                self._budgets[key] = budget
+                budget = self._budgets[key] = build()
             return budget
 
     def _ledger(self, config: SiasnSettings) -> Ledger:
@@ -117,12 +160,21 @@ class Container:
             return MemoryLedger()
         return PostgresLedger(self.engine)
 
-    def oidc(self) -> AbstractAsyncContextManager[OidcClient | None]:
-        """The MyASN OIDC client for logins; None when no client id is configured."""
-        return oidc_client(self.settings.myasn)
+    @asynccontextmanager
+    async def oidc(self) -> AsyncIterator[OidcClient | None]:
+        """The MyASN OIDC client for logins (the container's, shared on this event loop); None
+        when no client id is configured."""
+        config = self.settings.myasn
+        if not config.client_id:
+            yield None
+            return
+        key = f"myasn:{config.client_id}"[:200]
+        async with self._clients.use(key, lambda: own_oidc(config)) as owned:
+            yield owned.parts
 
     def close(self) -> None:
-        """Release database connections (and the budgets' asking threads)."""
+        """Release database connections (and the budgets' asking threads); the upstream
+        clients close with the last block using them."""
         with self._budget_lock:
             budgets, self._budgets = list(self._budgets.values()), {}
         for budget in budgets:
@@ -148,10 +200,20 @@ def check_store(url: str, *, create: bool) -> None:
 
 @asynccontextmanager
 async def oidc_client(config: MyasnSettings) -> AsyncIterator[OidcClient | None]:
-    """An OIDC client of the MyASN realm for the block; None when no client id is set."""
+    """An OIDC client of the MyASN realm for the block, on connections of its own; None when no
+    client id is set."""
     if not config.client_id:
         yield None
         return
+    owned = own_oidc(config)
+    try:
+        yield owned.parts
+    finally:
+        await owned.http.aclose()
+
+
+def own_oidc(config: MyasnSettings) -> Owned[OidcClient]:
+    """The MyASN realm's HTTP client and the OIDC client over it."""
     options = HttpOptions(
         connect_timeout=config.timeout,
         read_timeout=config.timeout,
@@ -160,16 +222,14 @@ async def oidc_client(config: MyasnSettings) -> AsyncIterator[OidcClient | None]
         verify=config.verify_tls,
     )
     http = build_async_client(options)
-    try:
-        yield OidcClient(
-            http,
-            issuer=config.issuer,
-            client_id=config.client_id,
-            client_secret=config.client_secret,
-            scope=config.scope,
-        )
-    finally:
-        await http.aclose()
+    oidc = OidcClient(
+        http,
+        issuer=config.issuer,
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        scope=config.scope,
+    )
+    return Owned(http, oidc)
 
 
 def http_options(config: SiasnSettings) -> HttpOptions:
@@ -254,9 +314,11 @@ def siasn_client(
     apim: TokenSource | None = None,
     sso: TokenSource | None = None,
     limiter: RateLimiter | None = None,
+    lane: Lane | None = None,
 ) -> SiasnClient:
     """Assemble the SIASN client: APIM token, SSO token, retry policy, rate limiter (its own
-    unless given one: the container's clients draw from the shared budget in their transport)."""
+    unless given one: the container's clients draw from the shared budget in their transport),
+    and the budget's lane its calls draw from (None: the transport's)."""
     if limiter is None:
         limiter = RateLimiter(config.rate or None, burst=config.rate_burst)
     return SiasnClient(
@@ -268,4 +330,12 @@ def siasn_client(
         auth_scheme=config.auth_scheme,
         cookie=config.cookie,
         page_size=config.page_size,
+        lane=lane,
     )
+
+
+def own_siasn(config: SiasnSettings, budget: SharedBudget) -> Owned[tuple[TokenSource, TokenSource]]:
+    """The credential's HTTP client (every request drawing from ``budget``, in the background
+    lane unless the calling job says otherwise) and its APIM and SSO token sources."""
+    http = build_async_client(http_options(config), base_url=config.api_url, budget=budget.lane("background"))
+    return Owned(http, (apim_source(config, http), sso_source(config, http)))

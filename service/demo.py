@@ -240,7 +240,8 @@ def _import(container: Container, url: str) -> int:
 
 
 def _reconcile(container: Container) -> dict[str, Any]:
-    from service.cli.runs import _reconcile as reconcile_with_progress
+    """One reconciliation through the job entry point, with the CLI's progress bar."""
+    from service.cli.runs import reconcile_with_progress
     from sync.reconcile import ReconcileOptions
 
     return asyncio.run(

@@ -1,6 +1,9 @@
 """APScheduler 3 inside ``ekinerja-sync serve``: the nightly reconciliation, the PMM feed and the
 SKP push, each on its own cron schedule (an empty PMM or push schedule turns that job off).
 
+The scheduler's thread hands each job to the serving event loop (``service.jobs`` on uvicorn's
+loop), so a night, the Sinkron API and a held-run approval share one client per credential.
+
 Jobs live in APScheduler's SQLAlchemy job store (table ``apscheduler_jobs`` in our database);
 misfires coalesce into one run, one instance at a time, and the run lease still refuses an
 overlap with a run started elsewhere (cron, another machine).
@@ -9,7 +12,8 @@ overlap with a run started elsewhere (cron, another machine).
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import structlog
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -19,14 +23,17 @@ from apscheduler.triggers.cron import CronTrigger
 
 from mappings.messages import t
 from service.container import Container
-from sync.reconcile import ReconcileOptions, Reconciler
+from service.jobs import run_feed, run_push, run_reconcile
+from sync.reconcile import ReconcileOptions
 from sync.runs import RunBusy
 
 JOB_ID = "nightly-reconcile"
 PMM_JOB_ID = "pmm-feed"
 SKP_PUSH_JOB_ID = "skp-push"
+R = TypeVar("R")
 log = structlog.get_logger(__name__)
 _container: Container | None = None
+_loop: asyncio.AbstractEventLoop | None = None
 
 
 class ScheduleError(ValueError):
@@ -40,10 +47,13 @@ def _cron(name: str, expression: str, timezone: str) -> CronTrigger:
         raise ScheduleError(t("guards.schedule_unreadable", variable=f"EKINERJA_SCHEDULE__{name}")) from exc
 
 
-def build_scheduler(container: Container) -> BackgroundScheduler:
-    """A scheduler on our database with the nightly jobs registered (not started)."""
-    global _container
-    _container = container
+def build_scheduler(
+    container: Container, loop: asyncio.AbstractEventLoop | None = None
+) -> BackgroundScheduler:
+    """A scheduler on our database with the nightly jobs registered (not started). Given the
+    serving event ``loop``, its jobs run there, over the same upstream clients as the API."""
+    global _container, _loop
+    _container, _loop = container, loop
     config = container.settings.schedule
     trigger = _cron("RECONCILE_CRON", config.reconcile_cron, config.timezone)
     extra = [
@@ -90,22 +100,13 @@ def jobs(container: Container) -> list[dict[str, Any]]:
 
 def nightly_reconcile() -> dict[str, Any] | None:
     """The job: one reconciliation with the nightly rate; an overlapping run is skipped."""
-    if _container is None:
-        raise RuntimeError("the scheduler was not built by build_scheduler")
-    container = _container
-    rate = container.settings.schedule.rate
 
-    async def go() -> dict[str, Any]:
-        async with container.siasn() as siasn:
-            siasn.limiter.rate = siasn.limiter.ceiling = rate or None
-            return await Reconciler(
-                siasn,
-                container.sessions,
-                ReconcileOptions(timezone=container.settings.display_timezone),
-            ).run()
+    def job(container: Container) -> Coroutine[Any, Any, dict[str, Any]]:
+        options = ReconcileOptions(timezone=container.settings.display_timezone)
+        return run_reconcile(container, options, rate=container.settings.schedule.rate or None)
 
     try:
-        report = asyncio.run(go())
+        report = _run(job)
     except RunBusy as exc:
         log.warning("nightly_reconcile_skipped", reason=str(exc))
         return None
@@ -115,12 +116,8 @@ def nightly_reconcile() -> dict[str, Any] | None:
 
 def nightly_pmm_feed() -> list[dict[str, Any]] | None:
     """The job: the PMM feed from every configured source; an overlapping run is skipped."""
-    if _container is None:
-        raise RuntimeError("the scheduler was not built by build_scheduler")
-    from service.cli.pmm import run_feed
-
     try:
-        reports = asyncio.run(run_feed(_container, "all"))
+        reports = _run(lambda container: run_feed(container, "all"))
     except RunBusy as exc:
         log.warning("pmm_feed_skipped", reason=str(exc))
         return None
@@ -131,14 +128,21 @@ def nightly_pmm_feed() -> list[dict[str, Any]] | None:
 
 def nightly_skp_push() -> dict[str, Any] | None:
     """The job: push the SKP results due to SIASN; an overlapping run is skipped."""
-    if _container is None:
-        raise RuntimeError("the scheduler was not built by build_scheduler")
-    from service.cli.skp import run_push
-
     try:
-        report = asyncio.run(run_push(_container))
+        report = _run(run_push)
     except RunBusy as exc:
         log.warning("skp_push_skipped", reason=str(exc))
         return None
     log.info("skp_push_done", run_id=report["run_id"], status=report["status"])
     return report
+
+
+def _run(job: Callable[[Container], Coroutine[Any, Any, R]]) -> R:
+    """Run a job (on the scheduler's thread) on the serving event loop when there is one, so it
+    shares the API's upstream clients; else on an event loop of its own."""
+    if _container is None:
+        raise RuntimeError("the scheduler was not built by build_scheduler")
+    loop = _loop
+    if loop is not None and loop.is_running():
+        return asyncio.run_coroutine_threadsafe(job(_container), loop).result()
+    return asyncio.run(job(_container))

@@ -182,6 +182,7 @@ class PmmSettings(BaseModel):
     retry_attempts: int = Field(4, ge=1)
     retry_base_delay: float = Field(0.5, ge=0)
     retry_max_delay: float = Field(20.0, ge=0)
+    retry_max_retry_after: float = Field(120.0, ge=0)
 
 
 class ApiSettings(BaseModel):

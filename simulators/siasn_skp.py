@@ -88,7 +88,7 @@ class SkpRiwayat:
         if kind == "skp22":
             self.saved_skp22.setdefault(person.pns_id, []).append(_skp22_row(row_id, body))
             return 200, {"success": True, "message": "Data berhasil disimpan", "mapData": {"rwSkpId": row_id}}
-        self.saved_periodik.setdefault(person.pns_id, []).append(_periodik_row(row_id, person, body))
+        self.saved_periodik.setdefault(person.pns_id, []).append(periodik_row(row_id, person, body))
         return 200, {
             "success": True,
             "message": "Data berhasil disimpan",
@@ -99,7 +99,7 @@ class SkpRiwayat:
         """Overwrite the person's row ``body["id"]`` (answering with the same id)."""
         row_id = str(body["id"])
         saved = (self.saved_skp22 if kind == "skp22" else self.saved_periodik).get(person.pns_id, [])
-        new = _skp22_row(row_id, body) if kind == "skp22" else _periodik_row(row_id, person, body)
+        new = _skp22_row(row_id, body) if kind == "skp22" else periodik_row(row_id, person, body)
         key = "rwSkpId" if kind == "skp22" else "rwKinerjaPeriodikId"
         for index, row in enumerate(saved):
             if row["id"] == row_id:
@@ -160,7 +160,8 @@ def _skp22_row(row_id: str, body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _periodik_row(row_id: str, person: SimPegawai, body: dict[str, Any]) -> dict[str, Any]:
+def periodik_row(row_id: str, person: SimPegawai, body: dict[str, Any]) -> dict[str, Any]:
+    """The ``rw-kinerjaperiodik`` row SIASN shows for a saved evaluation ``body``."""
     hasil, perilaku = int(body["hasilKinerjaNilai"]), int(body["perilakuKerjaNilai"])
     kuadran = int(body["kuadranKinerjaNilai"])
     periodik = str(body["periodikId"])
@@ -203,7 +204,7 @@ def _teacher_quarters(world: World, person: SimPegawai) -> list[dict[str, Any]]:
         digest = int(hashlib.sha256(f"{person.nip}:2025:{quarter}".encode()).hexdigest(), 16)
         hasil, perilaku = (2, 2) if digest % 6 else (1, 2)
         rows.append(
-            _periodik_row(
+            periodik_row(
                 f"{person.pns_id[:24]}TW{quarter}2025",
                 person,
                 {

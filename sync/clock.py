@@ -26,6 +26,13 @@ NONE_SHOWN = "-"
 Moment = datetime | str | None
 
 
+def aware(value: datetime | None) -> datetime | None:
+    """A timestamp as UTC-aware (SQLite hands back naive datetimes)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def zone(name: str) -> tzinfo:
     """The named timezone (UTC when the name is no known zone; settings refuse such names)."""
     try:

@@ -10,9 +10,9 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from service.cli.pmm import open_pmm
-from service.cli.skp import run_push
 from service.container import Container
+from service.jobs import run_push
+from service.pmm_client import open_pmm
 from service.settings import PmmSettings
 from simulators.dataset import World
 from simulators.pmm import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH

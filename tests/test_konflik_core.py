@@ -233,11 +233,11 @@ def test_filters_overdue_summary_and_select_all(container: Container, world: Wor
 def test_reason_and_comment_with_control_characters_are_refused() -> None:
     """A decision reason or comment holding NUL or an escape sequence is refused with the
     catalogue's message, before anything is looked up or written."""
-    from sync.konflik.decide import _reason, _text
+    from sync.konflik.decide import decision_reason, stored_text
 
     for hostile in ("a\x00b", "\x1b[2Jx", "ok\x07"):
         with pytest.raises(KonflikError):
-            _reason(hostile)
+            decision_reason(hostile)
         with pytest.raises(KonflikError):
-            _text(hostile)
-    assert _reason("  SK mutasi\nsudah terbit ") == "SK mutasi\nsudah terbit"
+            stored_text(hostile)
+    assert decision_reason("  SK mutasi\nsudah terbit ") == "SK mutasi\nsudah terbit"

@@ -198,7 +198,7 @@ def test_interrupted_http_read_resumes_from_its_page_cursor(
     stocked: Container, pmm_sim: PmmSimulator
 ) -> None:
     """A read that fails on page 2 keeps page 1 and its cursor; the next read finishes the rest."""
-    from service.cli.pmm import open_pmm
+    from service.pmm_client import open_pmm
     from sync.pmm.http_source import feed_http
 
     config = stocked.settings.pmm.model_copy(update={"page_size": 20})
@@ -228,7 +228,7 @@ def test_siasn_rows_breaking_period_rules_give_per_teacher_reasons(
     stocked: Container, world: World, sim: SiasnSimulator
 ) -> None:
     """A quarter recorded twice, a month beside quarters and an odd span, each for its teacher."""
-    from simulators.siasn_skp import _periodik_row
+    from simulators.siasn_skp import periodik_row
 
     teachers = [p for p in world.pegawai.values() if p.nuptk and sim.skp.kinerjaperiodik_rows(p)][:3]
     twice, mixed, odd = teachers
@@ -241,16 +241,16 @@ def test_siasn_rows_breaking_period_rules_give_per_teacher_reasons(
         "perilakuKerjaNilai": 2,
         "kuadranKinerjaNilai": 2,
     }
-    sim.skp.saved_periodik[twice.pns_id] = [_periodik_row("dup-q1", twice, body)]
+    sim.skp.saved_periodik[twice.pns_id] = [periodik_row("dup-q1", twice, body)]
     sim.skp.saved_periodik[mixed.pns_id] = [
-        _periodik_row(
+        periodik_row(
             "month-4",
             mixed,
             {**body, "periodikId": "1", "bulanMulaiPenilaian": 4, "bulanSelesaiPenilaian": 4},
         )
     ]
     sim.skp.saved_periodik[odd.pns_id] = [
-        _periodik_row("odd-span", odd, {**body, "bulanMulaiPenilaian": 2, "bulanSelesaiPenilaian": 4})
+        periodik_row("odd-span", odd, {**body, "bulanMulaiPenilaian": 2, "bulanSelesaiPenilaian": 4})
     ]
 
     report = feed(stocked, "siasn")

@@ -20,7 +20,7 @@ from simulators.pmm import PmmSimulator
 from simulators.recap import recap_csv
 from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
-from simulators.siasn_skp import _periodik_row
+from simulators.siasn_skp import periodik_row
 from sync.pmm.feed import FeedRun
 from sync.pmm.file_source import import_file
 from sync.pmm.ingest import OUTCOMES, unaccounted
@@ -46,9 +46,9 @@ def _odd_rows(world: World, sim: SiasnSimulator) -> None:
         "perilakuKerjaNilai": 2,
         "kuadranKinerjaNilai": 2,
     }
-    sim.skp.saved_periodik[twice.pns_id] = [_periodik_row("dup-q1", twice, body)]
+    sim.skp.saved_periodik[twice.pns_id] = [periodik_row("dup-q1", twice, body)]
     span = {**body, "bulanMulaiPenilaian": 2, "bulanSelesaiPenilaian": 4}
-    sim.skp.saved_periodik[odd.pns_id] = [_periodik_row("odd-span", odd, span)]
+    sim.skp.saved_periodik[odd.pns_id] = [periodik_row("odd-span", odd, span)]
 
 
 def test_every_source_counts_each_result_read_once(

@@ -10,6 +10,9 @@ Two lanes: ``interactive`` (the Sinkron button) may use the whole budget; ``back
 night, a held-run approval, PMM, SKP push) must also pass a second GCRA at ``rate * (1 - share)``,
 so the reserved share is always left for the button.
 
+One client may carry both lanes: a caller that says which lane it draws from (``drawing_in``,
+a context variable of its task) overrides the lane the client's transport was built with.
+
 Where the TAT lives is a ``Ledger``: ``MemoryLedger`` (a ``threading.Lock``, so jobs on different
 threads and event loops share it) or a row per credential in PostgreSQL (``store.rate_budget``).
 The adaptive part stays as it was: a 429 or 5xx halves the rate (down to ``min_rate``) and a
@@ -22,8 +25,10 @@ import asyncio
 import random
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -32,6 +37,21 @@ import httpx
 from connectors.errors import parse_retry_after
 
 Lane = Literal["interactive", "background"]
+_drawing: ContextVar[Lane | None] = ContextVar("budget_lane", default=None)
+
+
+@contextmanager
+def drawing_in(lane: Lane | None) -> Iterator[None]:
+    """Requests sent in the block (by this task, and tasks it starts) draw from ``lane``;
+    ``None`` leaves the lane of the client's transport."""
+    if lane is None:
+        yield
+        return
+    token = _drawing.set(lane)
+    try:
+        yield
+    finally:
+        _drawing.reset(token)
 
 
 @dataclass(frozen=True)
@@ -244,8 +264,8 @@ class BudgetTransport(httpx.AsyncBaseTransport):
         self._lane = lane
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Wait for the budget, then send."""
-        await self._lane.acquire()
+        """Wait for the budget (in the caller's lane, if it said one), then send."""
+        await self._lane.budget.acquire(_drawing.get() or self._lane.lane)
         response = await self._inner.handle_async_request(request)
         if response.status_code == 429 or response.status_code >= 500:
             self._lane.slow_down(parse_retry_after(response.headers.get("retry-after")))

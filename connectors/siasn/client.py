@@ -10,6 +10,7 @@ import httpx
 import structlog
 from pydantic import SecretStr, ValidationError
 
+from connectors._http.budget import Lane, drawing_in
 from connectors._http.client import send
 from connectors._http.ratelimit import RateLimiter
 from connectors._http.retry import RetryPolicy, call_with_retry
@@ -49,14 +50,21 @@ class SiasnClient:
         auth_scheme: str = "bearer",
         cookie: SecretStr | None = None,
         page_size: int = 500,
+        lane: Lane | None = None,
     ) -> None:
         self._http = http
+        self.lane = lane
         self._auth = SiasnAuth(apim, sso, base_url=http.base_url, scheme=auth_scheme, before_send=self._pace)
         self._retry = retry or RetryPolicy()
         self.limiter = limiter or RateLimiter(None)
         self._cookie = cookie
         self._page_size = page_size
         self.calls = 0
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The HTTP client (connection pool) the calls go through."""
+        return self._http
 
     async def data_utama(self, nip: str) -> DataUtama | None:
         """The main profile of ``nip``; None when SIASN says the NIP does not exist."""
@@ -117,7 +125,8 @@ class SiasnClient:
         return await self.kinerjaperiodik_save(body)
 
     async def _save(self, path: str, body: SaveModel, id_key: str) -> str:
-        response = await self._send(self._http.build_request("POST", path, json=body.body()))
+        with drawing_in(self.lane):  # token requests too: one shared client serves both lanes
+            response = await self._send(self._http.build_request("POST", path, json=body.body()))
         try:
             saved = saved_id(response, path=path, id_key=id_key)
         except (RateLimited, ServerError) as exc:
@@ -134,7 +143,8 @@ class SiasnClient:
         return [_model(model, row, f"{path}[{i}]") for i, row in enumerate(_as_list(data, path))]
 
     async def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
-        return await call_with_retry(self._retry, lambda: self._get_once(path, params))
+        with drawing_in(self.lane):  # token requests and retries too
+            return await call_with_retry(self._retry, lambda: self._get_once(path, params))
 
     async def _get_once(self, path: str, params: dict[str, str] | None) -> Any:
         response = await self._send(self._http.build_request("GET", path, params=params))

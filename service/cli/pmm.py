@@ -9,37 +9,30 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import httpx
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select
 
-from connectors.factory import HttpOptions, RateLimiter, RetryPolicy, build_async_client
-from connectors.pmm.auth import PmmToken
-from connectors.pmm.client import PmmClient
 from connectors.pmm.recap import RecapFileError
 from mappings.messages import t
 from service.cli.common import at_least, build_container, cli_errors, command_group, fail, help_text, out
 from service.container import Container
+from service.jobs import FEED_SOURCES, run_feed
 from service.render import json_text, local_time, plain, print_table
-from service.settings import PmmSettings
 from store.models_skp import PmmCursor, PmmProblem
 from sync import clock, runs
 from sync.pmm.feed import Progress as FeedProgress
-from sync.pmm.feed import feed_siasn
 from sync.pmm.file_source import file_refusal, import_file
-from sync.pmm.http_source import feed_http
 from sync.pmm.ingest import COUNTS, OUTCOMES, unaccounted
 from sync.pmm.problems import problems_by_school
 
-SOURCES = ("siasn", "http", "all")
+SOURCES = FEED_SOURCES
 COUNT_LABEL = COUNTS
 
 RUN_STATUS = (
@@ -52,56 +45,6 @@ RUN_STATUS = (
 
 pmm_app = command_group(t("skp.help.pmm"))
 RECAP_FILE_HELP = t("skp.arg.recap_file")
-
-
-@asynccontextmanager
-async def open_pmm(
-    config: PmmSettings, transport: httpx.AsyncBaseTransport | None = None
-) -> AsyncIterator[PmmClient | None]:
-    """The PMM HTTP client for the block; None when the contract is not configured."""
-    if not (config.base_url and config.token_url and config.client_id):
-        yield None
-        return
-    http = build_async_client(
-        HttpOptions(read_timeout=config.timeout), base_url=config.base_url, transport=transport
-    )
-    try:
-        token = PmmToken(
-            http,
-            token_url=config.token_url,
-            client_id=config.client_id,
-            client_secret=config.client_secret,
-            retry=_retry(config),
-        )
-        yield PmmClient(
-            http,
-            token=token,
-            retry=_retry(config),
-            limiter=RateLimiter(config.rate or None),
-            page_size=config.page_size,
-        )
-    finally:
-        await http.aclose()
-
-
-async def run_feed(
-    container: Container, source: str, shown: Callable[[str], FeedProgress | None] | None = None
-) -> list[dict[str, Any]]:
-    """Run the feed from ``source`` (siasn, http or all); one report per source read.
-    ``shown(label)`` gives a source's progress callback (None: no progress shown)."""
-    reports: list[dict[str, Any]] = []
-    bar = shown or (lambda _label: None)
-    if source in ("siasn", "all"):
-        async with container.siasn() as siasn:
-            reports.append(await feed_siasn(container.sessions, siasn, progress=bar(t("pmm.progress_siasn"))))
-    if source in ("http", "all"):
-        async with open_pmm(container.settings.pmm) as pmm:
-            if pmm is None:
-                if source == "http":
-                    raise ValueError(t("skp.error.pmm_not_configured"))
-            else:
-                reports.append(await feed_http(container.sessions, pmm, progress=bar(t("pmm.progress_http"))))
-    return reports
 
 
 async def _feed_with_progress(container: Container, source: str) -> list[dict[str, Any]]:
@@ -388,10 +331,3 @@ def render_status(
 def register(app: typer.Typer) -> None:
     """Add the ``pmm`` group to the main app."""
     app.add_typer(pmm_app, name="pmm")
-
-
-def _retry(config: PmmSettings) -> RetryPolicy:
-    """The retry policy the PMM settings ask for."""
-    return RetryPolicy(
-        attempts=config.retry_attempts, base_delay=config.retry_base_delay, max_delay=config.retry_max_delay
-    )

@@ -30,12 +30,13 @@ from service.cli.common import (
 )
 from service.cli.unor import change_label
 from service.container import Container
+from service.jobs import run_reconcile
 from service.render import json_text, local_time, plain, print_table, visible
 from store.db import transaction
 from sync import clock, runs
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import ADMIN_CLI
-from sync.reconcile import ReconcileOptions, Reconciler, RunStopped
+from sync.reconcile import ReconcileOptions, RunStopped
 from sync.reconcile import detail as run_detail
 from sync.reconcile.guards import GuardPolicy
 from sync.reconcile.roster import RosterFormatError, RosterRejected, import_roster, open_roster
@@ -144,7 +145,7 @@ def reconcile(
         container = build_container(rate=rate, create=True)
         try:
             report = asyncio.run(
-                _reconcile(
+                reconcile_with_progress(
                     container,
                     ReconcileOptions(
                         dry_run=dry_run,
@@ -308,26 +309,27 @@ def register(app: typer.Typer) -> None:
     app.command(help=help_text("cli.reconcile"))(reconcile)
 
 
-async def _reconcile(container: Container, options: ReconcileOptions) -> dict[str, Any]:
-    async with container.siasn() as siasn:
-        if not sys.stdout.isatty():
-            return await Reconciler(siasn, container.sessions, options).run()
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-        ) as bar:
-            tasks: dict[str, Any] = {}
+async def reconcile_with_progress(container: Container, options: ReconcileOptions) -> dict[str, Any]:
+    """``run_reconcile`` with a progress bar per phase on stderr, only when stdout is a terminal;
+    a pipe or a file gets the report alone."""
+    if not sys.stdout.isatty():
+        return await run_reconcile(container, options)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    ) as bar:
+        tasks: dict[str, Any] = {}
 
-            def progress(phase: str, done: int, total: int) -> None:
-                label = _phase_label(phase)
-                if phase not in tasks:
-                    tasks[phase] = bar.add_task(label, total=total)
-                bar.update(tasks[phase], completed=done, total=total)
+        def progress(phase: str, done: int, total: int) -> None:
+            label = _phase_label(phase)
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(label, total=total)
+            bar.update(tasks[phase], completed=done, total=total)
 
-            return await Reconciler(siasn, container.sessions, options, progress).run()
+        return await run_reconcile(container, options, progress)
 
 
 def _status_label(status: str) -> str:

@@ -19,10 +19,10 @@ from rich.text import Text
 from mappings.messages import t
 from service.cli.common import build_container, cli_errors, fail
 from service.container import ConfigError, Container
+from service.jobs import approve_held
 from service.render import local_time, plain, visible
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import ADMIN_CLI
-from sync.reconcile import detail as run_detail
 from sync.reconcile.items import plan_counts
 from sync.runs import PLANNED, RunStatus
 
@@ -91,24 +91,13 @@ def approve(run_id: str, alasan: str | None, oleh: str | None) -> dict[str, Any]
     with cli_errors():
         container = build_container()
         try:
-            return asyncio.run(_approve(container, run_id, cli_actor(oleh), reason or ""))
+            return asyncio.run(
+                approve_held(container, ADMIN_CLI, run_id, actor=cli_actor(oleh), reason=reason or "")
+            )
         except KonflikError as exc:
             raise fail(str(exc), 2 if type(exc) is KonflikError else 1) from None
         except ConfigError as exc:
             raise fail(t("runs.approve_siasn_unavailable", reason=str(exc))) from None
-
-
-async def _approve(container: Container, run_id: str, actor: str, reason: str) -> dict[str, Any]:
-    async with container.siasn() as siasn:
-        return await run_detail.approve_held_run(
-            siasn,
-            container.sessions,
-            ADMIN_CLI,
-            run_id,
-            actor=actor,
-            reason=reason,
-            timezone=container.settings.display_timezone,
-        )
 
 
 def _parse(value: str) -> datetime:

@@ -16,18 +16,12 @@ from rich.console import Console
 from mappings.messages import t
 from service.cli.common import build_container, cli_errors, command_group, fail, help_text, out
 from service.cli.pmm import render_counts, run_status
-from service.container import Container
+from service.jobs import run_push
 from service.render import json_text, plain
 from sync import runs
-from sync.skp.push import COUNTS, SkpPush
+from sync.skp.push import COUNTS
 
 skp_app = command_group(t("skp.help.skp"))
-
-
-async def run_push(container: Container, *, dry_run: bool = False) -> dict[str, Any]:
-    """One push (or its plan) through a SIASN client built from settings."""
-    async with container.siasn() as siasn:
-        return await SkpPush(siasn, container.sessions, dry_run=dry_run).run()
 
 
 def exit_code(report: dict[str, Any]) -> int:

@@ -19,6 +19,7 @@ from service.console.pages import RUN_STATUSES, situation_labels, status_labels
 from service.console.paging import Paging, choice, read_paging, text_param
 from service.console.views import PageRefused, Viewer, Views
 from service.container import ConfigError
+from service.jobs import approve_held
 from store.models import AuditEntry, RunChange
 from sync.access.rules import RoleMap
 from sync.konflik.errors import KonflikError
@@ -156,16 +157,13 @@ def runs_router(views: Views) -> APIRouter:
         viewer = await views.changer(request, token if isinstance(token, str) else None)
         scope = await views.gate.tx(scope_for, viewer.who, views.gate.roles)
         try:
-            async with views.gate.container.siasn() as siasn:
-                report = await run_detail.approve_held_run(
-                    siasn,
-                    views.gate.container.sessions,
-                    scope,
-                    run_id,
-                    actor=viewer.who.actor,
-                    reason=reason if isinstance(reason, str) else "",
-                    timezone=views.gate.container.settings.display_timezone,
-                )
+            report = await approve_held(
+                views.gate.container,
+                scope,
+                run_id,
+                actor=viewer.who.actor,
+                reason=reason if isinstance(reason, str) else "",
+            )
         except KonflikError as exc:
             want, params = read_item_query({})
             found = await _read(views, run_page, viewer, run_id, want)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mappings.messages import t
 from service.auth import Gate
 from service.container import ConfigError
+from service.jobs import approve_held
 from service.openapi import SECURITY, body_doc
 from service.requests import read_body
 from service.routes.common import caller, http_error, local_time, run_tx, zone
@@ -80,16 +81,9 @@ def runs_router(gate: Gate) -> APIRouter:
         who = await caller(gate, request)
         body = await read_body(request, ApproveBody)
         try:
-            async with gate.container.siasn() as siasn:
-                report = await run_detail.approve_held_run(
-                    siasn,
-                    gate.container.sessions,
-                    who.scope,
-                    run_id,
-                    actor=who.who.actor,
-                    reason=body.reason,
-                    timezone=gate.container.settings.display_timezone,
-                )
+            report = await approve_held(
+                gate.container, who.scope, run_id, actor=who.who.actor, reason=body.reason
+            )
         except KonflikError as exc:
             raise http_error(exc) from None
         except ConfigError as exc:  # serve without SIASN settings: the review still works

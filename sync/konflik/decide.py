@@ -60,7 +60,7 @@ def decide(
     ``seen_versions`` every one of them must have been shown. Every check and every value is
     settled before the first write.
     """
-    reason = _reason(reason)
+    reason = decision_reason(reason)
     unique = list(dict.fromkeys(ids))
     if not unique or len(unique) > MAX_BULK:
         raise KonflikError(t("konflik.bad_ids", maximum=MAX_BULK))
@@ -163,7 +163,7 @@ def assign(
 
 def comment(session: Session, scope: Scope, conflict_id: int, text: str, *, actor: str) -> None:
     """Add a comment to a conflict's history (any state; comments do not bump the version)."""
-    body = _text(text)
+    body = stored_text(text)
     if not body or len(body) > 2000:
         raise KonflikError(t("konflik.bad_comment"))
     if not scope.may_decide:
@@ -172,7 +172,7 @@ def comment(session: Session, scope: Scope, conflict_id: int, text: str, *, acto
     lifecycle.add_event(session, conflict, "commented", actor, body)
 
 
-def _text(value: str | None) -> str:
+def stored_text(value: str | None) -> str:
     """Free text as stored: trimmed; NUL and control characters (bar line breaks) refused."""
     try:
         return multi_line((value or "").strip())
@@ -180,8 +180,9 @@ def _text(value: str | None) -> str:
         raise KonflikError(str(exc)) from None
 
 
-def _reason(reason: str) -> str:
-    text = _text(reason)
+def decision_reason(reason: str) -> str:
+    """A decision's reason as stored: required, within ``MAX_REASON``, no control characters."""
+    text = stored_text(reason)
     if not text:
         raise KonflikError(t("konflik.reason_required"))
     if len(text) > MAX_REASON:

@@ -27,11 +27,11 @@ from store.db import transaction
 from store.models import SyncRun
 from store.models_skp import PmmCursor, PmmProblem
 from sync import audit, runs
+from sync.clock import aware
 from sync.pmm.ingest import COUNTS
 from sync.pmm.problems import problem_view
 from sync.pmm.siasn_source import SOURCE as SIASN
 from sync.pmm.siasn_source import TeacherRows, ingest_teacher, teacher_nips
-from sync.pmm.write import aware
 from sync.runs import RunStatus
 
 LEASE = "pmm"

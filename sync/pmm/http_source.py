@@ -23,10 +23,10 @@ from connectors.pmm.models import Periode as PmmPeriode
 from mappings import periode as periods
 from mappings.messages import t
 from mappings.skp_rules import Finding
+from sync.clock import aware
 from sync.pmm.feed import FeedRun, FeedStopped, Progress
 from sync.pmm.ingest import Batch, Incoming, ingest
 from sync.pmm.rules import StoreContext, load_context, periodik_findings
-from sync.pmm.write import aware
 from sync.runs import RunStatus
 
 SOURCE = "pmm_http"

@@ -30,6 +30,7 @@ from mappings.skp import SkpRecord, map_pmm_result
 from mappings.skp_rules import Finding
 from store.models_skp import Skp
 from sync import audit
+from sync.clock import aware
 from sync.pmm.problems import Read, Subject, record_many
 from sync.pmm.rules import (
     Placement,
@@ -40,7 +41,7 @@ from sync.pmm.rules import (
     placement_many,
     placement_of,
 )
-from sync.pmm.write import Written, aware, write_skp
+from sync.pmm.write import Written, write_skp
 from sync.pmm.write_bulk import write_many
 
 log = structlog.get_logger(__name__)

@@ -8,7 +8,7 @@ SIASN returned for it and its push state.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from mappings.skp import (
 from store.models import Pegawai
 from store.models_skp import Evaluasi, Indikator, Observasi, Rhk, Skp
 from sync import audit
+from sync.clock import aware
 
 Written = Literal["created", "updated", "unchanged"]
 PENILAI_COLUMNS = {
@@ -57,13 +58,6 @@ EVALUASI_FIELDS = (
     "status_evaluasi",
     "koefisien_id",
 )
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """A timestamp as UTC-aware (SQLite hands back naive datetimes)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def find_skp(session: Session, record: SkpRecord) -> Skp | None:

@@ -31,7 +31,7 @@ from store.db import transaction
 from store.models import SyncRun
 from store.models_skp import Evaluasi
 from sync import audit, runs
-from sync.pmm.write import aware as aware_start
+from sync.clock import aware as aware_start
 from sync.runs import RunStatus
 from sync.skp import konflik
 from sync.skp.candidates import Candidate, load_candidates
