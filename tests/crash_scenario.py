@@ -296,3 +296,23 @@ def _skp_rows(container: Container) -> dict[str, Any]:
             (p.source, p.nip, p.rule, p.periode, p.status) for p in session.scalars(select(PmmProblem))
         )
     return {"skp": skp, "evaluasi": evaluasi, "pmm_problems": problems}
+
+
+def differences(got: Any, want: Any, limit: int = 5) -> str:
+    """The first differing rows of two outcome lists, as the columns that differ (readable on failure)."""
+    if not (isinstance(got, list) and isinstance(want, list)) or len(got) != len(want):
+        return f"got {_size(got)}, want {_size(want)}"
+    found = []
+    for mine, theirs in zip(got, want, strict=True):
+        if mine != theirs and isinstance(mine, dict) and isinstance(theirs, dict):
+            columns = {
+                k: (mine.get(k), theirs.get(k)) for k in {*mine, *theirs} if mine.get(k) != theirs.get(k)
+            }
+            found.append(f"{mine.get('nip') or mine.get('pegawai_nip')}: {columns}")
+        elif mine != theirs:
+            found.append(f"{mine!r} != {theirs!r}")
+    return "; ".join(found[:limit])
+
+
+def _size(value: Any) -> str:
+    return f"{len(value)} rows" if isinstance(value, list) else repr(value)

@@ -12,7 +12,17 @@ import pytest
 from hypothesis import Phase, event, example, given, note, settings
 from hypothesis import strategies as st
 
-from tests.crash_scenario import KILLED, CrashWorld, audit_verify, build, clone, outcome, play, serving
+from tests.crash_scenario import (
+    KILLED,
+    CrashWorld,
+    audit_verify,
+    build,
+    clone,
+    differences,
+    outcome,
+    play,
+    serving,
+)
 from tests.hypothesis_profiles import examples
 
 pytestmark = pytest.mark.e2e
@@ -55,4 +65,4 @@ def test_a_process_killed_anywhere_then_rerun_reaches_the_uninterrupted_outcome(
         code, text = audit_verify(url)
     assert code == 0, text
     for key, want in crash_world.reference.items():
-        assert got[key] == want, key
+        assert got[key] == want, f"{key}: {differences(got[key], want)}"
