@@ -19,6 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from store import crash_hook
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE = "ekinerja_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
 RETRY_ATTEMPTS = 5
@@ -74,8 +76,10 @@ def make_engine(url: str, *, sqlite_timeout: float = 30.0) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": sqlite_timeout})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin(sqlite_timeout))
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_recycle=1800)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_recycle=1800)
+    crash_hook.install(engine)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

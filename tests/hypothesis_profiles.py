@@ -40,9 +40,11 @@ def load() -> str:
     return name
 
 
-def examples(ci: int) -> int:
-    """``ci`` examples under the ``ci`` profile; the active profile's count under any other."""
+def examples(ci: int, cap: int | None = None) -> int:
+    """``ci`` examples under the ``ci`` profile; the active profile's count under any other,
+    at most ``cap`` (for a property whose example takes seconds, such as a crash)."""
     if os.environ.get(PROFILE_VARIABLE, "ci") == "ci":
         return ci
     active = settings.default
-    return max(ci, active.max_examples if active is not None else ci)
+    count = max(ci, active.max_examples if active is not None else ci)
+    return count if cap is None else min(cap, count)

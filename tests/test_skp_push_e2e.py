@@ -13,7 +13,7 @@ from service.container import Container
 from simulators.pmm import PmmSimulator
 from simulators.siasn import SiasnSimulator
 from store.db import transaction
-from store.models import Pegawai
+from store.models import AuditEntry, Pegawai
 from store.models_skp import Evaluasi, Skp
 from sync.pmm.file_source import import_file
 from tests.pmm_jobs_helpers import (
@@ -132,6 +132,11 @@ def test_push_interrupted_after_the_server_saved_is_not_duplicated(
             )
         ).all()
     assert len(ids) == len(set(ids)) == len(due)
+    with stocked.sessions() as session:  # our own post, recorded late: sent, not adopted
+        actions = set(
+            session.scalars(select(AuditEntry.action).where(AuditEntry.field == "evaluasi:2026-T1"))
+        )
+    assert actions == {"skp_dikirim"}
 
 
 def test_results_from_siasn_are_never_pushed(stocked: Container, sim: SiasnSimulator) -> None:

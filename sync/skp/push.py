@@ -39,6 +39,7 @@ from sync.skp.remote import held_for_period
 
 KIND = "skp_push"
 COUNTS = ("candidates", "sent", "adopted", "planned", "konflik", "uncertain", "skipped", "failed")
+POSTED = ("menunggu", "tidak_pasti")  # an attempt of ours posted the row; its answer was not stored
 log = structlog.get_logger(__name__)
 
 
@@ -282,6 +283,7 @@ class SkpPush:
     def _store_id(self, candidate: Candidate, siasn_id: str, *, adopted: bool) -> None:
         with transaction(self.sessions) as session:
             row = session.get_one(Evaluasi, candidate.evaluasi_id)
+            ours = row.push_attempts > 0 and row.push_state in POSTED  # killed or lost after posting
             held = session.scalar(
                 select(Evaluasi.id).where(Evaluasi.siasn_id == siasn_id, Evaluasi.id != row.id)
             )
@@ -294,7 +296,7 @@ class SkpPush:
             audit.record(
                 session,
                 actor=self.actor,
-                action="skp_diadopsi" if adopted else "skp_dikirim",
+                action="skp_diadopsi" if adopted and not ours else "skp_dikirim",
                 nip=candidate.nip,
                 field=f"evaluasi:{candidate.periode.key}",
                 new=siasn_id,
