@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from connectors.siasn.client import SiasnClient
 from mappings.units import UnitRecord, unit_from_ref
-from store.models import Unit
+from store.models import Pegawai, Unit
 from sync import audit
 
 
@@ -61,6 +61,7 @@ def apply_units(
     changes = UnitChanges()
     for record in units:
         _upsert(session, stored.get(record.id), record, changes, actor, run_id)
+    _rename_members(session, {u.id: u.nama for u in units if u.id in set(changes.renamed)})
     seen = {u.id for u in units}
     for unit in stored.values():
         if unit.id not in seen and unit.aktif:
@@ -77,6 +78,17 @@ def apply_units(
                 run_id=run_id,
             )
     return changes
+
+
+def _rename_members(session: Session, names: dict[str, str]) -> None:
+    """Everyone in a renamed unit carries its new name (``unor_nama`` follows ``unor_id``),
+    including a person a Sinkron wrote while the store still had the old name."""
+    for unit_id, nama in names.items():
+        session.execute(
+            update(Pegawai)
+            .where(Pegawai.unor_id == unit_id, Pegawai.unor_nama.is_distinct_from(nama))
+            .values(unor_nama=nama)
+        )
 
 
 def _upsert(
