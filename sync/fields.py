@@ -3,7 +3,7 @@
 Every other description of an employee field is derived from ``FIELDS``: the authority table
 and the fields decided together (``sync.authority``), the date and number conversions
 (``sync.values``), the dates of a staged snapshot (``sync.reconcile.snapshot``), the SK a change is
-explained with (``sync.apply``), the edit validators (``sync.profil.edit``) and the labels on every
+explained with (``sync.apply_fields``), the edit validators (``sync.profil.edit``) and the labels on every
 surface (message catalogue keys ``field.<name>``, ``mappings/messages/fields.py``).
 
 ``tests/test_fields_table.py`` holds the table against the three other declarations a field
