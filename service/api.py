@@ -7,8 +7,8 @@ caller may do is decided by ``sync.access``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Annotated, Any
 
 import httpx
@@ -101,6 +101,20 @@ def create_app(
     container: Container, transport: httpx.AsyncBaseTransport | None = None, *, scheduler: bool = False
 ) -> FastAPI:
     """The FastAPI application; SIASN clients (and the scheduler) live as long as the app."""
+    app = FastAPI(title="ekinerja-sync", version="0.1.0", lifespan=_lifespan(container, transport, scheduler))
+    install(app, max_body_bytes=container.settings.api.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: every answer, a 413 included
+    gate = Gate(container)
+    _mount_routers(app, gate)
+    _pegawai_routes(app, gate, container)
+    _unor_routes(app, gate, container)
+    return app
+
+
+def _lifespan(
+    container: Container, transport: httpx.AsyncBaseTransport | None, scheduler: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's life: the scheduler (when asked), Sinkron SIASN and the OIDC client on ``app.state``."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -119,10 +133,11 @@ def create_app(
             if jobs is not None:
                 jobs.shutdown(wait=False)
 
-    app = FastAPI(title="ekinerja-sync", version="0.1.0", lifespan=lifespan)
-    install(app, max_body_bytes=container.settings.api.max_body_bytes)
-    app.add_middleware(SecurityHeaders)  # outermost: every answer, a 413 included
-    gate = Gate(container)
+    return lifespan
+
+
+def _mount_routers(app: FastAPI, gate: Gate) -> None:
+    """The login pages, SKP, the admin review API, the console and the health check."""
     app.include_router(web_router(gate))
     app.include_router(skp_router(gate))
     include_review_routes(app, gate)
@@ -131,6 +146,10 @@ def create_app(
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+
+def _pegawai_routes(app: FastAPI, gate: Gate, container: Container) -> None:
+    """Sinkron SIASN, read and edit one employee's profile."""
 
     @app.post("/api/v1/pegawai/{nip}/sinkron-siasn", response_model=SinkronOutcome, responses=SINKRON_ERRORS)
     async def sinkron_siasn(nip: Nip, request: Request) -> JSONResponse:
@@ -170,6 +189,10 @@ def create_app(
             _edit, container, target, changes, body.reason, actor_of(who, body.actor)
         )
 
+
+def _unor_routes(app: FastAPI, gate: Gate, container: Container) -> None:
+    """Claim the leadership of a unit."""
+
     @app.post("/api/v1/unor/{unit_id}/klaim-pimpinan", openapi_extra=body_doc(ClaimRequest))
     async def klaim_pimpinan(unit_id: UnitPath, request: Request) -> dict[str, Any]:
         who = await gate.require(request)
@@ -179,8 +202,6 @@ def create_app(
         claimant = _nip(body.nip, where="body.nip")
         await gate.check(request, who, Action.CLAIM, nip=claimant, target_unit=unit)
         return await asyncio.to_thread(_claim, container, unit, claimant, body, actor_of(who, body.actor))
-
-    return app
 
 
 def _claim(container: Container, unit_id: str, nip: str, body: ClaimRequest, actor: str) -> dict[str, Any]:

@@ -43,6 +43,14 @@ def web_router(gate: Gate, env: Environment | None = None) -> APIRouter:
     """The login, callback, logout and home pages, drawn with ``env`` (the console's by default)."""
     router = APIRouter(include_in_schema=False)
     pages = LoginPages(env or build_environment())
+    _page_routes(router, gate, pages)
+    _myasn_routes(router, gate, pages)
+    _local_routes(router, gate, pages)
+    return router
+
+
+def _page_routes(router: APIRouter, gate: Gate, pages: LoginPages) -> None:
+    """The home page (who is logged in) and the login page."""
 
     @router.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:
@@ -57,6 +65,10 @@ def web_router(gate: Gate, env: Environment | None = None) -> APIRouter:
         # No error text from the address: a link must not put its author's words on our login page.
         oidc: OidcClient | None = request.app.state.oidc
         return pages.login(_safe_next(next), "", myasn=oidc is not None)
+
+
+def _myasn_routes(router: APIRouter, gate: Gate, pages: LoginPages) -> None:
+    """Login with ASN Digital (MyASN): the redirect to the provider and its callback."""
 
     @router.get("/login/myasn")
     async def login_myasn(request: Request, next: str = "/") -> Response:
@@ -111,6 +123,10 @@ def web_router(gate: Gate, env: Environment | None = None) -> APIRouter:
             return pages.login("/", t("access.myasn_failed", detail=exc.message), 400)
         return await _start_session(request, gate, _myasn_session(tokens), row.next_path)
 
+
+def _local_routes(router: APIRouter, gate: Gate, pages: LoginPages) -> None:
+    """Login with a local admin account, and logout (of either kind of session)."""
+
     @router.post("/login/lokal")
     async def login_local(
         request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/")
@@ -158,8 +174,6 @@ def web_router(gate: Gate, env: Environment | None = None) -> APIRouter:
         response = RedirectResponse(target, 303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
-
-    return router
 
 
 async def _check_local(
