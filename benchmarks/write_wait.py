@@ -161,54 +161,70 @@ def _summary(waits: list[float]) -> dict[str, Any]:
 
 def main() -> None:
     """Run the measurement and print it."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--employees", type=int, default=3000)
-    parser.add_argument("--interval-ms", type=float, default=200)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+    args = _arguments()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the child processes too
     configure_logging("console", "WARNING")
     creds = SiasnCredentials.demo(generate_world(args.seed, args.employees))
     simulator, url = start_simulator_process(employees=args.employees, seed=args.seed)
-    serve: subprocess.Popen[bytes] | None = None
+    started: list[subprocess.Popen[bytes]] = []
     try:
         with tempfile.TemporaryDirectory() as folder:
-            database_url = f"sqlite:///{folder}/bench.db"
-            container = Container.build(
-                Settings(database_url=database_url, siasn=credentials_settings(creds, url))
-            )
-            ids, key = _setup(container, url, conflicts=args.employees)
-            container.close()
-            print("night 1 done; night 2 with decisions every", args.interval_ms, "ms", flush=True)
-            httpx.post(f"{url}/_sim/advance-day", timeout=120)
-            port = _free_port()
-            env = _environment(database_url, creds, url, port)
-            serve = subprocess.Popen(
-                [sys.executable, "-m", "service.cli", "serve"],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            api = f"http://127.0.0.1:{port}"
-            _wait_for(f"{api}/login")
-            idle = _decide_during(None, api, key, ids, args.interval_ms / 1000, seconds=15)
-            started = time.perf_counter()
-            night = subprocess.Popen(
-                [sys.executable, "-m", "service.cli", "reconcile", "--rate", "0", "--json"],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-            waits = _decide_during(night, api, key, ids, args.interval_ms / 1000)
-            output, _ = night.communicate(timeout=3600)
-            wall = time.perf_counter() - started
-            report = json.loads(output)
+            result = _measure(args, creds, url, f"sqlite:///{folder}/bench.db", started)
     finally:
-        for process in (serve, simulator):
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=10)
-    result = {
+        for process in (*started, simulator):
+            process.terminate()
+            process.wait(timeout=10)
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"write-wait-{args.employees}-{int(time.time())}.json"
+    out.write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--employees", type=int, default=3000)
+    parser.add_argument("--interval-ms", type=float, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    return parser.parse_args()
+
+
+def _measure(
+    args: argparse.Namespace,
+    creds: SiasnCredentials,
+    url: str,
+    database_url: str,
+    started: list[subprocess.Popen[bytes]],
+) -> dict[str, Any]:
+    """Night 1, then decisions without and during night 2; the server goes into ``started``."""
+    container = Container.build(Settings(database_url=database_url, siasn=credentials_settings(creds, url)))
+    ids, key = _setup(container, url, conflicts=args.employees)
+    container.close()
+    print("night 1 done; night 2 with decisions every", args.interval_ms, "ms", flush=True)
+    httpx.post(f"{url}/_sim/advance-day", timeout=120)
+    port = _free_port()
+    env = _environment(database_url, creds, url, port)
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    started.append(serve)
+    api = f"http://127.0.0.1:{port}"
+    _wait_for(f"{api}/login")
+    idle = _decide_during(None, api, key, ids, args.interval_ms / 1000, seconds=15)
+    began = time.perf_counter()
+    night = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "reconcile", "--rate", "0", "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    waits = _decide_during(night, api, key, ids, args.interval_ms / 1000)
+    output, _ = night.communicate(timeout=3600)
+    wall = time.perf_counter() - began
+    report = json.loads(output)
+    return {
         "employees": args.employees,
         "interval_ms": args.interval_ms,
         "night_status": report.get("status"),
@@ -216,10 +232,6 @@ def main() -> None:
         "waits": _summary(waits) if waits else {},
         "waits_without_a_night": _summary(idle) if idle else {},
     }
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"write-wait-{args.employees}-{int(time.time())}.json"
-    out.write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

@@ -19,10 +19,26 @@ def _d(value: date | None) -> str:
 
 def data_utama(world: World, p: SimPegawai) -> dict[str, Any]:
     """The ``data`` object of ``GET /pns/data-utama/{nip}``."""
-    unit = world.units.get(p.unor_id)
-    opd = _opd(world, unit)
-    found = rank(p.golongan_id) if p.golongan_id else None
     body: dict[str, Any] = {
+        **_identity(p),
+        **_status(world, p),
+        **_placement(world, p),
+        **_jabatan(p),
+        **_rank(world, p),
+        "tkPendidikanTerakhir": p.pendidikan,
+        "genEmailAsn": "",
+        "path": {},
+        "kode_jenjang_jabatan": "",
+    }
+    if p.quirky_keys:  # casing drifts inside one object in the real service
+        body["JenisKelamin"] = body.pop("jenisKelamin")
+        body["jenisidDokumenId"] = ""
+    return body
+
+
+def _identity(p: SimPegawai) -> dict[str, Any]:
+    """Name, birth and contact fields of ``data-utama``."""
+    return {
         "id": p.pns_id,
         "nipBaru": p.nip,
         "nipLama": "",
@@ -40,6 +56,12 @@ def data_utama(world: World, p: SimPegawai) -> dict[str, Any]:
         "noHp": f"08{p.nip[2:12]}",
         "nik": f"12{p.nip[:14]}",
         "validNik": "true",
+    }
+
+
+def _status(world: World, p: SimPegawai) -> dict[str, Any]:
+    """Employment type, kedudukan, CPNS/PNS dates and the instansi of ``data-utama``."""
+    return {
         "jenisPegawaiId": "71" if p.pppk else "4",
         "jenisPegawaiNama": "PPPK" if p.pppk else "PNS Daerah Provinsi",
         "kedudukanPnsId": p.kedudukan_id,
@@ -52,12 +74,26 @@ def data_utama(world: World, p: SimPegawai) -> dict[str, Any]:
         "instansiKerjaId": world.instansi_id,
         "instansiKerjaNama": world.instansi_nama,
         "instansiKerjaKodeCepat": "",
+    }
+
+
+def _placement(world: World, p: SimPegawai) -> dict[str, Any]:
+    """The unit and its OPD (satuan kerja, unor induk) of ``data-utama``."""
+    unit = world.units.get(p.unor_id)
+    opd = _opd(world, unit)
+    return {
         "satuanKerjaKerjaId": opd.id if opd else "",
         "satuanKerjaKerjaNama": opd.nama if opd else "",
         "unorId": p.unor_id,
         "unorNama": unit.nama if unit else "",
         "unorIndukId": opd.id if opd else "",
         "unorIndukNama": opd.nama if opd else "",
+    }
+
+
+def _jabatan(p: SimPegawai) -> dict[str, Any]:
+    """The position fields of ``data-utama``."""
+    return {
         "jenisJabatanId": p.jenis_jabatan_id,
         "jenisJabatan": {
             1: "Jabatan Struktural",
@@ -74,6 +110,13 @@ def data_utama(world: World, p: SimPegawai) -> dict[str, Any]:
         "eselon": _eselon_name(p.eselon_id),
         "eselonId": str(p.eselon_id or ""),
         "eselonLevel": str((p.eselon_id or 0) // 10 or ""),
+    }
+
+
+def _rank(world: World, p: SimPegawai) -> dict[str, Any]:
+    """Golongan (or PPPK grade), service years, pay and taspen fields of ``data-utama``."""
+    found = rank(p.golongan_id) if p.golongan_id else None
+    return {
         "golRuangAkhirId": str(p.golongan_id or ""),
         "golRuangAkhir": found.kode if found else (p.pppk_grade or ""),
         "pangkatAkhir": found.pangkat if found else "",
@@ -85,15 +128,7 @@ def data_utama(world: World, p: SimPegawai) -> dict[str, Any]:
         "tmtPensiun": "",
         "tanggal_taspen": f"{p.tmt_golongan:%Y-%m-%d} 00:00:00",
         "kelas_jabatan": "7",
-        "tkPendidikanTerakhir": p.pendidikan,
-        "genEmailAsn": "",
-        "path": {},
-        "kode_jenjang_jabatan": "",
     }
-    if p.quirky_keys:  # casing drifts inside one object in the real service
-        body["JenisKelamin"] = body.pop("jenisKelamin")
-        body["jenisidDokumenId"] = ""
-    return body
 
 
 def ref_unor(world: World, unit: SimUnit) -> dict[str, Any]:

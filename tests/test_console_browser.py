@@ -87,10 +87,25 @@ def test_admin_reviews_decides_and_exports(
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.on("dialog", lambda dialog: dialog.dismiss())
     _login(page, site.url)
+    _skip_link_then_main(page)
+    _filter_and_export(page, raised)
+    _decide_one(page, raised[0])
+    _decide_the_rest(page, site.url)
+    _proposals_and_profile(page, site.url, raised)
+    _screens_offline(page, site.url, raised[1].nip)
+    page.close()
+
+
+def _skip_link_then_main(page: Any) -> None:
+    """Keyboard users first reach the skip link, which moves the focus to the main content."""
     page.keyboard.press("Tab")  # keyboard users first reach the skip link, then the menu
     assert page.evaluate("document.activeElement.className") == "skip"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "isi"
+
+
+def _filter_and_export(page: Any, raised: list[Raised]) -> None:
+    """Filtered to ``unor_id``: the three raised conflicts, in the list and in both exports."""
     page.select_option("#f-field", "unor_id")
     page.click("#terapkan-saring")
     page.wait_for_selector("#tabel-konflik")
@@ -100,7 +115,11 @@ def test_admin_reviews_decides_and_exports(
     assert sorted(r["nip"] for r in rows) == sorted(r.nip for r in raised)
     sheet = load_workbook(io.BytesIO(_download(page, "#ekspor-xlsx"))).active
     assert sheet is not None and sheet.max_row == 4
-    page.click(f"#konflik-{raised[0].conflict_id} a")
+
+
+def _decide_one(page: Any, first: Raised) -> None:
+    """The detail of ``first`` (safe name, values differing) decided with a reason of the admin's."""
+    page.click(f"#konflik-{first.conflict_id} a")
     page.wait_for_selector("#form-putuskan")
     assert page.inner_text("#nama-pegawai") == SCRIPT_NAME
     assert page.evaluate("window.dipanggil") is None
@@ -112,7 +131,11 @@ def test_admin_reviews_decides_and_exports(
     page.wait_for_selector("#pesan")
     assert "diputuskan" in page.inner_text("#riwayat")
     assert "SK mutasi sudah terbit" in page.inner_text("#keputusan")
-    page.goto(site.url + "/admin/konflik?field=unor_id")
+
+
+def _decide_the_rest(page: Any, url: str) -> None:
+    """The two left decided at once for the filtered list, which is then empty."""
+    page.goto(url + "/admin/konflik?field=unor_id")
     assert "2 konflik" in page.inner_text("#jumlah-konflik")
     page.select_option("#m-cakupan", "tersaring")
     page.select_option("#m-keputusan", "pertahankan_lokal")
@@ -120,30 +143,37 @@ def test_admin_reviews_decides_and_exports(
     page.click("#putuskan-massal")
     page.wait_for_selector("#pesan")
     assert "0 konflik" in page.inner_text("#jumlah-konflik")
-    page.goto(site.url + "/admin/usulan-perbaikan")
+
+
+def _proposals_and_profile(page: Any, url: str, raised: list[Raised]) -> None:
+    """The kept local value is proposed as a correction; the profile's audit names the decision."""
+    page.goto(url + "/admin/usulan-perbaikan")
     assert raised[1].nip in page.inner_text("main")
     _shot(page, "usulan-perbaikan")
-    page.goto(f"{site.url}/admin/pegawai/{raised[0].nip}")
+    page.goto(f"{url}/admin/pegawai/{raised[0].nip}")
     assert "konflik diputuskan: ambil nilai SIASN" in page.inner_text("#audit")
     assert "konflik_ambil_siasn" not in page.inner_text("#audit")  # an action by its label
     assert page.evaluate("window.dipanggil") is None
     _shot(page, "pegawai-profil")
+
+
+def _screens_offline(page: Any, url: str, nip: str) -> None:
+    """The other screens and the API docs render with the network beyond our server cut off."""
     page.route(
-        "**/*", lambda route: route.continue_() if route.request.url.startswith(site.url) else route.abort()
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(url) else route.abort()
     )  # the network beyond our own server is cut off
     for path, name in (
         ("/admin/", "beranda"),
         ("/admin/runs", "riwayat-sinkron"),
         ("/admin/integritas", "integritas-atasan"),
-        (f"/admin/pegawai?q={raised[1].nip[:8]}", "pegawai-cari"),
+        (f"/admin/pegawai?q={nip[:8]}", "pegawai-cari"),
         ("/docs", "docs"),
     ):
-        page.goto(site.url + path)
+        page.goto(url + path)
         _shot(page, name)
     page.wait_for_selector(".swagger-ui .info .title")
     page.wait_for_selector("[data-path='/api/v1/konflik']")
     _shot(page, "docs")
-    page.close()
 
 
 def test_refusals_in_the_browser(prepared: tuple[ConsoleSite, list[Raised], str], browser: Any) -> None:  # noqa: F811

@@ -109,6 +109,14 @@ def test_same_decisions_via_api_and_cli_give_the_same_state(
         known_account(store, "operator.opd")
     ids = [next(c.id for c in conflicts(container, nip)) for nip in nips]
     chosen = leaf_units(world, "")[-1]
+    _decide_via_api(container, ids, nips, chosen)
+    _decide_via_cli({**env, "EKINERJA_DATABASE_URL": twin.settings.database_url}, ids, nips, chosen)
+    decide_through_pages(page_twin, nips, chosen)
+    assert _normalised(container) == _normalised(twin) == _normalised(page_twin)
+
+
+def _decide_via_api(container: Container, ids: list[int], nips: list[str], chosen: str) -> None:
+    """Assign and comment on ``ids[0]``, then decide it, ``ids[1]`` and (in bulk) ``nips[2]`` via the API."""
     key = new_api_key(container)
     with (
         ServerThread(create_app(container)) as server,
@@ -137,7 +145,10 @@ def test_same_decisions_via_api_and_cli_give_the_same_state(
         ):
             answer = api.post(path, json=body)
             assert answer.status_code in (200, 201), answer.text
-    twin_env = {**env, "EKINERJA_DATABASE_URL": twin.settings.database_url}
+
+
+def _decide_via_cli(twin_env: dict[str, str], ids: list[int], nips: list[str], chosen: str) -> None:
+    """The same steps as ``_decide_via_api``, by ``konflik`` commands on the twin store."""
     for args in (
         ["assign", str(ids[0]), "operator.opd"],
         ["comment", str(ids[0]), "cek SK <b>asli</b>"],
@@ -165,8 +176,6 @@ def test_same_decisions_via_api_and_cli_give_the_same_state(
     ):
         done = cli("konflik", *args, "--oleh", "admin-bkd", env=twin_env)
         assert done.returncode == 0, done.stderr
-    decide_through_pages(page_twin, nips, chosen)
-    assert _normalised(container) == _normalised(twin) == _normalised(page_twin)
 
 
 def test_konflik_commands_fit_80_columns_escape_data_and_exit_clearly(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from service.container import Container
 from simulators.dataset import World
 from simulators.events import mutasi
-from simulators.nights import advance_day
+from simulators.nights import DayChanges, advance_day
 from simulators.siasn import SiasnSimulator
 from store.models import AuditEntry, Conflict, Pegawai, SupervisorLink, Unit
 from tests.helpers import (
@@ -52,18 +52,8 @@ def test_night_two_counts_every_situation_and_conflict(container: Container, wor
     import_export(container, world)
     reconcile(container)
     day = advance_day(world, 1)
-    changed = day.updated() | day.left() | set(day.stuck_in_removed_unit)
-    keeper = next(
-        p.nip
-        for p in world.pegawai.values()
-        if p.nip not in changed and p.jenis_jabatan_id == 4 and not p.pppk
-    )
-    edit(container, keeper, no_hp="081377778888")
-    clash = day.mutasi[0]
-    before = pegawai(container, clash)
-    assert before is not None and before.unor_id is not None
-    local_unit = next(u for u in leaf_units(world, world.pegawai[clash].unor_id) if u != before.unor_id)
-    edit(container, clash, unor_id=local_unit)
+    keeper = _edit_a_bystander(container, world, day)
+    clash, base_unit, local_unit = _edit_a_moved_one(container, world, day)
     import_export(container, world)
 
     report = reconcile(container)
@@ -86,12 +76,42 @@ def test_night_two_counts_every_situation_and_conflict(container: Container, wor
     }
     assert report["conflicts_opened"] == len(conflicted)
     assert report["unit_changes"]["removed"] == 1 and report["unit_changes"]["renamed"] == 1
+    _check_conflicts(container, world, day, (clash, base_unit, local_unit))
+    _check_left_kept_and_units(container, day, keeper)
 
+
+def _edit_a_bystander(container: Container, world: World, day: DayChanges) -> str:
+    """A local phone-number edit on a pelaksana SIASN did not change today; their NIP."""
+    changed = day.updated() | day.left() | set(day.stuck_in_removed_unit)
+    keeper = next(
+        p.nip
+        for p in world.pegawai.values()
+        if p.nip not in changed and p.jenis_jabatan_id == 4 and not p.pppk
+    )
+    edit(container, keeper, no_hp="081377778888")
+    return keeper
+
+
+def _edit_a_moved_one(container: Container, world: World, day: DayChanges) -> tuple[str, str, str]:
+    """A local unit edit on the first mutasi of the day: its NIP, the base unit and the local one."""
+    clash = day.mutasi[0]
+    before = pegawai(container, clash)
+    assert before is not None and before.unor_id is not None
+    local_unit = next(u for u in leaf_units(world, world.pegawai[clash].unor_id) if u != before.unor_id)
+    edit(container, clash, unor_id=local_unit)
+    return clash, before.unor_id, local_unit
+
+
+def _check_conflicts(
+    container: Container, world: World, day: DayChanges, clash_edit: tuple[str, str, str]
+) -> None:
+    """The moved one's merge conflict on ``unor_id``; an ``unor_dihapus`` one per stuck employee."""
+    clash, base_unit, local_unit = clash_edit
     [mine] = conflicts(container, clash)
     assert (mine.kind, mine.field, mine.base_value, mine.local_value, mine.remote_value) == (
         "merge",
         "unor_id",
-        before.unor_id,
+        base_unit,
         local_unit,
         world.pegawai[clash].unor_id,
     )
@@ -100,7 +120,11 @@ def test_night_two_counts_every_situation_and_conflict(container: Container, wor
         gone = day.unit_merged[0][0]
         assert (stuck.kind, stuck.base_value, stuck.remote_value) == ("unor_dihapus", gone, None)
         assert "tidak ada lagi di ref-unor" in stuck.explanation
-    for nip in left:
+
+
+def _check_left_kept_and_units(container: Container, day: DayChanges, keeper: str) -> None:
+    """Leavers inactive with a reason, the local edit kept, the merged unit inactive, new head linked."""
+    for nip in day.left():
         person = pegawai(container, nip)
         assert person is not None and not person.aktif and person.nonaktif_alasan
     kept = pegawai(container, keeper)

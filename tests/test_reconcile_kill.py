@@ -122,6 +122,20 @@ def test_killed_run_resumes_to_the_uninterrupted_state(
     assert expected["status"] == "completed"
 
     env = _env(database_url, siasn_settings)
+    _kill_the_cli_mid_fetch(killed, env, sim)
+    _kill_the_driver_at_checkpoints(killed, env, tmp_path)
+
+    final = reconcile(killed)
+    assert final["status"] == "completed"
+    assert final["counts"] == expected["counts"]
+    assert final["conflicts_opened"] == expected["conflicts_opened"]
+    assert store_state(killed) == store_state(reference)
+    killed.close()
+    reference.close()
+
+
+def _kill_the_cli_mid_fetch(killed: Container, env: dict[str, str], sim: SiasnSimulator) -> None:
+    """``reconcile`` by the CLI, SIGKILLed from outside once 30 items are fetched: left running in fetch."""
     sim.faults.latency = 0.01
     cli = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "reconcile", "--batch-size", "10", "--concurrency", "2"],
@@ -143,6 +157,9 @@ def test_killed_run_resumes_to_the_uninterrupted_state(
     sim.faults.latency = 0.0
     assert _run_state(killed)[:2] == ("running", "fetch")
 
+
+def _kill_the_driver_at_checkpoints(killed: Container, env: dict[str, str], tmp_path: Path) -> None:
+    """Resumed runs that SIGKILL themselves after fetch and apply checkpoints: each left running."""
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER)
     for phase, after in (("fetch", 2), ("apply", 1), ("apply", 3)):
@@ -156,14 +173,6 @@ def test_killed_run_resumes_to_the_uninterrupted_state(
         )
         assert result.returncode == -signal.SIGKILL, result.stderr
         assert _run_state(killed)[0] == "running"
-
-    final = reconcile(killed)
-    assert final["status"] == "completed"
-    assert final["counts"] == expected["counts"]
-    assert final["conflicts_opened"] == expected["conflicts_opened"]
-    assert store_state(killed) == store_state(reference)
-    killed.close()
-    reference.close()
 
 
 def test_second_concurrent_run_is_refused(
