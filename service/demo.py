@@ -181,7 +181,7 @@ def start_simulator_process(
 
 def run_demo(console: Console, *, employees: int, seed: int, db_path: str) -> int:
     """Play the demo; returns the process exit code."""
-    from service.cli.runs import render_report
+    from service.cli.runs_report import render_report
 
     for suffix in ("", "-wal", "-shm"):
         Path(db_path + suffix).unlink(missing_ok=True)

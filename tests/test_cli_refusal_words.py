@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from mappings.nip import NipError, normalize_nip
 from mappings.ranks import RankError, parse_golongan
-from service.cli.runs import render_report
+from service.cli.runs_report import render_report
 from store.db import make_engine, upgrade
 from store.models import Pegawai
 from tests.test_cli import cli

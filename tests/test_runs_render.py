@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.console import Console
 
-from service.cli.runs import render_report, situation_label
+from service.cli.runs_report import render_report, situation_label
 
 
 def _rendered(report: dict[str, Any]) -> str:

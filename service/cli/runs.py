@@ -13,8 +13,6 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
 from mappings.messages import UnknownMessage, t
 from service.cli import runs_held
@@ -28,40 +26,41 @@ from service.cli.common import (
     number,
     out,
 )
-from service.cli.unor import change_label
+from service.cli.runs_report import (
+    dated,
+    print_item,
+    print_problems,
+    render_report,
+    seconds,
+    status_label,
+    when,
+)
 from service.container import Container
 from service.jobs import run_reconcile
-from service.render import json_text, local_time, plain, print_table, visible
+from service.render import json_text, print_table, visible
 from store.db import transaction
-from sync import clock, runs
+from sync import runs
 from sync.konflik.errors import KonflikError
 from sync.konflik.scope import ADMIN_CLI
 from sync.reconcile import ReconcileOptions, RunStopped
 from sync.reconcile import detail as run_detail
 from sync.reconcile.guards import GuardPolicy
 from sync.reconcile.roster import RosterFormatError, RosterRejected, import_roster, open_roster
+from sync.runs import RunStatus
 
-EXIT = {
-    "completed": 0,
-    "dry_run": 0,
-    "aborted": 1,
-    "stopped": 1,
-    "dry_run_aborted": 1,
-    "held": 3,
-    "dry_run_held": 3,
+EXIT: dict[RunStatus, int] = {
+    RunStatus.COMPLETED: 0,
+    RunStatus.DRY_RUN: 0,
+    RunStatus.ABORTED: 1,
+    RunStatus.STOPPED: 1,
+    RunStatus.DRY_RUN_ABORTED: 1,
+    RunStatus.HELD: 3,
+    RunStatus.DRY_RUN_HELD: 3,
 }
 
 ROSTER_FILE = typer.Argument(..., exists=True, dir_okay=False, help=t("cli.arg.roster_file"))
 roster_app = command_group(t("cli.roster"))
 runs_app = command_group(t("cli.runs"))
-
-
-def situation_label(name: str | None) -> str:
-    """The Indonesian name of a run item's situation (the code itself when it has none)."""
-    try:
-        return t(f"runs.situation.{name}")
-    except UnknownMessage:
-        return name or "-"
 
 
 @roster_app.command("import", help=help_text("cli.roster_import"))
@@ -83,7 +82,7 @@ def roster_import(
         except RosterFormatError as exc:
             raise fail(t("runs.file_error", path=str(file), error=str(exc))) from None
         except RosterRejected as exc:
-            _print_problems(exc.report.problems, exc.report.bad)
+            print_problems(exc.report.problems, exc.report.bad)
             raise fail(t("runs.file_error", path=str(file), error=str(exc)), 1) from None
     if json_output:
         _echo_json(
@@ -105,7 +104,7 @@ def roster_import(
                 bad=report.bad,
             )
         )
-        _print_problems(report.problems, report.bad)
+        print_problems(report.problems, report.bad)
 
 
 def _echo_json(document: Any) -> None:
@@ -143,49 +142,62 @@ def reconcile(
     actor = runs_held.cli_actor(oleh) if confirm else ReconcileOptions.actor
     with cli_errors():
         container = build_container(rate=rate, create=True)
-        try:
-            report = asyncio.run(
-                reconcile_with_progress(
-                    container,
-                    ReconcileOptions(
-                        dry_run=dry_run,
-                        confirm=confirm,
-                        concurrency=concurrency,
-                        batch_size=batch_size,
-                        guards=GuardPolicy(sample_size=guard_sample),
-                        actor=actor,
-                        approval_reason=approval,
-                        timezone=container.settings.display_timezone,
-                    ),
-                )
-            )
-        except runs.RunBusy as exc:
-            raise fail(str(exc), 4) from None
-        except RunStopped as exc:
-            raise fail(t("runs.stopped", reason=str(exc)), 1) from None
+        report = _run_reconcile(
+            container,
+            ReconcileOptions(
+                dry_run=dry_run,
+                confirm=confirm,
+                concurrency=concurrency,
+                batch_size=batch_size,
+                guards=GuardPolicy(sample_size=guard_sample),
+                actor=actor,
+                approval_reason=approval,
+                timezone=container.settings.display_timezone,
+            ),
+        )
+    _finish_reconcile(container, report, json_output)
+
+
+def _run_reconcile(container: Container, options: ReconcileOptions) -> dict[str, Any]:
+    """One reconciliation with its progress bar; busy (exit 4) and stopped (exit 1) refused."""
+    try:
+        return asyncio.run(reconcile_with_progress(container, options))
+    except runs.RunBusy as exc:
+        raise fail(str(exc), 4) from None
+    except RunStopped as exc:
+        raise fail(t("runs.stopped", reason=str(exc)), 1) from None
+
+
+def _finish_reconcile(container: Container, report: dict[str, Any], json_output: bool) -> None:
+    """Print a finished run's report, then exit with its status's code."""
     code = EXIT.get(report["status"], 1)
     held = report["status"] in runs_held.HELD
     report = runs_held.with_plan_counts(container, report)
     if json_output:
-        _echo_json(_dated(report, container.settings.display_timezone))
+        _echo_json(dated(report, container.settings.display_timezone))
     else:  # a hold's reason first on stdout; another refusal's reason on stderr only, once
         runs_held.print_hold(out, report)
         render_report(out, report, reason=not code)
         runs_held.print_next_step(out, report, container.settings.auth.public_url)
     if code:
-        reason = report.get("guard_reason")
-        if held and not json_output:
-            typer.echo(visible(t("held.cli_status")), err=True)
-            raise typer.Exit(code)
-        typer.echo(
-            visible(
-                t("runs.refused", status=report["status"], reason=reason)
-                if reason
-                else t("runs.refused_bare", status=report["status"])
-            ),
-            err=True,
-        )
+        _refuse(report, code, held=held and not json_output)
+
+
+def _refuse(report: dict[str, Any], code: int, *, held: bool) -> None:
+    """Say on stderr why the run did not finish (a hold: only where to look), exit ``code``."""
+    reason = report.get("guard_reason")
+    if held:
+        typer.echo(visible(t("held.cli_status")), err=True)
         raise typer.Exit(code)
+    typer.echo(
+        visible(
+            t("runs.refused", status=report["status"], reason=reason)
+            if reason
+            else t("runs.refused_bare", status=report["status"])
+        ),
+        err=True,
+    )
+    raise typer.Exit(code)
 
 
 @runs_app.command("list", help=help_text("cli.runs_list"))
@@ -200,7 +212,7 @@ def runs_list(
         with container.sessions() as session:
             rows = run_detail.list_runs(session, ADMIN_CLI, limit)
     if json_output:
-        _echo_json([_dated(row, tz) for row in rows])
+        _echo_json([dated(row, tz) for row in rows])
         return
     headers = [
         t(f"runs.col.{name}") for name in ("run_id", "status", "started", "duration", "failed", "conflicts")
@@ -211,8 +223,8 @@ def runs_list(
         [
             [
                 row["run_id"],
-                _status_label(row["status"]),
-                _when(row["started_at"], tz),
+                status_label(row["status"]),
+                when(row["started_at"], tz),
                 seconds(row["duration_s"]),
                 row["failed"],
                 row["conflicts_opened"],
@@ -241,13 +253,13 @@ def runs_show(
     if json_output:
         if items:
             report["items"] = [i.as_dict() for i in found]
-        _echo_json(_dated(report, tz))
+        _echo_json(dated(report, tz))
         return
     runs_held.print_hold(out, report)
     render_report(out, report)
     runs_held.print_approval(out, report, tz)
     for item in found:
-        _print_item(item)
+        print_item(item)
 
 
 @runs_app.command("setujui", help=help_text("held.cli_setujui"))
@@ -262,34 +274,6 @@ def runs_setujui(
     code = EXIT.get(report["status"], 1)
     if code:
         raise typer.Exit(code)
-
-
-def _when(value: str | None, timezone: str) -> str:
-    """A run's time as a terminal shows it, in the display timezone."""
-    return local_time(value, timezone)
-
-
-def _dated(report: dict[str, Any], timezone: str) -> dict[str, Any]:
-    """``report`` with its times as ISO 8601 with the display timezone's offset (machine form)."""
-    tz = clock.zone(timezone)
-    return {**report, **{k: clock.iso(report.get(k), tz) for k in ("started_at", "finished_at")}}
-
-
-def _print_item(item: run_detail.RunItemView) -> None:
-    out.print(plain(f"{item.nip} {item.nama or ''}: {situation_label(item.situation)}"), highlight=False)
-    if item.error:
-        out.print(f"  {plain(t('konflik.cli_run_error', error=item.error))}", highlight=False)
-    if item.left_reason:
-        out.print(f"  {plain(t('konflik.cli_run_left', reason=item.left_reason))}", highlight=False)
-    for change in item.changes:
-        line = t(
-            "konflik.cli_run_change",
-            action=change.action,
-            field=change.field or "-",
-            old=json.dumps(change.old, ensure_ascii=False, default=str),
-            new=json.dumps(change.new, ensure_ascii=False, default=str),
-        )
-        out.print(f"  {plain(line)}", highlight=False)
 
 
 @contextmanager
@@ -332,83 +316,8 @@ async def reconcile_with_progress(container: Container, options: ReconcileOption
         return await run_reconcile(container, options, progress)
 
 
-def _status_label(status: str) -> str:
-    try:
-        return t(f"console.run_status_{status}")
-    except UnknownMessage:
-        return status
-
-
-def seconds(value: float | None) -> str:
-    """A duration as ``12.3 s``; ``-`` for a run that has none (still running, or never timed)."""
-    return "-" if value is None else t("runs.seconds", value=value)
-
-
-def _count(value: int | None) -> str:
-    return "-" if value is None else str(value)
-
-
 def _phase_label(phase: str) -> str:
     try:
         return t(f"runs.phase.{phase}")
     except UnknownMessage:
         return phase
-
-
-def render_report(console: Console, report: dict[str, Any], *, reason: bool = True) -> None:
-    """The run report as a readable table (``reason``: also the guard's or stop's reason)."""
-    table = Table(
-        title=plain(t("runs.report_title", run_id=report["run_id"], status=_status_label(report["status"])))
-    )
-    table.add_column(t("runs.col.situation"))
-    table.add_column(t("runs.col.count"), justify="right")
-    for name, count in (report.get("counts") or {}).items():
-        table.add_row(Text(visible(situation_label(name))), Text(visible(count)))
-    console.print(table)
-    console.print(
-        plain(
-            t(
-                "runs.summary",
-                calls=_count(report.get("calls")),
-                failed=_count(report.get("failed")),
-                conflicts=_count(report.get("conflicts_opened")),
-                duration=seconds(report.get("duration_s")),
-            )
-        ),
-        highlight=False,
-    )
-    units = report.get("unit_changes") or {}
-    if units.get("status") == "failed":
-        console.print(Text(visible(t("guards.unit_phase_report", reason=units["reason"])), style="yellow"))
-    elif units:
-        console.print(
-            plain(t("runs.units", changes=", ".join(f"{change_label(k)} {v}" for k, v in units.items()))),
-            highlight=False,
-        )
-    for kind, found in (report.get("integrity") or {}).items():
-        if found.get("jumlah"):
-            console.print(
-                plain(
-                    t(
-                        "runs.integrity",
-                        kind=kind,
-                        count=found["jumlah"],
-                        examples=", ".join(found["contoh"][:3]),
-                    )
-                ),
-                highlight=False,
-            )
-    if reason and report.get("guard_reason"):
-        console.print(Text.assemble((t("runs.guard"), "yellow"), ": ", visible(report["guard_reason"])))
-
-
-def _print_problems(problems: list[Any], bad: int) -> None:
-    """Each listed problem as plain text (values shown with repr: no markup, no escapes)."""
-    for problem in problems:
-        typer.echo(
-            visible(
-                t("runs.roster_problem", line=problem.line, value=repr(problem.value), reason=problem.reason)
-            )
-        )
-    if bad > len(problems):
-        typer.echo(t("runs.roster_more", count=bad - len(problems)))
