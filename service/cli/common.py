@@ -10,6 +10,7 @@ import structlog
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
 from connectors.errors import UpstreamError
@@ -132,3 +133,15 @@ def command_group(help: str) -> typer.Typer:
 def help_text(key: str) -> str:
     """A command's help from the catalogue: ``cli.KEY`` and its ``cli.KEY.contoh`` example."""
     return f"{t(key)}\n\n{t('cli.contoh')}: {t(key + '.contoh')}"
+
+
+def stderr_progress(*, transient: bool = False) -> Progress:
+    """The progress bar of a long command: on stderr, so stdout keeps the report alone."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=transient,
+    )

@@ -16,12 +16,20 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select
 
 from connectors.pmm.recap import RecapFileError
 from mappings.messages import t
-from service.cli.common import at_least, build_container, cli_errors, command_group, fail, help_text, out
+from service.cli.common import (
+    at_least,
+    build_container,
+    cli_errors,
+    command_group,
+    fail,
+    help_text,
+    out,
+    stderr_progress,
+)
 from service.container import Container
 from service.jobs import FEED_SOURCES, run_feed
 from service.render import json_text, local_time, plain, print_table
@@ -52,13 +60,7 @@ async def _feed_with_progress(container: Container, source: str) -> list[dict[st
     (as ``reconcile`` does); a pipe or a file gets the report alone."""
     if not sys.stdout.isatty():
         return await run_feed(container, source)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-    ) as bar:
+    with stderr_progress() as bar:
 
         def shown(label: str) -> FeedProgress:
             task = bar.add_task(label, total=None)
@@ -245,14 +247,7 @@ def _import_with_progress(container: Container, file: Path) -> dict[str, Any]:
     """``import_file`` with a progress bar on stderr when stderr is a terminal."""
     if not sys.stderr.isatty():
         return import_file(container.sessions, file)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
+    with stderr_progress(transient=True) as bar:
 
         def start(total: int) -> Callable[[int], None]:
             task = bar.add_task(t("pmm.progress"), total=total or None)

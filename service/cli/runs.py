@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from mappings.messages import UnknownMessage, t
 from service.cli import runs_held
@@ -25,6 +23,7 @@ from service.cli.common import (
     help_text,
     number,
     out,
+    stderr_progress,
 )
 from service.cli.runs_report import (
     dated,
@@ -298,13 +297,7 @@ async def reconcile_with_progress(container: Container, options: ReconcileOption
     a pipe or a file gets the report alone."""
     if not sys.stdout.isatty():
         return await run_reconcile(container, options)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-    ) as bar:
+    with stderr_progress() as bar:
         tasks: dict[str, Any] = {}
 
         def progress(phase: str, done: int, total: int) -> None:
