@@ -57,16 +57,23 @@ def drop_postgres(url: str) -> None:
     admin.dispose()
 
 
+def need_postgres() -> None:
+    """Skip with the reason when no PostgreSQL server answers; fail instead where CI demands
+    it (``EKINERJA_TEST_REQUIRE_POSTGRES=1``, set by ``.ci/run``)."""
+    if not PG_SKIP_REASON:
+        return
+    if os.environ.get("EKINERJA_TEST_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"{PG_SKIP_REASON} (EKINERJA_TEST_REQUIRE_POSTGRES=1)")
+    pytest.skip(PG_SKIP_REASON)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database: a SQLite file, or a new database on the PostgreSQL server."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ekinerja.db'}"
         return
-    if PG_SKIP_REASON:
-        if os.environ.get("EKINERJA_TEST_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"{PG_SKIP_REASON} (EKINERJA_TEST_REQUIRE_POSTGRES=1)")
-        pytest.skip(PG_SKIP_REASON)
+    need_postgres()
     url = fresh_postgres_url()
     try:
         yield url

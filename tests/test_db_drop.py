@@ -17,7 +17,7 @@ from simulators.dataset import World
 from simulators.siasn import SiasnSimulator
 from store.db import make_engine, upgrade
 from store.models import RunItem, SyncRun
-from tests.conftest import PG_ADMIN_URL, PG_SKIP_REASON, drop_postgres, fresh_postgres_url
+from tests.conftest import PG_ADMIN_URL, drop_postgres, fresh_postgres_url, need_postgres
 from tests.helpers import import_export, reconcile
 from tests.test_reconcile_kill import _env
 
@@ -27,8 +27,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh database on the PostgreSQL server (this failure mode is PostgreSQL's)."""
-    if PG_SKIP_REASON:
-        pytest.skip(PG_SKIP_REASON)
+    need_postgres()
     url = fresh_postgres_url()
     try:
         yield url

@@ -11,7 +11,6 @@ fault-free result when run again.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests import fault_matrix as fm
-from tests.conftest import PG_SKIP_REASON
+from tests.conftest import need_postgres
 from tests.fault_bench import (
     LOCAL_PHONE,
     Bench,
@@ -175,10 +174,8 @@ CELLS = [
 def test_fault_cell(bench: Bench, job: str, fault: str) -> None:
     """One cell of the matrix: the table's outcome and every invariant."""
     backend = fm.backend(fault)
-    if backend == "postgresql" and PG_SKIP_REASON:
-        if os.environ.get("EKINERJA_TEST_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"{PG_SKIP_REASON} (EKINERJA_TEST_REQUIRE_POSTGRES=1)")
-        pytest.skip(PG_SKIP_REASON)
+    if backend == "postgresql":
+        need_postgres()
     expect = fm.expected(fault, job)
     good = _baseline(bench, job)
     bench.reset()

@@ -9,8 +9,6 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).parent.parent
 
 
@@ -18,8 +16,7 @@ def test_import_contracts_are_kept() -> None:
     """lint-imports reports every contract kept: the import direction, simulators without
     product code, connectors independent of each other, pure mappings, private plumbing."""
     exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
-    if exe is None:
-        pytest.skip("lint-imports is not installed (pip install -e '.[test]' -c constraints.txt)")
+    assert exe is not None, "lint-imports is missing: pip install -e '.[test]' -c constraints.txt"
     result = subprocess.run(
         [exe, "--no-cache"], capture_output=True, text=True, cwd=ROOT, timeout=600, check=False
     )

@@ -27,7 +27,7 @@ from store.db import make_engine, upgrade
 from store.rate_budget import PostgresLedger
 from sync.profil.sinkron import Sinkron
 from sync.reconcile import ReconcileOptions, Reconciler
-from tests.conftest import PG_SKIP_REASON, drop_postgres, fresh_postgres_url
+from tests.conftest import drop_postgres, fresh_postgres_url, need_postgres
 from tests.helpers import import_export
 
 RATE = 20.0
@@ -234,10 +234,7 @@ print(json.dumps(sent))
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database at the schema head (absence is a failure when required)."""
-    if PG_SKIP_REASON:
-        if os.environ.get("EKINERJA_TEST_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"{PG_SKIP_REASON} (EKINERJA_TEST_REQUIRE_POSTGRES=1)")
-        pytest.skip(PG_SKIP_REASON)
+    need_postgres()
     url = fresh_postgres_url()
     engine = make_engine(url)
     upgrade(engine)
