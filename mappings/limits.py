@@ -74,7 +74,8 @@ _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 _GOLONGAN = re.compile(r"[A-Za-z0-9/ .-]+")
 _NO_HP = re.compile(r"\+?[0-9]([0-9 -]{0,37}[0-9])?")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# no white space, markup, quotes or brackets in any part: an address, not a fragment of a page
+EMAIL_PATTERN = re.compile(r"[^@\s<>\"'()\[\],;:\\]+@[^@\s<>\"'()\[\],;:\\]+\.[^@\s<>\"'()\[\],;:\\]+")
 _INT = re.compile(r"[0-9]{1,6}")
 _DIGITS = re.compile(r"[0-9]{1,12}")
 _DATE_DMY = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})")
@@ -190,7 +191,9 @@ Jabatan = Annotated[str, StringConstraints(max_length=TEXT_MAX), _LINE]
 Golongan = Annotated[
     str, StringConstraints(max_length=GOLONGAN_MAX), _LINE, _pattern(_GOLONGAN, "access.limit_golongan")
 ]
-Email = Annotated[str, StringConstraints(max_length=EMAIL_MAX), _LINE, _pattern(_EMAIL, "access.limit_email")]
+Email = Annotated[
+    str, StringConstraints(max_length=EMAIL_MAX), _LINE, _pattern(EMAIL_PATTERN, "access.limit_email")
+]
 NoHp = Annotated[str, StringConstraints(max_length=NO_HP_MAX), _LINE, _pattern(_NO_HP, "access.limit_no_hp")]
 Catatan = Annotated[str, StringConstraints(max_length=TEXT_MAX), _MULTI]
 Actor = Annotated[str, StringConstraints(min_length=1, max_length=ON_BEHALF_MAX), _LINE]

@@ -55,6 +55,7 @@ EDITS = [
     ("golongan=V/zq", "bukan golongan", "V/zq"),
     ("eselon_id=977", "harus salah satu dari", "977"),
     ("email=bukan-emailq", "bukan alamat email", "bukan-emailq"),
+    ("email=<b>zq</b>@a.id", "bukan alamat email", "<b>zq</b>"),
     ("tmt_jabatan=31-02-2024", "bukan tanggal", "31-02-2024"),
 ]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from connectors.siasn.types import parse_siasn_date
 from mappings.limits import (
     ACTOR_MAX,
+    EMAIL_PATTERN,
     REASON_MAX,
     TEXT_MAX,
     LimitError,
@@ -29,8 +29,6 @@ from sync import audit
 from sync.authority import EDITABLE_FIELDS, FIELD_AUTHORITY, Authority
 from sync.fields import FIELD, FIELDS, Kind, names
 from sync.values import local_values, set_field, to_json
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class EditError(ValueError):
@@ -187,7 +185,7 @@ def _choice(table: Mapping[int, object]) -> Any:
 
 def _email(_session: Session, name: str, value: Any) -> str:
     text = str(value).strip()
-    if not _EMAIL.match(text):
+    if not EMAIL_PATTERN.fullmatch(text):
         raise EditError(t("guards.edit_email", field=name))
     return text
 
