@@ -90,7 +90,7 @@ PRODUCTION_SSO_TOKEN = "https://sso-siasn.bkn.go.id/auth/realms/public-siasn/pro
 class SiasnSettings(BaseModel):
     """Where SIASN is and how to authenticate, time out, pace and retry calls to it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False)
 
     api_url: HttpUrl = PRODUCTION_API
     apim_token_url: HttpUrl = PRODUCTION_APIM_TOKEN
@@ -143,7 +143,7 @@ PRODUCTION_REALM = "https://sso-siasn.bkn.go.id/auth/realms/public-siasn"
 class MyasnSettings(BaseModel):
     """The MyASN / ASN Digital realm used for people's logins (OIDC code + PKCE)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False)
 
     issuer: HttpUrl = PRODUCTION_REALM
     client_id: str = ""
@@ -156,7 +156,7 @@ class MyasnSettings(BaseModel):
 class AuthSettings(BaseModel):
     """Who may use the HTTP API and the pages: sessions, role names, the public URL."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False)
 
     public_url: OptionalUrl = ""
     session_ttl_s: int = Field(8 * 3600, ge=60)
@@ -170,7 +170,7 @@ class AuthSettings(BaseModel):
 class PmmSettings(BaseModel):
     """Where the PMM HTTP contract is (a regional hub or a future API); empty = not used."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False)
 
     base_url: OptionalUrl = ""
     token_url: OptionalUrl = ""
@@ -188,7 +188,7 @@ class PmmSettings(BaseModel):
 class ApiSettings(BaseModel):
     """Where ``ekinerja-sync serve`` listens."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False)
 
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
@@ -198,7 +198,7 @@ class ApiSettings(BaseModel):
 class ScheduleSettings(BaseModel):
     """When ``ekinerja-sync serve`` runs the nightly reconciliation, PMM feed and SKP push."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False)
 
     enabled: bool = True
     reconcile_cron: Cron = "0 1 * * *"
@@ -216,7 +216,7 @@ class KonflikSettings(BaseModel):
     warnings) is shown in it and due dates count its days; machine formats carry its offset.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False)
 
     due_working_days: int = Field(5, ge=0, le=250)
     timezone: Zone = "Asia/Jakarta"
@@ -231,6 +231,7 @@ class Settings(BaseSettings):
         env_file=".env",
         extra="ignore",
         frozen=True,
+        allow_inf_nan=False,
     )
 
     database_url: str = "sqlite:///ekinerja.db"
@@ -327,6 +328,7 @@ def _variable(loc: tuple[int | str, ...]) -> str:
 _PROBLEMS = {
     "float_parsing": "guards.setting_number",
     "float_type": "guards.setting_number",
+    "finite_number": "guards.setting_finite",
     "int_parsing": "guards.setting_integer",
     "int_type": "guards.setting_integer",
     "int_from_float": "guards.setting_integer",

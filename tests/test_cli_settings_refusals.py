@@ -28,6 +28,8 @@ BAD_SETTINGS = [
     ("EKINERJA_MYASN__ISSUER", "sso.example", "URL"),
     ("EKINERJA_SCHEDULE__PMM_CRON", "every night", "cron"),
     ("EKINERJA_SIASN__SINKRON_SHARE", "1.5", "harus kurang dari 1"),
+    ("EKINERJA_PMM__RETRY_BASE_DELAY", "1e999", "bukan inf atau nan"),
+    ("EKINERJA_SIASN__RATE", "NaN", "bukan inf atau nan"),
 ]
 
 

@@ -10,6 +10,7 @@ ID: dict[str, str] = {
     # configuration ---------------------------------------------------------------------------
     "guards.setting_invalid": "{variable}: {problem}",
     "guards.setting_number": "harus berupa angka",
+    "guards.setting_finite": "harus berupa angka biasa, bukan inf atau nan",
     "guards.setting_integer": "harus berupa bilangan bulat",
     "guards.setting_bool": "harus true atau false",
     "guards.setting_min": "harus {limit} atau lebih",
