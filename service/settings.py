@@ -17,6 +17,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
@@ -209,6 +210,31 @@ class ScheduleSettings(BaseModel):
     rate: float = Field(10.0, ge=0, description="requests per second for the nightly run")
 
 
+class WorkerSettings(BaseModel):
+    """Procrastinate workers (``ekinerja-sync worker``) and runs handed to them (``reconcile --queue``).
+
+    Only with a PostgreSQL store: the queue lives in its tables (``db upgrade`` creates them).
+    """
+
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False)
+
+    concurrency: int = Field(16, ge=1, le=256, description="SIASN requests in flight per worker")
+    partition_size: int = Field(1000, ge=10, le=100_000, description="employees per partition job")
+    queue: str = Field("ekinerja", min_length=1, max_length=60, pattern=r"^[a-z0-9_-]+$")
+    heartbeat_s: float = Field(10.0, gt=0, le=300, description="a worker's heartbeat interval")
+    stalled_s: float = Field(30.0, gt=0, le=3600, description="no heartbeat this long: its jobs are retried")
+    sweep_s: float = Field(15.0, gt=0, le=3600, description="how often a worker looks for stalled jobs")
+    keep_failed_hours: int = Field(168, ge=1, le=8760, description="failed jobs are pruned after this")
+
+    @model_validator(mode="after")
+    def _stall_after_heartbeats(self) -> WorkerSettings:
+        if self.stalled_s < 2 * self.heartbeat_s:  # else a busy, healthy worker counts as dead
+            raise ValueError(
+                t("guards.setting_worker_stall", stalled=self.stalled_s, heartbeat=self.heartbeat_s)
+            )
+        return self
+
+
 class KonflikSettings(BaseModel):
     """Admin review: working days to decide a conflict, and the display timezone.
 
@@ -244,6 +270,7 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     konflik: KonflikSettings = KonflikSettings()
+    worker: WorkerSettings = WorkerSettings()
 
     @property
     def display_timezone(self) -> str:

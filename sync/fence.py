@@ -44,10 +44,14 @@ class Fence:
         self._lease: runs.Lease | None = None
         self._renewer: runs.Renewer | None = None
 
-    def acquire(self, run_id: str, seconds: float) -> None:
+    def acquire(self, run_id: str, seconds: float, owner: str | None = None) -> None:
         """Take the lease once (``RunBusy`` when another run holds it)."""
         if self._lease is None:
-            self._lease = runs.acquire(self.sessions, self.kind, run_id, seconds)
+            self._lease = runs.acquire(self.sessions, self.kind, run_id, seconds, owner)
+
+    def adopt(self, lease: runs.Lease) -> None:
+        """Work under a lease taken elsewhere (a queued run's job holds its run's lease)."""
+        self._lease = lease
 
     def held(self) -> runs.Lease:
         """The lease this run holds."""

@@ -89,9 +89,18 @@ def _owner_dead(owner: str) -> bool:
     return False
 
 
-def acquire(sessions: sessionmaker[Session], kind: str, run_id: str, lease: float = LEASE_SECONDS) -> Lease:
-    """Take the lease of ``kind`` for ``run_id`` or raise ``RunBusy`` saying who holds it."""
-    now, me = time.time(), lease_owner()
+def acquire(
+    sessions: sessionmaker[Session],
+    kind: str,
+    run_id: str,
+    lease: float = LEASE_SECONDS,
+    owner: str | None = None,
+) -> Lease:
+    """Take the lease of ``kind`` for ``run_id`` or raise ``RunBusy`` saying who holds it.
+
+    ``owner`` names the holder (default: this host and process); a run handed to workers is
+    held by a token of its own, shared by every job of the run (``sync.reconcile.conduct``)."""
+    now, me = time.time(), owner or lease_owner()
     with transaction(sessions) as session:
         current = session.get(RunLock, kind)
         if current is None:
@@ -131,7 +140,12 @@ def hold(session: Session, lease: Lease, run_id: str | None = None) -> None:
         values["run_id"] = run_id
     kept = session.execute(
         update(RunLock)
-        .where(RunLock.kind == lease.kind, RunLock.owner == lease.owner, RunLock.epoch == lease.epoch)
+        .where(
+            RunLock.kind == lease.kind,
+            RunLock.owner == lease.owner,
+            RunLock.epoch == lease.epoch,
+            RunLock.expires_at > 0,  # a released lease is not ours any more (a late job's write)
+        )
         .values(**values)
     )
     if kept.rowcount != 1:  # type: ignore[attr-defined]

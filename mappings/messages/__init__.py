@@ -33,6 +33,7 @@ from mappings.messages import (
     pmm,
     runs,
     skp,
+    worker,
 )
 
 DEFAULT_LANGUAGE = "id"
@@ -68,6 +69,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             ekspor.ID,
             cli_words.ID,
             fields.ID,
+            worker.ID,
         ),
     }
 )

@@ -29,6 +29,10 @@ ID: dict[str, str] = {
         'JSON, contoh: ["role:a", "role:b"]'
     ),
     "guards.setting_text": "harus berupa teks",
+    "guards.setting_worker_stall": (
+        "EKINERJA_WORKER__STALLED_S ({stalled}) harus paling sedikit dua kali "
+        "EKINERJA_WORKER__HEARTBEAT_S ({heartbeat}), supaya worker yang sehat tidak dianggap mati"
+    ),
     "guards.setting_cron": "bukan jadwal cron 5 kolom (menit jam tanggal bulan hari); contoh: 0 1 * * *",
     "guards.schedule_unreadable": (
         "jadwal tidak terbaca: {variable} atau EKINERJA_SCHEDULE__TIMEZONE; tulis 5 kolom cron, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from service.cli.runs_report import (
     status_label,
     when,
 )
+from service.cli.worker import QueuedStart, refuse_without_postgres
 from service.container import Container
 from service.jobs import run_reconcile
 from service.render import json_text, print_table, visible
@@ -46,6 +47,8 @@ from sync.reconcile import detail as run_detail
 from sync.reconcile.guards import GuardPolicy
 from sync.reconcile.roster import RosterFormatError, RosterRejected, import_roster, open_roster
 from sync.runs import RunStatus
+
+Start = Callable[..., Awaitable[dict[str, Any]]]  # (container, options[, progress]) -> report
 
 EXIT: dict[RunStatus, int] = {
     RunStatus.COMPLETED: 0,
@@ -127,8 +130,10 @@ def reconcile(
     alasan: str = typer.Option(None, "--alasan", help=t("held.opt_alasan_confirm")),
     oleh: str = typer.Option(None, "--oleh", help=t("held.opt_oleh")),
     json_output: bool = typer.Option(False, "--json", help=t("cli.opt.json_report")),
+    queue: bool = typer.Option(False, "--queue", help=t("cli.opt.queue")),
 ) -> None:
-    """Reconcile the whole instansi with SIASN (resumes an interrupted run).
+    """Reconcile the whole instansi with SIASN (resumes an interrupted run); ``--queue`` hands
+    it to the workers (``ekinerja-sync worker``) and follows it.
 
     Exit codes: 0 done, 1 aborted or stopped, 3 held by a guard (approve it in the console or
     with ``runs setujui``), 4 another run is in progress.
@@ -137,9 +142,13 @@ def reconcile(
     at_least("--concurrency", concurrency, 1)
     at_least("--batch-size", batch_size, 1)
     at_least("--guard-sample", guard_sample, 1)
+    if queue and dry_run:
+        raise fail(t("worker.queue_conflicts_dry_run"))
     approval = runs_held.approval_reason(confirm, alasan)
     actor = runs_held.cli_actor(oleh) if confirm else ReconcileOptions.actor
     with cli_errors():
+        if queue:
+            refuse_without_postgres()
         container = build_container(rate=rate, create=True)
         report = _run_reconcile(
             container,
@@ -153,14 +162,22 @@ def reconcile(
                 approval_reason=approval,
                 timezone=container.settings.display_timezone,
             ),
+            QueuedStart() if queue else None,
         )
     _finish_reconcile(container, report, json_output)
 
 
-def _run_reconcile(container: Container, options: ReconcileOptions) -> dict[str, Any]:
-    """One reconciliation with its progress bar; busy (exit 4) and stopped (exit 1) refused."""
+def _run_reconcile(
+    container: Container, options: ReconcileOptions, queued: QueuedStart | None = None
+) -> dict[str, Any]:
+    """One reconciliation with its progress bar (in this process, or ``queued`` to the
+    workers); busy (exit 4) and stopped (exit 1) refused."""
     try:
-        return asyncio.run(reconcile_with_progress(container, options))
+        return asyncio.run(reconcile_with_progress(container, options, queued or run_reconcile))
+    except KeyboardInterrupt:
+        if queued is None:
+            raise
+        raise queued.interrupted() from None
     except runs.RunBusy as exc:
         raise fail(str(exc), 4) from None
     except RunStopped as exc:
@@ -292,11 +309,13 @@ def register(app: typer.Typer) -> None:
     app.command(help=help_text("cli.reconcile"))(reconcile)
 
 
-async def reconcile_with_progress(container: Container, options: ReconcileOptions) -> dict[str, Any]:
-    """``run_reconcile`` with a progress bar per phase on stderr, only when stdout is a terminal;
-    a pipe or a file gets the report alone."""
+async def reconcile_with_progress(
+    container: Container, options: ReconcileOptions, start: Start = run_reconcile
+) -> dict[str, Any]:
+    """``start`` (a run in this process, or queued) with a progress bar per phase on stderr,
+    only when stdout is a terminal; a pipe or a file gets the report alone."""
     if not sys.stdout.isatty():
-        return await run_reconcile(container, options)
+        return await start(container, options)
     with stderr_progress() as bar:
         tasks: dict[str, Any] = {}
 
@@ -306,7 +325,7 @@ async def reconcile_with_progress(container: Container, options: ReconcileOption
                 tasks[phase] = bar.add_task(label, total=total)
             bar.update(tasks[phase], completed=done, total=total)
 
-        return await run_reconcile(container, options, progress)
+        return await start(container, options, progress)
 
 
 def _phase_label(phase: str) -> str:

@@ -42,18 +42,25 @@ def _progress(ctx: Context, run_id: str) -> tuple[int, int]:
         return progress_counts(session, run_id)
 
 
-def _apply_batch(ctx: Context, run_id: str, org: OrgContext) -> bool:
-    """Apply the next employees, at most a batch and only for ``write_slice_s``; False when
-    none is left."""
+async def apply_items(ctx: Context, run_id: str, bounds: tuple[str, str]) -> None:
+    """Apply the staged employees within ``bounds`` (a partition of a queued run; the tree is
+    applied already). Rows are claimed ``FOR UPDATE SKIP LOCKED``, so two jobs that overlap
+    never apply one employee twice."""
+    org = await ctx.fence.call(read_org, ctx)
+    while await ctx.fence.call(_apply_batch, ctx, run_id, org, bounds):
+        total, done = await ctx.fence.call(_progress, ctx, run_id)
+        ctx.progress("apply", done, total)
+
+
+def _apply_batch(ctx: Context, run_id: str, org: OrgContext, bounds: tuple[str, str] | None = None) -> bool:
+    """Apply the next employees (within ``bounds``), at most a batch and only for
+    ``write_slice_s``; False when none is left."""
+    query = select(RunItem).where(RunItem.run_id == run_id, RunItem.state.in_(("fetched", "failed")))
+    if bounds is not None:
+        query = query.where(RunItem.nip.between(*bounds))
+    query = query.order_by(RunItem.nip).limit(ctx.options.batch_size)
     with ctx.fence.write() as session:
-        items = list(
-            session.scalars(
-                select(RunItem)
-                .where(RunItem.run_id == run_id, RunItem.state.in_(("fetched", "failed")))
-                .order_by(RunItem.nip)
-                .limit(ctx.options.batch_size)
-            )
-        )
+        items = list(session.scalars(query.with_for_update(skip_locked=True)))
         deadline = time.monotonic() + ctx.options.write_slice_s
         for item in items:
             if time.monotonic() >= deadline and item is not items[0]:

@@ -7,7 +7,7 @@ change and an end (``aborted``, ``stopped``, ``completed``) with its counts and 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -47,6 +47,15 @@ class ReconcileOptions:
         data["guards"] = asdict(self.guards)
         return data
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any], **override: Any) -> ReconcileOptions:
+        """Options stored on a run row (unknown keys, such as an approval's, are ignored)."""
+        known = {f.name for f in fields(cls)} - {"guards"}
+        guards = {f.name for f in fields(GuardPolicy)}
+        kept = {k: v for k, v in data.items() if k in known}
+        policy = GuardPolicy(**{k: v for k, v in (data.get("guards") or {}).items() if k in guards})
+        return cls(**{**kept, "guards": policy, **override})
+
 
 @dataclass
 class Context:
@@ -64,12 +73,21 @@ class Context:
             session.get_one(SyncRun, run_id).phase = phase
 
     def mark(
-        self, run_id: str, *, status: RunStatus, reason: str | None = None, phase: str | None = None
+        self,
+        run_id: str,
+        *,
+        status: RunStatus,
+        reason: str | None = None,
+        phase: str | None = None,
+        only_from: str | None = None,
     ) -> None:
         """Set the run's status and reason; an aborted or stopped run counts what it fetched, an
-        ended one is stamped with its end time."""
+        ended one is stamped with its end time. ``only_from``: only while the run is running in
+        that phase (a partition's early guard never ends a run that has moved on)."""
         with self.fence.write() as session:
             run = session.get_one(SyncRun, run_id)
+            if only_from is not None and (run.status != RunStatus.RUNNING or run.phase != only_from):
+                return
             run.status, run.guard_reason = status, reason
             if phase is not None:
                 run.phase = phase

@@ -23,9 +23,24 @@ from sync.runs import RunStatus
 Staged = tuple[str, Fetched, float]  # NIP, result, when its fetch began (epoch seconds)
 
 
+Bounds = tuple[str, str] | None  # first and last NIP of a partition (None: every NIP)
+
+
+class PhaseOver(RuntimeError):
+    """The run is no longer fetching (aborted or moved on): a partition's job has nothing to do."""
+
+
 async def fetch_phase(ctx: Context, run_id: str) -> None:
     """Fetch every pending NIP and stage the results; abort when the sample guard trips."""
-    pending, known = await ctx.fence.call(_pending, ctx, run_id)
+    if await fetch_items(ctx, run_id, None):
+        return
+    await ctx.fence.call(ctx.set_phase, run_id, "guard")
+
+
+async def fetch_items(ctx: Context, run_id: str, bounds: Bounds) -> bool:
+    """Fetch and stage the pending NIPs within ``bounds``; True when the sample guard tripped
+    (the run is then aborted)."""
+    pending, known = await ctx.fence.call(_pending, ctx, run_id, bounds)
     batcher = _Batcher(ctx, run_id, len(pending))
     queue = iter(pending)
     watch = SampleWatch(ctx.options.guards)
@@ -42,10 +57,12 @@ async def fetch_phase(ctx: Context, run_id: str) -> None:
         await all_workers(worker, ctx.options.concurrency)
     finally:  # what was fetched (calls, failures) is recorded even when the run stops
         await batcher.flush()
-    if watch.tripped is not None:
-        await ctx.fence.call(ctx.mark, run_id, status=RunStatus.ABORTED, phase="done", reason=watch.tripped)
-        return
-    await ctx.fence.call(ctx.set_phase, run_id, "guard")
+    if watch.tripped is None:
+        return False
+    await ctx.fence.call(
+        ctx.mark, run_id, status=RunStatus.ABORTED, phase="done", reason=watch.tripped, only_from="fetch"
+    )
+    return True
 
 
 class _Batcher:
@@ -72,24 +89,27 @@ class _Batcher:
         self.ctx.progress("fetch", self.done, self.total)
 
 
-def _pending(ctx: Context, run_id: str) -> tuple[list[str], dict[str, Known]]:
+def _pending(ctx: Context, run_id: str, bounds: Bounds) -> tuple[list[str], dict[str, Known]]:
+    query = select(RunItem.nip).where(RunItem.run_id == run_id, RunItem.state == "pending")
+    if bounds is not None:
+        query = query.where(RunItem.nip.between(*bounds))
     with ctx.sessions() as session:
-        nips = list(
-            session.scalars(
-                select(RunItem.nip)
-                .where(RunItem.run_id == run_id, RunItem.state == "pending")
-                .order_by(RunItem.nip)
-            )
-        )
+        nips = list(session.scalars(query.order_by(RunItem.nip)))
         return nips, known_bases(session, nips)
 
 
 def _stage(ctx: Context, run_id: str, batch: list[Staged], calls: int) -> None:
+    """Stage a batch on items still pending (a partition's job that overlaps another one never
+    stages over an item already staged or applied); ``PhaseOver`` once the run is not fetching."""
     with ctx.fence.write() as session:
-        for nip, result, fetched_at in batch:
+        run = session.get_one(SyncRun, run_id)
+        run.calls += calls  # what was spent is counted even when the run has moved on
+        fetching = run.status == RunStatus.RUNNING and run.phase == "fetch"
+        for nip, result, fetched_at in batch if fetching else []:
             session.execute(
                 update(RunItem)
-                .where(RunItem.run_id == run_id, RunItem.nip == nip)
+                .where(RunItem.run_id == run_id, RunItem.nip == nip, RunItem.state == "pending")
                 .values(**staged_values(result, fetched_at))
             )
-        session.get_one(SyncRun, run_id).calls += calls
+    if not fetching:
+        raise PhaseOver(run_id)

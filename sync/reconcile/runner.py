@@ -20,7 +20,6 @@ them, so an interactive write (a decision, an edit) waits well under a second ev
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,13 +27,12 @@ import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.siasn.client import SiasnClient
-from store.db import transaction
 from store.models import SyncRun
-from sync import audit, runs
+from sync import runs
 from sync.fence import DatabaseStopped, Fence
 from sync.fence import RunStopped as RunStopped  # re-exported: callers catch it here
 from sync.reconcile.apply_phase import apply_phase
-from sync.reconcile.approval import supersede
+from sync.reconcile.begin import begin_run
 from sync.reconcile.context import KIND, Context, Progress, ReconcileOptions
 from sync.reconcile.dry_run import dry_run
 from sync.reconcile.fetch_phase import fetch_phase
@@ -84,7 +82,7 @@ class Reconciler:
         if self.options.dry_run:
             return await dry_run(self._ctx)
         fence = self._ctx.fence
-        run_id = await fence.call(self._begin)
+        run_id = await fence.call(begin_run, self._ctx.sessions, fence, self.options)
         bound = log.bind(run_id=run_id)
         try:
             with fence.renewing():
@@ -106,43 +104,6 @@ class Reconciler:
         report: RunReport = await fence.call(self._report, run_id)
         bound.info("reconcile_finished", status=report.status.value, counts=report.counts)
         return report
-
-    def _begin(self) -> str:
-        """Take the lease; resume the unfinished run (approving a held one when confirmed,
-        superseding it otherwise) or open a new one. The run's id."""
-        provisional = uuid.uuid4().hex[:16]
-        fence = self._ctx.fence
-        fence.acquire(provisional, self.options.lease_seconds)
-        with transaction(self._ctx.sessions) as session:
-            existing = runs.unfinished(session, KIND)
-            if existing is not None and existing.status == RunStatus.HELD and not self.options.confirm:
-                supersede(session, existing, provisional, actor=self.options.actor)
-                existing = None
-            if existing is None:
-                runs.hold(session, fence.held(), provisional)
-                session.add(self._new_run(provisional))
-                return provisional
-            if existing.status == RunStatus.HELD:
-                self._ctx.approve(session, existing)
-            runs.hold(session, fence.held(), existing.id)
-            existing.status = RunStatus.RUNNING
-            log.info("reconcile_resuming", run_id=existing.id, phase=existing.phase)
-            return existing.id
-
-    def _new_run(self, run_id: str) -> SyncRun:
-        return SyncRun(
-            id=run_id,
-            kind=KIND,
-            status=RunStatus.RUNNING,
-            phase="units",
-            dry_run=False,
-            options=self.options.as_json(),
-            counts={},
-            started_at=audit.now(),
-            calls=0,
-            failed=0,
-            conflicts_opened=0,
-        )
 
     async def _advance(self, run_id: str) -> None:
         """Run the phases from the stored one until the run is done or stops."""

@@ -1,0 +1,163 @@
+"""Runs handed to Procrastinate workers (``reconcile --queue``) end where a run in one process
+ends, also when a worker is SIGKILLed mid-partition (its job is retried by the sweeper)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from service.container import Container
+from service.settings import Settings, SiasnSettings
+from simulators.dataset import World
+from simulators.nights import advance_day
+from store.db import make_engine, upgrade
+from tests.conftest import drop_postgres, fresh_postgres_url, need_postgres
+from tests.helpers import edit, import_export, leaf_units, reconcile, store_state
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+CLI = [sys.executable, "-m", "service.cli"]
+FAST_SWEEP = {
+    "EKINERJA_WORKER__PARTITION_SIZE": "25",
+    "EKINERJA_WORKER__CONCURRENCY": "4",
+    "EKINERJA_WORKER__HEARTBEAT_S": "0.5",
+    "EKINERJA_WORKER__STALLED_S": "2",
+    "EKINERJA_WORKER__SWEEP_S": "0.5",
+}
+
+
+@pytest.fixture
+def two_databases() -> Iterator[tuple[str, str]]:
+    """Two empty PostgreSQL databases: the queued run's and the one-process reference's."""
+    need_postgres()
+    urls = (fresh_postgres_url(), fresh_postgres_url())
+    try:
+        yield urls
+    finally:
+        for url in urls:
+            drop_postgres(url)
+
+
+def _container(url: str, siasn: SiasnSettings) -> Container:
+    engine = make_engine(url)
+    upgrade(engine)  # as ``db upgrade``: the queue's tables too
+    engine.dispose()
+    return Container.build(Settings(database_url=url, siasn=siasn))
+
+
+def _env(url: str, siasn: SiasnSettings, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EKINERJA_")}
+    env.update({"EKINERJA_DATABASE_URL": url, "EKINERJA_LOG_LEVEL": "INFO", "EKINERJA_LOG_FORMAT": "json"})
+    for name, value in siasn.model_dump().items():
+        if value is not None:
+            secret = getattr(value, "get_secret_value", None)
+            env[f"EKINERJA_SIASN__{name.upper()}"] = str(secret() if secret else value)
+    env.update(FAST_SWEEP)
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def _workers(envs: list[dict[str, str]], logs: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Worker processes, one per environment, stopped (SIGTERM) after the block."""
+    started = []
+    for index, env in enumerate(envs):
+        log = (logs / f"worker{index}.log").open("wb")
+        started.append(subprocess.Popen([*CLI, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT))
+    try:
+        yield started
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in started:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _queued(env: dict[str, str]) -> dict[str, Any]:
+    """``reconcile --queue --json``: its report (exit code checked against its status)."""
+    done = subprocess.run(
+        [*CLI, "reconcile", "--queue", "--json"], env=env, capture_output=True, text=True, timeout=240
+    )
+    assert done.stdout.strip().startswith("{"), done.stderr
+    report: dict[str, Any] = json.loads(done.stdout)
+    assert done.returncode == (0 if report["status"] == "completed" else done.returncode)
+    return report
+
+
+def _two_nights(queued: Container, reference: Container, world: World, run_queued: Any) -> None:
+    """Night 1 on empty stores, then a day of changes and a local edit, night 2: each queued
+    night ends as the reference's."""
+    for container in (queued, reference):
+        import_export(container, world)
+    expected = reconcile(reference)
+    got = run_queued()
+    assert got["status"] == expected["status"] == "completed"
+    assert got["counts"] == expected["counts"]
+    assert store_state(queued) == store_state(reference)
+    day = advance_day(world, 1)
+    clash = day.mutasi[0]
+    local_unit = leaf_units(world, world.pegawai[clash].unor_id)[-1]
+    for container in (queued, reference):
+        import_export(container, world)
+        edit(container, clash, unor_id=local_unit)
+    expected = reconcile(reference)
+    got = run_queued()
+    assert got["status"] == "completed", got
+    assert (got["counts"], got["conflicts_opened"]) == (expected["counts"], expected["conflicts_opened"])
+    assert store_state(queued) == store_state(reference)
+
+
+def test_two_workers_end_as_one_process(
+    two_databases: tuple[str, str], siasn_settings: SiasnSettings, world: World, tmp_path: Path
+) -> None:
+    """Two workers share a run's partitions; night 1 and night 2 end in the reference state,
+    and both workers did jobs."""
+    queued_url, reference_url = two_databases
+    queued, reference = _container(queued_url, siasn_settings), _container(reference_url, siasn_settings)
+    env = _env(queued_url, siasn_settings)
+    with _workers([env, env], tmp_path):
+        _two_nights(queued, reference, world, lambda: _queued(env))
+    logs = [(tmp_path / f"worker{i}.log").read_text() for i in range(2)]
+    assert all('"queued_part_done"' in log for log in logs), "each worker ran partitions"
+    queued.close()
+    reference.close()
+
+
+def test_worker_killed_mid_partition_is_retried(
+    two_databases: tuple[str, str], siasn_settings: SiasnSettings, world: World, tmp_path: Path
+) -> None:
+    """One worker SIGKILLs itself at a SQL statement inside a job (the crash hook); the other
+    worker's sweep retries the stalled job and the run ends in the reference state."""
+    queued_url, reference_url = two_databases
+    queued, reference = _container(queued_url, siasn_settings), _container(reference_url, siasn_settings)
+    env = _env(queued_url, siasn_settings)
+    doomed = _env(queued_url, siasn_settings, EKINERJA_TEST_KILL_AT="statement:60")
+    with _workers([doomed, env], tmp_path) as (first, _second):
+        _two_nights(queued, reference, world, lambda: _queued(env))
+        assert first.wait(timeout=5) == -signal.SIGKILL
+    survivor = (tmp_path / "worker1.log").read_text()
+    assert "stalled_job_retried" in survivor or "stalled_job_closed" in survivor, survivor[-3000:]
+    queued.close()
+    reference.close()
+
+
+def test_queue_needs_postgres(tmp_path: Path, siasn_settings: SiasnSettings) -> None:
+    """On SQLite, ``worker`` and ``reconcile --queue`` refuse in one Bahasa line (exit 2)."""
+    env = _env(f"sqlite:///{tmp_path / 'e.db'}", siasn_settings)
+    for args in (["worker"], ["reconcile", "--queue"]):
+        done = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2, done.stderr
+        assert "memerlukan basis data PostgreSQL" in done.stderr
+        assert "Traceback" not in done.stderr
