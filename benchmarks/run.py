@@ -330,7 +330,7 @@ def workers_section(plan: Plan, sim: SimProcess, folder: Path) -> dict[str, Any]
         return {"skipped": "workers need PostgreSQL: pass --postgres ADMIN_URL"}
     roster = folder / "roster.csv"
     roster.write_bytes(sim.export_csv())
-    return workers.run(sim, plan.postgres, plan.workers, plan.concurrency, str(roster))
+    return workers.run(sim, plan.postgres, plan.workers, plan.concurrency, str(roster), folder)
 
 
 def main() -> None:

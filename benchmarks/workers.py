@@ -1,10 +1,10 @@
 """Scale-out: the same night with 1, 2 and 4 ``ekinerja-sync worker`` processes on PostgreSQL.
 
-Lights up when the product has the ``worker`` command (Procrastinate, issue 15 item 4); until
-then the section is skipped with the reason printed. Each worker count starts from the same
-state (a fresh database, the roster imported), runs ``reconcile --queue --json`` with the
-workers started beforehand, and is compared with one worker at the same per-worker
-concurrency.
+Needs the ``worker`` command (Procrastinate, issue 15 item 4) and a PostgreSQL server. Each
+worker count starts from the same state (a fresh database, the roster imported), runs
+``reconcile --queue --json`` with the workers started beforehand, and is compared with one
+worker at the same per-worker concurrency; each worker's share of the partition jobs is read
+from its own JSON log.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -49,10 +50,22 @@ def drop_database(admin_url: str, url: str) -> None:
     engine.dispose()
 
 
-def one_count(sim: SimProcess, admin_url: str, workers: int, concurrency: int, roster: str) -> dict[str, Any]:
-    """Night 1 on a fresh database with ``workers`` worker processes: calls/s and the report."""
+def one_count(
+    sim: SimProcess, admin_url: str, workers: int, concurrency: int, roster: str, folder: Path
+) -> dict[str, Any]:
+    """Night 1 on a fresh database with ``workers`` worker processes: calls/s, the report and
+    each worker's share of the partition jobs (from its own JSON log)."""
     url = fresh_database(admin_url)
     env = sim.environment(url)
+    employees = sum(1 for line in Path(roster).read_text(encoding="utf-8").splitlines()[1:] if line.strip())
+    env.update(
+        {
+            "EKINERJA_WORKER__PARTITION_SIZE": str(max(50, employees // 32)),
+            "EKINERJA_LOG_FORMAT": "json",
+            "EKINERJA_LOG_LEVEL": "INFO",
+        }
+    )
+    logs = [folder / f"worker-{workers}-{index}.log" for index in range(workers)]
     started: list[subprocess.Popen[bytes]] = []
     try:
         subprocess.run([*CLI, "db", "upgrade"], env=env, check=True, capture_output=True)
@@ -62,9 +75,9 @@ def one_count(sim: SimProcess, admin_url: str, workers: int, concurrency: int, r
                 [*CLI, "worker", "--concurrency", str(concurrency)],
                 env=env,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=log.open("wb"),
             )
-            for _ in range(workers)
+            for log in logs
         ]
         began = time.perf_counter()
         done = subprocess.run(
@@ -85,13 +98,23 @@ def one_count(sim: SimProcess, admin_url: str, workers: int, concurrency: int, r
         "wall_s": round(wall, 2),
         "calls": calls,
         "calls_per_s": round(calls / wall, 1),
-        "per_worker": report.get("workers"),
+        "status": report.get("status"),
+        "part_share_per_worker": _shares(logs),
     }
 
 
-def run(sim: SimProcess, admin_url: str, counts: list[int], concurrency: int, roster: str) -> dict[str, Any]:
+def _shares(logs: list[Path]) -> list[float]:
+    """Each worker's share of the partition jobs it ran (partitions are equal but the last)."""
+    counts = [log.read_text(encoding="utf-8", errors="replace").count('"queued_part_done"') for log in logs]
+    total = sum(counts) or 1
+    return [round(count / total, 3) for count in counts]
+
+
+def run(
+    sim: SimProcess, admin_url: str, counts: list[int], concurrency: int, roster: str, folder: Path
+) -> dict[str, Any]:
     """Every worker count (``missing_reason`` said none is missing), with its speed-up."""
-    results = [one_count(sim, admin_url, count, concurrency, roster) for count in counts]
+    results = [one_count(sim, admin_url, count, concurrency, roster, folder) for count in counts]
     base = results[0]["calls_per_s"] or 1
     for result in results:
         result["speedup_vs_1"] = round(result["calls_per_s"] / base, 2)
