@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from mappings.units import UnitRecord, UnitTree
@@ -51,7 +51,7 @@ def load_unit_context(session: Session, unit_ids: Iterable[str | None]) -> OrgCo
     claimed: set[str] = set()
     tree = ChainTree(session, heads, claimed)
     tree.cover(unit_ids)
-    return OrgContext(tree, heads, _instansi(session), claimed)
+    return OrgContext(tree, heads, session.scalar(_INSTANSI), claimed)
 
 
 class ChainTree(UnitTree):
@@ -78,7 +78,7 @@ class ChainTree(UnitTree):
         if not wanted:
             return
         read: set[str] = set()
-        for *values, claim_pns_id in self._session.execute(_chain_query(wanted)):
+        for *values, claim_pns_id in self._session.execute(_CHAIN, {"ids": sorted(wanted)}):
             unit = UnitRecord(**dict(zip(_FIELDS, values, strict=True)))
             read.add(unit.id)
             if unit.id in self.units:
@@ -93,11 +93,7 @@ class ChainTree(UnitTree):
                 self._claimed.add(unit.id)
         # a parent not read is inactive or unknown: the chain query reads every active one
         known = wanted | read | {self.units[u].parent_id or u for u in read}
-        self._parents.update(
-            self._session.scalars(
-                select(Unit.parent_id).where(Unit.aktif.is_(True), Unit.parent_id.in_(known)).distinct()
-            )
-        )
+        self._parents.update(self._session.scalars(_WITH_CHILDREN, {"ids": sorted(known)}))
         self._covered.update(known)
 
     def get(self, unit_id: str | None) -> UnitRecord | None:
@@ -135,12 +131,12 @@ class ChainTree(UnitTree):
         raise NotImplementedError("whole-tree question asked of a ChainTree; use load_context")
 
 
-def _chain_query(unit_ids: set[str]) -> Select[Any]:
-    """The active units ``unit_ids`` and all their active ancestors, each with its claimant's
-    PNS id (one recursive query; ``UNION`` drops rows already found, so a cycle ends)."""
+def _chain_query() -> Select[Any]:
+    """The active units ``ids`` and all their active ancestors, each with its claimant's PNS id
+    (one recursive query; ``UNION`` drops rows already found, so a cycle ends)."""
     chain = (
         select(*(getattr(Unit, name) for name in _FIELDS))
-        .where(Unit.id.in_(sorted(unit_ids)), Unit.aktif.is_(True))
+        .where(Unit.id.in_(bindparam("ids", expanding=True)), Unit.aktif.is_(True))
         .cte("unit_chain", recursive=True)
     )
     parent = aliased(Unit)
@@ -156,12 +152,17 @@ def _chain_query(unit_ids: set[str]) -> Select[Any]:
     )
 
 
-def _instansi(session: Session) -> str | None:
-    """The most common instansi id of the active units (one aggregate query, no rows loaded)."""
-    return session.scalar(
-        select(Unit.instansi_id)
-        .where(Unit.aktif.is_(True), Unit.instansi_id.is_not(None))
-        .group_by(Unit.instansi_id)
-        .order_by(func.count().desc(), Unit.instansi_id)
-        .limit(1)
-    )
+# built once: building a statement costs more than running it on a few rows
+_CHAIN = _chain_query()
+_WITH_CHILDREN = (
+    select(Unit.parent_id)
+    .where(Unit.aktif.is_(True), Unit.parent_id.in_(bindparam("ids", expanding=True)))
+    .distinct()
+)
+_INSTANSI = (  # the most common instansi id of the active units; no rows loaded
+    select(Unit.instansi_id)
+    .where(Unit.aktif.is_(True), Unit.instansi_id.is_not(None))
+    .group_by(Unit.instansi_id)
+    .order_by(func.count().desc(), Unit.instansi_id)
+    .limit(1)
+)
