@@ -1,11 +1,12 @@
 """Per-Sinkron time with the whole unit tree loaded (before issue 15.3) and with the chains only.
 
-Not a test: ``python -m tests.sinkron_chain_timing [employees] [sinkrons]``. A SQLite store holds
-the simulated province's units (737 at 20000 employees) and the first ``sinkrons`` staff; then
-rounds alternate between the old context (``load_context`` in the transaction, exactly what
-``apply_profile`` did without ``org``) and the new one, Sinkron SIASN for each employee in turn
-against the simulator on a loopback socket. Printed per Sinkron (medians over the rounds): the
-whole Sinkron (wall), the apply's write transaction (wall, its thread's CPU) and their ratios.
+Not a test: ``python -m tests.sinkron_chain_timing [employees] [sinkrons] [empty database URL]``
+(a SQLite file by default). The store holds the simulated province's units (737 at 20000
+employees) and the first ``sinkrons`` staff; then rounds alternate between the old context
+(``load_context`` in the transaction, exactly what ``apply_profile`` did without ``org``) and
+the new one, Sinkron SIASN for each employee in turn against the simulator on a loopback socket.
+Printed per Sinkron (medians over the rounds): the whole Sinkron (wall), the apply's write
+transaction (wall, its thread's CPU), building each context alone, and the ratios.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import structlog
 from sqlalchemy import select
@@ -29,6 +31,7 @@ from service.settings import Settings
 from simulators.dataset import generate_world
 from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
+from store.db import make_engine, upgrade
 from store.models import Pegawai
 from sync import apply
 from sync.profil.sinkron import Sinkron
@@ -44,7 +47,6 @@ VARIANTS: dict[str, Callable[..., Any]] = {
 
 def _round(container: Container, nips: list[str], variant: str) -> dict[str, float]:
     """Sinkron each NIP once with ``variant``'s context; mean seconds per Sinkron."""
-    apply.load_unit_context = VARIANTS[variant]  # type: ignore[assignment]
     applies: list[tuple[float, float]] = []
     original = Sinkron._apply
 
@@ -55,8 +57,6 @@ def _round(container: Container, nips: list[str], variant: str) -> dict[str, flo
         finally:
             applies.append((time.perf_counter() - wall, time.thread_time() - cpu))
 
-    Sinkron._apply = timed  # type: ignore[method-assign]
-
     async def go() -> float:
         async with container.siasn() as siasn:
             runner = Sinkron(siasn, container.sessions)
@@ -65,11 +65,11 @@ def _round(container: Container, nips: list[str], variant: str) -> dict[str, flo
                 await runner.run(nip, actor="timing")
             return time.perf_counter() - started
 
-    try:
+    with (
+        patch.object(apply, "load_unit_context", VARIANTS[variant]),
+        patch.object(Sinkron, "_apply", timed),
+    ):
         total = asyncio.run(go())
-    finally:
-        Sinkron._apply = original  # type: ignore[method-assign]
-        apply.load_unit_context = load_unit_context
     return {
         "sinkron_ms": 1000 * total / len(nips),
         "apply_ms": 1000 * statistics.fmean(w for w, _ in applies),
@@ -90,7 +90,7 @@ def _contexts(container: Container, nips: list[str]) -> dict[str, float]:
     return figures
 
 
-def main(employees: int = 20000, sinkrons: int = 100, rounds: int = 4) -> None:
+def main(employees: int = 20000, sinkrons: int = 100, url: str | None = None, rounds: int = 4) -> None:
     """Build the store, warm up, alternate the variants, print medians and ratios."""
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     world = generate_world(11, employees)
@@ -98,7 +98,10 @@ def main(employees: int = 20000, sinkrons: int = 100, rounds: int = 4) -> None:
     heads = {u.pemimpin_pns_id for u in world.units.values()}
     nips = [p.nip for p in world.pegawai.values() if p.pns_id not in heads and not p.pppk][:sinkrons]
     with tempfile.TemporaryDirectory() as folder, ServerThread(sim.app()) as server:
-        url = f"sqlite:///{Path(folder) / 'timing.db'}"
+        url = url or f"sqlite:///{Path(folder) / 'timing.db'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
         container = Container.build(Settings(database_url=url, siasn=simulator_settings(sim, server.url)))
         try:
             load_units(container)
@@ -123,4 +126,5 @@ def main(employees: int = 20000, sinkrons: int = 100, rounds: int = 4) -> None:
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:3]))
+    args = sys.argv[1:]
+    main(int(args[0]) if args else 20000, int(args[1]) if args[1:] else 100, args[2] if args[2:] else None)
