@@ -17,7 +17,8 @@ from sync.apply_finish import finish
 from sync.konflik import lifecycle
 from sync.outcome import Atasan, SinkronOutcome, Status, WarningView
 from sync.profil.remote import RemoteProfile
-from sync.unor.supervision import OrgContext, load_context
+from sync.unor.chain import load_unit_context
+from sync.unor.supervision import OrgContext
 from sync.values import pegawai_view, to_json
 
 
@@ -47,10 +48,12 @@ def apply_profile(
     """Merge ``remote`` into the stored employee ``nip`` (creating them if new).
 
     A run passes ``org`` once for all employees and ``supervisors=False``, recomputing every
-    supervisor link at the end instead. ``fetched_at`` (epoch seconds, taken before the fetch)
-    is the snapshot's revision: one older than the stored employee's raises ``StaleSnapshot``
-    before anything is written, a newer one becomes the employee's revision. ``tz`` is the
-    display timezone of the outcome's warnings and times (the settings' default when None).
+    supervisor link at the end instead; without ``org`` (a Sinkron) only the chains of the
+    employee's stored and new unit are read (``sync.unor.chain``), not the whole unit tree.
+    ``fetched_at`` (epoch seconds, taken before the fetch) is the snapshot's revision: one older
+    than the stored employee's raises ``StaleSnapshot`` before anything is written, a newer one
+    becomes the employee's revision. ``tz`` is the display timezone of the outcome's warnings
+    and times (the settings' default when None).
     """
     tz = tz or clock.default_zone()
     pegawai = _locked_pegawai(session, nip, fetched_at)
@@ -72,7 +75,7 @@ def apply_profile(
         run_id,
         created,
         _field_states(session, pegawai),
-        org or load_context(session),
+        org or load_unit_context(session, (pegawai.unor_id, remote.record.unor_id)),
         supervisors,
         fetched_at,
         tz,
