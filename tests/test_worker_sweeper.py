@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -17,7 +18,7 @@ from store.db import make_engine, upgrade
 from tests.conftest import drop_postgres, fresh_postgres_url, need_postgres
 
 pytestmark = pytest.mark.postgres
-ARGS = {"run_id": "r1", "owner": "antrian:x", "epoch": 1, "seconds": 120.0, "phase": "fetch", "last": "9"}
+ARGS: dict[str, Any] = {"run_id": "r1", "owner": "antrian:x", "epoch": 1, "seconds": 120.0, "phase": "fetch", "last": "9"}
 
 
 @pytest.fixture
