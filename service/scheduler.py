@@ -24,6 +24,8 @@ from apscheduler.triggers.cron import CronTrigger
 from mappings.messages import t
 from service.container import Container
 from service.jobs import run_feed, run_push, run_reconcile
+from service.worker.follow import queue_and_follow
+from service.worker.queue import conninfo
 from sync.reconcile import ReconcileOptions
 from sync.runs import RunBusy
 
@@ -55,6 +57,8 @@ def build_scheduler(
     global _container, _loop
     _container, _loop = container, loop
     config = container.settings.schedule
+    if config.queue and config.enabled:
+        conninfo(container.settings.database_url)  # the queue needs PostgreSQL: refuse at start
     trigger = _cron("RECONCILE_CRON", config.reconcile_cron, config.timezone)
     extra = [
         (PMM_JOB_ID, "Umpan PMM", nightly_pmm_feed, "PMM_CRON", config.pmm_cron),
@@ -103,6 +107,8 @@ def nightly_reconcile() -> dict[str, Any] | None:
 
     def job(container: Container) -> Coroutine[Any, Any, dict[str, Any]]:
         options = ReconcileOptions(timezone=container.settings.display_timezone)
+        if container.settings.schedule.queue:  # the workers run it; serve follows it to its end
+            return queue_and_follow(container, options)
         return run_reconcile(container, options, rate=container.settings.schedule.rate or None)
 
     try:

@@ -208,6 +208,7 @@ class ScheduleSettings(BaseModel):
     timezone: Zone = "Asia/Jakarta"
     misfire_grace_s: int = Field(3600, ge=1)
     rate: float = Field(10.0, ge=0, description="requests per second for the nightly run")
+    queue: bool = Field(False, description="hand the nightly run to the workers (PostgreSQL only)")
 
 
 class WorkerSettings(BaseModel):

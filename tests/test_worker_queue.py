@@ -161,3 +161,38 @@ def test_queue_needs_postgres(tmp_path: Path, siasn_settings: SiasnSettings) -> 
         assert done.returncode == 2, done.stderr
         assert "memerlukan basis data PostgreSQL" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_scheduled_night_goes_to_the_workers(
+    two_databases: tuple[str, str], siasn_settings: SiasnSettings, world: World, tmp_path: Path
+) -> None:
+    """With ``EKINERJA_SCHEDULE__QUEUE=true`` the scheduler's night is run by a worker and ends
+    as a run in one process does."""
+    from service import scheduler
+    from service.settings import ScheduleSettings
+
+    queued_url, reference_url = two_databases
+    queued, reference = _container(queued_url, siasn_settings), _container(reference_url, siasn_settings)
+    settings = queued.settings.model_copy(update={"schedule": ScheduleSettings(queue=True)})
+    with_queue = Container.build(settings)
+    for container in (with_queue, reference):
+        import_export(container, world)
+    expected = reconcile(reference)
+    scheduler.build_scheduler(with_queue)
+    with _workers([_env(queued_url, siasn_settings)], tmp_path):
+        got = scheduler.nightly_reconcile()
+    assert got is not None and got["status"] == "completed"
+    assert got["counts"] == expected["counts"]
+    assert store_state(with_queue) == store_state(reference)
+    assert '"queued_part_done"' in (tmp_path / "worker0.log").read_text()
+    for container in (queued, reference, with_queue):
+        container.close()
+
+
+def test_serve_with_queue_needs_postgres(tmp_path: Path, siasn_settings: SiasnSettings) -> None:
+    """``serve`` with the scheduled night queued refuses a SQLite store before listening."""
+    env = _env(f"sqlite:///{tmp_path / 'e.db'}", siasn_settings, EKINERJA_SCHEDULE__QUEUE="true")
+    done = subprocess.run([*CLI, "serve", "--port", "59999"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "memerlukan basis data PostgreSQL" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -18,7 +18,14 @@ from store.db import make_engine, upgrade
 from tests.conftest import drop_postgres, fresh_postgres_url, need_postgres
 
 pytestmark = pytest.mark.postgres
-ARGS: dict[str, Any] = {"run_id": "r1", "owner": "antrian:x", "epoch": 1, "seconds": 120.0, "phase": "fetch", "last": "9"}
+ARGS: dict[str, Any] = {
+    "run_id": "r1",
+    "owner": "antrian:x",
+    "epoch": 1,
+    "seconds": 120.0,
+    "phase": "fetch",
+    "last": "9",
+}
 
 
 @pytest.fixture

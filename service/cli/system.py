@@ -81,6 +81,7 @@ def serve(
     import uvicorn
 
     from service.api import create_app, siasn_problem
+    from service.worker.queue import conninfo
 
     with cli_errors():
         container = build_container(create=True)
@@ -91,6 +92,8 @@ def serve(
             settings = settings.model_copy(
                 update={"schedule": settings.schedule.model_copy(update={"enabled": False})}
             )
+        if settings.schedule.enabled and settings.schedule.queue:  # the queue needs PostgreSQL
+            conninfo(settings.database_url)
         bind_host, bind_port = host or settings.api.host, port or settings.api.port
         listener = bound_socket(bind_host, bind_port)  # refused in Bahasa before anything is said
         for line in listen_lines(settings, bind_host, bind_port):
