@@ -211,6 +211,9 @@ class ScheduleSettings(BaseModel):
     queue: bool = Field(False, description="hand the nightly run to the workers (PostgreSQL only)")
 
 
+MAX_CONCURRENCY = 256  # SIASN requests in flight in one worker (setting and ``worker --concurrency``)
+
+
 class WorkerSettings(BaseModel):
     """Procrastinate workers (``ekinerja-sync worker``) and runs handed to them (``reconcile --queue``).
 
@@ -219,12 +222,12 @@ class WorkerSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, allow_inf_nan=False)
 
-    concurrency: int = Field(16, ge=1, le=256, description="SIASN requests in flight per worker")
+    concurrency: int = Field(16, ge=1, le=MAX_CONCURRENCY, description="SIASN requests in flight per worker")
     partition_size: int = Field(1000, ge=10, le=100_000, description="employees per partition job")
     queue: str = Field("ekinerja", min_length=1, max_length=60, pattern=r"^[a-z0-9_-]+$")
-    heartbeat_s: float = Field(10.0, gt=0, le=300, description="a worker's heartbeat interval")
-    stalled_s: float = Field(30.0, gt=0, le=3600, description="no heartbeat this long: its jobs are retried")
-    sweep_s: float = Field(15.0, gt=0, le=3600, description="how often a worker looks for stalled jobs")
+    heartbeat_s: float = Field(10.0, ge=0.1, le=300, description="a worker's heartbeat interval")
+    stalled_s: float = Field(30.0, ge=1, le=3600, description="no heartbeat this long: its jobs are retried")
+    sweep_s: float = Field(15.0, ge=0.1, le=3600, description="how often a worker looks for stalled jobs")
     keep_failed_hours: int = Field(168, ge=1, le=8760, description="failed jobs are pruned after this")
 
     @model_validator(mode="after")

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from store import crash_hook
+from store import crash_hook, queue_schema
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE = "ekinerja_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
@@ -227,11 +227,14 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply every pending migration (or those up to ``revision``)."""
+    """Apply every pending migration (or those up to ``revision``); at the head, also recreate
+    the job queue's tables on PostgreSQL if they were dropped (``store.queue_schema``)."""
     config = _alembic_config(engine)
     with _migrating(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        if revision == "head":
+            queue_schema.ensure(connection)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

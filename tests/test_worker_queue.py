@@ -8,18 +8,22 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from service.container import Container
 from service.settings import Settings, SiasnSettings
 from simulators.dataset import World
 from simulators.nights import advance_day
-from store.db import make_engine, upgrade
+from store.db import make_engine, transaction, upgrade
+from store.models import SyncRun
+from sync.reconcile.roster import import_roster
 from tests.conftest import drop_postgres, fresh_postgres_url, need_postgres
 from tests.helpers import edit, import_export, leaf_units, reconcile, store_state
 
@@ -192,7 +196,106 @@ def test_scheduled_night_goes_to_the_workers(
 def test_serve_with_queue_needs_postgres(tmp_path: Path, siasn_settings: SiasnSettings) -> None:
     """``serve`` with the scheduled night queued refuses a SQLite store before listening."""
     env = _env(f"sqlite:///{tmp_path / 'e.db'}", siasn_settings, EKINERJA_SCHEDULE__QUEUE="true")
-    done = subprocess.run([*CLI, "serve", "--port", "59999"], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [*CLI, "serve", "--port", "59999"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2, done.stderr
     assert "memerlukan basis data PostgreSQL" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_sample_guard_counts_the_whole_run(
+    two_databases: tuple[str, str], siasn_settings: SiasnSettings, world: World, tmp_path: Path
+) -> None:
+    """Partitions (25) far smaller than the guard's sample (200): a roster of 2,000 NIPs SIASN
+    does not know still aborts after about a sample, because each partition starts from what
+    the whole run fetched so far."""
+    url = two_databases[0]
+    queued = _container(url, siasn_settings)
+    import_export(queued, world)
+    nips = "\n".join(f"{196001012000011001 + i * 1000}" for i in range(2000))
+    with transaction(queued.sessions) as session:
+        import_roster(session, f"NIP\n{nips}\n".encode(), source="salah.csv")
+    env = _env(url, siasn_settings)
+    with _workers([env, env], tmp_path):
+        report = _queued(env)
+    assert report["status"] == "aborted" and "tidak mengenal" in report["guard_reason"], report
+    assert report["calls"] < 600, report["calls"]  # about the sample, not 2,160 NIPs
+    queued.close()
+
+
+def test_follow_again_after_sigterm(
+    two_databases: tuple[str, str], siasn_settings: SiasnSettings, world: World, tmp_path: Path
+) -> None:
+    """SIGTERM stops following (exit 130, the run stays queued); ``reconcile --queue`` again
+    follows that same run to its end once a worker runs it."""
+    url = two_databases[0]
+    queued = _container(url, siasn_settings)
+    import_export(queued, world)
+    env = _env(url, siasn_settings)
+    first = subprocess.Popen(
+        [*CLI, "reconcile", "--queue", "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    run_id = _wait_for_run(queued)
+    first.send_signal(signal.SIGTERM)
+    _, stderr = first.communicate(timeout=30)
+    assert first.returncode == 130, stderr
+    assert f"runs show {run_id}" in stderr and "Traceback" not in stderr
+    with _workers([env], tmp_path):
+        again = subprocess.run(
+            [*CLI, "reconcile", "--queue", "--json"], env=env, capture_output=True, text=True, timeout=240
+        )
+    assert again.returncode == 0, again.stderr
+    assert f"Mengikuti lagi run {run_id}" in again.stderr
+    assert json.loads(again.stdout)["run_id"] == run_id
+    queued.close()
+
+
+def _wait_for_run(container: Container) -> str:
+    """The id of the first run, once it is there (polled)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with container.sessions() as session:
+            run_id = session.scalar(select(SyncRun.id).limit(1))
+        if run_id is not None:
+            return str(run_id)
+        time.sleep(0.1)
+    raise AssertionError("no run was opened")
+
+
+def test_db_upgrade_recreates_a_dropped_queue(two_databases: tuple[str, str], tmp_path: Path) -> None:
+    """Queue tables dropped by hand are recreated by ``db upgrade``; a queue with only some of
+    its tables is refused in one Bahasa line naming them."""
+    url = two_databases[0]
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("EKINERJA_")},
+        "EKINERJA_DATABASE_URL": url,
+    }
+    assert subprocess.run([*CLI, "db", "upgrade"], env=env, capture_output=True, timeout=120).returncode == 0
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE procrastinate_events, procrastinate_periodic_defers CASCADE")
+        connection.exec_driver_sql("DROP TABLE procrastinate_jobs, procrastinate_workers CASCADE")
+        connection.exec_driver_sql("DROP TYPE procrastinate_job_status, procrastinate_job_event_type CASCADE")
+    again = subprocess.run([*CLI, "db", "upgrade"], env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    with engine.begin() as connection:
+        assert connection.exec_driver_sql("SELECT to_regclass('procrastinate_jobs')").scalar() is not None
+        connection.exec_driver_sql("DROP TABLE procrastinate_events CASCADE")
+    partial = subprocess.run([*CLI, "db", "upgrade"], env=env, capture_output=True, text=True, timeout=120)
+    engine.dispose()
+    assert partial.returncode == 2 and "tidak lengkap" in partial.stderr, partial.stderr
+    assert "Traceback" not in partial.stderr
+
+
+def test_worker_concurrency_is_bounded(tmp_path: Path, siasn_settings: SiasnSettings) -> None:
+    """``worker --concurrency`` past the setting's bound (256) is refused before anything runs."""
+    env = _env(f"sqlite:///{tmp_path / 'e.db'}", siasn_settings)
+    done = subprocess.run(
+        [*CLI, "worker", "--concurrency", "20000000"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 2 and "--concurrency" in done.stderr and "256" in done.stderr, done.stderr

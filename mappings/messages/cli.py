@@ -113,7 +113,8 @@ _HELP: dict[str, str] = {
         "Rekonsiliasi seluruh instansi dengan SIASN (melanjutkan run yang "
         "terputus). Kode keluar: 0 selesai, 1 dibatalkan atau dihentikan, "
         "3 ditahan pengaman (setujui di konsol atau dengan runs setujui), 4 run lain sedang "
-        "berjalan."
+        "berjalan, 2 masukan atau konfigurasi salah, 130 berhenti mengikuti run --queue "
+        "(run tetap dikerjakan worker)."
     ),
     "cli.reconcile.contoh": "ekinerja-sync reconcile --rate 20 --json",
     "cli.runs": "Run rekonsiliasi.",

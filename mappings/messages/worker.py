@@ -4,9 +4,9 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "cli.worker": (
-        "Jalankan worker Procrastinate yang mengerjakan run rekonsiliasi yang diantrikan "
-        "(reconcile --queue), di atas PostgreSQL yang sama dengan basis data. Berhenti dengan "
-        "Ctrl-C atau SIGTERM setelah pekerjaan yang sedang berjalan selesai."
+        "Jalankan worker yang mengerjakan run rekonsiliasi yang diantrikan (reconcile --queue); "
+        "antreannya disimpan di basis data PostgreSQL yang sama. Jalankan satu di tiap mesin. "
+        "Berhenti dengan Ctrl-C atau SIGTERM setelah pekerjaan yang sedang berjalan selesai."
     ),
     "cli.worker.contoh": "ekinerja-sync worker --concurrency 16",
     "cli.opt.worker_concurrency": (
@@ -35,6 +35,11 @@ ID: dict[str, str] = {
         "Berhenti mengikuti run {run_id}; run tetap dikerjakan worker. "
         "Lihat hasilnya dengan: ekinerja-sync runs show {run_id}"
     ),
+    "worker.queue_incomplete": (
+        "tabel antrean di basis data ini tidak lengkap (yang ada: {tables}); hapus tabel "
+        "procrastinate_* yang tersisa, lalu jalankan: ekinerja-sync db upgrade"
+    ),
+    "worker.following_again": "Mengikuti lagi run {run_id} yang sudah diantrikan.",
     "worker.job_failed": "pekerjaan {task} gagal berulang kali: {error}",
     "worker.started": (
         "Worker berjalan (antrean {queue}, {concurrency} permintaan bersamaan). Ctrl-C untuk berhenti."

@@ -29,6 +29,7 @@ from service.settings import (
     tls_unverified,
 )
 from store.db import SchemaBehindError
+from store.queue_schema import QueueSchemaIncomplete
 from sync.profil.sinkron import failure_reason
 
 # Data is text: no emoji codes (``:smile:``) and no markup reach the terminal from values.
@@ -49,6 +50,8 @@ def cli_errors() -> Iterator[None]:
         yield
     except (ConfigError, NipError, SettingsError) as exc:
         raise fail(str(exc)) from None
+    except QueueSchemaIncomplete as exc:
+        raise fail(t("worker.queue_incomplete", tables=", ".join(exc.present))) from None
     except SchemaBehindError as exc:
         current = exc.current or t("cli.db.empty")
         raise fail(t("cli.schema_behind", where=exc.where, current=current, head=exc.head)) from None

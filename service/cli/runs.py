@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -172,6 +173,8 @@ def _run_reconcile(
 ) -> dict[str, Any]:
     """One reconciliation with its progress bar (in this process, or ``queued`` to the
     workers); busy (exit 4) and stopped (exit 1) refused."""
+    if queued is not None:  # SIGTERM stops following as Ctrl-C does (exit 130, the run goes on)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         return asyncio.run(reconcile_with_progress(container, options, queued or run_reconcile))
     except KeyboardInterrupt:
@@ -207,9 +210,9 @@ def _refuse(report: dict[str, Any], code: int, *, held: bool) -> None:
         raise typer.Exit(code)
     typer.echo(
         visible(
-            t("runs.refused", status=report["status"], reason=reason)
+            t("runs.refused", status=status_label(report["status"]), reason=reason)
             if reason
-            else t("runs.refused_bare", status=report["status"])
+            else t("runs.refused_bare", status=status_label(report["status"]))
         ),
         err=True,
     )

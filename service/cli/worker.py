@@ -14,7 +14,7 @@ from mappings.messages import t
 from service.cli.common import at_least, build_container, cli_errors, fail, help_text, number
 from service.container import Container
 from service.render import visible
-from service.settings import load_settings
+from service.settings import MAX_CONCURRENCY, load_settings
 from service.worker.follow import check_queue, queue_and_follow
 from service.worker.process import run_worker
 from service.worker.queue import conninfo
@@ -24,7 +24,10 @@ from sync.reconcile.context import Progress
 
 def worker(
     concurrency: int = typer.Option(
-        None, "--concurrency", parser=number("--concurrency"), help=t("cli.opt.worker_concurrency")
+        None,
+        "--concurrency",
+        parser=number("--concurrency", 1, MAX_CONCURRENCY),
+        help=t("cli.opt.worker_concurrency"),
     ),
     once: bool = typer.Option(False, "--sekali", help=t("cli.opt.worker_once")),
 ) -> None:
@@ -58,7 +61,7 @@ class QueuedStart:
     ) -> dict[str, Any]:
         """The run's report once it ends (as ``service.jobs.run_reconcile`` gives it)."""
         with _queue_errors():
-            return await queue_and_follow(container, options, progress, warn=_no_workers, opened=self._opened)
+            return await queue_and_follow(container, options, progress, warn=_said, opened=self._opened)
 
     def _opened(self, run_id: str) -> None:
         self.run_id = run_id
@@ -70,8 +73,8 @@ class QueuedStart:
         return typer.Exit(130)
 
 
-def _no_workers(run_id: str) -> None:
-    typer.echo(visible(t("worker.no_live_workers", run_id=run_id)), err=True)
+def _said(message: str) -> None:
+    typer.echo(visible(message), err=True)
 
 
 @contextmanager

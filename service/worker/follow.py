@@ -24,7 +24,7 @@ from service.container import ConfigError, Container
 from service.worker.queue import build_app, conninfo, defer_step
 from store.models import RunItem, SyncRun
 from sync import runs
-from sync.reconcile.conduct import open_queued
+from sync.reconcile.conduct import open_queued, queued_lease
 from sync.reconcile.context import Progress, ReconcileOptions
 from sync.runs import Lease, RunReport, RunStatus
 
@@ -55,10 +55,11 @@ async def queue_and_follow(
     opened: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Queue a run (or the unfinished one) for the workers; its report once it ends. ``warn``
-    is told once when no worker is alive to run it, ``opened`` the run's id."""
+    is told (in Bahasa) when a queued run is followed again, and once when no worker is alive
+    to run it; ``opened`` the run's id."""
     conninfo(container.settings.database_url)  # refuse SQLite before opening anything
     await asyncio.to_thread(check_queue, container)
-    run_id, lease = await asyncio.to_thread(open_queued, container.sessions, options)
+    run_id, lease = await _open_or_rejoin(container, options, warn)
     if opened is not None:
         opened(run_id)
     app = build_app(container)
@@ -68,6 +69,22 @@ async def queue_and_follow(
             await _follow(container, app, run_id, lease, progress or (lambda *_: None), warn)
     await asyncio.to_thread(runs.release, container.sessions, lease)
     return await asyncio.to_thread(_report, container, run_id)
+
+
+async def _open_or_rejoin(
+    container: Container, options: ReconcileOptions, said: Callable[[str], None] | None
+) -> tuple[str, Lease]:
+    """Open (or resume) a run for the workers; when a queued run is already running, follow
+    that one (its id and lease) instead of refusing it as another run."""
+    try:
+        return await asyncio.to_thread(open_queued, container.sessions, options)
+    except runs.RunBusy:
+        running = await asyncio.to_thread(queued_lease, container.sessions)
+        if running is None:
+            raise
+        if said is not None:
+            said(t("worker.following_again", run_id=running[0]))
+        return running
 
 
 async def _follow(
@@ -80,7 +97,8 @@ async def _follow(
 ) -> None:
     """Poll the run until it is no longer running; requeue its step when nothing is queued."""
     shown: str | None = None
-    idle_since = time.monotonic()
+    idle_since = started = time.monotonic()
+    grace = max(5.0, 2 * container.settings.worker.heartbeat_s)  # a worker just started registers
     while (seen := await asyncio.to_thread(_seen, container, run_id)).status == RunStatus.RUNNING:
         if shown not in (None, seen.phase):
             progress(shown, 1, 1)  # the phase before is over
@@ -92,8 +110,8 @@ async def _follow(
         elif time.monotonic() - idle_since > 3 * POLL_S:
             await defer_step(app, run_id, lease)
             idle_since = time.monotonic()
-        if not live and warn is not None:
-            warn(run_id)
+        if not live and warn is not None and time.monotonic() - started > grace:
+            warn(t("worker.no_live_workers", run_id=run_id))
             warn = None
         await asyncio.sleep(POLL_S)
 

@@ -11,7 +11,7 @@ import structlog
 
 from service.container import Container
 from service.worker.queue import build_app
-from service.worker.sweeper import sweep_forever
+from service.worker.sweeper import sweep_forever, sweep_once
 from service.worker.tasks import Runtime, part_job, step_job
 
 log = structlog.get_logger(__name__)
@@ -25,6 +25,7 @@ async def run_worker(container: Container, concurrency: int, *, wait: bool = Tru
     app = build_app(container, step_job, part_job)
     name = f"{socket.gethostname()}:{os.getpid()}"
     async with app.open_async(), container.siasn():  # one SIASN client (and token) for every job
+        await sweep_once(app, settings)  # a dead worker's jobs first (also for ``--sekali``)
         sweeper = asyncio.create_task(sweep_forever(app, settings))
         log.info("worker_started", worker=name, queue=settings.queue, concurrency=concurrency)
         try:

@@ -69,7 +69,12 @@ async def sweep_forever(app: procrastinate.App, settings: WorkerSettings) -> Non
     """Sweep every ``sweep_s`` until cancelled; a failing sweep is logged and tried again."""
     while True:
         await asyncio.sleep(settings.sweep_s)
-        try:
-            await sweep(app, settings)
-        except Exception as exc:  # the database may be away for a moment: the next sweep retries
-            log.warning("sweep_failed", error=str(exc).splitlines()[0])
+        await sweep_once(app, settings)
+
+
+async def sweep_once(app: procrastinate.App, settings: WorkerSettings) -> None:
+    """One sweep; a failure is logged (the database may be away for a moment), not raised."""
+    try:
+        await sweep(app, settings)
+    except Exception as exc:
+        log.warning("sweep_failed", error=(str(exc).splitlines() or [type(exc).__name__])[0])

@@ -105,7 +105,7 @@ async def _step(app: procrastinate.App, runtime: Runtime, run_id: str, lease: Le
         work = await conduct.under_lease(ctx, run_id, lambda: conduct.step(ctx, run_id, size))
         if work is not None and work.phase == "done":
             await asyncio.to_thread(ctx.fence.release)
-            log.info("queued_run_ended", run_id=run_id)
+            log.info("queued_run_over", run_id=run_id)
     if work is not None and work.phase != "done":
         queued = await defer_parts(app, run_id, lease, work)
         log.info(

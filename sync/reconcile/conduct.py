@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import structlog
-from sqlalchemy import func, select
+from sqlalchemy import Text, case, cast, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.models import RunItem, SyncRun
+from store.models import RunItem, RunLock, SyncRun
 from sync import runs
 from sync.fence import DatabaseStopped, Fence, RunStopped
 from sync.reconcile.apply_phase import apply_items
@@ -34,6 +34,7 @@ from sync.reconcile.begin import begin_run
 from sync.reconcile.context import KIND, Context, ReconcileOptions
 from sync.reconcile.fetch_phase import PhaseOver, fetch_items
 from sync.reconcile.guard_phase import guard_phase
+from sync.reconcile.guards import SampleWatch
 from sync.reconcile.supervisors_phase import supervisors_phase
 from sync.reconcile.units_phase import apply_tree, units_phase
 from sync.runs import Lease, RunStatus
@@ -90,8 +91,9 @@ async def fetch_part(ctx: Context, run_id: str, bounds: Bounds) -> bool:
     """Fetch one partition; True when no NIP of the run is left to fetch (the next step is due)."""
     if await ctx.fence.call(current_phase, ctx, run_id) != "fetch":
         return False
+    watch = await ctx.fence.call(sample_so_far, ctx, run_id)
     try:
-        if await fetch_items(ctx, run_id, bounds):
+        if await fetch_items(ctx, run_id, bounds, watch):
             return False  # the sample guard aborted the run
     except PhaseOver:
         return False
@@ -104,6 +106,34 @@ async def apply_part(ctx: Context, run_id: str, bounds: Bounds) -> bool:
         return False
     await apply_items(ctx, run_id, bounds)
     return bool(await ctx.fence.call(left, ctx, run_id, TO_APPLY) == 0)
+
+
+def queued_lease(sessions: sessionmaker[Session]) -> tuple[str, Lease] | None:
+    """The running queued run and its lease, when the reconcile lease is held by a queue token
+    (so ``reconcile --queue`` run again follows it instead of refusing); else None."""
+    with sessions() as session:
+        lock = session.get(RunLock, KIND)
+        if lock is None or not lock.owner.startswith(OWNER_PREFIX) or lock.expires_at <= 0:
+            return None
+        run = session.get(SyncRun, lock.run_id)
+        if run is None or run.status != RunStatus.RUNNING:
+            return None
+        return run.id, runs.Lease(KIND, lock.owner, lock.epoch)
+
+
+def sample_so_far(ctx: Context, run_id: str) -> SampleWatch:
+    """The sample guard seeded with what every partition of the run fetched so far, so the early
+    abort counts the run, not one partition (partitions smaller than the sample would never
+    reach it)."""
+    fetched = func.sum(case((RunItem.state != "pending", 1), else_=0))
+    failed = func.sum(case((RunItem.state == "failed", 1), else_=0))
+    no_profile = func.coalesce(cast(RunItem.snapshot, Text), "null") == "null"  # SQL or JSON null
+    unknown = func.sum(case(((RunItem.state == "fetched") & no_profile, 1), else_=0))
+    with ctx.sessions() as session:
+        row = session.execute(select(fetched, failed, unknown).where(RunItem.run_id == run_id)).one()
+    watch = SampleWatch(ctx.options.guards)
+    watch.fetched, watch.failed, watch.unknown = (int(value or 0) for value in row)
+    return watch
 
 
 def current_phase(ctx: Context, run_id: str) -> str:

@@ -37,13 +37,13 @@ async def fetch_phase(ctx: Context, run_id: str) -> None:
     await ctx.fence.call(ctx.set_phase, run_id, "guard")
 
 
-async def fetch_items(ctx: Context, run_id: str, bounds: Bounds) -> bool:
+async def fetch_items(ctx: Context, run_id: str, bounds: Bounds, watch: SampleWatch | None = None) -> bool:
     """Fetch and stage the pending NIPs within ``bounds``; True when the sample guard tripped
-    (the run is then aborted)."""
+    (the run is then aborted). ``watch``: the sample so far (a partition starts from the run's)."""
     pending, known = await ctx.fence.call(_pending, ctx, run_id, bounds)
     batcher = _Batcher(ctx, run_id, len(pending))
     queue = iter(pending)
-    watch = SampleWatch(ctx.options.guards)
+    watch = watch or SampleWatch(ctx.options.guards)
 
     async def worker() -> None:
         for nip in queue:

@@ -11,9 +11,9 @@ Revises: 0011
 Create Date: 2026-12-07
 """
 
-from importlib import resources
-
 from alembic import op
+
+from store import queue_schema
 
 revision = "0012"
 down_revision = "0011"
@@ -23,14 +23,7 @@ depends_on = None
 
 def upgrade() -> None:
     """Apply Procrastinate's schema on PostgreSQL (once)."""
-    bind = op.get_bind()
-    if bind.dialect.name != "postgresql":
-        return
-    if bind.exec_driver_sql("SELECT to_regclass('procrastinate_jobs')").scalar() is not None:
-        return
-    schema = resources.files("procrastinate.sql").joinpath("schema.sql").read_text(encoding="utf-8")
-    with bind.connection.dbapi_connection.cursor() as cursor:  # type: ignore[union-attr]
-        cursor.execute(schema)  # no parameters: the schema's own '%' signs stay as written
+    queue_schema.ensure(op.get_bind())
 
 
 def downgrade() -> None:
