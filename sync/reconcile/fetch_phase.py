@@ -13,14 +13,15 @@ from sqlalchemy import select, update
 
 from store.models import RunItem, SyncRun
 from sync.profil.remote import Known
+from sync.reconcile import unchanged
 from sync.reconcile.context import Context
 from sync.reconcile.early_guard import all_workers, watched
-from sync.reconcile.fetch import Fetched, fetch_one, staged_values
+from sync.reconcile.fetch import fetch_one, staged_values
 from sync.reconcile.guards import SampleWatch
 from sync.reconcile.steps import known_bases
 from sync.runs import RunStatus
 
-Staged = tuple[str, Fetched, float]  # NIP, result, when its fetch began (epoch seconds)
+Staged = unchanged.Staged  # NIP, result, when its fetch began (epoch seconds)
 
 
 Bounds = tuple[str, str] | None  # first and last NIP of a partition (None: every NIP)
@@ -100,12 +101,14 @@ def _pending(ctx: Context, run_id: str, bounds: Bounds) -> tuple[list[str], dict
 
 def _stage(ctx: Context, run_id: str, batch: list[Staged], calls: int) -> None:
     """Stage a batch on items still pending (a partition's job that overlaps another one never
-    stages over an item already staged or applied); ``PhaseOver`` once the run is not fetching."""
+    stages over an item already staged or applied); ``PhaseOver`` once the run is not fetching.
+    Employees whose SIASN record is unchanged since it was applied are closed instead
+    (``sync.reconcile.unchanged``): nothing of theirs is staged or applied again."""
     with ctx.fence.write() as session:
         run = session.get_one(SyncRun, run_id)
         run.calls += calls  # what was spent is counted even when the run has moved on
         fetching = run.status == RunStatus.RUNNING and run.phase == "fetch"
-        for nip, result, fetched_at in batch if fetching else []:
+        for nip, result, fetched_at in unchanged.close_unchanged(session, run, batch) if fetching else []:
             session.execute(
                 update(RunItem)
                 .where(RunItem.run_id == run_id, RunItem.nip == nip, RunItem.state == "pending")
