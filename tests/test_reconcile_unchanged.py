@@ -4,19 +4,20 @@ it on, compared after every night (held plan, guard verdict and counts included)
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from service.container import Container
 from service.settings import Settings, SiasnSettings
 from simulators.dataset import World
 from simulators.nights import DayChanges, advance_day
 from store.db import make_engine, transaction, upgrade
-from store.models import Conflict, Pegawai, RunChange
+from store.models import Conflict, FieldState, Pegawai, RunChange, RunItem
 from sync.konflik import lifecycle
 from sync.konflik.decide import Resolution, decide
 from sync.konflik.scope import ADMIN_CLI
@@ -119,6 +120,17 @@ def _decide_all(container: Container, nip: str) -> int:
         return len(ids)
 
 
+def _tamper(container: Container, renamed: str, unbased: str, written: str) -> None:
+    """Changes no product path makes without clearing the digest: each needs the full apply."""
+    with transaction(container.sessions) as session:
+        session.execute(update(Pegawai).where(Pegawai.nip == renamed).values(unor_nama="Nama lama"))
+        session.execute(update(Pegawai).where(Pegawai.nip == written).values(email="lain@contoh.go.id"))
+        person = session.scalar(select(Pegawai.id).where(Pegawai.nip == unbased))
+        session.execute(
+            delete(FieldState).where(FieldState.pegawai_id == person, FieldState.field == "email")
+        )
+
+
 def _touched(day: DayChanges) -> set[str]:
     """Everyone a simulated day changed in SIASN."""
     return day.updated() | day.left() | set(day.cpns_baru)
@@ -133,7 +145,8 @@ def test_fast_path_leaves_the_store_the_full_apply_leaves(
 ) -> None:
     """Night 1; a day of changes, a local unit edit that clashes with a mutasi, a kept local
     phone number, a Sinkron; night 2 held by a guard, then approved; the conflict decided and
-    another day; night 3; a quiet night 4. Both stores agree after each."""
+    another day; night 3; three changes behind the digest's back; a quiet night 4. Both stores
+    agree after each."""
     nights = Nights((database_url, second_url), siasn_settings, monkeypatch)
     for container in nights.both():
         import_export(container, world)
@@ -165,6 +178,42 @@ def test_fast_path_leaves_the_store_the_full_apply_leaves(
     third, closed = nights.night()
     assert third["status"] == "completed" and clash not in closed and kept not in closed
     assert not set(closed) & _touched(day)
+    odd = closed[:3]  # behind the digest's back: an old unit name, a lost base, a raw write
+    for container in nights.both():
+        _tamper(container, *odd)
     fourth, closed = nights.night()
-    assert fourth["status"] == "completed" and clash in closed and kept not in closed
+    assert fourth["status"] == "completed" and clash in closed
+    assert kept not in closed and not set(odd) & set(closed)  # each is applied in full
     nights.close()
+
+
+def test_digest_follows_what_would_make_a_reapply_do_something(container: Container, world: World) -> None:
+    """Applied records leave their digest; an edit clears it; an employee whose stored revision is
+    newer than the night's fetch is still ``stale``, never closed unchanged."""
+    import_export(container, world)
+    reconcile(container)
+    edited, ahead = staff_nip(world, 0), staff_nip(world, 1)
+    assert all(_digests(container).values())
+    edit(container, edited, no_hp="081234567890")
+    with transaction(container.sessions) as session:
+        person = session.scalar(select(Pegawai).where(Pegawai.nip == ahead))
+        assert person is not None
+        person.siasn_fetched_at = time.time() + 3600  # a Sinkron "after" the night's fetches
+    assert _digests(container)[edited] is None
+    night = reconcile(container)
+    assert night["counts"]["stale"] == 1 and night["counts"]["confirmed"] == len(world.pegawai) - 1
+    with container.sessions() as session:
+        items = dict(
+            session.execute(
+                select(RunItem.nip, RunItem.situation).where(RunItem.run_id == night["run_id"])
+            ).all()
+        )
+    assert items[ahead] == "stale" and items[edited] == "confirmed"
+    digests = _digests(container)
+    assert digests[edited] is None and digests[ahead] is not None  # a kept local value: no digest
+    assert sum(1 for d in digests.values() if d) == len(world.pegawai) - 1
+
+
+def _digests(container: Container) -> dict[str, str | None]:
+    with container.sessions() as session:
+        return dict(session.execute(select(Pegawai.nip, Pegawai.siasn_digest)).all())
