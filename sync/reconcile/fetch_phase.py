@@ -1,8 +1,10 @@
 """Phase ``fetch``: data-utama per pending NIP, concurrently within the shared rate budget.
 
-Results are staged on the run's items in batches (with the calls they cost); nothing local
-changes yet. The failing and unknown-NIP guards are checked on a sample as results arrive
-(``GuardPolicy.sample_size``): a tripped sample aborts the run at once.
+Results are staged on the run's items in batches (with the calls they cost); no employee's
+data changes yet. An employee whose SIASN record is unchanged since it was last applied is
+closed instead (``sync.reconcile.unchanged``): ``confirmed``, with only its sync time and
+revision stamped, as the apply would. The failing and unknown-NIP guards are checked on a
+sample as results arrive (``GuardPolicy.sample_size``): a tripped sample aborts the run at once.
 """
 
 from __future__ import annotations
