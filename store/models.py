@@ -87,6 +87,9 @@ class Pegawai(Base):
     last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # when the newest SIASN value applied was fetched (epoch seconds): older snapshots are stale
     siasn_fetched_at: Mapped[float | None] = mapped_column(Float)
+    # sha256 of the SIASN record last applied when re-applying it would change nothing
+    # (``sync.digest``); None when it would (a kept local value, a conflict, an edit since)
+    siasn_digest: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

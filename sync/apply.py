@@ -170,6 +170,8 @@ def _not_found(
     fetched_at: float | None,
     tz: tzinfo,
 ) -> SinkronOutcome:
+    if pegawai is not None:
+        pegawai.siasn_digest = None  # no record applied: the next one is applied in full
     if pegawai is not None and fetched_at is not None:
         pegawai.siasn_fetched_at = fetched_at
     if pegawai is None:

@@ -42,6 +42,7 @@ class ApplyContext:
     notices: list[Notice] = field(default_factory=list)
     atasan: Pegawai | None = None
     left: bool = False
+    kept: bool = False  # a field kept its local value or went to an admin: a re-apply is no no-op
     open_conflicts: dict[str, Conflict] = field(default_factory=dict)
 
 
@@ -109,6 +110,7 @@ def _converged(ctx: ApplyContext, merge: FieldMerge) -> None:
 
 def _keep_local(ctx: ApplyContext, merge: FieldMerge) -> None:
     state = ctx.states[merge.field]
+    ctx.kept = True
     if state.diverged_since is None:
         state.diverged_since = audit.now()
     _close_stale_conflict(ctx, merge.field)
@@ -124,6 +126,7 @@ def _keep_local(ctx: ApplyContext, merge: FieldMerge) -> None:
 
 def _conflict(ctx: ApplyContext, merge: FieldMerge) -> None:
     explanation = _explain_conflict(ctx, merge)
+    ctx.kept = True
     ctx.open_conflicts[merge.field] = lifecycle.raise_conflict(
         ctx.session,
         pegawai=ctx.pegawai,

@@ -6,6 +6,7 @@ from mappings.departure import departure_reason
 from mappings.notices import Notice
 from sync import audit
 from sync.apply_fields import ApplyContext
+from sync.digest import settled_digest
 from sync.unor.supervision import update_supervisor
 
 
@@ -13,7 +14,8 @@ def finish(ctx: ApplyContext) -> None:
     """Complete an applied profile once its fields are merged.
 
     Fills the derived fields, marks the employee found and synced, records a creation, (de)activates
-    on departure, flushes, then warns about a non-smallest unit and relinks the supervisor.
+    on departure, keeps the record's digest when a re-apply would change nothing (``sync.digest``),
+    flushes, then warns about a non-smallest unit and relinks the supervisor.
     """
     _derived_fields(ctx)
     _mark_found(ctx)
@@ -30,6 +32,7 @@ def finish(ctx: ApplyContext) -> None:
     if ctx.created or ctx.applied:
         ctx.pegawai.updated_at = audit.now()
     _departure(ctx)
+    ctx.pegawai.siasn_digest = settled_digest(ctx.remote.record, settled=not (ctx.kept or ctx.conflicts))
     ctx.session.flush()
     _unit_not_smallest(ctx)
     _supervisor(ctx)

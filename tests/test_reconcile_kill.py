@@ -41,7 +41,7 @@ def progress(name, done, total):
 container = Container.build(Settings())
 async def go():
     async with container.siasn() as siasn:
-        options = ReconcileOptions(batch_size=10, concurrency=4)
+        options = ReconcileOptions(batch_size=2, concurrency=4)  # night 2 stages few
         return await Reconciler(siasn, container.sessions, options, progress).run()
 print(asyncio.run(go())["status"])
 """

@@ -253,6 +253,7 @@ def _apply(
     partners: str = "",
 ) -> Conflict:
     person = session.get_one(Pegawai, conflict.pegawai_id)
+    person.siasn_digest = None  # the next SIASN record is merged in full, against the decision
     if conflict.kind == "klaim":
         return _decide_claim(session, conflict, person, resolution, actor, reason)
     if conflict.kind == skp_konflik.KIND:

@@ -96,6 +96,7 @@ def edit_pegawai(
         pegawai.unor_nama = unit.nama if unit else None
     if changed:
         pegawai.updated_at = audit.now()
+        pegawai.siasn_digest = None  # the next SIASN record is merged in full, against the edit
     return EditResult(nip=nip, changed=changed)
 
 

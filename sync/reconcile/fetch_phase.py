@@ -1,8 +1,10 @@
 """Phase ``fetch``: data-utama per pending NIP, concurrently within the shared rate budget.
 
-Results are staged on the run's items in batches (with the calls they cost); nothing local
-changes yet. The failing and unknown-NIP guards are checked on a sample as results arrive
-(``GuardPolicy.sample_size``): a tripped sample aborts the run at once.
+Results are staged on the run's items in batches (with the calls they cost); no employee's
+data changes yet. An employee whose SIASN record is unchanged since it was last applied is
+closed instead (``sync.reconcile.unchanged``): ``confirmed``, with only its sync time and
+revision stamped, as the apply would. The failing and unknown-NIP guards are checked on a
+sample as results arrive (``GuardPolicy.sample_size``): a tripped sample aborts the run at once.
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ from sqlalchemy import select, update
 
 from store.models import RunItem, SyncRun
 from sync.profil.remote import Known
+from sync.reconcile import unchanged
 from sync.reconcile.context import Context
 from sync.reconcile.early_guard import all_workers, watched
-from sync.reconcile.fetch import Fetched, fetch_one, staged_values
+from sync.reconcile.fetch import fetch_one, staged_values
 from sync.reconcile.guards import SampleWatch
 from sync.reconcile.steps import known_bases
 from sync.runs import RunStatus
 
-Staged = tuple[str, Fetched, float]  # NIP, result, when its fetch began (epoch seconds)
+Staged = unchanged.Staged  # NIP, result, when its fetch began (epoch seconds)
 
 
 Bounds = tuple[str, str] | None  # first and last NIP of a partition (None: every NIP)
@@ -100,12 +103,14 @@ def _pending(ctx: Context, run_id: str, bounds: Bounds) -> tuple[list[str], dict
 
 def _stage(ctx: Context, run_id: str, batch: list[Staged], calls: int) -> None:
     """Stage a batch on items still pending (a partition's job that overlaps another one never
-    stages over an item already staged or applied); ``PhaseOver`` once the run is not fetching."""
+    stages over an item already staged or applied); ``PhaseOver`` once the run is not fetching.
+    Employees whose SIASN record is unchanged since it was applied are closed instead
+    (``sync.reconcile.unchanged``): nothing of theirs is staged or applied again."""
     with ctx.fence.write() as session:
         run = session.get_one(SyncRun, run_id)
         run.calls += calls  # what was spent is counted even when the run has moved on
         fetching = run.status == RunStatus.RUNNING and run.phase == "fetch"
-        for nip, result, fetched_at in batch if fetching else []:
+        for nip, result, fetched_at in unchanged.close_unchanged(session, run, batch) if fetching else []:
             session.execute(
                 update(RunItem)
                 .where(RunItem.run_id == run_id, RunItem.nip == nip, RunItem.state == "pending")

@@ -12,7 +12,7 @@ from sync.reconcile.context import Context
 from sync.reconcile.early_guard import tally
 from sync.reconcile.guards import Verdict, check
 from sync.reconcile.plan import plan_held_run
-from sync.reconcile.steps import finish, instansi_of, plan_stats, staged
+from sync.reconcile.steps import closed, finish, instansi_of, plan_stats, staged
 from sync.runs import RunStatus
 
 
@@ -31,7 +31,10 @@ def _verdict(ctx: Context, run_id: str) -> Verdict:
     """The guards' verdict; the whole staged plan is read outside the write."""
     with ctx.sessions() as session:
         run = session.get_one(SyncRun, run_id)
-        stats = plan_stats(session, staged(session, run_id), instansi_of(run.units_snapshot))
+        unchanged = len(closed(session, run_id))
+        stats = plan_stats(
+            session, staged(session, run_id), instansi_of(run.units_snapshot), unchanged=unchanged
+        )
     return check(stats, ctx.options.guards)
 
 

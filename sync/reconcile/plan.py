@@ -22,6 +22,7 @@ from sync.reconcile.integrity import integrity_report
 from sync.reconcile.steps import (
     apply_item,
     apply_unit_phase,
+    closed,
     instansi_of,
     org_context,
     staged,
@@ -43,19 +44,20 @@ def simulate(
     actor: str,
     run_id: str,
     units_failed: str | None = None,
+    settled: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], dict[str, Any]]:
     """Apply the units and every fetched profile in ``session`` (the caller rolls back); the
-    situations and the unit phase's counts (only the failure when ref-unor failed)."""
+    situations and the unit phase's counts (only the failure when ref-unor failed).
+    ``settled``: the situations of employees already closed (unchanged while fetching)."""
     unit_changes: dict[str, Any] = (
         {"status": "failed", "reason": units_failed}
         if units_failed is not None
         else apply_unit_phase(session, units, actor=actor, run_id=run_id).counts()
     )
     org = org_context(session)
-    situation = {
-        nip: apply_item(session, nip, remote, org, actor=actor, run_id=run_id)[0]
-        for nip, remote in sorted(fetched.items())
-    }
+    situation = dict(settled or {})
+    for nip, remote in sorted(fetched.items()):
+        situation[nip] = apply_item(session, nip, remote, org, actor=actor, run_id=run_id)[0]
     for nip in [
         *strand_conflicts(session, actor=actor, run_id=run_id),
         *claim_conflicts(session, actor=actor, run_id=run_id),
@@ -118,6 +120,7 @@ def plan_held_run(sessions: sessionmaker[Session], run_id: str, actor: str) -> i
                 actor=actor,
                 run_id=run_id,
                 units_failed=units.get("reason") if units.get("status") == "failed" else None,
+                settled=closed(session, run_id),
             )
             plan = capture(session, run_id, situations, errors)
             integrity = integrity_report(session, instansi_of(run.units_snapshot))

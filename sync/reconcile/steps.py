@@ -136,8 +136,14 @@ def _stamp(epoch: float, tz: tzinfo) -> str:
     return f"{datetime.fromtimestamp(epoch, tz):%Y-%m-%d %H:%M:%S.%f %Z}"
 
 
-def plan_stats(session: Session, fetched: Mapping[str, Fetched], instansi_id: str | None) -> PlanStats:
-    """What applying ``fetched`` would do: failures, 404s, unit changes, deactivations."""
+def plan_stats(
+    session: Session, fetched: Mapping[str, Fetched], instansi_id: str | None, *, unchanged: int = 0
+) -> PlanStats:
+    """What applying ``fetched`` would do: failures, 404s, unit changes, deactivations.
+
+    ``unchanged``: employees already closed unchanged while fetching (``sync.reconcile.unchanged``),
+    counted among the employees: SIASN knows them, nobody moves or leaves.
+    """
     people = {
         nip: (unor_id, aktif)
         for nip, unor_id, aktif in session.execute(select(Pegawai.nip, Pegawai.unor_id, Pegawai.aktif))
@@ -165,7 +171,7 @@ def plan_stats(session: Session, fetched: Mapping[str, Fetched], instansi_id: st
         )
         moves += int(decision.decision is Decision.APPLY_REMOTE and unor_id is not None)
         leaving += int(aktif and departure_reason(remote.record, instansi_id) is not None)
-    return PlanStats(len(fetched), failed, missing, moves, leaving)
+    return PlanStats(len(fetched) + unchanged, failed, missing, moves, leaving)
 
 
 def conflicts_opened(session: Session, run_id: str) -> int:
@@ -192,11 +198,22 @@ def org_context(session: Session) -> OrgContext:
 
 
 def staged(session: Session, run_id: str) -> dict[str, Fetched]:
-    """The staged fetch results of a run, per NIP."""
+    """The staged fetch results of a run, per NIP (not the items already closed)."""
     rows = session.execute(
-        select(RunItem.nip, RunItem.state, RunItem.snapshot, RunItem.error).where(RunItem.run_id == run_id)
+        select(RunItem.nip, RunItem.state, RunItem.snapshot, RunItem.error).where(
+            RunItem.run_id == run_id, RunItem.state.in_(("fetched", "failed"))
+        )
     )
     return {nip: from_item(state, snapshot, error) for nip, state, snapshot, error in rows}
+
+
+def closed(session: Session, run_id: str) -> dict[str, str]:
+    """The situations of a run's items already closed, per NIP: before the apply phase, those
+    closed unchanged while fetching (``sync.reconcile.unchanged``)."""
+    rows = session.execute(
+        select(RunItem.nip, RunItem.situation).where(RunItem.run_id == run_id, RunItem.state == "done")
+    )
+    return {nip: situation or "" for nip, situation in rows}
 
 
 def progress_counts(session: Session, run_id: str) -> tuple[int, int]:
