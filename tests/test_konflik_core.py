@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, update
 
 from service.container import Container
 from simulators.dataset import World
 from simulators.events import mutasi
 from store.db import make_engine, transaction, upgrade
-from store.models import AuditEntry, Base, Conflict, ConflictEvent
+from store.models import AuditEntry, Conflict, ConflictEvent
 from sync import audit
 from sync.access.rules import Principal, RoleMap
 from sync.konflik.calendar import add_working_days, is_working_day, overdue_before
@@ -22,7 +20,7 @@ from sync.konflik.errors import KonflikError, KonflikForbidden, KonflikNotFound,
 from sync.konflik.query import KonflikFilter, get_conflict, list_conflicts, select_ids, summary
 from sync.konflik.scope import ADMIN_CLI, scope_for
 from sync.konflik.usulan import group_by_unit, list_usulan
-from tests.helpers import base_value, conflicts, leaf_units, pegawai, sinkron
+from tests.helpers import base_value, conflicts, leaf_units, pegawai, schema_diff, sinkron
 from tests.konflik_helpers import known_account, raise_unit_conflicts
 
 ROLES = RoleMap(admin=frozenset({"admin"}), operator=frozenset({"operator"}))
@@ -43,7 +41,7 @@ def test_migration_matches_models(database_url: str) -> None:
     engine = make_engine(database_url)
     upgrade(engine)
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        diff = schema_diff(connection)
     engine.dispose()
     assert diff == []
 

@@ -7,15 +7,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import make_engine, session_factory, transaction, upgrade
-from store.models import Base, Pegawai
+from store.models import Pegawai
 from store.models_skp import Evaluasi, Indikator, PmmProblem, Rhk, Skp
+from tests.helpers import schema_diff
 
 NOW = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 NIP = "198703122010012004"
@@ -77,7 +76,7 @@ def test_migration_creates_exactly_the_models(engine: Engine) -> None:
         "pmm_problem",
     } <= tables
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        diff = schema_diff(connection)
     assert diff == []
 
 

@@ -280,7 +280,6 @@ def test_db_upgrade_recreates_a_dropped_queue(two_databases: tuple[str, str], tm
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE procrastinate_events, procrastinate_periodic_defers CASCADE")
         connection.exec_driver_sql("DROP TABLE procrastinate_jobs, procrastinate_workers CASCADE")
-        connection.exec_driver_sql("DROP TYPE procrastinate_job_status, procrastinate_job_event_type CASCADE")
     again = subprocess.run([*CLI, "db", "upgrade"], env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
     with engine.begin() as connection:

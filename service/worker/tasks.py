@@ -56,8 +56,9 @@ class Runtime:
 
 def runtime_of(context: procrastinate.JobContext) -> Runtime:
     """The worker's runtime, passed to every job."""
-    runtime = context.additional_context["runtime"]
-    assert isinstance(runtime, Runtime)
+    runtime = context.additional_context.get("runtime")
+    if not isinstance(runtime, Runtime):
+        raise TypeError("the worker passes its Runtime to every job (service.worker.process)")
     return runtime
 
 
