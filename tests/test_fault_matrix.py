@@ -152,8 +152,8 @@ def _half_applied(before: dict[str, Any], after: dict[str, Any], good: dict[str,
     evaluation the push could not confirm may also wait, unsent, as failed or uncertain)."""
     odd = []
     for table in ("pegawai", "skp", "evaluasi"):
-        allowed = before[table] + good[table]
-        odd += [(table, row) for row in after[table] if row not in allowed]
+        allowed = [_data(row) for row in before[table] + good[table]]
+        odd += [(table, row) for row in after[table] if _data(row) not in allowed]
     unsent = {tuple(r[:5]) for r in before["evaluasi"]}
     return [
         (table, row)
@@ -161,6 +161,13 @@ def _half_applied(before: dict[str, Any], after: dict[str, Any], good: dict[str,
         if not (table == "evaluasi" and row[6] == "None" and row[7] in PENDING)
         or tuple(row[:5]) not in unsent
     ]
+
+
+def _data(row: Any) -> Any:
+    """A row as data: an employee's ``siasn_digest`` (which SIASN record was last applied, a
+    cache of the fast path) may be newer than its stored values, e.g. when ref-unor failed and
+    a renamed unit's name waits for the next night."""
+    return {k: v for k, v in row.items() if k != "siasn_digest"} if isinstance(row, dict) else row
 
 
 CELLS = [

@@ -61,8 +61,8 @@ def test_token_expiring_mid_run_stops_cleanly_and_resumes(
     """The token lapses during the fetch: run 'stopped' with what to do, no employee written;
     after a new token the same run resumes and completes."""
     import_export(file_mode, world)
-    sim.faults.latency = 0.03
-    token_file.write_text(sim.issue_sso_token(lifetime=2))
+    sim.faults.latency = 0.05  # the fetch takes about 12 s: the token lapses in it, not in units
+    token_file.write_text(sim.issue_sso_token(lifetime=4))
     stopped = reconcile(file_mode, concurrency=2)
     assert stopped["status"] == "stopped" and stopped["phase"] == "fetch"
     assert "expired at" in stopped["guard_reason"] and str(token_file) in stopped["guard_reason"]
