@@ -82,6 +82,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def second_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second empty database of the same kind as ``database_url`` (a reference store)."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'second.db'}"
+        return
+    url = fresh_postgres_url()
+    try:
+        yield url
+    finally:
+        drop_postgres(url)
+
+
+@pytest.fixture
 def world() -> World:
     """A small generated province (deterministic)."""
     return generate_world(11, 160)

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,6 @@ from simulators.siasn import SiasnSimulator
 from store.db import make_engine, upgrade
 from store.models import RunItem, RunLock, SyncRun
 from sync.runs import RunBusy
-from tests.conftest import PG_SKIP_REASON, drop_postgres, fresh_postgres_url
 from tests.helpers import edit, import_export, leaf_units, reconcile, store_state
 
 pytestmark = pytest.mark.e2e
@@ -45,20 +43,6 @@ async def go():
         return await Reconciler(siasn, container.sessions, options, progress).run()
 print(asyncio.run(go())["status"])
 """
-
-
-@pytest.fixture
-def second_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A second empty database of the same kind (for the uninterrupted reference run)."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'reference.db'}"
-        return
-    assert PG_SKIP_REASON is None
-    url = fresh_postgres_url()
-    try:
-        yield url
-    finally:
-        drop_postgres(url)
 
 
 def _container(url: str, siasn: SiasnSettings) -> Container:

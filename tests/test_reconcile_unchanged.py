@@ -5,8 +5,6 @@ it on, compared after every night (held plan, guard verdict and counts included)
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,26 +21,11 @@ from sync.konflik.decide import Resolution, decide
 from sync.konflik.scope import ADMIN_CLI
 from sync.reconcile import unchanged
 from sync.reconcile.guards import GuardPolicy
-from tests.conftest import PG_SKIP_REASON, drop_postgres, fresh_postgres_url
 from tests.helpers import edit, import_export, leaf_units, reconcile, sinkron, staff_nip, store_state
 
 pytestmark = pytest.mark.e2e
 SAME = ("status", "phase", "counts", "calls", "failed", "conflicts_opened", "guard_reason", "unit_changes")
 HOLD = GuardPolicy(max_deactivate_share=0.0, min_employees_for_share=1)  # any leaver holds the night
-
-
-@pytest.fixture
-def second_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A second empty database of the same kind (the store with the fast path)."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'fast.db'}"
-        return
-    assert PG_SKIP_REASON is None
-    url = fresh_postgres_url()
-    try:
-        yield url
-    finally:
-        drop_postgres(url)
 
 
 class Nights:

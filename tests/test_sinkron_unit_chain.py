@@ -257,3 +257,15 @@ def test_sinkron_does_not_load_the_unit_tree(container: Container, world: World)
     assert big.statements == small.statements
     assert len(big.unit_reads) == len(small.unit_reads) <= 3
     assert big.rows() == small_rows < 20  # the whole-tree load read every unit: 369 rows
+
+
+def test_small_context_refuses_whole_tree_questions(sessions: sessionmaker[Session]) -> None:
+    """Orphans and cycles need every unit: the small context refuses them loudly rather than
+    answering from a partial tree (the integrity report uses ``load_context``)."""
+    with transaction(sessions) as session:
+        _store(session, TREE)
+        small = load_unit_context(session, (TREE[0][0],))
+        with pytest.raises(NotImplementedError, match="load_context"):
+            small.tree.orphans()
+        with pytest.raises(NotImplementedError, match="load_context"):
+            small.tree.cycles()

@@ -70,8 +70,11 @@ async def step_job(
     async with _alone(runtime.container, run_id) as alone:
         if not alone:  # another worker is running this run's step and carries it on
             return
-        work = lambda: _step(context.app, runtime, run_id, lease)  # noqa: E731
-        await _final_attempt_stops(context, runtime, run_id, lease, work)
+
+        async def body() -> None:
+            await _step(context.app, runtime, run_id, lease)
+
+        await _final_attempt_stops(context, runtime, run_id, lease, body)
 
 
 async def part_job(
