@@ -11,8 +11,10 @@ work, which run in worker threads, also by thread), and the peak RSS of this pro
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import importlib
 import json
+import os
 import resource
 import signal
 import subprocess
@@ -21,6 +23,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 PHASES = ("units", "fetch", "guard", "apply", "supervisors")
@@ -133,6 +136,21 @@ async def _cancellable(config: dict[str, Any], meter: PhaseMeter) -> dict[str, A
         return None
 
 
+def _profiled(night: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
+    """Run ``night``; under cProfile when ``EKINERJA_BENCH_PROFILE`` names a folder (one
+    ``.pstats`` file per night there, the event loop's thread only), so a figure comes with the
+    profile that explains it."""
+    folder = os.environ.get("EKINERJA_BENCH_PROFILE")
+    if not folder:
+        return night()
+    profiler = cProfile.Profile()
+    try:
+        return profiler.runcall(night)
+    finally:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        profiler.dump_stats(Path(folder) / f"night-{os.getpid()}.pstats")
+
+
 def child(config: dict[str, Any]) -> dict[str, Any]:
     """Run one night here; the measured figures of this process."""
     from service.logging import configure_logging
@@ -140,7 +158,7 @@ def child(config: dict[str, Any]) -> dict[str, Any]:
     configure_logging("console", "WARNING")
     meter = PhaseMeter()
     rss_ready = status_kb("VmRSS")
-    report = asyncio.run(_cancellable(config, meter))
+    report = _profiled(lambda: asyncio.run(_cancellable(config, meter)))
     if report is None:
         return {"status": "cancelled"}
     employees = sum(report["counts"].values())

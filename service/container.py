@@ -241,6 +241,7 @@ def http_options(config: SiasnSettings) -> HttpOptions:
         max_connections=config.max_connections,
         max_keepalive=config.max_connections,
         verify=verify,
+        network=config.network,
     )
 
 

@@ -109,6 +109,9 @@ class SiasnSettings(BaseModel):
     connect_timeout: float = Field(5.0, gt=0)
     read_timeout: float = Field(30.0, gt=0)
     max_connections: int = Field(32, ge=1)
+    network: Literal["aiohttp", "httpx"] = Field(
+        "aiohttp", description="the HTTP pool under the client: aiohttp's (measured faster) or httpx's"
+    )
     rate: float = Field(10.0, ge=0, description="requests per second; 0 = unlimited")
     rate_burst: int = Field(5, ge=1)
     sinkron_share: float = Field(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import httpx
 
 from connectors._http.budget import BudgetLane, BudgetTransport
+from connectors._http.network import Network, build_network
 from connectors.errors import UpstreamError, translate_transport_error
 
 USER_AGENT = "ekinerja-sync/0.1"
@@ -23,6 +24,7 @@ class HttpOptions:
     max_connections: int = 32
     max_keepalive: int = 16
     verify: bool | str = True
+    network: Network = "httpx"
 
     def timeout(self) -> httpx.Timeout:
         """The httpx timeout built from these options."""
@@ -42,16 +44,17 @@ def build_async_client(
     headers: dict[str, str] | None = None,
     budget: BudgetLane | None = None,
 ) -> httpx.AsyncClient:
-    """Create an ``httpx.AsyncClient``; ``transport`` replaces the network (respx, simulators);
-    with ``budget`` every request the client sends (token requests and retries too) draws from
-    it right before it is sent."""
+    """Create an ``httpx.AsyncClient`` over ``options.network``; ``transport`` replaces the
+    network (respx, simulators); with ``budget`` every request the client sends (token requests
+    and retries too) draws from it right before it is sent."""
     limits = httpx.Limits(
         max_connections=options.max_connections,
         max_keepalive_connections=options.max_keepalive,
     )
-    if budget is not None:
-        inner = transport or httpx.AsyncHTTPTransport(verify=options.verify, limits=limits)
-        transport = BudgetTransport(inner, budget)
+    if transport is None and (budget is not None or options.network != "httpx"):
+        transport = build_network(options.network, verify=options.verify, limits=limits)
+    if budget is not None and transport is not None:
+        transport = BudgetTransport(transport, budget)
     return httpx.AsyncClient(
         base_url=base_url,
         timeout=options.timeout(),
