@@ -10,8 +10,9 @@ sample as results arrive (``GuardPolicy.sample_size``): a tripped sample aborts 
 from __future__ import annotations
 
 import time
+from typing import TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, func, select, update
 
 from store.models import RunItem, SyncRun
 from sync.profil.remote import Known
@@ -27,6 +28,8 @@ Staged = unchanged.Staged  # NIP, result, when its fetch began (epoch seconds)
 
 
 Bounds = tuple[str, str] | None  # first and last NIP of a partition (None: every NIP)
+PAGE = 5000  # pending NIPs fetched per page (the workers drain each page, then the next is read)
+T = TypeVar("T")
 
 
 class PhaseOver(RuntimeError):
@@ -41,12 +44,35 @@ async def fetch_phase(ctx: Context, run_id: str) -> None:
 
 
 async def fetch_items(ctx: Context, run_id: str, bounds: Bounds, watch: SampleWatch | None = None) -> bool:
-    """Fetch and stage the pending NIPs within ``bounds``; True when the sample guard tripped
-    (the run is then aborted). ``watch``: the sample so far (a partition starts from the run's)."""
-    pending, known = await ctx.fence.call(_pending, ctx, run_id, bounds)
-    batcher = _Batcher(ctx, run_id, len(pending))
-    queue = iter(pending)
+    """Fetch and stage the pending NIPs within ``bounds``, a page of NIPs at a time (memory
+    follows the page, not the instansi); True when the sample guard tripped (the run is then
+    aborted). ``watch``: the sample so far (a partition starts from the run's)."""
+    total = await ctx.fence.call(_count_pending, ctx, run_id, bounds)
+    batcher = _Batcher(ctx, run_id, total)
     watch = watch or SampleWatch(ctx.options.guards)
+    after = ""
+    try:
+        while watch.tripped is None:
+            pending, known = await ctx.fence.call(_pending, ctx, run_id, bounds, after)
+            if not pending:
+                break
+            await _fetch_page(ctx, pending, known, batcher, watch)
+            after = pending[-1]
+    finally:  # what was fetched (calls, failures) is recorded even when the run stops
+        await batcher.flush()
+    if watch.tripped is None:
+        return False
+    await ctx.fence.call(
+        ctx.mark, run_id, status=RunStatus.ABORTED, phase="done", reason=watch.tripped, only_from="fetch"
+    )
+    return True
+
+
+async def _fetch_page(
+    ctx: Context, pending: list[str], known: dict[str, Known], batcher: _Batcher, watch: SampleWatch
+) -> None:
+    """Fetch one page of NIPs with ``concurrency`` workers, handing each result to ``batcher``."""
+    queue = iter(pending)
 
     async def worker() -> None:
         for nip in queue:
@@ -56,16 +82,7 @@ async def fetch_items(ctx: Context, run_id: str, bounds: Bounds, watch: SampleWa
             await batcher.add((nip, result, fetched_at))
             watched(watch, result)
 
-    try:
-        await all_workers(worker, ctx.options.concurrency)
-    finally:  # what was fetched (calls, failures) is recorded even when the run stops
-        await batcher.flush()
-    if watch.tripped is None:
-        return False
-    await ctx.fence.call(
-        ctx.mark, run_id, status=RunStatus.ABORTED, phase="done", reason=watch.tripped, only_from="fetch"
-    )
-    return True
+    await all_workers(worker, ctx.options.concurrency)
 
 
 class _Batcher:
@@ -92,13 +109,23 @@ class _Batcher:
         self.ctx.progress("fetch", self.done, self.total)
 
 
-def _pending(ctx: Context, run_id: str, bounds: Bounds) -> tuple[list[str], dict[str, Known]]:
-    query = select(RunItem.nip).where(RunItem.run_id == run_id, RunItem.state == "pending")
-    if bounds is not None:
-        query = query.where(RunItem.nip.between(*bounds))
+def _pending(ctx: Context, run_id: str, bounds: Bounds, after: str) -> tuple[list[str], dict[str, Known]]:
+    """The next ``PAGE`` pending NIPs after ``after`` (within ``bounds``) and their merge bases."""
+    query = _pending_query(select(RunItem.nip), run_id, bounds).where(RunItem.nip > after)
     with ctx.sessions() as session:
-        nips = list(session.scalars(query.order_by(RunItem.nip)))
+        nips = list(session.scalars(query.order_by(RunItem.nip).limit(PAGE)))
         return nips, known_bases(session, nips)
+
+
+def _count_pending(ctx: Context, run_id: str, bounds: Bounds) -> int:
+    query = _pending_query(select(func.count()).select_from(RunItem), run_id, bounds)
+    with ctx.sessions() as session:
+        return int(session.scalar(query) or 0)
+
+
+def _pending_query(query: Select[T], run_id: str, bounds: Bounds) -> Select[T]:
+    query = query.where(RunItem.run_id == run_id, RunItem.state == "pending")
+    return query if bounds is None else query.where(RunItem.nip.between(*bounds))
 
 
 def _stage(ctx: Context, run_id: str, batch: list[Staged], calls: int) -> None:

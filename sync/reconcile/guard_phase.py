@@ -10,9 +10,9 @@ from __future__ import annotations
 from store.models import SyncRun
 from sync.reconcile.context import Context
 from sync.reconcile.early_guard import tally
-from sync.reconcile.guards import Verdict, check
+from sync.reconcile.guards import PlanStats, Verdict, check
 from sync.reconcile.plan import plan_held_run
-from sync.reconcile.steps import closed, finish, instansi_of, plan_stats, staged
+from sync.reconcile.steps import count_items, finish, instansi_of, plan_stats, staged_pages
 from sync.runs import RunStatus
 
 
@@ -28,13 +28,13 @@ def _guard(ctx: Context, run_id: str) -> None:
 
 
 def _verdict(ctx: Context, run_id: str) -> Verdict:
-    """The guards' verdict; the whole staged plan is read outside the write."""
+    """The guards' verdict on the whole staged plan, read outside the write a page at a time."""
     with ctx.sessions() as session:
         run = session.get_one(SyncRun, run_id)
-        unchanged = len(closed(session, run_id))
-        stats = plan_stats(
-            session, staged(session, run_id), instansi_of(run.units_snapshot), unchanged=unchanged
-        )
+        instansi = instansi_of(run.units_snapshot)
+        stats = PlanStats(count_items(session, run_id, "done"), 0, 0, 0, 0)
+        for page in staged_pages(session, run_id):
+            stats = stats + plan_stats(session, page, instansi)
     return check(stats, ctx.options.guards)
 
 

@@ -29,6 +29,16 @@ class PlanStats:
     unit_changes: int
     deactivations: int
 
+    def __add__(self, other: PlanStats) -> PlanStats:
+        """The stats of two parts of one plan, together."""
+        return PlanStats(
+            self.total + other.total,
+            self.failed + other.failed,
+            self.missing + other.missing,
+            self.unit_changes + other.unit_changes,
+            self.deactivations + other.deactivations,
+        )
+
 
 @dataclass(frozen=True)
 class Verdict:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
 from datetime import datetime, tzinfo
 from typing import Any
@@ -35,6 +35,8 @@ SITUATION = {
     Status.AMBIGUOUS: "ambiguous",
     Status.FAILED: "failed",
 }
+SLICE = 500  # NIPs per IN clause
+PAGE = 2000  # staged items read at a time
 SITUATIONS = ("confirmed", "updated", "conflict", "absent", "missing", "left", "ambiguous", "failed", "stale")
 
 
@@ -47,18 +49,26 @@ def roster_nips(session: Session) -> list[str]:
 
 
 def known_bases(session: Session, nips: Iterable[str]) -> dict[str, Known]:
-    """Merge bases of the fields that decide whether riwayat is fetched, per NIP."""
-    wanted = set(nips)
-    rows = session.execute(
-        select(Pegawai.nip, FieldState.field, FieldState.base_value)
-        .join(FieldState, FieldState.pegawai_id == Pegawai.id)
-        .where(FieldState.field.in_(("golongan", "jabatan", "unor_id")))
-    ).all()
+    """Merge bases of the fields that decide whether riwayat is fetched, per NIP (read in slices
+    of ``SLICE`` NIPs: memory follows the NIPs asked for, not the instansi)."""
     bases: dict[str, dict[str, Any]] = {}
-    for nip, name, value in rows:
-        if nip in wanted:
+    for chunk in in_slices(nips):
+        rows = session.execute(
+            select(Pegawai.nip, FieldState.field, FieldState.base_value)
+            .join(FieldState, FieldState.pegawai_id == Pegawai.id)
+            .where(Pegawai.nip.in_(chunk), FieldState.field.in_(("golongan", "jabatan", "unor_id")))
+        )
+        for nip, name, value in rows:
             bases.setdefault(nip, {})[name] = value
     return {nip: Known(b.get("golongan"), b.get("jabatan"), b.get("unor_id")) for nip, b in bases.items()}
+
+
+def in_slices(nips: Iterable[str], size: int | None = None) -> Iterator[list[str]]:
+    """``nips`` (each once) in lists of at most ``size`` (``SLICE``), for ``IN`` clauses every
+    database takes."""
+    unique, size = list(dict.fromkeys(nips)), size or SLICE
+    for start in range(0, len(unique), size):
+        yield unique[start : start + size]
 
 
 def units_to_json(units: list[UnitRecord]) -> list[dict[str, Any]]:
@@ -146,7 +156,10 @@ def plan_stats(
     """
     people = {
         nip: (unor_id, aktif)
-        for nip, unor_id, aktif in session.execute(select(Pegawai.nip, Pegawai.unor_id, Pegawai.aktif))
+        for chunk in in_slices(fetched)
+        for nip, unor_id, aktif in session.execute(
+            select(Pegawai.nip, Pegawai.unor_id, Pegawai.aktif).where(Pegawai.nip.in_(chunk))
+        )
     }
     bases = known_bases(session, fetched)
     failed = missing = moves = leaving = 0
@@ -199,12 +212,24 @@ def org_context(session: Session) -> OrgContext:
 
 def staged(session: Session, run_id: str) -> dict[str, Fetched]:
     """The staged fetch results of a run, per NIP (not the items already closed)."""
-    rows = session.execute(
-        select(RunItem.nip, RunItem.state, RunItem.snapshot, RunItem.error).where(
-            RunItem.run_id == run_id, RunItem.state.in_(("fetched", "failed"))
-        )
-    )
-    return {nip: from_item(state, snapshot, error) for nip, state, snapshot, error in rows}
+    return {nip: result for page in staged_pages(session, run_id) for nip, result in page.items()}
+
+
+def staged_pages(session: Session, run_id: str) -> Iterator[dict[str, Fetched]]:
+    """The staged fetch results of a run, ``PAGE`` NIPs at a time in NIP order: a step that
+    needs the whole plan holds one page of decoded snapshots, not the instansi's."""
+    after, size = "", PAGE
+    while True:
+        rows = session.execute(
+            select(RunItem.nip, RunItem.state, RunItem.snapshot, RunItem.error)
+            .where(RunItem.run_id == run_id, RunItem.state.in_(("fetched", "failed")), RunItem.nip > after)
+            .order_by(RunItem.nip)
+            .limit(size)
+        ).all()
+        if not rows:
+            return
+        yield {nip: from_item(state, snapshot, error) for nip, state, snapshot, error in rows}
+        after = rows[-1][0]
 
 
 def closed(session: Session, run_id: str) -> dict[str, str]:
@@ -216,10 +241,17 @@ def closed(session: Session, run_id: str) -> dict[str, str]:
     return {nip: situation or "" for nip, situation in rows}
 
 
+def count_items(session: Session, run_id: str, *states: str) -> int:
+    """How many of a run's items are in one of ``states`` (all of them when none is given)."""
+    query = select(func.count()).select_from(RunItem).where(RunItem.run_id == run_id)
+    if states:
+        query = query.where(RunItem.state.in_(states))
+    return int(session.scalar(query) or 0)
+
+
 def progress_counts(session: Session, run_id: str) -> tuple[int, int]:
-    """(items, items done) of a run."""
-    states = list(session.scalars(select(RunItem.state).where(RunItem.run_id == run_id)))
-    return len(states), sum(1 for s in states if s == "done")
+    """(items, items done) of a run, counted by the database."""
+    return count_items(session, run_id), count_items(session, run_id, "done")
 
 
 def instansi_of(units: list[dict[str, Any]] | None) -> str | None:

@@ -32,6 +32,8 @@ from sync.unor.tree import fetch_units, stored_units
 
 log = structlog.get_logger(__name__)
 
+ITEMS_PER_INSERT = 5000
+
 
 async def fetch_tree(siasn: SiasnClient) -> tuple[list[UnitRecord], str | None]:
     """ref-unor: credentials refused stop the run; any other failure (also a page failing
@@ -68,10 +70,13 @@ async def units_phase(ctx: Context, run_id: str) -> None:
                 finish(run)
                 return
             run.units_snapshot = units_to_json(staged)
-            pending = [
-                {"run_id": run_id, "nip": nip, "state": "pending", "calls": 0} for nip in roster_nips(session)
-            ]
-            session.execute(insert(RunItem), pending)
+            nips = roster_nips(session)
+            for start in range(0, len(nips), ITEMS_PER_INSERT):  # bounded memory per statement
+                rows = [
+                    {"run_id": run_id, "nip": nip, "state": "pending", "calls": 0}
+                    for nip in nips[start : start + ITEMS_PER_INSERT]
+                ]
+                session.execute(insert(RunItem), rows)
             run.phase = "fetch"
 
     await ctx.fence.call(stage)
