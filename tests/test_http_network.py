@@ -167,3 +167,14 @@ def test_the_aiohttp_network_goes_through_the_instansis_proxy(monkeypatch: pytes
     response = asyncio.run(call())
     assert response.json() == {"nama": "Siti Nurhaliza – Kepala"}
     assert seen == [b"GET http://siasn.test/apisiasn/1.0/x HTTP/1.1\r\n"]
+
+
+def test_no_proxy_hosts_are_reached_directly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``NO_PROXY`` covers the host: the request goes straight to it, never to the (dead) proxy."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{dead}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    response = asyncio.run(_call("aiohttp", ok_chunked))
+    assert response.json() == {"nama": "Siti Nurhaliza – Kepala"}

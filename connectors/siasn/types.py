@@ -14,6 +14,8 @@ _DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y")
 INT_LIMIT = 2_147_483_647  # the largest value of an INTEGER column on PostgreSQL
 _INT_TEXT = re.compile(r"(-?\d+)(\.0+)?")
 _DATETIME_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(:\d{2})?")
+_DAY_FIRST = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})")  # the common shapes, without strptime's
+_YEAR_FIRST = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # locale lock (7 dates per employee)
 
 
 def parse_siasn_date(value: Any) -> date | None:
@@ -26,12 +28,30 @@ def parse_siasn_date(value: Any) -> date | None:
     match = _DATETIME_PREFIX.match(text)
     if match:
         text = match.group(1)
+    quick = _quick_date(text)
+    if quick is not None:
+        return quick
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
     raise ValueError(f"{value!r} is not a date (expected dd-mm-yyyy or yyyy-mm-dd)")
+
+
+def _quick_date(text: str) -> date | None:
+    """``dd-mm-yyyy`` or ``yyyy-mm-dd`` with two-digit day and month, as ``strptime`` would
+    read it; None for anything else (``strptime`` then decides, and refuses)."""
+    day_first = _DAY_FIRST.fullmatch(text)
+    year_first = None if day_first else _YEAR_FIRST.fullmatch(text)
+    try:
+        if day_first:
+            return date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
+        if year_first:
+            return date(int(year_first[1]), int(year_first[2]), int(year_first[3]))
+    except ValueError:
+        return None
+    return None
 
 
 def empty_to_none(value: Any) -> str | None:
