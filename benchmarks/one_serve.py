@@ -25,6 +25,7 @@ from benchmarks.simproc import PmmProcess, SimProcess
 from store.db import make_engine
 from store.models import RunLock, SyncRun
 from store.models_skp import Skp
+from sync.pmm.http_source import SOURCE as HTTP_SOURCE
 from sync.pmm.siasn_source import teacher_nips
 
 if TYPE_CHECKING:
@@ -118,11 +119,13 @@ class LeaseWatch(threading.Thread):
 def run(plan: Plan, sim: SimProcess, store: Store, nips: list[str]) -> dict[str, Any]:
     """The scheduled night and PMM feed with Sinkron pressed, all in one ``serve``; the
     rate-limit figures of the window and each job's own figures next to them."""
+    started = time.monotonic()
     pmm = PmmProcess.start(plan.employees, seed=plan.seed, latency_ms=plan.latency_ms)
     try:
-        return _measure(plan, sim, store, nips, pmm)
+        figures = _measure(plan, sim, store, nips, pmm)
     finally:
         pmm.stop()
+    return {**figures, "scenario_wall_s": round(time.monotonic() - started, 1)}
 
 
 def environment(plan: Plan, sim: SimProcess, store: Store, pmm: PmmProcess) -> dict[str, str]:
@@ -158,16 +161,44 @@ def _measure(plan: Plan, sim: SimProcess, store: Store, nips: list[str], pmm: Pm
         try:
             measured = ratelimit.measure(sim, plan.rate, 5, plan.rate_window_s, load)
             after = Counters.take(sim, pmm, store.url)  # before serve stops: the jobs as they are
+            fed = _feed_end(sim, pmm, store.url, before, time.monotonic() + plan.feed_wait_s)
         finally:
             serve.stop()
     finally:
         watch.stop()
+    in_window = pmm_figures(before, after, watch, teachers_in_store(store.url))
     return {
         **measured,
         "night": night_figures(before, after, watch),
         "sinkron": sinkron.summarize(pressed),
-        "pmm": pmm_figures(before, after, watch, teachers_in_store(store.url)),
+        "pmm": {
+            **pmm_figures(before, fed, watch, in_window["teachers_in_store"]),
+            "siasn_calls_in_window": in_window["siasn_calls"],
+            "pmm_calls_in_window": in_window["pmm_calls"],
+            "finished": _feed_finished(before, fed),
+        },
     }
+
+
+def _feed_finished(before: Counters, now: Counters) -> bool:
+    """The feed has read its last source (the PMM contract, read after SIASN) to the end."""
+    return any(
+        run["kind"] == f"pmm:{HTTP_SOURCE}" and run["status"] != "running"
+        for run_id, run in now.runs.items()
+        if run_id not in before.runs
+    )
+
+
+def _feed_end(
+    sim: SimProcess, pmm: PmmProcess, store_url: str, before: Counters, deadline: float
+) -> Counters:
+    """The counters once the feed has finished (the night and ``serve`` carry on meanwhile),
+    or at ``deadline``: the feed's own figures cover the whole feed, not just the window."""
+    while True:
+        now = Counters.take(sim, pmm, store_url)
+        if _feed_finished(before, now) or time.monotonic() >= deadline:
+            return now
+        time.sleep(1)
 
 
 def all_runs(store_url: str) -> dict[str, dict[str, Any]]:
@@ -220,9 +251,10 @@ def night_figures(before: Counters, after: Counters, watch: LeaseWatch) -> dict[
 
 
 def pmm_figures(before: Counters, after: Counters, watch: LeaseWatch, teachers: int) -> dict[str, Any]:
-    """The scheduled PMM feed: its runs (per source), results read, PMM calls made, teachers
-    holding an SKP afterwards, SIASN calls it made (counted at SIASN by endpoint; its 429s
-    cannot be told apart from the others') and how long it ran while the night did."""
+    """The scheduled PMM feed from ``before`` to ``after``: its runs (per source) with their
+    counts, PMM calls made, teachers holding an SKP afterwards, SIASN calls it made (counted at
+    SIASN by endpoint; its 429s cannot be told apart from the others'), how long it ran while
+    the night did (lease spans until the watch stopped)."""
     feeds = [
         run
         for run_id, run in after.runs.items()

@@ -186,7 +186,8 @@ def _jobs(r: dict[str, Any]) -> list[str]:
         lines.append(
             f"  - night: {night['status']} (phase {night['phase']}"
             f"{', resumed' if night['resumed'] else ''}), {night['siasn_calls']} SIASN calls "
-            f"counted by its run, lease held {_spans(night['held_s'])} s after serve started"
+            f"counted by its run (written per fetch batch), lease held {_spans(night['held_s'])} s "
+            "after serve started"
         )
     elif night is not None:
         lines.append("  - night: no run started in the window")
@@ -198,10 +199,12 @@ def _jobs(r: dict[str, Any]) -> list[str]:
     if pmm is not None:
         runs = "; ".join(f"{f['source']} {f['status']} read {f.get('read', 0)}" for f in pmm["runs"])
         lines.append(
-            f"  - PMM feed: {runs or 'no run started in the window'}; lease held "
-            f"{_spans(pmm['held_s'])} s; {pmm['pmm_calls']} PMM calls, {pmm['siasn_calls']} SIASN "
-            f"calls, {pmm['teachers_synced']} of {pmm['teachers_in_store']} teachers with SKP; "
-            f"{pmm['overlap_with_night_s']} s while the night ran"
+            f"  - PMM feed: {runs or 'no run started'}; lease held {_spans(pmm['held_s'])} s, "
+            f"{pmm['overlap_with_night_s']} s of it while the night ran; in the window "
+            f"{pmm['siasn_calls_in_window']} SIASN and {pmm['pmm_calls_in_window']} PMM calls; "
+            f"{'whole feed' if pmm['finished'] else 'feed unfinished at the wait limit'}: "
+            f"{pmm['siasn_calls']} SIASN calls, {pmm['pmm_calls']} PMM calls, "
+            f"{pmm['teachers_synced']} of {pmm['teachers_in_store']} teachers with SKP"
         )
     return lines
 

@@ -58,6 +58,7 @@ class Plan:
     decisions: int
     rate: float
     rate_window_s: float
+    feed_wait_s: float
     scale: list[int]
     scale_nights: int
     workers: list[int]
@@ -95,6 +96,7 @@ def parse() -> Plan:
         decisions=3 if quick else 5,
         rate=args.rate,
         rate_window_s=8 if quick else 60,
+        feed_wait_s=20 if quick else 900,
         scale=[int(s) for s in scale.split(",")],
         scale_nights=1 if quick else 2,
         workers=[1, 2, 4],
