@@ -71,7 +71,7 @@ class LeaseWatch(threading.Thread):
         self.interval_s = interval_s
         self.origin = time.monotonic()
         self.initial = self._read()
-        self.spans: dict[str, list[list[float]]] = {}
+        self.spans: Spans = {}
         self.run_ids: dict[str, list[str]] = {}
         self.done = threading.Event()
 
@@ -104,16 +104,13 @@ class LeaseWatch(threading.Thread):
         self.join(timeout=10)
         self.engine.dispose()
 
-    def overlap(self, first: str, second: str) -> float:
-        """Seconds during which both kinds held their leases."""
-        return round(
-            sum(
-                max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
-                for a in self.spans.get(first, [])
-                for b in self.spans.get(second, [])
-            ),
-            1,
-        )
+
+Spans = dict[str, list[list[float]]]
+
+
+def overlap_s(first: list[list[float]], second: list[list[float]]) -> float:
+    """Seconds during which a span of ``first`` and one of ``second`` both ran."""
+    return round(sum(max(0.0, min(a[1], b[1]) - max(a[0], b[0])) for a in first for b in second), 1)
 
 
 def run(plan: Plan, sim: SimProcess, store: Store, nips: list[str]) -> dict[str, Any]:
@@ -166,21 +163,21 @@ def _measure(plan: Plan, sim: SimProcess, store: Store, nips: list[str], pmm: Pm
             serve.stop()
     finally:
         watch.stop()
-    in_window = pmm_figures(before, after, watch, teachers_in_store(store.url))
+    in_window = pmm_figures(before, after, watch.spans, teachers_in_store(store.url))
     return {
         **measured,
-        "night": night_figures(before, after, watch),
+        "night": night_figures(before, after, watch.spans, watch.run_ids.get("reconcile", [])),
         "sinkron": sinkron.summarize(pressed),
         "pmm": {
-            **pmm_figures(before, fed, watch, in_window["teachers_in_store"]),
+            **pmm_figures(before, fed, watch.spans, in_window["teachers_in_store"]),
             "siasn_calls_in_window": in_window["siasn_calls"],
             "pmm_calls_in_window": in_window["pmm_calls"],
-            "finished": _feed_finished(before, fed),
+            "finished": feed_finished(before, fed),
         },
     }
 
 
-def _feed_finished(before: Counters, now: Counters) -> bool:
+def feed_finished(before: Counters, now: Counters) -> bool:
     """The feed has read its last source (the PMM contract, read after SIASN) to the end."""
     return any(
         run["kind"] == f"pmm:{HTTP_SOURCE}" and run["status"] != "running"
@@ -196,7 +193,7 @@ def _feed_end(
     or at ``deadline``: the feed's own figures cover the whole feed, not just the window."""
     while True:
         now = Counters.take(sim, pmm, store_url)
-        if _feed_finished(before, now) or time.monotonic() >= deadline:
+        if feed_finished(before, now) or time.monotonic() >= deadline:
             return now
         time.sleep(1)
 
@@ -231,11 +228,10 @@ def teachers_in_store(store_url: str) -> int:
         engine.dispose()
 
 
-def night_figures(before: Counters, after: Counters, watch: LeaseWatch) -> dict[str, Any]:
+def night_figures(before: Counters, after: Counters, spans: Spans, ids: list[str]) -> dict[str, Any]:
     """The scheduled night: status and phase at the window's end, SIASN calls its run counted
     in the scenario, whether it resumed a run an earlier (killed) night left, when it held
     its lease (seconds after ``serve`` started)."""
-    ids = watch.run_ids.get("reconcile", [])
     if not ids:
         return {"runs": 0}
     run_id = ids[-1]
@@ -246,11 +242,11 @@ def night_figures(before: Counters, after: Counters, watch: LeaseWatch) -> dict[
         "phase": run.get("phase"),
         "resumed": run_id in before.runs,
         "siasn_calls": run.get("calls", 0) - before.runs.get(run_id, {}).get("calls", 0),
-        "held_s": watch.spans.get("reconcile", []),
+        "held_s": spans.get("reconcile", []),
     }
 
 
-def pmm_figures(before: Counters, after: Counters, watch: LeaseWatch, teachers: int) -> dict[str, Any]:
+def pmm_figures(before: Counters, after: Counters, spans: Spans, teachers: int) -> dict[str, Any]:
     """The scheduled PMM feed from ``before`` to ``after``: its runs (per source) with their
     counts, PMM calls made, teachers holding an SKP afterwards, SIASN calls it made (counted at
     SIASN by endpoint; its 429s cannot be told apart from the others'), how long it ran while
@@ -265,10 +261,10 @@ def pmm_figures(before: Counters, after: Counters, watch: LeaseWatch, teachers: 
             {"source": feed["kind"].partition(":")[2], "status": feed["status"], **feed["counts"]}
             for feed in feeds
         ],
-        "held_s": watch.spans.get("pmm", []),
+        "held_s": spans.get("pmm", []),
         "pmm_calls": sum(after.pmm.get(k, 0) - before.pmm.get(k, 0) for k in ("token", "api")),
         "siasn_calls": sum(after.siasn.get(k, 0) - before.siasn.get(k, 0) for k in PMM_SIASN_ENDPOINTS),
         "teachers_in_store": teachers,
         "teachers_synced": after.teachers_with_skp - before.teachers_with_skp,
-        "overlap_with_night_s": watch.overlap("reconcile", "pmm"),
+        "overlap_with_night_s": overlap_s(spans.get("reconcile", []), spans.get("pmm", [])),
     }
