@@ -174,6 +174,38 @@ def _limits(result: dict[str, Any]) -> list[str]:
                 f"{r['share_429'] * 100:.1f}% answered 429, worst 10 s window "
                 f"{r['worst_10s_vs_budget']:.2f}x the budget"
             )
+            lines.extend(_jobs(r))
+    return lines
+
+
+def _jobs(r: dict[str, Any]) -> list[str]:
+    """Each job's own figures in a one-``serve`` scenario (night, Sinkron, PMM feed)."""
+    lines = []
+    night, pressed, pmm = r.get("night"), r.get("sinkron"), r.get("pmm")
+    if night and night.get("runs"):
+        lines.append(
+            f"  - night: {night['status']} (phase {night['phase']}"
+            f"{', resumed' if night['resumed'] else ''}), {night['siasn_calls']} SIASN calls "
+            f"counted by its run (written per fetch batch), lease held {_spans(night['held_s'])} s "
+            "after serve started"
+        )
+    elif night is not None:
+        lines.append("  - night: no run started in the window")
+    if pressed and pressed.get("requests"):
+        lines.append(
+            f"  - Sinkron: {pressed['requests']} requests, p50 {pressed['p50_ms']} ms, "
+            f"p95 {pressed['p95_ms']} ms, statuses {pressed['statuses']}"
+        )
+    if pmm is not None:
+        runs = "; ".join(f"{f['source']} {f['status']} read {f.get('read', 0)}" for f in pmm["runs"])
+        lines.append(
+            f"  - PMM feed: {runs or 'no run started'}; lease held {_spans(pmm['held_s'])} s, "
+            f"{pmm['overlap_with_night_s']} s of it while the night ran; in the window "
+            f"{pmm['siasn_calls_in_window']} SIASN and {pmm['pmm_calls_in_window']} PMM calls; "
+            f"{'whole feed' if pmm['finished'] else 'feed unfinished at the wait limit'}: "
+            f"{pmm['siasn_calls']} SIASN calls, {pmm['pmm_calls']} PMM calls, "
+            f"{pmm['teachers_synced']} of {pmm['teachers_in_store']} teachers with SKP"
+        )
     return lines
 
 
@@ -190,6 +222,10 @@ def _scale(result: dict[str, Any]) -> list[str]:
         )
         + (f"; growth {growth * 100:.0f}%" if growth is not None else "")
     ]
+
+
+def _spans(spans: list[list[float]]) -> str:
+    return ", ".join(f"{a}..{b}" for a, b in spans) or "never"
 
 
 def save_partial(result: dict[str, Any]) -> None:

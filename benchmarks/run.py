@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import ceiling, ratelimit, report, sinkron, workers
+from benchmarks import ceiling, one_serve, ratelimit, report, sinkron, workers
 from benchmarks.nights import NightProcess, run_night
 from benchmarks.simproc import SimProcess
 from benchmarks.store import Store
@@ -58,6 +58,7 @@ class Plan:
     decisions: int
     rate: float
     rate_window_s: float
+    feed_wait_s: float
     scale: list[int]
     scale_nights: int
     workers: list[int]
@@ -95,6 +96,7 @@ def parse() -> Plan:
         decisions=3 if quick else 5,
         rate=args.rate,
         rate_window_s=8 if quick else 60,
+        feed_wait_s=20 if quick else 900,
         scale=[int(s) for s in scale.split(",")],
         scale_nights=1 if quick else 2,
         workers=[1, 2, 4],
@@ -197,7 +199,8 @@ def during_night(
 def ratelimit_section(
     plan: Plan, sim: SimProcess, store: Store, nips: list[str], result: dict[str, Any]
 ) -> None:
-    """A night at the product's rate N against N enforced; then with Sinkron pressed too."""
+    """A night at the product's rate N against N enforced; then with Sinkron pressed too; then
+    the night, Sinkron and the PMM feed together in one ``serve``."""
     print(f"rate limit {plan.rate}/s: a night, then a night and Sinkron", flush=True)
     config = sim.night_config(
         store.url, concurrency=plan.concurrency, batch_size=plan.batch_size, rate=plan.rate
@@ -223,34 +226,9 @@ def ratelimit_section(
         )
     finally:
         serve.stop()
-    out["night_and_sinkron_one_serve"] = one_serve(plan, sim, store, nips)
+    print("rate limit: night, Sinkron and the PMM feed in one serve", flush=True)
+    out["night_sinkron_pmm_one_serve"] = one_serve.run(plan, sim, store, nips)
     result["rate_limit"] = out
-
-
-def one_serve(plan: Plan, sim: SimProcess, store: Store, nips: list[str]) -> dict[str, Any]:
-    """The night started by ``serve``'s own scheduler (at the next whole minute) while Sinkron
-    is pressed through the same ``serve``: one process, one credential, one budget."""
-    env = sim.environment(store.url, rate=plan.rate)
-    env.update(
-        {
-            "EKINERJA_SCHEDULE__ENABLED": "true",
-            "EKINERJA_SCHEDULE__RECONCILE_CRON": "* * * * *",
-            "EKINERJA_SCHEDULE__RATE": "0",  # no cap of its own: the shared budget only
-        }
-    )
-
-    def night_and_sinkron(stop: threading.Event) -> None:
-        first_traffic = ratelimit.first_traffic
-        first_traffic(sim, deadline=time.monotonic() + 120)  # the scheduler's night began
-        while not stop.is_set():
-            sinkron.press_sinkron(serve, nips[:40])
-
-    sim.control("POST", "ratelimit", {"rate": plan.rate, "burst": 5, "reset": True})
-    serve = sinkron.ServeProcess.start(env)
-    try:
-        return ratelimit.measure(sim, plan.rate, 5, plan.rate_window_s, night_and_sinkron)
-    finally:
-        serve.stop()
 
 
 def scale(plan: Plan, folder: Path, result: dict[str, Any]) -> None:

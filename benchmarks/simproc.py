@@ -1,8 +1,9 @@
-"""The simulated SIASN in its own process, and the harness's handle on it.
+"""The simulated SIASN (and PMM) in their own processes, and the harness's handle on them.
 
 The child (``python -m benchmarks.simproc EMPLOYEES SEED LATENCY_MS RATE BURST``) generates the
 world, serves it on a free loopback port and prints one JSON line with its URL and credentials;
-the world is never generated in a measured process.
+the world is never generated in a measured process. ``python -m benchmarks.simproc pmm EMPLOYEES
+SEED LATENCY_MS`` does the same for the PMM contract over the same generated world.
 """
 
 from __future__ import annotations
@@ -22,6 +23,16 @@ from service.settings import SiasnSettings
 from simulators.siasn import API_PREFIX, APIM_TOKEN_PATH, SSO_TOKEN_PATH
 
 START_TIMEOUT_S = 600  # 100,000 employees take a while to generate on a loaded machine
+
+
+def terminate(process: subprocess.Popen[str]) -> None:
+    """Terminate a child process and reap it (killed after 15 s)."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @dataclass
@@ -68,12 +79,7 @@ class SimProcess:
 
     def stop(self) -> None:
         """Terminate the child and reap it."""
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process)
 
     def settings(self, *, rate: float = 0) -> SiasnSettings:
         """Product settings for this simulator (``rate`` 0: the product paces nothing)."""
@@ -175,6 +181,54 @@ def siasn_settings(url: str, credentials: dict[str, str], *, rate: float = 0) ->
     )
 
 
+@dataclass
+class PmmProcess:
+    """A running PMM simulator process (the world ``SimProcess`` generated on the same seed)."""
+
+    process: subprocess.Popen[str]
+    url: str
+
+    @classmethod
+    def start(cls, employees: int, *, seed: int = 1, latency_ms: float = 0) -> PmmProcess:
+        """Start the child and wait for its first line (its URL)."""
+        process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.simproc", "pmm", str(employees), str(seed), str(latency_ms)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        watchdog = threading.Timer(START_TIMEOUT_S, process.kill)
+        watchdog.start()
+        try:
+            line = process.stdout.readline() if process.stdout else ""
+        finally:
+            watchdog.cancel()
+        if not line:
+            process.kill()
+            raise RuntimeError("the PMM simulator process did not start")
+        return cls(process, json.loads(line)["url"])
+
+    def stop(self) -> None:
+        """Terminate the child and reap it."""
+        terminate(self.process)
+
+    def environment(self) -> dict[str, str]:
+        """``EKINERJA_PMM__*`` for a product subprocess reading this simulator (rate: default)."""
+        from simulators.pmm import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH
+
+        return {
+            "EKINERJA_PMM__BASE_URL": self.url,
+            "EKINERJA_PMM__TOKEN_URL": self.url + TOKEN_PATH,
+            "EKINERJA_PMM__CLIENT_ID": CLIENT_ID,
+            "EKINERJA_PMM__CLIENT_SECRET": CLIENT_SECRET,
+        }
+
+    def stats(self) -> dict[str, int]:
+        """Requests the PMM simulator received so far, by kind (``token``, ``api``, ``hasil``)."""
+        return dict(httpx.get(f"{self.url}/_sim/stats", timeout=60).json())
+
+
 def _serve(employees: int, seed: int, latency_ms: float, rate: float, burst: float) -> None:
     from simulators.dataset import generate_world
     from simulators.faults import FaultPlan
@@ -191,6 +245,21 @@ def _serve(employees: int, seed: int, latency_ms: float, rate: float, burst: flo
     threading.Event().wait()  # until terminated
 
 
+def _serve_pmm(employees: int, seed: int, latency_ms: float) -> None:
+    from simulators.dataset import generate_world
+    from simulators.faults import FaultPlan
+    from simulators.pmm import PmmSimulator
+    from simulators.server import ServerThread
+
+    sim = PmmSimulator(generate_world(seed, employees), faults=FaultPlan(latency=latency_ms / 1000))
+    server = ServerThread(sim.app()).start()
+    print(json.dumps({"url": server.url}), flush=True)
+    threading.Event().wait()  # until terminated
+
+
 if __name__ == "__main__":
-    count, seed_, latency, rate_, burst_ = sys.argv[1:6]
-    _serve(int(count), int(seed_), float(latency), float(rate_), float(burst_))
+    if sys.argv[1] == "pmm":
+        _serve_pmm(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]))
+    else:
+        count, seed_, latency, rate_, burst_ = sys.argv[1:6]
+        _serve(int(count), int(seed_), float(latency), float(rate_), float(burst_))

@@ -1,8 +1,11 @@
 """APScheduler 3 inside ``ekinerja-sync serve``: the nightly reconciliation, the PMM feed and the
 SKP push, each on its own cron schedule (an empty PMM or push schedule turns that job off).
 
-The scheduler's thread hands each job to the serving event loop (``service.jobs`` on uvicorn's
-loop), so a night, the Sinkron API and a held-run approval share one client per credential.
+The scheduler's threads hand each job to the serving event loop (``service.jobs`` on uvicorn's
+loop), so a night, the PMM feed, the SKP push, the Sinkron API and a held-run approval share one
+client and one budget per credential. The night waits on a thread of its own, the feed and the
+push share another (one after the other, as before): a long night does not hold the feed back,
+where a job queued behind it would also be dropped as missed once ``MISFIRE_GRACE_S`` late.
 
 Jobs live in APScheduler's SQLAlchemy job store (table ``apscheduler_jobs`` in our database);
 misfires coalesce into one run, one instance at a time, and the run lease still refuses an
@@ -32,6 +35,7 @@ from sync.runs import RunBusy
 JOB_ID = "nightly-reconcile"
 PMM_JOB_ID = "pmm-feed"
 SKP_PUSH_JOB_ID = "skp-push"
+NIGHT_EXECUTOR = "night"  # the night's own thread: the feed and the push never wait behind it
 R = TypeVar("R")
 log = structlog.get_logger(__name__)
 _container: Container | None = None
@@ -71,11 +75,18 @@ def build_scheduler(
     ]
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=container.engine)},
-        executors={"default": ThreadPoolExecutor(1)},
+        executors={"default": ThreadPoolExecutor(1), NIGHT_EXECUTOR: ThreadPoolExecutor(1)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": config.misfire_grace_s},
         timezone=config.timezone,
     )
-    scheduler.add_job(nightly_reconcile, trigger, id=JOB_ID, name="Rekonsiliasi malam", replace_existing=True)
+    scheduler.add_job(
+        nightly_reconcile,
+        trigger,
+        id=JOB_ID,
+        name="Rekonsiliasi malam",
+        executor=NIGHT_EXECUTOR,
+        replace_existing=True,
+    )
     for job_id, name, func, cron_trigger in triggers:
         scheduler.add_job(func, cron_trigger, id=job_id, name=name, replace_existing=True)
     return scheduler

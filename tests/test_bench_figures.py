@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 
+from benchmarks.one_serve import Counters, feed_finished, night_figures, overlap_s, pmm_figures
 from benchmarks.ratelimit import budget_figures
 from benchmarks.report import ratios
 from benchmarks.sinkron import Sample, percentile, summarize
+from sync.pmm.http_source import SOURCE as HTTP_SOURCE
 
 
 def test_budget_figures_count_every_request_and_find_the_worst_window() -> None:
@@ -59,3 +61,59 @@ def test_nights_are_compared_per_employee_and_per_call() -> None:
     night = result["night_2"]
     assert night["share_of_ceiling"] == 0.5
     assert night["x_naive_per_employee"] == 59.0 and night["x_naive_per_call"] == 20.0
+
+
+def _counters(
+    siasn: dict[str, int], pmm: dict[str, int], teachers: int, runs: dict[str, dict[str, Any]]
+) -> Counters:
+    return Counters(siasn=siasn, pmm=pmm, teachers_with_skp=teachers, runs=runs)
+
+
+def _run(kind: str, status: str, calls: int = 0, **counts: int) -> dict[str, Any]:
+    return {"kind": kind, "status": status, "phase": "x", "calls": calls, "counts": counts}
+
+
+def test_lease_spans_overlap_only_where_both_ran() -> None:
+    """Overlap sums each pair's common part; spans one after the other share nothing."""
+    assert overlap_s([[0.0, 10.0]], [[5.0, 20.0], [25.0, 30.0]]) == 5.0
+    assert overlap_s([[0.0, 10.0]], [[10.0, 12.0]]) == 0.0
+    assert overlap_s([], [[0.0, 1.0]]) == 0.0
+
+
+def test_feed_figures_count_its_own_calls_and_only_new_runs() -> None:
+    """The feed's SIASN calls are its endpoints' deltas (not data-utama), PMM calls are
+    tokens and API calls, runs are the ones it started, teachers are those newly holding SKP."""
+    before = _counters(
+        {"data-utama": 100, "rw-skp22": 4, "rw-kinerjaperiodik": 4},
+        {"token": 1, "api": 3, "hasil": 2},
+        5,
+        {"old": _run("pmm:siasn", "completed", read=9)},
+    )
+    after = _counters(
+        {"data-utama": 400, "rw-skp22": 22, "rw-kinerjaperiodik": 20},
+        {"token": 2, "api": 7, "hasil": 4},
+        18,
+        {
+            "old": _run("pmm:siasn", "completed", read=9),
+            "new": _run("pmm:siasn", "completed", read=128),
+            "http": _run(f"pmm:{HTTP_SOURCE}", "running", read=10),
+        },
+    )
+    spans = {"reconcile": [[0.0, 30.0]], "pmm": [[20.0, 40.0]]}
+    figures = pmm_figures(before, after, spans, 18)
+    assert figures["siasn_calls"] == 34 and figures["pmm_calls"] == 5
+    assert [(r["source"], r["read"]) for r in figures["runs"]] == [("siasn", 128), (HTTP_SOURCE, 10)]
+    assert figures["teachers_synced"] == 13 and figures["overlap_with_night_s"] == 10.0
+    assert not feed_finished(before, after)
+    after.runs["http"]["status"] = "completed"
+    assert feed_finished(before, after)
+
+
+def test_resumed_night_counts_only_the_calls_made_since() -> None:
+    """A night resuming an earlier run reports the calls its run counted in this scenario."""
+    before = _counters({}, {}, 0, {"n1": _run("reconcile", "running", calls=300)})
+    after = _counters({}, {}, 0, {"n1": _run("reconcile", "completed", calls=420)})
+    figures = night_figures(before, after, {"reconcile": [[50.0, 60.0]]}, ["n1"])
+    assert figures["resumed"] is True and figures["siasn_calls"] == 120
+    assert figures["status"] == "completed" and figures["held_s"] == [[50.0, 60.0]]
+    assert night_figures(before, after, {}, []) == {"runs": 0}

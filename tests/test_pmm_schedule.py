@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from datetime import UTC, datetime
 
 import pytest
 from rich.console import Console
@@ -41,6 +43,59 @@ def test_jobs_registered_only_when_their_cron_is_set(container: Container) -> No
     assert sorted(j.id for j in scheduler.get_jobs()) == sorted([JOB_ID, PMM_JOB_ID, SKP_PUSH_JOB_ID])
     with pytest.raises(ScheduleError, match="EKINERJA_SCHEDULE__SKP_PUSH_CRON"):
         build_scheduler(_with_crons(container, "0 3 * * *", "every night"))
+
+
+_meeting = threading.Barrier(2, timeout=10)
+_spans: dict[str, tuple[float, float]] = {}
+
+
+def _night_meets() -> None:
+    """Stand-in for the night: waits (10 s at most) until the feed is running too."""
+    _meeting.wait()
+
+
+def _feed_meets() -> None:
+    """Stand-in for the PMM feed: meets the night, then works a little."""
+    started = time.monotonic()
+    _meeting.wait()
+    time.sleep(0.3)
+    _spans["feed"] = (started, time.monotonic())
+
+
+def _push_works() -> None:
+    """Stand-in for the SKP push: works a little."""
+    started = time.monotonic()
+    time.sleep(0.3)
+    _spans["push"] = (started, time.monotonic())
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_long_night_does_not_hold_the_feed_back(container: Container) -> None:
+    """All three jobs due at once: the night and the feed run at the same time (the feed used
+    to wait for the night's end, and was dropped as missed an hour late); the feed and the push
+    still run one after the other."""
+    _meeting.reset()
+    _spans.clear()
+    scheduler = build_scheduler(_with_crons(container, "0 3 * * *", "0 4 * * *"))
+    for job_id, stand_in in (
+        (JOB_ID, _night_meets),
+        (PMM_JOB_ID, _feed_meets),
+        (SKP_PUSH_JOB_ID, _push_works),
+    ):
+        scheduler.modify_job(job_id, func=stand_in)
+    scheduler.start()
+    try:
+        for job_id in (JOB_ID, PMM_JOB_ID, SKP_PUSH_JOB_ID):
+            scheduler.modify_job(job_id, next_run_time=datetime.now(UTC))
+        deadline = time.monotonic() + 15
+        while len(_spans) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        scheduler.shutdown(wait=True)
+    assert not _meeting.broken, "the night and the feed did not run at the same time"
+    assert set(_spans) == {"feed", "push"}
+    (feed_start, feed_end), (push_start, push_end) = _spans["feed"], _spans["push"]
+    assert feed_end <= push_start or push_end <= feed_start
 
 
 @pytest.mark.e2e
