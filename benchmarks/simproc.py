@@ -35,6 +35,29 @@ def terminate(process: subprocess.Popen[str]) -> None:
         process.wait()
 
 
+def start_child(args: list[str], failure: str) -> tuple[subprocess.Popen[str], dict[str, Any]]:
+    """Start ``python -m benchmarks.simproc ARGS`` and read its first line (JSON: where it
+    listens); killed, with ``failure`` raised, when that line does not come."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.simproc", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    watchdog = threading.Timer(START_TIMEOUT_S, process.kill)
+    watchdog.start()
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+    finally:
+        watchdog.cancel()
+    if not line:
+        process.kill()
+        raise RuntimeError(failure)
+    ready: dict[str, Any] = json.loads(line)
+    return process, ready
+
+
 @dataclass
 class SimProcess:
     """A running simulator process: its URL, the instansi's credentials, and control calls."""
@@ -49,32 +72,8 @@ class SimProcess:
         cls, employees: int, *, seed: int = 1, latency_ms: float = 0, rate: float = 0, burst: float = 5
     ) -> SimProcess:
         """Start the child and wait for its first line (URL and credentials)."""
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "benchmarks.simproc",
-                str(employees),
-                str(seed),
-                str(latency_ms),
-                str(rate),
-                str(burst),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL,
-            text=True,
-        )
-        watchdog = threading.Timer(START_TIMEOUT_S, process.kill)
-        watchdog.start()
-        try:
-            line = process.stdout.readline() if process.stdout else ""
-        finally:
-            watchdog.cancel()
-        if not line:
-            process.kill()
-            raise RuntimeError("the simulator process did not start")
-        ready = json.loads(line)
+        args = [str(employees), str(seed), str(latency_ms), str(rate), str(burst)]
+        process, ready = start_child(args, "the simulator process did not start")
         return cls(process, ready["url"], ready["credentials"], employees)
 
     def stop(self) -> None:
@@ -191,23 +190,9 @@ class PmmProcess:
     @classmethod
     def start(cls, employees: int, *, seed: int = 1, latency_ms: float = 0) -> PmmProcess:
         """Start the child and wait for its first line (its URL)."""
-        process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.simproc", "pmm", str(employees), str(seed), str(latency_ms)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL,
-            text=True,
-        )
-        watchdog = threading.Timer(START_TIMEOUT_S, process.kill)
-        watchdog.start()
-        try:
-            line = process.stdout.readline() if process.stdout else ""
-        finally:
-            watchdog.cancel()
-        if not line:
-            process.kill()
-            raise RuntimeError("the PMM simulator process did not start")
-        return cls(process, json.loads(line)["url"])
+        args = ["pmm", str(employees), str(seed), str(latency_ms)]
+        process, ready = start_child(args, "the PMM simulator process did not start")
+        return cls(process, ready["url"])
 
     def stop(self) -> None:
         """Terminate the child and reap it."""
