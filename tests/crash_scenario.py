@@ -41,10 +41,9 @@ from simulators.recap import recap_csv
 from simulators.server import ServerThread
 from simulators.siasn import SiasnSimulator
 from store.crash_hook import TALLY, VARIABLE
-from store.db import make_engine, upgrade
 from store.models_skp import Evaluasi, PmmProblem, Skp
 from tests.conftest import PG_ADMIN_URL
-from tests.helpers import edit, import_export, leaf_units, reconcile, store_state
+from tests.helpers import edit, import_export, leaf_units, migrated_container, reconcile, store_state
 from tests.test_reconcile_kill import _env
 
 WORLD_SEED, WORLD_SIZE = 11, 40
@@ -91,7 +90,7 @@ def build(database_url: str, folder: Path) -> CrashWorld:
     """The template store at ``database_url`` and the reference outcome (run uninterrupted)."""
     world = generate_world(WORLD_SEED, WORLD_SIZE)
     with _serving(world) as (_, settings):
-        container = _container(database_url, settings)
+        container = migrated_container(database_url, settings)
         import_export(container, world)
         assert reconcile(container)["status"] == "completed"
         day = advance_day(world, 1)
@@ -123,13 +122,6 @@ def build(database_url: str, folder: Path) -> CrashWorld:
         crash.reference = outcome(url, settings, sim)
         crash.tallies = _read_tallies(crash)
     return crash
-
-
-def _container(url: str, settings: SiasnSettings) -> Container:
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    return Container.build(Settings(database_url=url, siasn=settings))
 
 
 @contextmanager

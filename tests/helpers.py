@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from service.container import Container
+from service.settings import SiasnSettings
 from simulators.dataset import World
 from store.db import transaction
 from store.models import AuditEntry, Conflict, FieldState, Pegawai
@@ -103,6 +104,17 @@ def staff_nip(world: World, index: int = 0) -> str:
 def leaf_units(world: World, exclude: str) -> list[str]:
     """Ids of eselon IV units other than ``exclude``."""
     return [u.id for u in world.units.values() if u.eselon_id == 41 and u.id != exclude]
+
+
+def migrated_container(url: str, siasn: SiasnSettings) -> Container:
+    """A container on ``url``, migrated first as ``db upgrade`` does (the queue's tables too)."""
+    from service.settings import Settings
+    from store.db import make_engine, upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return Container.build(Settings(database_url=url, siasn=siasn))
 
 
 def import_export(container: Container, world: World) -> None:

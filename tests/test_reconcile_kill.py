@@ -13,14 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from service.container import Container
-from service.settings import Settings, SiasnSettings
+from service.settings import SiasnSettings
 from simulators.dataset import World
 from simulators.nights import advance_day
 from simulators.siasn import SiasnSimulator
-from store.db import make_engine, upgrade
 from store.models import RunItem, RunLock, SyncRun
 from sync.runs import RunBusy
-from tests.helpers import edit, import_export, leaf_units, reconcile, store_state
+from tests.helpers import edit, import_export, leaf_units, migrated_container, reconcile, store_state
 
 pytestmark = pytest.mark.e2e
 
@@ -43,13 +42,6 @@ async def go():
         return await Reconciler(siasn, container.sessions, options, progress).run()
 print(asyncio.run(go())["status"])
 """
-
-
-def _container(url: str, siasn: SiasnSettings) -> Container:
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    return Container.build(Settings(database_url=url, siasn=siasn))
 
 
 def _env(url: str, siasn: SiasnSettings) -> dict[str, str]:
@@ -92,8 +84,8 @@ def test_killed_run_resumes_to_the_uninterrupted_state(
     tmp_path: Path,
 ) -> None:
     """SIGKILL mid-fetch (external), after fetch and apply checkpoints; reruns converge."""
-    killed = _container(database_url, siasn_settings)
-    reference = _container(second_url, siasn_settings)
+    killed = migrated_container(database_url, siasn_settings)
+    reference = migrated_container(second_url, siasn_settings)
     for container in (killed, reference):
         import_export(container, world)
         assert reconcile(container)["status"] == "completed"

@@ -8,14 +8,12 @@ from typing import Any
 
 import pytest
 
-from service.container import Container
-from service.settings import Settings, SiasnSettings
+from service.settings import SiasnSettings
 from simulators.dataset import World
 from simulators.nights import advance_day
-from store.db import make_engine, upgrade
 from sync.reconcile import fetch_phase, steps
 from sync.reconcile.guards import GuardPolicy
-from tests.helpers import edit, import_export, leaf_units, reconcile, store_state
+from tests.helpers import edit, import_export, leaf_units, migrated_container, reconcile, store_state
 
 pytestmark = pytest.mark.e2e
 SAME = ("status", "phase", "counts", "calls", "failed", "conflicts_opened", "guard_reason", "unit_changes")
@@ -28,15 +26,8 @@ class Stores:
     """Two stores over one simulated SIASN: ``whole`` reads in one piece, ``paged`` in tiny pages."""
 
     def __init__(self, urls: tuple[str, str], siasn: SiasnSettings, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.whole, self.paged = (self._container(url, siasn) for url in urls)
+        self.whole, self.paged = (migrated_container(url, siasn) for url in urls)
         self.monkeypatch = monkeypatch
-
-    @staticmethod
-    def _container(url: str, siasn: SiasnSettings) -> Container:
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        return Container.build(Settings(database_url=url, siasn=siasn))
 
     def _pages(self, sizes: dict[str, int]) -> None:
         self.monkeypatch.setattr(fetch_phase, "PAGE", sizes["fetch"])

@@ -11,17 +11,26 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from service.container import Container
-from service.settings import Settings, SiasnSettings
+from service.settings import SiasnSettings
 from simulators.dataset import World
 from simulators.nights import DayChanges, advance_day
-from store.db import make_engine, transaction, upgrade
+from store.db import transaction
 from store.models import Conflict, FieldState, Pegawai, RunChange, RunItem
 from sync.konflik import lifecycle
 from sync.konflik.decide import Resolution, decide
 from sync.konflik.scope import ADMIN_CLI
 from sync.reconcile import unchanged
 from sync.reconcile.guards import GuardPolicy
-from tests.helpers import edit, import_export, leaf_units, reconcile, sinkron, staff_nip, store_state
+from tests.helpers import (
+    edit,
+    import_export,
+    leaf_units,
+    migrated_container,
+    reconcile,
+    sinkron,
+    staff_nip,
+    store_state,
+)
 
 pytestmark = pytest.mark.e2e
 SAME = ("status", "phase", "counts", "calls", "failed", "conflicts_opened", "guard_reason", "unit_changes")
@@ -32,7 +41,7 @@ class Nights:
     """Two stores over one simulated SIASN: ``full`` never takes the fast path, ``fast`` does."""
 
     def __init__(self, urls: tuple[str, str], siasn: SiasnSettings, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.full, self.fast = (self._container(url, siasn) for url in urls)
+        self.full, self.fast = (migrated_container(url, siasn) for url in urls)
         self.monkeypatch = monkeypatch
         self.closed: list[str] = []
         original = unchanged.close_unchanged
@@ -44,13 +53,6 @@ class Nights:
             return left
 
         monkeypatch.setattr(unchanged, "close_unchanged", counted)
-
-    @staticmethod
-    def _container(url: str, siasn: SiasnSettings) -> Container:
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        return Container.build(Settings(database_url=url, siasn=siasn))
 
     def both(self) -> tuple[Container, Container]:
         """The two stores."""

@@ -18,14 +18,14 @@ import pytest
 from sqlalchemy import select
 
 from service.container import Container
-from service.settings import Settings, SiasnSettings
+from service.settings import SiasnSettings
 from simulators.dataset import World
 from simulators.nights import advance_day
-from store.db import make_engine, transaction, upgrade
+from store.db import make_engine, transaction
 from store.models import SyncRun
 from sync.reconcile.roster import import_roster
 from tests.conftest import drop_postgres, fresh_postgres_url, need_postgres
-from tests.helpers import edit, import_export, leaf_units, reconcile, store_state
+from tests.helpers import edit, import_export, leaf_units, migrated_container, reconcile, store_state
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 CLI = [sys.executable, "-m", "service.cli"]
@@ -48,13 +48,6 @@ def two_databases() -> Iterator[tuple[str, str]]:
     finally:
         for url in urls:
             drop_postgres(url)
-
-
-def _container(url: str, siasn: SiasnSettings) -> Container:
-    engine = make_engine(url)
-    upgrade(engine)  # as ``db upgrade``: the queue's tables too
-    engine.dispose()
-    return Container.build(Settings(database_url=url, siasn=siasn))
 
 
 def _env(url: str, siasn: SiasnSettings, **extra: str) -> dict[str, str]:
@@ -129,7 +122,10 @@ def test_two_workers_end_as_one_process(
     """Two workers share a run's partitions; night 1 and night 2 end in the reference state,
     and both workers did jobs."""
     queued_url, reference_url = two_databases
-    queued, reference = _container(queued_url, siasn_settings), _container(reference_url, siasn_settings)
+    queued, reference = (
+        migrated_container(queued_url, siasn_settings),
+        migrated_container(reference_url, siasn_settings),
+    )
     env = _env(queued_url, siasn_settings)
     with _workers([env, env], tmp_path):
         _two_nights(queued, reference, world, lambda: _queued(env))
@@ -145,7 +141,10 @@ def test_worker_killed_mid_partition_is_retried(
     """One worker SIGKILLs itself at a SQL statement inside a job (the crash hook); the other
     worker's sweep retries the stalled job and the run ends in the reference state."""
     queued_url, reference_url = two_databases
-    queued, reference = _container(queued_url, siasn_settings), _container(reference_url, siasn_settings)
+    queued, reference = (
+        migrated_container(queued_url, siasn_settings),
+        migrated_container(reference_url, siasn_settings),
+    )
     env = _env(queued_url, siasn_settings)
     doomed = _env(queued_url, siasn_settings, EKINERJA_TEST_KILL_AT="statement:60")
     with _workers([doomed, env], tmp_path) as (first, _second):
@@ -176,7 +175,10 @@ def test_scheduled_night_goes_to_the_workers(
     from service.settings import ScheduleSettings
 
     queued_url, reference_url = two_databases
-    queued, reference = _container(queued_url, siasn_settings), _container(reference_url, siasn_settings)
+    queued, reference = (
+        migrated_container(queued_url, siasn_settings),
+        migrated_container(reference_url, siasn_settings),
+    )
     settings = queued.settings.model_copy(update={"schedule": ScheduleSettings(queue=True)})
     with_queue = Container.build(settings)
     for container in (with_queue, reference):
@@ -211,7 +213,7 @@ def test_sample_guard_counts_the_whole_run(
     does not know still aborts after about a sample, because each partition starts from what
     the whole run fetched so far."""
     url = two_databases[0]
-    queued = _container(url, siasn_settings)
+    queued = migrated_container(url, siasn_settings)
     import_export(queued, world)
     nips = "\n".join(f"{196001012000011001 + i * 1000}" for i in range(2000))
     with transaction(queued.sessions) as session:
@@ -230,7 +232,7 @@ def test_follow_again_after_sigterm(
     """SIGTERM stops following (exit 130, the run stays queued); ``reconcile --queue`` again
     follows that same run to its end once a worker runs it."""
     url = two_databases[0]
-    queued = _container(url, siasn_settings)
+    queued = migrated_container(url, siasn_settings)
     import_export(queued, world)
     env = _env(url, siasn_settings)
     first = subprocess.Popen(
