@@ -220,3 +220,38 @@ def test_local_admin_locks_after_repeated_failures(site: Site) -> None:
             "/login/lokal", data={"username": "admin-bkd", "password": "sandi-baru-yang-panjang"}
         )
         assert ok.status_code == 303
+
+
+def test_a_key_s_use_is_recorded_to_the_minute_and_a_revocation_holds_at_once(site: Site) -> None:
+    """The first request records the key's use; requests within the minute only read (no
+    write lock per request); an older record is renewed; a revoked key is refused on its very
+    next request, however recent its last use."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from store.models import ApiKey
+    from sync.access.common import now
+
+    def last_used() -> Any:
+        with site.container.sessions() as session:
+            return session.scalar(select(ApiKey.last_used_at).where(ApiKey.name == "ekinerja-app"))
+
+    headers = {"X-API-Key": site.key}
+    with httpx.Client(base_url=site.url, timeout=20, headers=headers) as client:
+        assert client.get(f"/api/v1/pegawai/{site.employee}").status_code == 200
+        first = last_used()
+        assert first is not None
+        assert client.get(f"/api/v1/pegawai/{site.employee}").status_code == 200
+        assert last_used() == first  # within the minute: read, not written again
+        with transaction(site.container.sessions) as session:
+            session.execute(
+                update(ApiKey)
+                .where(ApiKey.name == "ekinerja-app")
+                .values(last_used_at=now() - timedelta(minutes=5))
+            )
+        assert client.get(f"/api/v1/pegawai/{site.employee}").status_code == 200
+        assert last_used() > first  # a record older than the minute is renewed
+        with transaction(site.container.sessions) as session:
+            revoke_api_key(session, "ekinerja-app")
+        assert client.get(f"/api/v1/pegawai/{site.employee}").status_code == 401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from store.models import ApiKey
 from sync.access.common import CredentialError, check_name, digest, now
 
 KEY_PREFIX = "eks_"
+USE_RESOLUTION = timedelta(minutes=1)  # a key's last use is recorded to the minute
 
 
 def create_api_key(session: Session, name: str) -> str:
@@ -24,13 +26,29 @@ def create_api_key(session: Session, name: str) -> str:
     return key
 
 
-def verify_api_key(session: Session, key: str) -> str | None:
-    """The name of the live key ``key``, recording its use; None when unknown or revoked."""
+def find_api_key(session: Session, key: str) -> tuple[str, bool] | None:
+    """The live key ``key``: its name and whether its last use is older than ``USE_RESOLUTION``
+    (worth recording); None when unknown or revoked. Reads only."""
     row = session.scalar(select(ApiKey).where(ApiKey.key_hash == digest(key)))
     if row is None or row.revoked_at is not None:
         return None
-    row.last_used_at = now()
-    return row.name
+    last = row.last_used_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    return row.name, last is None or now() - last >= USE_RESOLUTION
+
+
+def stamp_api_key_use(session: Session, name: str, *, force: bool = False) -> None:
+    """Record that key ``name`` was used now (unless, without ``force``, it was recorded within
+    ``USE_RESOLUTION``: a busy key is not a write on every request)."""
+    row = session.scalar(select(ApiKey).where(ApiKey.name == name))
+    if row is None:
+        return
+    last = row.last_used_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    if force or last is None or now() - last >= USE_RESOLUTION:
+        row.last_used_at = now()
 
 
 def revoke_api_key(session: Session, name: str) -> None:
