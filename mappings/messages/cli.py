@@ -64,7 +64,9 @@ _HELP: dict[str, str] = {
     "cli.apikey": "Kunci API untuk aplikasi e-Kinerja (antar-server).",
     "cli.apikey_create": ("Buat kunci API; dicetak sekali saja, yang disimpan hanya hash-nya."),
     "cli.apikey_create.contoh": "ekinerja-sync apikey create ekinerja-app",
-    "cli.apikey_list": ("Daftar kunci API (nama, awalan, dibuat, terakhir dipakai, dicabut)."),
+    "cli.apikey_list": (
+        "Daftar kunci API (nama, awalan, dibuat, terakhir dipakai (dicatat per menit), dicabut)."
+    ),
     "cli.apikey_list.contoh": "ekinerja-sync apikey list",
     "cli.apikey_revoke": "Cabut kunci API seketika (pemanggil yang memakainya mendapat 401).",
     "cli.apikey_revoke.contoh": "ekinerja-sync apikey revoke ekinerja-app",
