@@ -74,7 +74,7 @@ class Gate:
                 await self.tx(stamp_api_key_use, name)
             return Principal(kind="apikey", name=name)
         sid = request.cookies.get(SESSION_COOKIE)
-        info = await self.tx(find_session, sid) if sid else None
+        info = await self.read(find_session, sid) if sid else None
         if info is None:
             return None
         return Principal(kind=info.source, name=info.username, roles=info.roles, display=info.name)
