@@ -11,6 +11,9 @@ ID: dict[str, str] = {
         "EKINERJA_SIASN__SSO_REFRESH_TOKEN, atau EKINERJA_SIASN__SSO_CLIENT_ID, "
         "EKINERJA_SIASN__SSO_USERNAME dan EKINERJA_SIASN__SSO_PASSWORD untuk akun tanpa MFA"
     ),
+    "common.siasn_ca_bundle_unreadable": (
+        "berkas CA EKINERJA_SIASN__CA_BUNDLE={path} tidak dapat dibaca sebagai sertifikat PEM: {error}"
+    ),
     "common.siasn_budget_store_needs_postgres": (
         "EKINERJA_SIASN__BUDGET_STORE=postgres butuh basis data PostgreSQL (EKINERJA_DATABASE_URL); "
         "pakai auto atau memory untuk SQLite"
