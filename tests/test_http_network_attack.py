@@ -18,7 +18,9 @@ import pytest
 from connectors._http.budget import SharedBudget
 from connectors._http.client import HttpOptions, build_async_client, send
 from connectors._http.network import Network
-from connectors.errors import NetworkError
+from connectors._http.retry import RetryPolicy
+from connectors.errors import NetworkError, TlsError
+from sync.profil.sinkron import failure_reason
 from tests.network_servers import header_lines, ok, read_request, self_signed, server_tls, serving
 
 NETWORKS: tuple[Network, ...] = ("aiohttp", "httpx")
@@ -220,8 +222,9 @@ def test_a_post_on_a_dropped_keepalive_connection_is_not_sent_again(network: Net
 @pytest.mark.parametrize("network", NETWORKS)
 def test_tls_with_a_private_ca_unverified_and_refused(network: Network, tmp_path: Path) -> None:
     """A self-signed SIASN: trusted through a CA bundle path (no deprecation warning), reachable
-    with verification off, and refused without the bundle or with another CA: ``NetworkError``
-    naming the certificate failure as a connect error, not a timeout."""
+    with verification off, and refused without the bundle or with another CA: ``TlsError`` (a
+    connect error, not a timeout), not retried, said in Bahasa Indonesia as a certificate to
+    check, not as SIASN being busy."""
     cert, key = self_signed(tmp_path, "siasn")
     other, _ = self_signed(tmp_path, "lain")
 
@@ -236,7 +239,7 @@ def test_tls_with_a_private_ca_unverified_and_refused(network: Network, tmp_path
             response = await send(http, http.build_request("GET", "/x"), upstream="SIASN")
             return response.json()
         except NetworkError as exc:
-            return str(exc)
+            return exc
         finally:
             await http.aclose()
 
@@ -249,6 +252,29 @@ def test_tls_with_a_private_ca_unverified_and_refused(network: Network, tmp_path
         trusted, unverified, default, wrong = asyncio.run(calls())
     assert trusted == unverified == {"ok": True}
     for refused in (default, wrong):
-        assert isinstance(refused, str)
-        assert refused.startswith("ConnectError calling SIASN")
-        assert "CERTIFICATE_VERIFY_FAILED" in refused
+        assert isinstance(refused, TlsError)
+        assert str(refused).startswith("ConnectError calling SIASN")
+        assert "CERTIFICATE_VERIFY_FAILED" in str(refused)
+        assert not RetryPolicy().should_retry(refused)
+        assert failure_reason(refused).startswith("Sertifikat TLS SIASN ditolak")
+
+
+@pytest.mark.parametrize("network", NETWORKS)
+def test_a_refused_connection_is_not_a_certificate_error(network: Network) -> None:
+    """Nothing listening: a plain ``NetworkError`` (retried, "busy or unreachable"), never the
+    certificate message."""
+
+    async def call() -> NetworkError:
+        async with serving(read_request) as port:  # type: ignore[arg-type]
+            pass  # closed again: nothing listens on the port now
+        http = _client(network, port)
+        try:
+            with pytest.raises(NetworkError) as caught:
+                await send(http, http.build_request("GET", "/x"), upstream="SIASN")
+        finally:
+            await http.aclose()
+        return caught.value
+
+    refused = asyncio.run(call())
+    assert not isinstance(refused, TlsError)
+    assert RetryPolicy().should_retry(refused)

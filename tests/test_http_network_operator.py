@@ -115,3 +115,14 @@ def test_aiohttp_failures_are_named_by_their_kind(failure: BaseException, kind: 
     library_made = httpx.ConnectTimeout("Server disconnected")
     library_made.__cause__ = failure
     assert type(as_transport_error(library_made, REQUEST)) is kind
+
+
+def test_doctor_names_a_refused_certificate_as_such() -> None:
+    """``doctor`` tells the operator to set the CA bundle for a refused SIASN certificate, and
+    keeps "check URL, DNS, proxy, firewall" for a network that is not reached."""
+    from connectors.errors import NetworkError, TlsError
+    from service.doctor import _fix
+
+    url = "https://apimws.bkn.go.id/oauth2/token"
+    assert "EKINERJA_SIASN__CA_BUNDLE" in _fix("siasn.apim", TlsError("x", upstream="siasn-apim"), url)
+    assert "EKINERJA_SIASN__CA_BUNDLE" not in _fix("siasn.apim", NetworkError("x", upstream="siasn-apim"), url)

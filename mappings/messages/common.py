@@ -29,6 +29,10 @@ ID: dict[str, str] = {
     "common.upstream_transient": (
         "SIASN sedang tidak dapat dihubungi atau sibuk; coba lagi beberapa saat lagi."
     ),
+    "common.upstream_tls": (
+        "Sertifikat TLS SIASN ditolak (CA tidak dikenal, kedaluwarsa, atau bukan untuk alamat itu); "
+        "periksa EKINERJA_SIASN__CA_BUNDLE atau proxy TLS instansi. Tidak dicoba ulang."
+    ),
     "common.upstream_payload": "Jawaban SIASN tidak sesuai format yang diharapkan; data lokal tidak diubah.",
     "common.upstream_not_found": "Layanan SIASN yang diminta tidak ditemukan; periksa alamat API.",
     "common.upstream_refused": "Permintaan ditolak SIASN; data lokal tidak diubah.",
