@@ -39,6 +39,7 @@ def test_the_settings_deadline_and_network_reach_the_options() -> None:
     options = http_options(SiasnSettings(total_timeout=7.5, network="httpx"))
     assert (options.total_timeout, options.network) == (7.5, "httpx")
     assert SiasnSettings().total_timeout == 120.0
+    assert HttpOptions(read_timeout=300.0, connect_timeout=5.0).deadline() == 305.0
 
 
 def test_the_proxy_comes_from_the_environment_with_no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,4 +126,6 @@ def test_doctor_names_a_refused_certificate_as_such() -> None:
 
     url = "https://apimws.bkn.go.id/oauth2/token"
     assert "EKINERJA_SIASN__CA_BUNDLE" in _fix("siasn.apim", TlsError("x", upstream="siasn-apim"), url)
-    assert "EKINERJA_SIASN__CA_BUNDLE" not in _fix("siasn.apim", NetworkError("x", upstream="siasn-apim"), url)
+    assert "EKINERJA_SIASN__CA_BUNDLE" not in _fix(
+        "siasn.apim", NetworkError("x", upstream="siasn-apim"), url
+    )

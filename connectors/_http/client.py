@@ -30,6 +30,11 @@ class HttpOptions:
     verify: Verify = True
     network: Network = "httpx"
 
+    def deadline(self) -> float:
+        """Seconds for a whole request: ``total_timeout``, never shorter than one connect and
+        one read wait (a PMM ``timeout`` set above it is not cut short)."""
+        return max(self.total_timeout, self.connect_timeout + self.read_timeout)
+
     def timeout(self) -> httpx.Timeout:
         """The httpx timeout built from these options."""
         return httpx.Timeout(
@@ -59,7 +64,7 @@ def build_async_client(
     verify = tls_context(options.verify)
     if transport is None and (budget is not None or options.network != "httpx"):
         network = build_network(options.network, verify=verify, limits=limits)
-        transport = DeadlineTransport(network, options.total_timeout)
+        transport = DeadlineTransport(network, options.deadline())
     if budget is not None and transport is not None:
         transport = BudgetTransport(transport, budget)
     return httpx.AsyncClient(
