@@ -50,7 +50,7 @@ def build_network(kind: Network, *, verify: Verify, limits: httpx.Limits) -> htt
     context = tls_context(verify)
     if kind == "aiohttp":
         return AiohttpNetwork(verify=context, limits=limits)
-    return httpx.AsyncHTTPTransport(verify=context, limits=limits)
+    return HttpxNetwork(verify=context, limits=limits)
 
 
 def env_proxy(url: httpx.URL) -> tuple[str | None, dict[str, str]]:
@@ -67,6 +67,33 @@ def env_proxy(url: httpx.URL) -> tuple[str | None, dict[str, str]]:
         return str(parsed), {}
     secret = base64.b64encode(f"{parsed.user}:{parsed.password or ''}".encode()).decode()
     return str(parsed.with_user(None)), {"Proxy-Authorization": f"Basic {secret}"}
+
+
+class HttpxNetwork(httpx.AsyncBaseTransport):
+    """httpx's pool, through the environment's proxy for each URL as ``AiohttpNetwork`` goes
+    (an httpx client given a transport reads no proxy from the environment itself): one pool
+    per route, direct or by proxy, opened when first needed."""
+
+    def __init__(self, *, verify: ssl.SSLContext | bool, limits: httpx.Limits) -> None:
+        self._verify, self._limits = verify, limits
+        self._pools: dict[str | None, httpx.AsyncHTTPTransport] = {}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` through the pool of its route."""
+        proxy, headers = env_proxy(request.url)
+        pool = self._pools.get(proxy)
+        if pool is None:
+            route = httpx.Proxy(proxy, headers=headers) if proxy else None
+            pool = self._pools[proxy] = httpx.AsyncHTTPTransport(
+                verify=self._verify, limits=self._limits, proxy=route
+            )
+        return await pool.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        """Close every pool."""
+        pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            await pool.aclose()
 
 
 class AiohttpNetwork(AiohttpTransport):
