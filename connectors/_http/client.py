@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import httpx
 
 from connectors._http.budget import BudgetLane, BudgetTransport
-from connectors._http.deadline import DeadlineTransport
 from connectors._http.network import Network, Verify, build_network, tls_context
 from connectors.errors import UpstreamError, translate_transport_error
 
@@ -63,8 +62,7 @@ def build_async_client(
     )
     verify = tls_context(options.verify)
     if transport is None and (budget is not None or options.network != "httpx"):
-        network = build_network(options.network, verify=verify, limits=limits)
-        transport = DeadlineTransport(network, options.deadline())
+        transport = build_network(options.network, verify=verify, limits=limits, deadline=options.deadline())
     if budget is not None and transport is not None:
         transport = BudgetTransport(transport, budget)
     return httpx.AsyncClient(

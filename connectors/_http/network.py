@@ -30,6 +30,8 @@ from httpx_aiohttp import AiohttpTransport
 from httpx_aiohttp.transport import AiohttpResponseStream
 from yarl import URL
 
+from connectors._http.deadline import DeadlineTransport
+
 Network = Literal["aiohttp", "httpx"]
 Verify = bool | str | ssl.SSLContext
 
@@ -45,12 +47,16 @@ def tls_context(verify: Verify) -> ssl.SSLContext | bool:
     return verify
 
 
-def build_network(kind: Network, *, verify: Verify, limits: httpx.Limits) -> httpx.AsyncBaseTransport:
-    """A transport to the real network of the ``kind`` chosen."""
+def build_network(
+    kind: Network, *, verify: Verify, limits: httpx.Limits, deadline: float
+) -> httpx.AsyncBaseTransport:
+    """A transport to the real network of the ``kind`` chosen, ending a request not done
+    (answer body included) ``deadline`` seconds after it was handed over: aiohttp's own total
+    timeout (one timer a request), or ``DeadlineTransport`` around httpx's pool (which has none)."""
     context = tls_context(verify)
     if kind == "aiohttp":
-        return AiohttpNetwork(verify=context, limits=limits)
-    return HttpxNetwork(verify=context, limits=limits)
+        return AiohttpNetwork(verify=context, limits=limits, deadline=deadline)
+    return DeadlineTransport(HttpxNetwork(verify=context, limits=limits), deadline)
 
 
 def env_proxy(url: httpx.URL) -> tuple[str | None, dict[str, str]]:
@@ -103,6 +109,12 @@ class AiohttpNetwork(AiohttpTransport):
     tree sees only httpx errors, whichever network is underneath. The instansi's outbound proxy
     is taken from ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY``."""
 
+    def __init__(
+        self, *, verify: ssl.SSLContext | bool, limits: httpx.Limits, deadline: float | None = None
+    ) -> None:
+        super().__init__(verify=verify, limits=limits)
+        self.deadline = deadline
+
     def get_client(self) -> aiohttp.ClientSession:
         """The aiohttp session: the pool as ``limits`` says, no cookie jar, no ``trust_env``."""
         connector = aiohttp.TCPConnector(
@@ -152,6 +164,7 @@ class AiohttpNetwork(AiohttpTransport):
             auto_decompress=False,  # httpx decodes, as on its own pool
             compress=False,
             timeout=aiohttp.ClientTimeout(
+                total=self.deadline,  # the body's reads too, until the response is released
                 sock_connect=timeout.get("connect"),
                 sock_read=timeout.get("read"),
                 connect=timeout.get("pool"),
