@@ -3,7 +3,8 @@
 httpx's timeouts (and aiohttp's ``sock_read``) bound each wait for the next bytes, never the
 whole: a server that drips one byte a second, or never reads a large body we send, keeps a call
 (and a pooled connection, and a worker's slot) forever on either network. ``DeadlineTransport``
-wraps the network itself, under the budget, so a wait for the budget's turn does not count.
+wraps httpx's pool, under the budget, so a wait for the budget's turn does not count; aiohttp's
+network uses aiohttp's own total timeout instead (one timer a request, not one a chunk).
 """
 
 from __future__ import annotations
