@@ -12,7 +12,8 @@ its session keeps a cookie jar that merges what a server set into our ``Cookie``
 httpx client is the one cookie authority, as on httpx's pool), and ``trust_env`` sends
 ``~/.netrc`` credentials as Basic auth to any host (a ``default`` entry to every host) and
 refuses our own ``Authorization`` header when an entry matches. So the session has no jar and
-no ``trust_env``; the proxy is read from the environment here, per request, as httpx reads it.
+no ``trust_env`` (which also read ``~/.netrc`` in a thread on every request); the proxy is
+read from the environment here, once per scheme and host, for both networks alike.
 """
 
 from __future__ import annotations
@@ -75,6 +76,25 @@ def env_proxy(url: httpx.URL) -> tuple[str | None, dict[str, str]]:
     return str(parsed.with_user(None)), {"Proxy-Authorization": f"Basic {secret}"}
 
 
+Route = tuple[str | None, dict[str, str]]
+
+
+class ProxyRoutes:
+    """``env_proxy`` remembered per scheme and host (the environment is read once per host, not
+    on every request: a scan of every variable each time)."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], Route] = {}
+
+    def __call__(self, url: httpx.URL) -> Route:
+        """The proxy and its headers for ``url``."""
+        key = (url.scheme, url.host)
+        route = self._known.get(key)
+        if route is None:
+            route = self._known[key] = env_proxy(url)
+        return route
+
+
 class HttpxNetwork(httpx.AsyncBaseTransport):
     """httpx's pool, through the environment's proxy for each URL as ``AiohttpNetwork`` goes
     (an httpx client given a transport reads no proxy from the environment itself): one pool
@@ -83,10 +103,11 @@ class HttpxNetwork(httpx.AsyncBaseTransport):
     def __init__(self, *, verify: ssl.SSLContext | bool, limits: httpx.Limits) -> None:
         self._verify, self._limits = verify, limits
         self._pools: dict[str | None, httpx.AsyncHTTPTransport] = {}
+        self._routes = ProxyRoutes()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` through the pool of its route."""
-        proxy, headers = env_proxy(request.url)
+        proxy, headers = self._routes(request.url)
         pool = self._pools.get(proxy)
         if pool is None:
             route = httpx.Proxy(proxy, headers=headers) if proxy else None
@@ -114,6 +135,7 @@ class AiohttpNetwork(AiohttpTransport):
     ) -> None:
         super().__init__(verify=verify, limits=limits)
         self.deadline = deadline
+        self._routes = ProxyRoutes()
 
     def get_client(self) -> aiohttp.ClientSession:
         """The aiohttp session: the pool as ``limits`` says, no cookie jar, no ``trust_env``."""
@@ -151,7 +173,7 @@ class AiohttpNetwork(AiohttpTransport):
         except httpx.RequestNotRead:  # pragma: no cover - the connectors send bodies they built
             data = request.stream  # type: ignore[assignment]
             request.headers.pop("transfer-encoding", None)
-        proxy, proxy_headers = env_proxy(request.url)
+        proxy, proxy_headers = self._routes(request.url)
         headers = request.headers
         if proxy_headers and request.url.scheme == "http":  # forwarded, not tunnelled: ours to add
             headers = httpx.Headers({**headers, **proxy_headers})
