@@ -18,6 +18,7 @@ single boundary where HTTP status codes and httpx exceptions become our types.
 
 from __future__ import annotations
 
+import ssl
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -50,6 +51,11 @@ class TransientError(UpstreamError):
 
 class NetworkError(TransientError):
     """Timeout, refused or reset connection, or a response cut short."""
+
+
+class TlsError(NetworkError):
+    """The upstream's TLS certificate was refused (unknown CA, expired, another host's name):
+    a setting to fix (``*_CA_BUNDLE``), not a wait; the retry policy does not repeat it."""
 
 
 class ServerError(TransientError):
@@ -135,7 +141,22 @@ def translate_transport_error(exc: httpx.HTTPError, *, upstream: str) -> Upstrea
     kind = type(exc).__name__
     detail = f"{kind} calling {upstream}: {exc}" if str(exc) else f"{kind} calling {upstream}"
     if isinstance(exc, httpx.TransportError):
+        if _certificate_refused(exc):
+            return TlsError(detail, upstream=upstream)
         return NetworkError(detail, upstream=upstream)
     if isinstance(exc, httpx.DecodingError):
         return PayloadError(detail, upstream=upstream)
     return PermanentError(detail, upstream=upstream)
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """True when a certificate verification failure is in ``exc``'s chain (httpx's pool and
+    aiohttp's both chain the ``ssl`` error they met)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -8,6 +8,7 @@ is kept in a PostgreSQL row when the store is PostgreSQL so every process draws 
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -28,6 +29,7 @@ from connectors.factory import (
     SharedBudget,
     TokenSource,
     build_async_client,
+    tls_context,
 )
 from connectors.myasn.oidc import OidcClient
 from connectors.myasn.sso import (
@@ -233,11 +235,20 @@ def own_oidc(config: MyasnSettings) -> Owned[OidcClient]:
 
 
 def http_options(config: SiasnSettings) -> HttpOptions:
-    """HTTP options from SIASN settings."""
-    verify: bool | str = config.ca_bundle or config.verify_tls
+    """HTTP options from SIASN settings; a CA bundle that cannot be read is refused here, naming
+    ``EKINERJA_SIASN__CA_BUNDLE`` (not a traceback at the first call)."""
+    verify: bool | ssl.SSLContext = config.verify_tls
+    if config.ca_bundle:
+        try:
+            verify = tls_context(config.ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(
+                t("common.siasn_ca_bundle_unreadable", path=config.ca_bundle, error=exc)
+            ) from exc
     return HttpOptions(
         connect_timeout=config.connect_timeout,
         read_timeout=config.read_timeout,
+        total_timeout=config.total_timeout,
         max_connections=config.max_connections,
         max_keepalive=config.max_connections,
         verify=verify,

@@ -21,6 +21,7 @@ from connectors.errors import (
     ApimAuthError,
     NetworkError,
     SsoAuthError,
+    TlsError,
     UpstreamError,
 )
 from connectors.factory import AccessToken, build_async_client
@@ -229,6 +230,8 @@ async def _call_check(url: str, call: Callable[[], Awaitable[object]]) -> Check:
 
 def _fix(name: str, exc: UpstreamError, url: str) -> str:
     host = httpx.URL(url).host
+    if isinstance(exc, TlsError) and name.startswith("siasn"):
+        return t("cli.doctor.tls_fix", host=host)
     if isinstance(exc, NetworkError):
         return t("cli.doctor.unreachable_fix", host=host)
     if isinstance(exc, ApimAuthError):

@@ -108,6 +108,9 @@ class SiasnSettings(BaseModel):
     cookie: SecretStr | None = None
     connect_timeout: float = Field(5.0, gt=0)
     read_timeout: float = Field(30.0, gt=0)
+    total_timeout: float = Field(
+        120.0, gt=0, description="seconds for a whole request, answer body included (a slow drip ends)"
+    )
     max_connections: int = Field(32, ge=1)
     network: Literal["aiohttp", "httpx"] = Field(
         "aiohttp", description="the HTTP pool under the client: aiohttp's (measured faster) or httpx's"

@@ -115,9 +115,14 @@ def sim_server(sim: SiasnSimulator) -> Iterator[ServerThread]:
 
 @pytest.fixture
 def siasn_settings(sim: SiasnSimulator, sim_server: ServerThread) -> SiasnSettings:
-    """SIASN settings pointing at the running simulator, with fast retries."""
+    """SIASN settings pointing at the running simulator, with fast retries; on the network
+    ``EKINERJA_TEST_SIASN_NETWORK`` names (the settings' default when unset), so the suite can
+    run over either."""
     base = simulator_settings(sim, sim_server.url)
-    return base.model_copy(update={"retry_base_delay": 0.01, "retry_max_delay": 0.05, "read_timeout": 2.0})
+    update: dict[str, object] = {"retry_base_delay": 0.01, "retry_max_delay": 0.05, "read_timeout": 2.0}
+    if network := os.environ.get("EKINERJA_TEST_SIASN_NETWORK"):
+        update["network"] = network
+    return base.model_copy(update=update)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import httpx
 
 from connectors._http.budget import BudgetLane, BudgetTransport
-from connectors._http.network import Network, build_network
+from connectors._http.network import Network, Verify, build_network, tls_context
 from connectors.errors import UpstreamError, translate_transport_error
 
 USER_AGENT = "ekinerja-sync/0.1"
@@ -15,7 +15,9 @@ USER_AGENT = "ekinerja-sync/0.1"
 
 @dataclass(frozen=True)
 class HttpOptions:
-    """Timeouts (seconds), pool limits and TLS settings for one upstream."""
+    """Timeouts (seconds), pool limits and TLS settings for one upstream; ``total_timeout``
+    bounds a whole request on the wire (answer body included) where the client builds the
+    network itself."""
 
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
@@ -23,8 +25,14 @@ class HttpOptions:
     pool_timeout: float = 30.0
     max_connections: int = 32
     max_keepalive: int = 16
-    verify: bool | str = True
+    total_timeout: float = 120.0
+    verify: Verify = True
     network: Network = "httpx"
+
+    def deadline(self) -> float:
+        """Seconds for a whole request: ``total_timeout``, never shorter than one connect and
+        one read wait (a PMM ``timeout`` set above it is not cut short)."""
+        return max(self.total_timeout, self.connect_timeout + self.read_timeout)
 
     def timeout(self) -> httpx.Timeout:
         """The httpx timeout built from these options."""
@@ -46,13 +54,15 @@ def build_async_client(
 ) -> httpx.AsyncClient:
     """Create an ``httpx.AsyncClient`` over ``options.network``; ``transport`` replaces the
     network (respx, simulators); with ``budget`` every request the client sends (token requests
-    and retries too) draws from it right before it is sent."""
+    and retries too) draws from it right before it is sent. A CA bundle that cannot be read
+    raises ``OSError``/``ssl.SSLError`` here, before any request."""
     limits = httpx.Limits(
         max_connections=options.max_connections,
         max_keepalive_connections=options.max_keepalive,
     )
+    verify = tls_context(options.verify)
     if transport is None and (budget is not None or options.network != "httpx"):
-        transport = build_network(options.network, verify=options.verify, limits=limits)
+        transport = build_network(options.network, verify=verify, limits=limits, deadline=options.deadline())
     if budget is not None and transport is not None:
         transport = BudgetTransport(transport, budget)
     return httpx.AsyncClient(
@@ -60,7 +70,7 @@ def build_async_client(
         timeout=options.timeout(),
         limits=limits,
         transport=transport,
-        verify=options.verify,
+        verify=verify,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
         follow_redirects=False,
     )

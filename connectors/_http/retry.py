@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
-from connectors.errors import RateLimited, TransientError
+from connectors.errors import RateLimited, TlsError, TransientError
 
 T = TypeVar("T")
 
@@ -31,8 +31,8 @@ class RetryPolicy:
 
     def should_retry(self, exc: BaseException) -> bool:
         """True for a transient error whose requested wait (if any) is within our cap."""
-        if not isinstance(exc, TransientError):
-            return False
+        if not isinstance(exc, TransientError) or isinstance(exc, TlsError):
+            return False  # a refused certificate stays refused: the setting is what to fix
         if isinstance(exc, RateLimited) and exc.retry_after is not None:
             return exc.retry_after <= self.max_retry_after
         return True

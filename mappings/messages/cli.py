@@ -374,6 +374,10 @@ _OUTPUT: dict[str, str] = {
     ),
     "cli.doctor.apim_fix": "periksa EKINERJA_SIASN__CONSUMER_KEY dan EKINERJA_SIASN__CONSUMER_SECRET",
     "cli.doctor.sso_fix": "perbarui kredensial SSO seperti yang disebut pesannya",
+    "cli.doctor.tls_fix": (
+        "sertifikat TLS {host} tidak dapat diverifikasi: untuk CA milik instansi (proxy TLS) setel "
+        "EKINERJA_SIASN__CA_BUNDLE ke berkas PEM-nya; periksa juga jam mesin dan nama host di URL"
+    ),
     "cli.doctor.unexpected_fix": "lihat pesannya; {host} menjawab tetapi tidak seperti yang diharapkan",
     "cli.doctor.myasn_off": (
         "login dengan ASN Digital nonaktif; hanya akun admin lokal dan kunci API yang berfungsi"

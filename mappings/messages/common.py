@@ -11,6 +11,9 @@ ID: dict[str, str] = {
         "EKINERJA_SIASN__SSO_REFRESH_TOKEN, atau EKINERJA_SIASN__SSO_CLIENT_ID, "
         "EKINERJA_SIASN__SSO_USERNAME dan EKINERJA_SIASN__SSO_PASSWORD untuk akun tanpa MFA"
     ),
+    "common.siasn_ca_bundle_unreadable": (
+        "berkas CA EKINERJA_SIASN__CA_BUNDLE={path} tidak dapat dibaca sebagai sertifikat PEM: {error}"
+    ),
     "common.siasn_budget_store_needs_postgres": (
         "EKINERJA_SIASN__BUDGET_STORE=postgres butuh basis data PostgreSQL (EKINERJA_DATABASE_URL); "
         "pakai auto atau memory untuk SQLite"
@@ -25,6 +28,10 @@ ID: dict[str, str] = {
     "common.upstream_apim": "Kredensial APIM (consumer key/secret) ditolak SIASN; periksa konfigurasi.",
     "common.upstream_transient": (
         "SIASN sedang tidak dapat dihubungi atau sibuk; coba lagi beberapa saat lagi."
+    ),
+    "common.upstream_tls": (
+        "Sertifikat TLS SIASN ditolak (CA tidak dikenal, kedaluwarsa, atau bukan untuk alamat itu); "
+        "periksa EKINERJA_SIASN__CA_BUNDLE atau proxy TLS instansi. Tidak dicoba ulang."
     ),
     "common.upstream_payload": "Jawaban SIASN tidak sesuai format yang diharapkan; data lokal tidak diubah.",
     "common.upstream_not_found": "Layanan SIASN yang diminta tidak ditemukan; periksa alamat API.",

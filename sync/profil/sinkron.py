@@ -16,6 +16,7 @@ from connectors.errors import (
     NotFoundError,
     PayloadError,
     SsoAuthError,
+    TlsError,
     TransientError,
     UpstreamError,
 )
@@ -36,6 +37,7 @@ STALE_REFETCHES = 3  # a snapshot overtaken by a concurrent Sinkron is fetched a
 FAILURE_REASONS: tuple[tuple[type[UpstreamError], str], ...] = (
     (SsoAuthError, "common.upstream_sso"),
     (ApimAuthError, "common.upstream_apim"),
+    (TlsError, "common.upstream_tls"),
     (TransientError, "common.upstream_transient"),
     (PayloadError, "common.upstream_payload"),
     (NotFoundError, "common.upstream_not_found"),
