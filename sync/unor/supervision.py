@@ -138,10 +138,17 @@ def recompute_slice(
     )
     if not people:
         return None
-    heads = sorted(set(context.heads.values()))
+    wanted = {  # the heads this slice's people report to, not every head of the instansi
+        result.atasan_pns_id
+        for person in people
+        if (result := derive_supervisor(person.pns_id or "", person.unor_id, context.tree, context.heads))
+        and result.atasan_pns_id
+    }
     by_pns_id = {
         p.pns_id: p
-        for p in session.scalars(select(Pegawai).where(Pegawai.aktif.is_(True), Pegawai.pns_id.in_(heads)))
+        for p in session.scalars(
+            select(Pegawai).where(Pegawai.aktif.is_(True), Pegawai.pns_id.in_(sorted(wanted)))
+        )
         if p.pns_id
     }
     links = list(
