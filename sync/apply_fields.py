@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from mappings.notices import Notice
 from store.models import Conflict, FieldState, Pegawai, Unit
 from sync import audit, clock
+from sync.apply_batch import ApplyBatch, NewBase
 from sync.authority import label
 from sync.fields import FIELD
 from sync.konflik import lifecycle
@@ -31,7 +32,7 @@ class ApplyContext:
     actor: str
     run_id: str | None
     created: bool
-    states: dict[str, FieldState]
+    states: dict[str, FieldState | NewBase]
     org: OrgContext
     supervisors: bool
     fetched_at: float | None
@@ -44,6 +45,7 @@ class ApplyContext:
     left: bool = False
     kept: bool = False  # a field kept its local value or went to an admin: a re-apply is no no-op
     open_conflicts: dict[str, Conflict] = field(default_factory=dict)
+    batch: ApplyBatch | None = None  # a reconciliation batch: new merge bases are written with it
 
 
 def apply_merges(ctx: ApplyContext) -> None:
@@ -127,6 +129,8 @@ def _keep_local(ctx: ApplyContext, merge: FieldMerge) -> None:
 def _conflict(ctx: ApplyContext, merge: FieldMerge) -> None:
     explanation = _explain_conflict(ctx, merge)
     ctx.kept = True
+    if ctx.pegawai.id is None:  # created in a batch, not yet written (a new employee has no base)
+        ctx.session.flush()
     ctx.open_conflicts[merge.field] = lifecycle.raise_conflict(
         ctx.session,
         pegawai=ctx.pegawai,
@@ -176,7 +180,10 @@ def _other_open_conflicts(ctx: ApplyContext) -> None:
 
 def _set_base(ctx: ApplyContext, name: str, value: Any) -> None:
     state = ctx.states.get(name)
-    if state is None:
+    if state is None and ctx.batch is not None:
+        ctx.states[name] = new = NewBase(ctx.pegawai, name, value, audit.now())
+        ctx.batch.add_base(new)
+    elif state is None:
         state = FieldState(pegawai_id=ctx.pegawai.id, field=name, base_value=value, received_at=audit.now())
         ctx.session.add(state)
         ctx.states[name] = state
