@@ -157,7 +157,7 @@ def _outcome(ctx: ApplyContext) -> SinkronOutcome:
     return SinkronOutcome(
         nip=ctx.pegawai.nip,
         status=status,
-        pegawai=pegawai_view(ctx.pegawai, ctx.tz),
+        pegawai=pegawai_view(ctx.pegawai, ctx.tz) if ctx.batch is None else None,  # a run reads the status
         applied=ctx.applied,
         converged=ctx.converged,
         conflicts=ctx.conflicts,

@@ -2,12 +2,13 @@
 
 The per-employee apply (``sync.apply``) reads its employee (locked), the employee's merge bases
 and open conflicts and checks the PNS id against every other employee, each in its own query,
-and flushes after each employee. A reconciliation batch reads all of that once for its
-employees (``ApplyBatch.load``), keeps the new merge bases as plain rows and writes everything
-at the end of the batch (``ApplyBatch.write``): one flush (the ORM batches the rows of one kind
-into one statement) and one bulk insert of the new merge bases. The decisions, the values
-written and the audit entries (in the same order) are the per-employee apply's: only the
-number of statements changes (``tests/test_apply_bulk.py`` compares whole stores).
+and flushes after each employee. A reconciliation batch reads all of that together for its
+employees (``ApplyBatch.load``, a part of the batch at a time), keeps the new merge bases as
+plain rows and writes everything at the end of the batch (``ApplyBatch.write``): one flush (the
+ORM batches the rows of one kind into one statement) and one insert of the new merge bases.
+The decisions, the values written and the audit entries (in the same order) are the
+per-employee apply's: only the number of statements changes (``tests/test_apply_bulk.py``
+compares whole stores).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from mappings.pegawai import PegawaiRecord
@@ -44,40 +45,34 @@ class ApplyBatch:
     """The stored side of a batch's employees, read once, and what the batch adds in bulk."""
 
     session: Session
-    pegawai: dict[str, Pegawai]
-    states: dict[int, dict[str, FieldState]]
-    conflicts: dict[int, dict[str, Conflict]]
-    owners: dict[str, Pegawai]  # PNS id -> the employee holding it (as this session sees it)
+    pegawai: dict[str, Pegawai] = field(default_factory=dict)
+    states: dict[int, dict[str, FieldState]] = field(default_factory=dict)
+    conflicts: dict[int, dict[str, Conflict]] = field(default_factory=dict)
+    owners: dict[str, Pegawai] = field(default_factory=dict)  # PNS id -> its holder, as seen now
     new_bases: list[NewBase] = field(default_factory=list)
 
-    @classmethod
-    def load(cls, session: Session, records: Mapping[str, PegawaiRecord | None]) -> ApplyBatch:
+    def load(self, records: Mapping[str, PegawaiRecord | None]) -> None:
         """Read the employees ``records`` name (locked, as the per-employee apply locks them),
-        their merge bases and open conflicts, and the holders of the records' PNS ids."""
+        their merge bases and open conflicts, and the holders of the records' PNS ids. Called
+        again for more employees of the batch: the queries flush what the batch changed so far."""
         people: dict[str, Pegawai] = {}
         for nips in _chunks(sorted(records)):
             query = select(Pegawai).where(Pegawai.nip.in_(nips)).order_by(Pegawai.nip).with_for_update()
-            people.update((p.nip, p) for p in session.scalars(query))
-        ids = sorted(p.id for p in people.values())
-        states: dict[int, dict[str, FieldState]] = {}
-        conflicts: dict[int, dict[str, Conflict]] = {}
-        for chunk in _chunks(ids):
-            for state in session.scalars(select(FieldState).where(FieldState.pegawai_id.in_(chunk))):
-                states.setdefault(state.pegawai_id, {})[state.field] = state
+            people.update((p.nip, p) for p in self.session.scalars(query))
+        self.pegawai.update(people)
+        for chunk in _chunks(sorted(p.id for p in people.values())):
+            for state in self.session.scalars(select(FieldState).where(FieldState.pegawai_id.in_(chunk))):
+                self.states.setdefault(state.pegawai_id, {})[state.field] = state
             active = select(Conflict).where(
                 Conflict.pegawai_id.in_(chunk), Conflict.status.in_(lifecycle.ACTIVE)
             )
-            for conflict in session.scalars(active):
-                conflicts.setdefault(conflict.pegawai_id, {})[conflict.field] = conflict
-        owners = {p.pns_id: p for p in people.values() if p.pns_id is not None}
+            for conflict in self.session.scalars(active):
+                self.conflicts.setdefault(conflict.pegawai_id, {})[conflict.field] = conflict
+        self.owners.update((p.pns_id, p) for p in people.values() if p.pns_id is not None)
         wanted = sorted({r.pns_id for r in records.values() if r is not None and r.pns_id is not None})
         for pns_ids in _chunks(wanted):
-            owners.update(
-                (p.pns_id, p)
-                for p in session.scalars(select(Pegawai).where(Pegawai.pns_id.in_(pns_ids)))
-                if p.pns_id
-            )
-        return cls(session, people, states, conflicts, owners)
+            holders = self.session.scalars(select(Pegawai).where(Pegawai.pns_id.in_(pns_ids)))
+            self.owners.update((p.pns_id, p) for p in holders if p.pns_id is not None)
 
     def locked(self, nip: str) -> Pegawai | None:
         """The stored employee ``nip`` (locked by ``load``)."""
@@ -121,8 +116,8 @@ class ApplyBatch:
             for b in self.new_bases
         ]
         self.new_bases = []
-        if rows:
-            self.session.execute(insert(FieldState), rows)
+        if rows:  # Core, not the ORM's bulk insert: no per-row bookkeeping, one executemany
+            self.session.execute(insert(cast(Table, FieldState.__table__)), rows)
 
 
 def _chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:

@@ -5,6 +5,7 @@ every table the apply writes, the audit trail in chain order)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -34,6 +35,7 @@ class Stores:
         self.rows, self.bulk = (self._container(url, siasn) for url in urls)
         self.monkeypatch = monkeypatch
         monkeypatch.setattr(unchanged, "ENABLED", False)  # every employee through the apply
+        monkeypatch.setattr(apply_phase, "LOAD", 3)  # a batch of 7 read in three parts
 
     @staticmethod
     def _container(url: str, siasn: SiasnSettings) -> Container:
@@ -176,3 +178,20 @@ def test_batches_leave_the_store_the_one_by_one_apply_leaves(
     advance_day(world, 3, scale=2)
     assert stores.night()["status"] == "completed"
     stores.close()
+
+
+def test_record_values_are_the_records_fields_in_json_form() -> None:
+    """``PegawaiRecord.values`` (shallow, for speed) gives what ``asdict`` gave: every field, in
+    declaration order, dates as ISO strings, every other value as is."""
+    from dataclasses import asdict, fields
+
+    from mappings.pegawai import PegawaiRecord
+
+    filled: dict[str, Any] = {f.name: f"v-{f.name}" for f in fields(PegawaiRecord)}
+    filled.update(
+        tanggal_lahir=date(1990, 1, 2), tmt_jabatan=date(2020, 3, 1), eselon_id=41, jenis_jabatan_id=4
+    )
+    record = PegawaiRecord(**filled)
+    expected = {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(record).items()}
+    assert list(record.values().items()) == list(expected.items())
+    assert record.values()["tanggal_lahir"] == "1990-01-02" and record.values()["eselon_id"] == 41

@@ -8,6 +8,7 @@ even if it is not full, so an interactive write waits well under a second even o
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from sync.reconcile.units_phase import apply_tree
 from sync.unor.supervision import OrgContext
 
 BULK = True  # batches share their reads and writes (``sync.apply_batch``); False: one by one
+LOAD = 50  # staged items read (and, in bulk, their employees' stored side) at a time
 
 
 async def apply_phase(ctx: Context, run_id: str) -> None:
@@ -59,7 +61,7 @@ async def apply_items(ctx: Context, run_id: str, bounds: tuple[str, str]) -> Non
 def _apply_batch(ctx: Context, run_id: str, org: OrgContext, bounds: tuple[str, str] | None = None) -> bool:
     """Apply the next employees (within ``bounds``), at most a batch and only for
     ``write_slice_s``; False when none is left. With ``BULK`` the batch reads its employees'
-    stored side once and writes at its end (``sync.apply_batch``), else one by one."""
+    stored side together and writes at its end (``sync.apply_batch``), else one by one."""
     query = select(RunItem).where(RunItem.run_id == run_id, RunItem.state.in_(("fetched", "failed")))
     if bounds is not None:
         query = query.where(RunItem.nip.between(*bounds))
@@ -67,15 +69,27 @@ def _apply_batch(ctx: Context, run_id: str, org: OrgContext, bounds: tuple[str, 
     with ctx.fence.write() as session:
         items = list(session.scalars(query.with_for_update(skip_locked=True)))
         deadline = time.monotonic() + ctx.options.write_slice_s
-        staged = [(item, from_item(item.state, item.snapshot, item.error)) for item in items]
-        batch = ApplyBatch.load(session, _records(staged)) if BULK else None
-        for item, result in staged:
+        batch = ApplyBatch(session) if BULK else None
+        for item, result in _staged(items, batch):
             if time.monotonic() >= deadline and item is not items[0]:
                 break
             _apply_one(ctx, session, item, result, org, run_id, batch)
         if batch is not None:
             batch.write()
     return bool(items)
+
+
+def _staged(items: list[RunItem], batch: ApplyBatch | None) -> Iterator[tuple[RunItem, Fetched]]:
+    """Each item with its staged result, read ``LOAD`` items at a time just before they are
+    applied (with their stored side, for a batch): a batch its time slice cuts short reads
+    little it does not apply."""
+    for start in range(0, len(items), LOAD):
+        part = [
+            (item, from_item(item.state, item.snapshot, item.error)) for item in items[start : start + LOAD]
+        ]
+        if batch is not None:
+            batch.load(_records(part))
+        yield from part
 
 
 def _records(staged: list[tuple[RunItem, Fetched]]) -> dict[str, PegawaiRecord | None]:
