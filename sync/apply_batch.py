@@ -4,8 +4,8 @@ The per-employee apply (``sync.apply``) reads its employee (locked), the employe
 and open conflicts and checks the PNS id against every other employee, each in its own query,
 and flushes after each employee. A reconciliation batch reads all of that together for its
 employees (``ApplyBatch.load``, a part of the batch at a time), keeps the new merge bases as
-plain rows and writes everything at the end of the batch (``ApplyBatch.write``): one flush (the
-ORM batches the rows of one kind into one statement) and one insert of the new merge bases.
+plain rows and writes them with the rest of a part (``ApplyBatch.write``): one flush (the ORM
+batches the rows of one kind into one statement) and one insert of the new merge bases.
 The decisions, the values written and the audit entries (in the same order) are the
 per-employee apply's: only the number of statements changes (``tests/test_apply_bulk.py``
 compares whole stores).

@@ -24,7 +24,7 @@ from sync.reconcile.units_phase import apply_tree
 from sync.unor.supervision import OrgContext
 
 BULK = True  # batches share their reads and writes (``sync.apply_batch``); False: one by one
-LOAD = 50  # staged items read (and, in bulk, their employees' stored side) at a time
+LOAD = 25  # staged items read (in bulk: their employees' stored side read, then written) at a time
 
 
 async def apply_phase(ctx: Context, run_id: str) -> None:
@@ -81,13 +81,14 @@ def _apply_batch(ctx: Context, run_id: str, org: OrgContext, bounds: tuple[str, 
 
 def _staged(items: list[RunItem], batch: ApplyBatch | None) -> Iterator[tuple[RunItem, Fetched]]:
     """Each item with its staged result, read ``LOAD`` items at a time just before they are
-    applied (with their stored side, for a batch): a batch its time slice cuts short reads
-    little it does not apply."""
+    applied (with their stored side, for a batch, after writing the part before): a batch its
+    time slice cuts short reads little it does not apply, and writes little after the slice."""
     for start in range(0, len(items), LOAD):
         part = [
             (item, from_item(item.state, item.snapshot, item.error)) for item in items[start : start + LOAD]
         ]
         if batch is not None:
+            batch.write()
             batch.load(_records(part))
         yield from part
 
