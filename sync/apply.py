@@ -6,13 +6,13 @@ The per-field merge lives in ``sync.apply_fields``, the whole-record completion 
 from __future__ import annotations
 
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import Conflict, FieldState, Pegawai
 from sync import audit, clock
-from sync.apply_batch import ApplyBatch, NewBase
 from sync.apply_fields import ApplyContext, apply_merges
 from sync.apply_finish import finish
 from sync.konflik import lifecycle
@@ -21,6 +21,9 @@ from sync.profil.remote import RemoteProfile
 from sync.unor.chain import load_unit_context
 from sync.unor.supervision import OrgContext
 from sync.values import pegawai_view, to_json
+
+if TYPE_CHECKING:  # a reconciliation's batches (``sync.reconcile.apply_batch``) pass theirs in
+    from sync.reconcile.apply_batch import ApplyBatch, NewBase
 
 
 class StaleSnapshot(RuntimeError):
@@ -56,7 +59,7 @@ def apply_profile(
     than the stored employee's raises ``StaleSnapshot`` before anything is written, a newer one
     becomes the employee's revision. ``tz`` is the display timezone of the outcome's warnings
     and times (the settings' default when None). ``batch``: a reconciliation batch's reads
-    and writes, shared by its employees (``sync.apply_batch``); the result is the same.
+    and writes, shared by its employees (``sync.reconcile.apply_batch``); the result is the same.
     """
     tz = tz or clock.default_zone()
     pegawai = _locked_pegawai(session, nip, fetched_at, batch)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from mappings.notices import Notice
 from store.models import Conflict, FieldState, Pegawai, Unit
 from sync import audit, clock
-from sync.apply_batch import ApplyBatch, NewBase
 from sync.authority import label
 from sync.fields import FIELD
 from sync.konflik import lifecycle
@@ -20,6 +19,9 @@ from sync.outcome import Applied, ConflictView
 from sync.profil.remote import RemoteProfile
 from sync.unor.supervision import OrgContext
 from sync.values import local_values, set_field
+
+if TYPE_CHECKING:  # a reconciliation's batches (``sync.reconcile.apply_batch``) pass theirs in
+    from sync.reconcile.apply_batch import ApplyBatch, NewBase
 
 
 @dataclass
@@ -181,8 +183,7 @@ def _other_open_conflicts(ctx: ApplyContext) -> None:
 def _set_base(ctx: ApplyContext, name: str, value: Any) -> None:
     state = ctx.states.get(name)
     if state is None and ctx.batch is not None:
-        ctx.states[name] = new = NewBase(ctx.pegawai, name, value, audit.now())
-        ctx.batch.add_base(new)
+        ctx.states[name] = ctx.batch.new_base(ctx.pegawai, name, value, audit.now())
     elif state is None:
         state = FieldState(pegawai_id=ctx.pegawai.id, field=name, base_value=value, received_at=audit.now())
         ctx.session.add(state)

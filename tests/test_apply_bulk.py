@@ -1,5 +1,5 @@
-"""The apply phase's batches (``sync.apply_batch``: one read of the batch's employees, one write at
-its end) leave exactly the store the one-by-one apply leaves: the same nights on two stores, one
+"""The apply phase's batches (``sync.reconcile.apply_batch``: the batch's employees read together,
+written together) leave exactly the store the one-by-one apply leaves: the same nights on two stores, one
 applying employee by employee, one by batch, compared after every night (report, run items,
 every table the apply writes, the audit trail in chain order)."""
 

@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 from mappings.pegawai import PegawaiRecord
 from store.models import RunItem
 from sync import clock
-from sync.apply_batch import ApplyBatch
+from sync.reconcile.apply_batch import ApplyBatch
 from sync.reconcile.context import Context
 from sync.reconcile.fetch import Failed, Fetched, from_item, remote_of
 from sync.reconcile.steps import apply_item, org_context, progress_counts
 from sync.reconcile.units_phase import apply_tree
 from sync.unor.supervision import OrgContext
 
-BULK = True  # batches share their reads and writes (``sync.apply_batch``); False: one by one
+BULK = True  # batches share reads and writes (``sync.reconcile.apply_batch``); False: one by one
 LOAD = 25  # staged items read (in bulk: their employees' stored side read, then written) at a time
 
 
@@ -61,7 +61,7 @@ async def apply_items(ctx: Context, run_id: str, bounds: tuple[str, str]) -> Non
 def _apply_batch(ctx: Context, run_id: str, org: OrgContext, bounds: tuple[str, str] | None = None) -> bool:
     """Apply the next employees (within ``bounds``), at most a batch and only for
     ``write_slice_s``; False when none is left. With ``BULK`` the batch reads its employees'
-    stored side together and writes at its end (``sync.apply_batch``), else one by one."""
+    stored side together and writes it in parts (``sync.reconcile.apply_batch``), else one by one."""
     query = select(RunItem).where(RunItem.run_id == run_id, RunItem.state.in_(("fetched", "failed")))
     if bounds is not None:
         query = query.where(RunItem.nip.between(*bounds))

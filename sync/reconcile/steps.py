@@ -17,10 +17,10 @@ from mappings.units import UnitRecord
 from store.models import AuditEntry, FieldState, Pegawai, RosterEntry, RunItem, SyncRun
 from sync import audit, clock
 from sync.apply import StaleSnapshot, apply_profile
-from sync.apply_batch import ApplyBatch
 from sync.merge import Decision, merge_field
 from sync.outcome import Status
 from sync.profil.remote import Known
+from sync.reconcile.apply_batch import ApplyBatch
 from sync.reconcile.fetch import Failed, Fetched, NotFound, from_item, remote_of
 from sync.reconcile.guards import PlanStats
 from sync.unor.supervision import OrgContext, load_context
@@ -108,7 +108,7 @@ def apply_item(
 
     A snapshot fetched before the newest SIASN value already stored is never applied: it is
     counted as ``stale`` with the reason (the stored value is the newer one). ``batch``: the
-    reads and writes shared with the rest of a run's batch (``sync.apply_batch``).
+    reads and writes shared with the rest of a run's batch (``sync.reconcile.apply_batch``).
     """
     if isinstance(result, Failed):
         return "failed", None

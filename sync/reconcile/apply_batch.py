@@ -57,7 +57,13 @@ class ApplyBatch:
         again for more employees of the batch: the queries flush what the batch changed so far."""
         people: dict[str, Pegawai] = {}
         for nips in _chunks(sorted(records)):
-            query = select(Pegawai).where(Pegawai.nip.in_(nips)).order_by(Pegawai.nip).with_for_update()
+            query = (  # as locked now: an earlier part may have read one unlocked, as a PNS-id holder
+                select(Pegawai)
+                .where(Pegawai.nip.in_(nips))
+                .order_by(Pegawai.nip)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
             people.update((p.nip, p) for p in self.session.scalars(query))
         self.pegawai.update(people)
         for chunk in _chunks(sorted(p.id for p in people.values())):
@@ -98,9 +104,11 @@ class ApplyBatch:
         if pegawai.pns_id is not None:
             self.owners[pegawai.pns_id] = pegawai
 
-    def add_base(self, base: NewBase) -> None:
-        """A merge base to insert with the batch."""
+    def new_base(self, pegawai: Pegawai, name: str, value: Any, received_at: datetime) -> NewBase:
+        """A merge base received for the first time, inserted with the batch's part."""
+        base = NewBase(pegawai, name, value, received_at)
         self.new_bases.append(base)
+        return base
 
     def write(self) -> None:
         """Write the batch: every changed row (one statement per kind), then the new bases."""
