@@ -15,6 +15,7 @@ import cProfile
 import importlib
 import json
 import os
+import pstats
 import resource
 import signal
 import subprocess
@@ -91,14 +92,34 @@ class PhaseMeter:
         return timed
 
     def _timed_thread(self, label: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        folder = os.environ.get("EKINERJA_BENCH_PROFILE")
+
         def timed(*args: Any) -> Any:
+            profiler = cProfile.Profile() if folder else None
             cpu, wall = thread_cpu(), time.perf_counter()
             try:
-                return method(*args)
+                return profiler.runcall(method, *args) if profiler else method(*args)
             finally:
                 self.add(label, thread_cpu() - cpu, time.perf_counter() - wall)
+                if profiler is not None and folder:
+                    _dump_thread_profile(profiler, Path(folder), label)
 
         return timed
+
+
+_THREAD_PROFILES = threading.Lock()
+
+
+def _dump_thread_profile(profiler: cProfile.Profile, folder: Path, label: str) -> None:
+    """Add one call of thread work to its label's ``.pstats`` file (the event loop's profile
+    does not see worker threads, where staging and the apply batches run)."""
+    path = folder / f"{label}-{os.getpid()}.pstats"
+    with _THREAD_PROFILES:
+        folder.mkdir(parents=True, exist_ok=True)
+        stats = pstats.Stats(profiler)
+        if path.exists():
+            stats.add(str(path))
+        stats.dump_stats(path)
 
 
 async def _reconcile(config: dict[str, Any], meter: PhaseMeter) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -53,8 +53,12 @@ class PegawaiRecord:
         return "PPPK" in (self.jenis_pegawai or "").upper()
 
     def values(self) -> dict[str, Any]:
-        """Field values in JSON form (dates as ISO strings), as stored for three-way merge."""
-        return {k: _plain(v) for k, v in asdict(self).items()}
+        """Field values in JSON form (dates as ISO strings), as stored for three-way merge (every
+        field is a scalar: ``asdict``'s deep copy would copy nothing, only cost)."""
+        return {name: _plain(getattr(self, name)) for name in _RECORD_FIELDS}
+
+
+_RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PegawaiRecord))
 
 
 def _plain(value: Any) -> Any:

@@ -6,6 +6,7 @@ The per-field merge lives in ``sync.apply_fields``, the whole-record completion 
 from __future__ import annotations
 
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,9 @@ from sync.profil.remote import RemoteProfile
 from sync.unor.chain import load_unit_context
 from sync.unor.supervision import OrgContext
 from sync.values import pegawai_view, to_json
+
+if TYPE_CHECKING:  # a reconciliation's batches (``sync.reconcile.apply_batch``) pass theirs in
+    from sync.reconcile.apply_batch import ApplyBatch, NewBase
 
 
 class StaleSnapshot(RuntimeError):
@@ -44,6 +48,7 @@ def apply_profile(
     supervisors: bool = True,
     fetched_at: float | None = None,
     tz: tzinfo | None = None,
+    batch: ApplyBatch | None = None,
 ) -> SinkronOutcome:
     """Merge ``remote`` into the stored employee ``nip`` (creating them if new).
 
@@ -53,20 +58,22 @@ def apply_profile(
     ``fetched_at`` (epoch seconds, taken before the fetch) is the snapshot's revision: one older
     than the stored employee's raises ``StaleSnapshot`` before anything is written, a newer one
     becomes the employee's revision. ``tz`` is the display timezone of the outcome's warnings
-    and times (the settings' default when None).
+    and times (the settings' default when None). ``batch``: a reconciliation batch's reads
+    and writes, shared by its employees (``sync.reconcile.apply_batch``); the result is the same.
     """
     tz = tz or clock.default_zone()
-    pegawai = _locked_pegawai(session, nip, fetched_at)
+    pegawai = _locked_pegawai(session, nip, fetched_at, batch)
     if remote is None:
         return _not_found(session, nip, pegawai, actor, run_id, fetched_at, tz)
-    twin = _twin(session, nip, pegawai, remote)
+    twin = _twin(session, nip, pegawai, remote, batch)
     if twin is not None:
         return _ambiguous(nip, pegawai, twin, tz)
     created = pegawai is None
     if pegawai is None:
         pegawai = Pegawai(nip=nip, siasn_status="ada", aktif=True)
         session.add(pegawai)
-        session.flush()
+        if batch is None:
+            session.flush()
     ctx = ApplyContext(
         session,
         pegawai,
@@ -74,22 +81,30 @@ def apply_profile(
         actor,
         run_id,
         created,
-        _field_states(session, pegawai),
+        batch.field_states(pegawai) if batch else _field_states(session, pegawai),
         org or load_unit_context(session, (pegawai.unor_id, remote.record.unor_id)),
         supervisors,
         fetched_at,
         tz,
+        batch=batch,
     )
     if not created:
-        ctx.open_conflicts = _active_conflicts(session, pegawai)
+        ctx.open_conflicts = batch.active_conflicts(pegawai) if batch else _active_conflicts(session, pegawai)
     apply_merges(ctx)
     finish(ctx)
+    if batch is not None:
+        batch.applied(pegawai)
     return _outcome(ctx)
 
 
-def _locked_pegawai(session: Session, nip: str, fetched_at: float | None) -> Pegawai | None:
+def _locked_pegawai(
+    session: Session, nip: str, fetched_at: float | None, batch: ApplyBatch | None
+) -> Pegawai | None:
     """The stored employee, locked for the transaction; a snapshot older than it is refused."""
-    pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == nip).with_for_update())
+    if batch is not None:
+        pegawai = batch.locked(nip)
+    else:
+        pegawai = session.scalar(select(Pegawai).where(Pegawai.nip == nip).with_for_update())
     if (
         pegawai is not None
         and fetched_at is not None
@@ -100,14 +115,18 @@ def _locked_pegawai(session: Session, nip: str, fetched_at: float | None) -> Peg
     return pegawai
 
 
-def _twin(session: Session, nip: str, pegawai: Pegawai | None, remote: RemoteProfile) -> Pegawai | None:
+def _twin(
+    session: Session, nip: str, pegawai: Pegawai | None, remote: RemoteProfile, batch: ApplyBatch | None
+) -> Pegawai | None:
     """Another local employee already holding the remote PNS id (pns_id is unique)."""
     if pegawai is not None and pegawai.pns_id == remote.record.pns_id:
         return None
+    if batch is not None:
+        return batch.twin(nip, remote.record.pns_id)
     return session.scalar(select(Pegawai).where(Pegawai.pns_id == remote.record.pns_id, Pegawai.nip != nip))
 
 
-def _field_states(session: Session, pegawai: Pegawai) -> dict[str, FieldState]:
+def _field_states(session: Session, pegawai: Pegawai) -> dict[str, FieldState | NewBase]:
     """The employee's per-field merge bases, by field name."""
     return {
         s.field: s for s in session.scalars(select(FieldState).where(FieldState.pegawai_id == pegawai.id))
@@ -141,7 +160,7 @@ def _outcome(ctx: ApplyContext) -> SinkronOutcome:
     return SinkronOutcome(
         nip=ctx.pegawai.nip,
         status=status,
-        pegawai=pegawai_view(ctx.pegawai, ctx.tz),
+        pegawai=pegawai_view(ctx.pegawai, ctx.tz) if ctx.batch is None else None,  # a run reads the status
         applied=ctx.applied,
         converged=ctx.converged,
         conflicts=ctx.conflicts,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,9 @@ from sync.profil.remote import RemoteProfile
 from sync.unor.supervision import OrgContext
 from sync.values import local_values, set_field
 
+if TYPE_CHECKING:  # a reconciliation's batches (``sync.reconcile.apply_batch``) pass theirs in
+    from sync.reconcile.apply_batch import ApplyBatch, NewBase
+
 
 @dataclass
 class ApplyContext:
@@ -31,7 +34,7 @@ class ApplyContext:
     actor: str
     run_id: str | None
     created: bool
-    states: dict[str, FieldState]
+    states: dict[str, FieldState | NewBase]
     org: OrgContext
     supervisors: bool
     fetched_at: float | None
@@ -44,6 +47,7 @@ class ApplyContext:
     left: bool = False
     kept: bool = False  # a field kept its local value or went to an admin: a re-apply is no no-op
     open_conflicts: dict[str, Conflict] = field(default_factory=dict)
+    batch: ApplyBatch | None = None  # a reconciliation batch: new merge bases are written with it
 
 
 def apply_merges(ctx: ApplyContext) -> None:
@@ -127,6 +131,8 @@ def _keep_local(ctx: ApplyContext, merge: FieldMerge) -> None:
 def _conflict(ctx: ApplyContext, merge: FieldMerge) -> None:
     explanation = _explain_conflict(ctx, merge)
     ctx.kept = True
+    if ctx.pegawai.id is None:  # created in a batch, not yet written (a new employee has no base)
+        ctx.session.flush()
     ctx.open_conflicts[merge.field] = lifecycle.raise_conflict(
         ctx.session,
         pegawai=ctx.pegawai,
@@ -176,7 +182,9 @@ def _other_open_conflicts(ctx: ApplyContext) -> None:
 
 def _set_base(ctx: ApplyContext, name: str, value: Any) -> None:
     state = ctx.states.get(name)
-    if state is None:
+    if state is None and ctx.batch is not None:
+        ctx.states[name] = ctx.batch.new_base(ctx.pegawai, name, value, audit.now())
+    elif state is None:
         state = FieldState(pegawai_id=ctx.pegawai.id, field=name, base_value=value, received_at=audit.now())
         ctx.session.add(state)
         ctx.states[name] = state

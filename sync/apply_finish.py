@@ -15,7 +15,7 @@ def finish(ctx: ApplyContext) -> None:
 
     Fills the derived fields, marks the employee found and synced, records a creation, (de)activates
     on departure, keeps the record's digest when a re-apply would change nothing (``sync.digest``),
-    flushes, then warns about a non-smallest unit and relinks the supervisor.
+    flushes (unless a batch writes for it), then warns about a non-smallest unit and relinks the supervisor.
     """
     _derived_fields(ctx)
     _mark_found(ctx)
@@ -33,7 +33,8 @@ def finish(ctx: ApplyContext) -> None:
         ctx.pegawai.updated_at = audit.now()
     _departure(ctx)
     ctx.pegawai.siasn_digest = settled_digest(ctx.remote.record, settled=not (ctx.kept or ctx.conflicts))
-    ctx.session.flush()
+    if ctx.batch is None:  # a batch writes once, at its end
+        ctx.session.flush()
     _unit_not_smallest(ctx)
     _supervisor(ctx)
 

@@ -20,6 +20,7 @@ from sync.apply import StaleSnapshot, apply_profile
 from sync.merge import Decision, merge_field
 from sync.outcome import Status
 from sync.profil.remote import Known
+from sync.reconcile.apply_batch import ApplyBatch
 from sync.reconcile.fetch import Failed, Fetched, NotFound, from_item, remote_of
 from sync.reconcile.guards import PlanStats
 from sync.unor.supervision import OrgContext, load_context
@@ -111,11 +112,13 @@ def apply_item(
     run_id: str | None,
     fetched_at: float | None = None,
     tz: tzinfo | None = None,
+    batch: ApplyBatch | None = None,
 ) -> tuple[str, str | None]:
     """Apply one fetched employee; returns its situation and why it was skipped, if it was.
 
     A snapshot fetched before the newest SIASN value already stored is never applied: it is
-    counted as ``stale`` with the reason (the stored value is the newer one).
+    counted as ``stale`` with the reason (the stored value is the newer one). ``batch``: the
+    reads and writes shared with the rest of a run's batch (``sync.reconcile.apply_batch``).
     """
     if isinstance(result, Failed):
         return "failed", None
@@ -130,6 +133,7 @@ def apply_item(
             supervisors=False,
             fetched_at=fetched_at,
             tz=tz,
+            batch=batch,
         )
     except StaleSnapshot as stale:
         zone = tz or clock.default_zone()

@@ -160,7 +160,9 @@ def open_removed_unit_conflicts(session: Session, *, actor: str, run_id: str | N
     if not names:
         return []
     stranded: list[str] = []
-    people = session.scalars(select(Pegawai).where(Pegawai.unor_id.in_(list(names)), Pegawai.aktif.is_(True)))
+    people = session.scalars(  # by NIP: the conflicts' ids and audit order never depend on row layout
+        select(Pegawai).where(Pegawai.unor_id.in_(list(names)), Pegawai.aktif.is_(True)).order_by(Pegawai.nip)
+    )
     for person in people:
         stranded.append(person.nip)
         exists = session.scalar(
