@@ -208,7 +208,7 @@ async def _token_check(
     try:
         token = await obtain()
     except UpstreamError as exc:
-        return Check(name, "error", exc.message, _fix(name, exc, url))
+        return Check(name, "error", exc.message, fix_hint(name, exc, url))
     left = token.seconds_left()
     if left is None:
         return Check(name, "ok", label + t("cli.doctor.token_no_expiry"))
@@ -223,12 +223,13 @@ async def _call_check(url: str, call: Callable[[], Awaitable[object]]) -> Check:
     try:
         found = await call()
     except UpstreamError as exc:
-        return Check("siasn.api", "error", exc.message, _fix("siasn.api", exc, url))
+        return Check("siasn.api", "error", exc.message, fix_hint("siasn.api", exc, url))
     answer = t("cli.doctor.answer_profile" if found is not None else "cli.doctor.answer_none")
     return Check("siasn.api", "ok", t("cli.doctor.api_ok", answer=answer))
 
 
-def _fix(name: str, exc: UpstreamError, url: str) -> str:
+def fix_hint(name: str, exc: UpstreamError, url: str) -> str:
+    """What the operator should do about ``exc`` from check ``name`` against ``url`` (Bahasa)."""
     host = httpx.URL(url).host
     if isinstance(exc, TlsError) and name.startswith("siasn"):
         return t("cli.doctor.tls_fix", host=host)
@@ -258,7 +259,7 @@ async def myasn_check(settings: Settings) -> Check:
             "myasn",
             "error",
             exc.message,
-            _fix("myasn", exc, config.issuer)
+            fix_hint("myasn", exc, config.issuer)
             if isinstance(exc, NetworkError)
             else t("cli.doctor.myasn_issuer_fix"),
         )

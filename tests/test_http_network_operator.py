@@ -133,10 +133,10 @@ def test_doctor_names_a_refused_certificate_as_such() -> None:
     """``doctor`` tells the operator to set the CA bundle for a refused SIASN certificate, and
     keeps "check URL, DNS, proxy, firewall" for a network that is not reached."""
     from connectors.errors import NetworkError, TlsError
-    from service.doctor import _fix
+    from service.doctor import fix_hint
 
     url = "https://apimws.bkn.go.id/oauth2/token"
-    assert "EKINERJA_SIASN__CA_BUNDLE" in _fix("siasn.apim", TlsError("x", upstream="siasn-apim"), url)
-    assert "EKINERJA_SIASN__CA_BUNDLE" not in _fix(
+    assert "EKINERJA_SIASN__CA_BUNDLE" in fix_hint("siasn.apim", TlsError("x", upstream="siasn-apim"), url)
+    assert "EKINERJA_SIASN__CA_BUNDLE" not in fix_hint(
         "siasn.apim", NetworkError("x", upstream="siasn-apim"), url
     )

@@ -64,9 +64,7 @@ _HELP: dict[str, str] = {
     "cli.apikey": "Kunci API untuk aplikasi e-Kinerja (antar-server).",
     "cli.apikey_create": ("Buat kunci API; dicetak sekali saja, yang disimpan hanya hash-nya."),
     "cli.apikey_create.contoh": "ekinerja-sync apikey create ekinerja-app",
-    "cli.apikey_list": (
-        "Daftar kunci API (nama, awalan, dibuat, terakhir dipakai (dicatat per menit), dicabut)."
-    ),
+    "cli.apikey_list": "Daftar kunci API (nama, awalan, dibuat, terakhir dipakai per menit, dicabut).",
     "cli.apikey_list.contoh": "ekinerja-sync apikey list",
     "cli.apikey_revoke": "Cabut kunci API seketika (pemanggil yang memakainya mendapat 401).",
     "cli.apikey_revoke.contoh": "ekinerja-sync apikey revoke ekinerja-app",
@@ -347,9 +345,7 @@ _OUTPUT: dict[str, str] = {
     "cli.doctor.fix": "perbaikan",
     "cli.doctor.fix_config": "betulkan variabel EKINERJA_* yang disebut",
     "cli.doctor.db_unreachable": "tidak dapat terhubung ke {where}: {error}",
-    "cli.doctor.db_unreachable_fix": (
-        "periksa EKINERJA_DATABASE_URL dan pastikan server basis data berjalan"
-    ),
+    "cli.doctor.db_unreachable_fix": "periksa EKINERJA_DATABASE_URL dan pastikan server basis data berjalan",
     "cli.doctor.db_behind": "{where} pada skema {current}, kode membutuhkan {head}",
     "cli.doctor.db_behind_fix": "jalankan `ekinerja-sync db upgrade`",
     "cli.doctor.db_ok": "{where} pada skema {head}",
