@@ -117,6 +117,26 @@ def migrated_container(url: str, siasn: SiasnSettings) -> Container:
     return Container.build(Settings(database_url=url, siasn=siasn))
 
 
+def decide_all_siasn(container: Container, nip: str) -> int:
+    """Take SIASN's value for every undecided conflict of ``nip``; how many were decided."""
+    from sync.konflik import lifecycle
+    from sync.konflik.decide import Resolution, decide
+    from sync.konflik.scope import ADMIN_CLI
+
+    with transaction(container.sessions) as session:
+        ids = list(
+            session.scalars(
+                select(Conflict.id)
+                .join(Pegawai, Pegawai.id == Conflict.pegawai_id)
+                .where(Pegawai.nip == nip, Conflict.status.in_(lifecycle.ACTIVE))
+                .order_by(Conflict.id)
+            )
+        )
+        if ids:
+            decide(session, ADMIN_CLI, ids, Resolution.TAKE_SIASN, actor="admin", reason="SK terbit")
+        return len(ids)
+
+
 def import_export(container: Container, world: World) -> None:
     """Import the simulator's "Export Data ASN" CSV into the roster."""
     from simulators.export import export_data_asn

@@ -17,11 +17,17 @@ from simulators.dataset import World
 from simulators.nights import DayChanges, advance_day
 from store.db import make_engine, transaction, upgrade
 from store.models import AuditEntry, Conflict, ConflictEvent, Pegawai, RunItem
-from sync.konflik import lifecycle
-from sync.konflik.decide import Resolution, decide
-from sync.konflik.scope import ADMIN_CLI
 from sync.reconcile import apply_phase, unchanged
-from tests.helpers import edit, import_export, leaf_units, reconcile, sinkron, staff_nip, store_state
+from tests.helpers import (
+    decide_all_siasn,
+    edit,
+    import_export,
+    leaf_units,
+    reconcile,
+    sinkron,
+    staff_nip,
+    store_state,
+)
 
 pytestmark = pytest.mark.e2e
 SAME = ("status", "phase", "counts", "calls", "failed", "conflicts_opened", "guard_reason", "unit_changes")
@@ -107,22 +113,6 @@ def _events(container: Container) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in rows]
 
 
-def _decide_all(container: Container, nip: str) -> int:
-    """Take SIASN's value for every undecided conflict of ``nip``; how many were decided."""
-    with transaction(container.sessions) as session:
-        ids = list(
-            session.scalars(
-                select(Conflict.id)
-                .join(Pegawai, Pegawai.id == Conflict.pegawai_id)
-                .where(Pegawai.nip == nip, Conflict.status.in_(lifecycle.ACTIVE))
-                .order_by(Conflict.id)
-            )
-        )
-        if ids:
-            decide(session, ADMIN_CLI, ids, Resolution.TAKE_SIASN, actor="admin", reason="SK terbit")
-        return len(ids)
-
-
 def _twin(container: Container, nip: str) -> None:
     """``nip`` loses its PNS id to a local-only employee: the next apply finds the twin."""
     with transaction(container.sessions) as session:
@@ -171,7 +161,7 @@ def test_batches_leave_the_store_the_one_by_one_apply_leaves(
     assert counts["updated"] > 0 and counts["left"] > 0
 
     for container in stores.both():
-        assert _decide_all(container, clash) > 0
+        assert decide_all_siasn(container, clash) > 0
         edit(container, kept, no_hp="081200000000")
     advance_day(world, 2, scale=4)
     assert stores.night()["status"] == "completed"

@@ -15,13 +15,11 @@ from service.settings import SiasnSettings
 from simulators.dataset import World
 from simulators.nights import DayChanges, advance_day
 from store.db import transaction
-from store.models import Conflict, FieldState, Pegawai, RunChange, RunItem
-from sync.konflik import lifecycle
-from sync.konflik.decide import Resolution, decide
-from sync.konflik.scope import ADMIN_CLI
+from store.models import FieldState, Pegawai, RunChange, RunItem
 from sync.reconcile import unchanged
 from sync.reconcile.guards import GuardPolicy
 from tests.helpers import (
+    decide_all_siasn,
     edit,
     import_export,
     leaf_units,
@@ -89,22 +87,6 @@ def _plan(container: Container, run_id: str) -> list[tuple[Any, ...]]:
     return sorted((tuple(str(v) for v in row) for row in rows), key=str)
 
 
-def _decide_all(container: Container, nip: str) -> int:
-    """Take SIASN's value for every undecided conflict of ``nip``; how many were decided."""
-    with transaction(container.sessions) as session:
-        ids = list(
-            session.scalars(
-                select(Conflict.id)
-                .join(Pegawai, Pegawai.id == Conflict.pegawai_id)
-                .where(Pegawai.nip == nip, Conflict.status.in_(lifecycle.ACTIVE))
-                .order_by(Conflict.id)
-            )
-        )
-        if ids:
-            decide(session, ADMIN_CLI, ids, Resolution.TAKE_SIASN, actor="admin", reason="SK terbit")
-        return len(ids)
-
-
 def _tamper(container: Container, renamed: str, unbased: str, written: str) -> None:
     """Changes no product path makes without clearing the digest: each needs the full apply."""
     with transaction(container.sessions) as session:
@@ -158,7 +140,7 @@ def test_fast_path_leaves_the_store_the_full_apply_leaves(
     assert synced in closed  # a Sinkron stores the digest as a night does
 
     for container in nights.both():
-        assert _decide_all(container, clash) > 0
+        assert decide_all_siasn(container, clash) > 0
     day = advance_day(world, 2)
     third, closed = nights.night()
     assert third["status"] == "completed" and clash not in closed and kept not in closed
