@@ -14,6 +14,7 @@ import pytest
 from connectors._http.client import HttpOptions, build_async_client, send
 from connectors._http.network import Network, as_transport_error
 from connectors.errors import NetworkError
+from tests.network_servers import serving
 
 Answer = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 NETWORKS: tuple[Network, ...] = ("aiohttp", "httpx")
@@ -70,30 +71,13 @@ async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
 
 
 async def _call(network: Network, answer: Answer) -> httpx.Response:
-    handlers: list[asyncio.Task[None]] = []
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        handlers.append(asyncio.current_task())  # type: ignore[arg-type]
+    async with serving(answer) as port:
+        options = HttpOptions(read_timeout=0.5, connect_timeout=2, network=network)
+        http = build_async_client(options, base_url=f"http://127.0.0.1:{port}")
         try:
-            await answer(reader, writer)
-        except asyncio.CancelledError:
-            pass
+            return await send(http, http.build_request("GET", "/pns/data-utama/1"), upstream="SIASN")
         finally:
-            writer.close()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    options = HttpOptions(read_timeout=0.5, connect_timeout=2, network=network)
-    http = build_async_client(options, base_url=f"http://127.0.0.1:{port}")
-    try:
-        return await send(http, http.build_request("GET", "/pns/data-utama/1"), upstream="SIASN")
-    finally:
-        await http.aclose()
-        server.close()
-        for task in handlers:
-            task.cancel()
-        await asyncio.gather(*handlers, return_exceptions=True)
-        await server.wait_closed()
+            await http.aclose()
 
 
 @pytest.mark.parametrize("network", NETWORKS)
@@ -152,17 +136,15 @@ def test_the_aiohttp_network_goes_through_the_instansis_proxy(monkeypatch: pytes
         await ok_chunked(reader, writer)
 
     async def call() -> httpx.Response:
-        server = await asyncio.start_server(proxy, "127.0.0.1", 0)
-        port = server.sockets[0].getsockname()[1]
-        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
-        monkeypatch.delenv("NO_PROXY", raising=False)
-        monkeypatch.delenv("no_proxy", raising=False)
-        http = build_async_client(HttpOptions(network="aiohttp"), base_url="http://siasn.test")
-        try:
-            return await send(http, http.build_request("GET", "/apisiasn/1.0/x"), upstream="SIASN")
-        finally:
-            await http.aclose()
-            server.close()
+        async with serving(proxy) as port:
+            monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+            monkeypatch.delenv("NO_PROXY", raising=False)
+            monkeypatch.delenv("no_proxy", raising=False)
+            http = build_async_client(HttpOptions(network="aiohttp"), base_url="http://siasn.test")
+            try:
+                return await send(http, http.build_request("GET", "/apisiasn/1.0/x"), upstream="SIASN")
+            finally:
+                await http.aclose()
 
     response = asyncio.run(call())
     assert response.json() == {"nama": "Siti Nurhaliza – Kepala"}
