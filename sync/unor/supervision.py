@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mappings.notices import Notice
-from mappings.supervisors import derive_supervisor
+from mappings.supervisors import SupervisorResult, derive_supervisor
 from mappings.units import UnitRecord, UnitTree
 from store.models import Pegawai, SupervisorLink, Unit, UnitClaim
 from sync import audit
@@ -71,9 +71,13 @@ def update_supervisor(
     actor: str,
     run_id: str | None = None,
     by_pns_id: dict[str, Pegawai] | None = None,
+    derived: SupervisorResult | None = None,
 ) -> SupervisorOutcome:
-    """Derive the supervisor of ``pegawai``, store the link, audit a change."""
-    result = derive_supervisor(pegawai.pns_id or "", pegawai.unor_id, context.tree, context.heads)
+    """Derive the supervisor of ``pegawai`` (or take ``derived``, already derived from
+    ``context``), store the link, audit a change."""
+    result = derived
+    if result is None:
+        result = derive_supervisor(pegawai.pns_id or "", pegawai.unor_id, context.tree, context.heads)
     notices = [result.notice] if result.notice else []
     atasan = None
     if result.atasan_pns_id:
@@ -138,12 +142,11 @@ def recompute_slice(
     )
     if not people:
         return None
-    wanted = {  # the heads this slice's people report to, not every head of the instansi
-        result.atasan_pns_id
+    derived = {
+        person.id: derive_supervisor(person.pns_id or "", person.unor_id, context.tree, context.heads)
         for person in people
-        if (result := derive_supervisor(person.pns_id or "", person.unor_id, context.tree, context.heads))
-        and result.atasan_pns_id
     }
+    wanted = {r.atasan_pns_id for r in derived.values() if r.atasan_pns_id}  # not every head
     by_pns_id = {
         p.pns_id: p
         for p in session.scalars(
@@ -160,7 +163,15 @@ def recompute_slice(
     )
     last = after_id
     for person in people:
-        update_supervisor(session, person, context, actor=actor, run_id=run_id, by_pns_id=by_pns_id)
+        update_supervisor(
+            session,
+            person,
+            context,
+            actor=actor,
+            run_id=run_id,
+            by_pns_id=by_pns_id,
+            derived=derived[person.id],
+        )
         last = person.id
         if time.monotonic() >= deadline:
             break
