@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -146,14 +147,7 @@ def recompute_slice(
         person.id: derive_supervisor(person.pns_id or "", person.unor_id, context.tree, context.heads)
         for person in people
     }
-    wanted = {r.atasan_pns_id for r in derived.values() if r.atasan_pns_id}  # not every head
-    by_pns_id = {
-        p.pns_id: p
-        for p in session.scalars(
-            select(Pegawai).where(Pegawai.aktif.is_(True), Pegawai.pns_id.in_(sorted(wanted)))
-        )
-        if p.pns_id
-    }
+    by_pns_id = _heads_of(session, derived.values())
     links = list(
         session.scalars(
             select(SupervisorLink).where(  # kept: identity-map hits
@@ -178,6 +172,13 @@ def recompute_slice(
     session.flush()
     del links
     return last
+
+
+def _heads_of(session: Session, derived: Iterable[SupervisorResult]) -> dict[str, Pegawai]:
+    """The active employees these results name as atasan, by PNS id (not every head)."""
+    wanted = sorted({r.atasan_pns_id for r in derived if r.atasan_pns_id})
+    rows = session.scalars(select(Pegawai).where(Pegawai.aktif.is_(True), Pegawai.pns_id.in_(wanted)))
+    return {p.pns_id: p for p in rows if p.pns_id}
 
 
 def _store_link(
